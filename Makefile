@@ -1,0 +1,32 @@
+# The two commands: `make demo` and `make test`. Each builds .venv from scratch when needed.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+# every distribution in the repo, installed editable with its test extras
+INSTALL_TARGETS := -e ".[test]" $(foreach d,$(wildcard integrations/*/pyproject.toml),-e "$(dir $(d))[testing]")
+
+.PHONY: demo test lint install clean
+
+$(STAMP): pyproject.toml setup.py $(wildcard integrations/*/pyproject.toml)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -U pip
+	$(PY) -m pip install -q --disable-pip-version-check $(INSTALL_TARGETS)
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(PY) examples/demo.py
+
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest -n 2 -q tests integrations
+
+lint: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,47 @@
+"""headrace: workflows with Prefect 3's public API, run in-process.
+
+Public names are imported lazily so that `import headrace` stays cheap; `from headrace
+import flow, task` loads only what flows and tasks need.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "flow": "headrace.flows",
+    "Flow": "headrace.flows",
+    "task": "headrace.tasks",
+    "Task": "headrace.tasks",
+    "State": "headrace.states",
+    "get_run_logger": "headrace.logging",
+    "allow_failure": "headrace.utilities.annotations",
+    "unmapped": "headrace.utilities.annotations",
+    "quote": "headrace.utilities.annotations",
+    "tags": "headrace.context",
+    "runtime": "headrace.runtime",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+if TYPE_CHECKING:
+    from headrace import runtime
+    from headrace.context import tags
+    from headrace.flows import Flow, flow
+    from headrace.logging import get_run_logger
+    from headrace.states import State
+    from headrace.tasks import Task, task
+    from headrace.utilities.annotations import allow_failure, quote, unmapped
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'headrace' has no attribute {name!r}")
+    module = importlib.import_module(module_name)
+    value = module if module_name == f"headrace.{name}" else getattr(module, name)
+    globals()[name] = value
+    return value

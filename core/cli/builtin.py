@@ -1,0 +1,25 @@
+"""Built-in CLI commands, registered like any plugin's."""
+
+from __future__ import annotations
+
+import click
+
+from headrace.plugins import hookimpl
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    from headrace.cli import plugins_cmd
+
+    cli.add_command(version)
+    cli.add_command(plugins_cmd.plugins)
+
+
+@click.command()
+def version() -> None:
+    """Print the headrace version."""
+    import platform
+
+    import headrace
+
+    click.echo(f"headrace {headrace.__version__} (Python {platform.python_version()})")
