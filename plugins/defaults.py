@@ -3,5 +3,7 @@
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "headrace.task_runners",
     "headrace.serializers",
+    "headrace.blocks.builtin",
     "headrace.cli.builtin",
+    "headrace.migrate.plugin",
 )
