@@ -2,22 +2,24 @@
 
 Built-in features (blocks, task runners, serializers, CLI commands, migrate rules)
 register through these same hooks, so a third-party plugin is never a second-class
-citizen. Each hook returns a list (or mutates the CLI group it is given); the manager
-flattens the lists of all plugins.
+citizen. The list hooks return a list each; `headrace.plugins.collect` concatenates the
+lists of all plugins, built-ins first. A plugin implements only the hooks it needs.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
 
 if TYPE_CHECKING:
     import click
 
-#: The plugin API version this headrace speaks. A plugin module may declare
-#: `HEADRACE_PLUGIN_API = N`; a plugin declaring a newer major version is refused on load.
+#: The plugin API this headrace speaks. A plugin declares the version it was written for
+#: with a module-level `HEADRACE_PLUGIN_API = N`; one outside
+#: `MIN_PLUGIN_API_VERSION..PLUGIN_API_VERSION` is refused on load with a warning.
 PLUGIN_API_VERSION = 1
+MIN_PLUGIN_API_VERSION = 1
 
 hookspec = pluggy.HookspecMarker("headrace")
 hookimpl = pluggy.HookimplMarker("headrace")
@@ -25,7 +27,11 @@ hookimpl = pluggy.HookimplMarker("headrace")
 
 @hookspec
 def register_block_types() -> list[type]:
-    """Return Block subclasses to make loadable by slug (`Block.load("slug/name")`)."""
+    """Return Block subclasses, so `Block.load("slug/name")` and `headrace block` find them.
+
+    Blocks defined in an imported module register themselves; the hook is what makes an
+    installed package's blocks loadable before anything imported it.
+    """
 
 
 @hookspec
@@ -40,18 +46,26 @@ def register_result_serializers() -> list[type]:
 
 @hookspec
 def register_commands(cli: click.Group) -> None:
-    """Add click commands or groups to the `headrace` command line."""
+    """Add click commands or groups to the `headrace` command line (`cli.add_command`)."""
 
 
 @hookspec
 def register_migrate_rules() -> list[type]:
-    """Return migrate Rule classes (codemods with a rule code) for `headrace migrate`."""
+    """Return migrate Rule classes (codemods with a rule code) for `headrace migrate`.
+
+    An integration uses it to upgrade its own legacy imports, e.g. Prefect 1.x
+    `prefect.tasks.aws.s3` to `headrace_aws`.
+    """
 
 
-def _all_hook_names() -> list[str]:
-    return [name for name, value in globals().items() if hasattr(value, "headrace_spec")]
+HOOK_NAMES: tuple[str, ...] = tuple(
+    name for name, value in list(globals().items()) if hasattr(value, "headrace_spec")
+)
 
-
-HOOK_NAMES: list[str] = _all_hook_names()
-
-__all__: list[Any] = ["PLUGIN_API_VERSION", "hookimpl", "hookspec", "HOOK_NAMES"]
+__all__ = [
+    "HOOK_NAMES",
+    "MIN_PLUGIN_API_VERSION",
+    "PLUGIN_API_VERSION",
+    "hookimpl",
+    "hookspec",
+]

@@ -1,8 +1,9 @@
 """The plugin manager: built-in plugins first, then entry points, one at a time.
 
-A plugin that fails to import, declares a newer plugin API, or implements hooks that
-do not match the specs is skipped with a warning naming it and the reason; the others
-load. `headrace plugins` shows every record, failures included.
+A plugin that fails to import, declares a plugin API this headrace does not speak, or
+implements hooks that do not match the specs is skipped with a `PluginLoadWarning` naming
+it and the reason; the others load. Every plugin considered gets a `PluginRecord`, which
+`headrace plugins` shows, failures and disabled plugins included.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import importlib
 import os
 import threading
 import warnings
-from dataclasses import dataclass, field
-from importlib.metadata import entry_points
-from types import ModuleType
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 import pluggy
@@ -24,10 +25,15 @@ from headrace.plugins.defaults import DEFAULT_PLUGINS
 ENTRY_POINT_GROUP = "headrace"
 DISABLE_ENV = "HEADRACE_DISABLE_PLUGINS"
 NO_AUTOLOAD_ENV = "HEADRACE_DISABLE_PLUGIN_AUTOLOAD"
+API_ATTRIBUTE = "HEADRACE_PLUGIN_API"
 
 
 class PluginLoadWarning(UserWarning):
-    """A plugin could not be loaded; the message names it and says why."""
+    """A plugin was skipped; the message names it and says why."""
+
+
+class PluginError(Exception):
+    """Why one plugin cannot be used (becomes the record's error)."""
 
 
 @dataclass
@@ -39,16 +45,30 @@ class PluginRecord:
     distribution: str | None = None
     version: str | None = None
     builtin: bool = False
+    api_version: int | None = None
     hooks: list[str] = field(default_factory=list)
     error: str | None = None
+    disabled: bool = False
 
     @property
     def loaded(self) -> bool:
-        return self.error is None
+        return self.error is None and not self.disabled
+
+    @property
+    def status(self) -> str:
+        if self.disabled:
+            return "disabled"
+        return "loaded" if self.error is None else "failed"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "status": self.status}
 
 
-_lock = threading.Lock()
+# An RLock, and the manager being built kept aside: a plugin whose import calls back
+# into `get_plugin_manager` gets the half-built manager instead of a deadlock.
+_lock = threading.RLock()
 _manager: pluggy.PluginManager | None = None
+_building: pluggy.PluginManager | None = None
 _records: list[PluginRecord] = []
 
 
@@ -58,82 +78,156 @@ def _disabled_names() -> set[str]:
 
 
 def _autoload_enabled() -> bool:
-    return os.environ.get(NO_AUTOLOAD_ENV, "").strip().lower() not in {"1", "true", "yes"}
+    return os.environ.get(NO_AUTOLOAD_ENV, "").strip().lower() not in {"1", "true", "yes", "on"}
 
 
-def _check_api_version(module: ModuleType) -> None:
-    declared = getattr(module, "HEADRACE_PLUGIN_API", hookspecs.PLUGIN_API_VERSION)
-    if not isinstance(declared, int) or declared > hookspecs.PLUGIN_API_VERSION:
-        raise RuntimeError(
-            f"declares plugin API {declared!r}, this headrace supports up to "
-            f"{hookspecs.PLUGIN_API_VERSION}"
+def _declared_api_version(plugin: object) -> int:
+    declared = getattr(plugin, API_ATTRIBUTE, hookspecs.PLUGIN_API_VERSION)
+    if isinstance(declared, bool) or not isinstance(declared, int):
+        raise PluginError(f"{API_ATTRIBUTE} must be an integer, not {declared!r}")
+    if declared > hookspecs.PLUGIN_API_VERSION:
+        raise PluginError(
+            f"it needs plugin API {declared}, this headrace speaks up to "
+            f"{hookspecs.PLUGIN_API_VERSION}: upgrade headrace"
         )
+    if declared < hookspecs.MIN_PLUGIN_API_VERSION:
+        raise PluginError(
+            f"it was written for plugin API {declared}, this headrace supports "
+            f"{hookspecs.MIN_PLUGIN_API_VERSION} and later: upgrade the plugin"
+        )
+    return declared
 
 
-def _register(pm: pluggy.PluginManager, record: PluginRecord, plugin: Any) -> None:
-    if isinstance(plugin, ModuleType):
-        _check_api_version(plugin)
-    pm.register(plugin, name=record.name)
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    return text if isinstance(exc, PluginError) else f"{type(exc).__name__}: {text}"
+
+
+def _register(pm: pluggy.PluginManager, record: PluginRecord, plugin: object) -> None:
+    record.api_version = _declared_api_version(plugin)
+    pm.register(plugin, name=record.name)  # checks hookimpl arguments against the specs
     try:
-        pm.check_pending()
+        pm.check_pending()  # hookimpls for hooks no spec declares (usually a typo)
     except pluggy.PluginValidationError:
         pm.unregister(plugin)
         raise
-    record.hooks = sorted(impl.name for impl in pm.get_hookcallers(plugin) or [])
+    record.hooks = sorted(caller.name for caller in pm.get_hookcallers(plugin) or [])
 
 
-def _load_into(pm: pluggy.PluginManager) -> list[PluginRecord]:
-    records: list[PluginRecord] = []
-    disabled = _disabled_names()
+def _load(pm: pluggy.PluginManager, record: PluginRecord, load: Any, *, warn: bool) -> None:
+    try:
+        _register(pm, record, load())
+    except Exception as exc:  # one plugin must never take the others down
+        record.error = _one_line(exc)
+        if warn:
+            warnings.warn(
+                f"headrace plugin {record.name!r} ({record.module}) was not loaded: {record.error}",
+                PluginLoadWarning,
+                stacklevel=4,
+            )
+
+
+def _builtin_records(pm: pluggy.PluginManager, disabled: set[str]) -> list[PluginRecord]:
+    from headrace import __version__
+
+    records = []
     for module_name in DEFAULT_PLUGINS:
-        if module_name in disabled:
-            continue
-        record = PluginRecord(name=module_name, module=module_name, builtin=True)
-        records.append(record)
-        try:
-            _register(pm, record, importlib.import_module(module_name))
-        except Exception as exc:  # a built-in must never take the others down either
-            record.error = f"{type(exc).__name__}: {exc}"
-    if not _autoload_enabled():
-        return records
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name in disabled:
-            continue
-        dist = getattr(ep, "dist", None)
         record = PluginRecord(
-            name=ep.name,
-            module=ep.value,
-            distribution=dist.name if dist else None,
-            version=dist.version if dist else None,
+            name=module_name,
+            module=module_name,
+            distribution="headrace",
+            version=__version__,
+            builtin=True,
+            disabled=module_name in disabled,
         )
         records.append(record)
+        if record.disabled:
+            continue
         try:
-            _register(pm, record, ep.load())
-        except Exception as exc:
-            record.error = f"{type(exc).__name__}: {exc}"
-            warnings.warn(
-                f"headrace plugin {ep.name!r} ({ep.value}) was not loaded: {record.error}",
-                PluginLoadWarning,
-                stacklevel=2,
-            )
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            missing = exc.name or ""
+            if not (module_name + ".").startswith(missing + "."):  # it exists, an import fails
+                record.error = _one_line(exc)
+                warnings.warn(
+                    f"built-in plugin {module_name} was not loaded: {record.error}",
+                    PluginLoadWarning,
+                    stacklevel=3,
+                )
+            else:  # an optional part of headrace that is not installed
+                record.error = "not installed"
+            continue
+        _load(pm, record, lambda module=module: module, warn=True)
+    return records
+
+
+def _entry_point_record(ep: EntryPoint, disabled: set[str]) -> PluginRecord:
+    dist = getattr(ep, "dist", None)
+    dist_name = dist.metadata["Name"] if dist is not None else None
+    return PluginRecord(
+        name=ep.name,
+        module=ep.value,
+        distribution=dist_name,
+        version=dist.version if dist is not None else None,
+        disabled=ep.name in disabled or (dist_name is not None and dist_name in disabled),
+    )
+
+
+def _entry_point_records(pm: pluggy.PluginManager, disabled: set[str]) -> list[PluginRecord]:
+    records = []
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
+        record = _entry_point_record(ep, disabled)
+        records.append(record)
+        if not record.disabled:
+            _load(pm, record, ep.load, warn=True)
     return records
 
 
 def get_plugin_manager() -> pluggy.PluginManager:
     """The process-wide plugin manager, loaded on first use."""
-    global _manager, _records
-    if _manager is None:
-        with _lock:
-            if _manager is None:
-                pm = pluggy.PluginManager("headrace")
-                pm.add_hookspecs(hookspecs)
-                _records = _load_into(pm)
-                _manager = pm
-    return _manager
+    global _manager, _building, _records
+    manager = _manager
+    if manager is not None:
+        return manager
+    with _lock:
+        if _manager is not None:
+            return _manager
+        if _building is not None:  # re-entered from a plugin's import
+            return _building
+        pm = _building = pluggy.PluginManager("headrace")
+        try:
+            pm.add_hookspecs(hookspecs)
+            disabled = _disabled_names()
+            records = _builtin_records(pm, disabled)
+            if _autoload_enabled():
+                records += _entry_point_records(pm, disabled)
+            _records = records
+            _manager = pm
+        finally:
+            _building = None
+        return pm
+
+
+def register_plugin(plugin: object, name: str) -> PluginRecord:
+    """Register a plugin object (module, class or instance) by hand, with the usual checks.
+
+    For test harnesses and applications that ship their hooks without an entry point.
+    Raises `PluginError` when the plugin is refused.
+    """
+    pm = get_plugin_manager()
+    record = PluginRecord(name=name, module=getattr(plugin, "__name__", repr(plugin)))
+    with _lock:
+        _records.append(record)
+        try:
+            _register(pm, record, plugin)
+        except Exception as exc:
+            record.error = _one_line(exc)
+            raise PluginError(f"plugin {name!r} was not registered: {record.error}") from exc
+    return record
 
 
 def plugin_records() -> list[PluginRecord]:
-    """One record per plugin considered, in load order, failures included."""
+    """One record per plugin considered, in load order, failures and disabled ones included."""
     get_plugin_manager()
     return list(_records)
 
@@ -146,7 +240,27 @@ def reset_plugin_manager() -> None:
         _records = []
 
 
-def collect(hook_name: str) -> list[Any]:
-    """Call a list-returning hook on every plugin and flatten the results."""
+def collect_by_plugin(hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+    """`(plugin name, item)` for every item a list hook returns, built-ins first.
+
+    Each plugin's hook runs on its own: one that raises is reported with a warning and
+    the others' items are still returned.
+    """
     hook = getattr(get_plugin_manager().hook, hook_name)
-    return [item for result in hook() for item in (result or [])]
+    found: list[tuple[str, Any]] = []
+    for impl in hook.get_hookimpls():
+        try:
+            items: Iterable[Any] = impl.function(**kwargs) or []
+            found += [(impl.plugin_name, item) for item in items]
+        except Exception as exc:
+            warnings.warn(
+                f"headrace plugin {impl.plugin_name!r} failed in {hook_name}: {_one_line(exc)}",
+                PluginLoadWarning,
+                stacklevel=2,
+            )
+    return found
+
+
+def collect(hook_name: str, **kwargs: Any) -> list[Any]:
+    """Call a list-returning hook on every plugin and concatenate the results."""
+    return [item for _, item in collect_by_plugin(hook_name, **kwargs)]

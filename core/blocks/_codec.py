@@ -1,0 +1,82 @@
+"""Turning block field values into stored JSON and back, and into masked JSON for display.
+
+Stored form: secrets revealed (the whole document is encrypted), bytes as
+`{"$bytes": base64}`, nested blocks as `{"$block_ref": document id}` via a callback.
+Display form: every secret replaced by a mask, nested saved blocks by their `slug/name`.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
+
+from headrace.blocks.fields import MASK, SECRET_TYPES, SecretDict
+
+if TYPE_CHECKING:
+    from headrace.blocks.core import Block
+
+REF_KEY = "$block_ref"
+BYTES_KEY = "$bytes"
+
+
+def model_fields_of(model: BaseModel) -> dict[str, Any]:
+    """A model's field values keyed by the name its validator accepts (alias first)."""
+    fields = type(model).model_fields
+    return {(info.alias or name): getattr(model, name) for name, info in fields.items()}
+
+
+def encode(value: Any, save_child: Callable[[Block, str], str], path: str = "") -> Any:
+    """Stored JSON for `value`; `save_child(block, field_path)` returns a document id."""
+    from headrace.blocks.core import Block
+
+    if isinstance(value, Block):
+        return {REF_KEY: save_child(value, path)}
+    if isinstance(value, SECRET_TYPES):
+        return encode(value.get_secret_value(), save_child, path)
+    if isinstance(value, BaseModel):
+        value = model_fields_of(value)
+    if isinstance(value, bytes):
+        return {BYTES_KEY: base64.b64encode(value).decode("ascii")}
+    if isinstance(value, dict):
+        return {str(k): encode(v, save_child, f"{path}.{k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [encode(v, save_child, f"{path}.{i}") for i, v in enumerate(value)]
+    return to_jsonable_python(value)
+
+
+def decode(raw: Any, load_child: Callable[[str], Block]) -> Any:
+    """Python values for `Block.model_validate` from stored JSON."""
+    if isinstance(raw, dict):
+        if raw.keys() == {REF_KEY}:
+            return load_child(raw[REF_KEY])
+        if raw.keys() == {BYTES_KEY}:
+            return base64.b64decode(raw[BYTES_KEY])
+        return {key: decode(value, load_child) for key, value in raw.items()}
+    if isinstance(raw, list):
+        return [decode(value, load_child) for value in raw]
+    return raw
+
+
+def masked(value: Any) -> Any:
+    """JSON for showing `value` to a person: secrets masked, saved nested blocks by name."""
+    from headrace.blocks.core import Block
+
+    if isinstance(value, Block) and value._block_document_name and not value._is_anonymous:
+        return f"{value.get_block_type_slug()}/{value._block_document_name}"
+    if isinstance(value, SecretDict):
+        return value.masked()
+    if isinstance(value, SECRET_TYPES):
+        return MASK
+    if isinstance(value, BaseModel):
+        value = model_fields_of(value)
+    if isinstance(value, dict):
+        return {str(k): masked(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [masked(v) for v in value]
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return to_jsonable_python(value, fallback=repr)

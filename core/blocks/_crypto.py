@@ -1,0 +1,96 @@
+"""Encryption at rest for block documents (Fernet: AES-128-CBC with an HMAC).
+
+The key never lives in the database: it comes from `HEADRACE_ENCRYPTION_KEY` or from a
+key file created 0600 under `$HEADRACE_HOME`. The store keeps a small token encrypted
+with the key, so a wrong key is detected before anything is read or written.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from headrace.blocks.errors import BlockEncryptionError
+from headrace.settings import get_settings
+from headrace.store import Store
+
+KEY_ENV = "HEADRACE_ENCRYPTION_KEY"
+KEY_FILE_NAME = "encryption.key"
+_CHECK_PLAINTEXT = b"headrace block store key check"
+
+
+def key_file_path() -> Path:
+    return get_settings().home / KEY_FILE_NAME
+
+
+def _key_source() -> str:
+    return f"${KEY_ENV}" if os.environ.get(KEY_ENV) else str(key_file_path())
+
+
+def _fernet_from(raw: bytes, source: str) -> Fernet:
+    try:
+        return Fernet(raw.strip())
+    except (ValueError, TypeError):
+        raise BlockEncryptionError(
+            f"the encryption key in {source} is not a valid Fernet key (32 url-safe "
+            f"base64-encoded bytes); create one with "
+            f'`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key())"`'
+        ) from None
+
+
+def _create_key_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it first: use theirs
+        return
+    with os.fdopen(fd, "wb") as file:
+        file.write(Fernet.generate_key())
+
+
+def _load_fernet(store: Store, check_token: str | None) -> Fernet:
+    env_key = os.environ.get(KEY_ENV)
+    if env_key:
+        return _fernet_from(env_key.encode(), f"${KEY_ENV}")
+    path = key_file_path()
+    if not path.exists():
+        if check_token is not None:
+            raise BlockEncryptionError(
+                f"the block store {store.database} holds documents encrypted with a key, but "
+                f"the key file {path} is missing; restore it or set ${KEY_ENV}"
+            )
+        _create_key_file(path)
+    return _fernet_from(path.read_bytes(), str(path))
+
+
+def store_cipher(store: Store) -> Fernet:
+    """The cipher for `store`, checked against the store's key-check token."""
+    rows = store.query("SELECT token FROM block_key_check WHERE id = 1")
+    check_token = rows[0]["token"] if rows else None
+    fernet = _load_fernet(store, check_token)
+    if check_token is None:
+        store.execute(
+            "INSERT OR IGNORE INTO block_key_check (id, token) VALUES (1, ?)",
+            (fernet.encrypt(_CHECK_PLAINTEXT).decode(),),
+        )
+        check_token = store.query("SELECT token FROM block_key_check WHERE id = 1")[0]["token"]
+    try:
+        fernet.decrypt(check_token.encode())
+    except InvalidToken:
+        raise BlockEncryptionError(
+            f"the encryption key from {_key_source()} is not the key the block store "
+            f"{store.database} was written with; nothing was read or written"
+        ) from None
+    return fernet
+
+
+def decrypt(fernet: Fernet, token: bytes, what: str) -> bytes:
+    """Decrypt one document; a failure names the document, never its content."""
+    try:
+        return fernet.decrypt(token)
+    except InvalidToken:
+        raise BlockEncryptionError(
+            f"cannot decrypt block {what} with the key from {_key_source()}"
+        ) from None

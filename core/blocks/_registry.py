@@ -1,0 +1,106 @@
+"""The block-type registry: slug -> Block subclass.
+
+Two ways in: a Block subclass registers itself when its class statement runs (so a block
+defined in user code needs no plugin), and installed plugins return their block types
+from the `register_block_types` hook, which is consulted on the first miss and for
+listings (so `Block.load("s3-bucket/x")` works before anything imported headrace_aws).
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+import warnings
+from typing import TYPE_CHECKING
+
+from headrace.blocks._names import did_you_mean
+from headrace.blocks.errors import UnknownBlockType
+
+if TYPE_CHECKING:
+    from headrace.blocks.core import Block
+
+_types: dict[str, type[Block]] = {}
+_sources: dict[str, str] = {}  # slug -> plugin name that returned it from the hook
+_collected_from: object | None = None  # the plugin manager whose hooks were last collected
+_lock = threading.RLock()
+
+
+def register_block_type(cls: type[Block], source: str | None = None) -> None:
+    """Make `cls` loadable by its slug; abstract bases are skipped.
+
+    Redefining a class (same module and name, e.g. a re-run notebook cell) replaces it;
+    a different class claiming a taken slug is refused with a warning, first one wins.
+    """
+    if inspect.isabstract(cls) or cls.__dict__.get("_block_abstract", False):
+        return
+    slug = cls.get_block_type_slug()
+    with _lock:
+        current = _types.get(slug)
+        if current is not None and current is not cls and _qualname(current) != _qualname(cls):
+            warnings.warn(
+                f"block type slug {slug!r} is already taken by {_qualname(current)}; "
+                f"{_qualname(cls)} was not registered (set `_block_type_slug` to rename it)",
+                stacklevel=3,
+            )
+            return
+        _types[slug] = cls
+        if source is not None:
+            _sources[slug] = source
+
+
+def _qualname(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _collect_plugins() -> None:
+    """Register the block types of every plugin, once per plugin manager."""
+    global _collected_from
+    from headrace.blocks.core import Block
+    from headrace.plugins.manager import collect_by_plugin, get_plugin_manager
+
+    with _lock:
+        pm = get_plugin_manager()
+        if _collected_from is pm:
+            return
+        _collected_from = pm
+        for plugin_name, cls in collect_by_plugin("register_block_types"):
+            if isinstance(cls, type) and issubclass(cls, Block):
+                register_block_type(cls, source=plugin_name)
+            else:
+                warnings.warn(
+                    f"headrace plugin {plugin_name!r} returned {cls!r} from "
+                    f"register_block_types, which is not a Block subclass; ignored",
+                    stacklevel=3,
+                )
+
+
+def lookup_block_type(slug: str) -> type[Block]:
+    """The Block subclass for `slug`; the error suggests close slugs."""
+    cls = _types.get(slug)
+    if cls is None:
+        _collect_plugins()
+        cls = _types.get(slug)
+    if cls is None:
+        raise UnknownBlockType(
+            f"unknown block type {slug!r}.{did_you_mean(slug, _types)} "
+            f"See `headrace block types` for the registered types."
+        )
+    return cls
+
+
+def block_types() -> dict[str, type[Block]]:
+    """Every registered block type by slug, plugins' included, sorted by slug."""
+    _collect_plugins()
+    return dict(sorted(_types.items()))
+
+
+def block_type_source(slug: str) -> str | None:
+    """The plugin that registered the type, or None for a self-registered class."""
+    return _sources.get(slug)
+
+
+def forget_block_type(slug: str) -> None:
+    """Drop a type from the registry (tests that define throwaway blocks)."""
+    with _lock:
+        _types.pop(slug, None)
+        _sources.pop(slug, None)

@@ -1,0 +1,319 @@
+"""`Block`: a pydantic model that can be saved under a name and loaded back anywhere.
+
+A block type is a `Block` subclass, identified by a slug derived from its class name
+(`LocalFileSystem` -> `local-file-system`, override with `_block_type_slug`). A block
+document is one saved instance: `block.save("prod")`, then `LocalFileSystem.load("prod")`
+or `Block.load("local-file-system/prod")`. Documents live encrypted in the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import inspect
+import json
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
+
+from headrace.blocks import _codec, _documents
+from headrace.blocks._crypto import decrypt, store_cipher
+from headrace.blocks._names import slug_from_class_name, split_reference, validate_name
+from headrace.blocks._registry import lookup_block_type, register_block_type
+from headrace.blocks.errors import (
+    BlockAlreadyExists,
+    BlockDocumentInvalid,
+    BlockNotFound,
+    InvalidBlockName,
+)
+from headrace.blocks.fields import SecretDict
+from headrace.store import get_store
+
+__all__ = ["Block", "SecretDict", "resolve_block_reference"]
+
+B = TypeVar("B", bound="Block")
+
+
+class _ClassOrInstanceMethod:
+    """`Secret.delete("name")` on the class, `block.delete()` on a loaded instance."""
+
+    def __init__(self, func: Callable[..., Any]) -> None:
+        self.func = func
+        functools.update_wrapper(self, func)
+
+    def __get__(self, instance: Any, owner: type) -> Callable[..., Any]:
+        return functools.partial(self.func, owner, instance)
+
+
+class Block(BaseModel):
+    """Base class of every block type."""
+
+    model_config = ConfigDict(
+        hide_input_in_errors=True,  # a rejected value may be a secret: keep it out of errors
+        ignored_types=(_ClassOrInstanceMethod,),
+        arbitrary_types_allowed=True,
+    )
+
+    _block_type_slug: ClassVar[str | None] = None
+    _block_type_name: ClassVar[str | None] = None
+    _description: ClassVar[str | None] = None
+    _block_schema_capabilities: ClassVar[list[str]] = []
+    _block_schema_version: ClassVar[str] = "1"
+
+    _block_document_id: uuid.UUID | None = PrivateAttr(None)
+    _block_document_name: str | None = PrivateAttr(None)
+    _is_anonymous: bool = PrivateAttr(False)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        register_block_type(cls)
+
+    # -- block type --------------------------------------------------------------------
+    @classmethod
+    def get_block_type_slug(cls) -> str:
+        """The slug of this class (its own `_block_type_slug`, or from its class name)."""
+        return cls.__dict__.get("_block_type_slug") or slug_from_class_name(cls.__name__)
+
+    @classmethod
+    def get_block_type_name(cls) -> str:
+        """A display name: `LocalFileSystem` -> `Local File System`."""
+        own = cls.__dict__.get("_block_type_name")
+        return own or " ".join(w.capitalize() for w in cls.get_block_type_slug().split("-"))
+
+    @classmethod
+    def get_description(cls) -> str | None:
+        """`_description`, else the first paragraph of the class's own docstring."""
+        if cls.__dict__.get("_description"):
+            return cls.__dict__["_description"]
+        doc = cls.__dict__.get("__doc__")
+        if not doc:
+            return None
+        first = re.split(r"\n\s*\n", inspect.cleandoc(doc), maxsplit=1)[0]
+        return " ".join(first.split())
+
+    @classmethod
+    def get_block_capabilities(cls) -> frozenset[str]:
+        """Capabilities declared by this class and its bases (e.g. `write-path`)."""
+        found: set[str] = set()
+        for klass in cls.__mro__:
+            found.update(klass.__dict__.get("_block_schema_capabilities") or [])
+        return frozenset(found)
+
+    @classmethod
+    def get_block_schema_version(cls) -> str:
+        return cls._block_schema_version
+
+    @classmethod
+    def get_block_schema_checksum(cls) -> str:
+        """Changes whenever a field is added, removed, retyped or made (non-)required."""
+        lines = sorted(
+            f"{name}:{info.annotation!r}:{info.is_required()}"
+            for name, info in cls.model_fields.items()
+        )
+        return "sha256:" + hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+
+    # -- save --------------------------------------------------------------------------
+    def save(self, name: str | None = None, overwrite: bool = False) -> uuid.UUID:
+        """Save under `name`; refuses to replace an existing document unless `overwrite`."""
+        if name is None:
+            if self._block_document_name is None or self._is_anonymous:
+                raise InvalidBlockName(
+                    f"{type(self).__name__}.save() needs a name, e.g. .save('my-block')"
+                )
+            name = self._block_document_name
+        validate_name(name)
+        store = get_store()
+        cipher = store_cipher(store)  # a wrong key fails here, before anything is written
+        saved: list[tuple[Block, str, str, bool]] = []
+        with store.transaction() as conn:
+            doc_id = _persist(conn, cipher, self, name, False, overwrite, saved)
+        for block, block_id, block_name, anonymous in saved:  # only once committed
+            block._block_document_id = uuid.UUID(block_id)
+            block._block_document_name = block_name
+            block._is_anonymous = anonymous
+        return uuid.UUID(doc_id)
+
+    async def asave(self, name: str | None = None, overwrite: bool = False) -> uuid.UUID:
+        """`save` without blocking the event loop."""
+        return await asyncio.to_thread(self.save, name, overwrite)
+
+    # -- load --------------------------------------------------------------------------
+    @classmethod
+    def load(cls: type[B], name: str, validate: bool = True) -> B:
+        """Load a saved block: `Secret.load("name")` or `Block.load("secret/name")`.
+
+        With `validate=False` a document that no longer validates is loaded as it is
+        (`model_construct`) instead of raising.
+        """
+        target, slug, doc_name = cls._resolve_load_target(name)
+        store = get_store()
+        row = _documents.get(store, slug, doc_name)
+        cipher = store_cipher(store)
+        conn = store.connection()
+        return target._from_row(row, lambda id_: _load_child(conn, cipher, id_), cipher, validate)
+
+    @classmethod
+    async def aload(cls: type[B], name: str, validate: bool = True) -> B:
+        """`load` without blocking the event loop."""
+        return await asyncio.to_thread(cls.load, name, validate)
+
+    @classmethod
+    def _resolve_load_target(cls, name: str) -> tuple[type[Block], str, str]:
+        if "/" in name:
+            slug, doc_name = split_reference(name)
+            target = lookup_block_type(slug)
+            if cls is not Block and not issubclass(target, cls):
+                raise BlockNotFound(
+                    f"{name!r} is a {target.__name__} block, not a {cls.__name__}; "
+                    f"load it with Block.load({name!r})"
+                )
+            return target, slug, doc_name
+        if cls is Block:
+            raise InvalidBlockName(
+                f"Block.load({name!r}) needs the block type: Block.load('block-type/{name}')"
+            )
+        return cls, cls.get_block_type_slug(), validate_name(name)
+
+    @classmethod
+    def _from_row(
+        cls: type[B],
+        row: _documents.DocumentRow,
+        load_child: Callable[[str], Block],
+        cipher: Any,
+        validate: bool = True,
+    ) -> B:
+        raw = json.loads(decrypt(cipher, row.data, row.reference))
+        values = _codec.decode(raw, load_child)
+        try:
+            block = cls.model_validate(values)
+        except ValidationError as exc:
+            if validate:
+                raise _drift_error(cls, row, exc) from None
+            block = cls.model_construct(**values)
+        block._block_document_id = uuid.UUID(row.id)
+        block._block_document_name = row.name
+        block._is_anonymous = row.is_anonymous
+        return block
+
+    # -- delete ------------------------------------------------------------------------
+    @_ClassOrInstanceMethod
+    def delete(cls, self: Block | None, name: str | None = None) -> None:
+        """Delete a saved block: `block.delete()` or `Secret.delete("name")`.
+
+        Refused while another block references it.
+        """
+        if name is None:
+            if self is None or self._block_document_name is None:
+                raise InvalidBlockName("delete() needs a name, or a block that was saved/loaded")
+            name = self._block_document_name
+        target, slug, doc_name = cls._resolve_load_target(name)
+        store = get_store()
+        with store.transaction() as conn:
+            row = _documents.find(conn, slug, doc_name)
+            if row is None:
+                _documents.get(store, slug, doc_name)  # raises BlockNotFound with suggestions
+            _documents.delete(conn, row)
+        if self is not None:
+            self._block_document_id = None
+            self._block_document_name = None
+
+    @_ClassOrInstanceMethod
+    async def adelete(cls, self: Block | None, name: str | None = None) -> None:
+        """`delete` without blocking the event loop."""
+        if self is not None:
+            await asyncio.to_thread(self.delete, name)
+        else:
+            await asyncio.to_thread(cls.delete, name)
+
+
+def _persist(
+    conn: Any,
+    cipher: Any,
+    block: Block,
+    name: str,
+    anonymous: bool,
+    overwrite: bool,
+    saved: list[tuple[Block, str, str, bool]],
+) -> str:
+    """Write `block` and its unsaved nested blocks inside the caller's transaction."""
+    slug = block.get_block_type_slug()
+    existing = _documents.find(conn, slug, name)
+    if existing is not None and not overwrite:
+        raise BlockAlreadyExists(
+            f"a block {slug}/{name} is already saved; pass overwrite=True to replace it"
+        )
+    doc_id = existing.id if existing is not None else str(uuid.uuid4())
+    references: dict[str, str] = {}
+
+    def save_child(child: Block, path: str) -> str:
+        child_id = _existing_child_id(conn, child)
+        if child_id is None:
+            child_name = f"anonymous-{uuid.uuid4().hex}"
+            child_id = _persist(conn, cipher, child, child_name, True, False, saved)
+        references[path] = child_id
+        return child_id
+
+    data = {
+        key: _codec.encode(v, save_child, key) for key, v in _codec.model_fields_of(block).items()
+    }
+    _documents.upsert(
+        conn,
+        doc_id=doc_id,
+        slug=slug,
+        name=name,
+        anonymous=anonymous,
+        data=cipher.encrypt(json.dumps(data, separators=(",", ":")).encode()),
+        schema_version=block.get_block_schema_version(),
+        schema_checksum=block.get_block_schema_checksum(),
+        references=references,
+    )
+    _documents.drop_orphans(conn)
+    saved.append((block, doc_id, name, anonymous))
+    return doc_id
+
+
+def _existing_child_id(conn: Any, child: Block) -> str | None:
+    """The document id of an already-saved nested block still present in this store."""
+    if child._block_document_id is None or child._block_document_name is None:
+        return None
+    row = _documents.find(conn, child.get_block_type_slug(), child._block_document_name)
+    return row.id if row is not None and row.id == str(child._block_document_id) else None
+
+
+def _load_child(conn: Any, cipher: Any, doc_id: str) -> Block:
+    row = _documents.get_by_id(conn, doc_id)
+    child_cls = lookup_block_type(row.block_type_slug)
+    return child_cls._from_row(row, lambda id_: _load_child(conn, cipher, id_), cipher)
+
+
+def _drift_error(cls: type[Block], row: _documents.DocumentRow, exc: ValidationError) -> Exception:
+    errors = exc.errors(include_url=False, include_input=False, include_context=False)
+    missing = [".".join(map(str, e["loc"])) for e in errors if e["type"] == "missing"]
+    where = f"saved block {row.reference}"
+    if missing and row.schema_checksum != cls.get_block_schema_checksum():
+        fields = ", ".join(repr(m) for m in missing)
+        return BlockDocumentInvalid(
+            f"{where} was saved by an older {cls.__name__} (schema version "
+            f"{row.schema_version}) and lacks the field(s) {fields}, which {cls.__name__} now "
+            f"requires without a default. Re-save it (`headrace block create "
+            f"{row.block_type_slug} {row.name} --overwrite ...`) or give the field a default."
+        )
+    problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(root)'}: {e['msg']}" for e in errors)
+    return BlockDocumentInvalid(
+        f"{where} no longer validates as {cls.__name__}: {problems}. Re-save it, or load it "
+        f"with validate=False to inspect it."
+    )
+
+
+def resolve_block_reference(value: Block | str) -> Block:
+    """A block from a block or a `"block-type-slug/name"` string (e.g. for `result_storage=`)."""
+    if isinstance(value, Block):
+        return value
+    if isinstance(value, str):
+        return Block.load(value)
+    raise TypeError(f"expected a Block or a 'block-type/name' string, not {type(value).__name__}")

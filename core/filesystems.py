@@ -1,0 +1,252 @@
+"""Storage blocks: a local directory and any fsspec filesystem (`memory://`, `s3://`, ...).
+
+Both are usable as a task's `result_storage=`: the result store calls
+`read_path(path) -> bytes` and `write_path(path, content)`. A missing path raises
+`PathNotFound`, which is both a `FileNotFoundError` and (as in Prefect) a `ValueError`.
+"""
+
+from __future__ import annotations
+
+import abc
+import fnmatch
+import shutil
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from headrace.blocks.core import Block
+
+__all__ = [
+    "LocalFileSystem",
+    "PathNotFound",
+    "ReadableDeploymentStorage",
+    "ReadableFileSystem",
+    "RemoteFileSystem",
+    "WritableDeploymentStorage",
+    "WritableFileSystem",
+]
+
+
+class PathNotFound(FileNotFoundError, ValueError):
+    """The path does not exist in the filesystem block."""
+
+
+class ReadableFileSystem(Block, abc.ABC):
+    """A filesystem whose files can be read."""
+
+    _block_schema_capabilities = ["read-path"]
+
+    @abc.abstractmethod
+    def read_path(self, path: str) -> bytes: ...
+
+
+class WritableFileSystem(ReadableFileSystem, abc.ABC):
+    """A filesystem whose files can be read and written (what result storage needs)."""
+
+    _block_schema_capabilities = ["read-path", "write-path"]
+
+    @abc.abstractmethod
+    def write_path(self, path: str, content: bytes) -> str: ...
+
+
+class ReadableDeploymentStorage(Block, abc.ABC):
+    """Storage a directory (e.g. a project's code) can be copied out of."""
+
+    _block_schema_capabilities = ["get-directory"]
+
+    @abc.abstractmethod
+    def get_directory(
+        self, from_path: str | None = None, local_path: str | None = None
+    ) -> None: ...
+
+
+class WritableDeploymentStorage(ReadableDeploymentStorage, abc.ABC):
+    """Storage a directory can be copied into and out of."""
+
+    _block_schema_capabilities = ["get-directory", "put-directory"]
+
+    @abc.abstractmethod
+    def put_directory(
+        self,
+        local_path: str | None = None,
+        to_path: str | None = None,
+        ignore_file: str | None = None,
+    ) -> int: ...
+
+
+def _ignore_patterns(ignore_file: str | None) -> list[str]:
+    if ignore_file is None:
+        return []
+    lines = Path(ignore_file).read_text().splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _is_ignored(relative: PurePosixPath, patterns: list[str]) -> bool:
+    """gitignore-like matching: a pattern matches the whole path, a name or a parent folder."""
+    for pattern in patterns:
+        bare = pattern.rstrip("/")
+        if fnmatch.fnmatch(str(relative), bare) or any(
+            fnmatch.fnmatch(part, bare) for part in relative.parts
+        ):
+            return True
+    return False
+
+
+def _local_files(root: Path, ignore_file: str | None) -> list[tuple[Path, PurePosixPath]]:
+    patterns = _ignore_patterns(ignore_file)
+    found = []
+    for path in sorted(root.rglob("*")):
+        relative = PurePosixPath(path.relative_to(root).as_posix())
+        if path.is_file() and not _is_ignored(relative, patterns):
+            found.append((path, relative))
+    return found
+
+
+class LocalFileSystem(WritableFileSystem, WritableDeploymentStorage):
+    """A directory on this machine; relative paths resolve under `basepath`.
+
+    Example:
+        LocalFileSystem(basepath="/data/results").save("results")
+        @task(persist_result=True, result_storage="local-file-system/results")
+    """
+
+    basepath: str | None = Field(
+        default=None, description="Directory that relative paths resolve under."
+    )
+
+    def _resolve(self, path: str | None) -> Path:
+        base = Path(self.basepath).expanduser().resolve() if self.basepath else None
+        if path is None:
+            return base if base is not None else Path.cwd()
+        target = Path(path).expanduser()
+        if base is None:
+            return target.resolve()
+        resolved = (base / target).resolve()
+        if resolved != base and base not in resolved.parents:
+            raise ValueError(f"path {path!r} is outside the base path {self.basepath!r}")
+        return resolved
+
+    def read_path(self, path: str) -> bytes:
+        target = self._resolve(path)
+        if not target.is_file():
+            raise PathNotFound(f"path {str(target)!r} does not exist")
+        return target.read_bytes()
+
+    def write_path(self, path: str, content: bytes) -> str:
+        """Write `content` (parent folders created); returns the full path written."""
+        target = self._resolve(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        return str(target)
+
+    def get_directory(self, from_path: str | None = None, local_path: str | None = None) -> None:
+        """Copy `from_path` (default: the base path) into `local_path` (default: cwd)."""
+        source = self._resolve(from_path)
+        destination = Path(local_path or ".").resolve()
+        if source == destination:
+            return
+        shutil.copytree(source, destination, dirs_exist_ok=True)
+
+    def put_directory(
+        self,
+        local_path: str | None = None,
+        to_path: str | None = None,
+        ignore_file: str | None = None,
+    ) -> int:
+        """Copy `local_path` (default: cwd) under `to_path`; returns the number of files.
+
+        `ignore_file` lists gitignore-like patterns of files to leave out.
+        """
+        source = Path(local_path or ".").resolve()
+        destination = self._resolve(to_path)
+        files = _local_files(source, ignore_file)
+        for path, relative in files:
+            target = destination / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+        return len(files)
+
+
+class RemoteFileSystem(WritableFileSystem, WritableDeploymentStorage):
+    """Any fsspec filesystem, addressed by a URL base path such as `s3://bucket/prefix`.
+
+    `settings` are passed to the fsspec filesystem (endpoint, credentials, ...).
+    """
+
+    basepath: str = Field(description="URL of the root folder, e.g. 'memory://results'.")
+    settings: dict[str, Any] = Field(
+        default_factory=dict, description="Keyword arguments for the fsspec filesystem."
+    )
+
+    @field_validator("basepath")
+    @classmethod
+    def _needs_scheme(cls, value: str) -> str:
+        scheme, sep, _ = value.partition("://")
+        if not sep or not scheme:
+            raise ValueError(
+                f"basepath must be a URL with a scheme, e.g. 'memory://x', not {value!r}"
+            )
+        return value
+
+    @property
+    def filesystem(self) -> Any:
+        import fsspec
+
+        return fsspec.filesystem(self.basepath.partition("://")[0], **self.settings)
+
+    def _resolve(self, path: str | None) -> str:
+        base = self.basepath.rstrip("/")
+        if not path:
+            return base
+        if path.startswith(base):
+            return path
+        if ".." in PurePosixPath(path).parts:
+            raise ValueError(f"path {path!r} is outside the base path {self.basepath!r}")
+        return f"{base}/{path.lstrip('/')}"
+
+    def read_path(self, path: str) -> bytes:
+        target = self._resolve(path)
+        try:
+            with self.filesystem.open(target, "rb") as file:
+                return file.read()
+        except FileNotFoundError:
+            raise PathNotFound(f"path {target!r} does not exist") from None
+
+    def write_path(self, path: str, content: bytes) -> str:
+        target = self._resolve(path)
+        fs = self.filesystem
+        parent = target.rsplit("/", 1)[0]
+        if parent and parent != target:
+            fs.makedirs(parent, exist_ok=True)
+        with fs.open(target, "wb") as file:
+            file.write(content)
+        return target
+
+    def get_directory(self, from_path: str | None = None, local_path: str | None = None) -> None:
+        """Download every file under `from_path` (default: base path) into `local_path`."""
+        fs = self.filesystem
+        source = self._resolve(from_path)
+        root = fs._strip_protocol(source).rstrip("/")
+        destination = Path(local_path or ".")
+        for remote in fs.find(source):
+            relative = fs._strip_protocol(remote)[len(root) :].lstrip("/")
+            target = destination / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fs.get_file(remote, str(target))
+
+    def put_directory(
+        self,
+        local_path: str | None = None,
+        to_path: str | None = None,
+        ignore_file: str | None = None,
+    ) -> int:
+        """Upload `local_path` (default: cwd) under `to_path`; returns the number of files."""
+        fs = self.filesystem
+        destination = self._resolve(to_path)
+        files = _local_files(Path(local_path or ".").resolve(), ignore_file)
+        for path, relative in files:
+            target = f"{destination}/{relative}"
+            fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
+            fs.put_file(str(path), target)
+        return len(files)
