@@ -13,9 +13,8 @@ import shutil
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pydantic import Field, field_validator
-
 from headrace.blocks.core import Block
+from pydantic import Field, field_validator
 
 __all__ = [
     "LocalFileSystem",

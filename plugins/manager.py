@@ -18,7 +18,6 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 import pluggy
-
 from headrace.plugins import hookspecs
 from headrace.plugins.defaults import DEFAULT_PLUGINS
 

@@ -70,7 +70,7 @@ _COLUMNS = (
 
 
 def _row(row: sqlite3.Row) -> DocumentRow:
-    values = {key: row[key] for key in row.keys()}
+    values = {key: row[key] for key in row.keys()}  # noqa: SIM118 (sqlite3.Row iterates values)
     return DocumentRow(**values | {"is_anonymous": bool(values["is_anonymous"])})
 
 

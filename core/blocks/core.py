@@ -18,8 +18,6 @@ import uuid
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
-
 from headrace.blocks import _codec, _documents
 from headrace.blocks._crypto import decrypt, store_cipher
 from headrace.blocks._names import slug_from_class_name, split_reference, validate_name
@@ -32,6 +30,7 @@ from headrace.blocks.errors import (
 )
 from headrace.blocks.fields import SecretDict
 from headrace.store import get_store
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 __all__ = ["Block", "SecretDict", "resolve_block_reference"]
 
