@@ -1,0 +1,278 @@
+"""The flow-run state machine and its sync and async drivers.
+
+A flow run validates its parameters, enters its own task runner (so submitted tasks
+are waited for when it ends), sets the flow-run context, runs the function with
+retries and an optional timeout, and derives its final state from the return value.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any
+
+from headrace.context import FlowRunContext, TaskRunContext, current_tags
+from headrace.engine._outcomes import call_hooks, return_value_to_state
+from headrace.engine._timeouts import call_with_timeout
+from headrace.exceptions import FlowRunTimeoutError, ParameterTypeError, TerminationSignal
+from headrace.logging._loggers import flow_run_logger
+from headrace.runs import FlowRun
+from headrace.states import (
+    AwaitingRetry,
+    Cancelled,
+    Crashed,
+    Failed,
+    Pending,
+    Retrying,
+    Running,
+    State,
+    StateType,
+    TimedOut,
+)
+from headrace.store import get_store
+from headrace.store import runs as records
+from headrace.utilities import clock
+from headrace.utilities.names import generate_slug
+
+if TYPE_CHECKING:
+    from headrace.flows import Flow
+
+
+class FlowRunMachine:
+    """Decides the states of one flow run."""
+
+    def __init__(self, flow: Flow, parameters: dict[str, Any], flow_run: FlowRun | None = None):
+        self.flow = flow
+        self.parameters = parameters
+        self.parent: FlowRunContext | None = FlowRunContext._var.get(None)
+        self.parent_task: TaskRunContext | None = TaskRunContext._var.get(None)
+        self.store = get_store()
+        self.flow_run = flow_run or FlowRun(
+            flow.name,
+            parameters,
+            current_tags(),
+            parent_flow_run_id=self.parent.flow_run.id if self.parent else None,
+            parent_task_run_id=self.parent_task.task_run.id if self.parent_task else None,
+            flow_version=flow.version,
+        )
+        self.logger = flow_run_logger(self.flow_run, flow.name)
+        self.state: State | None = None
+        self.error: BaseException | None = None
+        self.ctx: FlowRunContext | None = None
+        self.runner: Any = None
+        self._token: Any = None
+
+    # -- beginning -------------------------------------------------------------------------
+    def begin(self) -> bool:
+        flow, run = self.flow, self.flow_run
+        run.state = Pending()
+        records.record_flow_run(self.store, run)
+        if flow.should_validate_parameters:
+            try:
+                self.parameters = run.parameters = flow.validate_parameters(self.parameters)
+            except ParameterTypeError as exc:
+                self._name_run()
+                self.error = exc
+                self.state = Failed(
+                    message=f"Validation of flow parameters failed with error: {exc}", data=exc
+                )
+                return False
+        self._name_run()
+        self.logger.info(f"Beginning flow run {run.name!r} for flow {flow.name!r}")
+        from headrace.results import ResultStore
+
+        result_store = None
+        if flow.persist_result or flow.result_storage is not None:
+            result_store = ResultStore(flow.result_storage, flow.result_serializer)
+        self.runner = flow.task_runner.duplicate()
+        self.runner.__enter__()
+        self.ctx = FlowRunContext(
+            flow, run, self.runner, self.parameters, result_store,
+            bool(flow.log_prints), self.logger,
+        )
+        self._token = FlowRunContext._var.set(self.ctx)
+        if flow.log_prints:
+            from headrace.logging._prints import install_print_redirect
+
+            install_print_redirect()
+        run.start_ts = time.time()
+        run.run_count = 1
+        self._transition(Running())
+        if flow.on_running:
+            call_hooks(flow.on_running, flow, run, self.flow_run.state, self.logger)
+        return True
+
+    def _name_run(self) -> None:
+        template = self.flow.flow_run_name
+        run = self.flow_run
+        if template is None:
+            run.name = run.name or generate_slug()
+        else:
+            token = FlowRunContext._var.set(
+                FlowRunContext(self.flow, run, self.flow.task_runner, self.parameters, None,
+                               False, self.logger)
+            )
+            try:
+                run.name = template() if callable(template) else template.format(**self.parameters)
+            finally:
+                FlowRunContext._var.reset(token)
+        self.logger.extra["flow_run_name"] = run.name
+
+    def _transition(self, state: State) -> None:
+        self.flow_run.state = state
+        records.record_flow_run_state(self.store, self.flow_run)
+
+    # -- calling ---------------------------------------------------------------------------
+    def call_sync(self) -> Any:
+        flow = self.flow
+        args, kwargs = flow.signature.to_call(self.parameters)
+        if flow.timeout_seconds is None:
+            return flow.fn(*args, **kwargs)
+        return call_with_timeout(
+            flow.fn, args, kwargs, flow.timeout_seconds, FlowRunTimeoutError,
+            self.timeout_message(),
+        )
+
+    async def call_async(self) -> Any:
+        flow = self.flow
+        args, kwargs = flow.signature.to_call(self.parameters)
+        if flow.timeout_seconds is None:
+            return await flow.fn(*args, **kwargs)
+        try:
+            return await asyncio.wait_for(flow.fn(*args, **kwargs), flow.timeout_seconds)
+        except asyncio.TimeoutError:
+            raise FlowRunTimeoutError(self.timeout_message()) from None
+
+    def timeout_message(self) -> str:
+        return f"Flow run exceeded timeout of {self.flow.timeout_seconds} second(s)"
+
+    # -- outcomes --------------------------------------------------------------------------
+    def on_return(self, value: Any) -> float | None:
+        state = return_value_to_state(value)
+        if state.is_completed():
+            self._persist(state)
+            self.state = state
+            return None
+        return self._failed(state)
+
+    def on_exception(self, exc: Exception) -> float | None:
+        self.error = exc
+        if isinstance(exc, FlowRunTimeoutError):
+            state = TimedOut(message=str(exc), data=exc)
+        else:
+            state = Failed(
+                message=f"Flow run encountered an exception: {type(exc).__name__}: {exc}",
+                data=exc,
+            )
+        self.logger.error("Encountered exception during execution:",
+                          exc_info=(type(exc), exc, exc.__traceback__))
+        return self._failed(state)
+
+    def _failed(self, state: State) -> float | None:
+        flow, run = self.flow, self.flow_run
+        self.state = state
+        if run.run_count <= flow.retries:
+            delay = flow.retry_delay_seconds or 0
+            self.logger.info(
+                f"Received non-final state {'AwaitingRetry'!r} when proposing final state "
+                f"{state.name!r} and will attempt to run again..."
+            )
+            self._transition(AwaitingRetry(message=state.message))
+            return float(delay)
+        return None
+
+    def begin_retry(self) -> None:
+        self.flow_run.run_count += 1
+        self.error = None
+        self._transition(Retrying())
+
+    def _persist(self, state: State) -> None:
+        if self.ctx is None or self.ctx.result_store is None or self.flow.persist_result is False:
+            return
+        try:
+            record = self.ctx.result_store.write(state.data)
+            state.state_details.storage_key = record.key
+        except Exception as exc:
+            self.logger.warning(f"Could not persist the flow result: {exc!r}")
+
+    def crash(self, exc: BaseException) -> None:
+        """An interrupt reached the engine: Cancelled for cancellation, else Crashed."""
+        self.error = exc
+        if isinstance(exc, asyncio.CancelledError):
+            self.state = Cancelled(message="The flow run was cancelled.", data=exc)
+        else:
+            detail = "SIGTERM" if isinstance(exc, TerminationSignal) else type(exc).__name__
+            self.state = Crashed(message=f"Execution was interrupted: {detail}", data=exc)
+        self.finish()
+
+    # -- the end ---------------------------------------------------------------------------
+    def finish(self) -> State:
+        flow, run, state = self.flow, self.flow_run, self.state
+        assert state is not None
+        if self.runner is not None:
+            runner, self.runner = self.runner, None
+            try:
+                runner.__exit__(None, None, None)
+            except BaseException as exc:  # noqa: BLE001 - report, the run still ends
+                self.logger.error(f"Task runner failed to shut down: {exc!r}")
+        if self._token is not None:
+            FlowRunContext._var.reset(self._token)
+            self._token = None
+        run.end_ts = time.time()
+        state.state_details.flow_run_id = run.id
+        self._transition(state)
+        level = 20 if state.type is StateType.COMPLETED else 40
+        self.logger.log(level, f"Finished in state {state}")
+        hooks = {
+            StateType.COMPLETED: flow.on_completion,
+            StateType.FAILED: flow.on_failure,
+            StateType.CRASHED: flow.on_crashed,
+            StateType.CANCELLED: flow.on_cancellation,
+        }.get(state.type, ())
+        if hooks:
+            call_hooks(hooks, flow, run, state, self.logger)
+        if self.parent is None:
+            self.store.flush()
+        return state
+
+
+def run_flow_sync(machine: FlowRunMachine) -> State:
+    try:
+        if machine.begin():
+            while True:
+                try:
+                    value = machine.call_sync()
+                except Exception as exc:
+                    delay = machine.on_exception(exc)
+                else:
+                    delay = machine.on_return(value)
+                if delay is None:
+                    break
+                if delay > 0:
+                    clock.sleep(delay)
+                machine.begin_retry()
+    except BaseException as exc:
+        machine.crash(exc)
+        raise
+    return machine.finish()
+
+
+async def run_flow_async(machine: FlowRunMachine) -> State:
+    try:
+        if machine.begin():
+            while True:
+                try:
+                    value = await machine.call_async()
+                except Exception as exc:
+                    delay = machine.on_exception(exc)
+                else:
+                    delay = machine.on_return(value)
+                if delay is None:
+                    break
+                if delay > 0:
+                    await clock.asleep(delay)
+                machine.begin_retry()
+    except BaseException as exc:
+        machine.crash(exc)
+        raise
+    return machine.finish()

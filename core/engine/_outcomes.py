@@ -1,0 +1,55 @@
+"""Turning what a function returned into a final state, and calling state hooks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from headrace.futures import PrefectFuture
+from headrace.states import Completed, Failed, State, StateGroup
+
+
+def return_value_to_state(value: Any) -> State:
+    """Prefect 3's rule: a returned state is the final state; a returned collection of
+    states or futures completes only if all of them completed; anything else completes."""
+    if isinstance(value, State):
+        return value
+    if isinstance(value, PrefectFuture):
+        value.wait()
+        return value.state
+    if isinstance(value, (list, tuple, set)) and value and all(
+        isinstance(item, (State, PrefectFuture)) for item in value
+    ):
+        states = []
+        for item in value:
+            if isinstance(item, PrefectFuture):
+                item.wait()
+                states.append(item.state)
+            else:
+                states.append(item)
+        group = StateGroup(states)
+        if group.all_completed():
+            return Completed(message="All states completed.", data=states)
+        failed = group.fail_count()
+        if failed:
+            return Failed(message=f"{failed}/{len(states)} states failed.", data=states)
+        unfinished = sum(1 for state in states if not state.is_final())
+        return Failed(message=f"{unfinished}/{len(states)} states are not final.", data=states)
+    return Completed(data=value)
+
+
+def call_hooks(
+    hooks: Iterable[Callable[..., Any]],
+    owner: Any,
+    run: Any,
+    state: State,
+    logger: logging.LoggerAdapter,
+) -> None:
+    """Call each hook `(task_or_flow, run, state)`; a failing hook is logged, never raised."""
+    for hook in hooks:
+        name = getattr(hook, "__name__", repr(hook))
+        try:
+            hook(owner, run, state)
+        except Exception as exc:
+            logger.error(f"An error was encountered while running hook {name!r}: {exc!r}")

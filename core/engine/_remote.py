@@ -1,0 +1,95 @@
+"""Running a task's function in another process or on another machine.
+
+The engine (states, retries, caching, the store) stays in the flow's process; only the
+function call travels, pickled with cloudpickle together with what `get_run_logger()`
+and `headrace.runtime` need. Log records made remotely come back with the outcome and
+are re-emitted through the run's logger. Used by ProcessPoolTaskRunner and by the
+Dask and Ray plugins.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any
+
+from headrace.context import TaskRunContext
+
+
+class _RemoteLogger(logging.LoggerAdapter):
+    """Collects records in the remote process to send back with the outcome."""
+
+    def __init__(self, extra: dict[str, Any]) -> None:
+        super().__init__(logging.getLogger("headrace.task_runs.remote"), extra)
+        self.records: list[tuple[int, str]] = []
+
+    def log(self, level: int, msg: Any, *args: Any, **kwargs: Any) -> None:
+        self.records.append((level, str(msg) % args if args else str(msg)))
+
+    def isEnabledFor(self, level: int) -> bool:  # noqa: N802 - logging's name
+        return True
+
+
+def pack_call(task: Any, args: tuple, kwargs: dict, ctx: TaskRunContext) -> bytes:
+    """Everything the remote side needs to call the function as this task run."""
+    import cloudpickle
+
+    run = ctx.task_run
+    snapshot = {
+        "task_run_id": run.id,
+        "task_run_name": run.name,
+        "task_name": run.task_name,
+        "tags": sorted(run.tags),
+        "run_count": run.run_count,
+        "parameters": ctx.parameters,
+        "flow_run_id": run.flow_run_id,
+        "log_prints": ctx.log_prints,
+    }
+    return cloudpickle.dumps((task.fn, args, kwargs, snapshot))
+
+
+def run_packed(payload: bytes) -> bytes:
+    """Remote side: call the function; return the pickled outcome (value or exception)."""
+    import cloudpickle
+
+    from headrace.runs import TaskRun
+    from headrace.tasks import Task
+
+    fn, args, kwargs, snapshot = cloudpickle.loads(payload)
+    run = TaskRun(snapshot["task_name"], "", snapshot["flow_run_id"], snapshot["parameters"],
+                  set(snapshot["tags"]))
+    run.id, run.name, run.run_count = (
+        snapshot["task_run_id"], snapshot["task_run_name"], snapshot["run_count"]
+    )
+    logger = _RemoteLogger({"task_run_id": run.id, "task_run_name": run.name})
+    ctx = TaskRunContext(Task(fn, name=run.task_name), run, snapshot["parameters"],
+                         snapshot["log_prints"], logger)
+    token = TaskRunContext._var.set(ctx)
+    try:
+        if ctx.log_prints:
+            from headrace.logging._prints import install_print_redirect
+
+            install_print_redirect()
+        outcome: tuple[bool, Any] = (True, fn(*args, **kwargs))
+    except Exception as exc:
+        exc.__headrace_remote_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
+        outcome = (False, exc)
+    finally:
+        TaskRunContext._var.reset(token)
+    try:
+        return cloudpickle.dumps((outcome, logger.records))
+    except Exception as exc:  # an unpicklable result or exception
+        error = RuntimeError(f"could not send the task's outcome back: {exc!r}")
+        return cloudpickle.dumps(((False, error), logger.records))
+
+
+def unpack_outcome(blob: bytes, ctx: TaskRunContext) -> Any:
+    """Flow side: re-emit remote logs, then return the value or raise the exception."""
+    import cloudpickle
+
+    (ok, value), log_records = cloudpickle.loads(blob)
+    for level, message in log_records:
+        ctx.logger.log(level, message)
+    if ok:
+        return value
+    raise value

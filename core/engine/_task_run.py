@@ -1,0 +1,347 @@
+"""The task-run state machine and its sync and async drivers.
+
+`TaskRunMachine` owns every rule: input resolution, NotReady upstreams, cache lookup,
+retries with delays and conditions, timeouts, returned states, result persistence,
+hooks and records. The drivers only call the function and sleep between attempts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from typing import TYPE_CHECKING, Any
+
+from headrace.context import FlowRunContext, TaskRunContext
+from headrace.engine._inputs import resolve_parameters, wait_for_upstreams
+from headrace.engine._outcomes import call_hooks, return_value_to_state
+from headrace.engine._timeouts import call_with_timeout
+from headrace.exceptions import CrashedRun, TaskRunTimeoutError, UpstreamTaskError
+from headrace.logging._loggers import task_run_logger
+from headrace.runs import TaskRun
+from headrace.states import (
+    AwaitingRetry,
+    Cached,
+    Crashed,
+    NotReady,
+    Retrying,
+    Running,
+    State,
+    StateType,
+    TimedOut,
+    exception_to_failed_state,
+)
+from headrace.store import get_store
+from headrace.store import runs as records
+from headrace.utilities import clock
+
+if TYPE_CHECKING:
+    from headrace.futures import PrefectFuture
+    from headrace.results import ResultStore
+    from headrace.tasks import Task
+
+
+class TaskRunMachine:
+    """Decides the states of one task run."""
+
+    def __init__(
+        self,
+        task: Task,
+        task_run: TaskRun,
+        parameters: dict[str, Any],
+        wait_for: Any = None,
+        future: PrefectFuture | None = None,
+    ) -> None:
+        self.task = task
+        self.task_run = task_run
+        self.raw_parameters = parameters
+        self.parameters: dict[str, Any] = parameters
+        self.wait_for = wait_for
+        self.future = future
+        self.flow_ctx: FlowRunContext | None = FlowRunContext._var.get(None)
+        self.store = get_store()
+        self.ctx: TaskRunContext | None = None
+        self.result_store: ResultStore | None = None
+        self.cache_key: str | None = None
+        self.state: State | None = None
+        self._token: Any = None
+
+    # -- beginning -------------------------------------------------------------------------
+    def begin(self) -> bool:
+        """Resolve inputs, look up the cache and enter Running; False if there is nothing to call."""
+        task, run = self.task, self.task_run
+        flow_run = self.flow_ctx.flow_run if self.flow_ctx else None
+        logger = task_run_logger(run, flow_run)
+        self.ctx = TaskRunContext(task, run, self.parameters, self._log_prints(), logger)
+        try:
+            wait_for_upstreams(self.wait_for)
+            self.parameters = resolve_parameters(self.raw_parameters)
+        except UpstreamTaskError as exc:
+            self._name_run()
+            self._set_initial(NotReady(message=str(exc)))
+            logger.info(f"Finished in state {self.state}")
+            return False
+        self.ctx.parameters = self.parameters
+        self._name_run()
+        if self._caching_wanted() or task.persist_result:
+            self._prepare_results()
+        if self.cache_key is not None and not task.refresh_cache:
+            record = self.result_store.read(self.cache_key)  # type: ignore[union-attr]
+            if record is not None:
+                cached = Cached(data=record.load())
+                cached.state_details.cache_key = self.cache_key
+                cached.state_details.cache_expiration = record.expiration
+                self._set_initial(cached)
+                logger.info(f"Finished in state {cached}")
+                return False
+        run.start_ts = time.time()
+        run.run_count = 1
+        self._set_initial(Running())
+        if task.log_prints:
+            from headrace.logging._prints import install_print_redirect
+
+            install_print_redirect()
+        if task.on_running:
+            call_hooks(task.on_running, task, run, self.state, logger)
+        return True
+
+    def _log_prints(self) -> bool:
+        if self.task.log_prints is not None:
+            return self.task.log_prints
+        return bool(self.flow_ctx and self.flow_ctx.log_prints)
+
+    def _name_run(self) -> None:
+        template = self.task.task_run_name
+        if template is None:
+            return
+        with self:
+            name = template() if callable(template) else template.format(**self.parameters)
+        self.task_run.name = name
+        self.ctx.logger.extra["task_run_name"] = name  # type: ignore[union-attr]
+
+    def _caching_wanted(self) -> bool:
+        task = self.task
+        if task.persist_result is False:
+            return False
+        return task.cache_key_fn is not None or task.cache_policy_explicit
+
+    def _prepare_results(self) -> None:
+        from headrace.results import ResultStore
+
+        task = self.task
+        storage = task.result_storage
+        serializer = task.result_serializer
+        if storage is None and self.flow_ctx is not None and self.flow_ctx.result_store:
+            self.result_store = self.flow_ctx.result_store
+            if serializer is not None:
+                self.result_store = ResultStore(self.result_store.storage, serializer)
+        else:
+            self.result_store = ResultStore(storage, serializer)
+        self.ctx.result_store = self.result_store  # type: ignore[union-attr]
+        if self._caching_wanted():
+            flow_parameters = self.flow_ctx.parameters if self.flow_ctx else None
+            with self:
+                key = task.cache_policy.compute_key(self.ctx, self.parameters, flow_parameters)
+            if key is not None:
+                self.cache_key = self.task_run.cache_key = key
+
+    def _set_initial(self, state: State) -> None:
+        self.state = self.task_run.state = state
+        records.record_task_run(self.store, self.task_run)
+
+    # -- calling ---------------------------------------------------------------------------
+    def __enter__(self) -> TaskRunMachine:
+        self._token = TaskRunContext._var.set(self.ctx)  # type: ignore[arg-type]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        TaskRunContext._var.reset(self._token)
+
+    def call_sync(self) -> Any:
+        task = self.task
+        args, kwargs = task.signature.to_call(self.parameters)
+        # submitted runs may have their function called elsewhere by the task runner
+        runner = self.flow_ctx.task_runner if self.flow_ctx and self.future else None
+        invoke = getattr(runner, "invoke", None)
+        with self:
+            if invoke is not None:
+                return invoke(task, args, kwargs, task.timeout_seconds, self.ctx)
+            if task.timeout_seconds is None:
+                return task.fn(*args, **kwargs)
+            return call_with_timeout(
+                task.fn, args, kwargs, task.timeout_seconds, TaskRunTimeoutError,
+                self.timeout_message(),
+            )
+
+    async def call_async(self) -> Any:
+        task = self.task
+        args, kwargs = task.signature.to_call(self.parameters)
+        with self:
+            if task.timeout_seconds is None:
+                return await task.fn(*args, **kwargs)
+            try:
+                return await asyncio.wait_for(task.fn(*args, **kwargs), task.timeout_seconds)
+            except asyncio.TimeoutError:
+                raise TaskRunTimeoutError(self.timeout_message()) from None
+
+    def timeout_message(self) -> str:
+        return f"Task run exceeded timeout of {self.task.timeout_seconds} second(s)"
+
+    # -- outcomes --------------------------------------------------------------------------
+    def on_return(self, value: Any) -> float | None:
+        """The function returned; the retry delay if it should run again, else None."""
+        state = return_value_to_state(value)
+        if state.is_completed():
+            self._persist(state)
+            self.state = state
+            return None
+        return self._failed(state, None)
+
+    def on_exception(self, exc: Exception) -> float | None:
+        """The function raised; the retry delay if it should run again, else None."""
+        if isinstance(exc, TaskRunTimeoutError):
+            return self._failed(TimedOut(message=str(exc), data=exc), exc)
+        if isinstance(exc, CrashedRun):  # the worker running the function was lost
+            return self._failed(Crashed(message=str(exc), data=exc), exc)
+        return self._failed(exception_to_failed_state(exc), exc)
+
+    def crash(self, exc: BaseException) -> None:
+        """An interrupt (KeyboardInterrupt, cancellation) or engine error: record Crashed."""
+        if self.state is None or not self.state.is_final():
+            self.state = Crashed(message=f"Execution was interrupted: {exc!r}", data=exc)
+        if self.ctx is not None and self.task_run.end_ts is None:
+            self.finish()
+        elif self.future is not None and not self.future.done():
+            self.future.set_final_state(self.state)
+
+    def _failed(self, state: State, exc: BaseException | None) -> float | None:
+        task, run = self.task, self.task_run
+        self.state = state
+        if run.run_count <= task.retries and self._should_retry(state):
+            delay = task.retry_delay_for(run.run_count)
+            message = (
+                f"Task run failed with exception: {exc!r} - Retry {run.run_count}/{task.retries} "
+                f"will start {delay} second(s) from now"
+                if exc is not None
+                else f"Task run returned {state} - Retry {run.run_count}/{task.retries}"
+            )
+            self.ctx.logger.info(message)  # type: ignore[union-attr]
+            waiting = AwaitingRetry(message=message)
+            run.state = waiting
+            records.record_state_only(self.store, run.id, waiting)
+            return self._jitter(delay)
+        return None
+
+    def _should_retry(self, state: State) -> bool:
+        condition = self.task.retry_condition_fn
+        if condition is None:
+            return True
+        try:
+            return bool(condition(self.task, self.task_run, state))
+        except Exception as exc:
+            self.ctx.logger.error(f"retry_condition_fn raised {exc!r}; not retrying")  # type: ignore[union-attr]
+            return False
+
+    def _jitter(self, delay: float) -> float:
+        factor = self.task.retry_jitter_factor
+        if not factor or delay <= 0:
+            return delay
+        return max(0.0, delay * (1 + random.uniform(-factor, factor)))
+
+    def begin_retry(self) -> None:
+        run = self.task_run
+        run.run_count += 1
+        self.state = run.state = Retrying()
+        records.record_state_only(self.store, run.id, self.state)
+
+    def _persist(self, state: State) -> None:
+        task = self.task
+        if self.result_store is None or task.persist_result is False:
+            return
+        expiration = None
+        if task.cache_expiration is not None:
+            expiration = clock.now() + task.cache_expiration.total_seconds()
+        try:
+            value = state.data
+            self.result_store.write(value, key=self.cache_key, expiration=expiration)
+        except Exception as exc:
+            self.ctx.logger.warning(f"Could not persist the result: {exc!r}")  # type: ignore[union-attr]
+            return
+        state.state_details.cache_key = self.cache_key
+        state.state_details.cache_expiration = expiration
+
+    # -- the end ---------------------------------------------------------------------------
+    def finish(self) -> State:
+        """Record the final state, run hooks, settle the future; returns the state."""
+        task, run, state = self.task, self.task_run, self.state
+        assert state is not None and self.ctx is not None
+        if state is not run.state or run.end_ts is None:
+            run.end_ts = time.time()
+            run.state = state
+            state.state_details.task_run_id = run.id
+            records.record_task_run_state(self.store, run)
+            logger = self.ctx.logger
+            if state.type is StateType.COMPLETED:
+                logger.info(f"Finished in state {state}")
+            else:
+                exc = state.data if isinstance(state.data, BaseException) else None
+                if exc is not None and state.type is StateType.FAILED:
+                    logger.error(
+                        f"Task run failed with exception: {exc!r} - Retries are exhausted",
+                        exc_info=(type(exc), exc, exc.__traceback__),
+                    )
+                logger.log(40 if state.is_failed() or state.is_crashed() else 20,
+                           f"Finished in state {state}")
+            hooks = task.on_completion if state.is_completed() else (
+                task.on_failure if state.is_failed() else ()
+            )
+            if hooks:
+                with self:
+                    call_hooks(hooks, task, run, state, logger)
+        if self.future is not None:
+            self.future.set_final_state(state)
+        return state
+
+
+def run_task_sync(machine: TaskRunMachine) -> State:
+    """Drive a sync task run to its final state."""
+    try:
+        if machine.begin():
+            while True:
+                try:
+                    value = machine.call_sync()
+                except Exception as exc:
+                    delay = machine.on_exception(exc)
+                else:
+                    delay = machine.on_return(value)
+                if delay is None:
+                    break
+                if delay > 0:
+                    clock.sleep(delay)
+                machine.begin_retry()
+    except BaseException as exc:
+        machine.crash(exc)
+        raise
+    return machine.finish()
+
+
+async def run_task_async(machine: TaskRunMachine) -> State:
+    """Drive an async task run to its final state."""
+    try:
+        if machine.begin():
+            while True:
+                try:
+                    value = await machine.call_async()
+                except Exception as exc:
+                    delay = machine.on_exception(exc)
+                else:
+                    delay = machine.on_return(value)
+                if delay is None:
+                    break
+                if delay > 0:
+                    await clock.asleep(delay)
+                machine.begin_retry()
+    except BaseException as exc:
+        machine.crash(exc)
+        raise
+    return machine.finish()

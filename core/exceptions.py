@@ -1,0 +1,90 @@
+"""Exceptions with Prefect 3's names, so `except prefect.exceptions.X` ports unchanged."""
+
+from __future__ import annotations
+
+
+class HeadraceException(Exception):
+    """Base class of every headrace exception."""
+
+
+#: Prefect's name for the base class, for code written against Prefect.
+PrefectException = HeadraceException
+
+
+class MissingContextError(HeadraceException, RuntimeError):
+    """A run-context function was called outside of a flow or task run."""
+
+
+class MissingResult(HeadraceException):
+    """A state has no result to return (it was not kept or could not be read)."""
+
+
+class UnfinishedRun(HeadraceException):
+    """The result of a run that has not reached a final state was requested."""
+
+
+class FailedRun(HeadraceException):
+    """A run failed without an exception of its own (e.g. a returned Failed state)."""
+
+
+class CrashedRun(HeadraceException):
+    """A run crashed: the process running it died or it was interrupted."""
+
+
+class CancelledRun(HeadraceException):
+    """A run was cancelled."""
+
+
+class PausedRun(HeadraceException):
+    """A run is paused."""
+
+
+class UpstreamTaskError(HeadraceException):
+    """An upstream task did not complete, so this task cannot start."""
+
+
+class ParameterTypeError(HeadraceException):
+    """Parameters passed to a flow failed validation."""
+
+    @classmethod
+    def from_validation_error(cls, exc: Exception) -> ParameterTypeError:
+        errors = getattr(exc, "errors", None)
+        if callable(errors):
+            lines = []
+            for error in errors():
+                location = ".".join(str(part) for part in error.get("loc", ()))
+                lines.append(f"{location}: {error.get('msg')} (got {error.get('input')!r})")
+            return cls("Flow run received invalid parameters:\n - " + "\n - ".join(lines))
+        return cls(str(exc))
+
+
+class ParameterBindError(HeadraceException, TypeError):
+    """Arguments do not match the signature of the flow or task function."""
+
+
+class SignatureMismatchError(HeadraceException, TypeError):
+    """Parameters given to a call do not match the function's signature."""
+
+
+class TerminationSignal(HeadraceException):
+    """The process received SIGTERM while a run was in progress."""
+
+
+class ObjectNotFound(HeadraceException):
+    """A stored object (run, block, limit, deployment) does not exist."""
+
+
+class ObjectAlreadyExists(HeadraceException):
+    """A stored object with that name already exists."""
+
+
+class TaskRunTimeoutError(HeadraceException, TimeoutError):
+    """A task run exceeded its `timeout_seconds`."""
+
+
+class FlowRunTimeoutError(HeadraceException, TimeoutError):
+    """A flow run exceeded its `timeout_seconds`."""
+
+
+class ConfigurationError(HeadraceException):
+    """A setting or option has an invalid value."""

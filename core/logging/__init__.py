@@ -1,0 +1,14 @@
+"""Loggers for runs: `get_run_logger()` inside a flow or task, `get_logger()` elsewhere.
+
+Run log records go to stderr (Prefect's console format) and, through the store's
+background writer, into the run history.
+"""
+
+from headrace.logging._loggers import (
+    RunLoggerAdapter,
+    get_logger,
+    get_run_logger,
+    setup_logging,
+)
+
+__all__ = ["RunLoggerAdapter", "get_logger", "get_run_logger", "setup_logging"]

@@ -1,0 +1,31 @@
+"""`log_prints=True`: `print` inside such a run goes to the run logger instead of stdout."""
+
+from __future__ import annotations
+
+import builtins
+import sys
+import threading
+from typing import Any
+
+_original_print = builtins.print
+_install_lock = threading.Lock()
+
+
+def _print(*args: Any, sep: str | None = " ", end: str | None = "\n", file: Any = None,
+           flush: bool = False) -> None:
+    from headrace.context import FlowRunContext, TaskRunContext
+
+    ctx = TaskRunContext._var.get(None) or FlowRunContext._var.get(None)
+    if ctx is not None and ctx.log_prints and (file is None or file is sys.stdout):
+        ctx.logger.info((sep if sep is not None else " ").join(str(arg) for arg in args))
+        return
+    _original_print(*args, sep=sep, end=end, file=file, flush=flush)
+
+
+def install_print_redirect() -> None:
+    """Replace `builtins.print` once; it only redirects inside runs with log_prints."""
+    if builtins.print is _print:
+        return
+    with _install_lock:
+        if builtins.print is not _print:
+            builtins.print = _print

@@ -1,0 +1,31 @@
+"""`headrace.runtime.deployment.<attribute>`: the deployment of the current flow run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["id", "name", "parameters", "flow_run_id"]
+
+
+def __getattr__(attribute: str) -> Any:
+    if attribute not in __all__:
+        raise AttributeError(f"{__name__} has no attribute {attribute!r}")
+    from headrace.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    run = ctx.flow_run if ctx else None
+    if attribute == "flow_run_id":
+        return run.id if run else None
+    if run is None or run.deployment_id is None:
+        return {} if attribute == "parameters" else None
+    from headrace.store import get_store
+
+    rows = get_store().query("SELECT * FROM deployments WHERE id = ?", (run.deployment_id,))
+    if not rows:
+        return {} if attribute == "parameters" else None
+    row = dict(rows[0])
+    if attribute == "parameters":
+        import json
+
+        return json.loads(row.get("parameters") or "{}")
+    return row.get(attribute)

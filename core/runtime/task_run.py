@@ -1,0 +1,27 @@
+"""`headrace.runtime.task_run.<attribute>`: the current task run (None outside one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["id", "name", "parameters", "run_count", "tags", "task_name"]
+
+
+def __getattr__(attribute: str) -> Any:
+    if attribute not in __all__:
+        raise AttributeError(f"{__name__} has no attribute {attribute!r}")
+    from headrace.context import TaskRunContext
+
+    ctx = TaskRunContext.get()
+    if ctx is None:
+        return {"parameters": {}, "tags": [], "run_count": 0}.get(attribute)
+    run = ctx.task_run
+    values = {
+        "id": run.id,
+        "name": run.name,
+        "task_name": run.task_name,
+        "parameters": dict(ctx.parameters),
+        "run_count": run.run_count,
+        "tags": sorted(run.tags),
+    }
+    return values[attribute]

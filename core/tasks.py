@@ -1,0 +1,368 @@
+"""`@task` and the Task object (Prefect 3's options and calling conventions)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import inspect
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, TypeVar, overload
+
+from typing_extensions import ParamSpec
+
+from headrace import cache_policies
+from headrace.context import FlowRunContext, current_tags
+from headrace.futures import PrefectFuture, PrefectFutureList
+from headrace.runs import TaskRun
+from headrace.utilities.annotations import allow_failure, quote, unmapped
+from headrace.utilities.callables import Signature
+from headrace.utilities.hashing import hash_objects
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_NOT_SET: Any = object()
+
+
+def task_input_hash(context: Any, arguments: dict[str, Any]) -> str | None:
+    """Cache key from the task's identity, its code and its arguments (Prefect's helper)."""
+    fn = context.task.fn
+    code = getattr(fn, "__code__", None)
+    return hash_objects(
+        context.task.task_key, code.co_code.hex() if code is not None else "", arguments
+    )
+
+
+def exponential_backoff(backoff_factor: float) -> Callable[[int], list[float]]:
+    """`retry_delay_seconds=exponential_backoff(10)`: 10, 20, 40, ... seconds."""
+
+    def retry_delays(retries: int) -> list[float]:
+        return [backoff_factor * 2**attempt for attempt in range(retries)]
+
+    return retry_delays
+
+
+class MappingLengthMismatch(ValueError):
+    """Iterables given to `.map()` have different lengths."""
+
+
+class MappingMissingIterable(ValueError):
+    """`.map()` was given no iterable argument."""
+
+
+def _is_iterable(value: Any) -> bool:
+    if isinstance(value, (str, bytes, bytearray)) or hasattr(value, "read"):
+        return False
+    try:
+        iter(value)
+    except TypeError:
+        return False
+    return True
+
+
+class Task(Generic[P, R]):
+    """A function whose calls become tracked task runs."""
+
+    def __init__(
+        self,
+        fn: Callable[P, R],
+        name: str | None = None,
+        description: str | None = None,
+        tags: Iterable[str] | None = None,
+        version: str | None = None,
+        cache_policy: Any = _NOT_SET,
+        cache_key_fn: Callable[..., str | None] | None = None,
+        cache_expiration: _dt.timedelta | None = None,
+        task_run_name: str | Callable[[], str] | None = None,
+        retries: int | None = None,
+        retry_delay_seconds: float | list[float] | Callable[[int], list[float]] | None = None,
+        retry_jitter_factor: float | None = None,
+        persist_result: bool | None = None,
+        result_storage: Any = None,
+        result_serializer: Any = None,
+        result_storage_key: str | None = None,
+        cache_result_in_memory: bool = True,
+        timeout_seconds: float | None = None,
+        log_prints: bool | None = None,
+        refresh_cache: bool | None = None,
+        on_completion: list[Callable[..., Any]] | None = None,
+        on_failure: list[Callable[..., Any]] | None = None,
+        on_running: list[Callable[..., Any]] | None = None,
+        retry_condition_fn: Callable[..., bool] | None = None,
+        viz_return_value: Any = None,
+    ) -> None:
+        if not callable(fn):
+            raise TypeError("@task needs a function")
+        self.fn = fn
+        self.name = name or getattr(fn, "__name__", type(fn).__name__)
+        self.description = description or inspect.getdoc(fn)
+        self.tags = set(tags or ())
+        self.version = version
+        self.isasync = inspect.iscoroutinefunction(fn)
+        self.signature = Signature(fn)
+        self.task_key = f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', self.name)}"
+        self._check_options(retries, retry_jitter_factor, timeout_seconds, cache_expiration)
+        self.retries = retries or 0
+        self.retry_delay_seconds = retry_delay_seconds
+        self.retry_jitter_factor = retry_jitter_factor
+        self.retry_condition_fn = retry_condition_fn
+        self.timeout_seconds = float(timeout_seconds) if timeout_seconds else None
+        self.cache_key_fn = cache_key_fn
+        self.cache_policy_explicit = cache_policy is not _NOT_SET and not isinstance(
+            cache_policy, type(cache_policies.NONE)
+        )
+        if cache_key_fn is not None:
+            self.cache_policy = cache_policies.CacheKeyFnPolicy(cache_key_fn)
+        elif cache_policy is _NOT_SET:
+            self.cache_policy = cache_policies.DEFAULT
+        else:
+            self.cache_policy = cache_policy
+        self._cache_policy_arg = cache_policy
+        self.cache_expiration = cache_expiration
+        self.refresh_cache = bool(refresh_cache)
+        self.persist_result = persist_result
+        self.result_storage = result_storage
+        self.result_serializer = result_serializer
+        self.result_storage_key = result_storage_key
+        self.cache_result_in_memory = cache_result_in_memory
+        self.task_run_name = task_run_name
+        self.log_prints = log_prints
+        self.on_completion = list(on_completion or ())
+        self.on_failure = list(on_failure or ())
+        self.on_running = list(on_running or ())
+        self.viz_return_value = viz_return_value
+        self._options = {
+            "name": name,
+            "description": description,
+            "tags": tags,
+            "version": version,
+            "cache_policy": cache_policy,
+            "cache_key_fn": cache_key_fn,
+            "cache_expiration": cache_expiration,
+            "task_run_name": task_run_name,
+            "retries": retries,
+            "retry_delay_seconds": retry_delay_seconds,
+            "retry_jitter_factor": retry_jitter_factor,
+            "persist_result": persist_result,
+            "result_storage": result_storage,
+            "result_serializer": result_serializer,
+            "result_storage_key": result_storage_key,
+            "cache_result_in_memory": cache_result_in_memory,
+            "timeout_seconds": timeout_seconds,
+            "log_prints": log_prints,
+            "refresh_cache": refresh_cache,
+            "on_completion": on_completion,
+            "on_failure": on_failure,
+            "on_running": on_running,
+            "retry_condition_fn": retry_condition_fn,
+            "viz_return_value": viz_return_value,
+        }
+        try:
+            self.__doc__ = fn.__doc__
+            self.__name__ = getattr(fn, "__name__", self.name)
+            self.__module__ = getattr(fn, "__module__", __name__)
+            self.__qualname__ = getattr(fn, "__qualname__", self.name)
+            self.__wrapped__ = fn
+        except AttributeError:
+            pass
+
+    @staticmethod
+    def _check_options(
+        retries: Any, jitter: Any, timeout: Any, expiration: Any
+    ) -> None:
+        if retries is not None and (not isinstance(retries, int) or retries < 0):
+            raise ValueError(f"retries must be a non-negative integer, got {retries!r}")
+        if jitter is not None and jitter < 0:
+            raise ValueError("retry_jitter_factor must be >= 0")
+        if timeout is not None and timeout <= 0:
+            raise ValueError("timeout_seconds must be > 0")
+        if expiration is not None and not isinstance(expiration, _dt.timedelta):
+            raise TypeError("cache_expiration must be a datetime.timedelta")
+
+    def retry_delay_for(self, attempt: int) -> float:
+        """Seconds to wait before retry number `attempt` (1-based)."""
+        delays = self.retry_delay_seconds
+        if delays is None:
+            return 0.0
+        if callable(delays):
+            delays = delays(self.retries)
+        if isinstance(delays, (list, tuple)):
+            if not delays:
+                return 0.0
+            return float(delays[min(attempt - 1, len(delays) - 1)])
+        return float(delays)
+
+    # -- options ---------------------------------------------------------------------------
+    def with_options(self, **options: Any) -> Task[P, R]:
+        """A copy of this task with some options changed."""
+        unknown = set(options) - set(self._options)
+        if unknown:
+            raise TypeError(f"unknown task option(s): {', '.join(sorted(unknown))}")
+        merged = {**self._options, **options}
+        if "name" not in options:
+            merged["name"] = self.name
+        return Task(self.fn, **merged)
+
+    # -- running ---------------------------------------------------------------------------
+    def _new_run(self, parameters: dict[str, Any], flow_ctx: FlowRunContext | None) -> TaskRun:
+        run = TaskRun(
+            self.name,
+            self.task_key,
+            flow_ctx.flow_run.id if flow_ctx else None,
+            parameters,
+            self.tags | current_tags() if self.tags else set(current_tags()),
+        )
+        key = flow_ctx.next_dynamic_key(self.task_key) if flow_ctx else run.id[:3]
+        run.dynamic_key = key
+        run.name = f"{self.name}-{key}"
+        return run
+
+    @overload
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R: ...
+
+    @overload
+    def __call__(self, *args: Any, return_state: bool = ..., wait_for: Any = ..., **kwargs: Any) -> Any: ...
+
+    def __call__(self, *args: Any, return_state: bool = False, wait_for: Any = None, **kwargs: Any) -> Any:
+        """Run the task now (in this thread) and return its result or, with
+        `return_state=True`, its final state."""
+        from headrace.engine._task_run import TaskRunMachine, run_task_async, run_task_sync
+
+        parameters = self.signature.bind(args, kwargs)
+        flow_ctx = FlowRunContext._var.get(None)
+        machine = TaskRunMachine(self, self._new_run(parameters, flow_ctx), parameters, wait_for)
+        if self.isasync:
+            return _await_outcome(run_task_async(machine), return_state)
+        state = run_task_sync(machine)
+        return state if return_state else state.result()
+
+    def submit(self, *args: Any, return_state: bool = False, wait_for: Any = None, **kwargs: Any) -> Any:
+        """Run the task in the flow's task runner; returns a future (or, with
+        `return_state=True`, the final state once it is known)."""
+        flow_ctx = self._require_flow("submit")
+        parameters = self.signature.bind(args, kwargs)
+        future = flow_ctx.task_runner.submit(
+            self, self._new_run(parameters, flow_ctx), parameters, wait_for
+        )
+        if return_state:
+            future.wait()
+            return future.state
+        return future
+
+    def map(self, *args: Any, return_state: bool = False, wait_for: Any = None, **kwargs: Any) -> Any:
+        """Submit one run per element of the iterable arguments (`unmapped(x)` is passed
+        whole); returns a PrefectFutureList."""
+        flow_ctx = self._require_flow("map")
+        try:
+            bound = self.signature.signature.bind_partial(*args, **kwargs).arguments
+        except TypeError as exc:
+            from headrace.exceptions import ParameterBindError
+
+            raise ParameterBindError(f"Error binding parameters: {exc}") from None
+        calls = _expand_map(bound)
+        runner = flow_ctx.task_runner
+        futures = PrefectFutureList()
+        for call in calls:
+            parameters = self.signature.bind((), call)
+            futures.append(
+                runner.submit(self, self._new_run(parameters, flow_ctx), parameters, wait_for)
+            )
+        if return_state:
+            futures.wait()
+            return [future.state for future in futures]
+        return futures
+
+    def _require_flow(self, verb: str) -> FlowRunContext:
+        flow_ctx = FlowRunContext._var.get(None)
+        if flow_ctx is None:
+            raise RuntimeError(
+                f"Unable to determine task runner to use for {verb}: Task.{verb}() must be "
+                "called inside a flow run (call the task directly to run it on its own)."
+            )
+        return flow_ctx
+
+    def __get__(self, instance: Any, owner: Any) -> Any:
+        if instance is None:
+            return self
+        import functools
+
+        bound = functools.partial(self.__call__, instance)
+        bound.fn = functools.partial(self.fn, instance)  # type: ignore[attr-defined]
+        return bound
+
+    def __repr__(self) -> str:
+        return f"Task(name={self.name!r})"
+
+
+def _await_outcome(coro: Any, return_state: bool) -> Any:
+    async def outcome() -> Any:
+        state = await coro
+        return state if return_state else state.result()
+
+    return outcome()
+
+
+def _expand_map(bound: dict[str, Any]) -> list[dict[str, Any]]:
+    """One keyword dict per mapped call; raises on missing or mismatched iterables."""
+    static: dict[str, Any] = {}
+    iterables: dict[str, list[Any]] = {}
+    annotations: dict[str, type] = {}
+    for name, value in bound.items():
+        if isinstance(value, unmapped):
+            static[name] = value.unwrap()
+            continue
+        wrapper = None
+        if isinstance(value, (allow_failure, quote)):
+            wrapper, value = type(value), value.unwrap()
+        if isinstance(value, PrefectFuture):
+            value = value.result()
+        if _is_iterable(value):
+            iterables[name] = list(value)
+            if wrapper is not None:
+                annotations[name] = wrapper
+        else:
+            static[name] = wrapper(value) if wrapper is not None else value
+    if not iterables:
+        raise MappingMissingIterable(
+            "No iterable parameters were received. Parameters for map must include at least "
+            "one iterable."
+        )
+    lengths = {name: len(values) for name, values in iterables.items()}
+    if len(set(lengths.values())) > 1:
+        raise MappingLengthMismatch(
+            "Received iterable parameters with different lengths. Parameters for map must "
+            f"all be the same length. Got lengths: {lengths}"
+        )
+    count = next(iter(lengths.values()))
+    calls = []
+    for index in range(count):
+        call = dict(static)
+        for name, values in iterables.items():
+            item = values[index]
+            call[name] = annotations[name](item) if name in annotations else item
+        calls.append(call)
+    return calls
+
+
+@overload
+def task(__fn: Callable[P, R]) -> Task[P, R]: ...
+
+
+@overload
+def task(**options: Any) -> Callable[[Callable[P, R]], Task[P, R]]: ...
+
+
+def task(__fn: Any = None, **options: Any) -> Any:
+    """Decorate a function as a task: `@task` or `@task(retries=3, ...)`."""
+    if __fn is not None:
+        return Task(__fn, **options)
+    return lambda fn: Task(fn, **options)
+
+
+__all__ = [
+    "MappingLengthMismatch",
+    "MappingMissingIterable",
+    "Task",
+    "exponential_backoff",
+    "task",
+    "task_input_hash",
+]

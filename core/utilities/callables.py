@@ -1,0 +1,115 @@
+"""Binding call arguments to a function's parameters and back, and parameter validation."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from headrace.exceptions import ParameterBindError, ParameterTypeError
+
+
+class Signature:
+    """A function's signature, analysed once: binding is on every task call's path."""
+
+    __slots__ = ("signature", "simple", "var_positional", "var_keyword", "positional_only")
+
+    def __init__(self, fn: Callable[..., Any]) -> None:
+        self.signature = inspect.signature(fn)
+        params = self.signature.parameters.values()
+        self.var_positional = next(
+            (p.name for p in params if p.kind is p.VAR_POSITIONAL), None
+        )
+        self.var_keyword = next((p.name for p in params if p.kind is p.VAR_KEYWORD), None)
+        self.positional_only = [p.name for p in params if p.kind is p.POSITIONAL_ONLY]
+        self.simple = not (self.var_positional or self.var_keyword or self.positional_only)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.signature.parameters)
+
+    def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Parameters by name, defaults applied (Prefect's `get_call_parameters`)."""
+        try:
+            bound = self.signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise ParameterBindError(f"Error binding parameters: {exc}") from None
+        bound.apply_defaults()
+        return bound.arguments
+
+    def to_call(self, parameters: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """`(args, kwargs)` that call the function with these parameters."""
+        if self.simple:
+            return (), parameters
+        args: list[Any] = []
+        kwargs: dict[str, Any] = {}
+        for name, param in self.signature.parameters.items():
+            if name not in parameters:
+                continue
+            value = parameters[name]
+            if param.kind is param.POSITIONAL_ONLY:
+                args.append(value)
+            elif param.kind is param.VAR_POSITIONAL:
+                args.extend(value)
+            elif param.kind is param.VAR_KEYWORD:
+                kwargs.update(value)
+            elif param.kind is param.POSITIONAL_OR_KEYWORD and self.var_positional:
+                args.append(value)
+            else:
+                kwargs[name] = value
+        return tuple(args), kwargs
+
+
+class ParameterValidator:
+    """Coerces flow parameters to their annotations with pydantic (imported on first use)."""
+
+    def __init__(self, fn: Callable[..., Any], signature: Signature) -> None:
+        self.fn = fn
+        self.signature = signature
+        self._model: Any = None
+
+    def _build(self) -> Any:
+        import pydantic
+
+        fields: dict[str, Any] = {}
+        for name, param in self.signature.signature.parameters.items():
+            if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+                continue
+            annotation = Any if param.annotation is param.empty else param.annotation
+            default = ... if param.default is param.empty else param.default
+            fields[name] = (annotation, default)
+        try:
+            hints = _resolved_hints(self.fn)
+        except Exception:
+            hints = {}
+        for name, hint in hints.items():
+            if name in fields:
+                fields[name] = (hint, fields[name][1])
+        return pydantic.create_model(
+            f"{getattr(self.fn, '__name__', 'flow')}_parameters",
+            __config__=pydantic.ConfigDict(arbitrary_types_allowed=True),
+            **fields,
+        )
+
+    def validate(self, parameters: dict[str, Any]) -> dict[str, Any]:
+        import pydantic
+
+        if self._model is None:
+            self._model = self._build()
+        plain = {name: value for name, value in parameters.items() if name in self._model.model_fields}
+        try:
+            model = self._model.model_validate(plain)
+        except pydantic.ValidationError as exc:
+            raise ParameterTypeError.from_validation_error(exc) from None
+        validated = dict(parameters)
+        for name in plain:
+            validated[name] = getattr(model, name)
+        return validated
+
+
+def _resolved_hints(fn: Callable[..., Any]) -> dict[str, Any]:
+    import typing
+
+    hints = typing.get_type_hints(fn)
+    hints.pop("return", None)
+    return hints
