@@ -60,6 +60,11 @@ def decode(raw: Any, load_child: Callable[[str], Block]) -> Any:
     return raw
 
 
+def masked_fields(block: Block) -> dict[str, Any]:
+    """A block's own fields for display, secrets masked."""
+    return {key: masked(value) for key, value in model_fields_of(block).items()}
+
+
 def masked(value: Any) -> Any:
     """JSON for showing `value` to a person: secrets masked, saved nested blocks by name."""
     from headrace.blocks.core import Block

@@ -1,4 +1,4 @@
-"""`headrace plugins`: what is loaded, from where, and what failed."""
+"""`headrace plugins`: what is loaded, from which distribution, and what failed and why."""
 
 from __future__ import annotations
 
@@ -10,24 +10,30 @@ import click
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
 def plugins(as_json: bool) -> None:
-    """List plugins: distribution, version, hooks implemented, load errors."""
-    from rich.console import Console
-    from rich.table import Table
-
+    """List plugins: distribution, version, hooks implemented, status and load errors."""
     from headrace.plugins.manager import plugin_records
 
     records = plugin_records()
     if as_json:
-        click.echo(json.dumps([record.__dict__ for record in records], indent=2))
+        click.echo(json.dumps([record.to_dict() for record in records], indent=2))
         return
-    table = Table("plugin", "distribution", "version", "hooks", "status")
+
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    colours = {"loaded": "green", "failed": "red", "disabled": "yellow"}
+    table = Table("plugin", "distribution", "version", "api", "hooks", "status")
     for record in records:
-        status = "[green]loaded[/]" if record.loaded else f"[red]failed[/]: {record.error}"
+        status = f"[{colours[record.status]}]{record.status}[/]"
+        if record.error:
+            status += f": {escape(record.error)}"
         table.add_row(
-            record.name,
-            "(built-in)" if record.builtin else (record.distribution or "?"),
+            escape(record.name),
+            escape(record.distribution or "?") + (" (built-in)" if record.builtin else ""),
             record.version or "",
-            ", ".join(record.hooks),
+            "" if record.api_version is None else str(record.api_version),
+            "\n".join(record.hooks),
             status,
         )
-    Console().print(table)
+    Console(width=200).print(table)

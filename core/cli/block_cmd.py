@@ -1,0 +1,209 @@
+"""`headrace block`: list block types, and create, list, inspect and delete saved blocks.
+
+Secret values never appear in output, and are never taken from the command line (where
+they would land in shell history and `ps`): they are read from a hidden prompt, or one
+line each from stdin when stdin is not a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+from headrace.blocks.errors import BlockError  # no pydantic: cheap to import with the CLI
+
+
+def _fail(exc: Exception) -> None:
+    raise click.ClickException(str(exc)) from None
+
+
+@click.group()
+def block() -> None:
+    """Work with blocks: typed, named configuration saved in the store."""
+
+
+@block.command("types")
+def types_() -> None:
+    """List the registered block types (built-in and from plugins)."""
+    from headrace.blocks._registry import block_type_source, block_types
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("slug", "class", "capabilities", "from", "description")
+    for slug, cls in block_types().items():
+        table.add_row(
+            slug,
+            f"{cls.__module__}.{cls.__qualname__}",
+            ", ".join(sorted(cls.get_block_capabilities())),
+            block_type_source(slug) or "(defined in code)",
+            cls.get_description() or "",
+        )
+    Console(width=200).print(table)
+
+
+@block.command("ls")
+@click.option("--type", "slug", default=None, help="Only blocks of this type slug.")
+def ls(slug: str | None) -> None:
+    """List saved blocks (never their values)."""
+    from headrace.blocks import _documents
+    from headrace.store import get_store
+    from rich.console import Console
+    from rich.table import Table
+
+    rows = _documents.list_documents(get_store(), slug)
+    if not rows:
+        click.echo("No blocks saved." if slug is None else f"No {slug!r} blocks saved.")
+        return
+    table = Table("block", "type", "name", "updated")
+    for row in rows:
+        table.add_row(row.reference, row.block_type_slug, row.name, row.updated)
+    Console(width=200).print(table)
+
+
+@block.command("inspect")
+@click.argument("reference", metavar="SLUG/NAME")
+def inspect_(reference: str) -> None:
+    """Show a saved block's fields, secrets masked."""
+    from headrace.blocks import _codec, _documents
+    from headrace.blocks.core import Block
+    from headrace.store import get_store
+
+    try:
+        loaded = Block.load(reference)
+    except BlockError as exc:
+        _fail(exc)
+    slug = loaded.get_block_type_slug()
+    row = _documents.get(get_store(), slug, loaded._block_document_name or "")
+    click.echo(f"block:          {row.reference}")
+    click.echo(f"type:           {type(loaded).__name__} ({slug})")
+    click.echo(f"schema version: {row.schema_version}")
+    click.echo(f"created:        {row.created}")
+    click.echo(f"updated:        {row.updated}")
+    click.echo("fields:")
+    for key, value in _codec.masked_fields(loaded).items():
+        click.echo(f"  {key}: {json.dumps(value)}")
+
+
+@block.command("delete")
+@click.argument("reference", metavar="SLUG/NAME")
+def delete(reference: str) -> None:
+    """Delete a saved block (refused while another block references it)."""
+    from headrace.blocks.core import Block
+
+    try:
+        Block.delete(reference)
+    except BlockError as exc:
+        _fail(exc)
+    click.echo(f"Deleted block {reference}.")
+
+
+def _parse_fields(pairs: tuple[str, ...]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--field")
+        fields[key.strip()] = value
+    return fields
+
+
+def _value_from_text(cls: type, field: str, text: str) -> Any:
+    """A command-line value: JSON objects/arrays/null parsed, a `slug/name` block loaded."""
+    from headrace.blocks.core import resolve_block_reference
+    from headrace.blocks.fields import is_secret_annotation
+
+    annotation = cls.model_fields[field].annotation
+    if _mentions_block(annotation) and "/" in text:
+        return resolve_block_reference(text)
+    if is_secret_annotation(annotation) or text[:1] not in "{[n":
+        return text
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return text
+    return parsed if parsed is None or isinstance(parsed, (dict, list)) else text
+
+
+def _mentions_block(annotation: Any) -> bool:
+    import typing
+
+    from headrace.blocks.core import Block
+
+    if isinstance(annotation, type) and issubclass(annotation, Block):
+        return True
+    return any(_mentions_block(arg) for arg in typing.get_args(annotation))
+
+
+def _read_secret(field: str, required: bool) -> str | None:
+    if sys.stdin is None or not sys.stdin.isatty():
+        line = click.get_text_stream("stdin").readline()
+        if not line and required:
+            raise click.UsageError(f"secret field {field!r}: expected one line on stdin")
+        return line.rstrip("\r\n") or None
+    hint = "" if required else " (Enter to keep the default)"
+    value = click.prompt(
+        f"{field}{hint}", hide_input=True, default="" if not required else None, show_default=False
+    )
+    return value or None
+
+
+@block.command("create")
+@click.argument("type_slug", metavar="TYPE")
+@click.argument("name")
+@click.option("--field", "-f", "pairs", multiple=True, metavar="KEY=VALUE", help="A field value.")
+@click.option("--overwrite", is_flag=True, help="Replace a block saved under this name.")
+def create(type_slug: str, name: str, pairs: tuple[str, ...], overwrite: bool) -> None:
+    """Create a block of TYPE named NAME; secret fields are prompted for (or read from stdin).
+
+    Non-secret fields come from --field KEY=VALUE; JSON objects and arrays are parsed, and a
+    field holding a block takes a SLUG/NAME reference to a saved one.
+    """
+    from headrace.blocks._names import did_you_mean, validate_name
+    from headrace.blocks._registry import lookup_block_type
+    from headrace.blocks.fields import is_secret_annotation
+    from pydantic import ValidationError
+
+    try:
+        validate_name(name)
+        cls = lookup_block_type(type_slug)
+    except BlockError as exc:
+        _fail(exc)
+    given = _parse_fields(pairs)
+    model_fields = cls.model_fields
+    for key in given:
+        if key not in model_fields:
+            raise click.BadParameter(
+                f"{cls.__name__} has no field {key!r}.{did_you_mean(key, model_fields)} "
+                f"Fields: {', '.join(model_fields)}",
+                param_hint="--field",
+            )
+        if is_secret_annotation(model_fields[key].annotation):
+            raise click.BadParameter(
+                f"{key!r} is a secret field: it is never taken from the command line. Leave it "
+                f"out and type it at the prompt, or pipe it on stdin.",
+                param_hint="--field",
+            )
+    try:
+        values = {key: _value_from_text(cls, key, text) for key, text in given.items()}
+    except BlockError as exc:
+        _fail(exc)
+    for key, info in model_fields.items():
+        if is_secret_annotation(info.annotation):
+            secret = _read_secret(key, info.is_required())
+            if secret is not None:
+                values[key] = secret
+    try:
+        instance = cls(**values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+            for e in exc.errors(include_url=False, include_input=False)
+        )
+        raise click.ClickException(f"invalid {cls.__name__}: {problems}") from None
+    try:
+        instance.save(name, overwrite=overwrite)
+    except BlockError as exc:
+        _fail(exc)
+    click.echo(f"Created block {cls.get_block_type_slug()}/{name}.")
