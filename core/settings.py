@@ -74,10 +74,19 @@ def temporary_settings(**overrides: object) -> Iterator[Settings]:
                 os.environ.pop(var, None)
             else:
                 os.environ[var] = str(value)
+        _reset_store()
         yield get_settings()
     finally:
+        _reset_store()
         for var, value in saved.items():
             if value is None:
                 os.environ.pop(var, None)
             else:
                 os.environ[var] = value
+        _reset_store()
+
+
+def _reset_store() -> None:
+    from headrace.store import reset_store
+
+    reset_store()

@@ -55,6 +55,7 @@ class Store:
         self._local = threading.local()
         self._keepalive = self._new_connection() if self._memory else None
         self._migrated: set[str] = set()
+        self._schema_count = 0
         self._migrate_lock = threading.Lock()
         self.writer = BatchWriter(self._new_connection)
         self._ensure_schemas()
@@ -129,6 +130,7 @@ class Store:
             for name in pending:
                 self._migrate(connection, name, _SCHEMAS[name])
                 self._migrated.add(name)
+            self._schema_count = len(self._migrated)
             for name in pending:
                 if name in _ON_OPEN:
                     _ON_OPEN[name](self)
@@ -173,20 +175,26 @@ _store_lock = threading.Lock()
 
 
 def get_store() -> Store:
-    """The process's store for the current settings (opened on first use)."""
-    global _store
+    """The process's store, opened on first use from the settings then in force.
+
+    The open store is reused without looking at the environment again (this is on
+    the hot path); `reset_store()` (called by `temporary_settings` and the test
+    harness) makes the next call open the store for the current settings.
+    """
     store = _store
-    database = get_settings().database
-    if store is None or store.database != database:
-        with _store_lock:
-            store = _store
-            if store is None or store.database != database:
-                if store is not None:
-                    store.close()
-                store = _store = Store(database)
-    elif len(store._migrated) != len(_SCHEMAS):
+    if store is None:
+        return _open_store()
+    if store._schema_count != len(_SCHEMAS):
         store.ensure_schemas()
     return store
+
+
+def _open_store() -> Store:
+    global _store
+    with _store_lock:
+        if _store is None:
+            _store = Store(get_settings().database)
+        return _store
 
 
 def set_store(store: Store | None) -> Store | None:

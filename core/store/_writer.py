@@ -9,7 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 _STOP = object()
-_BATCH_LIMIT = 5000
+_BATCH_LIMIT = 20000
+#: how long the writer lets writes accumulate before a batch (a flush cuts it short)
+_LINGER_SECONDS = 0.05
 
 
 class BatchWriter:
@@ -20,6 +22,7 @@ class BatchWriter:
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
+        self._wake = threading.Event()
         self.errors: list[BaseException] = []
 
     def enqueue(self, sql: str, params: tuple[Any, ...]) -> None:
@@ -33,12 +36,14 @@ class BatchWriter:
             return True
         done = threading.Event()
         self._queue.put(done)
+        self._wake.set()
         return done.wait(timeout)
 
     def close(self) -> None:
         if self._thread is None:
             return
         self._queue.put(_STOP)
+        self._wake.set()
         self._thread.join(timeout=30)
         self._thread = None
 
@@ -55,6 +60,10 @@ class BatchWriter:
         try:
             while True:
                 item = self._queue.get()
+                if not isinstance(item, threading.Event) and item is not _STOP:
+                    # let a burst accumulate so it is written in one transaction
+                    self._wake.wait(_LINGER_SECONDS)
+                self._wake.clear()
                 batch: list[tuple[str, tuple[Any, ...]]] = []
                 waiters: list[threading.Event] = []
                 stop = False
@@ -81,16 +90,27 @@ class BatchWriter:
             connection.close()
 
     def _write(self, connection: sqlite3.Connection, batch: list[tuple[str, tuple]]) -> None:
+        """One transaction; rows grouped per statement, INSERTs before UPDATEs.
+
+        Grouping turns thousands of single statements into a few `executemany` calls.
+        Running every INSERT of the batch before any UPDATE is safe because a row is
+        always queued for insertion before it is queued for an update.
+        """
+        groups: dict[str, list[tuple]] = {}
+        for sql, params in batch:
+            rows = groups.get(sql)
+            if rows is None:
+                groups[sql] = rows = []
+            rows.append(params)
+        ordered = sorted(groups.items(), key=lambda item: item[0].startswith("UPDATE"))
         try:
-            with connection:
-                # consecutive writes with the same statement go through one executemany
-                start = 0
-                while start < len(batch):
-                    sql = batch[start][0]
-                    end = start + 1
-                    while end < len(batch) and batch[end][0] is sql:
-                        end += 1
-                    connection.executemany(sql, [params for _, params in batch[start:end]])
-                    start = end
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                for sql, rows in ordered:
+                    connection.executemany(sql, rows)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
         except sqlite3.Error as exc:  # keep the writer alive; surface the error on flush
             self.errors.append(exc)
