@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar, overload
-
-from typing_extensions import ParamSpec
+from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from headrace.task_runners import TaskRunner, ThreadPoolTaskRunner
 from headrace.utilities.callables import ParameterValidator, Signature

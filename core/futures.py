@@ -10,12 +10,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future as _CFuture
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from headrace.states import Pending, State, StateGroup
+from headrace.states import Pending, State
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future as _CFuture
+
     from headrace.runs import TaskRun
 
 _worker = threading.local()
@@ -37,7 +38,7 @@ class PrefectFuture:
         self._done = threading.Event()
         self._callbacks: list[Callable[[PrefectFuture], Any]] = []
         self._lock = threading.Lock()
-        self._cfuture: _CFuture | None = None
+        self._cfuture: _CFuture[Any] | None = None
         self._work: Callable[[], Any] | None = None
 
     @property
@@ -88,7 +89,7 @@ class PrefectFuture:
         fn(self)
 
     # -- used by task runners --------------------------------------------------------------
-    def attach(self, cfuture: _CFuture, work: Callable[[], Any]) -> None:
+    def attach(self, cfuture: _CFuture[Any], work: Callable[[], Any]) -> None:
         self._cfuture, self._work = cfuture, work
 
     def _try_steal(self) -> bool:
@@ -201,10 +202,6 @@ def resolve_futures_to_results(value: Any) -> Any:
 def _wait_state(future: PrefectFuture) -> State:
     future.wait()
     return future.state
-
-
-def states_summary(states: list[State]) -> StateGroup:
-    return StateGroup(states)
 
 
 __all__ = [

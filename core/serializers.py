@@ -1,6 +1,7 @@
 """Result serializers (`result_serializer="pickle" | "json" | "compressed/pickle"`).
 
-The built-ins register through the `register_result_serializers` hook, like a plugin's.
+The built-ins register through the `register_result_serializers` hook, like a plugin's
+(see `headrace.builtin_plugins`).
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ import json
 import pickle
 import zlib
 from typing import Any, ClassVar
-
-from headrace.plugins.hookspecs import hookimpl
 
 
 class Serializer:
@@ -64,11 +63,6 @@ class CompressedPickleSerializer(PickleSerializer):
 
     def loads(self, blob: bytes) -> Any:
         return super().loads(zlib.decompress(blob))
-
-
-@hookimpl
-def register_result_serializers() -> list[type[Serializer]]:
-    return [PickleSerializer, JSONSerializer, CompressedPickleSerializer]
 
 
 _BUILTIN = {cls.type: cls for cls in (PickleSerializer, JSONSerializer, CompressedPickleSerializer)}

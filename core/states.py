@@ -71,7 +71,7 @@ class StateDetails:
 class State:
     """A run's state: type, name, message and, once final, its data (result or error)."""
 
-    __slots__ = ("type", "name", "message", "data", "_ts", "state_details")
+    __slots__ = ("type", "name", "message", "data", "_ts", "_details")
 
     def __init__(
         self,
@@ -92,7 +92,18 @@ class State:
             self._ts = timestamp.timestamp()
         else:
             self._ts = float(timestamp)
-        self.state_details = state_details or StateDetails()
+        self._details = state_details
+
+    @property
+    def state_details(self) -> StateDetails:
+        """Created on first use: most states never need one."""
+        if self._details is None:
+            self._details = StateDetails()
+        return self._details
+
+    @state_details.setter
+    def state_details(self, details: StateDetails) -> None:
+        self._details = details
 
     # -- predicates --------------------------------------------------------------------
     def is_scheduled(self) -> bool:
@@ -147,7 +158,7 @@ class State:
             "message": self.message,
             "data": self.data,
             "timestamp": self._ts,
-            "state_details": self.state_details,
+            "state_details": self._details,
         }
         values.update(updates)
         return State(**values)

@@ -8,18 +8,16 @@ them register through the `register_task_runners` hook.
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import os
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
 from headrace.futures import PrefectFuture, mark_worker_thread
-from headrace.plugins.hookspecs import hookimpl
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+
     from headrace.context import TaskRunContext
     from headrace.runs import TaskRun
     from headrace.states import State
@@ -58,6 +56,8 @@ class TaskRunner:
 
         machine = TaskRunMachine(task, task_run, parameters, wait_for, future)
         if task.isasync:
+            import asyncio
+
             return asyncio.run(run_task_async(machine))
         return run_task_sync(machine)
 
@@ -100,6 +100,8 @@ class ThreadPoolTaskRunner(TaskRunner):
         if self._executor is None:
             with self._lock:
                 if self._executor is None:
+                    from concurrent.futures import ThreadPoolExecutor
+
                     self._executor = ThreadPoolExecutor(
                         max_workers=self._worker_count(),
                         thread_name_prefix="headrace-task",
@@ -170,6 +172,7 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
         with self._lock:
             if self._processes is None:
                 import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
 
                 # spawn, not fork: forking a process with running threads can deadlock
                 self._processes = ProcessPoolExecutor(
@@ -187,6 +190,7 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
     ) -> Any:
         """Called by the engine instead of `task.fn(...)`: run the function in a process."""
         from concurrent.futures import TimeoutError as FuturesTimeout
+        from concurrent.futures.process import BrokenProcessPool
 
         from headrace.engine._remote import pack_call, run_packed, unpack_outcome
         from headrace.exceptions import CrashedRun, TaskRunTimeoutError
@@ -209,11 +213,6 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
 
     def __repr__(self) -> str:
         return f"ProcessPoolTaskRunner(max_workers={self.max_workers})"
-
-
-@hookimpl
-def register_task_runners() -> list[type[TaskRunner]]:
-    return [ThreadPoolTaskRunner, ProcessPoolTaskRunner]
 
 
 __all__ = [

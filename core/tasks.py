@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import inspect
 from collections.abc import Callable, Iterable
-from typing import Any, Generic, TypeVar, overload
-
-from typing_extensions import ParamSpec
+from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from headrace import cache_policies
 from headrace.context import FlowRunContext, current_tags

@@ -1,8 +1,7 @@
 """The built-in plugins: headrace's own features, registered through the public hooks."""
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
-    "headrace.task_runners",
-    "headrace.serializers",
+    "headrace.builtin_plugins",
     "headrace.blocks.builtin",
     "headrace.cli.builtin",
     "headrace.migrate.plugin",

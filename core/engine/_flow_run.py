@@ -7,7 +7,6 @@ retries and an optional timeout, and derives its final state from the return val
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -134,6 +133,8 @@ class FlowRunMachine:
         )
 
     async def call_async(self) -> Any:
+        import asyncio
+
         flow = self.flow
         args, kwargs = flow.signature.to_call(self.parameters)
         if flow.timeout_seconds is None:
@@ -198,7 +199,7 @@ class FlowRunMachine:
     def crash(self, exc: BaseException) -> None:
         """An interrupt reached the engine: Cancelled for cancellation, else Crashed."""
         self.error = exc
-        if isinstance(exc, asyncio.CancelledError):
+        if type(exc).__name__ == "CancelledError":  # asyncio's, without importing asyncio
             self.state = Cancelled(message="The flow run was cancelled.", data=exc)
         else:
             detail = "SIGTERM" if isinstance(exc, TerminationSignal) else type(exc).__name__

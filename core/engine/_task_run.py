@@ -7,7 +7,6 @@ hooks and records. The drivers only call the function and sleep between attempts
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from typing import TYPE_CHECKING, Any
@@ -174,6 +173,8 @@ class TaskRunMachine:
             )
 
     async def call_async(self) -> Any:
+        import asyncio
+
         task = self.task
         args, kwargs = task.signature.to_call(self.parameters)
         with self:
@@ -282,7 +283,10 @@ class TaskRunMachine:
             records.record_task_run_state(self.store, run)
             logger = self.ctx.logger
             if state.type is StateType.COMPLETED:
-                logger.info(f"Finished in state {state}")
+                # one line per successful task run is noise at scale (and costs more
+                # than the rest of the engine): DEBUG, see docs/logging.md
+                if logger.isEnabledFor(10):
+                    logger.debug(f"Finished in state {state}")
             else:
                 exc = state.data if isinstance(state.data, BaseException) else None
                 if exc is not None and state.type is StateType.FAILED:

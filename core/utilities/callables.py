@@ -12,7 +12,15 @@ from headrace.exceptions import ParameterBindError, ParameterTypeError
 class Signature:
     """A function's signature, analysed once: binding is on every task call's path."""
 
-    __slots__ = ("signature", "simple", "var_positional", "var_keyword", "positional_only")
+    __slots__ = (
+        "signature",
+        "simple",
+        "var_positional",
+        "var_keyword",
+        "positional_only",
+        "_names",
+        "_defaults",
+    )
 
     def __init__(self, fn: Callable[..., Any]) -> None:
         self.signature = inspect.signature(fn)
@@ -23,6 +31,10 @@ class Signature:
         self.var_keyword = next((p.name for p in params if p.kind is p.VAR_KEYWORD), None)
         self.positional_only = [p.name for p in params if p.kind is p.POSITIONAL_ONLY]
         self.simple = not (self.var_positional or self.var_keyword or self.positional_only)
+        self._names = tuple(self.signature.parameters)
+        self._defaults = {
+            p.name: p.default for p in params if p.default is not inspect.Parameter.empty
+        }
 
     @property
     def names(self) -> list[str]:
@@ -30,6 +42,24 @@ class Signature:
 
     def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
         """Parameters by name, defaults applied (Prefect's `get_call_parameters`)."""
+        if self.simple and len(args) <= len(self._names):
+            # fast path for plain signatures; anything unusual goes through inspect
+            bound = dict(zip(self._names, args))
+            if kwargs:
+                if not bound.keys().isdisjoint(kwargs):
+                    return self._bind_slow(args, kwargs)
+                bound.update(kwargs)
+            if len(bound) < len(self._names):
+                for name in self._names:
+                    if name not in bound:
+                        if name not in self._defaults:
+                            return self._bind_slow(args, kwargs)
+                        bound[name] = self._defaults[name]
+            if len(bound) == len(self._names):
+                return {name: bound[name] for name in self._names} if kwargs else bound
+        return self._bind_slow(args, kwargs)
+
+    def _bind_slow(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
         try:
             bound = self.signature.bind(*args, **kwargs)
         except TypeError as exc:
