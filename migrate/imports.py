@@ -1,0 +1,248 @@
+"""Import edits done between phases: add what rules asked for, drop what they made unused,
+and move the import root to the target (`headrace` or `prefect`)."""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from collections import Counter
+
+import libcst as cst
+
+from headrace.migrate.names import dotted_name
+
+_ROOTS = ("prefect", "headrace")
+
+
+def _is_ours(module: str) -> bool:
+    root = module.split(".")[0]
+    return root in _ROOTS or root.startswith(("prefect_", "headrace_"))
+
+
+def retarget(dotted: str, target: str) -> str:
+    """`prefect.x` -> `headrace.x` (and `prefect_aws` -> `headrace_aws`) for the target."""
+    if target == "prefect":
+        return dotted
+    if dotted == "prefect" or dotted.startswith("prefect."):
+        return "headrace" + dotted[len("prefect") :]
+    if dotted.startswith("prefect_"):
+        return "headrace_" + dotted[len("prefect_") :]
+    return dotted
+
+
+def add_imports(module: cst.Module, wanted: list[tuple[str, str]]) -> cst.Module:
+    """Add `from m import n` for each pair, merging into an existing top-level import of m."""
+    body = list(module.body)
+    for mod, name in wanted:
+        if name == "" and _has_plain_import(body, mod):
+            continue
+        if name and _merge_into_existing(body, mod, name):
+            continue
+        stmt = cst.parse_statement(f"import {mod}\n" if not name else f"from {mod} import {name}\n")
+        body.insert(_insert_position(body), stmt)
+    return module.with_changes(body=body)
+
+
+def _has_plain_import(body, mod: str) -> bool:
+    for stmt in body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Import) and any(
+                    dotted_name(a.name) == mod and not a.asname for a in small.names
+                ):
+                    return True
+    return False
+
+
+def _merge_into_existing(body: list, mod: str, name: str) -> bool:
+    for i, stmt in enumerate(body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for j, small in enumerate(stmt.body):
+            if not (
+                isinstance(small, cst.ImportFrom)
+                and not small.relative
+                and small.module is not None
+                and dotted_name(small.module) == mod
+                and not isinstance(small.names, cst.ImportStar)
+            ):
+                continue
+            names = list(small.names)
+            if any(a.name.value == name and not a.asname for a in names):
+                return True
+            trailing = isinstance(names[-1].comma, cst.Comma)
+            if trailing:
+                new_alias = cst.ImportAlias(name=cst.Name(name), comma=names[-1].comma)
+            else:
+                names[-1] = names[-1].with_changes(
+                    comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+                )
+                new_alias = cst.ImportAlias(name=cst.Name(name))
+            new = small.with_changes(names=[*names, new_alias])
+            parts = list(stmt.body)
+            parts[j] = new
+            body[i] = stmt.with_changes(body=parts)
+            return True
+    return False
+
+
+def _insert_position(body: list) -> int:
+    """After the docstring, `__future__` imports and the other leading imports."""
+    pos = 0
+    for i, stmt in enumerate(body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            break
+        first = stmt.body[0]
+        is_doc = i == 0 and isinstance(first, cst.Expr) and isinstance(
+            first.value, (cst.SimpleString, cst.ConcatenatedString)
+        )
+        if is_doc or isinstance(first, (cst.Import, cst.ImportFrom)):
+            pos = i + 1
+        else:
+            break
+    return pos
+
+
+def name_counts(code: str) -> Counter:
+    """How often each identifier occurs as a token (strings and comments excluded)."""
+    counts: Counter = Counter()
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(code).readline):
+            if tok.type == tokenize.NAME:
+                counts[tok.string] += 1
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass
+    return counts
+
+
+class _DropUnused(cst.CSTTransformer):
+    """Remove names imported from prefect/headrace that nothing uses any more."""
+
+    def __init__(self, counts: Counter) -> None:
+        super().__init__()
+        self.counts = counts
+
+    def _used(self, local: str, occurrences_in_import: int) -> bool:
+        return self.counts[local] > occurrences_in_import
+
+    def leave_ImportFrom(self, original_node, updated_node):
+        if updated_node.relative or updated_node.module is None:
+            return updated_node
+        if not _is_ours(dotted_name(updated_node.module) or ""):
+            return updated_node
+        if isinstance(updated_node.names, cst.ImportStar):
+            return updated_node
+        kept = []
+        for alias in updated_node.names:
+            local = (alias.asname.name if alias.asname else alias.name).value
+            in_import = 2 if alias.asname and alias.asname.name.value == alias.name.value else 1
+            if alias.asname is None and local in _module_words(updated_node):
+                in_import += 1
+            if self._used(local, in_import):
+                kept.append(alias)
+        if len(kept) == len(updated_node.names):
+            return updated_node
+        if not kept:
+            return cst.RemoveFromParent()
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated_node.with_changes(names=kept)
+
+    def leave_Import(self, original_node, updated_node):
+        kept = []
+        for alias in updated_node.names:
+            full = dotted_name(alias.name) or ""
+            if not _is_ours(full):
+                kept.append(alias)
+                continue
+            local = alias.asname.name.value if alias.asname else full.split(".")[0]
+            in_import = full.split(".").count(local) + (1 if alias.asname else 0)
+            if self._used(local, in_import):
+                kept.append(alias)
+        if len(kept) == len(updated_node.names):
+            return updated_node
+        if not kept:
+            return cst.RemoveFromParent()
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated_node.with_changes(names=kept)
+
+    def leave_SimpleStatementLine(self, original_node, updated_node):
+        if not updated_node.body:
+            return cst.RemoveFromParent()
+        return updated_node
+
+
+def _module_words(node: cst.ImportFrom) -> list[str]:
+    return (dotted_name(node.module) or "").split(".")
+
+
+def drop_unused_imports(module: cst.Module) -> cst.Module:
+    """Drop prefect/headrace imports whose names the code no longer uses."""
+    first = module.body[0] if module.body else None
+    module = module.visit(_DropUnused(name_counts(module.code)))
+    if module.body and module.body[0] is not first and not module.header:
+        head = module.body[0]
+        lines = list(head.leading_lines)
+        while lines and lines[0].comment is None:
+            lines.pop(0)
+        module = module.with_changes(body=[head.with_changes(leading_lines=lines), *module.body[1:]])
+    return module
+
+
+class Retarget(cst.CSTTransformer):
+    """Rename import roots (`prefect` -> `headrace`) in imports and module references."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__()
+        self.target = target
+        self._renamed_roots: set[str] = set()
+        self._skip: set[int] = set()
+
+    def _new_module(self, node):
+        full = dotted_name(node) or ""
+        new = retarget(full, self.target)
+        return node if new == full else cst.parse_expression(new)
+
+    def leave_ImportFrom(self, original_node, updated_node):
+        if updated_node.relative or updated_node.module is None:
+            return updated_node
+        return updated_node.with_changes(module=self._new_module(updated_node.module))
+
+    def visit_Module(self, node: cst.Module) -> None:
+        for stmt in node.body:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                if isinstance(small, cst.Import):
+                    for alias in small.names:
+                        full = dotted_name(alias.name) or ""
+                        if retarget(full, self.target) != full and alias.asname is None:
+                            self._renamed_roots.add(full.split(".")[0])
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        for n in _names_in(node.name):
+            self._skip.add(id(n))
+
+    def leave_ImportAlias(self, original_node, updated_node):
+        if isinstance(updated_node.name, (cst.Name, cst.Attribute)):
+            return updated_node.with_changes(name=self._new_module(updated_node.name))
+        return updated_node
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._skip.add(id(node.attr))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._skip.add(id(node.keyword))
+
+    def leave_Name(self, original_node, updated_node):
+        if id(original_node) in self._skip or updated_node.value not in self._renamed_roots:
+            return updated_node
+        return updated_node.with_changes(value=retarget(updated_node.value, self.target))
+
+
+def _names_in(node) -> list[cst.Name]:
+    if isinstance(node, cst.Name):
+        return [node]
+    if isinstance(node, cst.Attribute):
+        return [*_names_in(node.value), node.attr]
+    return []

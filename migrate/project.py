@@ -1,0 +1,206 @@
+"""The first pass over a repository: what the per-file rules need to know about others.
+
+Done with the stdlib `ast` (several times faster than libcst) on the files that passed the
+pre-filter: subclasses of Flow (a project's own Flow wrappers), class-based tasks that
+will become functions, and the `with Flow(...) as var:` blocks, so that a registration
+script importing `flow` from `flows/etl.py` can be rewritten to the new function name.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+from dataclasses import dataclass, field
+
+from headrace.migrate.names import matches, normalise, suffixes
+
+PREFECT_FLOW_CLASSES = frozenset({"prefect.Flow", "prefect.core.Flow", "prefect.core.flow.Flow"})
+PREFECT_TASK_CLASSES = frozenset({"prefect.Task", "prefect.core.Task", "prefect.core.task.Task"})
+_RESERVED = {"flow", "task", "prefect", "headrace", "main"}
+
+
+@dataclass(frozen=True)
+class FlowDecl:
+    """One `with Flow(...) as var:` block and the function it becomes."""
+
+    var: str
+    function: str
+    flow_name: str
+    path: str
+    has_schedule: bool = False
+
+    @property
+    def schedules_var(self) -> str:
+        return f"{self.function}_schedules"
+
+    @property
+    def entrypoint(self) -> str:
+        return f"{self.path}:{self.function}"
+
+
+@dataclass
+class ProjectInfo:
+    """Cross-file facts, picklable so that worker processes get a copy."""
+
+    flow_classes: set[str] = field(default_factory=lambda: set(PREFECT_FLOW_CLASSES))
+    task_classes: set[str] = field(default_factory=set)
+    #: flows by "module.var" suffixes, for imports of a flow object from another module
+    flows: dict[str, FlowDecl] = field(default_factory=dict)
+    #: flows by file path, in source order
+    local_flows: dict[str, list[FlowDecl]] = field(default_factory=dict)
+    #: extra substrings that make a file worth parsing (from --flow-class)
+    tokens: set[str] = field(default_factory=lambda: {"prefect"})
+
+    def add_flow_class(self, dotted: str) -> None:
+        """Treat `dotted` (e.g. `pipelines.utils.decorators.Flow`) like prefect.Flow."""
+        self.flow_classes.update(suffixes(dotted))
+        module = dotted.rpartition(".")[0]
+        if module:
+            self.tokens.add(module.rpartition(".")[2])
+
+    def mentions(self, text: str) -> bool:
+        """The cheap pre-filter: does this text name anything the rules care about?"""
+        return any(token in text for token in self.tokens)
+
+
+@dataclass
+class _FileFacts:
+    path: str
+    module: str
+    imports: dict[str, str]
+    classes: list[tuple[str, list[str], bool]]  # name, base dotted names, convertible task
+    withs: list[tuple[str, str, str | None, bool]]  # callee, var, flow name, has schedule
+    top_names: set[str]
+
+
+def flow_function_name(flow_name: str | None, var: str, taken: set[str]) -> str:
+    """A function name for a converted flow: snake_case of its name, never a clash."""
+    base = re.sub(r"\W+", "_", (flow_name or "").strip()).strip("_").lower()
+    if not base:
+        base = var if var not in _RESERVED else "main_flow"
+    if base[0].isdigit():
+        base = f"flow_{base}"
+    if keyword.iskeyword(base) or base in _RESERVED:
+        base = f"{base}_flow"
+    name, n = base, 2
+    while name in taken and name != var:
+        name, n = f"{base}_{n}", n + 1
+    return name
+
+
+def scan(files: list[tuple[str, str, str]], flow_classes: list[str] = ()) -> ProjectInfo:
+    """Build ProjectInfo from (display path, module name, source text) triples."""
+    info = ProjectInfo()
+    for dotted in flow_classes:
+        info.add_flow_class(dotted)
+    facts = [f for f in (_facts(path, module, text) for path, module, text in files) if f]
+    _find_subclasses(facts, info)
+    for f in facts:
+        taken = set(f.top_names)
+        decls = []
+        for callee, var, flow_name, has_schedule in f.withs:
+            if not matches(callee, info.flow_classes):
+                continue
+            func = flow_function_name(flow_name, var, taken)
+            taken.add(func)
+            decl = FlowDecl(var, func, flow_name or func, f.path, has_schedule)
+            decls.append(decl)
+            for key in suffixes(f"{f.module}.{var}") if f.module else []:
+                info.flows.setdefault(key, decl)
+        if decls:
+            info.local_flows[f.path] = decls
+    return info
+
+
+def _find_subclasses(facts: list[_FileFacts], info: ProjectInfo) -> None:
+    changed = True
+    while changed:  # subclasses of subclasses, across files
+        changed = False
+        for f in facts:
+            for name, bases, convertible in f.classes:
+                dotted = f"{f.module}.{name}" if f.module else name
+                if any(matches(b, info.flow_classes) for b in bases):
+                    if not matches(dotted, info.flow_classes) and "." in dotted:
+                        info.add_flow_class(dotted)
+                        changed = True
+                if convertible and any(matches(b, PREFECT_TASK_CLASSES) for b in bases):
+                    info.task_classes.update(suffixes(dotted) if "." in dotted else [dotted])
+
+
+def _facts(path: str, module: str, text: str) -> _FileFacts | None:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    package = module.rpartition(".")[0]
+    imports: dict[str, str] = {}
+    top: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                local = a.asname or a.name.split(".")[0]
+                imports[local] = normalise(a.name if a.asname else local)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".") if package else []
+                parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
+                base = ".".join([*parts, base] if base else parts)
+            for a in node.names:
+                imports[a.asname or a.name] = f"{normalise(base)}.{a.name}"
+
+    def resolve(expr: ast.expr) -> str | None:
+        if isinstance(expr, ast.Name):
+            return imports.get(expr.id, f"{module}.{expr.id}" if module else expr.id)
+        if isinstance(expr, ast.Attribute):
+            head = resolve(expr.value)
+            return f"{head}.{expr.attr}" if head else None
+        return None
+
+    classes, withs = [], []
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            top.add(stmt.name)
+        elif isinstance(stmt, ast.Assign):
+            top.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            top.update(a.asname or a.name.split(".")[0] for a in stmt.names)
+        if isinstance(stmt, ast.ClassDef):
+            bases = [b for b in (resolve(x) for x in stmt.bases) if b]
+            classes.append((stmt.name, bases, convertible_task_class(stmt)))
+        elif isinstance(stmt, ast.With) and len(stmt.items) == 1:
+            item = stmt.items[0]
+            call = item.context_expr
+            if isinstance(call, ast.Call) and isinstance(item.optional_vars, ast.Name):
+                callee = resolve(call.func)
+                name = _literal_name(call)
+                sched = any(k.arg == "schedule" for k in call.keywords)
+                withs.append((callee or "", item.optional_vars.id, name, sched))
+    return _FileFacts(path, module, imports, classes, withs, top)
+
+
+def _literal_name(call: ast.Call) -> str | None:
+    arg = call.args[0] if call.args else None
+    for kw in call.keywords:
+        if kw.arg == "name":
+            arg = kw.value
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        return arg.value
+    return None
+
+
+def convertible_task_class(node: ast.ClassDef) -> bool:
+    """Only a docstring and a `run` method that never uses `self`: safe to make a function."""
+    if node.decorator_list or node.keywords or len(node.bases) != 1:
+        return False
+    body = list(node.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    run = body[0]
+    if run.name != "run" or run.decorator_list or not run.args.args:
+        return False
+    self_name = run.args.args[0].arg
+    return not any(isinstance(n, ast.Name) and n.id == self_name for n in ast.walk(run))

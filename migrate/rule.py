@@ -1,0 +1,172 @@
+"""The Rule base class: one codemod with a code, applied in a shared traversal.
+
+A rule is a libcst transformer. Rules of the same phase walk the tree together (one
+traversal per phase, see `engine`), so a rule must not rely on `visit_*` returning False
+to prune children. Rules ask for TODO comments with `self.todo(...)`; the base class puts
+them on the line above the statement being left, once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import libcst as cst
+
+from headrace.migrate.names import ImportMap
+from headrace.migrate.project import ProjectInfo
+
+TODO_PREFIX = "# TODO(headrace-migrate "
+
+#: phases, run in this order; rules of one phase share one traversal
+PHASE_1X_STRUCTURE = 1
+PHASE_1X_DETAILS = 2
+PHASE_2X = 3
+PHASE_LEFTOVERS = 4
+
+
+@dataclass
+class FileContext:
+    """What rules know about the file being migrated."""
+
+    path: str = "<string>"
+    #: the text being migrated (a TODO already in it is not added again)
+    source: str = ""
+    module: str | None = None
+    target: str = "headrace"
+    project: ProjectInfo = field(default_factory=ProjectInfo)
+    imports: ImportMap | None = None
+    #: (module, name) pairs to import once the phase ends
+    wanted_imports: list[tuple[str, str]] = field(default_factory=list)
+    #: flow function names known in this module (converted here or imported)
+    flow_functions: dict[str, str] = field(default_factory=dict)
+    #: TODOs that belong to no statement (put in the module header)
+    module_todos: list[str] = field(default_factory=list)
+
+    @property
+    def package(self) -> str | None:
+        return self.module.rpartition(".")[0] if self.module else None
+
+
+class Rule(cst.CSTTransformer):
+    """Base class of every migrate rule (built-in or from a plugin).
+
+    Class attributes: `code` (e.g. "P105"), `name` (kebab-case), `summary` (one line),
+    `phase` (when it runs), `triggers` (substrings; the rule runs on a file only if one
+    occurs in it), `examples` (before/after pairs, used as tests and docs) and `todo_notes`
+    (what it leaves to a human).
+    """
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    phase: ClassVar[int] = PHASE_2X
+    triggers: ClassVar[tuple[str, ...]] = ("prefect",)
+    examples: ClassVar[list[tuple[str, str]]] = []
+    todo_notes: ClassVar[str] = ""
+
+    @classmethod
+    def applies(cls, source: str, project: ProjectInfo) -> bool:
+        """Cheap test on the text: is this rule worth a traversal of the file?"""
+        return any(t in source for t in cls.triggers)
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._statements: list[cst.CSTNode] = []
+        self._pending: dict[int, list[str]] = {}
+
+    # -- helpers for subclasses -------------------------------------------------------
+    def qualname(self, node: cst.BaseExpression) -> str | None:
+        """Dotted name of `node` by the module's imports (`prefect` spelling), or None."""
+        return self.ctx.imports.resolve(node) if self.ctx.imports else None
+
+    def todo(self, message: str) -> None:
+        """Leave `# TODO(headrace-migrate CODE): message` above the current statement."""
+        text = f"{TODO_PREFIX}{self.code}): {message}"
+        if text in self.ctx.source:
+            return
+        if self._statements:
+            self._pending.setdefault(id(self._statements[-1]), []).append(text)
+        elif text not in self.ctx.module_todos:
+            self.ctx.module_todos.append(text)
+
+    def add_import(self, module: str, name: str) -> None:
+        """Import `name` from `module` (prefect spelling) when the phase ends."""
+        if (module, name) not in self.ctx.wanted_imports:
+            self.ctx.wanted_imports.append((module, name))
+
+    # -- statement tracking -----------------------------------------------------------
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self._statements.append(node)
+        super().on_visit(node)
+        return True
+
+    def on_leave(self, original_node, updated_node):
+        return self.finish_leave(original_node, super().on_leave(original_node, updated_node))
+
+    def finish_leave(self, original_node, result):
+        """Pop the statement stack and attach pending TODOs (also when leave was skipped)."""
+        if self._statements and self._statements[-1] is original_node:
+            self._statements.pop()
+            todos = self._pending.pop(id(original_node), [])
+            if todos:
+                result = self._attach(result, todos)
+        return result
+
+    def _attach(self, result, todos: list[str]):
+        if isinstance(result, cst.FlattenSentinel) and result.nodes:
+            first = attach_comments(result.nodes[0], todos)
+            return cst.FlattenSentinel([first, *result.nodes[1:]])
+        if isinstance(result, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            return attach_comments(result, todos)
+        # the statement was removed: the TODOs go to the enclosing statement
+        if self._statements:
+            self._pending.setdefault(id(self._statements[-1]), []).extend(todos)
+        else:
+            self.ctx.module_todos.extend(t for t in todos if t not in self.ctx.module_todos)
+        return result
+
+
+def attach_comments(stmt, comments: list[str]):
+    """Add comment lines above a statement, skipping ones already there."""
+    present = {line.comment.value for line in stmt.leading_lines if line.comment}
+    extra = [
+        cst.EmptyLine(comment=cst.Comment(text))
+        for text in dict.fromkeys(comments)
+        if text not in present
+    ]
+    if not extra:
+        return stmt
+    return stmt.with_changes(leading_lines=[*stmt.leading_lines, *extra])
+
+
+class Phase(cst.CSTTransformer):
+    """Runs several rules in one traversal, each seeing the previous rules' result."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        super().__init__()
+        self.rules = rules
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        for rule in self.rules:
+            rule.on_visit(node)
+        return True
+
+    def on_leave(self, original_node, updated_node):
+        result = updated_node
+        for rule in self.rules:
+            if type(result) is type(original_node):
+                result = rule.on_leave(original_node, result)
+            else:  # an earlier rule replaced the node: only keep this rule's bookkeeping
+                result = rule.finish_leave(original_node, result)
+        return result
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        for rule in self.rules:
+            rule.on_visit_attribute(node, attribute)
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        for rule in self.rules:
+            rule.on_leave_attribute(original_node, attribute)

@@ -1,0 +1,44 @@
+"""The built-in rules. The engine orders all rules by (phase, code): 1.x structure, 1.x
+details, 2.x, then the leftover reports."""
+
+from __future__ import annotations
+
+from headrace.migrate.rules.p101_old_paths import OldPaths
+from headrace.migrate.rules.p102_class_tasks import ClassTasks
+from headrace.migrate.rules.p103_flow_block import FlowBlock
+from headrace.migrate.rules.p104_flow_calls import FlowCalls
+from headrace.migrate.rules.p105_retries import Retries
+from headrace.migrate.rules.p106_task_options import TaskOptions
+from headrace.migrate.rules.p107_results import Results
+from headrace.migrate.rules.p108_handlers_triggers import HandlersTriggers
+from headrace.migrate.rules.p109_context_logger import ContextLogger
+from headrace.migrate.rules.p110_context_keys import ContextKeys
+from headrace.migrate.rules.p111_signals import Signals
+from headrace.migrate.rules.p112_case_merge import CaseMerge
+from headrace.migrate.rules.p113_dependencies import Dependencies
+from headrace.migrate.rules.p114_executors import Executors
+from headrace.migrate.rules.p115_schedules_1x import Schedules1x
+from headrace.migrate.rules.p116_secrets import Secrets
+from headrace.migrate.rules.p117_task_library import TaskLibrary
+from headrace.migrate.rules.p199_leftovers_1x import Leftovers1x
+
+BUILTIN_RULES = [
+    OldPaths,
+    ClassTasks,
+    FlowBlock,
+    FlowCalls,
+    Retries,
+    TaskOptions,
+    Results,
+    HandlersTriggers,
+    ContextLogger,
+    ContextKeys,
+    Signals,
+    CaseMerge,
+    Dependencies,
+    Executors,
+    Schedules1x,
+    Secrets,
+    TaskLibrary,
+    Leftovers1x,
+]

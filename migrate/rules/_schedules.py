@@ -1,0 +1,31 @@
+"""Shared by P115 (1.x schedules and clocks) and P207 (2.x schedule classes): build
+`Cron(...)`, `Interval(...)`, `RRule(...)` from `prefect.schedules`."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from headrace.migrate.rules._util import kwarg, make_arg, positional, short, with_args
+
+
+def build(rule, kind: str, first: cst.BaseExpression | None, options: dict[str, cst.BaseExpression]) -> cst.Call:
+    """`kind(first, **options)` with the import added."""
+    rule.add_import("prefect.schedules", kind)
+    args = [cst.Arg(first)] if first is not None else []
+    args += [make_arg(k, v) for k, v in options.items()]
+    return with_args(cst.Call(func=cst.Name(kind)), args)
+
+
+def take(call: cst.Call, name: str, index: int | None = None) -> cst.BaseExpression | None:
+    arg = kwarg(call, name) or (positional(call, index) if index is not None else None)
+    return arg.value if arg else None
+
+
+def leftovers(rule, call: cst.Call, used: set[str], positions: int) -> None:
+    """A TODO for every argument the mapping did not use."""
+    plain = [a for a in call.args if a.keyword is None]
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value not in used:
+            rule.todo(f"schedule option {arg.keyword.value}={short(arg.value)} has no equivalent; dropped")
+    if len(plain) > positions:
+        rule.todo("extra positional schedule arguments dropped")

@@ -1,0 +1,397 @@
+"""P103: `with Flow("etl") as flow:` becomes an `@flow` function.
+
+The block's body moves into `def etl(...)`, `Parameter`s become the function's arguments,
+and every later use of the flow variable (also in other modules importing it) refers to
+the function. Schedules go to a module-level `etl_schedules` list for serve/deploy.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from headrace.migrate.names import dotted_name, matches
+from headrace.migrate.project import FlowDecl, ProjectInfo
+from headrace.migrate.rule import PHASE_1X_STRUCTURE, Rule
+from headrace.migrate.rules._util import code, kwarg, make_arg, positional, short, string_value
+
+PARAMETER_CLASSES = frozenset(
+    {
+        "prefect.Parameter",
+        "prefect.core.Parameter",
+        "prefect.core.parameter.Parameter",
+        "prefect.core.tasks.Parameter",
+    }
+)
+DATETIME_PARAMETER = "prefect.core.parameter.DateTimeParameter"
+#: Flow(...) options kept on the decorator (later rules convert their values)
+_DECORATOR_OPTIONS = {"executor": "task_runner", "result": "result", "state_handlers": "state_handlers"}
+_DEPLOYMENT_OPTIONS = ("storage", "run_config")
+_FLOW_ATTRIBUTES = ("executor", "storage", "run_config", "schedule", "result")
+
+
+class FlowBlock(Rule):
+    code = "P103"
+    name = "with-flow-to-function"
+    summary = "`with Flow(...) as flow:` block -> `@flow` function; Parameters -> arguments"
+    phase = PHASE_1X_STRUCTURE
+    triggers = ("Flow",)
+    todo_notes = (
+        "storage=/run_config= (deployment settings: work pool, job variables), options of "
+        "custom Flow classes and Flow(...) options with no @flow equivalent (edges=, "
+        "reference_tasks=, validate=); Parameters whose name is not an identifier."
+    )
+    examples = [
+        (
+            """\
+from prefect import Flow, Parameter, task
+
+@task
+def double(x):
+    return x * 2
+
+with Flow("etl") as flow:
+    n = Parameter("n", default=3)
+    double(n)
+
+flow.run(parameters={"n": 5})
+""",
+            """\
+from prefect import task, flow
+
+@task
+def double(x):
+    return x * 2
+
+@flow(name="etl")
+def etl(n=3):
+    double(n)
+
+etl(n=5)
+""",
+        )
+    ]
+
+    @classmethod
+    def applies(cls, source: str, project: ProjectInfo) -> bool:
+        if "Flow" in source or any(t in source for t in project.tokens - {"prefect"}):
+            return True
+        return any(decl.var in source for decl in project.flows.values())
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.decls = list(self.ctx.project.local_flows.get(self.ctx.path, []))
+        self.binding: dict[str, str] = {}
+        for decl in self.decls:
+            self.binding.setdefault(decl.var, decl.function)
+            self.ctx.flow_functions[decl.function] = decl
+        self._imported_flows(node)
+        self._scan_attribute_assignments(node)
+        self.skip: set[int] = set()
+        self.depth = 0
+
+    def _imported_flows(self, node: cst.Module) -> None:
+        self.alias_renames: dict[int, str] = {}
+        for stmt in node.body:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+                    continue
+                for alias in small.names:
+                    local = (alias.asname.name if alias.asname else alias.name).value
+                    decl = self._imported_decl(self.ctx.imports.names.get(local))
+                    if decl is None:
+                        continue
+                    self.ctx.flow_functions[decl.function] = decl
+                    self.alias_renames[id(alias)] = decl.function
+                    if alias.asname is None:
+                        self.binding[local] = decl.function
+                    else:
+                        self.ctx.flow_functions[local] = decl
+
+    def _imported_decl(self, full: str | None) -> FlowDecl | None:
+        if not full:
+            return None
+        parts = full.split(".")
+        for i in range(len(parts) - 1):
+            decl = self.ctx.project.flows.get(".".join(parts[i:]))
+            if decl is not None and decl.path != self.ctx.path:
+                return decl
+        return None
+
+    def _scan_attribute_assignments(self, node: cst.Module) -> None:
+        """`flow.executor = X` etc. after a block: remembered per flow, then removed."""
+        self.settings: dict[str, dict[str, cst.BaseExpression]] = {}
+        self.removed: set[int] = set()
+        current: dict[str, str] = {}
+        queue = list(self.decls)
+        for stmt in node.body:
+            if isinstance(stmt, cst.With) and queue:
+                var = _with_var(stmt)
+                if var == queue[0].var:
+                    current[var] = queue.pop(0).function
+            if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+                continue
+            small = stmt.body[0]
+            if not (isinstance(small, cst.Assign) and len(small.targets) == 1):
+                continue
+            target = small.targets[0].target
+            if (
+                isinstance(target, cst.Attribute)
+                and isinstance(target.value, cst.Name)
+                and target.value.value in current
+                and target.attr.value in _FLOW_ATTRIBUTES
+            ):
+                func = current[target.value.value]
+                self.settings.setdefault(func, {})[target.attr.value] = small.value
+                self.removed.add(id(stmt))
+
+    # -- keep names that are not references out of the renaming -------------------------
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.skip.add(id(node.attr))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self.skip.add(id(node.keyword))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.skip.add(id(node.name))
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        for name in (node.name, node.asname.name if node.asname else None):
+            if isinstance(name, cst.Name):
+                self.skip.add(id(name))
+
+    def leave_ImportAlias(self, original_node, updated_node):
+        new = self.alias_renames.get(id(original_node))
+        return updated_node.with_changes(name=cst.Name(new)) if new else updated_node
+
+    def leave_Name(self, original_node, updated_node):
+        if id(original_node) in self.skip:
+            return updated_node
+        new = self.binding.get(updated_node.value)
+        return updated_node.with_changes(value=new) if new else updated_node
+
+    def leave_SimpleStatementLine(self, original_node, updated_node):
+        if id(original_node) in self.removed:
+            return cst.RemoveFromParent()
+        return updated_node
+
+    # -- the block itself -----------------------------------------------------------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.depth += 1
+
+    def leave_FunctionDef(self, original_node, updated_node):
+        self.depth -= 1
+        return updated_node
+
+    def visit_With(self, node: cst.With) -> None:
+        decl = self._decl_for(node)
+        if decl is not None:
+            self.binding[decl.var] = decl.function
+            self.skip.add(id(node.items[0].asname.name))
+
+    def _decl_for(self, node: cst.With) -> FlowDecl | None:
+        if self.depth or not self.decls:
+            return None
+        var = _with_var(node)
+        for decl in self.decls:
+            if decl.var == var and decl.function not in self._done_functions():
+                call = node.items[0].item
+                callee = self.qualname(call.func) or _local(call.func, self.ctx.module)
+                if matches(callee, self.ctx.project.flow_classes):
+                    return decl
+        return None
+
+    def _done_functions(self) -> set[str]:
+        return getattr(self, "_done", set())
+
+    def leave_With(self, original_node, updated_node):
+        decl = self._decl_for(original_node)
+        if decl is None:
+            return updated_node
+        self._done = self._done_functions() | {decl.function}
+        call = updated_node.items[0].item
+        callee = self.qualname(call.func) or ""
+        options = self._flow_options(call, decl, callee)
+        params, body = self._parameters(updated_node.body)
+        self.add_import("prefect", "flow")
+        decorator = cst.Decorator(
+            decorator=cst.Call(func=cst.Name("flow"), args=_commas(options["decorator"]))
+        )
+        func = cst.FunctionDef(
+            name=cst.Name(decl.function),
+            params=cst.Parameters(params=params),
+            body=body,
+            decorators=[decorator],
+            leading_lines=updated_node.leading_lines,
+        )
+        for note in options["todos"]:
+            self.todo(note)
+        if options["schedule"] is None:
+            return func
+        schedules = cst.parse_statement(f"{decl.schedules_var} = []\n")
+        schedules = schedules.with_changes(
+            body=[schedules.body[0].with_changes(value=options["schedule"])]
+        )
+        return cst.FlattenSentinel([func, schedules])
+
+    def _flow_options(self, call: cst.Call, decl: FlowDecl, callee: str) -> dict:
+        decorator = [make_arg("name", cst.SimpleString(_quote(decl.flow_name)))]
+        todos: list[str] = []
+        schedule = None
+        args = list(call.args)
+        name_arg = positional(call, 0)
+        extra = dict(self.settings.get(decl.function, {}))
+        for arg in args:
+            if arg is name_arg or (arg.keyword and arg.keyword.value == "name"):
+                continue
+            key = arg.keyword.value if arg.keyword else None
+            if key is None:
+                todos.append(f"positional Flow argument {short(arg.value)} dropped")
+                continue
+            extra.setdefault(key, arg.value)
+        for key, value in extra.items():
+            if key == "schedule":
+                schedule = value if self._is_clock_list(value) else cst.List([cst.Element(value)])
+            elif key in _DECORATOR_OPTIONS:
+                decorator.append(make_arg(_DECORATOR_OPTIONS[key], value))
+            elif key in _DEPLOYMENT_OPTIONS:
+                todos.append(
+                    f"{key}={short(value)} is deployment configuration now: pass it to "
+                    f"{decl.function}.deploy(work_pool_name=..., job_variables=...) or "
+                    f"{decl.function}.from_source(...)"
+                )
+            else:
+                todos.append(f"Flow option {key}={short(value)} has no @flow equivalent")
+        if not matches(callee, frozenset({"prefect.Flow", "prefect.core.flow.Flow"})):
+            todos.append(
+                f"this flow was built with {code(call.func)}; its extra behaviour is not "
+                "carried over to @flow"
+            )
+        if schedule is not None:
+            todos.append(
+                f"the schedule moved to {decl.schedules_var}: pass "
+                f"schedules={decl.schedules_var} to {decl.function}.serve(...) or .deploy(...)"
+            )
+        return {"decorator": decorator, "todos": todos, "schedule": schedule}
+
+    def _is_clock_list(self, value: cst.BaseExpression) -> bool:
+        if isinstance(value, cst.List):
+            return True
+        return isinstance(value, cst.Call) and self.qualname(value.func) in {
+            "prefect.schedules.Schedule",
+            "prefect.schedules.schedules.Schedule",
+        }
+
+    def _parameters(self, block: cst.BaseSuite) -> tuple[list[cst.Param], cst.IndentedBlock]:
+        if not isinstance(block, cst.IndentedBlock):
+            block = cst.IndentedBlock(body=[cst.SimpleStatementLine(body=list(block.body))])
+        required: list[cst.Param] = []
+        optional: list[cst.Param] = []
+        body: list[cst.BaseStatement] = []
+        for stmt in block.body:
+            converted = self._parameter(stmt)
+            if converted is None:
+                body.append(stmt)
+                continue
+            param, alias = converted
+            (optional if param.default is not None else required).append(param)
+            if alias is not None:
+                body.append(alias)
+        if not body:
+            body = [cst.SimpleStatementLine(body=[cst.Pass()])]
+        return _param_commas(required + optional), block.with_changes(body=body)
+
+    def _parameter(self, stmt: cst.BaseStatement):
+        if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+            return None
+        small = stmt.body[0]
+        if not (
+            isinstance(small, cst.Assign)
+            and len(small.targets) == 1
+            and isinstance(small.targets[0].target, cst.Name)
+            and isinstance(small.value, cst.Call)
+        ):
+            return None
+        call = small.value
+        qual = self.qualname(call.func)
+        if qual not in PARAMETER_CLASSES and qual != DATETIME_PARAMETER:
+            return None
+        name_arg = kwarg(call, "name") or positional(call, 0)
+        pname = string_value(name_arg.value) if name_arg else None
+        if pname is None or not pname.isidentifier():
+            self.todo(f"Parameter {short(call)} must become an argument of the flow function")
+            return None
+        default_arg = kwarg(call, "default") or positional(call, 1)
+        required_arg = kwarg(call, "required")
+        if required_arg is not None:  # 1.x: required unless a default is given
+            required = code(required_arg.value) == "True"
+        else:
+            required = default_arg is None
+        default = None
+        if not required:
+            default = default_arg.value if default_arg is not None else cst.Name("None")
+        if qual == DATETIME_PARAMETER:
+            self.todo(f"DateTimeParameter {pname!r} is a plain argument now: parse it yourself")
+        param = cst.Param(
+            name=cst.Name(pname),
+            default=default,
+            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+            if default is not None
+            else cst.MaybeSentinel.DEFAULT,
+        )
+        var = small.targets[0].target.value
+        alias = None
+        if var != pname:
+            alias = stmt.with_changes(body=[small.with_changes(value=cst.Name(pname))])
+        return param, alias
+
+
+def _with_var(node: cst.With) -> str | None:
+    if len(node.items) != 1:
+        return None
+    item = node.items[0]
+    if item.asname is None or not isinstance(item.asname.name, cst.Name):
+        return None
+    if not isinstance(item.item, cst.Call):
+        return None
+    return item.asname.name.value
+
+
+def _local(func: cst.BaseExpression, module: str | None) -> str | None:
+    name = dotted_name(func)
+    if name is None:
+        return None
+    return f"{module}.{name}" if module else name
+
+
+def _quote(text: str) -> str:
+    return repr(text) if '"' in text else f'"{text}"'
+
+
+def _commas(args: list[cst.Arg]) -> list[cst.Arg]:
+    out = []
+    for i, arg in enumerate(args):
+        last = i == len(args) - 1
+        out.append(
+            arg.with_changes(
+                comma=cst.MaybeSentinel.DEFAULT
+                if last
+                else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            )
+        )
+    return out
+
+
+def _param_commas(params: list[cst.Param]) -> list[cst.Param]:
+    out = []
+    for i, p in enumerate(params):
+        last = i == len(params) - 1
+        out.append(
+            p.with_changes(
+                comma=cst.MaybeSentinel.DEFAULT
+                if last
+                else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            )
+        )
+    return out

@@ -1,0 +1,142 @@
+"""P104: calls on a converted flow: `run`, `register`, `visualize`, graph methods.
+
+`flow.run(parameters={...})` becomes a call of the flow function; `flow.register(...)`
+becomes `deploy(...)` (registration is gone; a deployment names a work pool instead of a
+project and labels). Graph-building methods have no equivalent and get a TODO.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from headrace.migrate.project import ProjectInfo
+from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
+from headrace.migrate.rules._util import kwarg, make_arg, positional, short, with_args
+
+_RUN_OPTIONS = {"run_on_schedule", "runner_cls", "executor", "context", "task_states"}
+_GRAPH_METHODS = {
+    "add_edge", "add_task", "set_dependencies", "chain", "get_tasks", "set_reference_tasks",
+    "validate", "terminal_tasks", "root_tasks", "reference_tasks", "update", "copy",
+    "serialize", "diagnose", "run_agent", "save", "load", "sorted_tasks", "upstream_tasks",
+    "downstream_tasks", "replace", "edges_to", "edges_from", "bind",
+}
+
+
+class FlowCalls(Rule):
+    code = "P104"
+    name = "flow-run-register"
+    summary = "`flow.run(...)` -> call of the flow function, `flow.register(...)` -> `deploy(...)`"
+    phase = PHASE_1X_DETAILS
+    triggers = (".run(", ".register(", ".visualize(", ".add_edge(", ".set_dependencies(")
+    todo_notes = (
+        "register(): the work pool to deploy to, projects and labels (no equivalent); "
+        "code that reads the 1.x State returned by run(); graph methods such as add_edge."
+    )
+    examples = [
+        (
+            """\
+from prefect import Flow
+
+with Flow("etl") as flow:
+    pass
+
+state = flow.run()
+flow.register(project_name="prod", labels=["k8s"])
+""",
+            """\
+from prefect import flow
+
+@flow(name="etl")
+def etl():
+    pass
+
+# TODO(headrace-migrate P104): the flow call returns a State with return_state=True: read its value with state.result(); 1.x lookups such as state.result[task] must change
+state = etl(return_state=True)
+# TODO(headrace-migrate P104): etl.register(project_name="prod", labels=["k8s"]) became deploy(): create the work pool it names; projects and labels have no equivalent (use tags or work queues)
+etl.deploy(name="etl", work_pool_name="default")
+""",
+        )
+    ]
+
+    @classmethod
+    def applies(cls, source: str, project: ProjectInfo) -> bool:
+        return any(t in source for t in cls.triggers)
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.bare: set[int] = set()
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self.bare.add(id(node.value))
+
+    def leave_Call(self, original_node, updated_node):
+        func = updated_node.func
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+            return updated_node
+        decl = self.ctx.flow_functions.get(func.value.value)
+        if decl is None:
+            return updated_node
+        method = func.attr.value
+        if method == "run":
+            if decl.has_schedule:
+                self.todo(
+                    "1.x flow.run() followed the flow's schedule; to run on it use "
+                    f"{decl.function}.serve(schedules={decl.schedules_var})"
+                )
+            return self._run(original_node, updated_node)
+        if method == "register":
+            return self._register(updated_node, decl)
+        if method == "visualize" and updated_node.args:
+            self.todo("visualize() takes no file options now; it renders the flow's task graph")
+            return updated_node.with_changes(args=[])
+        if method in _GRAPH_METHODS:
+            self.todo(
+                f"{func.value.value}.{method}(...) builds a 1.x task graph; a @flow function has "
+                "no graph to edit: express it with calls and wait_for=[...] in the function"
+            )
+        return updated_node
+
+    def _run(self, original: cst.Call, call: cst.Call) -> cst.BaseExpression:
+        target = call.func.value
+        args: list[cst.Arg] = []
+        for arg in call.args:
+            key = arg.keyword.value if arg.keyword else None
+            if key == "parameters" or (key is None and not arg.star and arg is positional(call, 0)):
+                if isinstance(arg.value, cst.Dict) and all(
+                    isinstance(e, cst.DictElement)
+                    and isinstance(e.key, cst.SimpleString)
+                    and e.key.evaluated_value.isidentifier()
+                    for e in arg.value.elements
+                ):
+                    args += [make_arg(e.key.evaluated_value, e.value) for e in arg.value.elements]
+                else:
+                    args.append(cst.Arg(value=arg.value, star="**"))
+            elif key in _RUN_OPTIONS:
+                self.todo(f"flow.run option {key}={short(arg.value)} has no equivalent; dropped")
+            else:
+                args.append(arg)
+        if id(original) not in self.bare:
+            args.append(make_arg("return_state", cst.Name("True")))
+            self.todo(
+                "the flow call returns a State with return_state=True: read its value with "
+                "state.result(); 1.x lookups such as state.result[task] must change"
+            )
+        return with_args(cst.Call(func=target), args)
+
+    def _register(self, call: cst.Call, decl) -> cst.Call:
+        target = call.func.value
+        args = [
+            make_arg("name", cst.SimpleString(repr(decl.flow_name).replace("'", '"'))),
+            make_arg("work_pool_name", cst.SimpleString('"default"')),
+        ]
+        if decl.has_schedule:
+            args.append(make_arg("schedules", cst.Name(decl.schedules_var)))
+            if decl.path != self.ctx.path:
+                module = (self.qualname(target) or "").rpartition(".")[0]
+                if module:
+                    self.add_import(module, decl.schedules_var)
+        if kwarg(call, "project_name") or call.args:
+            self.todo(
+                f"{short(call, 70)} became deploy(): create the work pool it names; projects "
+                "and labels have no equivalent (use tags or work queues)"
+            )
+        return with_args(cst.Call(func=cst.Attribute(value=target, attr=cst.Name("deploy"))), args)

@@ -1,0 +1,76 @@
+"""P114: executors -> task runners (`LocalDaskExecutor` -> `ThreadPoolTaskRunner`, ...)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
+from headrace.migrate.rules._util import kwarg, make_arg, string_value, with_args
+
+_EXECUTORS = "prefect.executors."
+_DASK_OPTIONS = {"address", "cluster_class", "cluster_kwargs", "adapt_kwargs", "client_kwargs"}
+
+
+class Executors(Rule):
+    code = "P114"
+    name = "executors"
+    summary = "`LocalDaskExecutor`/`DaskExecutor`/`LocalExecutor` -> task runners"
+    phase = PHASE_1X_DETAILS
+    triggers = ("Executor",)
+    todo_notes = "executor options with no task-runner equivalent."
+    examples = [
+        (
+            """\
+from prefect import flow
+from prefect.executors import LocalDaskExecutor
+
+@flow(name="etl", task_runner=LocalDaskExecutor(scheduler="threads", num_workers=8))
+def etl():
+    pass
+""",
+            """\
+from prefect import flow
+from prefect.task_runners import ThreadPoolTaskRunner
+
+@flow(name="etl", task_runner=ThreadPoolTaskRunner(max_workers=8))
+def etl():
+    pass
+""",
+        )
+    ]
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.local_executors: set[int] = set()
+
+    def leave_Call(self, original_node, updated_node):
+        runner = kwarg(updated_node, "task_runner")
+        if runner is not None and id(runner.value) in self.local_executors:
+            return with_args(updated_node, [a for a in updated_node.args if a is not runner])
+        qual = self.qualname(updated_node.func) or ""
+        if not qual.startswith(_EXECUTORS):
+            return updated_node
+        kind = qual[len(_EXECUTORS) :]
+        if kind == "LocalExecutor":
+            new = self._pool("ThreadPoolTaskRunner", [make_arg("max_workers", cst.Integer("1"))])
+            self.local_executors.add(id(new))
+            return new
+        if kind == "LocalDaskExecutor":
+            scheduler = kwarg(updated_node, "scheduler")
+            workers = kwarg(updated_node, "num_workers")
+            args = [make_arg("max_workers", workers.value)] if workers else []
+            mode = string_value(scheduler.value) if scheduler else "threads"
+            if mode == "synchronous":
+                args = [make_arg("max_workers", cst.Integer("1"))]
+            name = "ProcessPoolTaskRunner" if mode == "processes" else "ThreadPoolTaskRunner"
+            return self._pool(name, args)
+        if kind == "DaskExecutor":
+            self.add_import("prefect_dask", "DaskTaskRunner")
+            args = [a for a in updated_node.args if a.keyword and a.keyword.value in _DASK_OPTIONS]
+            if len(args) != len(updated_node.args):
+                self.todo("DaskExecutor options other than address/cluster_*/adapt/client dropped")
+            return with_args(cst.Call(func=cst.Name("DaskTaskRunner")), args)
+        return updated_node
+
+    def _pool(self, name: str, args: list[cst.Arg]) -> cst.Call:
+        self.add_import("prefect.task_runners", name)
+        return with_args(cst.Call(func=cst.Name(name)), args)
