@@ -86,13 +86,13 @@ def _declared_api_version(plugin: object) -> int:
         raise PluginError(f"{API_ATTRIBUTE} must be an integer, not {declared!r}")
     if declared > hookspecs.PLUGIN_API_VERSION:
         raise PluginError(
-            f"it needs plugin API {declared}, this headrace speaks up to "
-            f"{hookspecs.PLUGIN_API_VERSION}: upgrade headrace"
+            f"{API_ATTRIBUTE} = {declared}, but this headrace speaks plugin API "
+            f"{hookspecs.PLUGIN_API_VERSION} at most: upgrade headrace"
         )
     if declared < hookspecs.MIN_PLUGIN_API_VERSION:
         raise PluginError(
-            f"it was written for plugin API {declared}, this headrace supports "
-            f"{hookspecs.MIN_PLUGIN_API_VERSION} and later: upgrade the plugin"
+            f"{API_ATTRIBUTE} = {declared}, but this headrace needs plugin API "
+            f"{hookspecs.MIN_PLUGIN_API_VERSION} or later: upgrade the plugin"
         )
     return declared
 

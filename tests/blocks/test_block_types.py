@@ -1,0 +1,111 @@
+"""Block types: slugs, descriptions, capabilities, and the registry."""
+
+from __future__ import annotations
+
+import pytest
+from headrace.blocks._names import slug_from_class_name
+from headrace.blocks._registry import block_type_source, block_types, lookup_block_type
+from headrace.blocks.core import Block
+from headrace.blocks.errors import UnknownBlockType
+from headrace.blocks.system import JSON, Secret, String
+from headrace.filesystems import LocalFileSystem, RemoteFileSystem, WritableFileSystem
+
+
+@pytest.mark.parametrize(
+    ("class_name", "slug"),
+    [
+        ("LocalFileSystem", "local-file-system"),
+        ("S3Bucket", "s3-bucket"),
+        ("GCSBucket", "gcs-bucket"),
+        ("AwsCredentials", "aws-credentials"),
+        ("JSON", "json"),
+        ("String", "string"),
+    ],
+)
+def test_slug_from_class_name_follows_prefect(class_name: str, slug: str) -> None:
+    assert slug_from_class_name(class_name) == slug
+
+
+def test_builtin_types_are_registered_through_the_plugin_hook() -> None:
+    types = block_types()
+    for cls in (Secret, JSON, String, LocalFileSystem, RemoteFileSystem):
+        assert types[cls.get_block_type_slug()] is cls
+        assert block_type_source(cls.get_block_type_slug()) == "headrace.blocks.builtin"
+
+
+def test_abstract_bases_are_not_block_types() -> None:
+    assert "writable-file-system" not in block_types()
+    assert "block" not in block_types()
+    assert WritableFileSystem.get_block_capabilities() == {"read-path", "write-path"}
+
+
+def test_metadata_from_the_class(throwaway_slugs: list[str]) -> None:
+    class WarehouseConfig(Block):
+        """Where the warehouse lives.
+
+        Attributes:
+            host: the host name.
+        """
+
+        _block_schema_capabilities = ["connect"]
+        _block_schema_version = "2"
+        host: str
+
+    throwaway_slugs.append("warehouse-config")
+    assert WarehouseConfig.get_block_type_slug() == "warehouse-config"
+    assert WarehouseConfig.get_block_type_name() == "Warehouse Config"
+    assert WarehouseConfig.get_description() == "Where the warehouse lives."
+    assert WarehouseConfig.get_block_capabilities() == {"connect"}
+    assert WarehouseConfig.get_block_schema_version() == "2"
+    assert lookup_block_type("warehouse-config") is WarehouseConfig
+
+
+def test_slug_override_is_not_inherited(throwaway_slugs: list[str]) -> None:
+    class Base(Block):
+        _block_type_slug = "custom-base"
+
+    class Child(Base):
+        pass
+
+    throwaway_slugs += ["custom-base", "child"]
+    assert Base.get_block_type_slug() == "custom-base"
+    assert Child.get_block_type_slug() == "child"
+    assert lookup_block_type("custom-base") is Base
+
+
+def test_capabilities_accumulate_over_bases() -> None:
+    assert LocalFileSystem.get_block_capabilities() == {
+        "read-path",
+        "write-path",
+        "get-directory",
+        "put-directory",
+    }
+
+
+def test_a_second_class_cannot_take_a_registered_slug(throwaway_slugs: list[str]) -> None:
+    with pytest.warns(UserWarning, match="'secret' is already taken"):
+
+        class Impostor(Block):
+            _block_type_slug = "secret"
+
+    assert lookup_block_type("secret") is Secret
+
+
+def test_unknown_type_suggests_close_slugs() -> None:
+    with pytest.raises(UnknownBlockType, match="Did you mean 'local-file-system'"):
+        lookup_block_type("local-filesystem")
+
+
+def test_schema_checksum_changes_with_the_fields(throwaway_slugs: list[str]) -> None:
+    class Versioned(Block):
+        a: int
+
+    first = Versioned.get_block_schema_checksum()
+
+    class Versioned(Block):  # noqa: F811 (a new version of the same class)
+        a: int
+        b: int = 0
+
+    throwaway_slugs.append("versioned")
+    assert Versioned.get_block_schema_checksum() != first
+    assert lookup_block_type("versioned") is Versioned

@@ -1,0 +1,1 @@
+"""An example headrace plugin: one block type and one CLI command."""
