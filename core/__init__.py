@@ -23,6 +23,9 @@ _EXPORTS = {
     "quote": "headrace.utilities.annotations",
     "tags": "headrace.context",
     "runtime": "headrace.runtime",
+    "serve": "headrace.deployments",
+    "aserve": "headrace.deployments",
+    "deploy": "headrace.deployments",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -131,6 +131,7 @@ class Block(BaseModel):
         saved: list[tuple[Block, str, str, bool]] = []
         with store.transaction() as conn:
             doc_id = _persist(conn, cipher, self, name, False, overwrite, saved)
+            _documents.drop_orphans(conn)  # nested blocks the old version used alone
         for block, block_id, block_name, anonymous in saved:  # only once committed
             block._block_document_id = uuid.UUID(block_id)
             block._block_document_name = block_name
@@ -271,7 +272,6 @@ def _persist(
         schema_checksum=block.get_block_schema_checksum(),
         references=references,
     )
-    _documents.drop_orphans(conn)
     saved.append((block, doc_id, name, anonymous))
     return doc_id
 

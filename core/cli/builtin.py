@@ -9,10 +9,11 @@ from headrace.plugins import hookimpl
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from headrace.cli import plugins_cmd
+    from headrace.cli import plugins_cmd, runs_cmd
 
     cli.add_command(version)
     cli.add_command(plugins_cmd.plugins)
+    cli.add_command(runs_cmd.runs)
 
 
 @click.command()

@@ -64,19 +64,21 @@ class FlowRunMachine:
     # -- beginning -------------------------------------------------------------------------
     def begin(self) -> bool:
         flow, run = self.flow, self.flow_run
-        run.state = Pending()
-        records.record_flow_run(self.store, run)
+        invalid: ParameterTypeError | None = None
         if flow.should_validate_parameters:
             try:
                 self.parameters = run.parameters = flow.validate_parameters(self.parameters)
             except ParameterTypeError as exc:
-                self._name_run()
-                self.error = exc
-                self.state = Failed(
-                    message=f"Validation of flow parameters failed with error: {exc}", data=exc
-                )
-                return False
+                invalid = exc
         self._name_run()
+        run.state = Pending()
+        records.record_flow_run(self.store, run)
+        if invalid is not None:
+            self.error = invalid
+            self.state = Failed(
+                message=f"Validation of flow parameters failed with error: {invalid}", data=invalid
+            )
+            return False
         self.logger.info(f"Beginning flow run {run.name!r} for flow {flow.name!r}")
         from headrace.results import ResultStore
 

@@ -157,6 +157,14 @@ class TaskRunMachine:
         TaskRunContext._var.reset(self._token)
 
     def call_sync(self) -> Any:
+        if self.task_run.tags:
+            from headrace.concurrency.tags import occupy_tag_slots
+
+            with occupy_tag_slots(self.task_run.tags, self.ctx):
+                return self._call_sync()
+        return self._call_sync()
+
+    def _call_sync(self) -> Any:
         task = self.task
         args, kwargs = task.signature.to_call(self.parameters)
         # submitted runs may have their function called elsewhere by the task runner
@@ -173,6 +181,14 @@ class TaskRunMachine:
             )
 
     async def call_async(self) -> Any:
+        if self.task_run.tags:
+            from headrace.concurrency.tags import aoccupy_tag_slots
+
+            async with aoccupy_tag_slots(self.task_run.tags, self.ctx):
+                return await self._call_async()
+        return await self._call_async()
+
+    async def _call_async(self) -> Any:
         import asyncio
 
         task = self.task
