@@ -91,6 +91,11 @@ class Rule(cst.CSTTransformer):
         elif text not in self.ctx.module_todos:
             self.ctx.module_todos.append(text)
 
+    def todo_at(self, stmt, message: str):
+        """The statement with the TODO comment above it (for rules that rewrite blocks)."""
+        text = f"{TODO_PREFIX}{self.code}): {message}"
+        return stmt if text in self.ctx.source else attach_comments(stmt, [text])
+
     def add_import(self, module: str, name: str) -> None:
         """Import `name` from `module` (prefect spelling) when the phase ends."""
         if (module, name) not in self.ctx.wanted_imports:

@@ -21,6 +21,17 @@ from headrace.migrate.rules.p115_schedules_1x import Schedules1x
 from headrace.migrate.rules.p116_secrets import Secrets
 from headrace.migrate.rules.p117_task_library import TaskLibrary
 from headrace.migrate.rules.p199_leftovers_1x import Leftovers1x
+from headrace.migrate.rules.p201_orion import Orion
+from headrace.migrate.rules.p202_moved_names import MovedNames
+from headrace.migrate.rules.p203_sequential_runner import SequentialRunner
+from headrace.migrate.rules.p204_deployments import Deployments
+from headrace.migrate.rules.p205_await_futures import AwaitFutures
+from headrace.migrate.rules.p206_state_results import StateResults
+from headrace.migrate.rules.p207_schedules_2x import Schedules2x
+from headrace.migrate.rules.p208_blocks import ValueBlocks
+from headrace.migrate.rules.p209_s3_bucket import S3BucketOptions
+from headrace.migrate.rules.p210_async_tasks import AsyncTasks
+from headrace.migrate.rules.p299_leftovers_2x import Leftovers2x
 
 BUILTIN_RULES = [
     OldPaths,
@@ -41,4 +52,15 @@ BUILTIN_RULES = [
     Secrets,
     TaskLibrary,
     Leftovers1x,
+    Orion,
+    MovedNames,
+    SequentialRunner,
+    Deployments,
+    AwaitFutures,
+    StateResults,
+    Schedules2x,
+    ValueBlocks,
+    S3BucketOptions,
+    AsyncTasks,
+    Leftovers2x,
 ]

@@ -122,8 +122,7 @@ def pipeline(n):
             return stmt
         names = [a.value for a in call.args]
         if not names or not all(isinstance(n, cst.Name) and n.value in assigned for n in names):
-            self.todo("merge() of values not set in a case branch: pick the value with if/else")
-            return stmt
+            return self.todo_at(stmt, "merge() of values not set in a case branch: use if/else")
         value: cst.BaseExpression = names[-1]
         for n in reversed(names[:-1]):
             value = cst.IfExp(test=assigned[n.value], body=n, orelse=value)

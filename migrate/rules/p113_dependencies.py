@@ -53,10 +53,12 @@ def pipeline():
             downstream, upstreams = edge
             result = self._apply(body, index, downstream, upstreams)
             if result is None:
-                self.todo(
+                body[index] = self.todo_at(
+                    body[index],
                     f"dependency {code(body[index].body[0])} not converted: call "
-                    f"{downstream}(..., wait_for=[...]) with the upstream results"
+                    f"{downstream}(..., wait_for=[...]) with the upstream results",
                 )
+                changed = True
                 continue
             body = result
             changed = True

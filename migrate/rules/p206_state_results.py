@@ -1,0 +1,49 @@
+"""P206: `future.get_state()` -> `future.state`; `state.result(fetch=True)` -> `state.result()`."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from headrace.migrate.rule import PHASE_2X, Rule
+from headrace.migrate.rules._util import with_args
+
+
+class StateResults(Rule):
+    code = "P206"
+    name = "state-results"
+    summary = "`fut.get_state()` -> `fut.state`; `.result(fetch=True)` -> `.result()`"
+    phase = PHASE_2X
+    triggers = ("get_state", "fetch=")
+    examples = [
+        (
+            """\
+def check(fut):
+    state = fut.get_state()
+    return state.result(fetch=True)
+""",
+            """\
+def check(fut):
+    state = fut.state
+    return state.result()
+""",
+        )
+    ]
+
+    def leave_Call(self, original_node, updated_node):
+        func = updated_node.func
+        if not isinstance(func, cst.Attribute):
+            return updated_node
+        if func.attr.value == "get_state" and not updated_node.args:
+            return func.with_changes(attr=cst.Name("state"))
+        if func.attr.value == "result":
+            args = [a for a in updated_node.args if not (a.keyword and a.keyword.value == "fetch")]
+            if len(args) != len(updated_node.args):
+                return with_args(updated_node, args)
+        return updated_node
+
+    def leave_Await(self, original_node, updated_node):
+        inner = updated_node.expression
+        if isinstance(inner, cst.Attribute) and inner.attr.value == "state":
+            if isinstance(original_node.expression, cst.Call):  # was `await fut.get_state()`
+                return inner
+        return updated_node
