@@ -1,0 +1,215 @@
+import asyncio
+import time
+
+import pytest
+
+from headrace import flow, runtime, tags, task
+from headrace.exceptions import FailedRun, ParameterTypeError
+from headrace.states import Failed
+
+
+@task
+def fail():
+    raise ValueError("task failed")
+
+
+def test_flow_returns_value_and_state():
+    @flow
+    def hello(name: str = "world"):
+        return f"hello {name}"
+
+    assert hello() == "hello world"
+    state = hello("you", return_state=True)
+    assert state.is_completed() and state.result() == "hello you"
+
+
+def test_default_flow_name_uses_dashes():
+    @flow
+    def my_pipeline():
+        return runtime.flow_run.flow_name
+
+    assert my_pipeline.name == "my-pipeline"
+    assert my_pipeline() == "my-pipeline"
+
+
+def test_exception_fails_the_flow_and_reaches_the_caller():
+    @flow
+    def broken():
+        fail()
+
+    with pytest.raises(ValueError, match="task failed"):
+        broken()
+    state = broken(return_state=True)
+    assert state.is_failed()
+    assert "ValueError: task failed" in state.message
+
+
+def test_unresolved_failed_future_does_not_fail_the_flow():
+    @flow
+    def pipeline():
+        fail.submit()
+        return "done"
+
+    assert pipeline() == "done"
+
+
+def test_returned_failed_future_or_state_fails_the_flow():
+    @flow
+    def returns_future():
+        return fail.submit()
+
+    @flow
+    def returns_states():
+        return [fail.submit(), fail.submit()]
+
+    @flow
+    def returns_failed_state():
+        return Failed(message="custom failure")
+
+    with pytest.raises(ValueError):
+        returns_future()
+    state = returns_states(return_state=True)
+    assert state.is_failed() and state.message == "2/2 states failed."
+    with pytest.raises(FailedRun, match="custom failure"):
+        returns_failed_state()
+
+
+def test_parameters_are_coerced_and_validated():
+    @flow
+    def typed(count: int, ratio: float = 0.5):
+        return count, ratio
+
+    assert typed("5") == (5, 0.5)
+    with pytest.raises(ParameterTypeError, match="count"):
+        typed("five")
+    state = typed("five", return_state=True)
+    assert state.is_failed()
+    assert state.message.startswith("Validation of flow parameters failed")
+
+
+def test_validation_can_be_switched_off():
+    @flow(validate_parameters=False)
+    def raw(count: int):
+        return count
+
+    assert raw("5") == "5"
+
+
+def test_subflows_nest_and_know_their_parent():
+    seen = {}
+
+    @flow
+    def leaf():
+        seen["leaf_parent"] = runtime.flow_run.parent_flow_run_id
+        return 1
+
+    @flow
+    def middle():
+        seen["middle"] = runtime.flow_run.id
+        return leaf() + 1
+
+    @flow
+    def root():
+        return middle() + 1
+
+    assert root() == 3
+    assert seen["leaf_parent"] == seen["middle"]
+
+
+def test_flow_retries_rerun_the_body():
+    runs = []
+
+    @flow(retries=2)
+    def flaky():
+        runs.append(runtime.flow_run.run_count)
+        if len(runs) < 3:
+            raise RuntimeError("try again")
+        return "ok"
+
+    assert flaky() == "ok"
+    assert runs == [1, 2, 3]
+
+
+def test_flow_timeout():
+    @flow(timeout_seconds=0.2)
+    def slow():
+        time.sleep(3)
+
+    started = time.monotonic()
+    state = slow(return_state=True)
+    assert state.name == "TimedOut" and state.is_failed()
+    assert time.monotonic() - started < 1.5
+
+
+def test_flow_hooks_and_crash():
+    seen = []
+
+    def record(flow, run, state):
+        seen.append((flow.name, state.name))
+
+    @flow(on_completion=[record], on_failure=[record], on_running=[record])
+    def ok(fail_it: bool = False):
+        if fail_it:
+            raise ValueError("x")
+
+    ok()
+    ok(True, return_state=True)
+    assert seen == [("ok", "Running"), ("ok", "Completed"), ("ok", "Running"), ("ok", "Failed")]
+
+    crashed = []
+
+    @flow(on_crashed=[lambda f, r, s: crashed.append(s.name)])
+    def interrupted():
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted()
+    assert crashed == ["Crashed"]
+
+
+def test_flow_run_name_and_runtime_parameters():
+    @flow(flow_run_name="report-{day}")
+    def report(day: str):
+        return runtime.flow_run.name, runtime.flow_run.parameters
+
+    assert report("mon") == ("report-mon", {"day": "mon"})
+
+
+def test_tags_context_reaches_task_runs():
+    @task(tags=["own"])
+    def tagged():
+        return runtime.task_run.tags
+
+    @flow
+    def pipeline():
+        with tags("a", "b"):
+            return tagged()
+
+    assert pipeline() == ["a", "b", "own"]
+
+
+def test_async_flow_with_sync_and_async_tasks():
+    @task
+    async def fetch(x):
+        await asyncio.sleep(0.01)
+        return x
+
+    @task
+    def combine(values):
+        return sum(values)
+
+    @flow
+    async def pipeline():
+        values = await asyncio.gather(fetch(1), fetch(2))
+        return combine(values)
+
+    assert asyncio.run(pipeline()) == 3
+
+
+def test_with_options_on_flows():
+    @flow(name="original")
+    def base():
+        return runtime.flow_run.flow_name
+
+    assert base.with_options(name="changed")() == "changed"
+    assert base() == "original"
