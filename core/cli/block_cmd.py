@@ -138,7 +138,7 @@ def _mentions_block(annotation: Any) -> bool:
 
 def _read_secret(field: str, required: bool) -> str | None:
     if sys.stdin is None or not sys.stdin.isatty():
-        line = click.get_text_stream("stdin").readline()
+        line = sys.stdin.readline() if sys.stdin is not None else ""
         if not line and required:
             raise click.UsageError(f"secret field {field!r}: expected one line on stdin")
         return line.rstrip("\r\n") or None
