@@ -119,10 +119,14 @@ class TaskRunMachine:
         self.ctx.logger.extra["task_run_name"] = name  # type: ignore[union-attr]
 
     def _caching_wanted(self) -> bool:
+        """Prefect 3's rule: caching needs persisted results; persisting (explicitly or by
+        choosing a cache policy or key function) turns caching on with the task's policy."""
         task = self.task
         if task.persist_result is False:
             return False
-        return task.cache_key_fn is not None or task.cache_policy_explicit
+        return bool(task.persist_result) or task.cache_key_fn is not None or (
+            task.cache_policy_explicit
+        )
 
     def _prepare_results(self) -> None:
         from headrace.results import ResultStore

@@ -1,0 +1,66 @@
+import os
+
+import pytest
+
+from headrace import flow, get_run_logger, task
+from headrace.store.runs import list_flow_runs, list_logs, list_task_runs
+from headrace.task_runners import ProcessPoolTaskRunner
+
+
+@task
+def where(x):
+    get_run_logger().info("computing %s", x)
+    return os.getpid(), x * x
+
+
+@task
+def explode():
+    raise KeyError("missing in child")
+
+
+@task(retries=1)
+def die():
+    os._exit(3)
+
+
+def test_results_exceptions_and_logs_cross_processes():
+    @flow(task_runner=ProcessPoolTaskRunner(max_workers=2))
+    def pipeline():
+        results = where.map([1, 2, 3]).result()
+        error = explode.submit().result(raise_on_failure=False)
+        return results, error
+
+    results, error = pipeline()
+    assert [value for _, value in results] == [1, 4, 9]
+    assert all(pid != os.getpid() for pid, _ in results)
+    assert isinstance(error, KeyError) and "missing in child" in str(error)
+    (run,) = list_flow_runs()
+    messages = [log["message"] for log in list_logs(run["id"])]
+    assert "computing 2" in messages
+    assert len(list_task_runs(run["id"])) == 4
+
+
+def test_a_dead_worker_process_crashes_the_task_run_after_its_retries():
+    @flow(task_runner=ProcessPoolTaskRunner(max_workers=1))
+    def pipeline():
+        future = die.submit()
+        future.wait()
+        return future.state.name
+
+    assert pipeline() == "Crashed"
+    (run,) = list_flow_runs()
+    (task_run,) = list_task_runs(run["id"])
+    assert task_run["run_count"] == 2
+
+
+def test_direct_calls_stay_in_process():
+    @flow(task_runner=ProcessPoolTaskRunner(max_workers=1))
+    def pipeline():
+        return where(5)
+
+    assert pipeline() == (os.getpid(), 25)
+
+
+def test_invalid_max_workers():
+    with pytest.raises(ValueError):
+        ProcessPoolTaskRunner(max_workers=0)
