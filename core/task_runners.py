@@ -156,7 +156,7 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
     name = "process-pool"
 
     def __init__(self, max_workers: int | None = None) -> None:
-        super().__init__(max_workers=max_workers or os.cpu_count() or 1)
+        super().__init__(max_workers=max_workers if max_workers is not None else os.cpu_count() or 1)
         self._processes: ProcessPoolExecutor | None = None
 
     def duplicate(self) -> ProcessPoolTaskRunner:
