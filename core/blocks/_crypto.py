@@ -8,6 +8,7 @@ with the key, so a wrong key is detected before anything is read or written.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -61,6 +62,12 @@ def _load_fernet(store: Store, check_token: str | None) -> Fernet:
                 f"the key file {path} is missing; restore it or set ${KEY_ENV}"
             )
         _create_key_file(path)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if os.name == "posix" and mode & 0o077:
+        raise BlockEncryptionError(
+            f"the key file {path} is open to other users (mode {oct(mode)}); "
+            f"run `chmod 600 {path}` and try again"
+        )
     return _fernet_from(path.read_bytes(), str(path))
 
 

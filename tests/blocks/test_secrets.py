@@ -118,6 +118,13 @@ def test_key_file_and_database_are_private(headrace_home: Path) -> None:
         assert mode == 0o600, (name, oct(mode))
 
 
+def test_a_key_file_open_to_others_is_refused(headrace_home: Path) -> None:
+    Secret(value="x").save("s")
+    (headrace_home / KEY_FILE_NAME).chmod(0o644)
+    with pytest.raises(BlockEncryptionError, match="chmod 600"):
+        Secret.load("s")
+
+
 def test_key_from_the_environment_leaves_no_key_file(
     headrace_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
