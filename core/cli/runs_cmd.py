@@ -20,7 +20,7 @@ _STATE_COLOURS = {
 def _when(ts: float | None) -> str:
     if ts is None:
         return "-"
-    return _dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M:%S")
+    return _dt.datetime.fromtimestamp(ts).strftime("%m-%d %H:%M:%S")
 
 
 def _duration(start: float | None, end: float | None) -> str:
