@@ -118,12 +118,9 @@ def name_counts(code: str) -> Counter:
 class _DropUnused(cst.CSTTransformer):
     """Remove names imported from prefect/headrace that nothing uses any more."""
 
-    def __init__(self, counts: Counter) -> None:
+    def __init__(self, uses: Counter) -> None:
         super().__init__()
-        self.counts = counts
-
-    def _used(self, local: str, occurrences_in_import: int) -> bool:
-        return self.counts[local] > occurrences_in_import
+        self.uses = uses
 
     def leave_ImportFrom(self, original_node, updated_node):
         if updated_node.relative or updated_node.module is None:
@@ -132,38 +129,25 @@ class _DropUnused(cst.CSTTransformer):
             return updated_node
         if isinstance(updated_node.names, cst.ImportStar):
             return updated_node
-        kept = []
-        for alias in updated_node.names:
-            local = (alias.asname.name if alias.asname else alias.name).value
-            in_import = 2 if alias.asname and alias.asname.name.value == alias.name.value else 1
-            if alias.asname is None and local in _module_words(updated_node):
-                in_import += 1
-            if self._used(local, in_import):
-                kept.append(alias)
-        if len(kept) == len(updated_node.names):
-            return updated_node
-        if not kept:
-            return cst.RemoveFromParent()
-        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return updated_node.with_changes(names=kept)
+        return self._keep(updated_node, lambda a: (a.asname.name if a.asname else a.name).value)
 
     def leave_Import(self, original_node, updated_node):
-        kept = []
-        for alias in updated_node.names:
+        def local(alias: cst.ImportAlias) -> str | None:
             full = dotted_name(alias.name) or ""
             if not _is_ours(full):
-                kept.append(alias)
-                continue
-            local = alias.asname.name.value if alias.asname else full.split(".")[0]
-            in_import = full.split(".").count(local) + (1 if alias.asname else 0)
-            if self._used(local, in_import):
-                kept.append(alias)
-        if len(kept) == len(updated_node.names):
-            return updated_node
+                return None
+            return alias.asname.name.value if alias.asname else full.split(".")[0]
+
+        return self._keep(updated_node, local)
+
+    def _keep(self, node, local_name):
+        kept = [a for a in node.names if local_name(a) is None or self.uses[local_name(a)] > 0]
+        if len(kept) == len(node.names):
+            return node
         if not kept:
             return cst.RemoveFromParent()
         kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return updated_node.with_changes(names=kept)
+        return node.with_changes(names=kept)
 
     def leave_SimpleStatementLine(self, original_node, updated_node):
         if not updated_node.body:
@@ -171,14 +155,16 @@ class _DropUnused(cst.CSTTransformer):
         return updated_node
 
 
-def _module_words(node: cst.ImportFrom) -> list[str]:
-    return (dotted_name(node.module) or "").split(".")
-
-
 def drop_unused_imports(module: cst.Module) -> cst.Module:
     """Drop prefect/headrace imports whose names the code no longer uses."""
+    uses = name_counts(module.code)
+    for stmt in module.body:  # names inside module-level imports are not uses
+        if isinstance(stmt, cst.SimpleStatementLine) and any(
+            isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body
+        ):
+            uses.subtract(name_counts(module.code_for_node(stmt)))
     first = module.body[0] if module.body else None
-    module = module.visit(_DropUnused(name_counts(module.code)))
+    module = module.visit(_DropUnused(uses))
     if module.body and module.body[0] is not first and not module.header:
         head = module.body[0]
         lines = list(head.leading_lines)

@@ -51,6 +51,9 @@ class ProjectInfo:
     local_flows: dict[str, list[FlowDecl]] = field(default_factory=dict)
     #: extra substrings that make a file worth parsing (from --flow-class)
     tokens: set[str] = field(default_factory=lambda: {"prefect"})
+    #: "etl import" for modules defining flows or class-based tasks: files importing from
+    #: them need migrating even when they never mention prefect
+    importer_tokens: set[str] = field(default_factory=set)
 
     def add_flow_class(self, dotted: str) -> None:
         """Treat `dotted` (e.g. `pipelines.utils.decorators.Flow`) like prefect.Flow."""
@@ -110,7 +113,13 @@ def scan(files: list[tuple[str, str, str]], flow_classes: list[str] = ()) -> Pro
                 info.flows.setdefault(key, decl)
         if decls:
             info.local_flows[f.path] = decls
+            _importer_token(info, f.module)
     return info
+
+
+def _importer_token(info: ProjectInfo, module: str) -> None:
+    if module:
+        info.importer_tokens.add(f"{module.rpartition('.')[2]} import")
 
 
 def _find_subclasses(facts: list[_FileFacts], info: ProjectInfo) -> None:
@@ -126,6 +135,7 @@ def _find_subclasses(facts: list[_FileFacts], info: ProjectInfo) -> None:
                         changed = True
                 if convertible and any(matches(b, PREFECT_TASK_CLASSES) for b in bases):
                     info.task_classes.update(suffixes(dotted) if "." in dotted else [dotted])
+                    _importer_token(info, f.module)
 
 
 def _facts(path: str, module: str, text: str) -> _FileFacts | None:

@@ -46,6 +46,12 @@ add = Add.with_options(retries=2)
         )
     ]
 
+    @classmethod
+    def applies(cls, source: str, project) -> bool:
+        if "Task" in source:
+            return True
+        return any(name.rpartition(".")[2] in source for name in project.task_classes)
+
     def visit_Module(self, node: cst.Module) -> None:
         known = self.ctx.project.task_classes
         module = self.ctx.module

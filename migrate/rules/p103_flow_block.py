@@ -231,7 +231,8 @@ etl(n=5)
             return func
         schedules = cst.parse_statement(f"{decl.schedules_var} = []\n")
         schedules = schedules.with_changes(
-            body=[schedules.body[0].with_changes(value=options["schedule"])]
+            body=[schedules.body[0].with_changes(value=options["schedule"])],
+            leading_lines=[cst.EmptyLine()],
         )
         return cst.FlattenSentinel([func, schedules])
 

@@ -77,7 +77,8 @@ etl.deploy(name="etl", work_pool_name="default")
             return updated_node
         method = func.attr.value
         if method == "run":
-            if decl.has_schedule:
+            off = kwarg(updated_node, "run_on_schedule")
+            if decl.has_schedule and not (off and off.value.deep_equals(cst.Name("False"))):
                 self.todo(
                     "1.x flow.run() followed the flow's schedule; to run on it use "
                     f"{decl.function}.serve(schedules={decl.schedules_var})"
@@ -110,6 +111,8 @@ etl.deploy(name="etl", work_pool_name="default")
                     args += [make_arg(e.key.evaluated_value, e.value) for e in arg.value.elements]
                 else:
                     args.append(cst.Arg(value=arg.value, star="**"))
+            elif key == "run_on_schedule" and arg.value.deep_equals(cst.Name("False")):
+                continue  # a single run is what a call does
             elif key in _RUN_OPTIONS:
                 self.todo(f"flow.run option {key}={short(arg.value)} has no equivalent; dropped")
             else:

@@ -1,0 +1,4 @@
+"""Registers the ETL flow with Prefect Server (1.x)."""
+from flows.etl import flow
+
+flow.register(project_name="analytics", labels=["dev"])

@@ -1,0 +1,146 @@
+"""The `headrace migrate` command."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from headrace.migrate.registry import all_rules, select
+from headrace.migrate.runner import Options, run, unified_diff
+from headrace.migrate.summary import print_summary, write_json
+
+#: show a progress bar from this many files to migrate
+_PROGRESS_FROM = 50
+
+
+def _codes(values: tuple[str, ...]) -> set[str]:
+    return {c.strip() for v in values for c in v.split(",") if c.strip()}
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=False)
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff, write nothing.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if anything would change.")
+@click.option(
+    "--target",
+    type=click.Choice(["headrace", "prefect"]),
+    default="headrace",
+    show_default=True,
+    help="Import root of the output (prefect: stay on Prefect 3).",
+)
+@click.option(
+    "--flow-class",
+    "flow_classes",
+    multiple=True,
+    metavar="DOTTED",
+    help="A project's own Flow class to treat like prefect.Flow (repeatable).",
+)
+@click.option("--only", multiple=True, metavar="RULES", help="Run only these rules (codes, comma-separated).")
+@click.option("--skip", multiple=True, metavar="RULES", help="Do not run these rules.")
+@click.option("--list-rules", is_flag=True, help="List the rules and exit.")
+@click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: cores).")
+@click.option("--report", "report_path", metavar="FILE.json", help="Write the summary as JSON.")
+@click.option(
+    "--exit-zero-even-if-changed", is_flag=True, help="Exit 0 when files were rewritten."
+)
+def migrate(
+    paths: tuple[str, ...],
+    show_diff: bool,
+    check: bool,
+    target: str,
+    flow_classes: tuple[str, ...],
+    only: tuple[str, ...],
+    skip: tuple[str, ...],
+    list_rules: bool,
+    jobs: int,
+    report_path: str | None,
+    exit_zero_even_if_changed: bool,
+) -> None:
+    """Upgrade Prefect 1.x / 2.x code under PATHS to the current API (`-` = stdin).
+
+    Rewrites files in place unless --diff or --check is given. Exit status: 0 nothing to
+    change, 1 something changed (or would), 2 some file could not be migrated.
+    """
+    rules = select(all_rules(), _codes(only), _codes(skip))
+    if list_rules:
+        for rule in all_rules():
+            click.echo(f"{rule.code}  {rule.name:<28} {rule.summary}")
+        click.echo(f"{'P190':<5} {'legacy-1x-cli':<28} 1.x commands in shell/Make/Docker/YAML files (reported)")
+        click.echo(f"{'P290':<5} {'legacy-2x-cli':<28} 2.x commands in shell/Make/Docker/YAML files (reported)")
+        return
+    if not paths:
+        raise click.UsageError("give at least one PATH (or - for stdin)")
+    if paths == ("-",):
+        _stdin(rules, target, flow_classes, show_diff, check, exit_zero_even_if_changed)
+        return
+    options = Options(
+        rules=tuple(rules),
+        target=target,
+        write=not (show_diff or check),
+        want_diff=show_diff,
+        flow_classes=flow_classes,
+        jobs=jobs,
+    )
+    console = Console(stderr=True)
+    report = _run_with_progress(paths, options, console)
+    for f in report.files:
+        if f.diff:
+            _print_diff(f.diff)
+        elif f.status == "changed" and check:
+            click.echo(f"would rewrite {f.path}", err=True)
+    verb = "rewritten" if options.write else "would change"
+    print_summary(report, rules, console, verb)
+    if report_path:
+        write_json(report, rules, report_path)
+    if report.count("failed"):
+        sys.exit(2)
+    if report.count("changed") and not exit_zero_even_if_changed:
+        sys.exit(1)
+
+
+def _run_with_progress(paths, options: Options, console: Console):
+    if not console.is_terminal:
+        return run(paths, options)
+    columns = (TextColumn("migrating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("migrate", total=None, visible=False)
+
+        def on_total(total: int) -> None:
+            bar.update(task, total=total, visible=total >= _PROGRESS_FROM)
+
+        return run(paths, options, progress=lambda n: bar.advance(task, n), on_total=on_total)
+
+
+def _print_diff(diff: str) -> None:
+    colours = {"+": "green", "-": "red", "@": "cyan"}
+    for line in diff.splitlines():
+        header = line.startswith(("+++", "---"))
+        click.secho(line, fg=None if header else colours.get(line[:1]), bold=header)
+
+
+def _stdin(rules, target, flow_classes, show_diff, check, exit_zero) -> None:
+    import libcst as cst
+
+    from headrace.migrate.engine import MigrationError, migrate_source
+    from headrace.migrate.project import scan
+
+    source = sys.stdin.read()
+    project = scan([("<stdin>", "", source)], list(flow_classes))
+    try:
+        result = migrate_source(source, rules, target=target, path="<stdin>", project=project)
+    except (cst.ParserSyntaxError, MigrationError) as exc:
+        click.echo(f"failed <stdin>: {str(exc).splitlines()[0]}", err=True)
+        if not (show_diff or check):
+            sys.stdout.write(source)
+        sys.exit(2)
+    if show_diff:
+        _print_diff(unified_diff(source, result.code, "<stdin>"))
+    elif not check:
+        sys.stdout.write(result.code)
+    for todo in result.todos:
+        click.echo(f"<stdin>:{todo.line}: {todo.code} {todo.message}", err=True)
+    if result.changed and not exit_zero:
+        sys.exit(1)

@@ -1,0 +1,190 @@
+"""Running the codemod over many files: pre-filter, first pass, parallel per-file work.
+
+A file that fails (does not parse, or a rule breaks) is reported and left untouched; it
+never stops the others.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from headrace.migrate.engine import MigrationError, Todo, migrate_source
+from headrace.migrate.files import SourceFile, decode, discover, write_atomic
+from headrace.migrate.project import ProjectInfo, scan
+from headrace.migrate.rule import Rule
+from headrace.migrate.textscan import TextHit, scan_text
+
+#: below this many files, worker processes cost more than they save
+_PARALLEL_FROM = 8
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to run: output target, what to do with changes, rules, parallelism."""
+
+    rules: tuple[type[Rule], ...]
+    target: str = "headrace"
+    write: bool = True
+    want_diff: bool = False
+    flow_classes: tuple[str, ...] = ()
+    jobs: int = 0
+
+
+@dataclass
+class FileReport:
+    """The outcome for one Python file."""
+
+    path: str
+    status: str  # changed | unchanged | failed | skipped
+    todos: list[Todo] = field(default_factory=list)
+    error: str | None = None
+    diff: str | None = None
+
+
+@dataclass
+class RunReport:
+    """Everything a run found, for the summary and the JSON report."""
+
+    files: list[FileReport] = field(default_factory=list)
+    text_hits: list[TextHit] = field(default_factory=list)
+    text_files: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    def todos_by_rule(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for f in self.files:
+            for todo in f.todos:
+                counts[todo.code] = counts.get(todo.code, 0) + 1
+        for hit in self.text_hits:
+            counts[hit.code] = counts.get(hit.code, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+def run(
+    paths: Iterable[str],
+    options: Options,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> RunReport:
+    """Migrate every Python file under `paths` and scan the other text files."""
+    python, other = discover(paths)
+    report = RunReport()
+    probe = ProjectInfo()
+    for dotted in options.flow_classes:
+        probe.add_flow_class(dotted)
+    tokens = [t.encode() for t in probe.tokens]
+    candidates: list[tuple[SourceFile, bytes]] = []
+    skipped: list[tuple[SourceFile, bytes]] = []
+    for source in python:
+        try:
+            data = source.path.read_bytes()
+        except OSError as exc:
+            report.files.append(FileReport(source.display, "failed", error=str(exc)))
+            continue
+        (candidates if any(t in data for t in tokens) else skipped).append((source, data))
+    project = _first_pass(candidates, options)
+    importers = [t.encode() for t in project.importer_tokens]
+    for source, data in skipped:
+        if importers and any(t in data for t in importers):
+            candidates.append((source, data))  # imports a flow or task defined elsewhere
+        else:
+            report.files.append(FileReport(source.display, "skipped"))
+    jobs = [(s.path, s.display, s.module) for s, _ in candidates]
+    if on_total:
+        on_total(len(jobs))
+    for result in _map(jobs, options, project):
+        report.files.append(result)
+        if progress:
+            progress(1)
+    for source in other:
+        report.text_files += 1
+        try:
+            text = source.path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        report.text_hits += scan_text(source.display, text, options.target)
+    report.files.sort(key=lambda f: f.path)
+    return report
+
+
+def _first_pass(candidates: list[tuple[SourceFile, bytes]], options: Options) -> ProjectInfo:
+    texts = []
+    for source, data in candidates:
+        try:
+            texts.append((source.display, source.module, decode(data)[0]))
+        except (SyntaxError, UnicodeDecodeError, LookupError):
+            continue
+    return scan(texts, list(options.flow_classes))
+
+
+def _map(jobs: list, options: Options, project: ProjectInfo):
+    workers = options.jobs or os.cpu_count() or 1
+    if workers <= 1 or len(jobs) < _PARALLEL_FROM:
+        _init(options, project)
+        yield from map(_process, jobs)
+        return
+    chunk = max(1, min(16, len(jobs) // (workers * 4)))
+    with ProcessPoolExecutor(workers, initializer=_init, initargs=(options, project)) as pool:
+        yield from pool.map(_process, jobs, chunksize=chunk)
+
+
+_state: dict = {}
+
+
+def _init(options: Options, project: ProjectInfo) -> None:
+    _state["options"] = options
+    _state["project"] = project
+
+
+def _process(job: tuple) -> FileReport:
+    path, display, module = job
+    options: Options = _state["options"]
+    try:
+        text, encoding = decode(path.read_bytes())
+        result = migrate_source(
+            text,
+            list(options.rules),
+            target=options.target,
+            path=display,
+            module=module or None,
+            project=_state["project"],
+        )
+    except cst.ParserSyntaxError as exc:
+        return FileReport(display, "failed", error=f"does not parse: {_first_line(exc)}")
+    except (MigrationError, SyntaxError, UnicodeDecodeError, LookupError, OSError) as exc:
+        return FileReport(display, "failed", error=_first_line(exc))
+    except Exception as exc:  # a rule bug must not stop the run
+        return FileReport(display, "failed", error=f"{type(exc).__name__}: {_first_line(exc)}")
+    if not result.changed:
+        return FileReport(display, "unchanged", todos=result.todos)
+    diff = unified_diff(text, result.code, display) if options.want_diff else None
+    if options.write:
+        try:
+            write_atomic(path, result.code, encoding)
+        except OSError as exc:
+            return FileReport(display, "failed", error=f"could not write: {exc}")
+    return FileReport(display, "changed", todos=result.todos, diff=diff)
+
+
+def unified_diff(before: str, after: str, name: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=f"a/{name}",
+            tofile=f"b/{name}",
+        )
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
