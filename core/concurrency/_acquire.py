@@ -120,7 +120,7 @@ class Request:
                 _warned_missing.add(name)
                 logger.warning(
                     "Concurrency limit %r does not exist; running without it. Create it with "
-                    "`headrace gcl create %s --limit N`, or pass strict=True to make this an error.",
+                    "`headrace gcl create %s --limit N`, or pass strict=True to make it an error.",
                     name,
                     name,
                 )

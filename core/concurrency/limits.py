@@ -138,7 +138,9 @@ def update_limit(
     """Change some settings of an existing limit; held slots are kept."""
     current = read_limit(name, store)
     new_limit = current.limit if limit is None else limit
-    decay = current.slot_decay_per_second if slot_decay_per_second is None else slot_decay_per_second
+    decay = (
+        current.slot_decay_per_second if slot_decay_per_second is None else slot_decay_per_second
+    )
     _check_values(new_limit, decay)
     store = store or get_store()
     store.execute(
@@ -325,8 +327,7 @@ def release(lease_id: str, store: Store | None = None) -> None:
             if rate > 0:
                 left = max(0.0, row["slots"] - (now - row["acquired"]) * rate)
                 connection.execute(
-                    "UPDATE concurrency_limits SET decaying_slots = ?, decay_ts = ?"
-                    " WHERE name = ?",
+                    "UPDATE concurrency_limits SET decaying_slots = ?, decay_ts = ? WHERE name = ?",
                     (_decayed(row, now) + left, now, row["name"]),
                 )
         connection.execute("DELETE FROM concurrency_leases WHERE id = ?", (lease_id,))

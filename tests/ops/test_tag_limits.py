@@ -1,0 +1,84 @@
+"""Task tags with a concurrency limit make their task runs wait for a slot."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from headrace import flow, task
+from headrace.concurrency import limits
+from headrace.concurrency.tags import _tag_limits
+from test_concurrency import max_overlap
+
+
+def test_tagged_tasks_wait_for_their_tag_slot() -> None:
+    limits.create_limit("tag:db", 1)
+    spans: list[tuple[float, float]] = []
+    lock = threading.Lock()
+
+    @task(tags=["db", "unlimited"])
+    def query(i: int) -> int:
+        start = time.monotonic()
+        time.sleep(0.005)
+        with lock:
+            spans.append((start, time.monotonic()))
+        return i
+
+    @flow
+    def pipeline() -> list[int]:
+        return [future.result() for future in query.map(range(6))]
+
+    assert pipeline() == list(range(6))
+    assert len(spans) == 6
+    assert max_overlap(spans) == 1
+    assert limits.read_limit("tag:db").active_slots == 0
+
+
+def test_async_tagged_tasks_wait_too() -> None:
+    import asyncio
+
+    limits.create_limit("tag:api", 2)
+    spans: list[tuple[float, float]] = []
+
+    @task(tags=["api"])
+    async def call(i: int) -> int:
+        start = time.monotonic()
+        await asyncio.sleep(0.01)
+        spans.append((start, time.monotonic()))
+        return i
+
+    @flow
+    async def pipeline() -> list[int]:
+        return list(await asyncio.gather(*(call(i) for i in range(6))))
+
+    assert asyncio.run(pipeline()) == list(range(6))
+    assert max_overlap(spans) <= 2
+
+
+def test_a_zero_limit_aborts_the_task_run() -> None:
+    limits.create_limit("tag:frozen", 0)
+
+    @task(tags=["frozen"])
+    def never() -> int:
+        return 1
+
+    @flow
+    def pipeline():
+        return never(return_state=True)
+
+    state = pipeline(return_state=True)
+    assert state.is_failed()
+    assert "limit on tag 'frozen' is 0" in state.message
+
+
+def test_tags_without_limits_cost_one_cached_lookup() -> None:
+    limits.create_limit("tag:other", 3)
+    _tag_limits()
+    from headrace.concurrency.tags import occupy_tag_slots
+
+    started = time.perf_counter()
+    for _ in range(10_000):
+        with occupy_tag_slots({"plain", "labels"}, None):
+            pass
+    per_call = (time.perf_counter() - started) / 10_000
+    assert per_call < 50e-6
