@@ -31,7 +31,7 @@ def register_block_type(cls: type[Block], source: str | None = None) -> None:
     Redefining a class (same module and name, e.g. a re-run notebook cell) replaces it;
     a different class claiming a taken slug is refused with a warning, first one wins.
     """
-    if inspect.isabstract(cls) or cls.__dict__.get("_block_abstract", False):
+    if inspect.isabstract(cls):
         return
     slug = cls.get_block_type_slug()
     with _lock:

@@ -14,9 +14,10 @@ import hashlib
 import inspect
 import json
 import re
+import sqlite3
 import uuid
 from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from headrace.blocks import _codec, _documents
 from headrace.blocks._crypto import decrypt, store_cipher
@@ -31,6 +32,9 @@ from headrace.blocks.errors import (
 from headrace.blocks.fields import SecretDict
 from headrace.store import get_store
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 __all__ = ["Block", "SecretDict", "resolve_block_reference"]
 
@@ -54,7 +58,6 @@ class Block(BaseModel):
     model_config = ConfigDict(
         hide_input_in_errors=True,  # a rejected value may be a secret: keep it out of errors
         ignored_types=(_ClassOrInstanceMethod,),
-        arbitrary_types_allowed=True,
     )
 
     _block_type_slug: ClassVar[str | None] = None
@@ -184,7 +187,7 @@ class Block(BaseModel):
         cls: type[B],
         row: _documents.DocumentRow,
         load_child: Callable[[str], Block],
-        cipher: Any,
+        cipher: Fernet,
         validate: bool = True,
     ) -> B:
         raw = json.loads(decrypt(cipher, row.data, row.reference))
@@ -232,8 +235,8 @@ class Block(BaseModel):
 
 
 def _persist(
-    conn: Any,
-    cipher: Any,
+    conn: sqlite3.Connection,
+    cipher: Fernet,
     block: Block,
     name: str,
     anonymous: bool,
@@ -276,7 +279,7 @@ def _persist(
     return doc_id
 
 
-def _existing_child_id(conn: Any, child: Block) -> str | None:
+def _existing_child_id(conn: sqlite3.Connection, child: Block) -> str | None:
     """The document id of an already-saved nested block still present in this store."""
     if child._block_document_id is None or child._block_document_name is None:
         return None
@@ -284,7 +287,7 @@ def _existing_child_id(conn: Any, child: Block) -> str | None:
     return row.id if row is not None and row.id == str(child._block_document_id) else None
 
 
-def _load_child(conn: Any, cipher: Any, doc_id: str) -> Block:
+def _load_child(conn: sqlite3.Connection, cipher: Fernet, doc_id: str) -> Block:
     row = _documents.get_by_id(conn, doc_id)
     child_cls = lookup_block_type(row.block_type_slug)
     return child_cls._from_row(row, lambda id_: _load_child(conn, cipher, id_), cipher)
