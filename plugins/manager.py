@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import threading
 import warnings
 from collections.abc import Iterable
@@ -74,6 +75,11 @@ _records: list[PluginRecord] = []
 def _disabled_names() -> set[str]:
     raw = os.environ.get(DISABLE_ENV, "")
     return {name.strip() for name in raw.split(",") if name.strip()}
+
+
+def _canonical(distribution: str) -> str:
+    """Distribution names compare like pip compares them: `My_Plugin` == `my-plugin`."""
+    return re.sub(r"[-_.]+", "-", distribution).lower()
 
 
 def _autoload_enabled() -> bool:
@@ -168,7 +174,8 @@ def _entry_point_record(ep: EntryPoint, disabled: set[str]) -> PluginRecord:
         module=ep.value,
         distribution=dist_name,
         version=dist.version if dist is not None else None,
-        disabled=ep.name in disabled or (dist_name is not None and dist_name in disabled),
+        disabled=ep.name in disabled
+        or (dist_name is not None and _canonical(dist_name) in {_canonical(d) for d in disabled}),
     )
 
 

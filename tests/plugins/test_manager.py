@@ -105,7 +105,7 @@ def test_disable_by_entry_point_name(example_dist, monkeypatch: pytest.MonkeyPat
 
 
 def test_disable_a_whole_distribution(example_dist, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HEADRACE_DISABLE_PLUGINS", "headrace-example-plugin")
+    monkeypatch.setenv("HEADRACE_DISABLE_PLUGINS", "Headrace_Example_Plugin")
     with warnings.catch_warnings():
         warnings.simplefilter("error", PluginLoadWarning)  # nothing of it is even imported
         records = {record.name: record for record in plugin_records()}
