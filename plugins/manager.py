@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import EntryPoint, entry_points
+from types import ModuleType
 from typing import Any
 
 import pluggy
@@ -119,17 +120,32 @@ def _register(pm: pluggy.PluginManager, record: PluginRecord, plugin: object) ->
     record.hooks = sorted(caller.name for caller in pm.get_hookcallers(plugin) or [])
 
 
-def _load(pm: pluggy.PluginManager, record: PluginRecord, load: Any, *, warn: bool) -> None:
+class _NotInstalled(PluginError):
+    """An optional part of headrace (e.g. `headrace.migrate`) is not installed."""
+
+
+def _load(pm: pluggy.PluginManager, record: PluginRecord, load: Any) -> None:
     try:
         _register(pm, record, load())
+    except _NotInstalled as exc:
+        record.error = str(exc)
     except Exception as exc:  # one plugin must never take the others down
         record.error = _one_line(exc)
-        if warn:
-            warnings.warn(
-                f"headrace plugin {record.name!r} ({record.module}) was not loaded: {record.error}",
-                PluginLoadWarning,
-                stacklevel=4,
-            )
+        warnings.warn(
+            f"headrace plugin {record.name!r} ({record.module}) was not loaded: {record.error}",
+            PluginLoadWarning,
+            stacklevel=4,
+        )
+
+
+def _import_builtin(module_name: str) -> ModuleType:
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        missing = exc.name or ""
+        if (module_name + ".").startswith(missing + "."):  # the module itself, not an import
+            raise _NotInstalled("not installed") from None
+        raise
 
 
 def _builtin_records(pm: pluggy.PluginManager, disabled: set[str]) -> list[PluginRecord]:
@@ -146,23 +162,8 @@ def _builtin_records(pm: pluggy.PluginManager, disabled: set[str]) -> list[Plugi
             disabled=module_name in disabled,
         )
         records.append(record)
-        if record.disabled:
-            continue
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            missing = exc.name or ""
-            if not (module_name + ".").startswith(missing + "."):  # it exists, an import fails
-                record.error = _one_line(exc)
-                warnings.warn(
-                    f"built-in plugin {module_name} was not loaded: {record.error}",
-                    PluginLoadWarning,
-                    stacklevel=3,
-                )
-            else:  # an optional part of headrace that is not installed
-                record.error = "not installed"
-            continue
-        _load(pm, record, lambda module=module: module, warn=True)
+        if not record.disabled:
+            _load(pm, record, lambda name=module_name: _import_builtin(name))
     return records
 
 
@@ -185,7 +186,7 @@ def _entry_point_records(pm: pluggy.PluginManager, disabled: set[str]) -> list[P
         record = _entry_point_record(ep, disabled)
         records.append(record)
         if not record.disabled:
-            _load(pm, record, ep.load, warn=True)
+            _load(pm, record, ep.load)
     return records
 
 

@@ -196,3 +196,21 @@ def test_reset_reloads() -> None:
     first = get_plugin_manager()
     reset_plugin_manager()
     assert get_plugin_manager() is not first
+
+
+def test_builtin_not_installed_is_quiet_but_a_broken_builtin_warns(
+    example_dist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from headrace.plugins import manager
+
+    monkeypatch.setenv("HEADRACE_DISABLE_PLUGIN_AUTOLOAD", "1")
+    broken = "headrace_example_plugin.broken_import"  # stands in for a built-in with a bad import
+    monkeypatch.setattr(
+        manager, "DEFAULT_PLUGINS", (*manager.DEFAULT_PLUGINS, "headrace.not_shipped", broken)
+    )
+    with pytest.warns(PluginLoadWarning) as caught:
+        records = {record.name: record for record in plugin_records()}
+    assert [str(w.message) for w in caught if "not_shipped" in str(w.message)] == []
+    assert records["headrace.not_shipped"].error == "not installed"
+    assert "headrace_example_missing_dependency" in records[broken].error
+    assert records["headrace.blocks.builtin"].loaded
