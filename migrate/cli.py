@@ -5,12 +5,11 @@ from __future__ import annotations
 import sys
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
 from headrace.migrate.registry import all_rules, select
 from headrace.migrate.runner import Options, run, unified_diff
 from headrace.migrate.summary import print_summary, write_json
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 #: show a progress bar from this many files to migrate
 _PROGRESS_FROM = 50
@@ -38,14 +37,14 @@ def _codes(values: tuple[str, ...]) -> set[str]:
     metavar="DOTTED",
     help="A project's own Flow class to treat like prefect.Flow (repeatable).",
 )
-@click.option("--only", multiple=True, metavar="RULES", help="Run only these rules (codes, comma-separated).")
+@click.option(
+    "--only", multiple=True, metavar="RULES", help="Run only these rules (codes, comma-separated)."
+)
 @click.option("--skip", multiple=True, metavar="RULES", help="Do not run these rules.")
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: cores).")
 @click.option("--report", "report_path", metavar="FILE.json", help="Write the summary as JSON.")
-@click.option(
-    "--exit-zero-even-if-changed", is_flag=True, help="Exit 0 when files were rewritten."
-)
+@click.option("--exit-zero-even-if-changed", is_flag=True, help="Exit 0 when files were rewritten.")
 def migrate(
     paths: tuple[str, ...],
     show_diff: bool,
@@ -68,8 +67,12 @@ def migrate(
     if list_rules:
         for rule in all_rules():
             click.echo(f"{rule.code}  {rule.name:<28} {rule.summary}")
-        click.echo(f"{'P190':<5} {'legacy-1x-cli':<28} 1.x commands in shell/Make/Docker/YAML files (reported)")
-        click.echo(f"{'P290':<5} {'legacy-2x-cli':<28} 2.x commands in shell/Make/Docker/YAML files (reported)")
+        click.echo(
+            f"{'P190':<5} {'legacy-1x-cli':<28} 1.x CLI in shell/Make/Docker/YAML (reported)"
+        )
+        click.echo(
+            f"{'P290':<5} {'legacy-2x-cli':<28} 2.x CLI in shell/Make/Docker/YAML (reported)"
+        )
         return
     if not paths:
         raise click.UsageError("give at least one PATH (or - for stdin)")
@@ -123,7 +126,6 @@ def _print_diff(diff: str) -> None:
 
 def _stdin(rules, target, flow_classes, show_diff, check, exit_zero) -> None:
     import libcst as cst
-
     from headrace.migrate.engine import MigrationError, migrate_source
     from headrace.migrate.project import scan
 

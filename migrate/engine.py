@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass, field
 
 import libcst as cst
-
 from headrace.migrate import imports as _imports
 from headrace.migrate.names import ImportMap
 from headrace.migrate.project import ProjectInfo

@@ -8,7 +8,6 @@ import tokenize
 from collections import Counter
 
 import libcst as cst
-
 from headrace.migrate.names import dotted_name
 
 _ROOTS = ("prefect", "headrace")
@@ -93,8 +92,10 @@ def _insert_position(body: list) -> int:
         if not isinstance(stmt, cst.SimpleStatementLine):
             break
         first = stmt.body[0]
-        is_doc = i == 0 and isinstance(first, cst.Expr) and isinstance(
-            first.value, (cst.SimpleString, cst.ConcatenatedString)
+        is_doc = (
+            i == 0
+            and isinstance(first, cst.Expr)
+            and isinstance(first.value, (cst.SimpleString, cst.ConcatenatedString))
         )
         if is_doc or isinstance(first, (cst.Import, cst.ImportFrom)):
             pos = i + 1
@@ -170,7 +171,9 @@ def drop_unused_imports(module: cst.Module) -> cst.Module:
         lines = list(head.leading_lines)
         while lines and lines[0].comment is None:
             lines.pop(0)
-        module = module.with_changes(body=[head.with_changes(leading_lines=lines), *module.body[1:]])
+        module = module.with_changes(
+            body=[head.with_changes(leading_lines=lines), *module.body[1:]]
+        )
     return module
 
 

@@ -129,10 +129,10 @@ def _find_subclasses(facts: list[_FileFacts], info: ProjectInfo) -> None:
         for f in facts:
             for name, bases, convertible in f.classes:
                 dotted = f"{f.module}.{name}" if f.module else name
-                if any(matches(b, info.flow_classes) for b in bases):
-                    if not matches(dotted, info.flow_classes) and "." in dotted:
-                        info.add_flow_class(dotted)
-                        changed = True
+                is_flow = any(matches(b, info.flow_classes) for b in bases)
+                if is_flow and "." in dotted and not matches(dotted, info.flow_classes):
+                    info.add_flow_class(dotted)
+                    changed = True
                 if convertible and any(matches(b, PREFECT_TASK_CLASSES) for b in bases):
                     info.task_classes.update(suffixes(dotted) if "." in dotted else [dotted])
                     _importer_token(info, f.module)

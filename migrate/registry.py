@@ -21,12 +21,15 @@ def all_rules() -> list[type[Rule]]:
         from headrace.migrate.rules import BUILTIN_RULES
 
         rules = list(BUILTIN_RULES)
-    unique = {rule.code: rule for rule in rules if isinstance(rule, type) and issubclass(rule, Rule)}
+    unique = {
+        rule.code: rule for rule in rules if isinstance(rule, type) and issubclass(rule, Rule)
+    }
     return sorted(unique.values(), key=lambda r: (r.phase, r.code))
 
 
 def select(rules: list[type[Rule]], only: set[str], skip: set[str]) -> list[type[Rule]]:
     """Apply --only / --skip (codes or names)."""
+
     def named(rule: type[Rule], wanted: set[str]) -> bool:
         return rule.code in wanted or rule.name in wanted
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
-
 from headrace.migrate.names import ImportMap
 from headrace.migrate.project import ProjectInfo
 
@@ -53,8 +52,7 @@ class Rule(cst.CSTTransformer):
 
     Class attributes: `code` (e.g. "P105"), `name` (kebab-case), `summary` (one line),
     `phase` (when it runs), `triggers` (substrings; the rule runs on a file only if one
-    occurs in it), `examples` (before/after pairs, used as tests and docs) and `todo_notes`
-    (what it leaves to a human).
+    occurs in it) and `todo_notes` (what it leaves to a human, for the docs).
     """
 
     code: ClassVar[str] = ""
@@ -62,7 +60,6 @@ class Rule(cst.CSTTransformer):
     summary: ClassVar[str] = ""
     phase: ClassVar[int] = PHASE_2X
     triggers: ClassVar[tuple[str, ...]] = ("prefect",)
-    examples: ClassVar[list[tuple[str, str]]] = []
     todo_notes: ClassVar[str] = ""
 
     @classmethod

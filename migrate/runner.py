@@ -13,7 +13,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import libcst as cst
-
 from headrace.migrate.engine import MigrationError, Todo, migrate_source
 from headrace.migrate.files import SourceFile, decode, discover, write_atomic
 from headrace.migrate.project import ProjectInfo, scan

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rich.console import Console
-from rich.table import Table
-
 from headrace.migrate.rule import Rule
 from headrace.migrate.runner import RunReport
+from rich.console import Console
+from rich.table import Table
 
 
 def as_dict(report: RunReport, rules: list[type[Rule]]) -> dict:
@@ -60,7 +59,8 @@ def print_summary(report: RunReport, rules: list[type[Rule]], console: Console, 
             console.print(f"[red]failed[/] {f.path}: {f.error}", highlight=False)
     for hit in report.text_hits:
         console.print(
-            f"[yellow]{hit.code}[/] {hit.path}:{hit.line}: [bold]{hit.found}[/] -> {hit.replacement}",
+            f"[yellow]{hit.code}[/] {hit.path}:{hit.line}: [bold]{hit.found}[/]"
+            f" -> {hit.replacement}",
             highlight=False,
         )
     console.print(

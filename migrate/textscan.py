@@ -33,28 +33,65 @@ def _patterns(target: str) -> list[tuple[str, re.Pattern[str], object]]:
         entry = m.group("entry") or "path/to/flow.py:flow"
         name = re.search(r"(?:-n|--name)[ =](\S+)", m.group(0))
         cmd = f"prefect deploy {entry} -n {name.group(1) if name else '<name>'} -p <pool>"
-        return cmd if on_prefect else f"call flow.deploy(...) / serve(...) in Python (Prefect 3: {cmd})"
+        return (
+            cmd
+            if on_prefect
+            else f"call flow.deploy(...) / serve(...) in Python (Prefect 3: {cmd})"
+        )
 
     def register(_m) -> str:
         return "run the migrated script that calls flow.deploy(...) or flow.serve(...)"
 
     return [
-        ("P190", re.compile(r"prefect\s+agent\s+(local|docker|kubernetes|ecs|vertex)\s+start[^\n]*"), worker),
+        (
+            "P190",
+            re.compile(r"prefect\s+agent\s+(local|docker|kubernetes|ecs|vertex)\s+start[^\n]*"),
+            worker,
+        ),
         ("P190", re.compile(r"prefect\s+register\b[^\n]*"), register),
-        ("P190", re.compile(r"prefect\s+run\s+(flow\s+)?(-n|--name|-i|--id|-p|--path|-m|--module)\b[^\n]*"),
-         lambda _m: "prefect deployment run '<flow>/<deployment>' (or call the flow function)"),
-        ("P190", re.compile(r"prefect\s+create\s+project\b[^\n]*"), lambda _m: "projects are gone: drop it (use tags)"),
-        ("P190", re.compile(r"prefect\s+backend\s+(server|cloud)\b[^\n]*"),
-         lambda _m: "no backend switch: set PREFECT_API_URL (headrace: nothing to do)"),
+        (
+            "P190",
+            re.compile(
+                r"prefect\s+run\s+(flow\s+)?(-n|--name|-i|--id|-p|--path|-m|--module)\b[^\n]*"
+            ),
+            lambda _m: "prefect deployment run '<flow>/<deployment>' (or call the flow function)",
+        ),
+        (
+            "P190",
+            re.compile(r"prefect\s+create\s+project\b[^\n]*"),
+            lambda _m: "projects are gone: drop it (use tags)",
+        ),
+        (
+            "P190",
+            re.compile(r"prefect\s+backend\s+(server|cloud)\b[^\n]*"),
+            lambda _m: "no backend switch: set PREFECT_API_URL (headrace: nothing to do)",
+        ),
         ("P290", re.compile(r"prefect\s+deployment\s+build\s+(?P<entry>\S+:\S+)?[^\n]*"), build),
-        ("P290", re.compile(r"prefect\s+deployment\s+apply\b[^\n]*"),
-         lambda _m: "prefect deploy (reads prefect.yaml)" if on_prefect else "call flow.deploy(...) in Python"),
+        (
+            "P290",
+            re.compile(r"prefect\s+deployment\s+apply\b[^\n]*"),
+            lambda _m: (
+                "prefect deploy (reads prefect.yaml)"
+                if on_prefect
+                else "call flow.deploy(...) in Python"
+            ),
+        ),
         ("P290", re.compile(r"prefect\s+agent\s+start\b[^\n]*"), worker),
-        ("P290", re.compile(r"prefect\s+orion\s+(\w+)[^\n]*"), lambda m: f"prefect server {m.group(1)}"),
-        ("P190", re.compile(r"\bprefect(\[[^\]]*\])?\s*(==|~=|<=?)\s*(0|1)\.[0-9.*]*"),
-         lambda _m: "require headrace (or prefect>=3)"),
-        ("P290", re.compile(r"\bprefect(\[[^\]]*\])?\s*(==|~=|<=?)\s*2\.[0-9.*]*"),
-         lambda _m: "require headrace (or prefect>=3)"),
+        (
+            "P290",
+            re.compile(r"prefect\s+orion\s+(\w+)[^\n]*"),
+            lambda m: f"prefect server {m.group(1)}",
+        ),
+        (
+            "P190",
+            re.compile(r"\bprefect(\[[^\]]*\])?\s*(==|~=|<=?)\s*(0|1)\.[0-9.*]*"),
+            lambda _m: "require headrace (or prefect>=3)",
+        ),
+        (
+            "P290",
+            re.compile(r"\bprefect(\[[^\]]*\])?\s*(==|~=|<=?)\s*2\.[0-9.*]*"),
+            lambda _m: "require headrace (or prefect>=3)",
+        ),
     ]
 
 

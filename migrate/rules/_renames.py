@@ -4,7 +4,6 @@ with every use of the local name renamed."""
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import Rule
 
 

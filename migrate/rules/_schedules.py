@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rules._util import kwarg, make_arg, positional, short, with_args
 
 
-def build(rule, kind: str, first: cst.BaseExpression | None, options: dict[str, cst.BaseExpression]) -> cst.Call:
+def build(
+    rule, kind: str, first: cst.BaseExpression | None, options: dict[str, cst.BaseExpression]
+) -> cst.Call:
     """`kind(first, **options)` with the import added."""
     rule.add_import("prefect.schedules", kind)
     args = [cst.Arg(first)] if first is not None else []
@@ -26,6 +27,8 @@ def leftovers(rule, call: cst.Call, used: set[str], positions: int) -> None:
     plain = [a for a in call.args if a.keyword is None]
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value not in used:
-            rule.todo(f"schedule option {arg.keyword.value}={short(arg.value)} has no equivalent; dropped")
+            rule.todo(
+                f"schedule option {arg.keyword.value}={short(arg.value)} has no equivalent; dropped"
+            )
     if len(plain) > positions:
         rule.todo("extra positional schedule arguments dropped")

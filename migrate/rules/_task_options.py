@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._util import with_args
 
@@ -45,7 +44,12 @@ class TaskOptionsRule(Rule):
 
     def leave_Decorator(self, original_node, updated_node):
         call = updated_node.decorator
-        if isinstance(call, cst.Call) and not call.args and isinstance(original_node.decorator, cst.Call) and original_node.decorator.args:
+        if (
+            isinstance(call, cst.Call)
+            and not call.args
+            and isinstance(original_node.decorator, cst.Call)
+            and original_node.decorator.args
+        ):
             return updated_node.with_changes(decorator=call.func)  # @task() -> @task
         return updated_node
 

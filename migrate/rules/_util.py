@@ -50,8 +50,10 @@ def with_args(call: cst.Call, args: list[cst.Arg]) -> cst.Call:
     for i, arg in enumerate(args):
         last = i == len(args) - 1
         if last:
-            comma = arg.comma if isinstance(arg.comma, cst.Comma) and _multiline(call) else (
-                cst.MaybeSentinel.DEFAULT
+            comma = (
+                arg.comma
+                if isinstance(arg.comma, cst.Comma) and _multiline(call)
+                else (cst.MaybeSentinel.DEFAULT)
             )
         elif isinstance(arg.comma, cst.Comma):
             comma = arg.comma

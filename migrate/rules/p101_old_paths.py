@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.names import dotted_name
 from headrace.migrate.rule import PHASE_1X_STRUCTURE, Rule
 
@@ -22,17 +21,14 @@ class OldPaths(Rule):
     name = "0.15-import-paths"
     summary = "0.15 import paths (`prefect.engine.executors`, ...) -> 1.x paths"
     phase = PHASE_1X_STRUCTURE
-    triggers = ("prefect.engine.executors", "prefect.utilities.exceptions", "prefect.core.tasks",
-                "prefect.environments", "prefect.engine.result_handlers")
+    triggers = (
+        "prefect.engine.executors",
+        "prefect.utilities.exceptions",
+        "prefect.core.tasks",
+        "prefect.environments",
+        "prefect.engine.result_handlers",
+    )
     todo_notes = "environments (use a deployment's work pool) and result handlers (use results)."
-    examples = [
-        (
-            "from prefect.engine.executors import DaskExecutor\n\nexecutor = DaskExecutor\n",
-            "from prefect.executors import DaskExecutor\n\n# TODO(headrace-migrate P199): DaskExecutor: "
-            "use task_runner= on @flow (ThreadPoolTaskRunner, ProcessPoolTaskRunner)\n"
-            "executor = DaskExecutor\n",
-        )
-    ]
 
     def leave_ImportFrom(self, original_node, updated_node):
         if updated_node.relative or updated_node.module is None:

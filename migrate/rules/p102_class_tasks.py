@@ -9,7 +9,6 @@ the task itself (`Add()` -> `Add`) or a copy with options (`Add(max_retries=2)` 
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.names import matches
 from headrace.migrate.project import PREFECT_TASK_CLASSES
 from headrace.migrate.rule import PHASE_1X_STRUCTURE, Rule
@@ -23,28 +22,6 @@ class ClassTasks(Rule):
     phase = PHASE_1X_STRUCTURE
     triggers = ("Task",)
     todo_notes = "Task subclasses with __init__, state on self or other methods."
-    examples = [
-        (
-            """\
-from prefect import Flow, Task
-
-class Add(Task):
-    def run(self, x, y):
-        return x + y
-
-add = Add(max_retries=2)
-""",
-            """\
-from prefect import task
-
-@task
-def Add(x, y):
-    return x + y
-
-add = Add.with_options(retries=2)
-""",
-        )
-    ]
 
     @classmethod
     def applies(cls, source: str, project) -> bool:
@@ -97,7 +74,7 @@ add = Add.with_options(retries=2)
         )
 
     def leave_Call(self, original_node, updated_node):
-        func = updated_node.func
+        func = original_node.func  # `Add()(x)`: only the inner call is an instantiation
         if not (isinstance(func, cst.Name) and func.value in self.converted):
             return updated_node
         if not updated_node.args:

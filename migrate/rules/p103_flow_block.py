@@ -8,7 +8,6 @@ the function. Schedules go to a module-level `etl_schedules` list for serve/depl
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.names import dotted_name, matches
 from headrace.migrate.project import FlowDecl, ProjectInfo
 from headrace.migrate.rule import PHASE_1X_STRUCTURE, Rule
@@ -24,7 +23,11 @@ PARAMETER_CLASSES = frozenset(
 )
 DATETIME_PARAMETER = "prefect.core.parameter.DateTimeParameter"
 #: Flow(...) options kept on the decorator (later rules convert their values)
-_DECORATOR_OPTIONS = {"executor": "task_runner", "result": "result", "state_handlers": "state_handlers"}
+_DECORATOR_OPTIONS = {
+    "executor": "task_runner",
+    "result": "result",
+    "state_handlers": "state_handlers",
+}
 _DEPLOYMENT_OPTIONS = ("storage", "run_config")
 _FLOW_ATTRIBUTES = ("executor", "storage", "run_config", "schedule", "result")
 
@@ -40,36 +43,6 @@ class FlowBlock(Rule):
         "custom Flow classes and Flow(...) options with no @flow equivalent (edges=, "
         "reference_tasks=, validate=); Parameters whose name is not an identifier."
     )
-    examples = [
-        (
-            """\
-from prefect import Flow, Parameter, task
-
-@task
-def double(x):
-    return x * 2
-
-with Flow("etl") as flow:
-    n = Parameter("n", default=3)
-    double(n)
-
-flow.run(parameters={"n": 5})
-""",
-            """\
-from prefect import task, flow
-
-@task
-def double(x):
-    return x * 2
-
-@flow(name="etl")
-def etl(n=3):
-    double(n)
-
-etl(n=5)
-""",
-        )
-    ]
 
     @classmethod
     def applies(cls, source: str, project: ProjectInfo) -> bool:

@@ -8,17 +8,36 @@ project and labels). Graph-building methods have no equivalent and get a TODO.
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.project import ProjectInfo
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._util import kwarg, make_arg, positional, short, with_args
 
 _RUN_OPTIONS = {"run_on_schedule", "runner_cls", "executor", "context", "task_states"}
 _GRAPH_METHODS = {
-    "add_edge", "add_task", "set_dependencies", "chain", "get_tasks", "set_reference_tasks",
-    "validate", "terminal_tasks", "root_tasks", "reference_tasks", "update", "copy",
-    "serialize", "diagnose", "run_agent", "save", "load", "sorted_tasks", "upstream_tasks",
-    "downstream_tasks", "replace", "edges_to", "edges_from", "bind",
+    "add_edge",
+    "add_task",
+    "set_dependencies",
+    "chain",
+    "get_tasks",
+    "set_reference_tasks",
+    "validate",
+    "terminal_tasks",
+    "root_tasks",
+    "reference_tasks",
+    "update",
+    "copy",
+    "serialize",
+    "diagnose",
+    "run_agent",
+    "save",
+    "load",
+    "sorted_tasks",
+    "upstream_tasks",
+    "downstream_tasks",
+    "replace",
+    "edges_to",
+    "edges_from",
+    "bind",
 }
 
 
@@ -32,31 +51,6 @@ class FlowCalls(Rule):
         "register(): the work pool to deploy to, projects and labels (no equivalent); "
         "code that reads the 1.x State returned by run(); graph methods such as add_edge."
     )
-    examples = [
-        (
-            """\
-from prefect import Flow
-
-with Flow("etl") as flow:
-    pass
-
-state = flow.run()
-flow.register(project_name="prod", labels=["k8s"])
-""",
-            """\
-from prefect import flow
-
-@flow(name="etl")
-def etl():
-    pass
-
-# TODO(headrace-migrate P104): the flow call returns a State with return_state=True: read its value with state.result(); 1.x lookups such as state.result[task] must change
-state = etl(return_state=True)
-# TODO(headrace-migrate P104): etl.register(project_name="prod", labels=["k8s"]) became deploy(): create the work pool it names; projects and labels have no equivalent (use tags or work queues)
-etl.deploy(name="etl", work_pool_name="default")
-""",
-        )
-    ]
 
     @classmethod
     def applies(cls, source: str, project: ProjectInfo) -> bool:

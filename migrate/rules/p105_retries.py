@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rules._task_options import TaskOptionsRule
 from headrace.migrate.rules._util import make_arg, short, timedelta_seconds
 
@@ -15,32 +14,14 @@ class Retries(TaskOptionsRule):
     triggers = ("max_retries", "retry_delay", "retry_on")
     options = frozenset({"max_retries", "retry_delay", "retry_on"})
     todo_notes = "retry_on= (write a retry_condition_fn)."
-    examples = [
-        (
-            """\
-from datetime import timedelta
-from prefect import task
-
-@task(max_retries=3, retry_delay=timedelta(minutes=1))
-def fetch():
-    return 1
-""",
-            """\
-from datetime import timedelta
-from prefect import task
-
-@task(retries=3, retry_delay_seconds=60)
-def fetch():
-    return 1
-""",
-        )
-    ]
 
     def convert(self, key: str, arg: cst.Arg) -> list[cst.Arg]:
         if key == "max_retries":
             return [make_arg("retries", arg.value)]
         if key == "retry_delay":
-            return [make_arg("retry_delay_seconds", timedelta_seconds(arg.value, self.is_timedelta))]
+            return [
+                make_arg("retry_delay_seconds", timedelta_seconds(arg.value, self.is_timedelta))
+            ]
         self.todo(
             f"retry_on={short(arg.value)} dropped: pass retry_condition_fn=fn(task, task_run, "
             "state) that returns True for the exceptions to retry on"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rules._task_options import TaskOptionsRule
 from headrace.migrate.rules._util import code, make_arg, short, timedelta_seconds
 
@@ -24,37 +23,33 @@ class TaskOptions(TaskOptionsRule):
         "`slug`, `skip_on_upstream_skip` -> current options"
     )
     triggers = (
-        "timeout=", "log_stdout", "checkpoint", "cache_for", "cache_validator", "nout",
-        "skip_on_upstream_skip", "slug=", "cache_key=",
+        "timeout=",
+        "log_stdout",
+        "checkpoint",
+        "cache_for",
+        "cache_validator",
+        "nout",
+        "skip_on_upstream_skip",
+        "slug=",
+        "cache_key=",
     )
     options = frozenset(
-        {"timeout", "log_stdout", "checkpoint", "cache_for", "cache_validator", "nout",
-         "skip_on_upstream_skip", "slug", "cache_key"}
+        {
+            "timeout",
+            "log_stdout",
+            "checkpoint",
+            "cache_for",
+            "cache_validator",
+            "nout",
+            "skip_on_upstream_skip",
+            "slug",
+            "cache_key",
+        }
     )
     todo_notes = (
         "skip_on_upstream_skip (no skipped state any more), custom cache validators, "
         "cache_key=, and whether the cache policy chosen for cache_for fits."
     )
-    examples = [
-        (
-            """\
-from datetime import timedelta
-from prefect import task
-
-@task(timeout=60, log_stdout=True, checkpoint=False, nout=2)
-def split(x):
-    return x, x
-""",
-            """\
-from datetime import timedelta
-from prefect import task
-
-@task(timeout_seconds=60, log_prints=True, persist_result=False)
-def split(x):
-    return x, x
-""",
-        )
-    ]
 
     def convert(self, key: str, arg: cst.Arg) -> list[cst.Arg]:
         value = arg.value

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rules._task_options import TaskOptionsRule
 from headrace.migrate.rules._util import kwarg, make_arg, positional, short, with_args
 
@@ -13,7 +12,7 @@ _RESULTS = "prefect.engine.results."
 class Results(TaskOptionsRule):
     code = "P107"
     name = "task-results"
-    summary = "`result=LocalResult(dir=...)`/`PrefectResult()` -> `persist_result=True, result_storage=...`"
+    summary = "`result=LocalResult(dir=...)` -> `persist_result=True, result_storage=...`"
     triggers = ("Result(", "result=", "target=")
     options = frozenset({"result", "target"})
     on_flows = True
@@ -21,26 +20,6 @@ class Results(TaskOptionsRule):
         "S3Result/GCSResult (need a credentials block), other Result classes and target= "
         "(file-based caching: use cache_key_fn or a cache policy)."
     )
-    examples = [
-        (
-            """\
-from prefect import task
-from prefect.engine.results import LocalResult
-
-@task(result=LocalResult(dir="/tmp/results"))
-def load():
-    return 1
-""",
-            """\
-from prefect import task
-from prefect.filesystems import LocalFileSystem
-
-@task(persist_result=True, result_storage=LocalFileSystem(basepath="/tmp/results"))
-def load():
-    return 1
-""",
-        )
-    ]
 
     def convert(self, key: str, arg: cst.Arg) -> list[cst.Arg]:
         value = arg.value
@@ -52,9 +31,11 @@ def load():
             return []
         persist = make_arg("persist_result", cst.Name("True"))
         kind = (self.qualname(value.func) or "") if isinstance(value, cst.Call) else ""
-        kind = kind.rpartition(".")[2] if kind.startswith(_RESULTS) or kind.startswith(
-            "prefect.engine.result"
-        ) else ""
+        kind = (
+            kind.rpartition(".")[2]
+            if kind.startswith(_RESULTS) or kind.startswith("prefect.engine.result")
+            else ""
+        )
         if kind == "PrefectResult":
             return [persist]
         if kind == "LocalResult":

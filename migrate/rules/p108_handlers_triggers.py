@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rules._task_options import TaskOptionsRule
 from headrace.migrate.rules._util import code, short
 
@@ -19,27 +18,6 @@ class HandlersTriggers(TaskOptionsRule):
         "state handlers (rewrite as on_completion=/on_failure= hooks taking (task, task_run, "
         "state)) and triggers other than all_successful (use allow_failure(...) on inputs)."
     )
-    examples = [
-        (
-            """\
-from prefect import task
-from prefect.triggers import all_finished
-
-@task(trigger=all_finished, state_handlers=[alert])
-def cleanup():
-    pass
-""",
-            """\
-from prefect import task
-
-# TODO(headrace-migrate P108): trigger=all_finished dropped: pass the upstream results wrapped in allow_failure(...) so this task runs after failures
-# TODO(headrace-migrate P108): state_handlers=[alert] dropped: rewrite them as on_completion=[...] / on_failure=[...] hooks taking (task, task_run, state)
-@task
-def cleanup():
-    pass
-""",
-        )
-    ]
 
     def convert(self, key: str, arg: cst.Arg) -> list[cst.Arg]:
         if key == "state_handlers":

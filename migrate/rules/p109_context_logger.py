@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._context import context_key
 
@@ -15,28 +14,6 @@ class ContextLogger(Rule):
     phase = PHASE_1X_DETAILS
     triggers = ("logger",)
     todo_notes = "a logger taken at module level (outside any run: use logging.getLogger)."
-    examples = [
-        (
-            """\
-import prefect
-from prefect import task
-
-@task
-def hello():
-    logger = prefect.context.get("logger")
-    logger.info("hi")
-""",
-            """\
-import prefect
-from prefect import task, get_run_logger
-
-@task
-def hello():
-    logger = get_run_logger()
-    logger.info("hi")
-""",
-        )
-    ]
 
     def visit_Module(self, node: cst.Module) -> None:
         self.depth = 0

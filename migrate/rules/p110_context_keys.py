@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._context import CONTEXT, context_key
 from headrace.migrate.rules._util import short
@@ -36,23 +35,6 @@ class ContextKeys(Rule):
     triggers = ("context",)
     todo_notes = "keys with no runtime equivalent (map_index, config, user-set keys) and "
     todo_notes += "`with prefect.context(...)` blocks."
-    examples = [
-        (
-            """\
-import prefect
-
-def run_date():
-    return prefect.context.get("today"), prefect.context.parameters
-""",
-            """\
-import prefect
-from prefect import runtime
-
-def run_date():
-    return runtime.flow_run.scheduled_start_time.strftime("%Y-%m-%d"), runtime.flow_run.parameters
-""",
-        )
-    ]
 
     def _replace(self, node):
         found = context_key(node, self.qualname)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._util import kwarg, make_arg, positional
 
@@ -14,34 +13,13 @@ _FAILING = {"FAIL", "TRIGGERFAIL", "VALIDATIONFAIL", "RETRY", "PrefectStateSigna
 class Signals(Rule):
     code = "P111"
     name = "signals"
-    summary = "`raise FAIL/RETRY(msg)` -> `raise RuntimeError(msg)`; SKIP/SUCCESS -> `return Completed(...)`"
+    summary = "`raise FAIL(msg)` -> `raise RuntimeError(msg)`; SKIP/SUCCESS -> `return Completed()`"
     phase = PHASE_1X_DETAILS
     triggers = ("signals",)
     todo_notes = (
         "SKIP (downstream tasks are no longer skipped), RETRY (set retries=), ENDRUN (returns "
         "a 1.x state), LOOP and PAUSE (write a loop / use pause_flow_run)."
     )
-    examples = [
-        (
-            """\
-from prefect import task
-from prefect.engine import signals
-
-@task
-def check(rows):
-    if not rows:
-        raise signals.FAIL("no rows")
-""",
-            """\
-from prefect import task
-
-@task
-def check(rows):
-    if not rows:
-        raise RuntimeError("no rows")
-""",
-        )
-    ]
 
     def leave_Raise(self, original_node, updated_node):
         exc = updated_node.exc
@@ -56,9 +34,7 @@ def check(rows):
         if kind in _FAILING:
             if kind == "RETRY":
                 self.todo("RETRY became an exception: give the task retries=N to retry it")
-            return updated_node.with_changes(
-                exc=cst.Call(func=cst.Name("RuntimeError"), args=args)
-            )
+            return updated_node.with_changes(exc=cst.Call(func=cst.Name("RuntimeError"), args=args))
         if kind in ("SKIP", "SUCCESS"):
             self.add_import("prefect.states", "Completed")
             if kind == "SKIP":

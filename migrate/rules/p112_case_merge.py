@@ -8,52 +8,38 @@ condition is a real value instead of a task in a graph.
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._util import code, positional
 
-_CASE = frozenset({"prefect.case", "prefect.tasks.control_flow.case", "prefect.tasks.control_flow.case.case"})
-_MERGE = frozenset({"prefect.tasks.control_flow.merge", "prefect.tasks.control_flow.conditional.merge", "prefect.merge"})
+_CASE = frozenset(
+    {"prefect.case", "prefect.tasks.control_flow.case", "prefect.tasks.control_flow.case.case"}
+)
+_MERGE = frozenset(
+    {
+        "prefect.tasks.control_flow.merge",
+        "prefect.tasks.control_flow.conditional.merge",
+        "prefect.merge",
+    }
+)
 
 
 class CaseMerge(Rule):
     code = "P112"
     name = "case-merge"
-    summary = "`with case(c, True)`/`case(c, False)` + `merge(a, b)` -> `if c:`/`else:` + `a if c else b`"
+    summary = (
+        "`with case(c, True)`/`case(c, False)` + `merge(a, b)` -> `if c:`/`else:` + `a if c else b`"
+    )
     phase = PHASE_1X_DETAILS
     triggers = ("case(",)
     todo_notes = "merge() of values not set in a case branch, case blocks outside a flow function."
-    examples = [
-        (
-            """\
-from prefect import case
-from prefect.tasks.control_flow import merge
-
-def pipeline(n):
-    big = is_big(n)
-    with case(big, True):
-        a = shout(n)
-    with case(big, False):
-        b = whisper(n)
-    result = merge(a, b)
-""",
-            """\
-def pipeline(n):
-    big = is_big(n)
-    if big:
-        a = shout(n)
-    else:
-        b = whisper(n)
-    result = a if big else b
-""",
-        )
-    ]
 
     def leave_IndentedBlock(self, original_node, updated_node):
         return updated_node.with_changes(body=self._rewrite(list(updated_node.body)))
 
     def _case(self, stmt) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:
-        if not (isinstance(stmt, cst.With) and len(stmt.items) == 1 and stmt.items[0].asname is None):
+        if not (
+            isinstance(stmt, cst.With) and len(stmt.items) == 1 and stmt.items[0].asname is None
+        ):
             return None
         call = stmt.items[0].item
         if not (isinstance(call, cst.Call) and self.qualname(call.func) in _CASE):
@@ -108,25 +94,46 @@ def pipeline(n):
                 continue
             if pair and k == 0:
                 test = cond if values[0] == "True" else test
-            node = cst.If(test=test, body=stmt.body, orelse=node, leading_lines=stmt.leading_lines if k == 0 else ())
+            node = cst.If(
+                test=test,
+                body=stmt.body,
+                orelse=node,
+                leading_lines=stmt.leading_lines if k == 0 else (),
+            )
         return node
 
     def _merge(self, stmt, assigned):
-        if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+        if "merge" not in code(stmt) or not isinstance(stmt, cst.SimpleStatementLine):
             return stmt
-        small = stmt.body[0]
-        if not (isinstance(small, cst.Assign) and isinstance(small.value, cst.Call)):
-            return stmt
-        call = small.value
-        if self.qualname(call.func) not in _MERGE:
-            return stmt
-        names = [a.value for a in call.args]
-        if not names or not all(isinstance(n, cst.Name) and n.value in assigned for n in names):
-            return self.todo_at(stmt, "merge() of values not set in a case branch: use if/else")
+        replacer = _MergeCalls(self, assigned)
+        new = stmt.visit(replacer)
+        if replacer.failed:
+            return self.todo_at(new, "merge() of values not set in a case branch: use if/else")
+        return new
+
+
+class _MergeCalls(cst.CSTTransformer):
+    """`merge(a, b)` -> `a if <test of a's branch> else b`, inside one statement."""
+
+    def __init__(self, rule: CaseMerge, assigned: dict) -> None:
+        super().__init__()
+        self.rule = rule
+        self.assigned = assigned
+        self.failed = False
+
+    def leave_Call(self, original_node, updated_node):
+        if self.rule.qualname(updated_node.func) not in _MERGE:
+            return updated_node
+        names = [a.value for a in updated_node.args]
+        if not names or not all(
+            isinstance(n, cst.Name) and n.value in self.assigned for n in names
+        ):
+            self.failed = True
+            return updated_node
         value: cst.BaseExpression = names[-1]
         for n in reversed(names[:-1]):
-            value = cst.IfExp(test=assigned[n.value], body=n, orelse=value)
-        return stmt.with_changes(body=[small.with_changes(value=value)])
+            value = cst.IfExp(test=self.assigned[n.value], body=n, orelse=value)
+        return value
 
 
 def _assigned_names(block) -> list[str]:
@@ -135,5 +142,7 @@ def _assigned_names(block) -> list[str]:
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 if isinstance(small, cst.Assign):
-                    names += [t.target.value for t in small.targets if isinstance(t.target, cst.Name)]
+                    names += [
+                        t.target.value for t in small.targets if isinstance(t.target, cst.Name)
+                    ]
     return names

@@ -5,7 +5,6 @@ on the call that produces `b`, or nothing when the call order already keeps the 
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._util import assigned_call, bare_calls, code, kwarg, make_arg, with_args
 
@@ -17,23 +16,6 @@ class Dependencies(Rule):
     phase = PHASE_1X_DETAILS
     triggers = ("upstream_tasks", "set_upstream", "set_downstream", "set_dependencies")
     todo_notes = "dependencies on tasks whose call is not in the same function body."
-    examples = [
-        (
-            """\
-def pipeline():
-    a = extract()
-    b = load(upstream_tasks=[a])
-    c = report()
-    c.set_upstream(b)
-""",
-            """\
-def pipeline():
-    a = extract()
-    b = load(wait_for=[a])
-    c = report(wait_for=[b])
-""",
-        )
-    ]
 
     def leave_Arg(self, original_node, updated_node):
         if updated_node.keyword is not None and updated_node.keyword.value == "upstream_tasks":
@@ -113,7 +95,10 @@ def pipeline():
             existing = kwarg(call, "wait_for")
             if existing is not None and isinstance(existing.value, cst.List):
                 elements = [*existing.value.elements, *[cst.Element(w) for w in waits]]
-                args = [a if a is not existing else a.with_changes(value=cst.List(elements)) for a in call.args]
+                args = [
+                    a if a is not existing else a.with_changes(value=cst.List(elements))
+                    for a in call.args
+                ]
             elif existing is None:
                 args = [*call.args, make_arg("wait_for", cst.List([cst.Element(w) for w in waits]))]
             else:

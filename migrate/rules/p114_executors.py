@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._util import kwarg, make_arg, string_value, with_args
 
@@ -18,26 +17,6 @@ class Executors(Rule):
     phase = PHASE_1X_DETAILS
     triggers = ("Executor",)
     todo_notes = "executor options with no task-runner equivalent."
-    examples = [
-        (
-            """\
-from prefect import flow
-from prefect.executors import LocalDaskExecutor
-
-@flow(name="etl", task_runner=LocalDaskExecutor(scheduler="threads", num_workers=8))
-def etl():
-    pass
-""",
-            """\
-from prefect import flow
-from prefect.task_runners import ThreadPoolTaskRunner
-
-@flow(name="etl", task_runner=ThreadPoolTaskRunner(max_workers=8))
-def etl():
-    pass
-""",
-        )
-    ]
 
     def visit_Module(self, node: cst.Module) -> None:
         self.local_executors: set[int] = set()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._schedules import build, leftovers, take
 from headrace.migrate.rules._util import short
@@ -12,27 +11,12 @@ from headrace.migrate.rules._util import short
 class Schedules1x(Rule):
     code = "P115"
     name = "schedules-1x"
-    summary = "`IntervalSchedule`/`CronSchedule`/`Schedule(clocks=[...])`/clocks -> `Interval`/`Cron`/`RRule`"
+    summary = (
+        "1.x schedules and clocks -> `Interval`/`Cron`/`RRule` (a list for `Schedule(clocks=)`)"
+    )
     phase = PHASE_1X_DETAILS
     triggers = ("Schedule", "Clock")
     todo_notes = "filters=, adjustments=, DatesClock, end_date= and clock labels (no equivalent)."
-    examples = [
-        (
-            """\
-from datetime import timedelta
-from prefect.schedules import Schedule
-from prefect.schedules.clocks import CronClock, IntervalClock
-
-schedule = Schedule(clocks=[CronClock("0 6 * * *", parameter_defaults={"n": 1}), IntervalClock(timedelta(hours=1))])
-""",
-            """\
-from datetime import timedelta
-from prefect.schedules import Cron, Interval
-
-schedule = [Cron("0 6 * * *", parameters={"n": 1}), Interval(timedelta(hours=1))]
-""",
-        )
-    ]
 
     def leave_Call(self, original_node, updated_node):
         qual = self.qualname(updated_node.func) or ""
@@ -45,7 +29,9 @@ schedule = [Cron("0 6 * * *", parameters={"n": 1}), Interval(timedelta(hours=1))
             leftovers(self, call, {"clocks"}, 1)
             if isinstance(clocks, cst.List):
                 return clocks
-            self.todo(f"Schedule clocks {short(clocks) if clocks else ''} must become a list of Cron/Interval")
+            self.todo(
+                f"Schedule clocks {short(clocks) if clocks else ''}: make a list of Cron/Interval"
+            )
             return call
         if kind in ("IntervalSchedule", "IntervalClock"):
             # IntervalSchedule(start_date, interval) but IntervalClock(interval, start_date)
@@ -71,7 +57,15 @@ schedule = [Cron("0 6 * * *", parameters={"n": 1}), Interval(timedelta(hours=1))
             return build(self, "Cron", cron, options)
         if kind in ("RRuleSchedule", "RRuleClock"):
             self.todo("RRule takes an RFC 5545 string: pass str(rrule) and check the start date")
-            return build(self, "RRule", cst.Call(func=cst.Name("str"), args=[cst.Arg(take(call, "rrule_obj", 0) or cst.Name("None"))]), {})
+            return build(
+                self,
+                "RRule",
+                cst.Call(
+                    func=cst.Name("str"),
+                    args=[cst.Arg(take(call, "rrule_obj", 0) or cst.Name("None"))],
+                ),
+                {},
+            )
         if kind in ("DatesClock", "DatesSchedule"):
             self.todo("DatesClock has no equivalent: run the flow on those dates another way")
         return updated_node

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._util import expr, kwarg, positional, string_value
 
-_PREFECT_SECRET = {"prefect.tasks.secrets.PrefectSecret", "prefect.tasks.secrets.base.PrefectSecret"}
+_PREFECT_SECRET = {
+    "prefect.tasks.secrets.PrefectSecret",
+    "prefect.tasks.secrets.base.PrefectSecret",
+}
 _ENV_SECRET = {"prefect.tasks.secrets.EnvVarSecret", "prefect.tasks.secrets.env_var.EnvVarSecret"}
 _CLIENT_SECRET = {"prefect.client.Secret", "prefect.client.secrets.Secret"}
 
@@ -22,25 +24,10 @@ def block_slug(name: str) -> str:
 class Secrets(Rule):
     code = "P116"
     name = "secrets"
-    summary = '`PrefectSecret("X")`/`Secret("X").get()` -> `Secret.load("x").get()`; `EnvVarSecret` -> `os.environ`'
+    summary = '`PrefectSecret("X")` -> `Secret.load("x").get()`; `EnvVarSecret` -> `os.environ`'
     phase = PHASE_1X_DETAILS
     triggers = ("Secret",)
     todo_notes = "creating the Secret block under its new slug (block names are lowercase-dashed)."
-    examples = [
-        (
-            """\
-from prefect.tasks.secrets import PrefectSecret
-
-token = PrefectSecret("SLACK_TOKEN")
-""",
-            """\
-from prefect.blocks.system import Secret
-
-# TODO(headrace-migrate P116): create a Secret block named "slack-token" holding what the 1.x secret SLACK_TOKEN held
-token = Secret.load("slack-token").get()
-""",
-        )
-    ]
 
     def leave_Call(self, original_node, updated_node):
         call = updated_node
@@ -56,9 +43,7 @@ token = Secret.load("slack-token").get()
             if name is None:
                 return updated_node
             self.add_import("os", "")
-            return cst.Call(
-                func=expr("os.environ.get"), args=[cst.Arg(name.value)]
-            )
+            return cst.Call(func=expr("os.environ.get"), args=[cst.Arg(name.value)])
         return updated_node
 
     def _load(self, call: cst.Call) -> cst.Call | None:
@@ -68,7 +53,5 @@ token = Secret.load("slack-token").get()
             return None
         slug = block_slug(value)
         self.add_import("prefect.blocks.system", "Secret")
-        self.todo(
-            f'create a Secret block named "{slug}" holding what the 1.x secret {value} held'
-        )
+        self.todo(f'create a Secret block named "{slug}" holding what the 1.x secret {value} held')
         return expr(f'Secret.load("{slug}").get()')

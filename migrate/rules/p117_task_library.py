@@ -3,8 +3,6 @@ package that replaces them; integration plugins may add rules that rewrite them.
 
 from __future__ import annotations
 
-import libcst as cst
-
 from headrace.migrate.names import dotted_name
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 
@@ -13,7 +11,7 @@ _PACKAGES = {
     "aws": "headrace_aws (S3Bucket, AwsCredentials)",
     "gcp": "headrace_gcp (GcsBucket, GcpCredentials)",
     "snowflake": "headrace_snowflake (SnowflakeConnector, snowflake_query)",
-    "notifications": "headrace_slack (SlackWebhook) for Slack; send other notifications from a task",
+    "notifications": "headrace_slack (SlackWebhook); other notifications: send from a task",
     "dbt": "headrace_dbt",
     "shell": "a @task that runs subprocess.run(...)",
     "prefect": "a direct call of the child @flow function, or run_deployment(name=...)",
@@ -23,17 +21,13 @@ _PACKAGES = {
 class TaskLibrary(Rule):
     code = "P117"
     name = "task-library"
-    summary = "1.x task library imports (`prefect.tasks.aws`, `prefect.tasks.shell`, ...) -> TODO naming the replacement"
+    summary = "1.x task library imports (`prefect.tasks.aws`, ...) -> TODO naming the replacement"
     phase = PHASE_1X_DETAILS
     triggers = ("prefect.tasks.",)
-    todo_notes = "every task library import: the 1.x classes are configured then called; the replacements are functions or blocks."
-    examples = [
-        (
-            "from prefect.tasks.shell import ShellTask\n\nshell = ShellTask()\n",
-            "# TODO(headrace-migrate P117): prefect.tasks.shell is gone: use a @task that runs "
-            "subprocess.run(...)\nfrom prefect.tasks.shell import ShellTask\n\nshell = ShellTask()\n",
-        )
-    ]
+    todo_notes = (
+        "every task library import: 1.x task classes are configured, then called; their "
+        "replacements are functions or blocks."
+    )
 
     def leave_ImportFrom(self, original_node, updated_node):
         module = dotted_name(updated_node.module) if updated_node.module else ""

@@ -4,7 +4,6 @@ nothing that will fail at import or run time is left silently."""
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_LEFTOVERS, Rule
 
 #: dotted prefix -> what to do instead (the longest matching prefix wins)
@@ -16,8 +15,8 @@ LEGACY_1X = {
     "prefect.utilities.edges": "mapped/flatten: map over Python lists; unmapped comes from prefect",
     "prefect.apply_map": "apply_map: call .map() / loop in the flow function",
     "prefect.utilities.tasks.apply_map": "apply_map: call .map() / loop in the flow function",
-    "prefect.resource_manager": "resource managers are context managers (contextlib) used in the flow",
-    "prefect.utilities.tasks.resource_manager": "resource managers are context managers used in the flow",
+    "prefect.resource_manager": "resource managers are context managers used in the flow",
+    "prefect.utilities.tasks.resource_manager": "use a context manager in the flow",
     "prefect.engine.signals": "raise an exception or return a state from prefect.states",
     "prefect.engine.state": "1.x State classes: use prefect.states (Completed, Failed, ...)",
     "prefect.engine.results": "use persist_result= and result_storage= on the task",
@@ -26,20 +25,22 @@ LEGACY_1X = {
     "prefect.triggers": "triggers: pass allow_failure(...) inputs or branch on return_state=True",
     "prefect.Client": "the 1.x Client is gone: use get_client() for the API",
     "prefect.client.Client": "the 1.x Client is gone: use get_client() for the API",
-    "prefect.storage": "flow storage is deployment configuration: flow.from_source(...).deploy(...)",
+    "prefect.storage": "flow storage is deployment config: flow.from_source(...).deploy(...)",
     "prefect.run_configs": "run configs are work pools + job_variables= on deploy()",
     "prefect.executors": "use task_runner= on @flow (ThreadPoolTaskRunner, ProcessPoolTaskRunner)",
     "prefect.schedules.clocks": "use Cron/Interval/RRule from prefect.schedules",
     "prefect.schedules.filters": "schedule filters have no equivalent",
     "prefect.schedules.adjustments": "schedule adjustments have no equivalent",
-    "prefect.tasks.prefect": "flow-of-flows: call the child @flow directly or run_deployment(name=...)",
+    "prefect.tasks.prefect": "call the child @flow directly or run_deployment(name=...)",
     "prefect.agent": "agents are workers (prefect worker start --pool ...) or flow.serve()",
     "prefect.backend": "the 1.x backend API is gone: use get_client()",
     "prefect.environments": "environments are deployments with a work pool now",
     "prefect.utilities.context": "read prefect.runtime.flow_run / task_run instead",
 }
 #: names that exist in the current API too: only calls of them are legacy
-_CALLS_ONLY = {"prefect.Flow": "Flow(...) objects are @flow functions now; this one was not converted"}
+_CALLS_ONLY = {
+    "prefect.Flow": "Flow(...) objects are @flow functions now; this one was not converted"
+}
 
 
 class Leftovers1x(Rule):
@@ -51,23 +52,6 @@ class Leftovers1x(Rule):
     table = LEGACY_1X
     calls_only = _CALLS_ONLY
     todo_notes = "everything listed in its table that the other rules could not convert."
-    examples = [
-        (
-            """\
-from prefect.tasks.control_flow import ifelse
-
-def pipeline(c):
-    ifelse(c, a, b)
-""",
-            """\
-from prefect.tasks.control_flow import ifelse
-
-def pipeline(c):
-    # TODO(headrace-migrate P199): ifelse: case/merge/ifelse/switch are if/else in the flow function now
-    ifelse(c, a, b)
-""",
-        )
-    ]
 
     def visit_Module(self, node: cst.Module) -> None:
         self.in_import = 0
@@ -89,7 +73,9 @@ def pipeline(c):
     def _report(self, node, qual: str | None) -> None:
         if not qual or self.in_import:
             return
-        best = max((p for p in self.table if qual == p or qual.startswith(p + ".")), key=len, default=None)
+        best = max(
+            (p for p in self.table if qual == p or qual.startswith(p + ".")), key=len, default=None
+        )
         if best is not None:
             self.todo(f"{_short_name(node)}: {self.table[best]}")
 

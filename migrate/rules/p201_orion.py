@@ -22,28 +22,12 @@ _NAMES = {"OrionClient": "PrefectClient", "get_orion_client": "get_client"}
 class Orion(RenameImports):
     code = "P201"
     name = "orion-paths"
-    summary = "`prefect.orion.*` / `OrionClient` -> `prefect.states`, `prefect.client.*`, `PrefectClient`"
+    summary = (
+        "`prefect.orion.*` / `OrionClient` -> `prefect.states`, `prefect.client.*`, `PrefectClient`"
+    )
     phase = PHASE_2X
     triggers = ("orion", "server.schemas")
     todo_notes = "other prefect.orion modules (server internals: prefect.server.*)."
-    examples = [
-        (
-            """\
-from prefect.orion.schemas.states import Completed
-from prefect.client.orion import OrionClient
-
-def done(client: OrionClient):
-    return Completed()
-""",
-            """\
-from prefect.states import Completed
-from prefect.client.orchestration import PrefectClient
-
-def done(client: PrefectClient):
-    return Completed()
-""",
-        )
-    ]
 
     def new_name(self, full: str) -> str | None:
         module, _, name = full.rpartition(".")

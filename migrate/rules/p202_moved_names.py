@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_2X
 from headrace.migrate.rules._renames import RenameImports
 
@@ -23,30 +22,10 @@ _MOVES = {
 class MovedNames(RenameImports):
     code = "P202"
     name = "moved-names"
-    summary = "moved names (`get_client`, `pause_flow_run`, `ConcurrentTaskRunner`, `variables.get`) -> current ones"
+    summary = "moved names (`get_client`, `pause_flow_run`, `ConcurrentTaskRunner`, ...) -> current"
     phase = PHASE_2X
     triggers = ("get_client", "_flow_run", "run_deployment", "TaskRunner", "variables")
     moves = _MOVES
-    examples = [
-        (
-            """\
-from prefect import flow
-from prefect.task_runners import ConcurrentTaskRunner
-
-@flow(task_runner=ConcurrentTaskRunner())
-def etl():
-    pass
-""",
-            """\
-from prefect import flow
-from prefect.task_runners import ThreadPoolTaskRunner
-
-@flow(task_runner=ThreadPoolTaskRunner())
-def etl():
-    pass
-""",
-        )
-    ]
 
     def leave_Call(self, original_node, updated_node):
         if self.qualname(updated_node.func) == "prefect.variables.get":

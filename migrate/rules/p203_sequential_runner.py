@@ -4,7 +4,6 @@ module submits or maps tasks (keeps them one at a time), else no task runner at 
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_2X, Rule
 from headrace.migrate.rules._util import kwarg, make_arg, with_args
 
@@ -17,25 +16,6 @@ class SequentialRunner(Rule):
     summary = "`SequentialTaskRunner()` -> `ThreadPoolTaskRunner(max_workers=1)` or dropped"
     phase = PHASE_2X
     triggers = ("SequentialTaskRunner",)
-    examples = [
-        (
-            """\
-from prefect import flow
-from prefect.task_runners import SequentialTaskRunner
-
-@flow(task_runner=SequentialTaskRunner())
-def etl():
-    pass
-""",
-            """\
-from prefect import flow
-
-@flow
-def etl():
-    pass
-""",
-        )
-    ]
 
     def visit_Module(self, node: cst.Module) -> None:
         self.concurrent_calls = ".submit(" in self.ctx.source or ".map(" in self.ctx.source
@@ -59,6 +39,11 @@ def etl():
 
     def leave_Decorator(self, original_node, updated_node):
         call = updated_node.decorator
-        if isinstance(call, cst.Call) and not call.args and isinstance(original_node.decorator, cst.Call) and original_node.decorator.args:
+        if (
+            isinstance(call, cst.Call)
+            and not call.args
+            and isinstance(original_node.decorator, cst.Call)
+            and original_node.decorator.args
+        ):
             return updated_node.with_changes(decorator=call.func)
         return updated_node

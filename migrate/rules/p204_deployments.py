@@ -8,7 +8,6 @@ The options map onto `deploy()`: `schedule` -> `schedules=[...]`, `infra_overrid
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_2X, Rule
 from headrace.migrate.rules._util import (
     assigned_call,
@@ -21,9 +20,22 @@ from headrace.migrate.rules._util import (
     with_args,
 )
 
-_BUILD = {"prefect.deployments.Deployment.build_from_flow", "prefect.deployments.deployments.Deployment.build_from_flow"}
-_KEEP = {"name", "version", "description", "tags", "parameters", "work_queue_name",
-         "work_pool_name", "schedules", "job_variables", "enforce_parameter_schema"}
+_BUILD = {
+    "prefect.deployments.Deployment.build_from_flow",
+    "prefect.deployments.deployments.Deployment.build_from_flow",
+}
+_KEEP = {
+    "name",
+    "version",
+    "description",
+    "tags",
+    "parameters",
+    "work_queue_name",
+    "work_pool_name",
+    "schedules",
+    "job_variables",
+    "enforce_parameter_schema",
+}
 _DROP = {"output", "skip_upload", "apply", "load_existing", "path", "entrypoint", "ignore_file"}
 
 
@@ -37,31 +49,6 @@ class Deployments(Rule):
         "infrastructure blocks (create a work pool of the matching type), storage blocks "
         "(f.from_source(source=..., entrypoint=...)), builds that are never applied."
     )
-    examples = [
-        (
-            """\
-from prefect.deployments import Deployment
-from flows import etl
-
-deployment = Deployment.build_from_flow(
-    flow=etl,
-    name="prod",
-    work_queue_name="default",
-    infra_overrides={"env.MODE": "prod"},
-)
-deployment.apply()
-""",
-            """\
-from flows import etl
-
-# TODO(headrace-migrate P204): deploy() needs a work pool: create one (or use etl.serve(...) to run in-process)
-etl.deploy(
-    name="prod",
-    work_queue_name="default",
-    job_variables={"env": {"MODE": "prod"}}, work_pool_name="default")
-""",
-        )
-    ]
 
     def leave_IndentedBlock(self, original_node, updated_node):
         return updated_node.with_changes(body=self._rewrite(list(updated_node.body)))
@@ -91,7 +78,9 @@ etl.deploy(
                     if apply_at is not None:
                         out[apply_at] = None
                 else:
-                    out[index] = self._noted(stmt.with_changes(body=[small.with_changes(value=new)]))
+                    out[index] = self._noted(
+                        stmt.with_changes(body=[small.with_changes(value=new)])
+                    )
             elif calls:
                 call = calls[0]
                 chained = (
@@ -136,21 +125,27 @@ etl.deploy(
             elif key == "storage":
                 self.notes.append(
                     f"storage={short(arg.value)}: deploy from it with "
-                    f"{short(flow_arg.value)}.from_source(source=..., entrypoint=\"file.py:flow\")"
+                    f'{short(flow_arg.value)}.from_source(source=..., entrypoint="file.py:flow")'
                 )
             elif key == "is_schedule_active":
                 args.append(make_arg("paused", cst.UnaryOperation(cst.Not(), arg.value)))
             else:
-                self.notes.append(f"build_from_flow option {key}={short(arg.value)} has no deploy() equivalent")
+                self.notes.append(
+                    f"build_from_flow option {key}={short(arg.value)} has no deploy() equivalent"
+                )
         if deploy and not has_pool:
             args.append(make_arg("work_pool_name", cst.SimpleString('"default"')))
             self.notes.append(
-                f"deploy() needs a work pool: create one (or use {short(flow_arg.value)}.serve(...) "
+                f"deploy() needs a work pool: create one (or use "
+                f"{short(flow_arg.value)}.serve(...) "
                 "to run in-process)"
             )
         method = "deploy" if deploy else "to_deployment"
         if not deploy:
-            self.notes.append("the deployment is built but not applied here: call .apply() or deploy()")
+            self.notes.append(
+                "to_deployment() builds it and .apply() registers it; a worker needs "
+                "work_pool_name=... (or serve it in-process with flow.serve(...))"
+            )
         func = cst.Attribute(value=flow_arg.value, attr=cst.Name(method))
         return with_args(call.with_changes(func=func), args)
 
@@ -158,11 +153,14 @@ etl.deploy(
 def _apply_index(body: list, start: int, var: str) -> int | None:
     for index in range(start + 1, len(body)):
         calls = bare_calls(body[index])
-        if calls and not calls[0].args:
-            func = calls[0].func
-            if isinstance(func, cst.Attribute) and func.attr.value == "apply":
-                if isinstance(func.value, cst.Name) and func.value.value == var:
-                    return index
+        func = calls[0].func if calls and not calls[0].args else None
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "apply"
+            and isinstance(func.value, cst.Name)
+            and func.value.value == var
+        ):
+            return index
     return None
 
 

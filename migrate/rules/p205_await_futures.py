@@ -4,7 +4,6 @@ and resolving futures is synchronous (awaiting them is a TypeError)."""
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_2X, Rule
 
 _SUBMITTING = {"submit", "map"}
@@ -17,26 +16,6 @@ class AwaitFutures(Rule):
     summary = "`await t.submit(...)`, `await t.map(...)`, `await fut.result()` -> without await"
     phase = PHASE_2X
     triggers = ("await",)
-    examples = [
-        (
-            """\
-from prefect import flow
-
-@flow
-async def etl():
-    fut = await fetch.submit(1)
-    value = await fut.result()
-""",
-            """\
-from prefect import flow
-
-@flow
-async def etl():
-    fut = fetch.submit(1)
-    value = fut.result()
-""",
-        )
-    ]
 
     def visit_Module(self, node: cst.Module) -> None:
         self.futures: set[str] = set()
@@ -53,9 +32,9 @@ async def etl():
         method = _method(inner)
         if method in _SUBMITTING:
             return inner
-        if method in _RESOLVING and isinstance(inner.func.value, cst.Name):
-            if inner.func.value.value in self.futures:
-                return inner
+        receiver = inner.func.value if method in _RESOLVING else None
+        if isinstance(receiver, cst.Name) and receiver.value in self.futures:
+            return inner
         return updated_node
 
 

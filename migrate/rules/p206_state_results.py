@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_2X, Rule
 from headrace.migrate.rules._util import with_args
 
@@ -14,20 +13,6 @@ class StateResults(Rule):
     summary = "`fut.get_state()` -> `fut.state`; `.result(fetch=True)` -> `.result()`"
     phase = PHASE_2X
     triggers = ("get_state", "fetch=")
-    examples = [
-        (
-            """\
-def check(fut):
-    state = fut.get_state()
-    return state.result(fetch=True)
-""",
-            """\
-def check(fut):
-    state = fut.state
-    return state.result()
-""",
-        )
-    ]
 
     def leave_Call(self, original_node, updated_node):
         func = updated_node.func
@@ -43,7 +28,7 @@ def check(fut):
 
     def leave_Await(self, original_node, updated_node):
         inner = updated_node.expression
-        if isinstance(inner, cst.Attribute) and inner.attr.value == "state":
-            if isinstance(original_node.expression, cst.Call):  # was `await fut.get_state()`
-                return inner
+        was_get_state = isinstance(original_node.expression, cst.Call)
+        if isinstance(inner, cst.Attribute) and inner.attr.value == "state" and was_get_state:
+            return inner
         return updated_node

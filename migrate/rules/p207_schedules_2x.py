@@ -4,36 +4,29 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_2X, Rule
 from headrace.migrate.rules._schedules import build, leftovers, take
 from headrace.migrate.rules._util import make_arg, with_args
 
-_MODULES = ("prefect.client.schemas.schedules", "prefect.server.schemas.schedules", "prefect.orion.schemas.schedules")
-_KINDS = {"CronSchedule": ("Cron", "cron"), "IntervalSchedule": ("Interval", "interval"), "RRuleSchedule": ("RRule", "rrule")}
+_MODULES = (
+    "prefect.client.schemas.schedules",
+    "prefect.server.schemas.schedules",
+    "prefect.orion.schemas.schedules",
+)
+_KINDS = {
+    "CronSchedule": ("Cron", "cron"),
+    "IntervalSchedule": ("Interval", "interval"),
+    "RRuleSchedule": ("RRule", "rrule"),
+}
 _METHODS = {"serve", "deploy", "to_deployment"}
 
 
 class Schedules2x(Rule):
     code = "P207"
     name = "schedules-2x"
-    summary = "`CronSchedule(cron=...)` -> `Cron(...)` (also Interval/RRule); `schedule=` -> `schedules=[...]`"
+    summary = "2.x `CronSchedule`/`IntervalSchedule`/`RRuleSchedule` -> `Cron`/`Interval`/`RRule`"
     phase = PHASE_2X
     triggers = ("Schedule", "schedule=")
-    examples = [
-        (
-            """\
-from prefect.client.schemas.schedules import CronSchedule
-
-etl.serve(name="nightly", schedule=CronSchedule(cron="0 6 * * *", timezone="UTC"))
-""",
-            """\
-from prefect.schedules import Cron
-
-etl.serve(name="nightly", schedules=[Cron("0 6 * * *", timezone="UTC")])
-""",
-        )
-    ]
 
     def leave_Call(self, original_node, updated_node):
         qual = self.qualname(updated_node.func) or ""

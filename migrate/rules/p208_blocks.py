@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_2X, Rule
 from headrace.migrate.rules._util import positional, string_value
 
-_VALUE_BLOCKS = {"prefect.blocks.system.JSON", "prefect.blocks.system.String", "prefect.blocks.system.DateTime"}
+_VALUE_BLOCKS = {
+    "prefect.blocks.system.JSON",
+    "prefect.blocks.system.String",
+    "prefect.blocks.system.DateTime",
+}
 
 
 class ValueBlocks(Rule):
@@ -17,21 +20,6 @@ class ValueBlocks(Rule):
     phase = PHASE_2X
     triggers = ("JSON", "String", "DateTime")
     todo_notes = "creating the variables on the server; uses of the block other than .load().value."
-    examples = [
-        (
-            """\
-from prefect.blocks.system import JSON
-
-config = JSON.load("etl-config").value
-""",
-            """\
-from prefect.variables import Variable
-
-# TODO(headrace-migrate P208): create a variable "etl-config" with the value of the JSON block "etl-config" (JSON/String/DateTime blocks are gone)
-config = Variable.get("etl-config")
-""",
-        )
-    ]
 
     def leave_Attribute(self, original_node, updated_node):
         load = updated_node.value

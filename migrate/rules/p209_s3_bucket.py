@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import libcst as cst
-
 from headrace.migrate.rule import PHASE_2X, Rule
 from headrace.migrate.rules._util import make_arg, short, with_args
 
 _S3 = {"prefect_aws.S3Bucket", "prefect_aws.s3.S3Bucket"}
-_RENAMES = {"aws_credentials": "credentials", "minio_credentials": "credentials", "basepath": "bucket_folder"}
+_RENAMES = {
+    "aws_credentials": "credentials",
+    "minio_credentials": "credentials",
+    "basepath": "bucket_folder",
+}
 
 
 class S3BucketOptions(Rule):
@@ -18,20 +20,6 @@ class S3BucketOptions(Rule):
     phase = PHASE_2X
     triggers = ("S3Bucket",)
     todo_notes = "endpoint_url= (set it on the credentials' aws_client_parameters)."
-    examples = [
-        (
-            """\
-from prefect_aws import S3Bucket
-
-bucket = S3Bucket(bucket_name="raw", aws_credentials=creds, basepath="in/")
-""",
-            """\
-from prefect_aws import S3Bucket
-
-bucket = S3Bucket(bucket_name="raw", credentials=creds, bucket_folder="in/")
-""",
-        )
-    ]
 
     def leave_Call(self, original_node, updated_node):
         if self.qualname(updated_node.func) not in _S3:
@@ -43,7 +31,10 @@ bucket = S3Bucket(bucket_name="raw", credentials=creds, bucket_folder="in/")
                 args.append(make_arg(_RENAMES[key], arg.value).with_changes(comma=arg.comma))
                 changed = True
             elif key == "endpoint_url":
-                self.todo(f"endpoint_url={short(arg.value)}: set it in the credentials' aws_client_parameters")
+                self.todo(
+                    f"endpoint_url={short(arg.value)}: set it in the credentials' "
+                    "aws_client_parameters"
+                )
                 changed = True
             else:
                 args.append(arg)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from headrace.migrate.rule import PHASE_2X, Rule
 from headrace.migrate.rules._task_options import FLOW_DECORATORS, TASK_DECORATORS
 
@@ -15,33 +14,6 @@ class AsyncTasks(Rule):
     phase = PHASE_2X
     triggers = ("async def",)
     todo_notes = "always a TODO: the fix is a design decision."
-    examples = [
-        (
-            """\
-from prefect import flow, task
-
-@task
-async def fetch():
-    return 1
-
-@flow
-def etl():
-    fetch()
-""",
-            """\
-from prefect import flow, task
-
-@task
-async def fetch():
-    return 1
-
-@flow
-def etl():
-    # TODO(headrace-migrate P210): fetch is an async task called from the sync flow etl: make the flow async (and await it) or the task sync
-    fetch()
-""",
-        )
-    ]
 
     def _decorated(self, node: cst.FunctionDef, names) -> bool:
         for dec in node.decorators:
@@ -54,7 +26,9 @@ def etl():
         self.async_tasks = {
             s.name.value
             for s in node.body
-            if isinstance(s, cst.FunctionDef) and s.asynchronous and self._decorated(s, TASK_DECORATORS)
+            if isinstance(s, cst.FunctionDef)
+            and s.asynchronous
+            and self._decorated(s, TASK_DECORATORS)
         }
         self.flow: list[str | None] = []
 

@@ -1,0 +1,3 @@
+from prefect.engine.executors import DaskExecutor
+
+executor = DaskExecutor

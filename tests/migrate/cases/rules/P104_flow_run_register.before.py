@@ -1,0 +1,7 @@
+from prefect import Flow
+
+with Flow("etl") as flow:
+    pass
+
+state = flow.run()
+flow.register(project_name="prod", labels=["k8s"])

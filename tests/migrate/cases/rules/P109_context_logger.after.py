@@ -1,0 +1,7 @@
+import prefect
+from prefect import task, get_run_logger
+
+@task
+def hello():
+    logger = get_run_logger()
+    logger.info("hi")

@@ -1,0 +1,7 @@
+import prefect
+from prefect import task
+
+@task
+def hello():
+    logger = prefect.context.get("logger")
+    logger.info("hi")

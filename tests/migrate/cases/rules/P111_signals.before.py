@@ -1,0 +1,7 @@
+from prefect import task
+from prefect.engine import signals
+
+@task
+def check(rows):
+    if not rows:
+        raise signals.FAIL("no rows")

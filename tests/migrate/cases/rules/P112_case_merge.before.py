@@ -1,0 +1,10 @@
+from prefect import case
+from prefect.tasks.control_flow import merge
+
+def pipeline(n):
+    big = is_big(n)
+    with case(big, True):
+        a = shout(n)
+    with case(big, False):
+        b = whisper(n)
+    result = merge(a, b)

@@ -1,0 +1,4 @@
+def pipeline():
+    a = extract()
+    b = load(wait_for=[a])
+    c = report(wait_for=[b])

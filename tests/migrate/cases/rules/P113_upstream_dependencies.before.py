@@ -1,0 +1,5 @@
+def pipeline():
+    a = extract()
+    b = load(upstream_tasks=[a])
+    c = report()
+    c.set_upstream(b)

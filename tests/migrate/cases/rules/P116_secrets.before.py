@@ -1,0 +1,3 @@
+from prefect.tasks.secrets import PrefectSecret
+
+token = PrefectSecret("SLACK_TOKEN")

@@ -1,0 +1,3 @@
+from prefect.tasks.shell import ShellTask
+
+shell = ShellTask()

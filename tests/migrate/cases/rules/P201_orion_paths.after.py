@@ -1,0 +1,5 @@
+from prefect.states import Completed
+from prefect.client.orchestration import PrefectClient
+
+def done(client: PrefectClient):
+    return Completed()

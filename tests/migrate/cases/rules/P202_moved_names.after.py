@@ -1,0 +1,6 @@
+from prefect import flow
+from prefect.task_runners import ThreadPoolTaskRunner
+
+@flow(task_runner=ThreadPoolTaskRunner())
+def etl():
+    pass

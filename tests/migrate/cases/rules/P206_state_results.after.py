@@ -1,0 +1,3 @@
+def check(fut):
+    state = fut.state
+    return state.result()

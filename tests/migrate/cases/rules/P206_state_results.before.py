@@ -1,0 +1,3 @@
+def check(fut):
+    state = fut.get_state()
+    return state.result(fetch=True)

@@ -1,0 +1,3 @@
+from prefect.client.schemas.schedules import CronSchedule
+
+etl.serve(name="nightly", schedule=CronSchedule(cron="0 6 * * *", timezone="UTC"))

@@ -1,0 +1,3 @@
+from prefect.blocks.system import JSON
+
+config = JSON.load("etl-config").value

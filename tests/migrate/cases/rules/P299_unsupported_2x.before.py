@@ -1,0 +1,3 @@
+from prefect.infrastructure import KubernetesJob
+
+job = KubernetesJob(image="etl:1")
