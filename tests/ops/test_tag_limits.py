@@ -62,13 +62,15 @@ def test_a_zero_limit_aborts_the_task_run() -> None:
     def never() -> int:
         return 1
 
-    @flow
-    def pipeline():
-        return never(return_state=True)
+    states = []
 
-    state = pipeline(return_state=True)
-    assert state.is_failed()
-    assert "limit on tag 'frozen' is 0" in state.message
+    @flow
+    def pipeline() -> None:
+        states.append(never(return_state=True))
+
+    pipeline()
+    assert states[0].is_failed()
+    assert "limit on tag 'frozen' is 0" in states[0].message
 
 
 def test_tags_without_limits_cost_one_cached_lookup() -> None:
