@@ -20,6 +20,11 @@ def slug_from_class_name(class_name: str) -> str:
     return "-".join(word.lower() for word in words) or class_name.lower()
 
 
+def slug_from_display_name(display_name: str) -> str:
+    """A slug from a free-form name: `"Sifflet Credentials"` -> `sifflet-credentials`."""
+    return re.sub(r"[^a-z0-9]+", "-", display_name.lower()).strip("-")
+
+
 def validate_name(name: object, what: str = "block name") -> str:
     """Return `name` if it is lowercase letters, digits and single dashes, else raise."""
     if not isinstance(name, str) or not _NAME.fullmatch(name):

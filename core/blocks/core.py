@@ -21,7 +21,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from headrace.blocks import _codec, _documents
 from headrace.blocks._crypto import decrypt, store_cipher
-from headrace.blocks._names import slug_from_class_name, split_reference, validate_name
+from headrace.blocks._names import (
+    slug_from_class_name,
+    slug_from_display_name,
+    split_reference,
+    validate_name,
+)
 from headrace.blocks._registry import lookup_block_type, register_block_type
 from headrace.blocks.errors import (
     BlockAlreadyExists,
@@ -78,14 +83,28 @@ class Block(BaseModel):
     # -- block type --------------------------------------------------------------------
     @classmethod
     def get_block_type_slug(cls) -> str:
-        """The slug of this class (its own `_block_type_slug`, or from its class name)."""
-        return cls.__dict__.get("_block_type_slug") or slug_from_class_name(cls.__name__)
+        """The class's own `_block_type_slug`, else one made from its own `_block_type_name`
+        (as Prefect does: `"Sifflet Credentials"` -> `sifflet-credentials`), else from its
+        class name (`LocalFileSystem` -> `local-file-system`)."""
+        own_slug = cls.__dict__.get("_block_type_slug")
+        if own_slug:
+            return own_slug
+        own_name = cls.__dict__.get("_block_type_name")
+        if own_name:
+            return slug_from_display_name(own_name)
+        return slug_from_class_name(cls.__name__)
 
     @classmethod
     def get_block_type_name(cls) -> str:
         """A display name: `LocalFileSystem` -> `Local File System`."""
         own = cls.__dict__.get("_block_type_name")
         return own or " ".join(w.capitalize() for w in cls.get_block_type_slug().split("-"))
+
+    @classmethod
+    def register_type_and_schema(cls) -> None:
+        """Prefect's explicit registration; here classes register themselves, so this only
+        re-registers (e.g. after a plugin manager reset). Kept so Prefect code runs as is."""
+        register_block_type(cls)
 
     @classmethod
     def get_description(cls) -> str | None:

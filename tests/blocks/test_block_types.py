@@ -73,6 +73,18 @@ def test_slug_override_is_not_inherited(throwaway_slugs: list[str]) -> None:
     assert lookup_block_type("custom-base") is Base
 
 
+def test_slug_from_a_prefect_style_type_name(throwaway_slugs: list[str]) -> None:
+    class SiffletCredentials(Block):
+        _block_type_name = "Sifflet Creds"
+        token: str
+
+    throwaway_slugs.append("sifflet-creds")
+    SiffletCredentials.register_type_and_schema()  # Prefect code calls it; harmless here
+    assert SiffletCredentials.get_block_type_slug() == "sifflet-creds"
+    assert SiffletCredentials.get_block_type_name() == "Sifflet Creds"
+    assert lookup_block_type("sifflet-creds") is SiffletCredentials
+
+
 def test_capabilities_accumulate_over_bases() -> None:
     assert LocalFileSystem.get_block_capabilities() == {
         "read-path",
