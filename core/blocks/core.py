@@ -16,7 +16,7 @@ import json
 import re
 import sqlite3
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from headrace.blocks import _codec, _documents
@@ -57,6 +57,16 @@ class _ClassOrInstanceMethod:
         return functools.partial(self.func, owner, instance)
 
 
+class SavedDocumentId(uuid.UUID):
+    """The id `save` returns; also awaitable, for Prefect code that says `await block.save()`."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[Any, None, uuid.UUID]:
+        return self
+        yield  # makes this a generator: awaiting finishes at once with the id
+
+
 class Block(BaseModel):
     """Base class of every block type."""
 
@@ -74,6 +84,11 @@ class Block(BaseModel):
     _block_document_id: uuid.UUID | None = PrivateAttr(None)
     _block_document_name: str | None = PrivateAttr(None)
     _is_anonymous: bool = PrivateAttr(False)
+
+    def __await__(self) -> Generator[Any, None, Block]:
+        """`await Secret.load("x")` works as in Prefect 3's async contexts: it is the block."""
+        return self
+        yield  # makes this a generator: awaiting finishes at once with the block
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -139,7 +154,7 @@ class Block(BaseModel):
         return "sha256:" + hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
     # -- save --------------------------------------------------------------------------
-    def save(self, name: str | None = None, overwrite: bool = False) -> uuid.UUID:
+    def save(self, name: str | None = None, overwrite: bool = False) -> SavedDocumentId:
         """Save under `name`; refuses to replace an existing document unless `overwrite`."""
         if name is None:
             if self._block_document_name is None or self._is_anonymous:
@@ -158,9 +173,9 @@ class Block(BaseModel):
             block._block_document_id = uuid.UUID(block_id)
             block._block_document_name = block_name
             block._is_anonymous = anonymous
-        return uuid.UUID(doc_id)
+        return SavedDocumentId(doc_id)
 
-    async def asave(self, name: str | None = None, overwrite: bool = False) -> uuid.UUID:
+    async def asave(self, name: str | None = None, overwrite: bool = False) -> SavedDocumentId:
         """`save` without blocking the event loop."""
         return await asyncio.to_thread(self.save, name, overwrite)
 

@@ -131,6 +131,14 @@ async def test_async_twins() -> None:
         await String.aload("greeting")
 
 
+async def test_prefect_style_await_on_load_and_save() -> None:
+    """Prefect 3 code in async flows awaits `load` and `save`; both work here too."""
+    doc_id = await String(value="awaited").save("greeting")
+    block = await String.load("greeting")
+    assert isinstance(doc_id, uuid.UUID) and doc_id == block._block_document_id
+    assert block.value == "awaited"
+
+
 def test_resolve_block_reference() -> None:
     block = String(value="x")
     block.save("ref")
