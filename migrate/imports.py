@@ -35,11 +35,41 @@ def add_imports(module: cst.Module, wanted: list[tuple[str, str]]) -> cst.Module
     for mod, name in wanted:
         if name == "" and _has_plain_import(body, mod):
             continue
+        if name:
+            body = _unbind_legacy(body, mod, name)
         if name and _merge_into_existing(body, mod, name):
             continue
         stmt = cst.parse_statement(f"import {mod}\n" if not name else f"from {mod} import {name}\n")
         body.insert(_insert_position(body), stmt)
     return module.with_changes(body=body)
+
+
+def _unbind_legacy(body: list, mod: str, name: str) -> list:
+    """Drop `name` from other prefect imports: the new import replaces that binding."""
+    out = []
+    for stmt in body:
+        if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+            small = stmt.body[0]
+            if (
+                isinstance(small, cst.ImportFrom)
+                and not small.relative
+                and small.module is not None
+                and not isinstance(small.names, cst.ImportStar)
+                and dotted_name(small.module) != mod
+                and _is_ours(dotted_name(small.module) or "")
+            ):
+                kept = [
+                    a
+                    for a in small.names
+                    if (a.asname.name if a.asname else a.name).value != name
+                ]
+                if not kept:
+                    continue
+                if len(kept) != len(small.names):
+                    kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                    stmt = stmt.with_changes(body=[small.with_changes(names=kept)])
+        out.append(stmt)
+    return out
 
 
 def _has_plain_import(body, mod: str) -> bool:

@@ -41,6 +41,17 @@ class FileContext:
     flow_functions: dict[str, str] = field(default_factory=dict)
     #: TODOs that belong to no statement (put in the module header)
     module_todos: list[str] = field(default_factory=list)
+    _normalised: str | None = None
+
+    def already_has(self, todo: str) -> bool:
+        """Is this TODO in the file already (also when written for the other target)?"""
+        if todo in self.source:
+            return True
+        if TODO_PREFIX not in self.source:
+            return False
+        if self._normalised is None:
+            self._normalised = self.source.replace("headrace", "prefect")
+        return todo.replace("headrace", "prefect") in self._normalised
 
     @property
     def package(self) -> str | None:
@@ -81,7 +92,7 @@ class Rule(cst.CSTTransformer):
     def todo(self, message: str) -> None:
         """Leave `# TODO(headrace-migrate CODE): message` above the current statement."""
         text = f"{TODO_PREFIX}{self.code}): {message}"
-        if text in self.ctx.source:
+        if self.ctx.already_has(text):
             return
         if self._statements:
             self._pending.setdefault(id(self._statements[-1]), []).append(text)
@@ -91,7 +102,7 @@ class Rule(cst.CSTTransformer):
     def todo_at(self, stmt, message: str):
         """The statement with the TODO comment above it (for rules that rewrite blocks)."""
         text = f"{TODO_PREFIX}{self.code}): {message}"
-        return stmt if text in self.ctx.source else attach_comments(stmt, [text])
+        return stmt if self.ctx.already_has(text) else attach_comments(stmt, [text])
 
     def add_import(self, module: str, name: str) -> None:
         """Import `name` from `module` (prefect spelling) when the phase ends."""

@@ -107,8 +107,12 @@ class Deployments(Rule):
             return None
         args: list[cst.Arg] = []
         has_pool = kwarg(call, "work_pool_name") is not None
+        name_arg = positional(call, 1)  # build_from_flow(flow, name, ...)
         for arg in call.args:
             key = arg.keyword.value if arg.keyword else None
+            if arg is name_arg:
+                arg = make_arg("name", arg.value)
+                key = "name"
             if arg is flow_arg or key in _DROP:
                 continue
             if key in _KEEP:

@@ -1,4 +1,3 @@
-import prefect
 from prefect import task, get_run_logger
 
 @task

@@ -1,4 +1,3 @@
-import prefect
 from prefect import runtime
 
 def run_date():

@@ -1,0 +1,17 @@
+from prefect import Flow, task, flow
+
+
+class TeamFlow(Flow):
+    """Adds owners to every flow."""
+
+
+@task
+def work():
+    return 1
+
+
+# TODO(headrace-migrate P103): Flow option code_owners=["data-team"] has no @flow equivalent
+# TODO(headrace-migrate P103): this flow was built with TeamFlow; its extra behaviour is not carried over to @flow
+@flow(name="owned")
+def owned():
+    work()
