@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -41,13 +42,17 @@ def _fernet_from(raw: bytes, source: str) -> Fernet:
 
 
 def _create_key_file(path: Path) -> None:
+    """Write a new key atomically: a racing process either wins or uses the winner's key."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=".encryption-", dir=path.parent)  # created 0600
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process created it first: use theirs
-        return
-    with os.fdopen(fd, "wb") as file:
-        file.write(Fernet.generate_key())
+        with os.fdopen(fd, "wb") as file:
+            file.write(Fernet.generate_key())
+        os.link(temporary, path)  # fails if another process linked its key first
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(temporary)
 
 
 def _load_fernet(store: Store, check_token: str | None) -> Fernet:

@@ -161,3 +161,22 @@ def test_delete_refused_while_referenced() -> None:
     assert result.exit_code != 0
     assert "referenced by api-client/main" in result.output
     assert ApiCredentials.load("prod").account == "acme"
+
+
+def test_inspect_a_document_that_no_longer_validates(throwaway_slugs: list[str]) -> None:
+    from headrace.blocks._registry import forget_block_type
+
+    class Endpoint(Block):
+        url: str
+
+    Endpoint(url="https://x").save("main")
+    forget_block_type("endpoint")
+
+    class Endpoint(Block):  # noqa: F811 (the class changed since the block was saved)
+        url: str
+        region: str
+
+    throwaway_slugs.append("endpoint")
+    result = run("inspect", "endpoint/main")
+    assert result.exit_code != 0
+    assert "endpoint/main" in result.output and "'region'" in result.output

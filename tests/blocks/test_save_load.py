@@ -154,3 +154,17 @@ def test_documents_survive_a_new_store_connection() -> None:
     Secret(value="kept").save("token")
     reset_store()
     assert Secret.load("token").get() == "kept"
+
+
+def test_concurrent_saves_from_threads() -> None:
+    """The first saves race to create the key check; every thread's document lands."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def save(i: int) -> None:
+        Secret(value=f"value-{i}").save(f"secret-{i}")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(save, range(16)))
+    assert [Secret.load(f"secret-{i}").get() for i in range(16)] == [
+        f"value-{i}" for i in range(16)
+    ]
