@@ -13,8 +13,9 @@ import shutil
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from headrace.blocks.core import Block
 from pydantic import Field, field_validator
+
+from headrace.blocks.core import Block
 
 __all__ = [
     "LocalFileSystem",

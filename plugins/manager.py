@@ -20,6 +20,7 @@ from types import ModuleType
 from typing import Any
 
 import pluggy
+
 from headrace.plugins import hookspecs
 from headrace.plugins.defaults import DEFAULT_PLUGINS
 

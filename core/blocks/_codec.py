@@ -11,9 +11,10 @@ import base64
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from headrace.blocks.fields import MASK, SECRET_TYPES, SecretDict
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
+
+from headrace.blocks.fields import MASK, SECRET_TYPES, SecretDict
 
 if TYPE_CHECKING:
     from headrace.blocks.core import Block

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
+
 from headrace.blocks.errors import BlockEncryptionError
 from headrace.settings import get_settings
 from headrace.store import Store

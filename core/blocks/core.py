@@ -19,6 +19,8 @@ import uuid
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
+
 from headrace.blocks import _codec, _documents
 from headrace.blocks._crypto import decrypt, store_cipher
 from headrace.blocks._names import (
@@ -36,7 +38,6 @@ from headrace.blocks.errors import (
 )
 from headrace.blocks.fields import SecretDict
 from headrace.store import get_store
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 if TYPE_CHECKING:
     from cryptography.fernet import Fernet

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from headrace.blocks.core import Block
 from pydantic import Field, JsonValue, SecretBytes, SecretStr, field_validator
 from pydantic import Secret as SecretValue
+
+from headrace.blocks.core import Block
 
 __all__ = ["JSON", "Secret", "String"]
 

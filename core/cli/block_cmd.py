@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 import click
+
 from headrace.blocks.errors import BlockError  # no pydantic: cheap to import with the CLI
 
 
@@ -27,9 +28,10 @@ def block() -> None:
 @block.command("types")
 def types_() -> None:
     """List the registered block types (built-in and from plugins)."""
-    from headrace.blocks._registry import block_type_source, block_types
     from rich.console import Console
     from rich.table import Table
+
+    from headrace.blocks._registry import block_type_source, block_types
 
     table = Table("slug", "class", "capabilities", "from", "description")
     for slug, cls in block_types().items():
@@ -47,10 +49,11 @@ def types_() -> None:
 @click.option("--type", "slug", default=None, help="Only blocks of this type slug.")
 def ls(slug: str | None) -> None:
     """List saved blocks (never their values)."""
-    from headrace.blocks import _documents
-    from headrace.store import get_store
     from rich.console import Console
     from rich.table import Table
+
+    from headrace.blocks import _documents
+    from headrace.store import get_store
 
     rows = _documents.list_documents(get_store(), slug)
     if not rows:
@@ -160,10 +163,11 @@ def create(type_slug: str, name: str, pairs: tuple[str, ...], overwrite: bool) -
     Non-secret fields come from --field KEY=VALUE; JSON objects and arrays are parsed, and a
     field holding a block takes a SLUG/NAME reference to a saved one.
     """
+    from pydantic import ValidationError
+
     from headrace.blocks._names import did_you_mean, validate_name
     from headrace.blocks._registry import lookup_block_type
     from headrace.blocks.fields import is_secret_annotation
-    from pydantic import ValidationError
 
     try:
         validate_name(name)

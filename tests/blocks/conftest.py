@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from headrace.plugins.manager import reset_plugin_manager
 from headrace.store import reset_store
 

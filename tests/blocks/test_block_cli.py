@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner, Result
+from pydantic import SecretStr
+
 from headrace.blocks.core import Block, SecretDict
 from headrace.blocks.errors import BlockNotFound
 from headrace.blocks.system import JSON, Secret, String
 from headrace.cli import build_cli
-from pydantic import SecretStr
 
 PLAIN = "s3cr3t-value-for-cli"
 

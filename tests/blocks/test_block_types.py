@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from headrace.blocks._names import slug_from_class_name
 from headrace.blocks._registry import block_type_source, block_types, lookup_block_type
 from headrace.blocks.core import Block

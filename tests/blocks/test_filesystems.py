@@ -6,9 +6,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
+
 from headrace.blocks.core import Block, resolve_block_reference
 from headrace.filesystems import LocalFileSystem, PathNotFound, RemoteFileSystem
-from pydantic import ValidationError
 
 
 def _project(root: Path) -> Path:

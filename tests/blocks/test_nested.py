@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import SecretStr
+
 from headrace.blocks import _documents
 from headrace.blocks.core import Block
 from headrace.blocks.errors import BlockInUse, BlockNotFound
 from headrace.filesystems import LocalFileSystem, WritableFileSystem
 from headrace.store import get_store
-from pydantic import SecretStr
 
 
 class WarehouseCredentials(Block):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from headrace import flow, task
 from headrace.blocks.system import Secret
 from headrace.filesystems import LocalFileSystem, RemoteFileSystem

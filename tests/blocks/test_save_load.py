@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+
 from headrace.blocks.core import Block, resolve_block_reference
 from headrace.blocks.errors import (
     BlockAlreadyExists,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from headrace.blocks._registry import forget_block_type
 from headrace.blocks.core import Block
 from headrace.blocks.errors import BlockDocumentInvalid

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from pydantic import SecretBytes, SecretStr, ValidationError
+
 from headrace.blocks._crypto import KEY_FILE_NAME
 from headrace.blocks.core import Block, SecretDict
 from headrace.blocks.errors import BlockEncryptionError
 from headrace.blocks.system import Secret, String
-from pydantic import SecretBytes, SecretStr, ValidationError
 
 PLAIN = "correct-horse-battery-staple"
 

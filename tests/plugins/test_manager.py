@@ -7,6 +7,7 @@ import types
 import warnings
 
 import pytest
+
 from headrace.plugins import (
     PluginError,
     PluginLoadWarning,

@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 from click.testing import CliRunner
+
 from headrace.cli import build_cli
 from headrace.plugins import PluginLoadWarning
 

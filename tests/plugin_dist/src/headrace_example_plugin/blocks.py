@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from headrace.blocks.core import Block
 from pydantic import SecretStr
+
+from headrace.blocks.core import Block
 
 
 class ExampleCredentials(Block):

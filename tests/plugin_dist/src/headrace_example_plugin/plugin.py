@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+
 from headrace.plugins import hookimpl
 
 HEADRACE_PLUGIN_API = 1
