@@ -115,12 +115,10 @@ def _parse_fields(pairs: tuple[str, ...]) -> dict[str, str]:
 def _value_from_text(cls: type, field: str, text: str) -> Any:
     """A command-line value: JSON objects/arrays/null parsed, a `slug/name` block loaded."""
     from headrace.blocks.core import resolve_block_reference
-    from headrace.blocks.fields import is_secret_annotation
 
-    annotation = cls.model_fields[field].annotation
-    if _mentions_block(annotation) and "/" in text:
+    if _mentions_block(cls.model_fields[field].annotation) and "/" in text:
         return resolve_block_reference(text)
-    if is_secret_annotation(annotation) or text[:1] not in "{[n":
+    if text[:1] not in "{[n":
         return text
     try:
         parsed = json.loads(text)
