@@ -31,13 +31,17 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 if TYPE_CHECKING:
-    from headrace import runtime
-    from headrace.context import tags
-    from headrace.flows import Flow, flow
-    from headrace.logging import get_run_logger
-    from headrace.states import State
-    from headrace.tasks import Task, task
-    from headrace.utilities.annotations import allow_failure, quote, unmapped
+    from headrace import runtime as runtime
+    from headrace.context import tags as tags
+    from headrace.flows import Flow as Flow
+    from headrace.flows import flow as flow
+    from headrace.logging import get_run_logger as get_run_logger
+    from headrace.states import State as State
+    from headrace.tasks import Task as Task
+    from headrace.tasks import task as task
+    from headrace.utilities.annotations import allow_failure as allow_failure
+    from headrace.utilities.annotations import quote as quote
+    from headrace.utilities.annotations import unmapped as unmapped
 
 
 def __getattr__(name: str) -> Any:

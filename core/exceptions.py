@@ -53,7 +53,7 @@ class ParameterTypeError(HeadraceException):
             lines = []
             for error in errors():
                 location = ".".join(str(part) for part in error.get("loc", ()))
-                lines.append(f"{location}: {error.get('msg')} (got {error.get('input')!r})")
+                lines.append(f"{location}: {error.get('msg')}")
             return cls("Flow run received invalid parameters:\n - " + "\n - ".join(lines))
         return cls(str(exc))
 

@@ -114,7 +114,9 @@ class ResultStore:
         self.storage = resolve_storage(storage)
         self.serializer = resolve_serializer(serializer)
 
-    def write(self, value: Any, key: str | None = None, expiration: float | None = None) -> ResultRecord:
+    def write(
+        self, value: Any, key: str | None = None, expiration: float | None = None
+    ) -> ResultRecord:
         key = key or uuid.uuid4().hex
         header = {
             "serializer": self.serializer.type,

@@ -167,8 +167,7 @@ class State:
 
     def __repr__(self) -> str:
         return (
-            f"{self.name}(message={self.message!r}, type={self.type.value}, "
-            f"result={self.data!r})"
+            f"{self.name}(message={self.message!r}, type={self.type.value}, result={self.data!r})"
         )
 
     def __str__(self) -> str:
@@ -197,19 +196,13 @@ def _state_result(state: State, raise_on_failure: bool) -> Any:
         raise PausedRun("Run is paused, its result is not available.")
     if not state.is_final():
         if raise_on_failure:
-            raise UnfinishedRun(
-                f"Run is in {state.type.value} state, its result is not available."
-            )
+            raise UnfinishedRun(f"Run is in {state.type.value} state, its result is not available.")
         return None
     if raise_on_failure and state.type is not StateType.COMPLETED:
         raise get_state_exception(state)
     data = state.data
     if isinstance(data, ResultRecord):
         data = data.load()
-    if isinstance(data, State):
-        return data.result(raise_on_failure=raise_on_failure)
-    if _is_state_iterable(data):
-        return [item.result(raise_on_failure=raise_on_failure) for item in data]
     if data is None and state.type is not StateType.COMPLETED:
         return get_state_exception(state)
     return data

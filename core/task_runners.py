@@ -48,7 +48,10 @@ class TaskRunner:
 
     @staticmethod
     def run_task_run(
-        task: Task, task_run: TaskRun, parameters: dict[str, Any], wait_for: Any,
+        task: Task,
+        task_run: TaskRun,
+        parameters: dict[str, Any],
+        wait_for: Any,
         future: PrefectFuture,
     ) -> State:
         """Run one task run to its final state in the current thread (sync or async task)."""
@@ -156,7 +159,9 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
     name = "process-pool"
 
     def __init__(self, max_workers: int | None = None) -> None:
-        super().__init__(max_workers=max_workers if max_workers is not None else os.cpu_count() or 1)
+        super().__init__(
+            max_workers=max_workers if max_workers is not None else os.cpu_count() or 1
+        )
         self._processes: ProcessPoolExecutor | None = None
 
     def duplicate(self) -> ProcessPoolTaskRunner:
@@ -201,9 +206,7 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
         try:
             blob = pool.submit(run_packed, pack_call(task, args, kwargs, ctx)).result(timeout)
         except FuturesTimeout:
-            raise TaskRunTimeoutError(
-                f"Task run exceeded timeout of {timeout} second(s)"
-            ) from None
+            raise TaskRunTimeoutError(f"Task run exceeded timeout of {timeout} second(s)") from None
         except BrokenProcessPool as exc:
             with self._lock:
                 if self._processes is pool:

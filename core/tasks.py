@@ -164,9 +164,7 @@ class Task(Generic[P, R]):
             pass
 
     @staticmethod
-    def _check_options(
-        retries: Any, jitter: Any, timeout: Any, expiration: Any
-    ) -> None:
+    def _check_options(retries: Any, jitter: Any, timeout: Any, expiration: Any) -> None:
         if retries is not None and (not isinstance(retries, int) or retries < 0):
             raise ValueError(f"retries must be a non-negative integer, got {retries!r}")
         if jitter is not None and jitter < 0:
@@ -218,22 +216,38 @@ class Task(Generic[P, R]):
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R: ...
 
     @overload
-    def __call__(self, *args: Any, return_state: bool = ..., wait_for: Any = ..., **kwargs: Any) -> Any: ...
+    def __call__(
+        self, *args: Any, return_state: bool = ..., wait_for: Any = ..., **kwargs: Any
+    ) -> Any: ...
 
-    def __call__(self, *args: Any, return_state: bool = False, wait_for: Any = None, **kwargs: Any) -> Any:
+    def __call__(
+        self, *args: Any, return_state: bool = False, wait_for: Any = None, **kwargs: Any
+    ) -> Any:
         """Run the task now (in this thread) and return its result or, with
         `return_state=True`, its final state."""
-        from headrace.engine._task_run import TaskRunMachine, run_task_async, run_task_sync
+        from headrace.engine._task_run import (
+            TaskRunMachine,
+            plain_call_value,
+            run_task_async,
+            run_task_sync,
+        )
 
         parameters = self.signature.bind(args, kwargs)
         flow_ctx = FlowRunContext._var.get(None)
         machine = TaskRunMachine(self, self._new_run(parameters, flow_ctx), parameters, wait_for)
         if self.isasync:
-            return _await_outcome(run_task_async(machine), return_state)
-        state = run_task_sync(machine)
-        return state if return_state else state.result()
 
-    def submit(self, *args: Any, return_state: bool = False, wait_for: Any = None, **kwargs: Any) -> Any:
+            async def outcome() -> Any:
+                state = await run_task_async(machine)
+                return state if return_state else plain_call_value(machine, state)
+
+            return outcome()
+        state = run_task_sync(machine)
+        return state if return_state else plain_call_value(machine, state)
+
+    def submit(
+        self, *args: Any, return_state: bool = False, wait_for: Any = None, **kwargs: Any
+    ) -> Any:
         """Run the task in the flow's task runner; returns a future (or, with
         `return_state=True`, the final state once it is known)."""
         flow_ctx = self._require_flow("submit")
@@ -246,7 +260,9 @@ class Task(Generic[P, R]):
             return future.state
         return future
 
-    def map(self, *args: Any, return_state: bool = False, wait_for: Any = None, **kwargs: Any) -> Any:
+    def map(
+        self, *args: Any, return_state: bool = False, wait_for: Any = None, **kwargs: Any
+    ) -> Any:
         """Submit one run per element of the iterable arguments (`unmapped(x)` is passed
         whole); returns a PrefectFutureList."""
         flow_ctx = self._require_flow("map")
@@ -273,8 +289,8 @@ class Task(Generic[P, R]):
         flow_ctx = FlowRunContext._var.get(None)
         if flow_ctx is None:
             raise RuntimeError(
-                f"Unable to determine task runner to use for {verb}: Task.{verb}() must be "
-                "called inside a flow run (call the task directly to run it on its own)."
+                "Unable to determine task runner to use for submission. "
+                f"Task.{verb}() runs inside a flow; call the task directly to run it on its own."
             )
         return flow_ctx
 
@@ -289,14 +305,6 @@ class Task(Generic[P, R]):
 
     def __repr__(self) -> str:
         return f"Task(name={self.name!r})"
-
-
-def _await_outcome(coro: Any, return_state: bool) -> Any:
-    async def outcome() -> Any:
-        state = await coro
-        return state if return_state else state.result()
-
-    return outcome()
 
 
 def _expand_map(bound: dict[str, Any]) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from headrace.context import FlowRunContext, TaskRunContext, current_tags
 from headrace.engine._outcomes import call_hooks, return_value_to_state
-from headrace.engine._timeouts import call_with_timeout
+from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
 from headrace.exceptions import FlowRunTimeoutError, ParameterTypeError, TerminationSignal
 from headrace.logging._loggers import flow_run_logger
 from headrace.runs import FlowRun
@@ -76,7 +76,9 @@ class FlowRunMachine:
         if invalid is not None:
             self.error = invalid
             self.state = Failed(
-                message=f"Validation of flow parameters failed with error: {invalid}", data=invalid
+                message="Validation of flow parameters failed with error: "
+                f"{type(invalid).__name__}: {invalid}",
+                data=invalid,
             )
             return False
         self.logger.info(f"Beginning flow run {run.name!r} for flow {flow.name!r}")
@@ -88,8 +90,13 @@ class FlowRunMachine:
         self.runner = flow.task_runner.duplicate()
         self.runner.__enter__()
         self.ctx = FlowRunContext(
-            flow, run, self.runner, self.parameters, result_store,
-            bool(flow.log_prints), self.logger,
+            flow,
+            run,
+            self.runner,
+            self.parameters,
+            result_store,
+            bool(flow.log_prints),
+            self.logger,
         )
         self._token = FlowRunContext._var.set(self.ctx)
         if flow.log_prints:
@@ -110,8 +117,9 @@ class FlowRunMachine:
             run.name = run.name or generate_slug()
         else:
             token = FlowRunContext._var.set(
-                FlowRunContext(self.flow, run, self.flow.task_runner, self.parameters, None,
-                               False, self.logger)
+                FlowRunContext(
+                    self.flow, run, self.flow.task_runner, self.parameters, None, False, self.logger
+                )
             )
             try:
                 run.name = template() if callable(template) else template.format(**self.parameters)
@@ -130,8 +138,12 @@ class FlowRunMachine:
         if flow.timeout_seconds is None:
             return flow.fn(*args, **kwargs)
         return call_with_timeout(
-            flow.fn, args, kwargs, flow.timeout_seconds, FlowRunTimeoutError,
-            self.timeout_message(),
+            flow.fn,
+            args,
+            kwargs,
+            flow.timeout_seconds,
+            FlowRunTimeoutError,
+            scope_timeout_message(flow.timeout_seconds),
         )
 
     async def call_async(self) -> Any:
@@ -144,7 +156,7 @@ class FlowRunMachine:
         try:
             return await asyncio.wait_for(flow.fn(*args, **kwargs), flow.timeout_seconds)
         except asyncio.TimeoutError:
-            raise FlowRunTimeoutError(self.timeout_message()) from None
+            raise FlowRunTimeoutError(scope_timeout_message(flow.timeout_seconds)) from None
 
     def timeout_message(self) -> str:
         return f"Flow run exceeded timeout of {self.flow.timeout_seconds} second(s)"
@@ -161,14 +173,15 @@ class FlowRunMachine:
     def on_exception(self, exc: Exception) -> float | None:
         self.error = exc
         if isinstance(exc, FlowRunTimeoutError):
-            state = TimedOut(message=str(exc), data=exc)
+            state = TimedOut(message=self.timeout_message(), data=exc)
         else:
             state = Failed(
                 message=f"Flow run encountered an exception: {type(exc).__name__}: {exc}",
                 data=exc,
             )
-        self.logger.error("Encountered exception during execution:",
-                          exc_info=(type(exc), exc, exc.__traceback__))
+        self.logger.error(
+            "Encountered exception during execution:", exc_info=(type(exc), exc, exc.__traceback__)
+        )
         return self._failed(state)
 
     def _failed(self, state: State) -> float | None:
@@ -218,9 +231,6 @@ class FlowRunMachine:
                 runner.__exit__(None, None, None)
             except BaseException as exc:  # noqa: BLE001 - report, the run still ends
                 self.logger.error(f"Task runner failed to shut down: {exc!r}")
-        if self._token is not None:
-            FlowRunContext._var.reset(self._token)
-            self._token = None
         run.end_ts = time.time()
         state.state_details.flow_run_id = run.id
         self._transition(state)
@@ -232,8 +242,11 @@ class FlowRunMachine:
             StateType.CRASHED: flow.on_crashed,
             StateType.CANCELLED: flow.on_cancellation,
         }.get(state.type, ())
-        if hooks:
+        if hooks:  # inside the run's context, so log_prints applies to hooks too
             call_hooks(hooks, flow, run, state, self.logger)
+        if self._token is not None:
+            FlowRunContext._var.reset(self._token)
+            self._token = None
         if self.parent is None:
             self.store.flush()
         return state

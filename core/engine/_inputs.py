@@ -21,14 +21,14 @@ def visit_collection(value: Any, visit: Callable[[Any], Any]) -> Any:
         return visit(value)
     if isinstance(value, quote):
         return value
-    kind = type(value)
-    if kind is list or kind is tuple or kind is set or kind is frozenset:
-        items = [visit_collection(item, visit) for item in value]
-        return kind(items)
-    if kind is dict:
-        return {key: visit_collection(item, visit) for key, item in value.items()}
     if isinstance(value, tuple) and hasattr(value, "_fields"):  # namedtuple
-        return kind(*(visit_collection(item, visit) for item in value))
+        return type(value)(*(visit_collection(item, visit) for item in value))
+    for kind in (list, tuple, set, frozenset):
+        # subclasses (e.g. PrefectFutureList) come back as their plain base type
+        if isinstance(value, kind):
+            return kind(visit_collection(item, visit) for item in value)
+    if isinstance(value, dict):
+        return {key: visit_collection(item, visit) for key, item in value.items()}
     return value
 
 

@@ -11,32 +11,45 @@ from headrace.states import Completed, Failed, State, StateGroup
 
 
 def return_value_to_state(value: Any) -> State:
-    """Prefect 3's rule: a returned state is the final state; a returned collection of
-    states or futures completes only if all of them completed; anything else completes."""
-    if isinstance(value, State):
+    """Prefect 3's rule for the state a return value stands for.
+
+    A state the function built itself (no run ids yet) is the final state. The state
+    or future of another run, or a non-empty collection made only of those, completes
+    only if all of them completed; the completed state keeps the raw return value as
+    its data. Anything else completes with the value as data.
+    """
+    if isinstance(value, State) and not _belongs_to_a_run(value):
         return value
-    if isinstance(value, PrefectFuture):
-        value.wait()
-        return value.state
-    if isinstance(value, (list, tuple, set)) and value and all(
-        isinstance(item, (State, PrefectFuture)) for item in value
+    if isinstance(value, (State, PrefectFuture)):
+        members: Any = [value]
+    elif (
+        isinstance(value, (list, tuple, set))
+        and value
+        and all(isinstance(item, (State, PrefectFuture)) for item in value)
     ):
-        states = []
-        for item in value:
-            if isinstance(item, PrefectFuture):
-                item.wait()
-                states.append(item.state)
-            else:
-                states.append(item)
-        group = StateGroup(states)
-        if group.all_completed():
-            return Completed(message="All states completed.", data=states)
-        failed = group.fail_count()
-        if failed:
-            return Failed(message=f"{failed}/{len(states)} states failed.", data=states)
-        unfinished = sum(1 for state in states if not state.is_final())
-        return Failed(message=f"{unfinished}/{len(states)} states are not final.", data=states)
-    return Completed(data=value)
+        members = value
+    else:
+        return Completed(data=value)
+    states = []
+    for item in members:
+        if isinstance(item, PrefectFuture):
+            item.wait()
+            states.append(item.state)
+        else:
+            states.append(item)
+    group = StateGroup(states)
+    if group.all_completed():
+        return Completed(message="All states completed.", data=value)
+    failed = group.fail_count()
+    if failed:
+        return Failed(message=f"{failed}/{len(states)} states failed.", data=states)
+    unfinished = sum(1 for state in states if not state.is_final())
+    return Failed(message=f"{unfinished}/{len(states)} states are not final.", data=states)
+
+
+def _belongs_to_a_run(state: State) -> bool:
+    details = state._details
+    return details is not None and bool(details.task_run_id or details.flow_run_id)
 
 
 def call_hooks(

@@ -56,14 +56,22 @@ def run_packed(payload: bytes) -> bytes:
     from headrace.tasks import Task
 
     fn, args, kwargs, snapshot = cloudpickle.loads(payload)
-    run = TaskRun(snapshot["task_name"], "", snapshot["flow_run_id"], snapshot["parameters"],
-                  set(snapshot["tags"]))
+    run = TaskRun(
+        snapshot["task_name"],
+        "",
+        snapshot["flow_run_id"],
+        snapshot["parameters"],
+        set(snapshot["tags"]),
+    )
     run.id, run.name, run.run_count = (
-        snapshot["task_run_id"], snapshot["task_run_name"], snapshot["run_count"]
+        snapshot["task_run_id"],
+        snapshot["task_run_name"],
+        snapshot["run_count"],
     )
     logger = _RemoteLogger({"task_run_id": run.id, "task_run_name": run.name})
-    ctx = TaskRunContext(Task(fn, name=run.task_name), run, snapshot["parameters"],
-                         snapshot["log_prints"], logger)
+    ctx = TaskRunContext(
+        Task(fn, name=run.task_name), run, snapshot["parameters"], snapshot["log_prints"], logger
+    )
     token = TaskRunContext._var.set(ctx)
     try:
         if ctx.log_prints:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from headrace.context import FlowRunContext, TaskRunContext
 from headrace.engine._inputs import resolve_parameters, wait_for_upstreams
 from headrace.engine._outcomes import call_hooks, return_value_to_state
-from headrace.engine._timeouts import call_with_timeout
+from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
 from headrace.exceptions import CrashedRun, TaskRunTimeoutError, UpstreamTaskError
 from headrace.logging._loggers import task_run_logger
 from headrace.runs import TaskRun
@@ -40,6 +40,19 @@ if TYPE_CHECKING:
     from headrace.tasks import Task
 
 
+_NOTHING: Any = object()
+
+
+def plain_call_value(machine: TaskRunMachine, state: State) -> Any:
+    """What calling a task without `return_state` gives (Prefect 3): the function's own
+    return value when it returned, None for a NotReady run, else the state's result."""
+    if machine.returned is not _NOTHING:
+        return machine.returned
+    if state.type is StateType.PENDING:
+        return None
+    return state.result()
+
+
 class TaskRunMachine:
     """Decides the states of one task run."""
 
@@ -63,11 +76,13 @@ class TaskRunMachine:
         self.result_store: ResultStore | None = None
         self.cache_key: str | None = None
         self.state: State | None = None
+        #: what the function returned on its last attempt (Prefect's plain-call value)
+        self.returned: Any = _NOTHING
         self._token: Any = None
 
     # -- beginning -------------------------------------------------------------------------
     def begin(self) -> bool:
-        """Resolve inputs, look up the cache and enter Running; False if there is nothing to call."""
+        """Resolve inputs, look up the cache, enter Running; False if nothing is to be called."""
         task, run = self.task, self.task_run
         flow_run = self.flow_ctx.flow_run if self.flow_ctx else None
         logger = task_run_logger(run, flow_run)
@@ -124,8 +139,10 @@ class TaskRunMachine:
         task = self.task
         if task.persist_result is False:
             return False
-        return bool(task.persist_result) or task.cache_key_fn is not None or (
-            task.cache_policy_explicit
+        return (
+            bool(task.persist_result)
+            or task.cache_key_fn is not None
+            or (task.cache_policy_explicit)
         )
 
     def _prepare_results(self) -> None:
@@ -180,8 +197,12 @@ class TaskRunMachine:
             if task.timeout_seconds is None:
                 return task.fn(*args, **kwargs)
             return call_with_timeout(
-                task.fn, args, kwargs, task.timeout_seconds, TaskRunTimeoutError,
-                self.timeout_message(),
+                task.fn,
+                args,
+                kwargs,
+                task.timeout_seconds,
+                TaskRunTimeoutError,
+                scope_timeout_message(task.timeout_seconds),
             )
 
     async def call_async(self) -> Any:
@@ -203,7 +224,7 @@ class TaskRunMachine:
             try:
                 return await asyncio.wait_for(task.fn(*args, **kwargs), task.timeout_seconds)
             except asyncio.TimeoutError:
-                raise TaskRunTimeoutError(self.timeout_message()) from None
+                raise TaskRunTimeoutError(scope_timeout_message(task.timeout_seconds)) from None
 
     def timeout_message(self) -> str:
         return f"Task run exceeded timeout of {self.task.timeout_seconds} second(s)"
@@ -211,6 +232,7 @@ class TaskRunMachine:
     # -- outcomes --------------------------------------------------------------------------
     def on_return(self, value: Any) -> float | None:
         """The function returned; the retry delay if it should run again, else None."""
+        self.returned = value
         state = return_value_to_state(value)
         if state.is_completed():
             self._persist(state)
@@ -220,8 +242,9 @@ class TaskRunMachine:
 
     def on_exception(self, exc: Exception) -> float | None:
         """The function raised; the retry delay if it should run again, else None."""
+        self.returned = _NOTHING
         if isinstance(exc, TaskRunTimeoutError):
-            return self._failed(TimedOut(message=str(exc), data=exc), exc)
+            return self._failed(TimedOut(message=self.timeout_message(), data=exc), exc)
         if isinstance(exc, CrashedRun):  # the worker running the function was lost
             return self._failed(Crashed(message=str(exc), data=exc), exc)
         return self._failed(exception_to_failed_state(exc), exc)
@@ -314,10 +337,14 @@ class TaskRunMachine:
                         f"Task run failed with exception: {exc!r} - Retries are exhausted",
                         exc_info=(type(exc), exc, exc.__traceback__),
                     )
-                logger.log(40 if state.is_failed() or state.is_crashed() else 20,
-                           f"Finished in state {state}")
-            hooks = task.on_completion if state.is_completed() else (
-                task.on_failure if state.is_failed() else ()
+                logger.log(
+                    40 if state.is_failed() or state.is_crashed() else 20,
+                    f"Finished in state {state}",
+                )
+            hooks = (
+                task.on_completion
+                if state.is_completed()
+                else (task.on_failure if state.is_failed() else ())
             )
             if hooks:
                 with self:

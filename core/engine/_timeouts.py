@@ -48,3 +48,8 @@ def call_with_timeout(
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
+
+
+def scope_timeout_message(seconds: float | None) -> str:
+    """The timeout exception's text, worded as Prefect's."""
+    return f"Scope timed out after {seconds} second(s)."

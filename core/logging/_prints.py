@@ -11,8 +11,9 @@ _original_print = builtins.print
 _install_lock = threading.Lock()
 
 
-def _print(*args: Any, sep: str | None = " ", end: str | None = "\n", file: Any = None,
-           flush: bool = False) -> None:
+def _print(
+    *args: Any, sep: str | None = " ", end: str | None = "\n", file: Any = None, flush: bool = False
+) -> None:
     from headrace.context import FlowRunContext, TaskRunContext
 
     ctx = TaskRunContext._var.get(None) or FlowRunContext._var.get(None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = [
+_ATTRIBUTES = [
     "flow_name",
     "flow_version",
     "id",
@@ -21,7 +21,7 @@ __all__ = [
 
 
 def __getattr__(attribute: str) -> Any:
-    if attribute not in __all__:
+    if attribute not in _ATTRIBUTES:
         raise AttributeError(f"{__name__} has no attribute {attribute!r}")
     from headrace.context import FlowRunContext
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["id", "name", "parameters", "run_count", "tags", "task_name"]
+_ATTRIBUTES = ["id", "name", "parameters", "run_count", "tags", "task_name"]
 
 
 def __getattr__(attribute: str) -> Any:
-    if attribute not in __all__:
+    if attribute not in _ATTRIBUTES:
         raise AttributeError(f"{__name__} has no attribute {attribute!r}")
     from headrace.context import TaskRunContext
 

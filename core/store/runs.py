@@ -101,7 +101,9 @@ _UPDATE_TASK_RUN = (
     "UPDATE task_runs SET state_type = ?, state_name = ?, state_message = ?, run_count = ?,"
     " cache_key = ?, start_time = ?, end_time = ? WHERE id = ?"
 )
-_INSERT_STATE = "INSERT INTO run_states (run_id, type, name, message, timestamp) VALUES (?, ?, ?, ?, ?)"
+_INSERT_STATE = (
+    "INSERT INTO run_states (run_id, type, name, message, timestamp) VALUES (?, ?, ?, ?, ?)"
+)
 _INSERT_LOG = (
     "INSERT INTO logs (flow_run_id, task_run_id, level, logger, message, timestamp)"
     " VALUES (?, ?, ?, ?, ?, ?)"

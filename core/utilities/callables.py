@@ -20,14 +20,14 @@ class Signature:
         "positional_only",
         "_names",
         "_defaults",
+        "_function_name",
     )
 
     def __init__(self, fn: Callable[..., Any]) -> None:
         self.signature = inspect.signature(fn)
+        self._function_name = getattr(fn, "__name__", repr(fn))
         params = self.signature.parameters.values()
-        self.var_positional = next(
-            (p.name for p in params if p.kind is p.VAR_POSITIONAL), None
-        )
+        self.var_positional = next((p.name for p in params if p.kind is p.VAR_POSITIONAL), None)
         self.var_keyword = next((p.name for p in params if p.kind is p.VAR_KEYWORD), None)
         self.positional_only = [p.name for p in params if p.kind is p.POSITIONAL_ONLY]
         self.simple = not (self.var_positional or self.var_keyword or self.positional_only)
@@ -44,7 +44,7 @@ class Signature:
         """Parameters by name, defaults applied (Prefect's `get_call_parameters`)."""
         if self.simple and len(args) <= len(self._names):
             # fast path for plain signatures; anything unusual goes through inspect
-            bound = dict(zip(self._names, args))
+            bound = dict(zip(self._names, args, strict=False))
             if kwargs:
                 if not bound.keys().isdisjoint(kwargs):
                     return self._bind_slow(args, kwargs)
@@ -63,7 +63,9 @@ class Signature:
         try:
             bound = self.signature.bind(*args, **kwargs)
         except TypeError as exc:
-            raise ParameterBindError(f"Error binding parameters: {exc}") from None
+            raise ParameterBindError(
+                f"Error binding parameters for function {self._function_name!r}: {exc}."
+            ) from None
         bound.apply_defaults()
         return bound.arguments
 
@@ -126,7 +128,9 @@ class ParameterValidator:
 
         if self._model is None:
             self._model = self._build()
-        plain = {name: value for name, value in parameters.items() if name in self._model.model_fields}
+        plain = {
+            name: value for name, value in parameters.items() if name in self._model.model_fields
+        }
         try:
             model = self._model.model_validate(plain)
         except pydantic.ValidationError as exc:

@@ -99,8 +99,11 @@ def test_persist_result_turns_on_the_default_policy():
 
     @flow
     def pipeline():
-        return [add_one(1, return_state=True).name, add_one(1, return_state=True).name,
-                add_one(2, return_state=True).name]
+        return [
+            add_one(1, return_state=True).name,
+            add_one(1, return_state=True).name,
+            add_one(2, return_state=True).name,
+        ]
 
     assert pipeline() == ["Completed", "Cached", "Completed"]
     assert pipeline() == ["Completed", "Cached", "Completed"]  # RUN_ID: a new flow run
@@ -125,8 +128,12 @@ def test_default_policy_does_not_persist_or_cache():
 
 
 def test_persisted_result_uses_the_serializer_and_storage(tmp_path):
-    @task(persist_result=True, result_storage=tmp_path / "results", result_serializer="json",
-          cache_policy=INPUTS)
+    @task(
+        persist_result=True,
+        result_storage=tmp_path / "results",
+        result_serializer="json",
+        cache_policy=INPUTS,
+    )
     def produce(n):
         return {"n": n}
 
@@ -164,8 +171,9 @@ def test_cache_is_shared_between_processes(tmp_path, isolated_home):
     )
     env = {"HEADRACE_HOME": str(isolated_home), "PATH": "/usr/bin:/bin"}
     outputs = [
-        subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env,
-                       check=True).stdout.strip()
+        subprocess.run(
+            [sys.executable, str(script)], capture_output=True, text=True, env=env, check=True
+        ).stdout.strip()
         for _ in range(2)
     ]
     assert outputs == ["Completed 144", "Cached 144"]

@@ -202,7 +202,7 @@ def test_nested_submission_does_not_deadlock_a_single_worker_pool():
 
 
 def test_submit_outside_a_flow_is_an_error():
-    with pytest.raises(RuntimeError, match="inside a flow"):
+    with pytest.raises(RuntimeError, match="runs inside a flow"):
         square.submit(1)
 
 

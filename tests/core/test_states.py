@@ -44,8 +44,10 @@ def test_unfinished_state_result():
     assert states.Pending().result(raise_on_failure=False) is None
 
 
-def test_state_iterable_results():
-    grouped = states.Completed(data=[states.Completed(data=1), states.Completed(data=2)])
-    assert grouped.result() == [1, 2]
+def test_failed_group_raises_the_first_failure():
+    error = KeyError("second")
+    grouped = states.Failed(data=[states.Completed(data=1), states.Failed(data=error)])
+    with pytest.raises(KeyError):
+        grouped.result()
     assert states.is_state_iterable([states.Completed()])
     assert not states.is_state_iterable([])

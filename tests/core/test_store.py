@@ -79,8 +79,7 @@ def test_killed_process_leaves_runs_marked_crashed_on_next_start(tmp_path, isola
         )
     )
     env = {"HEADRACE_HOME": str(isolated_home), "PATH": "/usr/bin:/bin"}
-    victim = subprocess.Popen([sys.executable, str(script)], env=env,
-                              stderr=subprocess.DEVNULL)
+    victim = subprocess.Popen([sys.executable, str(script)], env=env, stderr=subprocess.DEVNULL)
     try:
         for _ in range(600):
             if started.exists():

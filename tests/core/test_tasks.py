@@ -64,7 +64,7 @@ def test_exponential_backoff_and_jitter_bounds(recorded_sleeps):
 
     state = always_fails(return_state=True)
     assert state.is_failed()
-    for delay, base in zip(recorded_sleeps, [10, 20, 40]):
+    for delay, base in zip(recorded_sleeps, [10, 20, 40], strict=True):
         assert base * 0.5 <= delay <= base * 1.5
 
 
