@@ -87,6 +87,8 @@ def run_workload(engine: str, python: str, name: str, quick: bool) -> dict:
             HEADRACE_HOME=str(home),
             PREFECT_HOME=str(home),
             PREFECT_SERVER_ANALYTICS_ENABLED="false",
+            # on a busy machine Prefect's own 20 s limit for its server to start is too short
+            PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180",
             PYTHONPATH=str(WORKLOADS),
         )
         args = workload.quick_args if quick else workload.args

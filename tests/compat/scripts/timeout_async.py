@@ -24,6 +24,7 @@ async def with_state():
         await state.result()
     except BaseException as exc:
         print("result raised:", type(exc).__name__, "|", exc)
+        print("is a TimeoutError:", isinstance(exc, TimeoutError))
 
 
 @flow(timeout_seconds=0.3)

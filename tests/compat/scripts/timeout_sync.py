@@ -20,6 +20,7 @@ def with_state():
         state.result()
     except BaseException as exc:
         print("result raised:", type(exc).__name__, "|", exc)
+        print("is a TimeoutError:", isinstance(exc, TimeoutError))
     return "flow done"
 
 
