@@ -1,0 +1,270 @@
+"""headrace's pytest plugin: fixtures for testing flows, registered via `pytest11`.
+
+One noun fixture per concern, each configured by a marker of the same name (a marker
+alone also applies its fixture to the test):
+
+    headrace_harness   a fresh store, home and settings (module/session variants too)
+    flow_runs          what ran in this test: flow runs, task runs, states, logs
+    blocks             an isolated block store, pre-populated from a dict or the marker
+    no_retry_delays    retries happen at once; the delays asked for are recorded
+    mock_task          replace a task's function for one test, recording calls
+    clock              drive cache expiry and schedules without sleeping
+    run_logs           the run loggers' records, caplog-style
+    block_network      httpx/requests calls no respx/responses route answers fail
+
+ini options: `headrace_harness = function | module | session` applies that harness to
+every test; `headrace_block_network = true` blocks the network in every test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from headrace.testing.utilities import HarnessInfo, headrace_test_harness
+
+if TYPE_CHECKING:
+    from headrace.testing.blocks import BlockStore
+    from headrace.testing.history import FlowRunHistory
+    from headrace.testing.logs import RunLogCapture
+    from headrace.testing.mocking import TaskMocker
+    from headrace.testing.network import NetworkBlocker
+    from headrace.testing.timing import FakeClock, InstantSleep
+
+MARKERS = {
+    "headrace_harness": "headrace_harness(database=None): run the test in a fresh headrace "
+    "harness; database=':memory:' keeps the store in memory",
+    "flow_runs": "flow_runs(assert_all_finished=True): query the runs of this test; fail at "
+    "teardown if a run is left unfinished unless switched off",
+    "blocks": "blocks(documents=None, **named): save these blocks ({'name': Block} or "
+    "{'block-type/name': {fields}}) in the test's isolated block store",
+    "no_retry_delays": "no_retry_delays: retry delays return at once and are recorded",
+    "mock_task": "mock_task(assert_all_called=True): fail at teardown if a mocked task was "
+    "never called, unless switched off",
+    "clock": "clock(start=None): a fake clock for cache expiry and schedules, starting at "
+    "an aware datetime, ISO string or timestamp (default: now)",
+    "run_logs": "run_logs(level=None): capture headrace run logs, at this level if given",
+    "block_network": "block_network(allow_hosts=(), assert_none_blocked=True): fail HTTP "
+    "calls (httpx, requests) that no test route answers",
+}
+
+HARNESS_SCOPES = {
+    "function": "headrace_harness",
+    "module": "headrace_harness_module",
+    "session": "headrace_harness_session",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "headrace_harness",
+        "apply a headrace harness to every test: off (default), function, module or session",
+        default="off",
+    )
+    parser.addini(
+        "headrace_block_network",
+        "block real HTTP calls from httpx and requests in every test",
+        type="bool",
+        default=False,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, description in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {description}")
+    mode = config.getini("headrace_harness")
+    if mode != "off" and mode not in HARNESS_SCOPES:
+        raise pytest.UsageError(
+            f"headrace_harness = {mode!r}: use off, {', '.join(HARNESS_SCOPES)}"
+        )
+
+
+def marker_options(request: pytest.FixtureRequest, name: str, **defaults: Any) -> dict[str, Any]:
+    """The marker's keyword arguments over `defaults`; unknown keywords are an error."""
+    marker = request.node.get_closest_marker(name)
+    if marker is None:
+        return defaults
+    unknown = set(marker.kwargs) - set(defaults)
+    if unknown or marker.args:
+        accepted = ", ".join(defaults) or "no arguments"
+        raise pytest.UsageError(
+            f"@pytest.mark.{name} got {', '.join(sorted(unknown)) or 'positional arguments'};"
+            f" it accepts {accepted}"
+        )
+    return {**defaults, **marker.kwargs}
+
+
+@pytest.fixture(autouse=True)
+def _headrace_autouse(request: pytest.FixtureRequest) -> None:
+    """Apply the ini-configured harness and every fixture whose marker the test carries."""
+    mode = request.config.getini("headrace_harness")
+    if mode != "off":
+        request.getfixturevalue(HARNESS_SCOPES[mode])
+    if request.config.getini("headrace_block_network"):
+        request.getfixturevalue("block_network")
+    for name in MARKERS:
+        if request.node.get_closest_marker(name) is not None:
+            request.getfixturevalue(name)
+
+
+# -- harness -----------------------------------------------------------------------------
+def _harness_fixture(scope: str) -> Callable[..., Iterator[HarnessInfo]]:
+    """The harness fixture for one scope; all scopes read the `headrace_harness` marker
+    from the closest node that has one (for sessions: none)."""
+
+    @pytest.fixture(scope=scope)  # type: ignore[call-overload]
+    def harness(request: pytest.FixtureRequest) -> Iterator[HarnessInfo]:
+        options = marker_options(request, "headrace_harness", database=None)
+        with headrace_test_harness(**options) as info:
+            yield info
+
+    harness.__doc__ = f"A fresh headrace store, home and settings for each {scope}."
+    return harness
+
+
+headrace_harness = _harness_fixture("function")
+headrace_harness_module = _harness_fixture("module")
+headrace_harness_session = _harness_fixture("session")
+
+
+# -- run history -------------------------------------------------------------------------
+@pytest.fixture
+def flow_runs(
+    request: pytest.FixtureRequest, headrace_harness: HarnessInfo
+) -> Iterator[FlowRunHistory]:
+    """The flow runs (and their task runs, states and logs) recorded in this test."""
+    from headrace.testing.history import FlowRunHistory
+
+    options = marker_options(request, "flow_runs", assert_all_finished=True)
+    history = FlowRunHistory()
+    yield history
+    if options["assert_all_finished"]:
+        unfinished = history.unfinished()
+        if unfinished:
+            shown = ", ".join(f"{run.name!r} ({run.state_name})" for run in unfinished)
+            pytest.fail(
+                f"flow_runs: runs still unfinished when the test ended: {shown}. "
+                "Wait for them, or switch this check off with "
+                "@pytest.mark.flow_runs(assert_all_finished=False).",
+                pytrace=False,
+            )
+
+
+@pytest.fixture
+def headrace_block_documents() -> dict[str, Any]:
+    """Blocks every test using `blocks` starts with; override it in a conftest.py."""
+    return {}
+
+
+@pytest.fixture
+def blocks(
+    request: pytest.FixtureRequest,
+    headrace_harness: HarnessInfo,
+    headrace_block_documents: dict[str, Any],
+) -> BlockStore:
+    """An isolated block store holding `headrace_block_documents` and the marker's blocks."""
+    from headrace.testing.blocks import BlockStore
+
+    store = BlockStore()
+    store.update(headrace_block_documents)
+    marker = request.node.get_closest_marker("blocks")
+    if marker is not None:
+        for documents in marker.args:
+            store.update(documents)
+        store.update(marker.kwargs)
+    return store
+
+
+# -- time --------------------------------------------------------------------------------
+@pytest.fixture
+def _headrace_instant_sleep() -> Iterator[InstantSleep]:
+    from headrace.testing.timing import InstantSleep
+    from headrace.utilities import clock as headrace_clock
+
+    sleeper = InstantSleep()
+    previous = headrace_clock.set_sleep(sleeper)
+    yield sleeper
+    headrace_clock.set_sleep(previous)
+
+
+@pytest.fixture
+def no_retry_delays(
+    request: pytest.FixtureRequest, _headrace_instant_sleep: InstantSleep
+) -> InstantSleep:
+    """Retry delays return at once; `.delays` lists the seconds each retry asked for."""
+    marker_options(request, "no_retry_delays")
+    return _headrace_instant_sleep
+
+
+@pytest.fixture
+def clock(
+    request: pytest.FixtureRequest, _headrace_instant_sleep: InstantSleep
+) -> Iterator[FakeClock]:
+    """A fake clock for cache expiry and schedules; retry delays advance it instantly."""
+    from headrace.testing.timing import FakeClock
+    from headrace.utilities import clock as headrace_clock
+
+    options = marker_options(request, "clock", start=None)
+    fake = FakeClock(options["start"])
+    previous = headrace_clock.set_clock(fake.time)
+    _headrace_instant_sleep.clock = fake
+    yield fake
+    _headrace_instant_sleep.clock = None
+    headrace_clock.set_clock(previous)
+
+
+# -- mocking and logs --------------------------------------------------------------------
+@pytest.fixture
+def mock_task(request: pytest.FixtureRequest) -> Iterator[TaskMocker]:
+    """`mock_task(my_task, return_value=...)` replaces the task's function for this test."""
+    from headrace.testing.mocking import TaskMocker
+
+    options = marker_options(request, "mock_task", assert_all_called=True)
+    mocker = TaskMocker()
+    yield mocker
+    uncalled = mocker.never_called()
+    mocker.stop_all()
+    if options["assert_all_called"] and uncalled:
+        names = ", ".join(repr(task_mock.task.name) for task_mock in uncalled)
+        pytest.fail(
+            f"mock_task: mocked task(s) never called: {names}. Remove the mock, or switch "
+            "this check off with @pytest.mark.mock_task(assert_all_called=False).",
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def run_logs(request: pytest.FixtureRequest) -> Iterator[RunLogCapture]:
+    """Records logged by flow and task runs (and other headrace loggers) in this test."""
+    from headrace.testing.logs import RunLogCapture
+
+    options = marker_options(request, "run_logs", level=None)
+    capture = RunLogCapture()
+    with capture.attached():
+        if options["level"] is None:
+            yield capture
+        else:
+            with capture.at_level(options["level"]):
+                yield capture
+
+
+# -- network -----------------------------------------------------------------------------
+@pytest.fixture
+def block_network(request: pytest.FixtureRequest) -> Iterator[NetworkBlocker]:
+    """HTTP calls from httpx and requests that no respx/responses route answers fail."""
+    from headrace.testing.network import NetworkBlocker
+
+    options = marker_options(request, "block_network", allow_hosts=(), assert_none_blocked=True)
+    blocker = NetworkBlocker(options["allow_hosts"])
+    blocker.start()
+    yield blocker
+    blocker.stop()
+    if options["assert_none_blocked"] and blocker.blocked:
+        pytest.fail(
+            "block_network: real HTTP requests were attempted (and blocked) during this "
+            f"test, even if the code under test caught the error: {', '.join(blocker.blocked)}."
+            " Switch this check off with @pytest.mark.block_network(assert_none_blocked=False).",
+            pytrace=False,
+        )

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+
 from headrace import flow, task
 from headrace.settings import get_settings
 from headrace.store import get_store
