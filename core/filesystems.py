@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from headrace.blocks.core import Block
+from headrace.blocks.fields import SecretDict
 
 __all__ = [
     "LocalFileSystem",
@@ -171,12 +172,14 @@ class LocalFileSystem(WritableFileSystem, WritableDeploymentStorage):
 class RemoteFileSystem(WritableFileSystem, WritableDeploymentStorage):
     """Any fsspec filesystem, addressed by a URL base path such as `s3://bucket/prefix`.
 
-    `settings` are passed to the fsspec filesystem (endpoint, credentials, ...).
+    `settings` are passed to the fsspec filesystem (endpoint, credentials, ...). They often
+    hold credentials, so they are kept as a `SecretDict`: keys shown, values masked.
     """
 
     basepath: str = Field(description="URL of the root folder, e.g. 'memory://results'.")
-    settings: dict[str, Any] = Field(
-        default_factory=dict, description="Keyword arguments for the fsspec filesystem."
+    settings: SecretDict = Field(
+        default_factory=lambda: SecretDict({}),
+        description="Keyword arguments for the fsspec filesystem (values are masked).",
     )
 
     @field_validator("basepath")
@@ -193,7 +196,9 @@ class RemoteFileSystem(WritableFileSystem, WritableDeploymentStorage):
     def filesystem(self) -> Any:
         import fsspec
 
-        return fsspec.filesystem(self.basepath.partition("://")[0], **self.settings)
+        return fsspec.filesystem(
+            self.basepath.partition("://")[0], **self.settings.get_secret_value()
+        )
 
     def _resolve(self, path: str | None) -> str:
         base = self.basepath.rstrip("/")
