@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
 from headrace.migrate.registry import all_rules, select
 from headrace.migrate.runner import Options, run, unified_diff
 from headrace.migrate.summary import print_summary, write_json
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 #: show a progress bar from this many files to migrate
 _PROGRESS_FROM = 50
@@ -87,7 +88,7 @@ def migrate(
         flow_classes=flow_classes,
         jobs=jobs,
     )
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)
     report = _run_with_progress(paths, options, console)
     for f in report.files:
         if f.diff:
@@ -126,6 +127,7 @@ def _print_diff(diff: str) -> None:
 
 def _stdin(rules, target, flow_classes, show_diff, check, exit_zero) -> None:
     import libcst as cst
+
     from headrace.migrate.engine import MigrationError, migrate_source
     from headrace.migrate.project import scan
 

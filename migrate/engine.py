@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 import libcst as cst
+
 from headrace.migrate import imports as _imports
 from headrace.migrate.names import ImportMap
 from headrace.migrate.project import ProjectInfo
@@ -75,8 +76,8 @@ def migrate_source(
         tree = _with_module_todos(tree, ctx.module_todos)
     changed_by_rules = tree.code != source
     if changed_by_rules:
-        tree = _imports.drop_unused_imports(tree)
-    if target != "prefect" and "prefect" in source:
+        tree = _imports.drop_unused_imports(tree, ctx.obsolete_names)
+    if target != "prefect" and ("prefect" in source or changed_by_rules):
         tree = tree.visit(_imports.Retarget(target))
     code = tree.code
     if code != source:

@@ -8,6 +8,7 @@ import tokenize
 from collections import Counter
 
 import libcst as cst
+
 from headrace.migrate.names import dotted_name
 
 _ROOTS = ("prefect", "headrace")
@@ -59,9 +60,7 @@ def _unbind_legacy(body: list, mod: str, name: str) -> list:
                 and _is_ours(dotted_name(small.module) or "")
             ):
                 kept = [
-                    a
-                    for a in small.names
-                    if (a.asname.name if a.asname else a.name).value != name
+                    a for a in small.names if (a.asname.name if a.asname else a.name).value != name
                 ]
                 if not kept:
                     continue
@@ -149,18 +148,25 @@ def name_counts(code: str) -> Counter:
 class _DropUnused(cst.CSTTransformer):
     """Remove names imported from prefect/headrace that nothing uses any more."""
 
-    def __init__(self, uses: Counter) -> None:
+    def __init__(self, uses: Counter, obsolete: set[str]) -> None:
         super().__init__()
         self.uses = uses
+        self.obsolete = obsolete
 
     def leave_ImportFrom(self, original_node, updated_node):
-        if updated_node.relative or updated_node.module is None:
-            return updated_node
-        if not _is_ours(dotted_name(updated_node.module) or ""):
-            return updated_node
         if isinstance(updated_node.names, cst.ImportStar):
             return updated_node
-        return self._keep(updated_node, lambda a: (a.asname.name if a.asname else a.name).value)
+        ours = (
+            not updated_node.relative
+            and updated_node.module is not None
+            and _is_ours(dotted_name(updated_node.module) or "")
+        )
+
+        def local(alias: cst.ImportAlias) -> str | None:
+            name = (alias.asname.name if alias.asname else alias.name).value
+            return name if ours or name in self.obsolete else None
+
+        return self._keep(updated_node, local)
 
     def leave_Import(self, original_node, updated_node):
         def local(alias: cst.ImportAlias) -> str | None:
@@ -186,8 +192,9 @@ class _DropUnused(cst.CSTTransformer):
         return updated_node
 
 
-def drop_unused_imports(module: cst.Module) -> cst.Module:
-    """Drop prefect/headrace imports whose names the code no longer uses."""
+def drop_unused_imports(module: cst.Module, obsolete: set[str] = frozenset()) -> cst.Module:
+    """Drop prefect/headrace imports whose names the code no longer uses, and imports of
+    the names in `obsolete` (e.g. a project's own Flow class once its flows are converted)."""
     uses = name_counts(module.code)
     for stmt in module.body:  # names inside module-level imports are not uses
         if isinstance(stmt, cst.SimpleStatementLine) and any(
@@ -195,7 +202,7 @@ def drop_unused_imports(module: cst.Module) -> cst.Module:
         ):
             uses.subtract(name_counts(module.code_for_node(stmt)))
     first = module.body[0] if module.body else None
-    module = module.visit(_DropUnused(uses))
+    module = module.visit(_DropUnused(uses, set(obsolete)))
     if module.body and module.body[0] is not first and not module.header:
         head = module.body[0]
         lines = list(head.leading_lines)

@@ -4,6 +4,7 @@ same hooks a third-party plugin implements."""
 from __future__ import annotations
 
 import click
+
 from headrace.plugins import hookimpl
 
 

@@ -132,6 +132,7 @@ def _find_subclasses(facts: list[_FileFacts], info: ProjectInfo) -> None:
                 is_flow = any(matches(b, info.flow_classes) for b in bases)
                 if is_flow and "." in dotted and not matches(dotted, info.flow_classes):
                     info.add_flow_class(dotted)
+                    _importer_token(info, f.module)
                     changed = True
                 if convertible and any(matches(b, PREFECT_TASK_CLASSES) for b in bases):
                     info.task_classes.update(suffixes(dotted) if "." in dotted else [dotted])

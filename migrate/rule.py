@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
+
 from headrace.migrate.names import ImportMap
 from headrace.migrate.project import ProjectInfo
 
@@ -41,6 +42,8 @@ class FileContext:
     flow_functions: dict[str, str] = field(default_factory=dict)
     #: TODOs that belong to no statement (put in the module header)
     module_todos: list[str] = field(default_factory=list)
+    #: local names made obsolete by a rule; their imports go once unused
+    obsolete_names: set[str] = field(default_factory=set)
     _normalised: str | None = None
 
     def already_has(self, todo: str) -> bool:

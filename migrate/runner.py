@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import libcst as cst
+
 from headrace.migrate.engine import MigrationError, Todo, migrate_source
 from headrace.migrate.files import SourceFile, decode, discover, write_atomic
 from headrace.migrate.project import ProjectInfo, scan
@@ -91,10 +92,12 @@ def run(
         (candidates if any(t in data for t in tokens) else skipped).append((source, data))
     project = _first_pass(candidates, options)
     importers = [t.encode() for t in project.importer_tokens]
-    for source, data in skipped:
-        if importers and any(t in data for t in importers):
-            candidates.append((source, data))  # imports a flow or task defined elsewhere
-        else:
+    pulled = [(s, d) for s, d in skipped if importers and any(t in d for t in importers)]
+    if pulled:  # they import a flow, task or Flow class defined elsewhere: look again
+        candidates += pulled
+        project = _first_pass(candidates, options)
+    for source, _ in skipped:
+        if not any(source is s for s, _ in pulled):
             report.files.append(FileReport(source.display, "skipped"))
     jobs = [(s.path, s.display, s.module) for s, _ in candidates]
     if on_total:

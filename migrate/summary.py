@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from headrace.migrate.rule import Rule
-from headrace.migrate.runner import RunReport
 from rich.console import Console
 from rich.table import Table
+
+from headrace.migrate.rule import Rule
+from headrace.migrate.runner import RunReport
 
 
 def as_dict(report: RunReport, rules: list[type[Rule]]) -> dict:

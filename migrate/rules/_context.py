@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import libcst as cst
+
 from headrace.migrate.rules._util import string_value
 
 CONTEXT = "prefect.context"

@@ -4,6 +4,7 @@ with every use of the local name renamed."""
 from __future__ import annotations
 
 import libcst as cst
+
 from headrace.migrate.rule import Rule
 
 

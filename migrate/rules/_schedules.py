@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import libcst as cst
+
 from headrace.migrate.rules._util import kwarg, make_arg, positional, short, with_args
 
 

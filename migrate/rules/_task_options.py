@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import libcst as cst
+
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._util import with_args
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import libcst as cst
+
 from headrace.migrate.names import dotted_name
 from headrace.migrate.rule import PHASE_1X_STRUCTURE, Rule
 

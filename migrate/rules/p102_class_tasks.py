@@ -9,6 +9,7 @@ the task itself (`Add()` -> `Add`) or a copy with options (`Add(max_retries=2)` 
 from __future__ import annotations
 
 import libcst as cst
+
 from headrace.migrate.names import matches
 from headrace.migrate.project import PREFECT_TASK_CLASSES
 from headrace.migrate.rule import PHASE_1X_STRUCTURE, Rule

@@ -8,6 +8,7 @@ the function. Schedules go to a module-level `etl_schedules` list for serve/depl
 from __future__ import annotations
 
 import libcst as cst
+
 from headrace.migrate.names import dotted_name, matches
 from headrace.migrate.project import FlowDecl, ProjectInfo
 from headrace.migrate.rule import PHASE_1X_STRUCTURE, Rule
@@ -149,6 +150,17 @@ class FlowBlock(Rule):
             return cst.RemoveFromParent()
         return updated_node
 
+    def leave_ClassDef(self, original_node, updated_node):
+        for base in updated_node.bases:
+            qual = self.qualname(base.value) or _local(base.value, self.ctx.module)
+            if matches(qual, self.ctx.project.flow_classes):
+                self.todo(
+                    f"{updated_node.name.value} extends the 1.x Flow class; flows are @flow "
+                    "functions now: move what it adds into a decorator, hooks or tags"
+                )
+                break
+        return updated_node
+
     # -- the block itself -----------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.depth += 1
@@ -185,6 +197,8 @@ class FlowBlock(Rule):
         self._done = self._done_functions() | {decl.function}
         call = updated_node.items[0].item
         callee = self.qualname(call.func) or ""
+        if isinstance(call.func, cst.Name):
+            self.ctx.obsolete_names.add(call.func.value)
         options = self._flow_options(call, decl, callee)
         params, body = self._parameters(updated_node.body)
         self.add_import("prefect", "flow")

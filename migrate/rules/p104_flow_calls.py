@@ -8,6 +8,7 @@ project and labels). Graph-building methods have no equivalent and get a TODO.
 from __future__ import annotations
 
 import libcst as cst
+
 from headrace.migrate.project import ProjectInfo
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._util import kwarg, make_arg, positional, short, with_args

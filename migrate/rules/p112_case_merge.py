@@ -8,6 +8,7 @@ condition is a real value instead of a task in a graph.
 from __future__ import annotations
 
 import libcst as cst
+
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._util import code, positional
 

@@ -5,6 +5,7 @@ on the call that produces `b`, or nothing when the call order already keeps the 
 from __future__ import annotations
 
 import libcst as cst
+
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._util import assigned_call, bare_calls, code, kwarg, make_arg, with_args
 

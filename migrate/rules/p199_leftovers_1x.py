@@ -4,6 +4,7 @@ nothing that will fail at import or run time is left silently."""
 from __future__ import annotations
 
 import libcst as cst
+
 from headrace.migrate.rule import PHASE_LEFTOVERS, Rule
 
 #: dotted prefix -> what to do instead (the longest matching prefix wins)

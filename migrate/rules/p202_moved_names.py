@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import libcst as cst
+
 from headrace.migrate.rule import PHASE_2X
 from headrace.migrate.rules._renames import RenameImports
 

@@ -4,6 +4,7 @@ module submits or maps tasks (keeps them one at a time), else no task runner at 
 from __future__ import annotations
 
 import libcst as cst
+
 from headrace.migrate.rule import PHASE_2X, Rule
 from headrace.migrate.rules._util import kwarg, make_arg, with_args
 

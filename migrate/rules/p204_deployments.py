@@ -8,6 +8,7 @@ The options map onto `deploy()`: `schedule` -> `schedules=[...]`, `infra_overrid
 from __future__ import annotations
 
 import libcst as cst
+
 from headrace.migrate.rule import PHASE_2X, Rule
 from headrace.migrate.rules._util import (
     assigned_call,

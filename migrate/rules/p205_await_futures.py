@@ -4,6 +4,7 @@ and resolving futures is synchronous (awaiting them is a TypeError)."""
 from __future__ import annotations
 
 import libcst as cst
+
 from headrace.migrate.rule import PHASE_2X, Rule
 
 _SUBMITTING = {"submit", "map"}

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import libcst as cst
+
 from headrace.migrate.rule import PHASE_2X, Rule
 from headrace.migrate.rules._schedules import build, leftovers, take
 from headrace.migrate.rules._util import make_arg, with_args

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import libcst as cst
+
 from headrace.migrate.rule import PHASE_2X, Rule
 from headrace.migrate.rules._task_options import FLOW_DECORATORS, TASK_DECORATORS
 

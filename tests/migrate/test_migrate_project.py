@@ -20,7 +20,11 @@ def test_flow_function_names_avoid_clashes() -> None:
 
 def test_subclass_of_a_subclass_in_another_module_is_a_flow_class() -> None:
     files = [
-        ("pipelines/base.py", "pipelines.base", "from prefect import Flow\nclass Base(Flow):\n    pass\n"),
+        (
+            "pipelines/base.py",
+            "pipelines.base",
+            "from prefect import Flow\nclass Base(Flow):\n    pass\n",
+        ),
         (
             "pipelines/team.py",
             "pipelines.team",
@@ -44,7 +48,7 @@ def test_flow_class_option_without_the_class_source() -> None:
     info = scan(files, ["pipelines.utils.decorators.Flow"])
     assert "decorators" in info.tokens
     result = migrate_source(source, BUILTIN_RULES, target="prefect", path="f.py", project=info)
-    assert "@flow(name=\"x\")\ndef x():" in result.code
+    assert '@flow(name="x")\ndef x():' in result.code
 
 
 def test_registration_script_follows_the_renamed_flow(tmp_path, cli) -> None:

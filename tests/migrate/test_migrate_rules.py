@@ -87,7 +87,9 @@ def test_comments_and_formatting_outside_rewrites_are_kept() -> None:
 
 
 def test_timedelta_that_is_not_a_literal_becomes_total_seconds() -> None:
-    source = "from prefect import task\n\n@task(max_retries=1, retry_delay=DELAY)\ndef f():\n    pass\n"
+    source = (
+        "from prefect import task\n\n@task(max_retries=1, retry_delay=DELAY)\ndef f():\n    pass\n"
+    )
     result = migrate_text(source)
     assert "retry_delay_seconds=DELAY.total_seconds()" in result.code
 
@@ -96,7 +98,9 @@ def test_only_and_skip_select_rules() -> None:
     from headrace.migrate.engine import migrate_source
     from headrace.migrate.registry import select
 
-    source = "from prefect import task\n\n@task(max_retries=1, log_stdout=True)\ndef f():\n    pass\n"
+    source = (
+        "from prefect import task\n\n@task(max_retries=1, log_stdout=True)\ndef f():\n    pass\n"
+    )
     only = select(list(BUILTIN_RULES), {"P105"}, set())
     code = migrate_source(source, only, target="prefect").code
     assert "retries=1" in code and "log_stdout=True" in code

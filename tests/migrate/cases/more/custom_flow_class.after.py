@@ -1,6 +1,7 @@
 from prefect import Flow, task, flow
 
 
+# TODO(headrace-migrate P103): TeamFlow extends the 1.x Flow class; flows are @flow functions now: move what it adds into a decorator, hooks or tags
 class TeamFlow(Flow):
     """Adds owners to every flow."""
 
