@@ -114,9 +114,9 @@ def _parse_fields(pairs: tuple[str, ...]) -> dict[str, str]:
 
 def _value_from_text(cls: type, field: str, text: str) -> Any:
     """A command-line value: JSON objects/arrays/null parsed, a `slug/name` block loaded."""
-    from headrace.blocks.core import resolve_block_reference
+    from headrace.blocks.core import Block, resolve_block_reference
 
-    if _mentions_block(cls.model_fields[field].annotation) and "/" in text:
+    if _mentions(cls.model_fields[field].annotation, Block) and "/" in text:
         return resolve_block_reference(text)
     if text[:1] not in "{[n":
         return text
@@ -127,14 +127,25 @@ def _value_from_text(cls: type, field: str, text: str) -> Any:
     return parsed if parsed is None or isinstance(parsed, (dict, list)) else text
 
 
-def _mentions_block(annotation: Any) -> bool:
+def _mentions(annotation: Any, base: type) -> bool:
+    """True if a field's type is, or wraps (`X | None`, `list[X]`), a subclass of `base`."""
     import typing
 
-    from headrace.blocks.core import Block
-
-    if isinstance(annotation, type) and issubclass(annotation, Block):
+    if isinstance(annotation, type) and issubclass(annotation, base):
         return True
-    return any(_mentions_block(arg) for arg in typing.get_args(annotation))
+    return any(_mentions(arg, base) for arg in typing.get_args(annotation))
+
+
+def _secret_from_text(cls: type, field: str, text: str) -> Any:
+    """A typed secret: a `SecretDict` field takes a JSON object, the others the text as is."""
+    from headrace.blocks.fields import SecretDict
+
+    if not _mentions(cls.model_fields[field].annotation, SecretDict):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise click.UsageError(f"secret field {field!r} expects a JSON object") from None
 
 
 def _read_secret(field: str, required: bool) -> str | None:
@@ -195,7 +206,7 @@ def create(type_slug: str, name: str, pairs: tuple[str, ...], overwrite: bool) -
         if is_secret_annotation(info.annotation):
             secret = _read_secret(key, info.is_required())
             if secret is not None:
-                values[key] = secret
+                values[key] = _secret_from_text(cls, key, secret)
     try:
         instance = cls(**values)
     except ValidationError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner, Result
 from pydantic import SecretStr
@@ -60,6 +62,21 @@ def test_secret_dict_keys_visible_values_masked() -> None:
     shown = run("inspect", "api-credentials/with-headers")
     assert '"X-Key": "**********"' in shown.output
     assert PLAIN not in shown.output
+
+
+def test_a_secret_dict_is_read_as_json_from_stdin() -> None:
+    headers = json.dumps({"X-Key": PLAIN})
+    result = run(
+        "create", "api-credentials", "json-secret", "-f", "account=a", input=f"t\n{headers}\n"
+    )
+    assert result.exit_code == 0, result.output
+    loaded = ApiCredentials.load("json-secret")
+    assert loaded.headers is not None
+    assert loaded.headers.get_secret_value() == {"X-Key": PLAIN}
+
+    bad = run("create", "api-credentials", "bad-json", "-f", "account=a", input="t\nnot json\n")
+    assert bad.exit_code != 0 and "expects a JSON object" in bad.output
+    assert "not json" not in bad.output
 
 
 def test_secret_fields_are_refused_on_the_command_line() -> None:
