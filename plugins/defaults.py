@@ -5,4 +5,5 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "headrace.blocks.builtin",
     "headrace.cli.builtin",
     "headrace.migrate.plugin",
+    "headrace.ops_plugin",
 )
