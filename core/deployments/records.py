@@ -17,13 +17,13 @@ from typing import Any
 from headrace.exceptions import HeadraceException, ObjectNotFound
 from headrace.runs import new_run_id
 from headrace.store import Store, get_store, register_schema
+from headrace.store import runs as _runs  # noqa: F401 - registers the flow_runs tables we join
 from headrace.utilities.names import generate_slug
 
 _SCHEMA_V1 = """
 CREATE TABLE work_pools (
     name TEXT PRIMARY KEY,
     type TEXT NOT NULL,
-    concurrency_limit INTEGER,
     created REAL NOT NULL
 );
 CREATE TABLE deployments (
@@ -76,24 +76,22 @@ class RunRejected(HeadraceException):
 
 
 # -- work pools -------------------------------------------------------------------------------
-def create_work_pool(
-    name: str, type: str = "process", concurrency_limit: int | None = None, overwrite: bool = False
-) -> dict[str, Any]:
+def create_work_pool(name: str, type: str = "process", overwrite: bool = False) -> dict[str, Any]:
     from headrace.exceptions import ObjectAlreadyExists
 
     if type != "process":
         raise ValueError(f"unsupported work pool type {type!r}; headrace runs 'process' pools")
     store = get_store()
     with store.transaction() as connection:
-        if not overwrite and connection.execute(
-            "SELECT 1 FROM work_pools WHERE name = ?", (name,)
-        ).fetchone():
+        if (
+            not overwrite
+            and connection.execute("SELECT 1 FROM work_pools WHERE name = ?", (name,)).fetchone()
+        ):
             raise ObjectAlreadyExists(f"work pool {name!r} already exists")
         connection.execute(
-            "INSERT INTO work_pools (name, type, concurrency_limit, created) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT(name) DO UPDATE SET type = excluded.type,"
-            " concurrency_limit = excluded.concurrency_limit",
-            (name, type, concurrency_limit, time.time()),
+            "INSERT INTO work_pools (name, type, created) VALUES (?, ?, ?)"
+            " ON CONFLICT(name) DO UPDATE SET type = excluded.type",
+            (name, type, time.time()),
         )
     return get_work_pool(name)
 
@@ -166,14 +164,14 @@ def _deployment(row: Any) -> DeploymentRecord:
 def save_deployment(record: DeploymentRecord) -> DeploymentRecord:
     """Create or update (by flow name and deployment name) a deployment; returns it with its id.
 
-    Updating a deployment removes the scheduled runs it had not started yet, so runs of an
-    old schedule never linger.
+    Changing a deployment's schedules removes the runs the old ones had scheduled and
+    that have not started, so runs of an old schedule never linger.
     """
     store = get_store()
     now = time.time()
     with store.transaction() as connection:
         row = connection.execute(
-            "SELECT id FROM deployments WHERE flow_name = ? AND name = ?",
+            "SELECT id, schedules FROM deployments WHERE flow_name = ? AND name = ?",
             (record.flow_name, record.name),
         ).fetchone()
         record.id = row["id"] if row else record.id or new_run_id()
@@ -196,7 +194,8 @@ def save_deployment(record: DeploymentRecord) -> DeploymentRecord:
                 " schedules = ?, paused = ?, updated = ? WHERE id = ?",
                 (*values, now, record.id),
             )
-            _drop_unstarted_scheduled_runs(connection, record.id, now)
+            if row["schedules"] != values[8]:
+                drop_unstarted_scheduled_runs(connection, record.id)
         else:
             connection.execute(
                 "INSERT INTO deployments (id, name, flow_name, path, entrypoint, work_pool_name,"
@@ -207,7 +206,8 @@ def save_deployment(record: DeploymentRecord) -> DeploymentRecord:
     return record
 
 
-def _drop_unstarted_scheduled_runs(connection: Any, deployment_id: str, now: float) -> None:
+def drop_unstarted_scheduled_runs(connection: Any, deployment_id: str) -> None:
+    """Remove a deployment's schedule-made runs that have not started (inside a transaction)."""
     ids = [
         row[0]
         for row in connection.execute(

@@ -1,0 +1,40 @@
+"""Deployments: `flow.serve`, `flow.to_deployment`, `flow.deploy`, `serve`, `deploy`,
+`run_deployment` and loading flows from `path.py:function` entrypoints.
+
+Deployments, work pools and their flow runs live in the store
+(`headrace.deployments.records`); `headrace.workers` runs the deployments of a pool.
+"""
+
+from headrace.deployments.deploy import (
+    DeploymentFlowRun,
+    deploy,
+    deploy_flow,
+    run_deployment,
+)
+from headrace.deployments.loading import EntrypointError, load_flow, load_flow_from_source
+from headrace.deployments.records import RunRejected
+from headrace.deployments.runner import (
+    Runner,
+    RunnerDeployment,
+    aserve,
+    serve,
+    serve_flow,
+    to_deployment,
+)
+
+__all__ = [
+    "DeploymentFlowRun",
+    "EntrypointError",
+    "Runner",
+    "RunRejected",
+    "RunnerDeployment",
+    "aserve",
+    "deploy",
+    "deploy_flow",
+    "load_flow",
+    "load_flow_from_source",
+    "run_deployment",
+    "serve",
+    "serve_flow",
+    "to_deployment",
+]

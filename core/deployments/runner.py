@@ -1,0 +1,383 @@
+"""Deployments of flows (`RunnerDeployment`) and `serve`: run them on schedule in this process.
+
+`serve` keeps a loop that, every tick, creates the next scheduled runs in the store, applies
+the missed-run policy (see `headrace.deployments.scheduling`), claims the due runs and runs
+each in a thread of this process. SIGINT/SIGTERM stop it: no new runs start, running flows
+get `HEADRACE_SERVE_SHUTDOWN_GRACE_SECONDS` (default 30) to finish and are then marked
+Cancelled; a second signal skips the wait. Unstarted scheduled runs of the served
+deployments are removed on the way out, so a restart resumes at the next occurrence.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from headrace.deployments import records, scheduling
+from headrace.deployments.loading import entrypoint_of
+from headrace.runs import new_run_id
+from headrace.utilities import clock
+
+logger = logging.getLogger("headrace.serve")
+
+ScheduleArg = Any  # a number, timedelta, string or list of them
+
+
+def normalize_schedules(
+    interval: ScheduleArg = None,
+    cron: ScheduleArg = None,
+    rrule: ScheduleArg = None,
+    schedules: Iterable[Any] | None = None,
+    schedule: Any = None,
+) -> list[Any]:
+    """Schedule objects from Prefect's `interval=`/`cron=`/`rrule=`/`schedules=` arguments."""
+    from headrace.schedules import Cron, Interval, RRule, Schedule
+
+    given = [arg for arg in (interval, cron, rrule, schedules, schedule) if arg is not None]
+    if len(given) > 1:
+        raise ValueError("Only one of interval, cron, rrule, schedule or schedules can be given")
+
+    def as_list(value: Any) -> list[Any]:
+        return list(value) if isinstance(value, (list, tuple)) else [value]
+
+    if interval is not None:
+        return [Interval(value) for value in as_list(interval)]
+    if cron is not None:
+        return [Cron(value) for value in as_list(cron)]
+    if rrule is not None:
+        return [RRule(value) for value in as_list(rrule)]
+    found = as_list(schedule) if schedule is not None else list(schedules or [])
+    for item in found:
+        if not isinstance(item, Schedule):
+            raise TypeError(
+                f"not a schedule: {item!r} (use headrace.schedules.Cron/Interval/RRule)"
+            )
+    return found
+
+
+class RunnerDeployment:
+    """A flow plus how to run it: name, schedules, default parameters, tags, work pool."""
+
+    def __init__(
+        self,
+        flow: Any,
+        name: str,
+        schedules: list[Any] | None = None,
+        parameters: dict[str, Any] | None = None,
+        tags: list[str] | None = None,
+        description: str | None = None,
+        version: str | None = None,
+        paused: bool = False,
+        work_pool_name: str | None = None,
+        entrypoint: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.flow = flow
+        self.name = name
+        self.schedules = list(schedules or [])
+        self.parameters = dict(parameters or {})
+        self.tags = list(tags or [])
+        self.description = description or flow.description
+        self.version = version or flow.version
+        self.paused = paused
+        self.work_pool_name = work_pool_name
+        self.entrypoint = entrypoint
+        self.path = path
+        self._check_parameters()
+
+    @property
+    def flow_name(self) -> str:
+        return self.flow.name
+
+    def _parameter_names(self) -> list[str] | None:
+        signature = self.flow.signature
+        return None if signature.var_keyword else signature.names
+
+    def _check_parameters(self) -> None:
+        names = self._parameter_names()
+        extra = [] if names is None else sorted(set(self.parameters) - set(names))
+        if extra:
+            raise ValueError(
+                f"flow {self.flow_name!r} has no parameter(s) {', '.join(extra)}; "
+                f"it takes: {', '.join(names or []) or 'none'}"
+            )
+
+    def to_record(self) -> records.DeploymentRecord:
+        return records.DeploymentRecord(
+            id=new_run_id(),
+            name=self.name,
+            flow_name=self.flow_name,
+            path=self.path,
+            entrypoint=self.entrypoint,
+            work_pool_name=self.work_pool_name,
+            parameters=self.parameters,
+            parameter_names=self._parameter_names(),
+            tags=self.tags,
+            description=self.description,
+            version=self.version,
+            schedules=[schedule.to_dict() for schedule in self.schedules],
+            paused=self.paused,
+        )
+
+    def apply(self) -> str:
+        """Save the deployment in the store; returns its id."""
+        if self.work_pool_name is not None:
+            records.get_work_pool(self.work_pool_name)  # a clear error for an unknown pool
+        return records.save_deployment(self.to_record()).id
+
+    def __repr__(self) -> str:
+        return f"RunnerDeployment(name={self.name!r}, flow_name={self.flow_name!r})"
+
+
+def to_deployment(
+    flow: Any,
+    name: str | None = None,
+    interval: ScheduleArg = None,
+    cron: ScheduleArg = None,
+    rrule: ScheduleArg = None,
+    paused: bool | None = None,
+    schedule: Any = None,
+    schedules: Iterable[Any] | None = None,
+    parameters: dict[str, Any] | None = None,
+    description: str | None = None,
+    tags: list[str] | None = None,
+    version: str | None = None,
+    work_pool_name: str | None = None,
+    **_ignored: Any,
+) -> RunnerDeployment:
+    """`Flow.to_deployment`: a deployment object, not saved until served or deployed.
+
+    Prefect options about infrastructure (job_variables, work_queue_name, triggers, ...)
+    are accepted and ignored: headrace runs local processes.
+    """
+    path, entrypoint = (None, None)
+    try:
+        path, entrypoint = entrypoint_of(flow)
+    except Exception:
+        if work_pool_name is not None:
+            raise  # a worker must be able to import the flow
+    return RunnerDeployment(
+        flow,
+        name or flow.name,
+        schedules=normalize_schedules(interval, cron, rrule, schedules, schedule),
+        parameters=parameters,
+        tags=tags,
+        description=description,
+        version=version,
+        paused=bool(paused),
+        work_pool_name=work_pool_name,
+        entrypoint=entrypoint,
+        path=path,
+    )
+
+
+# -- serve ------------------------------------------------------------------------------------
+def _env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+class Runner:
+    """Runs the scheduled and requested runs of some deployments in threads of this process.
+
+    `tick()` does one round (create upcoming runs, skip missed ones, start due ones) at the
+    time of `headrace.utilities.clock`, so tests drive it with a fake clock; `start()` loops.
+    """
+
+    def __init__(self, limit: int | None = None, schedule_ahead: int = 3) -> None:
+        if limit is not None and limit < 1:
+            raise ValueError("limit must be at least 1")
+        self.limit = limit
+        self.schedule_ahead = schedule_ahead
+        self.id = f"serve:{os.getpid()}:{new_run_id()[:8]}"
+        self.flows: dict[str, Any] = {}
+        self.deployments: list[records.DeploymentRecord] = []
+        self.threads: dict[str, threading.Thread] = {}
+        self.states: dict[str, Any] = {}
+        self._stop = threading.Event()
+        self._signals = 0
+
+    def add_deployment(self, deployment: RunnerDeployment) -> str:
+        deployment_id = deployment.apply()
+        self.flows[deployment_id] = deployment.flow
+        self.deployments.append(records.get_deployment(deployment_id))
+        return deployment_id
+
+    # -- one round ------------------------------------------------------------------------
+    def running(self) -> list[str]:
+        return [run_id for run_id, thread in self.threads.items() if thread.is_alive()]
+
+    def tick(self) -> list[str]:
+        """One round at the current clock time; returns the ids of the runs started."""
+        from headrace.store.runs import PROCESS_KEY
+
+        now = clock.now()
+        scheduling.schedule_runs(self.deployments, now, self.schedule_ahead)
+        free = None if self.limit is None else self.limit - len(self.running())
+        claimed = records.claim_due_runs(
+            [record.id for record in self.deployments], self.id, now, free, PROCESS_KEY
+        )
+        for row in claimed:
+            thread = threading.Thread(
+                target=self._run, args=(row,), name=f"headrace-serve-{row['name']}", daemon=True
+            )
+            self.threads[row["id"]] = thread
+            thread.start()
+        return [row["id"] for row in claimed]
+
+    def _run(self, row: dict[str, Any]) -> None:
+        from headrace.deployments.execution import run_stored_flow_run
+
+        flow = self.flows[row["deployment_id"]]
+        try:
+            self.states[row["id"]] = run_stored_flow_run(flow, row)
+        except records.RunRejected as exc:
+            logger.error("Flow run %r could not start: %s", row["name"], exc)
+        except BaseException as exc:  # noqa: BLE001 - the engine recorded the run's end
+            logger.error("Flow run %r ended with %r", row["name"], exc)
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the running flows; True if all finished."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for thread in list(self.threads.values()):
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            thread.join(remaining)
+        return not self.running()
+
+    def next_wake(self) -> float:
+        """Seconds until the next scheduled run of these deployments (capped by the poll)."""
+        poll = _env_float("HEADRACE_SERVE_POLL_SECONDS", 1.0)
+        ids = [record.id for record in self.deployments]
+        if not ids:
+            return poll
+        from headrace.store import get_store
+
+        marks = ",".join("?" * len(ids))
+        row = get_store().query(
+            "SELECT MIN(d.scheduled_time) FROM deployment_runs d JOIN flow_runs f"
+            f" ON f.id = d.flow_run_id WHERE f.state_type = 'SCHEDULED' AND d.deployment_id IN"
+            f" ({marks})",
+            ids,
+        )[0]
+        if row[0] is None:
+            return poll
+        return max(0.0, min(poll, row[0] - clock.now()))
+
+    # -- the loop -------------------------------------------------------------------------
+    def start(self) -> None:
+        """Loop until stopped (by `stop()` or SIGINT/SIGTERM), then shut down cleanly."""
+        restore = self._install_signal_handlers()
+        try:
+            while not self._stop.is_set():
+                self.tick()
+                self._stop.wait(self.next_wake())
+        finally:
+            self.shutdown()
+            restore()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def shutdown(self) -> None:
+        """Let running flows finish within the grace period, cancel the rest, drop unstarted
+        scheduled runs."""
+        grace = _env_float("HEADRACE_SERVE_SHUTDOWN_GRACE_SECONDS", 30.0)
+        deadline = time.monotonic() + grace
+        while self.running() and time.monotonic() < deadline and self._signals < 2:
+            self.join(min(0.1, max(0.0, deadline - time.monotonic())))
+        from headrace.store import get_store
+
+        store = get_store()
+        store.flush()
+        for run_id in self.running():
+            records.set_run_state(
+                run_id, "CANCELLED", "Cancelled", "The serve process shut down during the run."
+            )
+        with store.transaction() as connection:
+            for record in self.deployments:
+                records.drop_unstarted_scheduled_runs(connection, record.id)
+
+    def _install_signal_handlers(self) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            return lambda: None
+
+        def handle(signum: int, frame: Any) -> None:
+            self._signals += 1
+            if self._signals == 1:
+                logger.info("Received %s: finishing running flows", signal.Signals(signum).name)
+            self._stop.set()
+
+        previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+        def restore() -> None:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+        return restore
+
+
+def serve(
+    *deployments: RunnerDeployment,
+    limit: int | None = None,
+    print_starting_message: bool = True,
+    **_ignored: Any,
+) -> None:
+    """Serve several deployments from this process until SIGINT/SIGTERM."""
+    runner = Runner(limit=limit)
+    for deployment in deployments:
+        if not isinstance(deployment, RunnerDeployment):
+            raise TypeError(
+                f"serve() takes deployments (flow.to_deployment(...)), not {deployment!r}"
+            )
+        runner.add_deployment(deployment)
+    if print_starting_message:
+        names = ", ".join(f"'{d.flow_name}/{d.name}'" for d in deployments)
+        print(f"Your deployments are being served: {names}. Press Ctrl+C to stop.", flush=True)
+    runner.start()
+
+
+async def aserve(*deployments: RunnerDeployment, **kwargs: Any) -> None:
+    """`serve` for async code: the loop runs in a worker thread."""
+    import asyncio
+
+    await asyncio.to_thread(serve, *deployments, **kwargs)
+
+
+def serve_flow(
+    flow: Any,
+    name: str | None = None,
+    interval: ScheduleArg = None,
+    cron: ScheduleArg = None,
+    rrule: ScheduleArg = None,
+    paused: bool | None = None,
+    schedule: Any = None,
+    schedules: Iterable[Any] | None = None,
+    parameters: dict[str, Any] | None = None,
+    description: str | None = None,
+    tags: list[str] | None = None,
+    version: str | None = None,
+    limit: int | None = None,
+    print_starting_message: bool = True,
+    **ignored: Any,
+) -> None:
+    """`Flow.serve`: deploy this flow under `name` and run it on its schedule until stopped."""
+    deployment = to_deployment(
+        flow,
+        name=name,
+        interval=interval,
+        cron=cron,
+        rrule=rrule,
+        paused=paused,
+        schedule=schedule,
+        schedules=schedules,
+        parameters=parameters,
+        description=description,
+        tags=tags,
+        version=version,
+        **ignored,
+    )
+    serve(deployment, limit=limit, print_starting_message=print_starting_message)
