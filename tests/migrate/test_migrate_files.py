@@ -1,0 +1,96 @@
+"""File safety: encodings, line endings, BOM, file mode, atomic writes."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from headrace.migrate.files import decode, discover, write_atomic
+
+LEGACY = "from prefect import task\n\n@task(max_retries=1)\ndef f():\n    return 'café'\n"
+
+
+def test_crlf_line_endings_are_kept(tmp_path, cli) -> None:
+    path = tmp_path / "crlf.py"
+    path.write_bytes(LEGACY.replace("\n", "\r\n").encode())
+    cli("migrate", str(path), "--target", "prefect")
+    data = path.read_bytes()
+    assert b"retries=1" in data and b"max_retries" not in data
+    assert data.count(b"\r\n") == LEGACY.count("\n")
+    assert b"\n" not in data.replace(b"\r\n", b"")
+
+
+def test_declared_latin1_encoding_is_kept(tmp_path, cli) -> None:
+    path = tmp_path / "latin.py"
+    text = "# -*- coding: latin-1 -*-\n" + LEGACY
+    path.write_bytes(text.encode("latin-1"))
+    cli("migrate", str(path), "--target", "prefect")
+    data = path.read_bytes()
+    assert "café".encode("latin-1") in data
+    assert data.decode("latin-1") == text.replace("max_retries", "retries")
+
+
+def test_utf8_bom_is_kept(tmp_path, cli) -> None:
+    path = tmp_path / "bom.py"
+    path.write_bytes(b"\xef\xbb\xbf" + LEGACY.encode())
+    cli("migrate", str(path), "--target", "prefect")
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data[3:].decode() == LEGACY.replace("max_retries", "retries")
+
+
+def test_file_mode_is_kept_and_no_temporary_file_is_left(tmp_path, cli) -> None:
+    path = tmp_path / "script.py"
+    path.write_text(LEGACY)
+    os.chmod(path, 0o750)
+    cli("migrate", str(path), "--target", "prefect")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o750
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["script.py"]
+
+
+def test_write_atomic_replaces_and_keeps_mode(tmp_path) -> None:
+    path = tmp_path / "x.py"
+    path.write_text("old\n")
+    os.chmod(path, 0o600)
+    write_atomic(path, "new ü\n", "utf-8")
+    assert path.read_text(encoding="utf-8") == "new ü\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_decode_reads_the_coding_cookie() -> None:
+    text, encoding = decode("# coding: cp1252\nx = '€'\n".encode("cp1252"))
+    assert encoding == "cp1252" and "€" in text
+
+
+def test_discover_skips_hidden_and_virtualenv_folders(tmp_path) -> None:
+    for rel in (
+        "a.py",
+        "pkg/b.py",
+        ".git/c.py",
+        "venv/d.py",
+        "node_modules/e.py",
+        "run.sh",
+        "Dockerfile",
+        "ci/deploy.yml",
+        "requirements-dev.txt",
+        "notes.txt",
+    ):
+        target = tmp_path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("")
+    python, other = discover([str(tmp_path)])
+    assert sorted(p.module for p in python) == ["a", "pkg.b"]
+    assert sorted(p.path.name for p in other) == [
+        "Dockerfile",
+        "deploy.yml",
+        "requirements-dev.txt",
+        "run.sh",
+    ]
+
+
+def test_file_without_prefect_is_not_parsed(tmp_path, cli) -> None:
+    path = tmp_path / "plain.py"
+    path.write_text("def broken(:\n")  # would fail to parse, but is never parsed
+    result = cli("migrate", str(path))
+    assert result.exit_code == 0
+    assert "1 skipped" in result.output

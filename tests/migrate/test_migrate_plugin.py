@@ -1,0 +1,62 @@
+"""Rules come through the plugin hook: built-ins and an integration's own rules."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from headrace.migrate import Rule, all_rules, migrate_source
+from headrace.migrate.rule import PHASE_1X_DETAILS
+from headrace.plugins import hookimpl
+from headrace.plugins.manager import get_plugin_manager
+
+
+class S3Download(Rule):
+    """What an integration package would ship: its 1.x task -> its current function."""
+
+    code = "AWS101"
+    name = "s3-download"
+    summary = "S3Download -> download_from_bucket"
+    phase = PHASE_1X_DETAILS
+    triggers = ("S3Download",)
+
+    def leave_Call(self, original_node, updated_node):
+        if self.qualname(updated_node.func) == "prefect.tasks.aws.s3.S3Download":
+            self.add_import("prefect_aws.s3", "download_from_bucket")
+            self.todo("pass the bucket and key of the 1.x task's configuration")
+            return updated_node.with_changes(func=cst.Name("download_from_bucket"))
+        return updated_node
+
+
+class _Plugin:
+    @hookimpl
+    def register_migrate_rules(self):
+        return [S3Download]
+
+
+def test_builtin_rules_come_through_the_hook() -> None:
+    codes = [rule.code for rule in all_rules()]
+    assert codes[:3] == ["P101", "P102", "P103"]
+    assert "P210" in codes and "P199" in codes
+    assert codes.index("P117") < codes.index("P201")  # 1.x rules first
+
+
+def test_plugin_rule_is_collected_and_applied() -> None:
+    pm = get_plugin_manager()
+    plugin = _Plugin()
+    pm.register(plugin, name="test-aws-rules")
+    try:
+        rules = all_rules()
+        assert "AWS101" in [r.code for r in rules]
+        source = "from prefect.tasks.aws.s3 import S3Download\n\nS3Download(bucket='b')\n"
+        result = migrate_source(source, rules, target="headrace")
+    finally:
+        pm.unregister(plugin)
+    assert "from headrace_aws.s3 import download_from_bucket" in result.code
+    assert "download_from_bucket(bucket='b')" in result.code
+    assert [t.code for t in result.todos] == ["AWS101"]
+    assert "AWS101" not in [r.code for r in all_rules()]
+
+
+def test_migrate_command_is_registered(cli) -> None:
+    result = cli("--help")
+    assert "migrate" in result.output
