@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from headrace.states import Pending, State
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future as _CFuture
-
     from headrace.runs import TaskRun
 
 _worker = threading.local()
+#: guards every future's small critical sections; futures are many, locks are not cheap
+_settle_lock = threading.Lock()
 
 
 def mark_worker_thread() -> None:
@@ -28,18 +28,21 @@ def mark_worker_thread() -> None:
 
 
 class PrefectFuture:
-    """The eventual final state of a task run submitted to a task runner."""
+    """The eventual final state of a task run submitted to a task runner.
 
-    __slots__ = ("task_run", "_state", "_done", "_callbacks", "_lock", "_cfuture", "_work")
+    Kept small (a map makes thousands): the wake-up event is only created when someone
+    actually waits before the run is done.
+    """
+
+    __slots__ = ("task_run", "_state", "_event", "_callbacks", "_work", "_claimed")
 
     def __init__(self, task_run: TaskRun) -> None:
         self.task_run = task_run
         self._state: State | None = None
-        self._done = threading.Event()
-        self._callbacks: list[Callable[[PrefectFuture], Any]] = []
-        self._lock = threading.Lock()
-        self._cfuture: _CFuture[Any] | None = None
+        self._event: threading.Event | None = None
+        self._callbacks: list[Callable[[PrefectFuture], Any]] | None = None
         self._work: Callable[[], Any] | None = None
+        self._claimed = False
 
     @property
     def task_run_id(self) -> str:
@@ -53,58 +56,72 @@ class PrefectFuture:
         return self.task_run.state or Pending()
 
     def done(self) -> bool:
-        return self._done.is_set()
+        return self._state is not None
 
     def wait(self, timeout: float | None = None) -> None:
         """Wait for the task run to finish (at most `timeout` seconds)."""
-        if self._done.is_set():
+        if self._state is not None:
             return
-        if getattr(_worker, "is_worker", False) and self._try_steal():
+        if getattr(_worker, "is_worker", False) and self.run_work():
             return
-        self._done.wait(timeout)
+        with _settle_lock:
+            if self._state is not None:
+                return
+            if self._event is None:
+                self._event = threading.Event()
+            event = self._event
+        event.wait(timeout)
 
     def result(self, timeout: float | None = None, raise_on_failure: bool = True) -> Any:
         """The task's return value; raises its exception if it failed and `raise_on_failure`."""
         self.wait(timeout)
-        if not self._done.is_set():
+        state = self._state
+        if state is None:
             raise TimeoutError(
                 f"Task run {self.task_run.id} did not complete within {timeout} seconds"
             )
-        assert self._state is not None
-        return self._state.result(raise_on_failure=raise_on_failure)
+        return state.result(raise_on_failure=raise_on_failure)
 
     async def aresult(self, timeout: float | None = None, raise_on_failure: bool = True) -> Any:
         import asyncio
 
-        if not self._done.is_set():
+        if self._state is None:
             await asyncio.to_thread(self.wait, timeout)
         return self.result(timeout=0, raise_on_failure=raise_on_failure)
 
     def add_done_callback(self, fn: Callable[[PrefectFuture], Any]) -> None:
         """Call `fn(future)` when the run finishes (at once if it already has)."""
-        with self._lock:
-            if not self._done.is_set():
+        with _settle_lock:
+            if self._state is None:
+                if self._callbacks is None:
+                    self._callbacks = []
                 self._callbacks.append(fn)
                 return
         fn(self)
 
     # -- used by task runners --------------------------------------------------------------
-    def attach(self, cfuture: _CFuture[Any], work: Callable[[], Any]) -> None:
-        self._cfuture, self._work = cfuture, work
+    def bind_work(self, work: Callable[[], Any]) -> None:
+        """The callable that runs this task run; whoever claims it first runs it."""
+        self._work = work
 
-    def _try_steal(self) -> bool:
-        cfuture, work = self._cfuture, self._work
-        if cfuture is None or work is None or not cfuture.cancel():
-            return False
+    def run_work(self) -> bool:
+        """Run the bound work here unless another thread already claimed it."""
+        with _settle_lock:
+            if self._claimed or self._work is None:
+                return False
+            self._claimed = True
+            work = self._work
         work()
         return True
 
     def set_final_state(self, state: State) -> None:
-        with self._lock:
+        with _settle_lock:
             self._state = state
-            self._done.set()
-            callbacks, self._callbacks = self._callbacks, []
-        for callback in callbacks:
+            self._work = None
+            event, callbacks, self._callbacks = self._event, self._callbacks, None
+        if event is not None:
+            event.set()
+        for callback in callbacks or ():
             callback(self)
 
     def __repr__(self) -> str:

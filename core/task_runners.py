@@ -13,11 +13,12 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any
 
-from headrace.futures import PrefectFuture, mark_worker_thread
+from headrace.futures import PrefectFuture
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor
 
+    from headrace._worker_pool import WorkerPool
     from headrace.context import TaskRunContext
     from headrace.runs import TaskRun
     from headrace.states import State
@@ -78,8 +79,7 @@ class ThreadPoolTaskRunner(TaskRunner):
         if max_workers is not None and max_workers < 1:
             raise ValueError("max_workers must be at least 1")
         self.max_workers = max_workers
-        self._executor: ThreadPoolExecutor | None = None
-        self._lock = threading.Lock()
+        self._pool: WorkerPool | None = None
 
     def _worker_count(self) -> int:
         if self.max_workers is not None:
@@ -92,57 +92,31 @@ class ThreadPoolTaskRunner(TaskRunner):
         return type(self)(max_workers=self.max_workers)
 
     def __enter__(self) -> ThreadPoolTaskRunner:
+        from headrace._worker_pool import WorkerPool
+
+        self._pool = WorkerPool(self._worker_count())
         return self
 
     def __exit__(self, *exc: object) -> None:
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=True)
-
-    def _pool(self) -> ThreadPoolExecutor:
-        if self._executor is None:
-            with self._lock:
-                if self._executor is None:
-                    from concurrent.futures import ThreadPoolExecutor
-
-                    self._executor = ThreadPoolExecutor(
-                        max_workers=self._worker_count(),
-                        thread_name_prefix="headrace-task",
-                        initializer=mark_worker_thread,
-                    )
-        return self._executor
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown()
 
     def submit(
         self, task: Task, task_run: TaskRun, parameters: dict[str, Any], wait_for: Any = None
     ) -> PrefectFuture:
+        if self._pool is None:
+            raise RuntimeError(f"{type(self).__name__} must be entered before submitting")
         future = PrefectFuture(task_run)
         context = contextvars.copy_context()
-
-        def work() -> None:
-            context.run(self.run_task_run, task, task_run, parameters, wait_for, future)
-
-        cfuture: Future = self._pool().submit(work)
-        future.attach(cfuture, work)
-        cfuture.add_done_callback(_surface_engine_error(future))
+        future.bind_work(
+            lambda: context.run(self.run_task_run, task, task_run, parameters, wait_for, future)
+        )
+        self._pool.submit(future)
         return future
 
     def __repr__(self) -> str:
         return f"ThreadPoolTaskRunner(max_workers={self.max_workers})"
-
-
-def _surface_engine_error(future: PrefectFuture) -> Any:
-    """If the engine itself died in a worker, settle the future so no one waits forever."""
-
-    def callback(cfuture: Future) -> None:
-        if cfuture.cancelled() or future.done():
-            return
-        error = cfuture.exception()
-        if error is not None:
-            from headrace.states import Crashed
-
-            future.set_final_state(Crashed(message=f"Task runner error: {error!r}", data=error))
-
-    return callback
 
 
 #: Prefect 2's name, kept by Prefect 3 as an alias.
@@ -163,6 +137,7 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
             max_workers=max_workers if max_workers is not None else os.cpu_count() or 1
         )
         self._processes: ProcessPoolExecutor | None = None
+        self._process_lock = threading.Lock()
 
     def duplicate(self) -> ProcessPoolTaskRunner:
         return type(self)(max_workers=self.max_workers)
@@ -174,7 +149,7 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
             processes.shutdown(wait=True, cancel_futures=True)
 
     def _process_pool(self) -> ProcessPoolExecutor:
-        with self._lock:
+        with self._process_lock:
             if self._processes is None:
                 import multiprocessing
                 from concurrent.futures import ProcessPoolExecutor
@@ -208,7 +183,7 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
         except FuturesTimeout:
             raise TaskRunTimeoutError(f"Task run exceeded timeout of {timeout} second(s)") from None
         except BrokenProcessPool as exc:
-            with self._lock:
+            with self._process_lock:
                 if self._processes is pool:
                     self._processes = None
             raise CrashedRun(f"The worker process running this task died: {exc}") from exc
