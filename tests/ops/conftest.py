@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ops_support import FakeClock
+
 from headrace.store import reset_store
 from headrace.utilities import clock
-from ops_support import FakeClock
 
 FAST_ENV = {
     "HEADRACE_CONCURRENCY_LEASE_SECONDS": "0.6",

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from ops_support import HERE, PYTHON, subprocess_env
+
 from headrace.concurrency import (
     AcquireConcurrencySlotTimeoutError,
     ConcurrencySlotAcquisitionError,
@@ -20,7 +22,6 @@ from headrace.concurrency import (
 from headrace.concurrency import asyncio as aconc
 from headrace.concurrency.sync import concurrency, rate_limit
 from headrace.exceptions import ObjectAlreadyExists, ObjectNotFound
-from ops_support import HERE, PYTHON, subprocess_env
 
 
 def max_overlap(spans: list[tuple[float, float]]) -> int:

@@ -7,6 +7,8 @@ import subprocess
 from zoneinfo import ZoneInfo
 
 import pytest
+from ops_support import PYTHON
+
 from headrace.schedules import (
     Cron,
     CronSchedule,
@@ -16,7 +18,6 @@ from headrace.schedules import (
     RRuleSchedule,
     schedule_from_dict,
 )
-from ops_support import PYTHON
 
 NY = ZoneInfo("America/New_York")
 UTC = dt.timezone.utc

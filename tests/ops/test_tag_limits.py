@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 import time
 
+from test_concurrency import max_overlap
+
 from headrace import flow, task
 from headrace.concurrency import limits
 from headrace.concurrency.tags import _tag_limits
-from test_concurrency import max_overlap
 
 
 def test_tagged_tasks_wait_for_their_tag_slot() -> None:
