@@ -6,9 +6,16 @@ background writer, into the run history.
 
 from headrace.logging._loggers import (
     RunLoggerAdapter,
+    disable_run_logger,
     get_logger,
     get_run_logger,
     setup_logging,
 )
 
-__all__ = ["RunLoggerAdapter", "get_logger", "get_run_logger", "setup_logging"]
+__all__ = [
+    "RunLoggerAdapter",
+    "disable_run_logger",
+    "get_logger",
+    "get_run_logger",
+    "setup_logging",
+]
