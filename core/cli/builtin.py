@@ -9,11 +9,12 @@ from headrace.plugins import hookimpl
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from headrace.cli import plugins_cmd, runs_cmd
+    from headrace.cli import plugins_cmd, runs_cmd, variables_cmd
 
     cli.add_command(version)
     cli.add_command(plugins_cmd.plugins)
     cli.add_command(runs_cmd.runs)
+    cli.add_command(variables_cmd.variable)
 
 
 @click.command()
