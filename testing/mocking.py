@@ -23,11 +23,12 @@ _NOT_GIVEN: Any = object()
 class TaskMock:
     """One replaced task: `.mock` is the recording Mock, `.calls` the bound arguments."""
 
-    def __init__(self, task: Task, behaviour: mock.Mock) -> None:
+    def __init__(self, task: Task, **behaviour: Any) -> None:
         self.task = task
-        self.mock = behaviour
         self.original: Callable[..., Any] = task.fn
         self._signature = inspect.signature(self.original)
+        # the spec lets `assert_called_with("x")` match a call made as `f(symbol="x")`
+        self.mock = mock.Mock(spec=self.original, **behaviour)
 
     @property
     def calls(self) -> list[dict[str, Any]]:
@@ -79,19 +80,19 @@ class TaskMocker:
         """Make `task` return `return_value`, or follow `side_effect` as `Mock` does
         (an exception to raise, a function to call instead, or values to return in turn).
         """
-        behaviour = mock.Mock(return_value=return_value)
+        behaviour = {"return_value": return_value}
         if side_effect is not _NOT_GIVEN:
-            behaviour.side_effect = side_effect
-        return self._start(task, behaviour)
+            behaviour["side_effect"] = side_effect
+        return self._start(task, **behaviour)
 
     def spy(self, task: Task) -> TaskMock:
         """Keep the task's real behaviour but record its calls."""
         _require_task(task)
-        return self._start(task, mock.Mock(side_effect=task.fn))
+        return self._start(task, side_effect=task.fn)
 
-    def _start(self, task: Task, behaviour: mock.Mock) -> TaskMock:
+    def _start(self, task: Task, **behaviour: Any) -> TaskMock:
         _require_task(task)
-        task_mock = TaskMock(task, behaviour)
+        task_mock = TaskMock(task, **behaviour)
         task_mock.start()
         self._mocks.append(task_mock)
         return task_mock

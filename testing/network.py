@@ -94,7 +94,8 @@ class NetworkBlocker:
 
         def urlopen(pool: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
             if pool.host not in blocker.allow_hosts:
-                port = f":{pool.port}" if pool.port else ""
+                default = {"http": 80, "https": 443}.get(pool.scheme)
+                port = f":{pool.port}" if pool.port and pool.port != default else ""
                 full = url if "://" in url else f"{pool.scheme}://{pool.host}{port}{url}"
                 raise blocker._refuse(method, full, pool.host)
             return original(pool, method, url, *args, **kwargs)

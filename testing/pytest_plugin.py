@@ -109,6 +109,23 @@ def _headrace_autouse(request: pytest.FixtureRequest) -> None:
             request.getfixturevalue(name)
 
 
+_CALL_REPORT = pytest.StashKey[pytest.TestReport]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Iterator[pytest.TestReport]:
+    """Keep the call phase's report, so teardown checks stay quiet when the test failed."""
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_REPORT] = report
+    return report
+
+
+def _test_failed(request: pytest.FixtureRequest) -> bool:
+    report = request.node.stash.get(_CALL_REPORT, None)
+    return report is not None and report.failed
+
+
 # -- harness -----------------------------------------------------------------------------
 def _harness_fixture(scope: str) -> Callable[..., Iterator[HarnessInfo]]:
     """The harness fixture for one scope; all scopes read the `headrace_harness` marker
@@ -140,7 +157,7 @@ def flow_runs(
     options = marker_options(request, "flow_runs", assert_all_finished=True)
     history = FlowRunHistory()
     yield history
-    if options["assert_all_finished"]:
+    if options["assert_all_finished"] and not _test_failed(request):
         unfinished = history.unfinished()
         if unfinished:
             shown = ", ".join(f"{run.name!r} ({run.state_name})" for run in unfinished)
@@ -226,7 +243,7 @@ def mock_task(request: pytest.FixtureRequest) -> Iterator[TaskMocker]:
     yield mocker
     uncalled = mocker.never_called()
     mocker.stop_all()
-    if options["assert_all_called"] and uncalled:
+    if options["assert_all_called"] and uncalled and not _test_failed(request):
         names = ", ".join(repr(task_mock.task.name) for task_mock in uncalled)
         pytest.fail(
             f"mock_task: mocked task(s) never called: {names}. Remove the mock, or switch "
@@ -261,7 +278,7 @@ def block_network(request: pytest.FixtureRequest) -> Iterator[NetworkBlocker]:
     blocker.start()
     yield blocker
     blocker.stop()
-    if options["assert_none_blocked"] and blocker.blocked:
+    if options["assert_none_blocked"] and blocker.blocked and not _test_failed(request):
         pytest.fail(
             "block_network: real HTTP requests were attempted (and blocked) during this "
             f"test, even if the code under test caught the error: {', '.join(blocker.blocked)}."

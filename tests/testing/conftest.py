@@ -1,10 +1,30 @@
-"""Plugin tests write real user test files and run them with pytester."""
+"""Plugin tests write real user test files and run them with pytester.
+
+In-process pytester runs forget the modules first imported during a run, so the modules
+a user suite touches are imported here once: every inner run then shares the same
+classes (Task, State, Block) as the toolkit's isinstance checks.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
+
+import headrace.blocks.core
+import headrace.blocks.system
+import headrace.cache_policies
+import headrace.engine._flow_run
+import headrace.engine._task_run
+import headrace.flows
+import headrace.tasks
+import headrace.testing.assertions
+import headrace.testing.blocks
+import headrace.testing.history
+import headrace.testing.logs
+import headrace.testing.mocking
+import headrace.testing.network
+import headrace.testing.timing  # noqa: F401
 
 pytest_plugins = ["pytester"]
 
