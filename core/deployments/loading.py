@@ -93,14 +93,18 @@ def _import_file(path: Path, base: Path) -> Any:
     # a stable, unique module name per file, so two flows named main.py never collide
     digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
     name = f"headrace_entrypoint_{path.stem}_{digest}"
-    if name in sys.modules:
-        return sys.modules[name]
+    stat = path.stat()
+    version = (stat.st_mtime_ns, stat.st_size)
+    cached = sys.modules.get(name)
+    if cached is not None and getattr(cached, "__headrace_version__", None) == version:
+        return cached  # imported before and unchanged since
     for folder in (str(base.resolve()), str(path.parent.resolve())):
         if folder not in sys.path:
             sys.path.insert(0, folder)  # let the file import its neighbours
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    module.__headrace_version__ = version  # type: ignore[attr-defined]
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
