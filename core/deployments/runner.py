@@ -320,6 +320,20 @@ class Runner:
         return restore
 
 
+def _runner_for(
+    deployments: tuple[RunnerDeployment, ...], limit: int | None, print_starting_message: bool
+) -> Runner:
+    runner = Runner(limit=limit)
+    for deployment in deployments:
+        if not isinstance(deployment, RunnerDeployment):
+            raise TypeError(f"serve() takes flow.to_deployment(...) objects, not {deployment!r}")
+        runner.add_deployment(deployment)
+    if print_starting_message:
+        names = ", ".join(f"'{d.flow_name}/{d.name}'" for d in deployments)
+        print(f"Your deployments are being served: {names}. Press Ctrl+C to stop.", flush=True)
+    return runner
+
+
 def serve(
     *deployments: RunnerDeployment,
     limit: int | None = None,
@@ -327,24 +341,27 @@ def serve(
     **_ignored: Any,
 ) -> None:
     """Serve several deployments from this process until SIGINT/SIGTERM."""
-    runner = Runner(limit=limit)
-    for deployment in deployments:
-        if not isinstance(deployment, RunnerDeployment):
-            raise TypeError(
-                f"serve() takes deployments (flow.to_deployment(...)), not {deployment!r}"
-            )
-        runner.add_deployment(deployment)
-    if print_starting_message:
-        names = ", ".join(f"'{d.flow_name}/{d.name}'" for d in deployments)
-        print(f"Your deployments are being served: {names}. Press Ctrl+C to stop.", flush=True)
-    runner.start()
+    _runner_for(deployments, limit, print_starting_message).start()
 
 
-async def aserve(*deployments: RunnerDeployment, **kwargs: Any) -> None:
-    """`serve` for async code: the loop runs in a worker thread."""
+async def aserve(
+    *deployments: RunnerDeployment,
+    limit: int | None = None,
+    print_starting_message: bool = True,
+    **_ignored: Any,
+) -> None:
+    """`serve` for async code: the loop runs in a worker thread and stops cleanly when the
+    awaiting task is cancelled (e.g. by Ctrl+C under `asyncio.run`)."""
     import asyncio
 
-    await asyncio.to_thread(serve, *deployments, **kwargs)
+    runner = _runner_for(deployments, limit, print_starting_message)
+    loop = asyncio.ensure_future(asyncio.to_thread(runner.start))
+    try:
+        await asyncio.shield(loop)
+    except asyncio.CancelledError:
+        runner.stop()
+        await loop
+        raise
 
 
 def serve_flow(

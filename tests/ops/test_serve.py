@@ -173,3 +173,20 @@ def test_sigterm_lets_the_running_flow_finish(tmp_path: Path, headrace_home: Pat
     assert (tmp_path / "exited-cleanly").exists()
     (deployment,) = records.list_deployments()
     assert [r["state_type"] for r in records.deployment_runs(deployment.id)] == ["COMPLETED"]
+
+
+async def test_aserve_runs_requested_runs_and_stops_on_cancel(monkeypatch) -> None:
+    import asyncio
+
+    from headrace import aserve
+
+    monkeypatch.setenv("HEADRACE_SERVE_POLL_SECONDS", "0.05")
+    deployment = tick_flow.to_deployment("async-served", cron="0 0 1 1 *")
+    task = asyncio.ensure_future(aserve(deployment, print_starting_message=False))
+    await asyncio.to_thread(wait_until, records.list_deployments)
+    run = await asyncio.to_thread(run_deployment, "tick-flow/async-served", timeout=30)
+    assert run.state_type == "COMPLETED"
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert records.list_deployments()[0].name == "async-served"
