@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, contextmanager, nullcontext
 from typing import Any
 
 from headrace.concurrency import limits
@@ -67,13 +67,23 @@ def _log_wait(task_ctx: Any, request: Request) -> None:
         task_ctx.logger.info(f"Waiting for a concurrency slot on tag(s): {tags}")
 
 
-@contextmanager
-def occupy_tag_slots(tags: set[str] | frozenset[str], task_ctx: Any) -> Iterator[None]:
-    """Hold one slot of every limited tag while the task's function runs."""
+_NO_SLOTS = nullcontext()  # reusable, sync and async: what untagged-by-limit tasks get
+
+
+def occupy_tag_slots(tags: set[str] | frozenset[str], task_ctx: Any) -> Any:
+    """A context manager holding one slot of every limited tag while the task's function runs."""
     request = _request(tags, task_ctx)
-    if request is None:
-        yield
-        return
+    return _NO_SLOTS if request is None else _hold(request, task_ctx)
+
+
+def aoccupy_tag_slots(tags: set[str] | frozenset[str], task_ctx: Any) -> Any:
+    """The async twin of `occupy_tag_slots`."""
+    request = _request(tags, task_ctx)
+    return _NO_SLOTS if request is None else _ahold(request, task_ctx)
+
+
+@contextmanager
+def _hold(request: Request, task_ctx: Any) -> Iterator[None]:
     while not request.attempt():
         _log_wait(task_ctx, request)
         wait_for_release(request.next_pause())
@@ -84,14 +94,9 @@ def occupy_tag_slots(tags: set[str] | frozenset[str], task_ctx: Any) -> Iterator
 
 
 @asynccontextmanager
-async def aoccupy_tag_slots(tags: set[str] | frozenset[str], task_ctx: Any) -> AsyncIterator[None]:
-    """The async twin of `occupy_tag_slots`."""
+async def _ahold(request: Request, task_ctx: Any) -> AsyncIterator[None]:
     import asyncio
 
-    request = _request(tags, task_ctx)
-    if request is None:
-        yield
-        return
     while not await asyncio.to_thread(request.attempt):
         _log_wait(task_ctx, request)
         await asyncio.sleep(request.next_pause())
