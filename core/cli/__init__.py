@@ -30,6 +30,13 @@ def build_cli() -> click.Group:
     return cli
 
 
+def _short_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    click.echo(f"warning: {message}", err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point."""
+    """Console-script entry point (plugin load warnings print as one short line)."""
+    import warnings
+
+    warnings.showwarning = _short_warning
     build_cli()(args=argv, prog_name="headrace")
