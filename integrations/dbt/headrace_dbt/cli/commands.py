@@ -1,0 +1,19 @@
+"""`prefect_dbt.cli.commands` as headrace_dbt provides it."""
+
+from headrace_dbt.commands import (
+    run_dbt_build,
+    run_dbt_model,
+    run_dbt_seed,
+    run_dbt_snapshot,
+    run_dbt_test,
+    trigger_dbt_cli_command,
+)
+
+__all__ = [
+    "run_dbt_build",
+    "run_dbt_model",
+    "run_dbt_seed",
+    "run_dbt_snapshot",
+    "run_dbt_test",
+    "trigger_dbt_cli_command",
+]
