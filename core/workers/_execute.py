@@ -12,11 +12,15 @@ import sys
 from headrace.deployments import records
 from headrace.deployments.execution import run_stored_flow_run
 from headrace.deployments.loading import EntrypointError, load_flow
-from headrace.exceptions import TerminationSignal
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived. A BaseException, so the engine records the run Crashed ("Execution
+    was interrupted: Terminated") instead of treating it as the flow's own failure."""
 
 
 def _terminate(signum: int, frame: object) -> None:
-    raise TerminationSignal("SIGTERM")
+    raise Terminated()
 
 
 def main(run_id: str) -> int:
@@ -38,7 +42,7 @@ def main(run_id: str) -> int:
     except records.RunRejected as exc:
         print(exc, file=sys.stderr)
         return 1
-    except TerminationSignal:
+    except Terminated:
         return 143
     return 0 if state.is_completed() else 1
 

@@ -219,3 +219,22 @@ def test_cli_run_of_a_served_deployment_without_pool(project: Path) -> None:
     greet.to_deployment("served").apply()
     result = cli("deployment", "run", "greet/served", "-p", 'name="x"')
     assert result.exit_code == 0 and "in state Scheduled" in result.output
+
+
+def test_a_run_does_not_outlive_its_worker(
+    project: Path, headrace_home: Path, tmp_path: Path
+) -> None:
+    records.create_work_pool("local")
+    load_flow_from_source(project, "flows.py:hang").deploy(
+        "orphan", work_pool_name="local", print_next_steps=False
+    )
+    marker = tmp_path / "marker"
+    run_id = run_deployment("hang/orphan", parameters={"marker": str(marker)}, timeout=0).id
+    worker = start_worker(headrace_home)
+    try:
+        wait_until(marker.exists, timeout=30, what="the run to start")
+    finally:
+        worker.send_signal(signal.SIGKILL)  # only the worker: its run gets SIGTERM
+        worker.wait()
+    wait_until(lambda: state_of(run_id) == "CRASHED", timeout=30, what="the run to end")
+    assert records.run_row(run_id)["state_message"] == "Execution was interrupted: Terminated"
