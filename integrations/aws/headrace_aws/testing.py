@@ -1,0 +1,67 @@
+"""pytest fixtures for code that talks to S3: a real S3 API on 127.0.0.1 (moto's server).
+
+Installed with `headrace-aws[testing]` and loaded by pytest through the `pytest11` entry
+point. `moto_server` starts one server per test session (per xdist worker);
+`s3_credentials` points an `AwsCredentials` block at it; `s3_bucket` creates a fresh,
+empty bucket for each test and returns an `S3Bucket` block for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:  # imported in the fixtures, so that pytest's start stays cheap
+    from headrace_aws.credentials import AwsCredentials
+    from headrace_aws.s3 import S3Bucket
+
+#: keys the fake server accepts; they are not real credentials
+TEST_ACCESS_KEY_ID = "testing-access-key"
+TEST_SECRET_ACCESS_KEY = "testing-secret-key"
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """The endpoint URL of a moto S3 server on 127.0.0.1 (a free port), for the session."""
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_credentials(moto_server: str) -> AwsCredentials:
+    """An AwsCredentials block for the moto server (test keys, us-east-1)."""
+    from headrace_aws.credentials import AwsClientParameters, AwsCredentials
+
+    return AwsCredentials(
+        aws_access_key_id=TEST_ACCESS_KEY_ID,
+        aws_secret_access_key=TEST_SECRET_ACCESS_KEY,
+        region_name="us-east-1",
+        aws_client_parameters=AwsClientParameters(endpoint_url=moto_server),
+    )
+
+
+@pytest.fixture
+def s3_bucket(s3_credentials: AwsCredentials) -> Iterator[S3Bucket]:
+    """A new empty bucket on the moto server, as an S3Bucket block; emptied and removed
+    after the test."""
+    from headrace_aws.s3 import S3Bucket
+
+    name = f"test-{uuid.uuid4().hex[:20]}"
+    client = s3_credentials.get_s3_client()
+    client.create_bucket(Bucket=name)
+    yield S3Bucket(bucket_name=name, credentials=s3_credentials)
+    for item in client.list_objects_v2(Bucket=name).get("Contents", []):
+        client.delete_object(Bucket=name, Key=item["Key"])
+    client.delete_bucket(Bucket=name)
