@@ -1,0 +1,58 @@
+"""The fake Slack server answers like Slack, so error paths in user code can be tested."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from headrace_slack.fake_server import FakeSlack
+
+
+def _post(url: str, body: dict, headers: dict | None = None) -> dict:
+    request = urllib.request.Request(
+        url, json.dumps(body).encode(), {"Content-Type": "application/json", **(headers or {})}
+    )
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())
+
+
+@pytest.mark.fake_slack(token="xoxb-custom", channels=("data-eng",))
+def test_marker_configures_token_and_channels(fake_slack):
+    client = WebClient(token="xoxb-custom", base_url=fake_slack.api_url)
+
+    answer = client.chat_postMessage(channel="#data-eng", text="hi")
+
+    assert answer["channel"] == fake_slack.channels["data-eng"]
+    with pytest.raises(SlackApiError, match="channel_not_found"):
+        client.chat_postMessage(channel="#general", text="hi")
+
+
+def test_requests_without_a_token_are_not_authed(fake_slack):
+    answer = _post(fake_slack.api_url + "chat.postMessage", {"channel": "general", "text": "x"})
+
+    assert answer == {"ok": False, "error": "not_authed"}
+    [request] = fake_slack.requests
+    assert (request.method, request.path) == ("POST", "/api/chat.postMessage")
+
+
+def test_auth_test_and_unknown_methods(fake_slack):
+    client = WebClient(token=fake_slack.token, base_url=fake_slack.api_url)
+
+    assert client.auth_test()["ok"] is True
+    with pytest.raises(SlackApiError, match="unknown_method"):
+        client.api_call("conversations.kick")
+
+
+def test_the_fake_stops_cleanly_and_refuses_url_when_stopped():
+    fake = FakeSlack().start()
+    url = fake.url
+    fake.stop()
+
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = fake.url
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url + "/api/auth.test", timeout=2)

@@ -1,0 +1,138 @@
+"""The message tasks in flows, end to end against the fake Slack server."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from slack_sdk.errors import SlackApiError
+
+from headrace import flow
+from headrace_slack import (
+    SlackCredentials,
+    SlackWebhook,
+    SlackWebhookError,
+    send_chat_message,
+    send_incoming_webhook_message,
+)
+
+pytestmark = pytest.mark.headrace_harness
+
+BLOCKS = [{"type": "section", "text": {"type": "mrkdwn", "text": "*done*"}}]
+
+
+def test_chat_message_from_a_saved_block(fake_slack, slack_credentials):
+    slack_credentials.save("bot")
+
+    @flow
+    def announce() -> dict:
+        creds = SlackCredentials.load("bot")
+        return send_chat_message("#general", creds, text="load finished", slack_blocks=BLOCKS)
+
+    answer = announce()
+
+    assert answer["ok"] is True
+    assert answer["channel"] == fake_slack.channels["general"]
+    assert answer["message"]["blocks"] == BLOCKS
+    [message] = fake_slack.messages
+    assert (message.channel, message.text, message.blocks) == ("general", "load finished", BLOCKS)
+
+
+def test_chat_message_with_attachments_by_channel_id(fake_slack, slack_credentials):
+    attachments = [{"color": "#36a64f", "text": "3 rows", "fallback": "3 rows"}]
+
+    @flow
+    def report() -> str:
+        channel_id = fake_slack.channels["alerts"]
+        return send_chat_message(channel_id, slack_credentials, attachments=attachments)["ts"]
+
+    assert report()
+    assert fake_slack.messages[0].attachments == attachments
+
+
+def test_unknown_channel_fails_the_flow_with_slacks_error(fake_slack, slack_credentials):
+    @flow
+    def announce():
+        send_chat_message("#no-such-channel", slack_credentials, text="hello")
+
+    with pytest.raises(SlackApiError, match="channel_not_found"):
+        announce()
+    assert fake_slack.messages == []
+
+
+def test_wrong_token_is_invalid_auth_and_never_printed(fake_slack):
+    wrong = SlackCredentials(token="xoxb-wrong-secret-777", base_url=fake_slack.api_url)
+
+    @flow
+    def announce():
+        send_chat_message("#general", wrong, text="hello")
+
+    state = announce(return_state=True)
+
+    assert state.is_failed()
+    assert "invalid_auth" in state.message
+    assert "xoxb-wrong-secret-777" not in state.message
+
+
+@pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
+def test_a_message_without_content_is_no_text(fake_slack, slack_credentials):
+    with pytest.raises(SlackApiError, match="no_text"):
+        send_chat_message.fn("#general", slack_credentials)
+
+
+def test_incoming_webhook_message_in_a_flow(fake_slack, slack_webhook):
+    slack_webhook.save("alerts")
+
+    @flow
+    def alert() -> None:
+        send_incoming_webhook_message(SlackWebhook.load("alerts"), text="disk full")
+
+    alert()
+
+    [message] = fake_slack.messages
+    assert (message.via, message.channel, message.text) == ("webhook", "alerts", "disk full")
+
+
+def test_notify_puts_the_subject_first(fake_slack, slack_webhook):
+    slack_webhook.notify("3 rows loaded", subject="Nightly load")
+
+    assert fake_slack.messages[0].text == "*Nightly load*\n3 rows loaded"
+
+
+def test_revoked_webhook_is_a_clear_error_without_the_url(fake_slack):
+    revoked_url = f"{fake_slack.url}/services/T0FAKE/B0FAKE/revokedsecret"
+
+    with pytest.raises(SlackWebhookError) as info:
+        SlackWebhook(url=revoked_url).notify("hello")
+
+    assert info.value.status == 404
+    assert "HTTP 404: no_service" in str(info.value)
+    assert "revokedsecret" not in str(info.value)
+
+
+def test_webhook_message_without_content_is_refused(fake_slack, slack_webhook):
+    with pytest.raises(SlackWebhookError, match="400: no_text"):
+        send_incoming_webhook_message.fn(slack_webhook)
+
+
+def test_secrets_stay_out_of_logs_and_run_records(
+    headrace_harness, fake_slack, slack_credentials, slack_webhook, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    secrets = [fake_slack.token, "fakewebhooksecret"]
+
+    @flow(log_prints=True)
+    def both(creds: SlackCredentials, hook: SlackWebhook) -> None:
+        print(creds, hook)
+        send_chat_message("#general", creds, text="one")
+        send_incoming_webhook_message(hook, text="two")
+
+    both(slack_credentials, slack_webhook)
+
+    assert len(fake_slack.messages) == 2
+    sdk_records = [r for r in caplog.records if r.name.startswith("headrace_slack")]
+    assert sdk_records, "slack_sdk's debug records should reach logging, masked"
+    stored = b"".join(p.read_bytes() for p in headrace_harness.home.rglob("*") if p.is_file())
+    for secret in secrets:
+        assert secret not in caplog.text
+        assert secret.encode() not in stored
