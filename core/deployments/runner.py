@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from headrace.deployments import records, scheduling
-from headrace.deployments.loading import entrypoint_of
+from headrace.deployments.loading import EntrypointError, entrypoint_of
 from headrace.runs import new_run_id
 from headrace.utilities import clock
 
@@ -158,7 +158,7 @@ def to_deployment(
     path, entrypoint = (None, None)
     try:
         path, entrypoint = entrypoint_of(flow)
-    except Exception:
+    except EntrypointError:
         if work_pool_name is not None:
             raise  # a worker must be able to import the flow
     return RunnerDeployment(
@@ -197,7 +197,6 @@ class Runner:
         self.flows: dict[str, Any] = {}
         self.deployments: list[records.DeploymentRecord] = []
         self.threads: dict[str, threading.Thread] = {}
-        self.states: dict[str, Any] = {}
         self._stop = threading.Event()
         self._signals = 0
 
@@ -216,8 +215,9 @@ class Runner:
         from headrace.store.runs import PROCESS_KEY
 
         now = clock.now()
+        self.threads = {run_id: self.threads[run_id] for run_id in self.running()}
         scheduling.schedule_runs(self.deployments, now, self.schedule_ahead)
-        free = None if self.limit is None else self.limit - len(self.running())
+        free = None if self.limit is None else self.limit - len(self.threads)
         claimed = records.claim_due_runs(
             [record.id for record in self.deployments], self.id, now, free, PROCESS_KEY
         )
@@ -234,7 +234,7 @@ class Runner:
 
         flow = self.flows[row["deployment_id"]]
         try:
-            self.states[row["id"]] = run_stored_flow_run(flow, row)
+            run_stored_flow_run(flow, row)
         except records.RunRejected as exc:
             logger.error("Flow run %r could not start: %s", row["name"], exc)
         except BaseException as exc:  # noqa: BLE001 - the engine recorded the run's end
