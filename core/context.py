@@ -7,15 +7,14 @@ into worker threads by the task runners.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from headrace.exceptions import MissingContextError
 
 if TYPE_CHECKING:
-    import logging
-
     from headrace.flows import Flow
     from headrace.results import ResultStore
     from headrace.runs import FlowRun, TaskRun
@@ -91,7 +90,7 @@ class FlowRunContext(RunContext):
 class TaskRunContext(RunContext):
     """What a running task (and code it calls) can see about itself."""
 
-    __slots__ = ("task", "task_run", "parameters", "log_prints", "logger", "result_store")
+    __slots__ = ("task", "task_run", "parameters", "log_prints", "_logger", "result_store")
     _var: contextvars.ContextVar[TaskRunContext] = contextvars.ContextVar("headrace_task_run")
 
     def __init__(
@@ -100,15 +99,23 @@ class TaskRunContext(RunContext):
         task_run: TaskRun,
         parameters: dict[str, Any],
         log_prints: bool,
-        logger: logging.LoggerAdapter,
+        logger: logging.LoggerAdapter | Callable[[], logging.LoggerAdapter],
         result_store: ResultStore | None = None,
     ) -> None:
         self.task = task
         self.task_run = task_run
         self.parameters = parameters
         self.log_prints = log_prints
-        self.logger = logger
+        self._logger = logger
         self.result_store = result_store
+
+    @property
+    def logger(self) -> logging.LoggerAdapter:
+        """The run's logger, built on first use (most task runs never log)."""
+        logger = self._logger
+        if callable(logger) and not isinstance(logger, logging.LoggerAdapter):
+            logger = self._logger = logger()
+        return logger
 
 
 def get_run_context() -> TaskRunContext | FlowRunContext:

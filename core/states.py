@@ -37,6 +37,10 @@ class StateType(str, Enum):
     CANCELLING = "CANCELLING"
 
 
+_DEFAULT_NAMES = {kind: kind.value.capitalize() for kind in StateType}
+#: the plain string of each type, without the cost of the enum's `.value` descriptor
+TYPE_VALUES = {kind: kind.value for kind in StateType}
+
 TERMINAL_STATES = frozenset(
     {StateType.COMPLETED, StateType.FAILED, StateType.CANCELLED, StateType.CRASHED}
 )
@@ -82,8 +86,10 @@ class State:
         timestamp: float | _dt.datetime | None = None,
         state_details: StateDetails | None = None,
     ) -> None:
-        self.type = type if isinstance(type, StateType) else StateType(type)
-        self.name = name or self.type.value.capitalize()
+        if type.__class__ is not StateType:
+            type = StateType(type)
+        self.type = type
+        self.name = name or _DEFAULT_NAMES[type]
         self.message = message
         self.data = data
         if timestamp is None:

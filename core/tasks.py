@@ -57,6 +57,19 @@ def _is_iterable(value: Any) -> bool:
     return True
 
 
+_engine_module: Any = None
+
+
+def _engine() -> Any:
+    """The task engine module, imported on the first task call (it imports the store)."""
+    global _engine_module
+    if _engine_module is None:
+        from headrace.engine import _task_run
+
+        _engine_module = _task_run
+    return _engine_module
+
+
 class Task(Generic[P, R]):
     """A function whose calls become tracked task runs."""
 
@@ -225,13 +238,9 @@ class Task(Generic[P, R]):
     ) -> Any:
         """Run the task now (in this thread) and return its result or, with
         `return_state=True`, its final state."""
-        from headrace.engine._task_run import (
-            TaskRunMachine,
-            plain_call_value,
-            run_task_async,
-            run_task_sync,
-        )
-
+        engine = _engine()
+        TaskRunMachine, run_task_sync = engine.TaskRunMachine, engine.run_task_sync
+        run_task_async, plain_call_value = engine.run_task_async, engine.plain_call_value
         parameters = self.signature.bind(args, kwargs)
         flow_ctx = FlowRunContext._var.get(None)
         machine = TaskRunMachine(self, self._new_run(parameters, flow_ctx), parameters, wait_for)

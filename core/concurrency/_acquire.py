@@ -96,10 +96,10 @@ class Request:
         """One try; True when held. Raises for problems that waiting cannot fix."""
         self.tries += 1
         result = limits.try_acquire(
-            self.names, self.occupy, self.lease_id, self.holder, self.lease_seconds
+            self.names, self.occupy, self.lease_id, self.holder, self.lease_seconds, self.strict
         )
         if result.missing:
-            self._missing(result.missing, acquired=result.acquired)
+            self._warn_missing(result.missing)
         if result.acquired:
             if self.lease_id is not None:
                 keeper.hold(self.lease_id, self.lease_seconds)
@@ -107,14 +107,8 @@ class Request:
         self.retry_after = result.retry_after
         return False
 
-    def _missing(self, names: tuple[str, ...], acquired: bool) -> None:
-        if self.strict:
-            if acquired and self.lease_id is not None:
-                limits.release(self.lease_id)
-            raise ConcurrencySlotAcquisitionError(
-                f"concurrency limit(s) {', '.join(map(repr, names))} do not exist (strict=True); "
-                "create them first, e.g. `headrace gcl create NAME --limit N`"
-            )
+    @staticmethod
+    def _warn_missing(names: tuple[str, ...]) -> None:
         for name in names:
             if name not in _warned_missing:
                 _warned_missing.add(name)
@@ -193,7 +187,13 @@ class LeaseKeeper:
                 by_seconds.setdefault(seconds, []).append(lease_id)
             try:
                 for seconds, lease_ids in by_seconds.items():
-                    limits.renew(lease_ids, seconds)
+                    for lost in limits.renew(lease_ids, seconds):
+                        logger.warning(
+                            "Concurrency lease %s expired before it was renewed (was this "
+                            "process stalled?) or was reset; its slots may be in use by others",
+                            lost,
+                        )
+                        self.drop(lost)
             except Exception as exc:  # keep renewing; a lost lease is worse than a log line
                 logger.warning("Could not renew concurrency leases: %r", exc)
 

@@ -244,12 +244,14 @@ def try_acquire(
     lease_id: str | None,
     holder: str,
     lease_seconds: float,
+    strict: bool = False,
     store: Store | None = None,
 ) -> Attempt:
     """Take `slots` on every active limit in `names`, all or none, without waiting.
 
     With `lease_id`, the slots are a lease (released by `release`); without, they are
-    decaying slots (a rate limit), which needs `slot_decay_per_second > 0`.
+    decaying slots (a rate limit), which needs `slot_decay_per_second > 0`. With `strict`,
+    a name without a limit is an error (and nothing is taken).
     """
     store = store or get_store()
     now = time.time()
@@ -262,6 +264,11 @@ def try_acquire(
             )
         }
         missing = tuple(name for name in names if name not in found)
+        if missing and strict:
+            raise ConcurrencySlotAcquisitionError(
+                f"concurrency limit(s) {', '.join(map(repr, missing))} do not exist "
+                "(strict=True); create them first, e.g. `headrace gcl create NAME --limit N`"
+            )
         enforced = [found[name] for name in names if name in found and found[name]["active"]]
         retry_after: float | None = None
         for row in enforced:
@@ -333,14 +340,17 @@ def release(lease_id: str, store: Store | None = None) -> None:
         connection.execute("DELETE FROM concurrency_leases WHERE id = ?", (lease_id,))
 
 
-def renew(lease_ids: list[str], lease_seconds: float, store: Store | None = None) -> None:
-    """Push the expiry of held leases forward."""
-    if not lease_ids:
-        return
+def renew(lease_ids: list[str], lease_seconds: float, store: Store | None = None) -> list[str]:
+    """Push the expiry of held leases forward; returns the ids no longer in the store
+    (expired and taken over while their holder was stalled, or reset)."""
     store = store or get_store()
     expires = time.time() + lease_seconds
+    lost = []
     with store.transaction() as connection:
-        connection.executemany(
-            "UPDATE concurrency_leases SET expires = ? WHERE id = ?",
-            [(expires, lease_id) for lease_id in lease_ids],
-        )
+        for lease_id in lease_ids:
+            changed = connection.execute(
+                "UPDATE concurrency_leases SET expires = ? WHERE id = ?", (expires, lease_id)
+            ).rowcount
+            if not changed:
+                lost.append(lease_id)
+    return lost

@@ -7,6 +7,7 @@ hooks and records. The drivers only call the function and sleep between attempts
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 
 _NOTHING: Any = object()
+_TASK_RUNS_LOGGER = logging.getLogger("headrace.task_runs")
 
 
 def plain_call_value(machine: TaskRunMachine, state: State) -> Any:
@@ -85,15 +87,16 @@ class TaskRunMachine:
         """Resolve inputs, look up the cache, enter Running; False if nothing is to be called."""
         task, run = self.task, self.task_run
         flow_run = self.flow_ctx.flow_run if self.flow_ctx else None
-        logger = task_run_logger(run, flow_run)
-        self.ctx = TaskRunContext(task, run, self.parameters, self._log_prints(), logger)
+        self.ctx = TaskRunContext(
+            task, run, self.parameters, self._log_prints(), lambda: task_run_logger(run, flow_run)
+        )
         try:
             wait_for_upstreams(self.wait_for)
             self.parameters = resolve_parameters(self.raw_parameters)
         except UpstreamTaskError as exc:
             self._name_run()
             self._set_initial(NotReady(message=str(exc)))
-            logger.info(f"Finished in state {self.state}")
+            self.ctx.logger.info(f"Finished in state {self.state}")
             return False
         self.ctx.parameters = self.parameters
         self._name_run()
@@ -106,7 +109,7 @@ class TaskRunMachine:
                 cached.state_details.cache_key = self.cache_key
                 cached.state_details.cache_expiration = record.expiration
                 self._set_initial(cached)
-                logger.info(f"Finished in state {cached}")
+                self.ctx.logger.info(f"Finished in state {cached}")
                 return False
         run.start_ts = time.time()
         run.run_count = 1
@@ -116,7 +119,7 @@ class TaskRunMachine:
 
             install_print_redirect()
         if task.on_running:
-            call_hooks(task.on_running, task, run, self.state, logger)
+            call_hooks(task.on_running, task, run, self.state, self.ctx.logger)
         return True
 
     def _log_prints(self) -> bool:
@@ -130,8 +133,8 @@ class TaskRunMachine:
             return
         with self:
             name = template() if callable(template) else template.format(**self.parameters)
+        # the logger is built lazily, after naming, so it picks the name up
         self.task_run.name = name
-        self.ctx.logger.extra["task_run_name"] = name  # type: ignore[union-attr]
 
     def _caching_wanted(self) -> bool:
         """Prefect 3's rule: caching needs persisted results; persisting (explicitly or by
@@ -324,13 +327,13 @@ class TaskRunMachine:
             run.state = state
             state.state_details.task_run_id = run.id
             records.record_task_run_state(self.store, run)
-            logger = self.ctx.logger
             if state.type is StateType.COMPLETED:
                 # one line per successful task run is noise at scale (and costs more
-                # than the rest of the engine): DEBUG, see docs/logging.md
-                if logger.isEnabledFor(10):
-                    logger.debug(f"Finished in state {state}")
+                # than the rest of the engine): DEBUG, see docs/runtime.md
+                if _TASK_RUNS_LOGGER.isEnabledFor(logging.DEBUG):
+                    self.ctx.logger.debug(f"Finished in state {state}")
             else:
+                logger = self.ctx.logger
                 exc = state.data if isinstance(state.data, BaseException) else None
                 if exc is not None and state.type is StateType.FAILED:
                     logger.error(
@@ -348,7 +351,7 @@ class TaskRunMachine:
             )
             if hooks:
                 with self:
-                    call_hooks(hooks, task, run, state, logger)
+                    call_hooks(hooks, task, run, state, self.ctx.logger)
         if self.future is not None:
             self.future.set_final_state(state)
         return state

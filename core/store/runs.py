@@ -12,6 +12,7 @@ import os
 import time
 from typing import TYPE_CHECKING, Any
 
+from headrace.states import TYPE_VALUES
 from headrace.store._sqlite import Store, get_store, register_schema
 
 if TYPE_CHECKING:
@@ -167,7 +168,7 @@ register_schema("runs", [_SCHEMA_V1], on_open=_mark_crashed_runs)
 
 
 def _tags_json(tags: set[str] | frozenset[str]) -> str:
-    return json.dumps(sorted(tags))
+    return json.dumps(sorted(tags)) if tags else "[]"
 
 
 def _parameters_json(parameters: dict[str, Any]) -> str:
@@ -187,7 +188,7 @@ def record_flow_run(store: Store, run: FlowRun) -> None:
             run.flow_version,
             _parameters_json(run.parameters),
             _tags_json(run.tags),
-            state.type.value,
+            TYPE_VALUES[state.type],
             state.name,
             state.message,
             run.run_count,
@@ -199,7 +200,7 @@ def record_flow_run(store: Store, run: FlowRun) -> None:
             PROCESS_KEY,
         ),
     )
-    store.enqueue(_INSERT_STATE, (run.id, state.type.value, state.name, state.message, state._ts))
+    record_state_only(store, run.id, state)
 
 
 def record_flow_run_state(store: Store, run: FlowRun) -> None:
@@ -208,7 +209,7 @@ def record_flow_run_state(store: Store, run: FlowRun) -> None:
     store.enqueue(
         _UPDATE_FLOW_RUN,
         (
-            state.type.value,
+            TYPE_VALUES[state.type],
             state.name,
             state.message,
             run.run_count,
@@ -217,7 +218,7 @@ def record_flow_run_state(store: Store, run: FlowRun) -> None:
             run.id,
         ),
     )
-    store.enqueue(_INSERT_STATE, (run.id, state.type.value, state.name, state.message, state._ts))
+    record_state_only(store, run.id, state)
 
 
 def record_task_run(store: Store, run: TaskRun) -> None:
@@ -233,7 +234,7 @@ def record_task_run(store: Store, run: TaskRun) -> None:
             run.task_key,
             run.dynamic_key,
             _tags_json(run.tags),
-            state.type.value,
+            TYPE_VALUES[state.type],
             state.name,
             state.message,
             run.run_count,
@@ -243,7 +244,7 @@ def record_task_run(store: Store, run: TaskRun) -> None:
             PROCESS_KEY,
         ),
     )
-    store.enqueue(_INSERT_STATE, (run.id, state.type.value, state.name, state.message, state._ts))
+    record_state_only(store, run.id, state)
 
 
 def record_task_run_state(store: Store, run: TaskRun) -> None:
@@ -252,7 +253,7 @@ def record_task_run_state(store: Store, run: TaskRun) -> None:
     store.enqueue(
         _UPDATE_TASK_RUN,
         (
-            state.type.value,
+            TYPE_VALUES[state.type],
             state.name,
             state.message,
             run.run_count,
@@ -262,12 +263,14 @@ def record_task_run_state(store: Store, run: TaskRun) -> None:
             run.id,
         ),
     )
-    store.enqueue(_INSERT_STATE, (run.id, state.type.value, state.name, state.message, state._ts))
+    record_state_only(store, run.id, state)
 
 
 def record_state_only(store: Store, run_id: str, state: State) -> None:
     """An intermediate transition (e.g. Retrying) that does not change the run row yet."""
-    store.enqueue(_INSERT_STATE, (run_id, state.type.value, state.name, state.message, state._ts))
+    store.enqueue(
+        _INSERT_STATE, (run_id, TYPE_VALUES[state.type], state.name, state.message, state._ts)
+    )
 
 
 def record_log(
