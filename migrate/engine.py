@@ -15,7 +15,14 @@ from headrace.migrate import imports as _imports
 from headrace.migrate.names import ImportMap
 from headrace.migrate.project import ProjectInfo
 from headrace.migrate.project import scan as scan_project
-from headrace.migrate.rule import TODO_PREFIX, FileContext, Phase, Rule, attach_comments
+from headrace.migrate.rule import (
+    PHASE_LEFTOVERS,
+    TODO_PREFIX,
+    FileContext,
+    Phase,
+    Rule,
+    attach_comments,
+)
 
 _TODO_RE = re.compile(r"#\s*TODO\(headrace-migrate ([A-Z0-9]+)\):\s*(.*)$")
 
@@ -61,24 +68,25 @@ def migrate_source(
         project = scan_project([(path, module or "", source)])
     ctx = FileContext(path=path, source=source, module=module, target=target, project=project)
     active = [r for r in rules if r.applies(source, project)]
-    for phase in sorted({r.phase for r in active}):
-        members = [r for r in active if r.phase == phase]
-        ctx.imports = ImportMap(tree, ctx.package)
-        ctx.wanted_imports = []
-        try:
-            tree = tree.visit(Phase([r(ctx) for r in members]))
-        except Exception as exc:
-            codes = ",".join(r.code for r in members)
-            raise MigrationError(f"rules {codes} failed: {type(exc).__name__}: {exc}") from exc
-        if ctx.wanted_imports:
-            tree = _imports.add_imports(tree, ctx.wanted_imports)
+    rewriting = [r for r in active if r.phase < PHASE_LEFTOVERS]
+    if rewriting:
+        tree = _run_phase(tree, ctx, rewriting)
     if ctx.module_todos:
         tree = _with_module_todos(tree, ctx.module_todos)
-    changed_by_rules = tree.code != source
-    if changed_by_rules:
-        tree = _imports.drop_unused_imports(tree, ctx.obsolete_names)
-    if target != "prefect" and ("prefect" in source or changed_by_rules):
-        tree = tree.visit(_imports.Retarget(target))
+        ctx.module_todos = []
+    code = tree.code if rewriting else source
+    if code != source:
+        tree = _imports.drop_unused_imports(tree, code, ctx.obsolete_names)
+    leftovers = [r for r in active if r.phase >= PHASE_LEFTOVERS]
+    if leftovers:
+        bound = ImportMap(tree, ctx.package)
+        leftovers = [r for r in leftovers if r.still_needed(bound, code)]
+        if leftovers:
+            tree = _run_phase(tree, ctx, leftovers)
+            if ctx.module_todos:
+                tree = _with_module_todos(tree, ctx.module_todos)
+    if target != "prefect" and "prefect" in code:
+        tree = _imports.retarget_module(tree, target, code)
     code = tree.code
     if code != source:
         try:
@@ -86,6 +94,19 @@ def migrate_source(
         except SyntaxError as exc:
             raise MigrationError(f"migrated code would not parse: {exc}") from exc
     return SourceResult(code, code != source, find_todos(code))
+
+
+def _run_phase(tree: cst.Module, ctx: FileContext, rules: list[type[Rule]]) -> cst.Module:
+    ctx.imports = ImportMap(tree, ctx.package)
+    ctx.wanted_imports = []
+    try:
+        tree = tree.visit(Phase([r(ctx) for r in rules]))
+    except Exception as exc:
+        codes = ",".join(r.code for r in rules)
+        raise MigrationError(f"rules {codes} failed: {type(exc).__name__}: {exc}") from exc
+    if ctx.wanted_imports:
+        tree = _imports.add_imports(tree, ctx.wanted_imports)
+    return tree
 
 
 def _with_module_todos(tree: cst.Module, todos: list[str]) -> cst.Module:

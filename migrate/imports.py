@@ -4,6 +4,7 @@ and move the import root to the target (`headrace` or `prefect`)."""
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from collections import Counter
 
@@ -12,6 +13,7 @@ import libcst as cst
 from headrace.migrate.names import dotted_name
 
 _ROOTS = ("prefect", "headrace")
+TODO_MARK = "# TODO(headrace-migrate "
 
 
 def _is_ours(module: str) -> bool:
@@ -186,32 +188,86 @@ class _DropUnused(cst.CSTTransformer):
         kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return node.with_changes(names=kept)
 
-    def leave_SimpleStatementLine(self, original_node, updated_node):
-        if not updated_node.body:
-            return cst.RemoveFromParent()
-        return updated_node
 
-
-def drop_unused_imports(module: cst.Module, obsolete: set[str] = frozenset()) -> cst.Module:
-    """Drop prefect/headrace imports whose names the code no longer uses, and imports of
-    the names in `obsolete` (e.g. a project's own Flow class once its flows are converted)."""
-    uses = name_counts(module.code)
-    for stmt in module.body:  # names inside module-level imports are not uses
-        if isinstance(stmt, cst.SimpleStatementLine) and any(
-            isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body
-        ):
-            uses.subtract(name_counts(module.code_for_node(stmt)))
-    first = module.body[0] if module.body else None
-    module = module.visit(_DropUnused(uses, set(obsolete)))
-    if module.body and module.body[0] is not first and not module.header:
-        head = module.body[0]
-        lines = list(head.leading_lines)
+def drop_unused_imports(
+    module: cst.Module, code: str, obsolete: set[str] = frozenset()
+) -> cst.Module:
+    """Drop module-level prefect/headrace imports whose names `code` no longer uses, and
+    imports of the names in `obsolete` (a project's own Flow class once its flows are
+    converted). Comments above a removed import move to the next statement."""
+    uses = name_counts(code)
+    imports = [s for s in module.body if _is_import_line(s)]
+    for stmt in imports:  # names inside module-level imports are not uses
+        uses.subtract(name_counts(module.code_for_node(stmt)))
+    dropper = _DropUnused(uses, set(obsolete))
+    body: list = []
+    carried: list[cst.EmptyLine] = []
+    for stmt in module.body:
+        if carried:
+            stmt = stmt.with_changes(leading_lines=[*carried, *stmt.leading_lines])
+            carried = []
+        if not _is_import_line(stmt):
+            body.append(stmt)
+            continue
+        kept = []
+        for small in stmt.body:
+            leave = (
+                dropper.leave_Import if isinstance(small, cst.Import) else dropper.leave_ImportFrom
+            )
+            new = leave(small, small) if isinstance(small, (cst.Import, cst.ImportFrom)) else small
+            if not isinstance(new, cst.RemovalSentinel):
+                kept.append(new)
+        if kept:
+            kept[-1] = kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+            body.append(stmt.with_changes(body=kept))
+        else:
+            carried = [  # a TODO about the removed import is moot; other comments stay
+                line
+                for line in stmt.leading_lines
+                if line.comment is not None and not line.comment.value.startswith(TODO_MARK)
+            ]
+    if len(body) == len(module.body) and all(
+        a is b for a, b in zip(body, module.body, strict=True)
+    ):
+        return module
+    if body and not module.header and body[0] is not module.body[0]:
+        lines = list(body[0].leading_lines)
         while lines and lines[0].comment is None:
             lines.pop(0)
-        module = module.with_changes(
-            body=[head.with_changes(leading_lines=lines), *module.body[1:]]
-        )
-    return module
+        body[0] = body[0].with_changes(leading_lines=lines)
+    return module.with_changes(body=body)
+
+
+def _is_import_line(stmt) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and any(
+        isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body
+    )
+
+
+_NESTED_IMPORT = re.compile(r"^[ \t]+(from|import)[ \t]+prefect", re.MULTILINE)
+
+
+def retarget_module(module: cst.Module, target: str, code: str) -> cst.Module:
+    """Move import roots to the target. Only module-level import lines change, unless a
+    plain `import prefect` (used as `prefect.x`) or an indented import needs a traversal."""
+    transformer = Retarget(target)
+    transformer.visit_Module(module)
+    if transformer.renamed_roots or _NESTED_IMPORT.search(code):
+        return module.visit(transformer)
+    body = []
+    for stmt in module.body:
+        if _is_import_line(stmt):
+            parts = []
+            for small in stmt.body:
+                if isinstance(small, cst.ImportFrom):
+                    small = transformer.leave_ImportFrom(small, small)
+                elif isinstance(small, cst.Import):
+                    names = [transformer.leave_ImportAlias(a, a) for a in small.names]
+                    small = small.with_changes(names=names)
+                parts.append(small)
+            stmt = stmt.with_changes(body=parts)
+        body.append(stmt)
+    return module.with_changes(body=body)
 
 
 class Retarget(cst.CSTTransformer):
@@ -220,7 +276,7 @@ class Retarget(cst.CSTTransformer):
     def __init__(self, target: str) -> None:
         super().__init__()
         self.target = target
-        self._renamed_roots: set[str] = set()
+        self.renamed_roots: set[str] = set()
         self._skip: set[int] = set()
 
     def _new_module(self, node):
@@ -242,7 +298,7 @@ class Retarget(cst.CSTTransformer):
                     for alias in small.names:
                         full = dotted_name(alias.name) or ""
                         if retarget(full, self.target) != full and alias.asname is None:
-                            self._renamed_roots.add(full.split(".")[0])
+                            self.renamed_roots.add(full.split(".")[0])
 
     def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
         for n in _names_in(node.name):
@@ -261,7 +317,7 @@ class Retarget(cst.CSTTransformer):
             self._skip.add(id(node.keyword))
 
     def leave_Name(self, original_node, updated_node):
-        if id(original_node) in self._skip or updated_node.value not in self._renamed_roots:
+        if id(original_node) in self._skip or updated_node.value not in self.renamed_roots:
             return updated_node
         return updated_node.with_changes(value=retarget(updated_node.value, self.target))
 

@@ -170,7 +170,16 @@ def _facts(path: str, module: str, text: str) -> _FileFacts | None:
         return None
 
     classes, withs = [], []
+    scheduled: set[str] = set()  # `flow.schedule = ...` after the block
     for stmt in tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Attribute)
+            and stmt.targets[0].attr == "schedule"
+            and isinstance(stmt.targets[0].value, ast.Name)
+        ):
+            scheduled.add(stmt.targets[0].value.id)
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             top.add(stmt.name)
         elif isinstance(stmt, ast.Assign):
@@ -188,6 +197,7 @@ def _facts(path: str, module: str, text: str) -> _FileFacts | None:
                 name = _literal_name(call)
                 sched = any(k.arg == "schedule" for k in call.keywords)
                 withs.append((callee or "", item.optional_vars.id, name, sched))
+    withs = [(c, var, name, sched or var in scheduled) for c, var, name, sched in withs]
     return _FileFacts(path, module, imports, classes, withs, top)
 
 

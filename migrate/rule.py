@@ -18,7 +18,8 @@ from headrace.migrate.project import ProjectInfo
 
 TODO_PREFIX = "# TODO(headrace-migrate "
 
-#: phases, run in this order; rules of one phase share one traversal
+#: phases: the rewriting rules share one traversal (1.x rules before 2.x rules at every
+#: node); the leftover reports run afterwards, only when legacy names are still bound
 PHASE_1X_STRUCTURE = 1
 PHASE_1X_DETAILS = 2
 PHASE_2X = 3
@@ -39,7 +40,9 @@ class FileContext:
     #: (module, name) pairs to import once the phase ends
     wanted_imports: list[tuple[str, str]] = field(default_factory=list)
     #: flow function names known in this module (converted here or imported)
-    flow_functions: dict[str, str] = field(default_factory=dict)
+    flow_functions: dict[str, object] = field(default_factory=dict)
+    #: module each imported flow function comes from
+    flow_modules: dict[str, str] = field(default_factory=dict)
     #: TODOs that belong to no statement (put in the module header)
     module_todos: list[str] = field(default_factory=list)
     #: local names made obsolete by a rule; their imports go once unused
@@ -81,11 +84,19 @@ class Rule(cst.CSTTransformer):
         """Cheap test on the text: is this rule worth a traversal of the file?"""
         return any(t in source for t in cls.triggers)
 
+    @classmethod
+    def still_needed(cls, imports: ImportMap, code: str) -> bool:
+        """For leftover reports: after the rewriting pass, is there anything to report?"""
+        return True
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__()
         self.ctx = ctx
         self._statements: list[cst.CSTNode] = []
         self._pending: dict[int, list[str]] = {}
+        # node type name -> handler, so that a node no rule cares about costs a dict lookup
+        self._visitors = _handlers(self, "visit_")
+        self._leavers = _handlers(self, "leave_")
 
     # -- helpers for subclasses -------------------------------------------------------
     def qualname(self, node: cst.BaseExpression) -> str | None:
@@ -112,15 +123,21 @@ class Rule(cst.CSTTransformer):
         if (module, name) not in self.ctx.wanted_imports:
             self.ctx.wanted_imports.append((module, name))
 
-    # -- statement tracking -----------------------------------------------------------
+    # -- traversal ----------------------------------------------------------------------
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        if isinstance(node, _STATEMENTS):
             self._statements.append(node)
-        super().on_visit(node)
+        handler = self._visitors.get(type(node).__name__)
+        if handler is not None:
+            handler(node)
         return True
 
     def on_leave(self, original_node, updated_node):
-        return self.finish_leave(original_node, super().on_leave(original_node, updated_node))
+        result = updated_node
+        handler = self._leavers.get(type(original_node).__name__)
+        if handler is not None:
+            result = handler(original_node, updated_node)
+        return self.finish_leave(original_node, result)
 
     def finish_leave(self, original_node, result):
         """Pop the statement stack and attach pending TODOs (also when leave was skipped)."""
@@ -145,6 +162,40 @@ class Rule(cst.CSTTransformer):
         return result
 
 
+_STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
+_STATEMENT_NAMES = frozenset(
+    {
+        "SimpleStatementLine",
+        "If",
+        "For",
+        "While",
+        "With",
+        "Try",
+        "TryStar",
+        "FunctionDef",
+        "ClassDef",
+        "Match",
+    }
+)
+_HANDLER_NAMES: dict[tuple[type, str], list[tuple[str, str]]] = {}
+
+
+def _handlers(rule: Rule, prefix: str) -> dict:
+    """Node type name -> bound handler method (method names looked up once per class)."""
+    key = (type(rule), prefix)
+    names = _HANDLER_NAMES.get(key)
+    if names is None:
+        names = [
+            (attr[len(prefix) :], attr)
+            for attr in dir(type(rule))
+            if attr.startswith(prefix) and attr[len(prefix) :] and "_" not in attr[len(prefix) :]
+        ]
+        _HANDLER_NAMES[key] = names
+    return {node_type: getattr(rule, attr) for node_type, attr in names}
+
+
 def attach_comments(stmt, comments: list[str]):
     """Add comment lines above a statement, skipping ones already there."""
     present = {line.comment.value for line in stmt.leading_lines if line.comment}
@@ -159,30 +210,42 @@ def attach_comments(stmt, comments: list[str]):
 
 
 class Phase(cst.CSTTransformer):
-    """Runs several rules in one traversal, each seeing the previous rules' result."""
+    """Runs several rules in one traversal, each seeing the previous rules' result.
+
+    Node-level hooks only (`visit_Call`, `leave_Name`, ...): attribute-level hooks such as
+    `visit_Call_func` are not dispatched, which keeps a traversal cheap.
+    """
 
     def __init__(self, rules: list[Rule]) -> None:
         super().__init__()
         self.rules = rules
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        name = type(node).__name__
+        statement = name in _STATEMENT_NAMES
         for rule in self.rules:
-            rule.on_visit(node)
+            if statement:
+                rule._statements.append(node)
+            handler = rule._visitors.get(name)
+            if handler is not None:
+                handler(node)
         return True
 
     def on_leave(self, original_node, updated_node):
+        name = type(original_node).__name__
+        statement = name in _STATEMENT_NAMES
         result = updated_node
         for rule in self.rules:
-            if type(result) is type(original_node):
-                result = rule.on_leave(original_node, result)
-            else:  # an earlier rule replaced the node: only keep this rule's bookkeeping
+            handler = rule._leavers.get(name)
+            # when an earlier rule replaced the node, later ones only keep their bookkeeping
+            if handler is not None and type(result) is type(original_node):
+                result = handler(original_node, result)
+            if statement:
                 result = rule.finish_leave(original_node, result)
         return result
 
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        for rule in self.rules:
-            rule.on_visit_attribute(node, attribute)
+        return None
 
     def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        for rule in self.rules:
-            rule.on_leave_attribute(original_node, attribute)
+        return None

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import libcst as cst
 
+from headrace.migrate.names import dotted_name, matches
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._util import with_args
 
 TASK_DECORATORS = frozenset({"prefect.task", "prefect.utilities.tasks.task", "prefect.tasks.task"})
 FLOW_DECORATORS = frozenset({"prefect.flow", "prefect.flows.flow"})
+
+
+def _local(func: cst.BaseExpression) -> str | None:
+    return dotted_name(func)
 
 
 class TaskOptionsRule(Rule):
@@ -28,6 +33,8 @@ class TaskOptionsRule(Rule):
         if isinstance(func, cst.Name) and func.value == "flow" and self.on_flows:
             return True  # the decorator P103 writes before the import exists
         qual = self.qualname(func)
+        if self.on_flows and matches(qual or _local(func), self.ctx.project.flow_classes):
+            return True  # options of Flow(...) that P103 carries to @flow
         return qual in TASK_DECORATORS or (self.on_flows and qual in FLOW_DECORATORS)
 
     def leave_Call(self, original_node, updated_node):

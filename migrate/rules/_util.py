@@ -64,7 +64,9 @@ def with_args(call: cst.Call, args: list[cst.Arg]) -> cst.Call:
 
 
 def _multiline(call: cst.Call) -> bool:
-    return "\n" in code(call)
+    breaks = [getattr(a.comma, "whitespace_after", None) for a in call.args]
+    breaks.append(call.whitespace_before_args)
+    return any(isinstance(w, cst.ParenthesizedWhitespace) for w in breaks)
 
 
 def string_value(node: cst.BaseExpression | None) -> str | None:

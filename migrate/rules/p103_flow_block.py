@@ -24,10 +24,11 @@ PARAMETER_CLASSES = frozenset(
 )
 DATETIME_PARAMETER = "prefect.core.parameter.DateTimeParameter"
 #: Flow(...) options kept on the decorator (later rules convert their values)
-_DECORATOR_OPTIONS = {
+_DECORATOR_OPTIONS = {  # values converted by P107/P108/P114 in the same pass
     "executor": "task_runner",
     "result": "result",
-    "state_handlers": "state_handlers",
+    "persist_result": "persist_result",
+    "result_storage": "result_storage",
 }
 _DEPLOYMENT_OPTIONS = ("storage", "run_config")
 _FLOW_ATTRIBUTES = ("executor", "storage", "run_config", "schedule", "result")
@@ -72,10 +73,12 @@ class FlowBlock(Rule):
                     continue
                 for alias in small.names:
                     local = (alias.asname.name if alias.asname else alias.name).value
-                    decl = self._imported_decl(self.ctx.imports.names.get(local))
+                    full = self.ctx.imports.names.get(local)
+                    decl = self._imported_decl(full)
                     if decl is None:
                         continue
                     self.ctx.flow_functions[decl.function] = decl
+                    self.ctx.flow_modules[decl.function] = full.rpartition(".")[0]
                     self.alias_renames[id(alias)] = decl.function
                     if alias.asname is None:
                         self.binding[local] = decl.function
@@ -94,8 +97,9 @@ class FlowBlock(Rule):
 
     def _scan_attribute_assignments(self, node: cst.Module) -> None:
         """`flow.executor = X` etc. after a block: remembered per flow, then removed."""
-        self.settings: dict[str, dict[str, cst.BaseExpression]] = {}
-        self.removed: set[int] = set()
+        self.removed: dict[int, str] = {}  # statement id -> flow function it configures
+        self.late: dict[str, dict[str, cst.BaseExpression]] = {}
+        self.deferred: dict[str, tuple] = {}
         current: dict[str, str] = {}
         queue = list(self.decls)
         for stmt in node.body:
@@ -115,9 +119,7 @@ class FlowBlock(Rule):
                 and target.value.value in current
                 and target.attr.value in _FLOW_ATTRIBUTES
             ):
-                func = current[target.value.value]
-                self.settings.setdefault(func, {})[target.attr.value] = small.value
-                self.removed.add(id(stmt))
+                self.removed[id(stmt)] = current[target.value.value]
 
     # -- keep names that are not references out of the renaming -------------------------
     def visit_Attribute(self, node: cst.Attribute) -> None:
@@ -146,9 +148,33 @@ class FlowBlock(Rule):
         return updated_node.with_changes(value=new) if new else updated_node
 
     def leave_SimpleStatementLine(self, original_node, updated_node):
-        if id(original_node) in self.removed:
-            return cst.RemoveFromParent()
-        return updated_node
+        func = self.removed.get(id(original_node))
+        if func is None:
+            return updated_node
+        assign = updated_node.body[0]  # its value was converted by the other rules by now
+        self.late.setdefault(func, {})[assign.targets[0].target.attr.value] = assign.value
+        return cst.RemoveFromParent()
+
+    def leave_Module(self, original_node, updated_node):
+        """Flows configured after their block (`flow.executor = ...`) get their decorator
+        now that those statements have been converted."""
+        if not self.deferred:
+            return updated_node
+        body: list = []
+        for stmt in updated_node.body:
+            deferred = (
+                self.deferred.get(stmt.name.value) if isinstance(stmt, cst.FunctionDef) else None
+            )
+            if deferred is None:
+                body.append(stmt)
+                continue
+            call, decl, callee = deferred
+            options = self._flow_options(call, decl, callee, self.late.get(decl.function, {}))
+            func = self._decorated(stmt, options)
+            for note in options["todos"]:
+                func = self.todo_at(func, note)
+            body += [func, *self._schedules(decl, options)]
+        return updated_node.with_changes(body=body)
 
     def leave_ClassDef(self, original_node, updated_node):
         for base in updated_node.bases:
@@ -199,37 +225,46 @@ class FlowBlock(Rule):
         callee = self.qualname(call.func) or ""
         if isinstance(call.func, cst.Name):
             self.ctx.obsolete_names.add(call.func.value)
-        options = self._flow_options(call, decl, callee)
         params, body = self._parameters(updated_node.body)
         self.add_import("prefect", "flow")
-        decorator = cst.Decorator(
-            decorator=cst.Call(func=cst.Name("flow"), args=_commas(options["decorator"]))
-        )
         func = cst.FunctionDef(
             name=cst.Name(decl.function),
             params=cst.Parameters(params=params),
             body=body,
-            decorators=[decorator],
             leading_lines=updated_node.leading_lines,
         )
+        if decl.function in self.removed.values():  # finished in leave_Module
+            self.deferred[decl.function] = (call, decl, callee)
+            return func.with_changes(decorators=[cst.Decorator(cst.Name("flow"))])
+        options = self._flow_options(call, decl, callee, {})
         for note in options["todos"]:
             self.todo(note)
-        if options["schedule"] is None:
-            return func
-        schedules = cst.parse_statement(f"{decl.schedules_var} = []\n")
-        schedules = schedules.with_changes(
-            body=[schedules.body[0].with_changes(value=options["schedule"])],
-            leading_lines=[cst.EmptyLine()],
-        )
-        return cst.FlattenSentinel([func, schedules])
+        schedules = self._schedules(decl, options)
+        func = self._decorated(func, options)
+        return cst.FlattenSentinel([func, *schedules]) if schedules else func
 
-    def _flow_options(self, call: cst.Call, decl: FlowDecl, callee: str) -> dict:
+    def _decorated(self, func: cst.FunctionDef, options: dict) -> cst.FunctionDef:
+        call = cst.Call(func=cst.Name("flow"), args=_commas(options["decorator"]))
+        return func.with_changes(decorators=[cst.Decorator(decorator=call)])
+
+    def _schedules(self, decl: FlowDecl, options: dict) -> list[cst.SimpleStatementLine]:
+        if options["schedule"] is None:
+            return []
+        stmt = cst.parse_statement(f"{decl.schedules_var} = []\n")
+        return [
+            stmt.with_changes(
+                body=[stmt.body[0].with_changes(value=options["schedule"])],
+                leading_lines=[cst.EmptyLine()],
+            )
+        ]
+
+    def _flow_options(self, call: cst.Call, decl: FlowDecl, callee: str, late: dict) -> dict:
         decorator = [make_arg("name", cst.SimpleString(_quote(decl.flow_name)))]
         todos: list[str] = []
         schedule = None
         args = list(call.args)
         name_arg = positional(call, 0)
-        extra = dict(self.settings.get(decl.function, {}))
+        extra = dict(late)
         for arg in args:
             if arg is name_arg or (arg.keyword and arg.keyword.value == "name"):
                 continue
@@ -241,6 +276,8 @@ class FlowBlock(Rule):
         for key, value in extra.items():
             if key == "schedule":
                 schedule = value if self._is_clock_list(value) else cst.List([cst.Element(value)])
+            elif key in _DECORATOR_OPTIONS and value.deep_equals(cst.Name("None")):
+                continue  # LocalExecutor(): the default task runner
             elif key in _DECORATOR_OPTIONS:
                 decorator.append(make_arg(_DECORATOR_OPTIONS[key], value))
             elif key in _DEPLOYMENT_OPTIONS:

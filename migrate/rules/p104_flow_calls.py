@@ -128,10 +128,9 @@ class FlowCalls(Rule):
         ]
         if decl.has_schedule:
             args.append(make_arg("schedules", cst.Name(decl.schedules_var)))
-            if decl.path != self.ctx.path:
-                module = (self.qualname(target) or "").rpartition(".")[0]
-                if module:
-                    self.add_import(module, decl.schedules_var)
+            module = self.ctx.flow_modules.get(decl.function)
+            if decl.path != self.ctx.path and module:
+                self.add_import(module, decl.schedules_var)
         if kwarg(call, "project_name") or call.args:
             self.todo(
                 f"{short(call, 70)} became deploy(): create the work pool it names; projects "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import libcst as cst
 
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
-from headrace.migrate.rules._util import code, positional
+from headrace.migrate.rules._util import positional
 
 _CASE = frozenset(
     {"prefect.case", "prefect.tasks.control_flow.case", "prefect.tasks.control_flow.case.case"}
@@ -34,8 +34,41 @@ class CaseMerge(Rule):
     triggers = ("case(",)
     todo_notes = "merge() of values not set in a case branch, case blocks outside a flow function."
 
+    def visit_Module(self, node: cst.Module) -> None:
+        self.branches: list[dict[str, cst.BaseExpression]] = []
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        """Before the block's statements are visited: which case branch sets which name,
+        so that `merge(a, b)` further down can be rewritten when its call is left."""
+        assigned: dict[str, cst.BaseExpression] = {}
+        for group in self._groups(list(node.body)):
+            if isinstance(group, list):
+                for stmt, (cond, value) in group:
+                    for name in _assigned_names(stmt.body):
+                        assigned[name] = self._test(cond, value, group)
+        self.branches.append(assigned)
+
     def leave_IndentedBlock(self, original_node, updated_node):
-        return updated_node.with_changes(body=self._rewrite(list(updated_node.body)))
+        self.branches.pop()
+        body: list = []
+        for group in self._groups(list(updated_node.body)):
+            body.append(self._chain(group) if isinstance(group, list) else group)
+        return updated_node.with_changes(body=body)
+
+    def leave_Call(self, original_node, updated_node):
+        if self.qualname(updated_node.func) not in _MERGE:
+            return updated_node
+        known: dict[str, cst.BaseExpression] = {}
+        for level in self.branches:
+            known.update(level)
+        names = [a.value for a in updated_node.args]
+        if not names or not all(isinstance(n, cst.Name) and n.value in known for n in names):
+            self.todo("merge() of values not set in a case branch: pick the value with if/else")
+            return updated_node
+        value: cst.BaseExpression = names[-1]
+        for n in reversed(names[:-1]):
+            value = cst.IfExp(test=known[n.value], body=n, orelse=value)
+        return value
 
     def _case(self, stmt) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:
         if not (
@@ -50,91 +83,51 @@ class CaseMerge(Rule):
             return None
         return cond.value, value.value
 
-    def _test(self, cond, value) -> cst.BaseExpression:
-        if code(value) == "True":
+    def _groups(self, body: list) -> list:
+        """Statements, with runs of `with case(same cond, ...)` gathered into lists."""
+        out: list = []
+        for stmt in body:
+            found = self._case(stmt)
+            if found is None:
+                out.append(stmt)
+            elif (
+                out
+                and isinstance(out[-1], list)
+                and out[-1][0][1][0].deep_equals(found[0])
+                and not stmt.leading_lines
+            ):
+                out[-1].append((stmt, found))
+            else:
+                out.append([(stmt, found)])
+        return out
+
+    def _test(self, cond, value, group) -> cst.BaseExpression:
+        if _is_name(value, "True"):
             return cond
-        if code(value) == "False":
+        if _is_name(value, "False"):
             return cst.UnaryOperation(operator=cst.Not(), expression=cond)
         return cst.Comparison(
             left=cond, comparisons=[cst.ComparisonTarget(operator=cst.Equal(), comparator=value)]
         )
 
-    def _rewrite(self, body: list) -> list:
-        out: list = []
-        assigned: dict[str, cst.BaseExpression] = {}
-        i = 0
-        while i < len(body):
-            first = self._case(body[i])
-            if first is None:
-                out.append(self._merge(body[i], assigned))
-                i += 1
-                continue
-            group = [(body[i], first)]
-            j = i + 1
-            while j < len(body):
-                nxt = self._case(body[j])
-                if nxt is None or code(nxt[0]) != code(first[0]) or body[j].leading_lines:
-                    break
-                group.append((body[j], nxt))
-                j += 1
-            out.append(self._chain(group, assigned))
-            i = j
-        return out
-
-    def _chain(self, group, assigned) -> cst.If:
-        values = [code(v) for _, (_, v) in group]
-        pair = sorted(values) == ["False", "True"]
+    def _chain(self, group) -> cst.If:
+        """`case(c, True)` + `case(c, False)` -> if/else; other runs -> if/elif."""
+        values = sorted(v.value for _, (_, v) in group if isinstance(v, cst.Name))
+        pair = len(group) == 2 and values == ["False", "True"]
         node = None
         for k in range(len(group) - 1, -1, -1):
             stmt, (cond, value) = group[k]
-            test = self._test(cond, value)
-            for name in _assigned_names(stmt.body):
-                assigned[name] = test
             if pair and k == 1:
                 node = cst.Else(body=stmt.body)
                 continue
-            if pair and k == 0:
-                test = cond if values[0] == "True" else test
-            node = cst.If(
-                test=test,
-                body=stmt.body,
-                orelse=node,
-                leading_lines=stmt.leading_lines if k == 0 else (),
-            )
+            leading = stmt.leading_lines if k == 0 else ()
+            test = self._test(cond, value, group)
+            node = cst.If(test=test, body=stmt.body, orelse=node, leading_lines=leading)
         return node
 
-    def _merge(self, stmt, assigned):
-        if "merge" not in code(stmt) or not isinstance(stmt, cst.SimpleStatementLine):
-            return stmt
-        replacer = _MergeCalls(self, assigned)
-        new = stmt.visit(replacer)
-        if replacer.failed:
-            return self.todo_at(new, "merge() of values not set in a case branch: use if/else")
-        return new
 
-
-class _MergeCalls(cst.CSTTransformer):
-    """`merge(a, b)` -> `a if <test of a's branch> else b`, inside one statement."""
-
-    def __init__(self, rule: CaseMerge, assigned: dict) -> None:
-        super().__init__()
-        self.rule = rule
-        self.assigned = assigned
-        self.failed = False
-
-    def leave_Call(self, original_node, updated_node):
-        if self.rule.qualname(updated_node.func) not in _MERGE:
-            return updated_node
-        names = [a.value for a in updated_node.args]
-        if not names or not all(
-            isinstance(n, cst.Name) and n.value in self.assigned for n in names
-        ):
-            self.failed = True
-            return updated_node
-        value: cst.BaseExpression = names[-1]
-        for n in reversed(names[:-1]):
-            value = cst.IfExp(test=self.assigned[n.value], body=n, orelse=value)
-        return value
+def _is_name(node, value: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == value
 
 
 def _assigned_names(block) -> list[str]:

@@ -19,21 +19,13 @@ class Executors(Rule):
     triggers = ("Executor",)
     todo_notes = "executor options with no task-runner equivalent."
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self.local_executors: set[int] = set()
-
     def leave_Call(self, original_node, updated_node):
-        runner = kwarg(updated_node, "task_runner")
-        if runner is not None and id(runner.value) in self.local_executors:
-            return with_args(updated_node, [a for a in updated_node.args if a is not runner])
         qual = self.qualname(updated_node.func) or ""
         if not qual.startswith(_EXECUTORS):
             return updated_node
         kind = qual[len(_EXECUTORS) :]
-        if kind == "LocalExecutor":
-            new = self._pool("ThreadPoolTaskRunner", [make_arg("max_workers", cst.Integer("1"))])
-            self.local_executors.add(id(new))
-            return new
+        if kind == "LocalExecutor":  # the default: no task runner (P103 drops the None)
+            return cst.Name("None")
         if kind == "LocalDaskExecutor":
             scheduler = kwarg(updated_node, "scheduler")
             workers = kwarg(updated_node, "num_workers")

@@ -54,6 +54,15 @@ class Leftovers1x(Rule):
     calls_only = _CALLS_ONLY
     todo_notes = "everything listed in its table that the other rules could not convert."
 
+    @classmethod
+    def still_needed(cls, imports, code: str) -> bool:
+        """Only when a name from the table is still imported, or `prefect.` is spelled out."""
+        prefixes = tuple(cls.table) + tuple(cls.calls_only)
+        if any(full.startswith(prefixes) for full in imports.names.values()):
+            return True
+        plain = [local for local, full in imports.names.items() if full == "prefect"]
+        return any(f"{local}." in code for local in plain)
+
     def visit_Module(self, node: cst.Module) -> None:
         self.in_import = 0
 

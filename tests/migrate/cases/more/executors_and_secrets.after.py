@@ -8,6 +8,7 @@ def use(token, home):
     return token, home
 
 
+# TODO(headrace-migrate P114): DaskExecutor options other than address/cluster_*/adapt/client dropped
 @flow(name="dask")
 def dask():
     # TODO(headrace-migrate P116): create a Secret block named "api-token" holding what the 1.x secret API_TOKEN held

@@ -1,5 +1,5 @@
 import prefect
-from prefect import Task, task, flow, get_run_logger, runtime
+from prefect import Task, task, get_run_logger, runtime, flow
 from prefect.cache_policies import TASK_SOURCE
 from prefect_aws import S3Bucket
 from prefect.states import Completed
