@@ -88,3 +88,11 @@ class FlowRunTimeoutError(HeadraceException, TimeoutError):
 
 class ConfigurationError(HeadraceException):
     """A setting or option has an invalid value."""
+
+
+class MappingLengthMismatch(HeadraceException):
+    """Iterables given to `.map()` have different lengths."""
+
+
+class MappingMissingIterable(HeadraceException):
+    """`.map()` was given no iterable argument."""

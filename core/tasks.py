@@ -9,6 +9,7 @@ from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from headrace import cache_policies
 from headrace.context import FlowRunContext, current_tags
+from headrace.exceptions import MappingLengthMismatch, MappingMissingIterable
 from headrace.futures import PrefectFuture, PrefectFutureList
 from headrace.runs import TaskRun
 from headrace.utilities.annotations import allow_failure, quote, unmapped
@@ -37,14 +38,6 @@ def exponential_backoff(backoff_factor: float) -> Callable[[int], list[float]]:
         return [backoff_factor * 2**attempt for attempt in range(retries)]
 
     return retry_delays
-
-
-class MappingLengthMismatch(ValueError):
-    """Iterables given to `.map()` have different lengths."""
-
-
-class MappingMissingIterable(ValueError):
-    """`.map()` was given no iterable argument."""
 
 
 def _is_iterable(value: Any) -> bool:
@@ -374,8 +367,6 @@ def task(__fn: Any = None, **options: Any) -> Any:
 
 
 __all__ = [
-    "MappingLengthMismatch",
-    "MappingMissingIterable",
     "Task",
     "exponential_backoff",
     "task",

@@ -4,9 +4,9 @@ import time
 import pytest
 
 from headrace import allow_failure, flow, task, unmapped
+from headrace.exceptions import MappingLengthMismatch, MappingMissingIterable
 from headrace.futures import as_completed, wait
 from headrace.task_runners import ThreadPoolTaskRunner
-from headrace.tasks import MappingLengthMismatch, MappingMissingIterable
 
 
 @task
