@@ -11,9 +11,9 @@ from collections import Counter
 import libcst as cst
 
 from headrace.migrate.names import dotted_name
+from headrace.migrate.rule import TODO_PREFIX
 
 _ROOTS = ("prefect", "headrace")
-TODO_MARK = "# TODO(headrace-migrate "
 
 
 def _is_ours(module: str) -> bool:
@@ -224,7 +224,7 @@ def drop_unused_imports(
             carried = [  # a TODO about the removed import is moot; other comments stay
                 line
                 for line in stmt.leading_lines
-                if line.comment is not None and not line.comment.value.startswith(TODO_MARK)
+                if line.comment is not None and not line.comment.value.startswith(TODO_PREFIX)
             ]
     if len(body) == len(module.body) and all(
         a is b for a, b in zip(body, module.body, strict=True)
