@@ -19,6 +19,6 @@ def register_block_types() -> list[type]:
 
 @hookimpl
 def register_migrate_rules() -> list[type]:
-    from headrace_aws.migrate_rules import RULES
+    from headrace_aws.migrate import RULES
 
     return list(RULES)

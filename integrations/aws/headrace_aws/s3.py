@@ -18,8 +18,10 @@ from headrace.filesystems import WritableDeploymentStorage, WritableFileSystem, 
 from headrace.utilities.object_keys import join_key, normalize_folder, relative_key
 from headrace_aws.credentials import AwsCredentials, MinIOCredentials
 from headrace_aws.errors import s3_errors
+from headrace_aws.tasks import s3_copy, s3_download, s3_list_objects, s3_move, s3_upload
 
-__all__ = ["S3Bucket"]
+# the tasks live in `tasks`; they are importable from here too, as from prefect_aws.s3
+__all__ = ["S3Bucket", "s3_copy", "s3_download", "s3_list_objects", "s3_move", "s3_upload"]
 
 
 def block_logger() -> logging.Logger | logging.LoggerAdapter:
