@@ -40,7 +40,7 @@ CASES = {
             key = upload(data="hello", key="greeting.txt")
             download(key=key)
             partial(s3_list_objects, bucket="raw", aws_credentials=AwsCredentials())(prefix="in/")
-        """,
+        """,  # noqa: E501
     ),
     "aws201_prefect_aws_imports": (
         """\
@@ -67,7 +67,7 @@ CASES = {
         bucket = S3Bucket(bucket_name="raw", credentials=creds, bucket_folder="in/")
         copy_objects("a", "b", "raw", creds)
         ECSTask(image="etl")
-        """,
+        """,  # noqa: E501
     ),
     "s3_result_becomes_an_s3_bucket": (
         """\
@@ -86,7 +86,7 @@ CASES = {
         @task(persist_result=True, result_storage=S3Bucket(bucket_name="results"))
         def load():
             return 1
-        """,
+        """,  # noqa: E501
     ),
 }
 
