@@ -10,27 +10,27 @@ from headrace.plugins import hookimpl
 from headrace.plugins.manager import get_plugin_manager
 
 
-class S3Download(Rule):
-    """What an integration package would ship: its 1.x task -> its current function."""
+class ExampleTask(Rule):
+    """What an integration package would ship: its 1.x task class -> its current function."""
 
     code = "TEST901"
-    name = "s3-download"
-    summary = "S3Download -> download_from_bucket"
+    name = "example-task"
+    summary = "ExampleTask -> run_example"
     phase = PHASE_1X_DETAILS
-    triggers = ("S3Download",)
+    triggers = ("ExampleTask",)
 
     def leave_Call(self, original_node, updated_node):
-        if self.qualname(updated_node.func) == "prefect.tasks.aws.s3.S3Download":
-            self.add_import("prefect_aws.s3", "download_from_bucket")
-            self.todo("pass the bucket and key of the 1.x task's configuration")
-            return updated_node.with_changes(func=cst.Name("download_from_bucket"))
+        if self.qualname(updated_node.func) == "prefect.tasks.example.ExampleTask":
+            self.add_import("prefect_example", "run_example")
+            self.todo("pass the configuration of the 1.x task")
+            return updated_node.with_changes(func=cst.Name("run_example"))
         return updated_node
 
 
 class _Plugin:
     @hookimpl
     def register_migrate_rules(self):
-        return [S3Download]
+        return [ExampleTask]
 
 
 def test_builtin_rules_come_through_the_hook() -> None:
@@ -47,12 +47,13 @@ def test_plugin_rule_is_collected_and_applied() -> None:
     try:
         rules = all_rules()
         assert "TEST901" in [r.code for r in rules]
-        source = "from prefect.tasks.aws.s3 import S3Download\n\nS3Download(bucket='b')\n"
+        source = "from prefect.tasks.example import ExampleTask\n\nExampleTask(bucket='b')\n"
         result = migrate_source(source, rules, target="headrace")
     finally:
         pm.unregister(plugin)
-    assert "from headrace_aws.s3 import download_from_bucket" in result.code
-    assert "download_from_bucket(bucket='b')" in result.code
+    assert "from headrace_example import run_example" in result.code
+    assert "run_example(bucket='b')" in result.code
+    assert "import ExampleTask" not in result.code
     assert [t.code for t in result.todos] == ["TEST901"]
     assert "TEST901" not in [r.code for r in all_rules()]
 
