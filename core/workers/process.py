@@ -69,15 +69,17 @@ def reap_dead_workers(window: float | None = None) -> list[str]:
     return crashed
 
 
-def _die_with_parent() -> None:
-    """In the child before exec: get SIGTERM if the worker dies (Linux), so a run never
-    outlives the worker that watches it."""
+def _death_signal_setter() -> Any:
+    """A function for the child, run between fork and exec, that asks Linux to send it
+    SIGTERM when the worker dies, so a run never outlives the worker that watches it.
+    Resolved in the parent: a forked child must not import or allocate much."""
     try:
         import ctypes
 
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        prctl = ctypes.CDLL("libc.so.6", use_errno=True).prctl
     except (OSError, AttributeError):
-        pass
+        return None
+    return lambda: prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 class ProcessWorker:
@@ -102,6 +104,7 @@ class ProcessWorker:
         self._stop = threading.Event()
         self._signals = 0
         self._registered = False
+        self._preexec = _death_signal_setter()
 
     # -- bookkeeping ----------------------------------------------------------------------
     def register(self) -> None:
@@ -145,7 +148,7 @@ class ProcessWorker:
         self.children[row["id"]] = subprocess.Popen(
             [sys.executable, "-m", "headrace.workers._execute", row["id"]],
             cwd=path if path and os.path.isdir(path) else None,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, before exec
+            preexec_fn=self._preexec,
         )
 
     def collect(self) -> None:

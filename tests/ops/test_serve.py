@@ -24,6 +24,23 @@ def tick_flow(label: str = "x") -> str:
     return label
 
 
+seen: list[dict] = []
+
+
+@flow
+def introspect() -> None:
+    from headrace import runtime
+
+    seen.append(
+        {
+            "deployment": runtime.deployment.name,
+            "parameters": runtime.deployment.parameters,
+            "scheduled": runtime.flow_run.scheduled_start_time.timestamp(),
+            "tags": runtime.flow_run.tags,
+        }
+    )
+
+
 def runs_of(deployment_id: str) -> list[dict]:
     get_store().flush()
     return records.deployment_runs(deployment_id)
@@ -53,6 +70,35 @@ def test_runs_happen_on_schedule_and_are_recorded(fake_clock) -> None:
     row = records.run_row(done[0]["id"])
     assert row["deployment_id"] == deployment_id and row["parameters"] == {"label": "a"}
     assert row["flow_name"] == "tick-flow" and row["end_time"] is not None
+
+
+def test_a_served_run_sees_its_deployment(fake_clock) -> None:
+    runner = Runner()
+    runner.add_deployment(
+        introspect.to_deployment("inspect", interval=60, tags=["nightly"], parameters={})
+    )
+    (run_id,) = runner.tick()
+    runner.join(10)
+    from headrace.store.runs import get_flow_run
+
+    assert get_flow_run(run_id)["tags"] == ["nightly"]
+    assert seen == [
+        {
+            "deployment": "inspect",
+            "parameters": {},
+            "scheduled": fake_clock.now,
+            "tags": ["nightly"],
+        }
+    ]
+
+
+def test_paused_deployments_get_no_scheduled_runs(fake_clock) -> None:
+    runner = Runner()
+    deployment_id = runner.add_deployment(
+        tick_flow.to_deployment("paused", interval=60, paused=True)
+    )
+    assert runner.tick() == []
+    assert runs_of(deployment_id) == []
 
 
 def test_no_storm_of_missed_runs_after_downtime(fake_clock) -> None:

@@ -72,10 +72,7 @@ def test_deploy_run_and_worker_executes_it(project: Path, headrace_home: Path) -
     assert '"full_name": "greet/ops"' in listing.output
     assert '"entrypoint": "flows.py:greet"' in listing.output
 
-    result = cli("deployment", "run", "greet/ops", "--param", "times=2")
-    assert result.exit_code == 0, result.output
-    (good,) = [r["id"] for r in records.deployment_runs(records.get_deployment("greet/ops").id)]
-    # a deployment whose file went away afterwards: its run fails, the other is unaffected
+    # a deployment whose file went away after deploying: its run fails, the others run
     (project / "gone.py").write_text(FLOWS)
     load_flow_from_source(project, "gone.py:greet").deploy(
         "broken", work_pool_name="local", print_next_steps=False
@@ -85,12 +82,17 @@ def test_deploy_run_and_worker_executes_it(project: Path, headrace_home: Path) -
 
     worker = start_worker(headrace_home)
     try:
-        wait_until(lambda: state_of(good) == "COMPLETED", timeout=30, what="the run")
+        result = cli(
+            "deployment", "run", "greet/ops", "--param", "times=2", "--watch", "--timeout", "60"
+        )
+        assert result.exit_code == 0, result.output
+        assert "is Completed" in result.output
         wait_until(lambda: state_of(broken) == "FAILED", timeout=30, what="the broken run")
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=30) == 0
     finally:
         worker.kill()
+    (good,) = [r["id"] for r in records.deployment_runs(records.get_deployment("greet/ops").id)]
     row = records.run_row(good)
     assert row["parameters"] == {"name": "ops", "times": 2}
     assert row["worker_id"] is not None and row["end_time"] is not None
@@ -180,12 +182,14 @@ def test_worker_tick_in_process_claims_each_run_once(project: Path) -> None:
     load_flow_from_source(project, "flows.py:greet").deploy(
         "once", work_pool_name="local", print_next_steps=False
     )
-    run_id = run_deployment("greet/once", timeout=0).id
-    first, second = ProcessWorker("local"), ProcessWorker("local")
+    run_ids = [run_deployment("greet/once", timeout=0).id for _ in range(2)]
+    first, second = ProcessWorker("local", limit=1), ProcessWorker("local", limit=1)
     try:
-        assert first.tick() == [run_id]
-        assert second.tick() == []
-        wait_until(lambda: state_of(run_id) == "COMPLETED", timeout=30, what="the run")
+        assert first.tick() == [run_ids[0]]  # its limit is 1
+        assert second.tick() == [run_ids[1]]  # the other run, never the same one
+        assert first.tick() == [] and second.tick() == []
+        done = lambda: all(state_of(run_id) == "COMPLETED" for run_id in run_ids)  # noqa: E731
+        wait_until(done, timeout=30, what="the runs")
     finally:
         for worker in (first, second):
             worker.shutdown()
@@ -219,6 +223,8 @@ def test_cli_run_of_a_served_deployment_without_pool(project: Path) -> None:
     greet.to_deployment("served").apply()
     result = cli("deployment", "run", "greet/served", "-p", 'name="x"')
     assert result.exit_code == 0 and "in state Scheduled" in result.output
+    table = cli("deployment", "ls").output
+    assert "greet/served" in table and "(served)" in table
 
 
 def test_a_run_does_not_outlive_its_worker(
