@@ -9,6 +9,7 @@ from typing import Any
 
 from headrace_dbt.results import SKIPPED_STATUS, DbtNodeResult
 
+_TESTS = ("test", "unit_test")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 LEVELS = {
     "debug": logging.DEBUG,
@@ -84,7 +85,7 @@ def finished_result(event: Any) -> DbtNodeResult:
         completed_at=completed,
         execution_time=float(run.execution_time),
         rows_affected=int(rows) if rows is not None else None,
-        failures=int(run.num_failures) if status in ("fail", "warn") else None,
+        failures=int(run.num_failures) if info.resource_type in _TESTS else None,
     )
 
 

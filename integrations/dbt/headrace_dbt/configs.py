@@ -73,11 +73,10 @@ class DuckDBTargetConfigs(TargetConfigs):
         configs["path"] = self.path
         if self.extensions:
             configs["extensions"] = list(self.extensions)
-        settings = dict(self.settings)
+        if self.settings:
+            configs["settings"] = dict(self.settings)
         if self.motherduck_token is not None:
-            settings["motherduck_token"] = self.motherduck_token.get_secret_value()
-        if settings:
-            configs["settings"] = settings
+            configs["motherduck_token"] = self.motherduck_token
         return configs
 
 
