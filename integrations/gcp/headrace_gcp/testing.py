@@ -1,0 +1,62 @@
+"""pytest fixtures for code that talks to Cloud Storage: gcp-storage-emulator on 127.0.0.1.
+
+Installed with `headrace-gcp[testing]` and loaded by pytest through the `pytest11` entry
+point. `gcs_emulator` starts one in-memory emulator per test session (per xdist worker)
+and sets `STORAGE_EMULATOR_HOST`, which google-cloud-storage reads when a client is made
+(clients then use anonymous credentials); `gcs_credentials` is a GcpCredentials block for
+it; `gcs_bucket` creates a fresh, empty bucket for each test as a GcsBucket block.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:  # imported in the fixtures, so that pytest's start stays cheap
+    from headrace_gcp.cloud_storage import GcsBucket
+    from headrace_gcp.credentials import GcpCredentials
+
+TEST_PROJECT = "headrace-test"
+
+
+@pytest.fixture(scope="session")
+def gcs_emulator() -> Iterator[str]:
+    """The URL of an in-memory GCS emulator on 127.0.0.1 (a free port), for the session;
+    `STORAGE_EMULATOR_HOST` points at it meanwhile."""
+    from gcp_storage_emulator.server import create_server
+
+    logging.getLogger("gcp_storage_emulator").setLevel(logging.WARNING)
+    server = create_server("127.0.0.1", 0, in_memory=True)
+    server.start()
+    host, port = server._api._httpd.server_address[:2]  # the emulator has no public getter
+    url = f"http://{host}:{port}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STORAGE_EMULATOR_HOST", url)
+        try:
+            yield url
+        finally:
+            server.stop()
+
+
+@pytest.fixture
+def gcs_credentials(gcs_emulator: str) -> GcpCredentials:
+    """A GcpCredentials block for the emulator: no key, a test project."""
+    from headrace_gcp.credentials import GcpCredentials
+
+    return GcpCredentials(project=TEST_PROJECT)
+
+
+@pytest.fixture
+def gcs_bucket(gcs_credentials: GcpCredentials) -> Iterator[GcsBucket]:
+    """A new empty bucket on the emulator, as a GcsBucket block; removed after the test."""
+    from headrace_gcp.cloud_storage import GcsBucket
+
+    name = f"test-{uuid.uuid4().hex[:20]}"
+    client = gcs_credentials.get_cloud_storage_client()
+    client.create_bucket(name)
+    yield GcsBucket(bucket=name, gcp_credentials=gcs_credentials)
+    client.bucket(name).delete(force=True)
