@@ -25,4 +25,5 @@ except ValueError as exc:
 try:
     solo.submit(3)
 except RuntimeError as exc:
-    print("submit outside a flow:", type(exc).__name__, "|", exc)
+    # Prefect goes on to suggest its `.delay` deferred execution; compare the first sentence
+    print("submit outside a flow:", type(exc).__name__, "|", str(exc).split(". ")[0])
