@@ -15,6 +15,7 @@ from pathlib import Path
 
 from headrace.store import Store
 from headrace.store import _sqlite as _store_impl
+from headrace.testing._tempdirs import temp_root
 
 _lock = threading.Lock()
 _template: Path | None = None
@@ -48,6 +49,6 @@ def copy_template(target: Path) -> None:
 
 
 def _new_directory() -> Path:
-    directory = Path(tempfile.mkdtemp(prefix="headrace-template-"))
+    directory = Path(tempfile.mkdtemp(prefix="headrace-template-", dir=temp_root()))
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
     return directory

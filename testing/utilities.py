@@ -17,6 +17,7 @@ from pathlib import Path
 
 from headrace import settings as _settings
 from headrace.store import Store, get_store, set_store
+from headrace.testing._tempdirs import temp_root
 from headrace.testing._template import copy_template
 from headrace.utilities import clock
 
@@ -57,7 +58,7 @@ def headrace_test_harness(
     plugin manager if the block changed it.
     """
     del server_startup_timeout
-    home = Path(tempfile.mkdtemp(prefix="headrace-test-"))
+    home = Path(tempfile.mkdtemp(prefix="headrace-test-", dir=temp_root()))
     saved_env = {name: os.environ.get(name) for name in ISOLATED_ENV}
     saved_clock = clock.set_clock(None)
     clock.set_clock(saved_clock)

@@ -180,3 +180,21 @@ def test_prefect_name_and_arguments_are_accepted() -> None:
     assert prefect_test_harness is headrace_test_harness
     with prefect_test_harness(server_startup_timeout=60):
         assert one_task_flow(1) == 2
+
+
+def test_homes_go_to_memory_when_there_is_room(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from headrace.testing import _tempdirs
+
+    monkeypatch.setattr(_tempdirs, "MEMORY_FILESYSTEM", "/nonexistent-memory-fs")
+    _tempdirs.temp_root.cache_clear()
+    try:
+        assert _tempdirs.temp_root() == tempfile.gettempdir()
+    finally:
+        monkeypatch.undo()
+        _tempdirs.temp_root.cache_clear()
+    memory = Path("/dev/shm")
+    if memory.is_dir() and os.access(memory, os.W_OK):
+        with headrace_test_harness() as harness:
+            assert harness.home.parent in (memory, Path(tempfile.gettempdir()))
