@@ -17,6 +17,8 @@ FAST_ENV = {
     "HEADRACE_CONCURRENCY_TAG_CACHE_SECONDS": "0.2",
     "HEADRACE_WORKER_HEARTBEAT_SECONDS": "0.2",
     "HEADRACE_WORKER_POLL_SECONDS": "0.1",
+    # the CLI in worker subprocesses needs only the built-in plugins; skip installed ones
+    "HEADRACE_DISABLE_PLUGIN_AUTOLOAD": "1",
 }
 
 
