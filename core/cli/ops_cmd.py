@@ -6,6 +6,7 @@ Errors print one clear line and exit 1 (no tracebacks for bad input).
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -227,16 +228,19 @@ def pool_create(name: str, pool_type: str, overwrite: bool) -> None:
 @work_pool.command("ls")
 @json_option
 def pool_ls(as_json: bool) -> None:
-    """List work pools with their live workers."""
+    """List work pools with their live (heartbeating) workers."""
     from headrace.deployments import records
     from headrace.store import get_store
+    from headrace.workers.process import MISSED_HEARTBEATS, heartbeat_seconds
 
     pools = records.list_work_pools()
+    alive_since = time.time() - MISSED_HEARTBEATS * heartbeat_seconds()
     workers = {
         row["work_pool_name"]: row["n"]
         for row in get_store().query(
             "SELECT work_pool_name, COUNT(*) AS n FROM workers WHERE stopped IS NULL"
-            " GROUP BY work_pool_name"
+            " AND heartbeat >= ? GROUP BY work_pool_name",
+            (alive_since,),
         )
     }
     for pool in pools:
@@ -285,6 +289,30 @@ def deployment_ls(as_json: bool) -> None:
             ],
         ),
     )
+
+
+@deployment.command("inspect")
+@click.argument("name")
+def deployment_inspect(name: str) -> None:
+    """Show a deployment (FLOW_NAME/DEPLOYMENT_NAME) and its recent runs as JSON."""
+    from headrace.deployments import records
+
+    with _clear_errors():
+        record = records.get_deployment(name)
+    data = record.to_dict()
+    data["runs"] = records.deployment_runs(record.id)[-20:]
+    click.echo(json.dumps(data, indent=2, default=str))
+
+
+@deployment.command("delete")
+@click.argument("name")
+def deployment_delete(name: str) -> None:
+    """Delete a deployment and its unstarted runs (finished runs stay in the history)."""
+    from headrace.deployments import records
+
+    with _clear_errors():
+        records.delete_deployment(name)
+    click.echo(f"Deleted deployment {name!r}.")
 
 
 def _parse_param(text: str) -> tuple[str, Any]:

@@ -206,16 +206,18 @@ def save_deployment(record: DeploymentRecord) -> DeploymentRecord:
     return record
 
 
-def drop_unstarted_scheduled_runs(connection: Any, deployment_id: str) -> None:
-    """Remove a deployment's schedule-made runs that have not started (inside a transaction)."""
-    ids = [
-        row[0]
-        for row in connection.execute(
-            "SELECT d.flow_run_id FROM deployment_runs d JOIN flow_runs f ON f.id = d.flow_run_id"
-            " WHERE d.deployment_id = ? AND d.auto_scheduled = 1 AND f.state_type = 'SCHEDULED'",
-            (deployment_id,),
-        )
-    ]
+def drop_unstarted_scheduled_runs(
+    connection: Any, deployment_id: str, requested_too: bool = False
+) -> None:
+    """Remove a deployment's schedule-made (with `requested_too`, all) runs that have not
+    started; inside a transaction."""
+    sql = (
+        "SELECT d.flow_run_id FROM deployment_runs d JOIN flow_runs f ON f.id = d.flow_run_id"
+        " WHERE d.deployment_id = ? AND f.state_type = 'SCHEDULED'"
+    )
+    if not requested_too:
+        sql += " AND d.auto_scheduled = 1"
+    ids = [row[0] for row in connection.execute(sql, (deployment_id,))]
     for run_id in ids:
         connection.execute("DELETE FROM deployment_runs WHERE flow_run_id = ?", (run_id,))
         connection.execute("DELETE FROM flow_runs WHERE id = ?", (run_id,))
@@ -251,8 +253,11 @@ def list_deployments(work_pool_name: str | None = None) -> list[DeploymentRecord
 
 
 def delete_deployment(name_or_id: str) -> None:
+    """Delete a deployment and the runs of it that have not started; past runs stay."""
     record = get_deployment(name_or_id)
-    get_store().execute("DELETE FROM deployments WHERE id = ?", (record.id,))
+    with get_store().transaction() as connection:
+        drop_unstarted_scheduled_runs(connection, record.id, requested_too=True)
+        connection.execute("DELETE FROM deployments WHERE id = ?", (record.id,))
 
 
 # -- flow runs of deployments -----------------------------------------------------------------

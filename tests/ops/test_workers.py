@@ -244,3 +244,19 @@ def test_a_run_does_not_outlive_its_worker(
         worker.wait()
     wait_until(lambda: state_of(run_id) == "CRASHED", timeout=30, what="the run to end")
     assert records.run_row(run_id)["state_message"] == "Execution was interrupted: Terminated"
+
+
+def test_deployment_inspect_and_delete(project: Path) -> None:
+    records.create_work_pool("local")
+    greet = load_flow_from_source(project, "flows.py:greet")
+    greet.deploy("daily", work_pool_name="local", cron="0 6 * * *", print_next_steps=False)
+    run_deployment("greet/daily", timeout=0)
+    shown = cli("deployment", "inspect", "greet/daily").output
+    assert '"cron": "0 6 * * *"' in shown and '"state_type": "SCHEDULED"' in shown
+    assert cli("deployment", "delete", "greet/daily").exit_code == 0
+    assert cli("deployment", "inspect", "greet/daily").exit_code == 1
+    # nothing is left scheduled for a deleted deployment
+    from headrace.store import get_store
+
+    scheduled = "SELECT COUNT(*) FROM flow_runs WHERE state_type = 'SCHEDULED'"
+    assert get_store().query(scheduled)[0][0] == 0
