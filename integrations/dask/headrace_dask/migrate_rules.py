@@ -29,7 +29,7 @@ class DaskRunnerCluster2x(Rule):
     def leave_Call(self, original_node, updated_node):
         qual = self.qualname(updated_node.func)
         if qual in _CLIENTS:
-            self.todo("PrefectDaskClient has no headrace counterpart: use get_dask_client()")
+            self.todo("no PrefectDaskClient here: use get_dask_client() in tasks")
             return updated_node
         if qual not in _RUNNERS:
             return updated_node

@@ -42,7 +42,7 @@ def dask_cluster() -> Iterator[Any]:
             "threads_per_worker": 1,
             "processes": True,
             "host": "127.0.0.1",
-            "dashboard_address": None,
+            "dashboard_address": ":0",
         },
         None,
     )
