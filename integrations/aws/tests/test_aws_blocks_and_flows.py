@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -210,3 +213,20 @@ def test_clients_are_reused_per_credentials_value(s3_credentials: AwsCredentials
     other = s3_credentials.model_copy(update={"region_name": "eu-west-1"})
     assert other.get_s3_client() is not s3_credentials.get_s3_client()
     assert other.get_s3_client().meta.region_name == "eu-west-1"
+
+
+def test_a_fresh_interpreter_loads_a_saved_bucket_through_the_plugin(
+    headrace_harness: HarnessInfo, s3_bucket: S3Bucket
+) -> None:
+    s3_bucket.save("fresh")
+    s3_bucket.write_path("hello.txt", b"from the plugin")
+    code = (
+        "from headrace.blocks.core import Block\n"
+        "bucket = Block.load('s3-bucket/fresh')\n"  # nothing imported headrace_aws yet
+        "print(type(bucket).__module__, bucket.read_path('hello.txt').decode())\n"
+    )
+    env = {**os.environ, "HEADRACE_HOME": str(headrace_harness.home)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "headrace_aws.s3 from the plugin"
