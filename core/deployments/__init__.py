@@ -11,16 +11,10 @@ from headrace.deployments.deploy import (
     deploy_flow,
     run_deployment,
 )
+from headrace.deployments.deployment import RunnerDeployment, to_deployment
 from headrace.deployments.loading import EntrypointError, load_flow, load_flow_from_source
 from headrace.deployments.records import RunRejected
-from headrace.deployments.runner import (
-    Runner,
-    RunnerDeployment,
-    aserve,
-    serve,
-    serve_flow,
-    to_deployment,
-)
+from headrace.deployments.serving import Runner, aserve, serve, serve_flow
 
 __all__ = [
     "DeploymentFlowRun",

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from headrace.deployments import records
+from headrace.deployments.deployment import RunnerDeployment, ScheduleArg, to_deployment
 from headrace.deployments.loading import EntrypointError, load_flow
-from headrace.deployments.runner import RunnerDeployment, ScheduleArg, to_deployment
 from headrace.utilities import clock
 
 

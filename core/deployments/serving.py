@@ -1,0 +1,249 @@
+"""`serve`: run deployments on their schedules in this process.
+
+`serve` keeps a loop that, every tick, creates the next scheduled runs in the store, applies
+the missed-run policy (see `headrace.deployments.scheduling`), claims the due runs and runs
+each in a thread of this process. SIGINT/SIGTERM stop it: no new runs start, running flows
+get `HEADRACE_SERVE_SHUTDOWN_GRACE_SECONDS` (default 30) to finish and are then marked
+Cancelled; a second signal skips the wait. Unstarted scheduled runs of the served
+deployments are removed on the way out, so a restart resumes at the next occurrence.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from headrace.deployments import records, scheduling
+from headrace.deployments.deployment import RunnerDeployment, ScheduleArg, to_deployment
+from headrace.runs import new_run_id
+from headrace.utilities import clock
+
+logger = logging.getLogger("headrace.serve")
+
+
+def _env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+class Runner:
+    """Runs the scheduled and requested runs of some deployments in threads of this process.
+
+    `tick()` does one round (create upcoming runs, skip missed ones, start due ones) at the
+    time of `headrace.utilities.clock`, so tests drive it with a fake clock; `start()` loops.
+    """
+
+    def __init__(self, limit: int | None = None, schedule_ahead: int = 3) -> None:
+        if limit is not None and limit < 1:
+            raise ValueError("limit must be at least 1")
+        self.limit = limit
+        self.schedule_ahead = schedule_ahead
+        self.id = f"serve:{os.getpid()}:{new_run_id()[:8]}"
+        self.flows: dict[str, Any] = {}
+        self.deployments: list[records.DeploymentRecord] = []
+        self.threads: dict[str, threading.Thread] = {}
+        self._stop = threading.Event()
+        self._signals = 0
+
+    def add_deployment(self, deployment: RunnerDeployment) -> str:
+        deployment_id = deployment.apply()
+        self.flows[deployment_id] = deployment.flow
+        self.deployments.append(records.get_deployment(deployment_id))
+        return deployment_id
+
+    # -- one round ------------------------------------------------------------------------
+    def running(self) -> list[str]:
+        return [run_id for run_id, thread in self.threads.items() if thread.is_alive()]
+
+    def tick(self) -> list[str]:
+        """One round at the current clock time; returns the ids of the runs started."""
+        from headrace.store.runs import PROCESS_KEY
+
+        now = clock.now()
+        self.threads = {run_id: self.threads[run_id] for run_id in self.running()}
+        scheduling.schedule_runs(self.deployments, now, self.schedule_ahead)
+        free = None if self.limit is None else self.limit - len(self.threads)
+        claimed = records.claim_due_runs(
+            [record.id for record in self.deployments], self.id, now, free, PROCESS_KEY
+        )
+        for row in claimed:
+            thread = threading.Thread(
+                target=self._run, args=(row,), name=f"headrace-serve-{row['name']}", daemon=True
+            )
+            self.threads[row["id"]] = thread
+            thread.start()
+        return [row["id"] for row in claimed]
+
+    def _run(self, row: dict[str, Any]) -> None:
+        from headrace.deployments.execution import run_stored_flow_run
+
+        flow = self.flows[row["deployment_id"]]
+        try:
+            run_stored_flow_run(flow, row)
+        except records.RunRejected as exc:
+            logger.error("Flow run %r could not start: %s", row["name"], exc)
+        except BaseException as exc:  # noqa: BLE001 - the engine recorded the run's end
+            logger.error("Flow run %r ended with %r", row["name"], exc)
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the running flows; True if all finished."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for thread in list(self.threads.values()):
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            thread.join(remaining)
+        return not self.running()
+
+    def next_wake(self) -> float:
+        """Seconds until the next scheduled run of these deployments (capped by the poll)."""
+        poll = _env_float("HEADRACE_SERVE_POLL_SECONDS", 1.0)
+        ids = [record.id for record in self.deployments]
+        if not ids:
+            return poll
+        from headrace.store import get_store
+
+        marks = ",".join("?" * len(ids))
+        row = get_store().query(
+            "SELECT MIN(d.scheduled_time) FROM deployment_runs d JOIN flow_runs f"
+            f" ON f.id = d.flow_run_id WHERE f.state_type = 'SCHEDULED' AND d.deployment_id IN"
+            f" ({marks})",
+            ids,
+        )[0]
+        if row[0] is None:
+            return poll
+        return max(0.0, min(poll, row[0] - clock.now()))
+
+    # -- the loop -------------------------------------------------------------------------
+    def start(self) -> None:
+        """Loop until stopped (by `stop()` or SIGINT/SIGTERM), then shut down cleanly."""
+        restore = self._install_signal_handlers()
+        try:
+            while not self._stop.is_set():
+                self.tick()
+                self._stop.wait(self.next_wake())
+        finally:
+            self.shutdown()
+            restore()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def shutdown(self) -> None:
+        """Let running flows finish within the grace period, cancel the rest, drop unstarted
+        scheduled runs."""
+        grace = _env_float("HEADRACE_SERVE_SHUTDOWN_GRACE_SECONDS", 30.0)
+        deadline = time.monotonic() + grace
+        while self.running() and time.monotonic() < deadline and self._signals < 2:
+            self.join(min(0.1, max(0.0, deadline - time.monotonic())))
+        from headrace.store import get_store
+
+        store = get_store()
+        store.flush()
+        for run_id in self.running():
+            records.set_run_state(
+                run_id, "CANCELLED", "Cancelled", "The serve process shut down during the run."
+            )
+        with store.transaction() as connection:
+            for record in self.deployments:
+                records.drop_unstarted_scheduled_runs(connection, record.id)
+
+    def _install_signal_handlers(self) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            return lambda: None
+
+        def handle(signum: int, frame: Any) -> None:
+            self._signals += 1
+            if self._signals == 1:
+                logger.info("Received %s: finishing running flows", signal.Signals(signum).name)
+            self._stop.set()
+
+        previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+        def restore() -> None:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+        return restore
+
+
+def _runner_for(
+    deployments: tuple[RunnerDeployment, ...], limit: int | None, print_starting_message: bool
+) -> Runner:
+    runner = Runner(limit=limit)
+    for deployment in deployments:
+        if not isinstance(deployment, RunnerDeployment):
+            raise TypeError(f"serve() takes flow.to_deployment(...) objects, not {deployment!r}")
+        runner.add_deployment(deployment)
+    if print_starting_message:
+        names = ", ".join(f"'{d.flow_name}/{d.name}'" for d in deployments)
+        print(f"Your deployments are being served: {names}. Press Ctrl+C to stop.", flush=True)
+    return runner
+
+
+def serve(
+    *deployments: RunnerDeployment,
+    limit: int | None = None,
+    print_starting_message: bool = True,
+    **_ignored: Any,
+) -> None:
+    """Serve several deployments from this process until SIGINT/SIGTERM."""
+    _runner_for(deployments, limit, print_starting_message).start()
+
+
+async def aserve(
+    *deployments: RunnerDeployment,
+    limit: int | None = None,
+    print_starting_message: bool = True,
+    **_ignored: Any,
+) -> None:
+    """`serve` for async code: the loop runs in a worker thread and stops cleanly when the
+    awaiting task is cancelled (e.g. by Ctrl+C under `asyncio.run`)."""
+    import asyncio
+
+    runner = _runner_for(deployments, limit, print_starting_message)
+    loop = asyncio.ensure_future(asyncio.to_thread(runner.start))
+    try:
+        await asyncio.shield(loop)
+    except asyncio.CancelledError:
+        runner.stop()
+        await loop
+        raise
+
+
+def serve_flow(
+    flow: Any,
+    name: str | None = None,
+    interval: ScheduleArg = None,
+    cron: ScheduleArg = None,
+    rrule: ScheduleArg = None,
+    paused: bool | None = None,
+    schedule: Any = None,
+    schedules: Iterable[Any] | None = None,
+    parameters: dict[str, Any] | None = None,
+    description: str | None = None,
+    tags: list[str] | None = None,
+    version: str | None = None,
+    limit: int | None = None,
+    print_starting_message: bool = True,
+    **ignored: Any,
+) -> None:
+    """`Flow.serve`: deploy this flow under `name` and run it on its schedule until stopped."""
+    deployment = to_deployment(
+        flow,
+        name=name,
+        interval=interval,
+        cron=cron,
+        rrule=rrule,
+        paused=paused,
+        schedule=schedule,
+        schedules=schedules,
+        parameters=parameters,
+        description=description,
+        tags=tags,
+        version=version,
+        **ignored,
+    )
+    serve(deployment, limit=limit, print_starting_message=print_starting_message)
