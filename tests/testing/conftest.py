@@ -29,15 +29,22 @@ import headrace.testing.timing  # noqa: F401
 pytest_plugins = ["pytester"]
 
 
-def _write_ini(pytester: pytest.Pytester, *lines: str) -> None:
-    """A user project's pytest.ini: asyncio auto mode plus `lines`.
+#: the plugins a user suite here runs with; autoload is off so that whatever else is
+#: installed in this venv (integration plugins, hypothesis) neither slows nor changes it
+USER_PLUGINS = (
+    "headrace.testing.pytest_plugin",
+    "pytest_asyncio.plugin",
+    "anyio.pytest_plugin",
+    "respx.plugin",
+    "xdist.plugin",
+)
 
-    Hypothesis' terminal summary costs seconds per inner session; user suites here
-    do not use it.
-    """
+
+def _write_ini(pytester: pytest.Pytester, *lines: str) -> None:
+    """A user project's pytest.ini: the plugins above, asyncio auto mode, then `lines`."""
     settings = [
         "[pytest]",
-        "addopts = -p no:hypothesispytest -p no:randomly",
+        "addopts = " + " ".join(f"-p {plugin}" for plugin in USER_PLUGINS),
         "asyncio_mode = auto",
         "asyncio_default_fixture_loop_scope = function",
         *lines,
@@ -46,8 +53,9 @@ def _write_ini(pytester: pytest.Pytester, *lines: str) -> None:
 
 
 @pytest.fixture
-def user_project(pytester: pytest.Pytester) -> pytest.Pytester:
+def user_project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     """A pytester directory configured like a user project."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     _write_ini(pytester)
     return pytester
 
