@@ -74,10 +74,6 @@ def decode(data: bytes) -> tuple[str, str]:
     return data.decode(encoding), encoding
 
 
-def read_source(path: Path) -> tuple[str, str]:
-    return decode(path.read_bytes())
-
-
 def write_atomic(path: Path, text: str, encoding: str) -> None:
     """Write through a temporary file in the same folder, then rename over the original,
     keeping its permission bits."""

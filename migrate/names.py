@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import libcst as cst
 
-#: import roots of the output, keyed by target
-ROOTS = {"headrace": "headrace", "prefect": "prefect"}
-
 
 def normalise(dotted: str) -> str:
     """Read `headrace...` / `headrace_aws...` as their `prefect` spelling."""
@@ -77,10 +74,6 @@ class ImportMap:
         if base is None:
             return None
         return f"{base}.{rest}" if rest else base
-
-    def local_names_for(self, dotted: str) -> list[str]:
-        """Local names bound to exactly `dotted`."""
-        return [local for local, full in self.names.items() if full == dotted]
 
 
 def _top_level_statements(body) -> list[cst.SimpleStatementLine]:

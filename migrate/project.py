@@ -9,6 +9,7 @@ script importing `flow` from `flows/etl.py` can be rewritten to the new function
 from __future__ import annotations
 
 import ast
+import json
 import keyword
 import re
 from dataclasses import dataclass, field
@@ -29,14 +30,15 @@ class FlowDecl:
     flow_name: str
     path: str
     has_schedule: bool = False
+    #: from 1.x GitHub storage: the repository URL and the flow file inside it
+    source: str | None = None
+    source_path: str | None = None
+    #: from a 1.x run config: `job_variables` for deploy(), as Python source
+    job_variables: str | None = None
 
     @property
     def schedules_var(self) -> str:
         return f"{self.function}_schedules"
-
-    @property
-    def entrypoint(self) -> str:
-        return f"{self.path}:{self.function}"
 
 
 @dataclass
@@ -73,7 +75,7 @@ class _FileFacts:
     module: str
     imports: dict[str, str]
     classes: list[tuple[str, list[str], bool]]  # name, base dotted names, convertible task
-    withs: list[tuple[str, str, str | None, bool]]  # callee, var, flow name, has schedule
+    withs: list[tuple]  # callee, var, flow name, has schedule, deployment hints
     top_names: set[str]
 
 
@@ -102,12 +104,12 @@ def scan(files: list[tuple[str, str, str]], flow_classes: list[str] = ()) -> Pro
     for f in facts:
         taken = set(f.top_names)
         decls = []
-        for callee, var, flow_name, has_schedule in f.withs:
+        for callee, var, flow_name, has_schedule, hints in f.withs:
             if not matches(callee, info.flow_classes):
                 continue
             func = flow_function_name(flow_name, var, taken)
             taken.add(func)
-            decl = FlowDecl(var, func, flow_name or func, f.path, has_schedule)
+            decl = FlowDecl(var, func, flow_name or func, f.path, has_schedule, **hints)
             decls.append(decl)
             for key in suffixes(f"{f.module}.{var}") if f.module else []:
                 info.flows.setdefault(key, decl)
@@ -170,16 +172,16 @@ def _facts(path: str, module: str, text: str) -> _FileFacts | None:
         return None
 
     classes, withs = [], []
-    scheduled: set[str] = set()  # `flow.schedule = ...` after the block
+    assigned: dict[str, dict[str, ast.expr]] = {}  # `flow.schedule = ...` after the block
     for stmt in tree.body:
         if (
             isinstance(stmt, ast.Assign)
             and len(stmt.targets) == 1
             and isinstance(stmt.targets[0], ast.Attribute)
-            and stmt.targets[0].attr == "schedule"
             and isinstance(stmt.targets[0].value, ast.Name)
         ):
-            scheduled.add(stmt.targets[0].value.id)
+            target = stmt.targets[0]
+            assigned.setdefault(target.value.id, {})[target.attr] = stmt.value
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             top.add(stmt.name)
         elif isinstance(stmt, ast.Assign):
@@ -195,10 +197,60 @@ def _facts(path: str, module: str, text: str) -> _FileFacts | None:
             if isinstance(call, ast.Call) and isinstance(item.optional_vars, ast.Name):
                 callee = resolve(call.func)
                 name = _literal_name(call)
-                sched = any(k.arg == "schedule" for k in call.keywords)
-                withs.append((callee or "", item.optional_vars.id, name, sched))
-    withs = [(c, var, name, sched or var in scheduled) for c, var, name, sched in withs]
-    return _FileFacts(path, module, imports, classes, withs, top)
+                var = item.optional_vars.id
+                options = {k.arg: k.value for k in call.keywords if k.arg}
+                withs.append((callee or "", var, name, options))
+    facts = []
+    for callee, var, name, options in withs:
+        options = {**options, **assigned.get(var, {})}
+        hints = _deployment_hints(options, resolve)
+        facts.append((callee, var, name, "schedule" in options, hints))
+    return _FileFacts(path, module, imports, classes, facts, top)
+
+
+_RUN_CONFIG_KEYS = {
+    "image": "image",
+    "env": "env",
+    "cpu_request": "cpu_request",
+    "memory_request": "memory_request",
+    "cpu": "cpu",
+    "memory": "memory",
+}
+
+
+def _deployment_hints(options: dict[str, ast.expr], resolve) -> dict:
+    """What deploy() can take over from 1.x GitHub storage and run configs (literals only)."""
+    hints: dict = {}
+    storage = options.get("storage")
+    if isinstance(storage, ast.Call) and (resolve(storage.func) or "").startswith(
+        "prefect.storage"
+    ):
+        kind = (resolve(storage.func) or "").rpartition(".")[2]
+        args = {k.arg: k.value for k in storage.keywords if k.arg}
+        repo, path = args.get("repo"), args.get("path")
+        if kind == "GitHub" and _is_str(repo) and _is_str(path):
+            hints["source"] = f"https://github.com/{repo.value}.git"
+            hints["source_path"] = path.value
+    run_config = options.get("run_config")
+    if isinstance(run_config, ast.Call) and (resolve(run_config.func) or "").startswith(
+        "prefect.run_configs"
+    ):
+        pairs = [
+            f'"{_RUN_CONFIG_KEYS[k.arg]}": {_source(k.value)}'
+            for k in run_config.keywords
+            if k.arg in _RUN_CONFIG_KEYS
+        ]
+        if pairs:
+            hints["job_variables"] = "{" + ", ".join(pairs) + "}"
+    return hints
+
+
+def _source(node: ast.expr) -> str:
+    return json.dumps(node.value) if _is_str(node) else ast.unparse(node)
+
+
+def _is_str(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 def _literal_name(call: ast.Call) -> str | None:

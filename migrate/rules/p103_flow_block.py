@@ -161,6 +161,7 @@ class FlowBlock(Rule):
         if not self.deferred:
             return updated_node
         body: list = []
+        self.spaced: set[int] = set()
         for stmt in updated_node.body:
             deferred = (
                 self.deferred.get(stmt.name.value) if isinstance(stmt, cst.FunctionDef) else None
@@ -174,6 +175,11 @@ class FlowBlock(Rule):
             for note in options["todos"]:
                 func = self.todo_at(func, note)
             body += [func, *self._schedules(decl, options)]
+            self.spaced.add(len(body))  # the statement after it needs a blank line
+        for index in sorted(self.spaced):
+            lines = list(body[index].leading_lines) if index < len(body) else None
+            if lines is not None and (not lines or lines[0].comment is not None):
+                body[index] = body[index].with_changes(leading_lines=[cst.EmptyLine(), *lines])
         return updated_node.with_changes(body=body)
 
     def leave_ClassDef(self, original_node, updated_node):

@@ -126,6 +126,8 @@ class FlowCalls(Rule):
             make_arg("name", cst.SimpleString(repr(decl.flow_name).replace("'", '"'))),
             make_arg("work_pool_name", cst.SimpleString('"default"')),
         ]
+        if decl.job_variables:
+            args.append(make_arg("job_variables", cst.parse_expression(decl.job_variables)))
         if decl.has_schedule:
             args.append(make_arg("schedules", cst.Name(decl.schedules_var)))
             module = self.ctx.flow_modules.get(decl.function)
@@ -136,4 +138,16 @@ class FlowCalls(Rule):
                 f"{short(call, 70)} became deploy(): create the work pool it names; projects "
                 "and labels have no equivalent (use tags or work queues)"
             )
+        if decl.source:  # 1.x GitHub storage: deploy from the repository
+            source = with_args(
+                cst.Call(func=cst.Attribute(value=target, attr=cst.Name("from_source"))),
+                [
+                    make_arg("source", cst.SimpleString(f'"{decl.source}"')),
+                    make_arg(
+                        "entrypoint",
+                        cst.SimpleString(f'"{decl.source_path}:{decl.function}"'),
+                    ),
+                ],
+            )
+            target = source
         return with_args(cst.Call(func=cst.Attribute(value=target, attr=cst.Name("deploy"))), args)
