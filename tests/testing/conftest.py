@@ -17,6 +17,7 @@ import headrace.cache_policies
 import headrace.engine._flow_run
 import headrace.engine._task_run
 import headrace.flows
+import headrace.schedules
 import headrace.tasks
 import headrace.testing.assertions
 import headrace.testing.blocks

@@ -163,6 +163,15 @@ def test_no_retry_delays_and_the_clock(user_project: pytest.Pytester) -> None:
             cached(2)
             assert computed.call_count == 2
 
+        @pytest.mark.clock(start="2030-03-01T08:30:00+00:00")
+        def test_schedules_read_the_fake_clock(clock):
+            from headrace.schedules import Cron
+
+            daily = Cron("0 9 * * *")
+            assert [d.isoformat() for d in daily.get_dates(1)] == ["2030-03-01T09:00:00+00:00"]
+            clock.advance(datetime.timedelta(hours=1))
+            assert [d.day for d in daily.get_dates(1)] == [2]
+
         def test_retry_delays_advance_the_clock(clock):
             start = clock.time()
             retrying([])
@@ -170,7 +179,7 @@ def test_no_retry_delays_and_the_clock(user_project: pytest.Pytester) -> None:
         """
     )
     result = user_project.runpytest("--durations=0", "-vv")
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=5)
     # no test waited for its retry delays (they add up to 140 s)
     result.stdout.no_fnmatch_line("*[1-9].[0-9][0-9]s call*")
 
