@@ -15,5 +15,6 @@ def dask():
     token = Secret.load("api-token").get()
     home = os.environ.get("HOME")
     use(token, home)
+
 # TODO(headrace-migrate P116): create a Secret block named "db-password" holding what the 1.x secret DB_PASSWORD held
 password = Secret.load("db-password").get()

@@ -11,5 +11,6 @@ def hello():
 @flow(name="etl")
 def etl():
     hello()
+
 # TODO(headrace-migrate P104): etl.register(project_name="prod") became deploy(): create the work pool it names; projects and labels have no equivalent (use tags or work queues)
 etl.from_source(source="https://github.com/acme/flows.git", entrypoint="flows/etl.py:etl").deploy(name="etl", work_pool_name="default", job_variables={"image": "acme/etl:1"})
