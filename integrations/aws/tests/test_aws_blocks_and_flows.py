@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from headrace import flow, task
+from headrace.blocks._registry import forget_block_type, lookup_block_type
 from headrace.blocks.core import Block
+from headrace.plugins.manager import reset_plugin_manager
 from headrace.results import ResultStore
 from headrace.store import get_store
 from headrace.tasks import task_input_hash
@@ -215,18 +214,13 @@ def test_clients_are_reused_per_credentials_value(s3_credentials: AwsCredentials
     assert other.get_s3_client().meta.region_name == "eu-west-1"
 
 
-def test_a_fresh_interpreter_loads_a_saved_bucket_through_the_plugin(
+def test_the_plugin_hook_registers_the_block_types(
     headrace_harness: HarnessInfo, s3_bucket: S3Bucket
 ) -> None:
-    s3_bucket.save("fresh")
-    s3_bucket.write_path("hello.txt", b"from the plugin")
-    code = (
-        "from headrace.blocks.core import Block\n"
-        "bucket = Block.load('s3-bucket/fresh')\n"  # nothing imported headrace_aws yet
-        "print(type(bucket).__module__, bucket.read_path('hello.txt').decode())\n"
-    )
-    env = {**os.environ, "HEADRACE_HOME": str(headrace_harness.home)}
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    )
-    assert done.stdout.strip() == "headrace_aws.s3 from the plugin"
+    s3_bucket.save("via-hook")
+    for slug in ("s3-bucket", "aws-credentials", "minio-credentials"):
+        forget_block_type(slug)  # as if nothing had imported headrace_aws
+    reset_plugin_manager()
+    loaded = Block.load("s3-bucket/via-hook")
+    assert type(loaded) is S3Bucket
+    assert lookup_block_type("minio-credentials") is MinIOCredentials
