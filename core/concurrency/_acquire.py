@@ -176,10 +176,11 @@ class LeaseKeeper:
     def _run(self) -> None:
         while True:
             with self._lock:
-                held = dict(self._held)
-            period = min(held.values()) / 3 if held else 5.0
+                period = min(self._held.values()) / 3 if self._held else 5.0
             self._wake.wait(period)
             self._wake.clear()
+            with self._lock:
+                held = dict(self._held)
             if not held:
                 continue
             by_seconds: dict[float, list[str]] = {}
@@ -188,12 +189,14 @@ class LeaseKeeper:
             try:
                 for seconds, lease_ids in by_seconds.items():
                     for lost in limits.renew(lease_ids, seconds):
+                        with self._lock:
+                            if self._held.pop(lost, None) is None:
+                                continue  # released meanwhile: not lost
                         logger.warning(
                             "Concurrency lease %s expired before it was renewed (was this "
                             "process stalled?) or was reset; its slots may be in use by others",
                             lost,
                         )
-                        self.drop(lost)
             except Exception as exc:  # keep renewing; a lost lease is worse than a log line
                 logger.warning("Could not renew concurrency leases: %r", exc)
 

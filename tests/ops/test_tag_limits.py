@@ -85,3 +85,35 @@ def test_tags_without_limits_cost_one_cached_lookup() -> None:
             pass
     per_call = (time.perf_counter() - started) / 10_000
     assert per_call < 50e-6
+
+
+def test_inspect_lists_the_task_runs_holding_slots() -> None:
+    from click.testing import CliRunner
+    from ops_support import wait_until
+
+    from headrace import runtime
+    from headrace.cli import build_cli
+
+    limits.create_limit("tag:slow", 2)
+    gate = threading.Event()
+    holders: list[str] = []
+
+    @task(tags=["slow"])
+    def hold() -> None:
+        holders.append(runtime.task_run.id)
+        gate.wait(10)
+
+    @flow
+    def pipeline() -> None:
+        hold.submit().wait()
+
+    runner = threading.Thread(target=pipeline)
+    runner.start()
+    try:
+        wait_until(lambda: holders, what="the task to start")
+        shown = CliRunner().invoke(build_cli(), ["concurrency-limit", "inspect", "slow"]).output
+        assert holders[0] in shown
+    finally:
+        gate.set()
+        runner.join(10)
+    assert limits.read_limit("tag:slow").active_slots == 0
