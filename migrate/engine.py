@@ -67,7 +67,7 @@ def migrate_source(
     if project is None:
         project = scan_project([(path, module or "", source)])
     ctx = FileContext(path=path, source=source, module=module, target=target, project=project)
-    active = [r for r in rules if r.applies(source, project)]
+    active = sorted((r for r in rules if r.applies(source, project)), key=_order)
     rewriting = [r for r in active if r.phase < PHASE_LEFTOVERS]
     if rewriting:
         tree = _run_phase(tree, ctx, rewriting)
@@ -94,6 +94,10 @@ def migrate_source(
         except SyntaxError as exc:
             raise MigrationError(f"migrated code would not parse: {exc}") from exc
     return SourceResult(code, code != source, find_todos(code))
+
+
+def _order(rule: type[Rule]) -> tuple[int, str]:
+    return rule.phase, rule.code
 
 
 def _run_phase(tree: cst.Module, ctx: FileContext, rules: list[type[Rule]]) -> cst.Module:

@@ -50,7 +50,9 @@ class FlowCalls(Rule):
     triggers = (".run(", ".register(", ".visualize(", ".add_edge(", ".set_dependencies(")
     todo_notes = (
         "register(): the work pool to deploy to, projects and labels (no equivalent); "
-        "code that reads the 1.x State returned by run(); graph methods such as add_edge."
+        "code that reads the 1.x State returned by run(); graph methods such as add_edge. "
+        "GitHub storage (repo=, path= literals) becomes from_source(source=..., "
+        "entrypoint=...) and a run config's image/env/cpu/memory become job_variables=."
     )
 
     @classmethod
