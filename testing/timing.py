@@ -11,8 +11,6 @@ import datetime as _dt
 import threading
 import time
 
-from headrace.utilities import clock as _clock
-
 __all__ = ["FakeClock", "InstantSleep"]
 
 
@@ -54,9 +52,6 @@ class FakeClock:
         with self._lock:
             self._now = _to_timestamp(when)
 
-    def install(self) -> None:
-        _clock.set_clock(self.time)
-
     def __repr__(self) -> str:
         return f"FakeClock({self.now().isoformat()})"
 
@@ -80,6 +75,3 @@ class InstantSleep:
     def total(self) -> float:
         """Seconds the run would have slept in total."""
         return sum(self.delays)
-
-    def install(self) -> None:
-        _clock.set_sleep(self)
