@@ -7,14 +7,22 @@ Here a key is always built by `join_key` and turned back into a path by `relativ
 and both normalise slashes the same way, so the folder appears exactly once.
 
 Rules: `/` is the only separator; empty and `.` segments are dropped (`a//./b` -> `a/b`);
-`..` is refused, because an object store has no parent folders to climb to. A trailing
+`..` is refused, because an object store has no parent folders to climb to. Methods that
+read or write one object use `object_key`, which also refuses a folder path. A trailing
 `/` on the path is kept: it marks a folder prefix (`join_key("data", "raw/")` ->
 `data/raw/`), which listing and folder copies need.
 """
 
 from __future__ import annotations
 
-__all__ = ["InvalidObjectKey", "join_key", "normalize_folder", "relative_key", "split_key"]
+__all__ = [
+    "InvalidObjectKey",
+    "join_key",
+    "normalize_folder",
+    "object_key",
+    "relative_key",
+    "split_key",
+]
 
 
 class InvalidObjectKey(ValueError):
@@ -46,6 +54,15 @@ def join_key(folder: str | None, path: str | None = "") -> str:
     key = "/".join(split_key(folder or "") + inside)
     wants_prefix = not inside or path.endswith("/")
     return f"{key}/" if key and wants_prefix else key
+
+
+def object_key(folder: str | None, path: str | None) -> str:
+    """`join_key` for a single object: refuses a path that names a folder (`""`, `"x/"`),
+    which would otherwise read or write a folder marker by accident."""
+    key = join_key(folder, path)
+    if not key or key.endswith("/"):
+        raise InvalidObjectKey(f"path {path!r} names a folder, not an object")
+    return key
 
 
 def relative_key(folder: str | None, key: str) -> str:

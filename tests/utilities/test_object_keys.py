@@ -10,6 +10,7 @@ from headrace.utilities.object_keys import (
     InvalidObjectKey,
     join_key,
     normalize_folder,
+    object_key,
     relative_key,
     split_key,
 )
@@ -126,3 +127,16 @@ def test_examples() -> None:
     assert split_key("/a//./b/") == ["a", "b"]
     with pytest.raises(InvalidObjectKey):
         relative_key("a", "ab/c")
+
+
+@settings(max_examples=60, deadline=None)
+@given(segments, segments)
+def test_object_key_is_join_key_or_refuses_a_folder(folder: list[str], path: list[str]) -> None:
+    spelled = "/".join(path)
+    if path:
+        assert object_key("/".join(folder), spelled) == join_key("/".join(folder), spelled)
+        with pytest.raises(InvalidObjectKey, match="names a folder"):
+            object_key("/".join(folder), spelled + "/")
+    else:
+        with pytest.raises(InvalidObjectKey, match="names a folder"):
+            object_key("/".join(folder), spelled)

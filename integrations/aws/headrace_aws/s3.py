@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 from pydantic import Field, field_validator
 
 from headrace.filesystems import WritableDeploymentStorage, WritableFileSystem, _local_files
-from headrace.utilities.object_keys import join_key, normalize_folder, relative_key
+from headrace.utilities.object_keys import join_key, normalize_folder, object_key, relative_key
 from headrace_aws.credentials import AwsCredentials, MinIOCredentials
 from headrace_aws.errors import s3_errors
 from headrace_aws.tasks import s3_copy, s3_download, s3_list_objects, s3_move, s3_upload
@@ -76,7 +76,7 @@ class S3Bucket(WritableFileSystem, WritableDeploymentStorage):
 
     # -- paths ---------------------------------------------------------------------------
     def _key(self, path: str | None) -> str:
-        return join_key(self.bucket_folder, path)
+        return object_key(self.bucket_folder, path)
 
     def _folder_prefix(self, folder: str | None) -> str:
         """The key prefix of a folder: always ends in `/` (or is `""`, the bucket root)."""
@@ -117,7 +117,9 @@ class S3Bucket(WritableFileSystem, WritableDeploymentStorage):
 
         Each dict has S3's fields (`Key`, `Size`, `LastModified`, ...); `Key` is the full key.
         """
-        return self._list(self._key(folder), delimiter, page_size, max_items, jmespath_query)
+        return self._list(
+            join_key(self.bucket_folder, folder), delimiter, page_size, max_items, jmespath_query
+        )
 
     def _list(
         self,
@@ -257,7 +259,7 @@ class S3Bucket(WritableFileSystem, WritableDeploymentStorage):
             return self.bucket_name, self._key(to_path)
         if isinstance(to_bucket, S3Bucket):
             return to_bucket.bucket_name, to_bucket._key(to_path)
-        return to_bucket, join_key("", to_path)
+        return to_bucket, object_key("", to_path)
 
     def copy_object(
         self,

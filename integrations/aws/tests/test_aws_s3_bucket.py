@@ -171,3 +171,11 @@ def test_a_missing_bucket_says_so(s3_credentials: AwsCredentials) -> None:
 def test_a_bucket_name_with_a_path_is_refused(name: str) -> None:
     with pytest.raises(ValueError, match="bucket_folder"):
         S3Bucket(bucket_name=name)
+
+
+@pytest.mark.parametrize("path", ["", "/", "sub/"])
+def test_a_folder_path_is_not_an_object(s3_bucket: S3Bucket, path: str) -> None:
+    with pytest.raises(InvalidObjectKey, match="names a folder"):
+        s3_bucket.write_path(path, b"x")
+    with pytest.raises(InvalidObjectKey, match="names a folder"):
+        s3_bucket.read_path(path)

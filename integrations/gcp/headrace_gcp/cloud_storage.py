@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 from pydantic import Field, field_validator
 
 from headrace.filesystems import WritableDeploymentStorage, WritableFileSystem, _local_files
-from headrace.utilities.object_keys import join_key, normalize_folder, relative_key
+from headrace.utilities.object_keys import join_key, normalize_folder, object_key, relative_key
 from headrace_gcp.credentials import GcpCredentials
 from headrace_gcp.errors import gcs_errors
 from headrace_gcp.tasks import (
@@ -89,7 +89,7 @@ class GcsBucket(WritableFileSystem, WritableDeploymentStorage):
 
     # -- paths and clients ---------------------------------------------------------------
     def _key(self, path: str | None) -> str:
-        return join_key(self.bucket_folder, path)
+        return object_key(self.bucket_folder, path)
 
     def _folder_prefix(self, folder: str | None) -> str:
         """The name prefix of a folder: always ends in `/` (or is `""`, the bucket root)."""
@@ -135,7 +135,9 @@ class GcsBucket(WritableFileSystem, WritableDeploymentStorage):
         """The blobs whose names start with `folder` (relative to the bucket folder);
         folder placeholders (names ending in `/`) are left out."""
         with self._errors():
-            blobs = self._client().list_blobs(self.bucket, prefix=self._key(folder))
+            blobs = self._client().list_blobs(
+                self.bucket, prefix=join_key(self.bucket_folder, folder)
+            )
             return [blob for blob in blobs if not blob.name.endswith("/")]
 
     def list_objects(self, folder: str = "") -> list[Any]:
@@ -248,7 +250,7 @@ class GcsBucket(WritableFileSystem, WritableDeploymentStorage):
             return self.bucket, self._key(to_path)
         if isinstance(to_bucket, GcsBucket):
             return to_bucket.bucket, to_bucket._key(to_path)
-        return to_bucket, join_key("", to_path)
+        return to_bucket, object_key("", to_path)
 
     def copy_object(
         self, from_path: str, to_path: str, to_bucket: GcsBucket | str | None = None

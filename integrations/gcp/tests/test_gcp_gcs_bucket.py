@@ -142,3 +142,11 @@ def test_a_missing_bucket_says_so(gcs_credentials: GcpCredentials) -> None:
 def test_a_bucket_name_with_a_path_is_refused(name: str) -> None:
     with pytest.raises(ValueError, match="bucket_folder"):
         GcsBucket(bucket=name)
+
+
+@pytest.mark.parametrize("path", ["", "/", "sub/"])
+def test_a_folder_path_is_not_an_object(gcs_bucket: GcsBucket, path: str) -> None:
+    with pytest.raises(InvalidObjectKey, match="names a folder"):
+        gcs_bucket.write_path(path, b"x")
+    with pytest.raises(InvalidObjectKey, match="names a folder"):
+        gcs_bucket.read_path(path)
