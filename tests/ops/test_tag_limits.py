@@ -80,11 +80,11 @@ def test_tags_without_limits_cost_one_cached_lookup() -> None:
     from headrace.concurrency.tags import occupy_tag_slots
 
     started = time.perf_counter()
-    for _ in range(10_000):
+    for _ in range(20_000):
         with occupy_tag_slots({"plain", "labels"}, None):
             pass
-    per_call = (time.perf_counter() - started) / 10_000
-    assert per_call < 50e-6
+    per_call = (time.perf_counter() - started) / 20_000
+    assert per_call < 100e-6  # about 3 us on an idle machine
 
 
 def test_inspect_lists_the_task_runs_holding_slots() -> None:
