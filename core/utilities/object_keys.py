@@ -2,7 +2,8 @@
 
 A bucket block (S3Bucket, GcsBucket) has a `bucket_folder`; every path given to it is
 relative to that folder. Prefect joins the two in several places, each a little
-differently, and users meet keys with the folder twice (`data/data/x`) or not at all.
+differently, and users meet keys with the folder twice where they meant it once, or
+with no folder at all.
 Here a key is always built by `join_key` and turned back into a path by `relative_key`,
 and both normalise slashes the same way, so the folder appears exactly once.
 
@@ -26,7 +27,7 @@ __all__ = [
 
 
 class InvalidObjectKey(ValueError):
-    """A path that cannot name an object (it climbs with `..`)."""
+    """A path that cannot name an object: it climbs with `..`, or names a folder."""
 
 
 def split_key(path: str) -> list[str]:
