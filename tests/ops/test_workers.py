@@ -177,7 +177,8 @@ def test_entrypoint_errors(project: Path, entrypoint: str, message: str) -> None
         load_flow_from_source(project, entrypoint)
 
 
-def test_worker_tick_in_process_claims_each_run_once(project: Path) -> None:
+def test_worker_tick_in_process_claims_each_run_once(project: Path, monkeypatch) -> None:
+    monkeypatch.setenv("HEADRACE_WORKER_HEARTBEAT_SECONDS", "10")  # both stay alive
     records.create_work_pool("local")
     load_flow_from_source(project, "flows.py:greet").deploy(
         "once", work_pool_name="local", print_next_steps=False
