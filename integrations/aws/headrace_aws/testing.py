@@ -3,7 +3,8 @@
 Installed with `headrace-aws[testing]` and loaded by pytest through the `pytest11` entry
 point. `moto_server` starts one server per test session (per xdist worker);
 `s3_credentials` points an `AwsCredentials` block at it; `s3_bucket` creates a fresh,
-empty bucket for each test and returns an `S3Bucket` block for it.
+empty bucket for each test and returns an `S3Bucket` block for it. Outside pytest (a demo
+script), `with local_s3_server() as endpoint_url:` runs the same server.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pytest
@@ -24,9 +26,10 @@ TEST_ACCESS_KEY_ID = "testing-access-key"
 TEST_SECRET_ACCESS_KEY = "testing-secret-key"
 
 
-@pytest.fixture(scope="session")
-def moto_server() -> Iterator[str]:
-    """The endpoint URL of a moto S3 server on 127.0.0.1 (a free port), for the session."""
+@contextmanager
+def local_s3_server() -> Iterator[str]:
+    """Run moto's S3 server on 127.0.0.1 (a free port) and give its endpoint URL; also
+    usable outside pytest, e.g. in a demo script."""
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
@@ -37,6 +40,13 @@ def moto_server() -> Iterator[str]:
         yield f"http://{host}:{port}"
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """The endpoint URL of a moto S3 server on 127.0.0.1 (a free port), for the session."""
+    with local_s3_server() as url:
+        yield url
 
 
 @pytest.fixture

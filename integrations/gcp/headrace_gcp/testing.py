@@ -5,13 +5,16 @@ point. `gcs_emulator` starts one in-memory emulator per test session (per xdist 
 and sets `STORAGE_EMULATOR_HOST`, which google-cloud-storage reads when a client is made
 (clients then use anonymous credentials); `gcs_credentials` is a GcpCredentials block for
 it; `gcs_bucket` creates a fresh, empty bucket for each test as a GcsBucket block.
+Outside pytest (a demo script), `with local_gcs_emulator() as url:` runs the same emulator.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pytest
@@ -23,10 +26,10 @@ if TYPE_CHECKING:  # imported in the fixtures, so that pytest's start stays chea
 TEST_PROJECT = "headrace-test"
 
 
-@pytest.fixture(scope="session")
-def gcs_emulator() -> Iterator[str]:
-    """The URL of an in-memory GCS emulator on 127.0.0.1 (a free port), for the session;
-    `STORAGE_EMULATOR_HOST` points at it meanwhile."""
+@contextmanager
+def local_gcs_emulator() -> Iterator[str]:
+    """Run an in-memory GCS emulator on 127.0.0.1 (a free port) and give its URL, with
+    `STORAGE_EMULATOR_HOST` pointing at it meanwhile; also usable outside pytest."""
     from gcp_storage_emulator.server import create_server
 
     logging.getLogger("gcp_storage_emulator").setLevel(logging.WARNING)
@@ -34,12 +37,24 @@ def gcs_emulator() -> Iterator[str]:
     server.start()
     host, port = server._api._httpd.server_address[:2]  # the emulator has no public getter
     url = f"http://{host}:{port}"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("STORAGE_EMULATOR_HOST", url)
-        try:
-            yield url
-        finally:
-            server.stop()
+    previous = os.environ.get("STORAGE_EMULATOR_HOST")
+    os.environ["STORAGE_EMULATOR_HOST"] = url
+    try:
+        yield url
+    finally:
+        server.stop()
+        if previous is None:
+            os.environ.pop("STORAGE_EMULATOR_HOST", None)
+        else:
+            os.environ["STORAGE_EMULATOR_HOST"] = previous
+
+
+@pytest.fixture(scope="session")
+def gcs_emulator() -> Iterator[str]:
+    """The URL of an in-memory GCS emulator on 127.0.0.1 (a free port), for the session;
+    `STORAGE_EMULATOR_HOST` points at it meanwhile."""
+    with local_gcs_emulator() as url:
+        yield url
 
 
 @pytest.fixture
