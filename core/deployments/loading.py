@@ -68,6 +68,7 @@ def load_flow(directory: str | Path | None, entrypoint: str) -> Any:
         if target.endswith(".py"):
             module = _import_file(base / target, base)
         else:
+            _add_to_path(base)
             module = importlib.import_module(target)
     except EntrypointError:
         raise
@@ -98,9 +99,7 @@ def _import_file(path: Path, base: Path) -> Any:
     cached = sys.modules.get(name)
     if cached is not None and getattr(cached, "__headrace_version__", None) == version:
         return cached  # imported before and unchanged since
-    for folder in (str(base.resolve()), str(path.parent.resolve())):
-        if folder not in sys.path:
-            sys.path.insert(0, folder)  # let the file import its neighbours
+    _add_to_path(base, path.parent)  # let the file import its neighbours
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -112,3 +111,10 @@ def _import_file(path: Path, base: Path) -> Any:
         del sys.modules[name]
         raise
     return module
+
+
+def _add_to_path(*folders: Path) -> None:
+    for folder in folders:
+        text = str(folder.resolve())
+        if text not in sys.path:
+            sys.path.insert(0, text)

@@ -92,6 +92,21 @@ def test_a_served_run_sees_its_deployment(fake_clock) -> None:
     ]
 
 
+@flow
+async def async_flow(x: int = 2) -> int:
+    calls.append(f"async {x}")
+    return x * 2
+
+
+def test_async_flows_are_served(fake_clock) -> None:
+    runner = Runner()
+    deployment_id = runner.add_deployment(async_flow.to_deployment("aio", interval=60))
+    runner.tick()
+    assert runner.join(10)
+    assert [run["state_type"] for run in runs_of(deployment_id)][0] == "COMPLETED"
+    assert calls == ["async 2"]
+
+
 def test_paused_deployments_get_no_scheduled_runs(fake_clock) -> None:
     runner = Runner()
     deployment_id = runner.add_deployment(

@@ -161,6 +161,21 @@ def test_bad_input_gives_clear_errors(project: Path) -> None:
     assert result.exit_code == 1 and "deployment 'greet/nope' not found" in result.output
 
 
+def test_module_entrypoints_and_deploying_several(project: Path) -> None:
+    import headrace
+
+    greet = load_flow_from_source(project, "flows:greet")  # a module path, not a file
+    hang = load_flow_from_source(project, "flows.py:hang")
+    assert greet.name == "greet"
+    records.create_work_pool("local")
+    ids = headrace.deploy(
+        greet.to_deployment("a"), hang.to_deployment("b"), work_pool_name="local",
+        print_next_steps_message=False,
+    )  # fmt: skip
+    assert [records.get_deployment(i).full_name for i in ids] == ["greet/a", "hang/b"]
+    assert records.get_deployment("greet/a").entrypoint == "flows:greet"
+
+
 @pytest.mark.parametrize(
     "entrypoint, message",
     [
