@@ -15,7 +15,9 @@ from headrace.store import runs as _runs
 
 __all__ = ["FlowRunHistory", "FlowRunRecord", "StateRecord", "TaskRunRecord"]
 
-UNFINISHED = ("PENDING", "RUNNING", "SCHEDULED")
+#: states of runs that started and have not ended (a Scheduled run has not started)
+UNFINISHED = ("PENDING", "RUNNING")
+FINAL = ("COMPLETED", "FAILED", "CANCELLED", "CRASHED")
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class _RunRecord:
         return self.state_type == "FAILED"
 
     def is_final(self) -> bool:
-        return self.state_type not in UNFINISHED
+        return self.state_type in FINAL
 
 
 @dataclass(frozen=True)
@@ -197,9 +199,9 @@ class FlowRunHistory:
         return [_task_record(row, store) for row in _runs.list_task_runs(store=store)]
 
     def unfinished(self) -> list[_RunRecord]:
-        """Flow and task runs not in a final state (still Pending, Running or Scheduled)."""
+        """Flow and task runs that started and have not ended (still Pending or Running)."""
         runs: list[_RunRecord] = [*self.all(), *self.task_runs()]
-        return [run for run in runs if not run.is_final()]
+        return [run for run in runs if run.state_type in UNFINISHED]
 
     def __len__(self) -> int:
         return len(self.all())

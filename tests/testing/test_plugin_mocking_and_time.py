@@ -40,6 +40,11 @@ def quote(symbol: str) -> float:
 
 
 @flow
+def fan_out(symbols: list[str]) -> list[float]:
+    return [future.result() for future in fetch_price.map(symbols)]
+
+
+@flow
 async def volume(symbol: str) -> int:
     return await fetch_volume(symbol)
 
@@ -62,7 +67,7 @@ def test_mock_task_return_value_side_effect_calls_and_async(
     user_project.makepyfile(
         """
         import pytest
-        from flows import fetch_price, fetch_volume, quote, volume
+        from flows import fan_out, fetch_price, fetch_volume, quote, volume
         from headrace.testing.assertions import assert_failed
 
         def test_return_value(mock_task, flow_runs):
@@ -81,6 +86,12 @@ def test_mock_task_return_value_side_effect_calls_and_async(
             assert [quote("A"), quote("B")] == [2.0, 4.0]
             assert price.call_count == 2
 
+        def test_mapped_calls_from_worker_threads(mock_task, flow_runs):
+            price = mock_task(fetch_price, side_effect=lambda symbol: float(len(symbol)))
+            assert fan_out(["A", "BB", "CCC"]) == [1.0, 2.0, 3.0]
+            assert sorted(call["symbol"] for call in price.calls) == ["A", "BB", "CCC"]
+            assert len(flow_runs.last().task_runs) == 3
+
         async def test_async_task(mock_task):
             mock_task(fetch_volume, return_value=7)
             assert await volume("ACME") == 7
@@ -96,7 +107,7 @@ def test_mock_task_return_value_side_effect_calls_and_async(
                 fetch_price.fn("ACME")
         """
     )
-    user_project.runpytest().assert_outcomes(passed=6)
+    user_project.runpytest().assert_outcomes(passed=7)
 
 
 def test_an_uncalled_mock_fails_at_teardown_unless_switched_off(
