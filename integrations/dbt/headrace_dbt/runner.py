@@ -138,10 +138,10 @@ def invoke_dbt(
     Inside a flow each node becomes a task run (`nodes_as_task_runs`) with its state and
     logs. `stream_output=False` keeps only warnings and errors in the logs.
     """
-    from dbt.cli.main import dbtRunner
-
     logger = _caller_logger()
     with _profiles_dir(profiles_dir, dbt_cli_profile, overwrite_profiles) as profiles:
+        from dbt.cli.main import dbtRunner  # seconds to import: only when a command runs
+
         args = build_args(
             command,
             project_dir=project_dir,

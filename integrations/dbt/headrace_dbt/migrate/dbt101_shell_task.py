@@ -110,7 +110,8 @@ class DbtShellTaskRule(Rule):
         if extras:
             fields.append("extras={" + ", ".join(extras) + "}")
         self.add_import("prefect_dbt.cli.configs", "TargetConfigs")
-        return f"TargetConfigs({', '.join(fields)})"
+        lines = "".join(f"\n            {field}," for field in fields)
+        return f"TargetConfigs({lines}\n        )"
 
     def _project_dir(self, script: cst.BaseExpression | None, parts: list[str]) -> None:
         if script is None:
