@@ -149,6 +149,7 @@ class ProcessWorker:
             [sys.executable, "-m", "headrace.workers._execute", row["id"]],
             cwd=path if path and os.path.isdir(path) else None,
             preexec_fn=self._preexec,
+            start_new_session=True,  # Ctrl+C in the worker's terminal must not hit the runs
         )
 
     def collect(self) -> None:
@@ -193,7 +194,11 @@ class ProcessWorker:
         for child in self.children.values():
             child.terminate()
         for child in self.children.values():
-            child.wait()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
         self.collect()
         if self._registered:
             get_store().execute(

@@ -56,7 +56,6 @@ def start_worker(home: Path, *args: str) -> subprocess.Popen:
         env=subprocess_env(home),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group, so a test can kill worker + runs
     )
 
 
@@ -112,9 +111,14 @@ def test_killed_worker_runs_become_crashed_after_the_heartbeat_window(
     try:
         wait_until(marker.exists, timeout=30, what="the run to start")
         wait_until(lambda: state_of(run_id) == "RUNNING", what="Running recorded")
+        # the worker and its run both die without a word: stop the run so it cannot react
+        # to its parent's death, kill the worker, then kill the run
+        run_pid = int(records.run_row(run_id)["process"].partition(":")[0])
+        os.kill(run_pid, signal.SIGSTOP)
     finally:
-        os.killpg(worker.pid, signal.SIGKILL)  # the worker and its run, without warning
+        worker.kill()
         worker.wait()
+    os.kill(run_pid, signal.SIGKILL)
     assert reap_dead_workers(window=60) == []  # not before the window
     wait_until(lambda: reap_dead_workers() == [run_id], what="the reaper")
     row = records.run_row(run_id)
