@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Protocol
 
+from headrace.result_records import ResultRecord
 from headrace.serializers import Serializer, resolve_serializer
 from headrace.settings import get_settings
 from headrace.utilities import clock
@@ -70,41 +71,6 @@ def resolve_storage(value: Any) -> StorageLike:
         f"result_storage must be a storage block, a 'block-type/name' string or a path, "
         f"not {type(value).__name__}"
     )
-
-
-class ResultRecord:
-    """A persisted result: loads its value from storage on first use."""
-
-    __slots__ = ("key", "storage", "serializer", "expiration", "_value", "_loaded")
-
-    def __init__(
-        self,
-        key: str,
-        storage: StorageLike,
-        serializer: Serializer,
-        expiration: float | None,
-        value: Any = None,
-        loaded: bool = False,
-    ) -> None:
-        self.key = key
-        self.storage = storage
-        self.serializer = serializer
-        self.expiration = expiration
-        self._value = value
-        self._loaded = loaded
-
-    def load(self) -> Any:
-        if not self._loaded:
-            found = ResultStore(self.storage, self.serializer).read(self.key, honour_expiry=False)
-            if found is None:
-                from headrace.exceptions import MissingResult
-
-                raise MissingResult(f"The result {self.key!r} is no longer in {self.storage!r}.")
-            self._value, self._loaded = found._value, True
-        return self._value
-
-    def __repr__(self) -> str:
-        return f"ResultRecord(key={self.key!r}, storage={self.storage!r})"
 
 
 class ResultStore:

@@ -196,7 +196,7 @@ class State:
 
 
 def _state_result(state: State, raise_on_failure: bool) -> Any:
-    from headrace.results import ResultRecord
+    from headrace.result_records import ResultRecord
 
     if state.is_paused():
         raise PausedRun("Run is paused, its result is not available.")
@@ -229,7 +229,7 @@ def is_state_iterable(value: Any) -> bool:
 
 def get_state_exception(state: State) -> BaseException:
     """The exception a final, unsuccessful state stands for."""
-    from headrace.results import ResultRecord
+    from headrace.result_records import ResultRecord
 
     data = state.data
     if isinstance(data, ResultRecord):

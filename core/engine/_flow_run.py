@@ -82,10 +82,10 @@ class FlowRunMachine:
             )
             return False
         self.logger.info(f"Beginning flow run {run.name!r} for flow {flow.name!r}")
-        from headrace.results import ResultStore
-
         result_store = None
         if flow.persist_result or flow.result_storage is not None:
+            from headrace.results import ResultStore
+
             result_store = ResultStore(flow.result_storage, flow.result_serializer)
         self.runner = flow.task_runner.duplicate()
         self.runner.__enter__()

@@ -92,13 +92,54 @@ class Signature:
         return tuple(args), kwargs
 
 
+#: annotations whose values can be checked with `type(value) is cls`, without pydantic
+_PLAIN_TYPES = (int, float, str, bool, bytes, list, dict, tuple, set)
+_ANYTHING = object()
+
+
 class ParameterValidator:
-    """Coerces flow parameters to their annotations with pydantic (imported on first use)."""
+    """Coerces flow parameters to their annotations with pydantic.
+
+    pydantic (and the model built from the signature) is only needed when a value is not
+    already of its plain annotated type: a flow called with well-typed arguments, or
+    without parameters, never imports it. That keeps a cold first flow run fast.
+    """
 
     def __init__(self, fn: Callable[..., Any], signature: Signature) -> None:
         self.fn = fn
         self.signature = signature
         self._model: Any = None
+        self._plain: dict[str, Any] | None = None
+
+    def _plain_checks(self) -> dict[str, Any]:
+        """Per parameter: a plain class to compare with, `_ANYTHING`, or None (complex)."""
+        if self._plain is None:
+            try:
+                hints = _resolved_hints(self.fn)
+            except Exception:
+                hints = {}
+            checks: dict[str, Any] = {}
+            for name, param in self.signature.signature.parameters.items():
+                annotation = hints.get(name, param.annotation)
+                if annotation is param.empty or annotation is Any:
+                    checks[name] = _ANYTHING
+                elif annotation in _PLAIN_TYPES:
+                    checks[name] = annotation
+                else:
+                    checks[name] = None
+            self._plain = checks
+        return self._plain
+
+    def _already_valid(self, parameters: dict[str, Any]) -> bool:
+        checks = self._plain_checks()
+        defaults = self.signature._defaults
+        for name, value in parameters.items():
+            check = checks.get(name)
+            if check is _ANYTHING or (name in defaults and value is defaults[name]):
+                continue
+            if check is None or type(value) is not check:
+                return False
+        return True
 
     def _build(self) -> Any:
         import pydantic
@@ -124,6 +165,8 @@ class ParameterValidator:
         )
 
     def validate(self, parameters: dict[str, Any]) -> dict[str, Any]:
+        if self._already_valid(parameters):
+            return parameters
         import pydantic
 
         if self._model is None:

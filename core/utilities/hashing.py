@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 
@@ -13,6 +11,9 @@ def hash_objects(*args: Any, **kwargs: Any) -> str | None:
     Returns None when the objects cannot be serialised either way (the caller then
     skips caching rather than failing the run).
     """
+    import hashlib
+    import json
+
     try:
         payload = json.dumps([args, kwargs], sort_keys=True).encode()
     except (TypeError, ValueError):
