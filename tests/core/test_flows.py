@@ -213,3 +213,38 @@ def test_with_options_on_flows():
 
     assert base.with_options(name="changed")() == "changed"
     assert base() == "original"
+
+
+def test_well_typed_calls_do_not_need_pydantic(tmp_path):
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from headrace import flow, task\n"
+        "@task\n"
+        "def add(a: int, b: int) -> int:\n"
+        "    return a + b\n"
+        "@flow\n"
+        "def first(x: int, label: str = 'n') -> int:\n"
+        "    return add(x, 1)\n"
+        "assert first(1) == 2\n"
+        "print('pydantic' in sys.modules)\n"
+        "assert first('41') == 42\n"
+        "print('pydantic' in sys.modules)\n"
+    )
+    env = {"HEADRACE_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    ).stdout.split()
+    assert out == ["False", "True"]
+
+
+def test_run_ids_are_version_4_uuids():
+    import uuid
+
+    from headrace.runs import new_run_id
+
+    ids = {new_run_id() for _ in range(500)}
+    assert len(ids) == 500
+    assert all(uuid.UUID(value).version == 4 for value in ids)
