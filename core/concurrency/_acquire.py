@@ -109,15 +109,16 @@ class Request:
 
     @staticmethod
     def _warn_missing(names: tuple[str, ...]) -> None:
-        for name in names:
-            if name not in _warned_missing:
-                _warned_missing.add(name)
-                logger.warning(
-                    "Concurrency limit %r does not exist; running without it. Create it with "
-                    "`headrace gcl create %s --limit N`, or pass strict=True to make it an error.",
-                    name,
-                    name,
-                )
+        """Prefect's warning, once per name and process."""
+        new = [name for name in names if name not in _warned_missing]
+        if not new:
+            return
+        _warned_missing.update(new)
+        logger.warning(
+            "Concurrency limits %s do not exist - skipping acquisition. Create them with "
+            "`headrace gcl create NAME --limit N`, or pass strict=True to make this an error.",
+            new,
+        )
 
     def next_pause(self) -> float:
         """How long to wait before the next try; raises once the timeout or retries are spent."""
