@@ -91,7 +91,8 @@ class Schedule:
         end: dt.datetime | None = None,
     ) -> list[dt.datetime]:
         """The next `n` run times (default 1 without `end`) from `start` (default now) up to
-        and including `end`, strictly increasing, in the schedule's timezone."""
+        and including `end`, strictly increasing, in the schedule's timezone. At most
+        10,000 candidate times are examined per call, so a rule that never matches ends."""
         if n is None and end is None:
             n = 1
         if start is None:
