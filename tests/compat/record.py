@@ -43,6 +43,10 @@ def record(python: str, version: str, script: Path) -> int:
     env = dict(os.environ)
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     env.setdefault("PYTHONUNBUFFERED", "1")
+    # recording_aid/sitecustomize.py: more patience for Prefect's server start under load
+    env["PYTHONPATH"] = str(HERE / "recording_aid")
+    env["HEADRACE_RECORDING_AID"] = "1"
+    env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")
     with tempfile.TemporaryDirectory() as workdir:
         if "PREFECT_HOME" not in os.environ:
             env["PREFECT_HOME"] = str(Path(workdir, "prefect-home"))
