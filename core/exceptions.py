@@ -66,8 +66,12 @@ class SignatureMismatchError(HeadraceException, TypeError):
     """Parameters given to a call do not match the function's signature."""
 
 
-class TerminationSignal(HeadraceException):
-    """The process received SIGTERM while a run was in progress."""
+class TerminationSignal(BaseException):
+    """The process received SIGTERM while a run was in progress.
+
+    A BaseException, as in Prefect: it must not be caught by `except Exception` in user
+    code, and a run it interrupts ends Crashed, not Failed.
+    """
 
 
 class ObjectNotFound(HeadraceException):
