@@ -1,0 +1,38 @@
+"""pytest fixtures for testing flows on Ray (installed with `headrace-ray[testing]`).
+
+ray_cluster       a local Ray started once per test session (per pytest-xdist worker)
+                  with 2 CPUs, no dashboard, on 127.0.0.1; shut down at the end
+ray_task_runner   a `RayTaskRunner` that uses it, for `@flow(task_runner=...)`
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from headrace_ray.task_runners import RayTaskRunner
+
+
+@pytest.fixture(scope="session")
+def ray_cluster() -> Iterator[Any]:
+    """The `ray.init` context of a local Ray instance shared by the session."""
+    import ray
+
+    context = ray.init(
+        num_cpus=2,
+        include_dashboard=False,
+        _node_ip_address="127.0.0.1",
+        log_to_driver=False,
+    )
+    try:
+        yield context
+    finally:
+        ray.shutdown()
+
+
+@pytest.fixture
+def ray_task_runner(ray_cluster: Any) -> RayTaskRunner:
+    """A RayTaskRunner on the session's Ray (it finds Ray initialised and leaves it up)."""
+    return RayTaskRunner()

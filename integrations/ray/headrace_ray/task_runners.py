@@ -1,0 +1,139 @@
+"""`RayTaskRunner`: run each submitted task's function as a Ray task.
+
+The engine stays in the flow's process (states, retries, caching, the run store), in
+a bounded pool of threads that each wait on one Ray object; only the function call
+travels, pickled with cloudpickle (`headrace.engine._remote`). Ray's own task retries
+are off: a worker lost mid-task makes the attempt `Crashed` and the task's `retries`
+decide. A timeout cancels the Ray task, killing the worker process that runs it.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from headrace.task_runners import ThreadPoolTaskRunner
+from headrace_ray.context import current_remote_options
+
+if TYPE_CHECKING:
+    from headrace.context import TaskRunContext
+    from headrace.tasks import Task
+
+#: engine threads per Ray CPU: enough to keep every CPU busy while the flow's process
+#: packs the next calls and unpacks finished ones
+THREADS_PER_RAY_CPU = 4
+MIN_ENGINE_THREADS = 8
+MAX_ENGINE_THREADS = 256
+
+_remote_lock = threading.Lock()
+_remote_run: Any = None
+
+
+def _remote_function() -> Any:
+    """`run_packed` as a Ray remote function, made once (Ray retries off)."""
+    global _remote_run
+    with _remote_lock:
+        if _remote_run is None:
+            import ray
+
+            from headrace.engine._remote import run_packed
+
+            _remote_run = ray.remote(max_retries=0)(run_packed)
+        return _remote_run
+
+
+class RayTaskRunner(ThreadPoolTaskRunner):
+    """Submits task runs to Ray.
+
+    Without `address`, a local Ray instance is started for the flow run and shut down
+    after it; with `address` ("auto", "ray://head:10001", ...), the runner connects to
+    that cluster. If Ray is already initialised in this process, the runner uses it and
+    leaves it running. `init_kwargs` go to `ray.init`.
+    """
+
+    name = "ray"
+
+    def __init__(
+        self,
+        address: str | None = None,
+        init_kwargs: dict[str, Any] | None = None,
+        max_workers: int | None = None,
+    ) -> None:
+        super().__init__(max_workers=max_workers)
+        self.address = address
+        self.init_kwargs = dict(init_kwargs or {})
+        self._started_ray = False
+
+    def duplicate(self) -> RayTaskRunner:
+        return type(self)(
+            address=self.address, init_kwargs=self.init_kwargs, max_workers=self.max_workers
+        )
+
+    def __enter__(self) -> RayTaskRunner:
+        import ray
+
+        if not ray.is_initialized():
+            kwargs = {"include_dashboard": False, **self.init_kwargs}
+            ray.init(address=self.address, **kwargs)
+            self._started_ray = True
+        try:
+            super().__enter__()
+        except BaseException:
+            self._shutdown_ray()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            super().__exit__(*exc)
+        finally:
+            self._shutdown_ray()
+
+    def _shutdown_ray(self) -> None:
+        if self._started_ray:
+            import ray
+
+            self._started_ray = False
+            ray.shutdown()
+
+    def _worker_count(self) -> int:
+        """Engine threads: explicit `max_workers`, else a multiple of the cluster's CPUs."""
+        if self.max_workers is not None:
+            return self.max_workers
+        import ray
+
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        wanted = THREADS_PER_RAY_CPU * max(1, cpus)
+        return min(MAX_ENGINE_THREADS, max(MIN_ENGINE_THREADS, wanted))
+
+    def invoke(
+        self,
+        task: Task,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        timeout: float | None,
+        ctx: TaskRunContext,
+    ) -> Any:
+        """Called by the engine instead of `task.fn(...)`: run the call as a Ray task."""
+        import ray
+        from ray.exceptions import GetTimeoutError, RayError, RayTaskError
+
+        from headrace.engine._remote import pack_call, unpack_outcome
+        from headrace.exceptions import CrashedRun, TaskRunTimeoutError
+
+        options = {"name": ctx.task_run.name, **current_remote_options()}
+        ref = _remote_function().options(**options).remote(pack_call(task, args, kwargs, ctx))
+        try:
+            blob = ray.get(ref, timeout=timeout)
+        except GetTimeoutError:
+            ray.cancel(ref, force=True)
+            raise TaskRunTimeoutError(f"Task run exceeded timeout of {timeout} second(s)") from None
+        except RayTaskError:  # the call could not start remotely (e.g. unpickling): Failed
+            raise
+        except RayError as exc:  # the worker, its node or the object was lost
+            raise CrashedRun(f"The Ray worker running this task was lost: {exc}") from exc
+        return unpack_outcome(blob, ctx)
+
+    def __repr__(self) -> str:
+        where = f"address={self.address!r}" if self.address else "local Ray"
+        return f"RayTaskRunner({where})"
