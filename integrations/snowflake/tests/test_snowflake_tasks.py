@@ -108,7 +108,9 @@ async def test_async_variants_in_an_async_flow(saved_connector):
     assert await load() == [(3,)]
 
 
-def test_password_stays_out_of_logs_and_run_records(saved_connector, headrace_harness, caplog):
+def test_password_stays_out_of_logs_and_run_records(
+    saved_connector, headrace_harness, caplog, run_logs
+):
     caplog.set_level(logging.DEBUG)
     password = "pw-4711-very-secret"  # fakesnow takes any password; this one is findable
     credentials = saved_connector.credentials.model_copy(update={"password": SecretStr(password)})
@@ -122,5 +124,7 @@ def test_password_stays_out_of_logs_and_run_records(saved_connector, headrace_ha
     assert report(connector) == [(0,)]
     assert caplog.records
     assert password not in caplog.text
+    assert "Finished in state Completed" in run_logs.text
+    assert password not in run_logs.text
     stored = b"".join(p.read_bytes() for p in headrace_harness.home.rglob("*") if p.is_file())
     assert password.encode() not in stored
