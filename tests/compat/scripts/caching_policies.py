@@ -33,7 +33,7 @@ def refreshing(x: int, key: str) -> int:
     return counts["refresh"]
 
 
-@task(cache_policy=INPUTS, cache_expiration=timedelta(seconds=0.3))
+@task(cache_policy=INPUTS, cache_expiration=timedelta(seconds=1))
 def expiring(x: int, key: str) -> int:
     counts["expiring"] += 1
     return counts["expiring"]
@@ -50,7 +50,7 @@ def pipeline():
     k = NONCE + "-expiring"
     first = expiring(1, k)
     again = expiring(1, k)
-    time.sleep(0.6)  # let the 0.3 s expiration pass: expiry is the behaviour under test
+    time.sleep(1.2)  # let the 1 s expiration pass: expiry is the behaviour under test
     later = expiring(1, k)
     print("expiring:", first, again, later)
 
