@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from headrace import flow
-from headrace.store.runs import list_logs, list_task_runs
+from headrace.store.runs import get_flow_run, list_logs, list_task_runs
 from headrace_dbt import (
     DbtCommandFailed,
     TargetConfigs,
@@ -111,10 +111,21 @@ def test_opting_out_returns_the_failures(dbt_project) -> None:
     assert run["state_type"] == "FAILED"  # the node still failed; the flow chose to go on
     messages = [log["message"] for log in list_logs(state.state_details.flow_run_id)]
     assert any(line.startswith("dbt-cli-command-summary:\ndbt build") for line in messages)
-    # the secret reached dbt (it found the warehouse) but no log line
+    # the secret reached dbt (it found the warehouse) but no log line or run record
     assert not any(secret_path in line for line in messages)
+    assert secret_path not in str(get_flow_run(state.state_details.flow_run_id))
 
 
 def test_a_command_dbt_cannot_run_always_raises(tmp_path) -> None:
     with pytest.raises(DbtCommandFailed, match="dbt parse could not run|dbt parse failed"):
         invoke_dbt("parse", project_dir=tmp_path, raise_on_failure=False)
+
+
+def test_outside_a_flow_node_task_runs_can_be_switched_off(dbt_project) -> None:
+    result = invoke_dbt("seed", nodes_as_task_runs=False, **dbt_project.dirs)
+    assert {node.name: node.rows_affected for node in result.nodes} == {
+        "raw_customers": 3,
+        "raw_orders": 4,
+    }
+    assert all(node.task_run_id is None for node in result.nodes)
+    assert list_task_runs() == []
