@@ -196,3 +196,15 @@ def test_homes_go_to_memory_when_there_is_room(monkeypatch: pytest.MonkeyPatch) 
         _tempdirs.temp_root.cache_clear()
     with headrace_test_harness() as harness:
         assert harness.home.parent == Path(_tempdirs.temp_root())
+
+
+def test_no_writer_thread_outlives_the_harness() -> None:
+    def writers() -> int:
+        return sum(thread.name == "headrace-store-writer" for thread in threading.enumerate())
+
+    with headrace_test_harness():
+        before = writers()
+        with headrace_test_harness():
+            one_task_flow(1)
+            assert writers() == before + 1
+        assert writers() == before
