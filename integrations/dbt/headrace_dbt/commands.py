@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from headrace import get_run_logger, task
+from headrace import Task, get_run_logger, task
 from headrace_dbt.profiles import DbtCliProfile
 from headrace_dbt.results import DbtCommandResult
 from headrace_dbt.runner import invoke_dbt
@@ -70,7 +70,9 @@ def trigger_dbt_cli_command(
     )
 
 
-def _command_task(command: str, task_name: str, summary_key: str, doc: str) -> Any:
+def _command_task(
+    command: str, task_name: str, summary_key: str, doc: str
+) -> Task[..., DbtCommandResult]:
     """A task running `dbt <command>` with the shared options."""
 
     def run_command(

@@ -6,9 +6,8 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any
 
-#: dbt statuses of a node that did its work (`warn` is a test that passed with a warning)
-SUCCESS_STATUSES = frozenset({"success", "pass", "warn", "no-op"})
-#: dbt statuses of a node that failed; they fail the command unless the caller opts out
+#: dbt statuses of a node that failed; they fail the command unless the caller opts out.
+#: Every other status but `skipped` (success, pass, warn, no-op) means the node did its work.
 FAILURE_STATUSES = frozenset({"error", "fail", "runtime error", "partial success"})
 SKIPPED_STATUS = "skipped"
 
