@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
@@ -13,6 +14,16 @@ from headrace_slack._redact import redacting_logger
 from headrace_slack.errors import SlackWebhookError
 
 DEFAULT_BASE_URL = WebClient.BASE_URL
+
+
+class Sent:
+    """The message went out; awaiting this gives None, as awaiting Prefect's notify does."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[None, None, None]:
+        return None
+        yield  # a generator: awaiting finishes at once
 
 
 class SlackCredentials(Block):
@@ -71,10 +82,15 @@ class SlackWebhook(Block):
         url = self.url.get_secret_value()
         return WebhookClient(url=url, logger=redacting_logger("webhook", url))
 
-    def notify(self, body: str, subject: str | None = None) -> None:
-        """Post `body` (after a bold `subject` line, if given) to the webhook's channel."""
+    def notify(self, body: str, subject: str | None = None) -> Sent:
+        """Post `body` (after a bold `subject` line, if given) to the webhook's channel.
+
+        Returns nothing useful, but something awaitable: Prefect 3 code in async flows
+        writes `await webhook.notify(...)`, and that keeps working.
+        """
         text = f"*{subject}*\n{body}" if subject else body
         self.send(text=text)
+        return Sent()
 
     def send(
         self,

@@ -138,3 +138,8 @@ def test_secrets_stay_out_of_logs_and_run_records(
         assert secret not in caplog.text
         assert secret not in run_logs.text
         assert secret.encode() not in stored
+
+
+async def test_prefect_3_async_code_may_await_notify(fake_slack, slack_webhook):
+    assert await slack_webhook.notify("from an async flow") is None
+    assert fake_slack.messages[0].text == "from an async flow"
