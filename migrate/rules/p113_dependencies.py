@@ -18,13 +18,20 @@ class Dependencies(Rule):
     triggers = ("upstream_tasks", "set_upstream", "set_downstream", "set_dependencies")
     todo_notes = "dependencies on tasks whose call is not in the same function body."
 
-    def leave_Arg(self, original_node, updated_node):
-        if updated_node.keyword is not None and updated_node.keyword.value == "upstream_tasks":
-            value = updated_node.value
-            if isinstance(value, cst.List):  # unmapped(...) means nothing for ordering
-                value = value.with_changes(elements=[_unwrap(e) for e in value.elements])
-            return updated_node.with_changes(keyword=cst.Name("wait_for"), value=value)
-        return updated_node
+    def leave_Call(self, original_node, updated_node):
+        upstream = kwarg(updated_node, "upstream_tasks")
+        func = updated_node.func
+        if upstream is None or (
+            isinstance(func, cst.Attribute) and func.attr.value == "set_dependencies"
+        ):
+            return updated_node  # set_dependencies is handled per statement below
+        value = upstream.value
+        if isinstance(value, cst.List):  # unmapped(...) means nothing for ordering
+            value = value.with_changes(elements=[_unwrap(e) for e in value.elements])
+        new = upstream.with_changes(keyword=cst.Name("wait_for"), value=value)
+        return updated_node.with_changes(
+            args=[new if a is upstream else a for a in updated_node.args]
+        )
 
     def leave_IndentedBlock(self, original_node, updated_node):
         body = list(updated_node.body)

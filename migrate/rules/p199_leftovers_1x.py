@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from headrace.migrate.names import dotted_name
 from headrace.migrate.rule import PHASE_LEFTOVERS, Rule
 
 #: dotted prefix -> what to do instead (the longest matching prefix wins)
@@ -65,6 +66,10 @@ class Leftovers1x(Rule):
 
     def visit_Module(self, node: cst.Module) -> None:
         self.in_import = 0
+        self.inner: set[int] = set()  # parts of a longer a.b.c chain: the chain reports
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.inner.add(id(node.value))
 
     def visit_Import(self, node) -> None:
         self.in_import += 1
@@ -81,21 +86,21 @@ class Leftovers1x(Rule):
         return updated_node
 
     def _report(self, node, qual: str | None) -> None:
-        if not qual or self.in_import:
+        if not qual or self.in_import or id(node) in self.inner:
             return
         best = max(
             (p for p in self.table if qual == p or qual.startswith(p + ".")), key=len, default=None
         )
         if best is not None:
-            self.todo(f"{_short_name(node)}: {self.table[best]}")
+            self.todo(f"{dotted_name(node)} -> {self.table[best]}")
 
     def leave_Name(self, original_node, updated_node):
         if self.ctx.imports and updated_node.value in self.ctx.imports.names:
-            self._report(updated_node, self.qualname(updated_node))
+            self._report(original_node, self.qualname(updated_node))
         return updated_node
 
     def leave_Attribute(self, original_node, updated_node):
-        self._report(updated_node, self.qualname(updated_node))
+        self._report(original_node, self.qualname(updated_node))
         return updated_node
 
     def leave_Call(self, original_node, updated_node):
@@ -103,7 +108,3 @@ class Leftovers1x(Rule):
         if qual in self.calls_only:
             self.todo(self.calls_only[qual])
         return updated_node
-
-
-def _short_name(node) -> str:
-    return node.value if isinstance(node, cst.Name) else node.attr.value

@@ -15,7 +15,7 @@ greet_people(who="ada")
 # TODO(headrace-migrate P103): Parameter Parameter("person-name", default="bob") must become an argument of the flow function
 @flow(name="second")
 def second(other_name=None):
-    # TODO(headrace-migrate P199): Parameter: Parameters are arguments of the @flow function now
+    # TODO(headrace-migrate P199): Parameter -> Parameters are arguments of the @flow function now
     name = Parameter("person-name", default="bob")
     other = other_name
     hello(name)
