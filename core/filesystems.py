@@ -94,7 +94,7 @@ def _is_ignored(relative: PurePosixPath, patterns: list[str]) -> bool:
     return False
 
 
-def _local_files(root: Path, ignore_file: str | None) -> list[tuple[Path, PurePosixPath]]:
+def local_files(root: Path, ignore_file: str | None) -> list[tuple[Path, PurePosixPath]]:
     patterns = _ignore_patterns(ignore_file)
     found = []
     for path in sorted(root.rglob("*")):
@@ -161,7 +161,7 @@ class LocalFileSystem(WritableFileSystem, WritableDeploymentStorage):
         """
         source = Path(local_path or ".").resolve()
         destination = self._resolve(to_path)
-        files = _local_files(source, ignore_file)
+        files = local_files(source, ignore_file)
         for path, relative in files:
             target = destination / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -249,7 +249,7 @@ class RemoteFileSystem(WritableFileSystem, WritableDeploymentStorage):
         """Upload `local_path` (default: cwd) under `to_path`; returns the number of files."""
         fs = self.filesystem
         destination = self._resolve(to_path)
-        files = _local_files(Path(local_path or ".").resolve(), ignore_file)
+        files = local_files(Path(local_path or ".").resolve(), ignore_file)
         for path, relative in files:
             target = f"{destination}/{relative}"
             fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)

@@ -98,13 +98,8 @@ class ResultStore:
         try:
             blob = self.storage.read_path(key)
         except (FileNotFoundError, KeyError):
+            # storage blocks raise FileNotFoundError (or a subclass such as PathNotFound)
             return None
-        except OSError:
-            return None
-        except Exception as exc:  # remote storages raise their own "not found" errors
-            if "not found" in str(exc).lower() or "nosuchkey" in str(exc).lower():
-                return None
-            raise
         header_line, _, payload = blob.partition(b"\n")
         try:
             header = json.loads(header_line)

@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 
 from pydantic import Field, field_validator
 
-from headrace.filesystems import WritableDeploymentStorage, WritableFileSystem, _local_files
+from headrace.filesystems import WritableDeploymentStorage, WritableFileSystem, local_files
 from headrace.utilities.object_keys import join_key, normalize_folder, object_key, relative_key
 from headrace_aws.credentials import AwsCredentials, MinIOCredentials
 from headrace_aws.errors import s3_errors
@@ -219,7 +219,7 @@ class S3Bucket(WritableFileSystem, WritableDeploymentStorage):
         if not source.is_dir():
             raise NotADirectoryError(f"{str(source)!r} is not a folder")
         prefix = self._folder_prefix(to_folder)
-        for path, relative in _local_files(source, None):
+        for path, relative in local_files(source, None):
             key = join_key(prefix, str(relative))
             with s3_errors(self.bucket_name):
                 self._client().upload_file(
@@ -243,7 +243,7 @@ class S3Bucket(WritableFileSystem, WritableDeploymentStorage):
         `ignore_file` lists gitignore-like patterns of files to leave out.
         """
         prefix = self._folder_prefix(to_path)
-        files = _local_files(Path(local_path or ".").resolve(), ignore_file)
+        files = local_files(Path(local_path or ".").resolve(), ignore_file)
         for path, relative in files:
             with s3_errors(self.bucket_name):
                 self._client().upload_file(

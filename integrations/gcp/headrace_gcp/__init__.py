@@ -1,27 +1,21 @@
 """headrace-gcp: Cloud Storage blocks and tasks for headrace, following prefect-gcp's API."""
 
-from headrace_gcp.cloud_storage import GcsBucket
-from headrace_gcp.credentials import GcpCredentials, InvalidGcpCredentials
-from headrace_gcp.errors import BucketNotFound, GcsAccessDenied
-from headrace_gcp.tasks import (
-    cloud_storage_copy_blob,
-    cloud_storage_create_bucket,
-    cloud_storage_download_blob_as_bytes,
-    cloud_storage_download_blob_to_file,
-    cloud_storage_upload_blob_from_file,
-    cloud_storage_upload_blob_from_string,
-)
+from headrace.utilities.lazy import lazy_exports
 
-__all__ = [
-    "BucketNotFound",
-    "GcpCredentials",
-    "GcsAccessDenied",
-    "GcsBucket",
-    "InvalidGcpCredentials",
-    "cloud_storage_copy_blob",
-    "cloud_storage_create_bucket",
-    "cloud_storage_download_blob_as_bytes",
-    "cloud_storage_download_blob_to_file",
-    "cloud_storage_upload_blob_from_file",
-    "cloud_storage_upload_blob_from_string",
-]
+# names resolve on first use, so finding this plugin does not import the client library
+__getattr__, __all__ = lazy_exports(
+    __name__,
+    {
+        "BucketNotFound": "headrace_gcp.errors",
+        "GcpCredentials": "headrace_gcp.credentials",
+        "GcsAccessDenied": "headrace_gcp.errors",
+        "GcsBucket": "headrace_gcp.cloud_storage",
+        "InvalidGcpCredentials": "headrace_gcp.credentials",
+        "cloud_storage_copy_blob": "headrace_gcp.tasks",
+        "cloud_storage_create_bucket": "headrace_gcp.tasks",
+        "cloud_storage_download_blob_as_bytes": "headrace_gcp.tasks",
+        "cloud_storage_download_blob_to_file": "headrace_gcp.tasks",
+        "cloud_storage_upload_blob_from_file": "headrace_gcp.tasks",
+        "cloud_storage_upload_blob_from_string": "headrace_gcp.tasks",
+    },
+)

@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 
 from pydantic import Field, field_validator
 
-from headrace.filesystems import WritableDeploymentStorage, WritableFileSystem, _local_files
+from headrace.filesystems import WritableDeploymentStorage, WritableFileSystem, local_files
 from headrace.utilities.object_keys import join_key, normalize_folder, object_key, relative_key
 from headrace_gcp.credentials import GcpCredentials
 from headrace_gcp.errors import gcs_errors
@@ -213,7 +213,7 @@ class GcsBucket(WritableFileSystem, WritableDeploymentStorage):
         if not source.is_dir():
             raise NotADirectoryError(f"{str(source)!r} is not a folder")
         prefix = self._folder_prefix(to_folder)
-        for path, relative in _local_files(source, None):
+        for path, relative in local_files(source, None):
             with self._errors():
                 self._blob(join_key(prefix, str(relative))).upload_from_filename(
                     str(path), **upload_kwargs
@@ -236,7 +236,7 @@ class GcsBucket(WritableFileSystem, WritableDeploymentStorage):
         `ignore_file` lists gitignore-like patterns of files to leave out.
         """
         prefix = self._folder_prefix(to_path)
-        files = _local_files(Path(local_path or ".").resolve(), ignore_file)
+        files = local_files(Path(local_path or ".").resolve(), ignore_file)
         for path, relative in files:
             with self._errors():
                 self._blob(join_key(prefix, str(relative))).upload_from_filename(str(path))
