@@ -4,6 +4,7 @@ Importing this package does not import dbt; the first command does.
 """
 
 from headrace_dbt.commands import (
+    atrigger_dbt_cli_command,
     run_dbt_build,
     run_dbt_model,
     run_dbt_seed,
@@ -17,6 +18,7 @@ from headrace_dbt.results import DbtCommandFailed, DbtCommandResult, DbtNodeResu
 from headrace_dbt.runner import invoke_dbt
 
 __all__ = [
+    "atrigger_dbt_cli_command",
     "DbtCliProfile",
     "DbtCommandFailed",
     "DbtCommandResult",

@@ -7,6 +7,7 @@ task run instead, under `summary_artifact_key`.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,42 @@ def trigger_dbt_cli_command(
 ) -> DbtCommandResult:
     """Run any dbt command (`"dbt run --full-refresh"`, `"debug"`, ...)."""
     return _run(
+        command,
+        summary_key=summary_artifact_key,
+        create_summary_artifact=create_summary_artifact,
+        profiles_dir=profiles_dir,
+        project_dir=project_dir,
+        overwrite_profiles=overwrite_profiles,
+        dbt_cli_profile=dbt_cli_profile,
+        extra_command_args=extra_command_args,
+        stream_output=stream_output,
+        select=select,
+        exclude=exclude,
+        vars=vars,
+        raise_on_failure=raise_on_failure,
+    )
+
+
+@task(name="atrigger_dbt_cli_command")
+async def atrigger_dbt_cli_command(
+    command: str,
+    profiles_dir: str | Path | None = None,
+    project_dir: str | Path | None = None,
+    overwrite_profiles: bool = False,
+    dbt_cli_profile: DbtCliProfile | None = None,
+    create_summary_artifact: bool = False,
+    summary_artifact_key: str = "dbt-cli-command-summary",
+    extra_command_args: Sequence[str] | None = None,
+    stream_output: bool = True,
+    select: str | Sequence[str] | None = None,
+    exclude: str | Sequence[str] | None = None,
+    vars: Mapping[str, Any] | None = None,
+    raise_on_failure: bool = True,
+) -> DbtCommandResult:
+    """`trigger_dbt_cli_command` for async flows: dbt runs in a worker thread (it has no
+    async API), so the event loop stays free."""
+    return await asyncio.to_thread(
+        _run,
         command,
         summary_key=summary_artifact_key,
         create_summary_artifact=create_summary_artifact,

@@ -11,6 +11,7 @@ from headrace.store.runs import get_flow_run, list_logs, list_task_runs
 from headrace_dbt import (
     DbtCommandFailed,
     TargetConfigs,
+    atrigger_dbt_cli_command,
     invoke_dbt,
     run_dbt_build,
     trigger_dbt_cli_command,
@@ -28,7 +29,7 @@ def _runs_by_name(state) -> dict[str, dict]:
 def test_failing_model_fails_the_flow_and_skips_downstream(dbt_project) -> None:
     @flow
     def build_orders():
-        return run_dbt_build(vars={"fail_model": True}, **dbt_project.dirs)
+        return run_dbt_build(vars={"fail_model": True}, stream_output=False, **dbt_project.dirs)
 
     state = build_orders(return_state=True)
     assert state.is_failed()
@@ -59,14 +60,20 @@ def test_failing_model_fails_the_flow_and_skips_downstream(dbt_project) -> None:
         if log["task_run_id"] == failed["id"] and log["level"] >= 40
     ]
     assert any("ERROR creating sql table model main.stg_orders" in line for line in error_lines)
+    # stream_output=False: dbt's info lines (START, OK, ...) are left out of the logs
+    messages = [log["message"] for log in list_logs(state.state_details.flow_run_id)]
+    assert not any(" START " in line or "Running with dbt" in line for line in messages)
 
 
-def test_failing_test_fails_the_flow(dbt_project) -> None:
+@pytest.mark.asyncio
+async def test_failing_test_fails_the_async_flow(dbt_project) -> None:
     @flow
-    def check_amounts():
-        run_dbt_build(select=TESTED_ORDERS, vars={"fail_test": True}, **dbt_project.dirs)
+    async def check_amounts():
+        await atrigger_dbt_cli_command(
+            "build", select=TESTED_ORDERS, vars={"fail_test": True}, **dbt_project.dirs
+        )
 
-    state = check_amounts(return_state=True)
+    state = await check_amounts(return_state=True)
     assert state.is_failed()
     error = state.result(raise_on_failure=False)
     node = error.result.node("assert_amounts_below_limit")

@@ -1,6 +1,7 @@
 """`prefect_dbt.cli.commands` as headrace_dbt provides it."""
 
 from headrace_dbt.commands import (
+    atrigger_dbt_cli_command,
     run_dbt_build,
     run_dbt_model,
     run_dbt_seed,
@@ -10,6 +11,7 @@ from headrace_dbt.commands import (
 )
 
 __all__ = [
+    "atrigger_dbt_cli_command",
     "run_dbt_build",
     "run_dbt_model",
     "run_dbt_seed",
