@@ -77,15 +77,35 @@ class SnowflakeLegacy1x(Rule):
         kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return updated_node.with_changes(names=kept)
 
-    def leave_SimpleStatementLine(self, original_node, updated_node):
-        small = updated_node.body[0] if len(updated_node.body) == 1 else None
-        if (
+    def _is_instance(self, stmt: cst.CSTNode) -> bool:
+        small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) else None
+        return (
             isinstance(small, cst.Assign)
             and isinstance(small.targets[0].target, cst.Name)
             and small.targets[0].target.value in self.instances
-        ):
-            return cst.RemoveFromParent()
-        return updated_node
+        )
+
+    def leave_SimpleStatementLine(self, original_node, updated_node):
+        nested = len(self._statements) > 1  # module-level ones go in leave_Module
+        return (
+            cst.RemoveFromParent() if nested and self._is_instance(updated_node) else updated_node
+        )
+
+    def leave_Module(self, original_node, updated_node):
+        """Drop the instances; the next statement keeps their blank lines."""
+        body, carried = [], []
+        for stmt in updated_node.body:
+            if self._is_instance(stmt):
+                carried = list(stmt.leading_lines)
+                continue
+            if carried:
+                lines = [*carried, *stmt.leading_lines]
+                blank = [line for line in lines if line.comment is None]
+                lines = blank[:2] + [line for line in lines if line.comment is not None]
+                stmt = stmt.with_changes(leading_lines=lines)
+                carried = []
+            body.append(stmt)
+        return updated_node.with_changes(body=body)
 
     def leave_Call(self, original_node, updated_node):
         func = updated_node.func

@@ -22,6 +22,7 @@ AFTER_1X = """\
 from headrace import flow
 from headrace_snowflake import SnowflakeCredentials, SnowflakeConnector, snowflake_query, snowflake_queries_from_file
 
+
 @flow(name="etl")
 def etl():
     rows = snowflake_query("select * from t where id = %s", SnowflakeConnector(credentials=SnowflakeCredentials(account="acc", user="etl", password="pw"), database="db", warehouse="wh"), params=(1,))
