@@ -20,12 +20,8 @@ def ray_cluster() -> Iterator[Any]:
     """The `ray.init` context of a local Ray instance shared by the session."""
     import ray
 
-    context = ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        _node_ip_address="127.0.0.1",
-        log_to_driver=False,
-    )
+    # no `_node_ip_address="127.0.0.1"`: Ray swaps loopback for the host's own address
+    context = ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         yield context
     finally:
