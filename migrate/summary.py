@@ -71,6 +71,12 @@ def print_summary(report: RunReport, rules: list[type[Rule]], console: Console, 
         f"scanned, {len(report.text_hits)} legacy commands found",
         highlight=False,
     )
+    if report.count("changed"):
+        console.print(
+            "Also review the behaviour changes no rewrite can show (flow final states, "
+            "default task caching, unmapped by reference): see docs/migrate.md",
+            highlight=False,
+        )
     counts = report.todos_by_rule()
     if not counts:
         return

@@ -20,6 +20,7 @@ from headrace.migrate.rules.p114_executors import Executors
 from headrace.migrate.rules.p115_schedules_1x import Schedules1x
 from headrace.migrate.rules.p116_secrets import Secrets
 from headrace.migrate.rules.p117_task_library import TaskLibrary
+from headrace.migrate.rules.p118_flow_of_flows import FlowOfFlows
 from headrace.migrate.rules.p199_leftovers_1x import Leftovers1x
 from headrace.migrate.rules.p201_orion import Orion
 from headrace.migrate.rules.p202_moved_names import MovedNames
@@ -51,6 +52,7 @@ BUILTIN_RULES = [
     Schedules1x,
     Secrets,
     TaskLibrary,
+    FlowOfFlows,
     Leftovers1x,
     Orion,
     MovedNames,

@@ -6,7 +6,12 @@ from __future__ import annotations
 from headrace.migrate.names import dotted_name
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 
-_HANDLED_ELSEWHERE = ("prefect.tasks.secrets", "prefect.tasks.control_flow", "prefect.tasks.core")
+_HANDLED_ELSEWHERE = (
+    "prefect.tasks.secrets",
+    "prefect.tasks.control_flow",
+    "prefect.tasks.core",
+    "prefect.tasks.prefect",  # P118
+)
 _PACKAGES = {
     "aws": "headrace_aws (S3Bucket, AwsCredentials)",
     "gcp": "headrace_gcp (GcsBucket, GcpCredentials)",

@@ -63,6 +63,10 @@ def test_generated_modules(source: str, target: str) -> None:
     if target == "headrace":
         tree = ast.parse(once.code)
         roots = [n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
-        roots += [a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)
-                  for a in n.names]
+        roots += [
+            a.name.split(".")[0]
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Import)
+            for a in n.names
+        ]
         assert "prefect" not in roots
