@@ -128,17 +128,16 @@ def _test_failed(request: pytest.FixtureRequest) -> bool:
 
 # -- harness -----------------------------------------------------------------------------
 def _harness_fixture(scope: str) -> Callable[..., Iterator[HarnessInfo]]:
-    """The harness fixture for one scope; all scopes read the `headrace_harness` marker
-    from the closest node that has one (for sessions: none)."""
+    """The harness fixture for one scope, named after it in HARNESS_SCOPES; every scope
+    reads the `headrace_harness` marker from the closest node that has one."""
 
-    @pytest.fixture(scope=scope)  # type: ignore[call-overload]
     def harness(request: pytest.FixtureRequest) -> Iterator[HarnessInfo]:
         options = marker_options(request, "headrace_harness", database=None)
         with headrace_test_harness(**options) as info:
             yield info
 
     harness.__doc__ = f"A fresh headrace store, home and settings for each {scope}."
-    return harness
+    return pytest.fixture(scope=scope, name=HARNESS_SCOPES[scope])(harness)  # type: ignore[call-overload]
 
 
 headrace_harness = _harness_fixture("function")
