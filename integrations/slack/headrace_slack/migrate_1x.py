@@ -22,7 +22,10 @@ SLACK_TASK = {
     "prefect.tasks.notifications.SlackTask",
     "prefect.tasks.notifications.slack_task.SlackTask",
 }
-SLACK_NOTIFIER = "prefect.utilities.notifications.slack_notifier"
+SLACK_NOTIFIER = {
+    "prefect.utilities.notifications.slack_notifier",
+    "prefect.utilities.notifications.notifications.slack_notifier",
+}
 DEFAULT_SECRET = "SLACK_WEBHOOK_URL"
 
 
@@ -176,10 +179,10 @@ class SlackLegacy1x(Rule):
         options: dict[str, cst.BaseExpression] = {}
         if isinstance(value, cst.Call) and self.qualname(value.func) == "functools.partial":
             first = positional(value, 0)
-            if first is None or self.qualname(first.value) != SLACK_NOTIFIER:
+            if first is None or self.qualname(first.value) not in SLACK_NOTIFIER:
                 return None
             options = {a.keyword.value: a.value for a in value.args if a.keyword is not None}
-        elif self.qualname(value) != SLACK_NOTIFIER:
+        elif self.qualname(value) not in SLACK_NOTIFIER:
             return None
         only = options.get("only_states")
         if only is None:
