@@ -29,6 +29,8 @@ _DECORATOR_OPTIONS = {  # values converted by P107/P108/P114 in the same pass
     "result": "result",
     "persist_result": "persist_result",
     "result_storage": "result_storage",
+    "on_failure": "on_failure",
+    "on_completion": "on_completion",
 }
 _DEPLOYMENT_OPTIONS = ("storage", "run_config")
 _FLOW_ATTRIBUTES = ("executor", "storage", "run_config", "schedule", "result")
