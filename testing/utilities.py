@@ -102,7 +102,7 @@ prefect_test_harness = headrace_test_harness
 def _forget_settings(home: str) -> None:
     """Drop the settings cached for the harness's environment (they name a deleted home)."""
     cache = _settings._cache
-    for key in [key for key in cache if key and key[0] == home]:
+    for key in [key for key in cache if home in key]:
         cache.pop(key, None)
 
 
