@@ -60,14 +60,16 @@ def headrace_test_harness(
     del server_startup_timeout
     home = Path(tempfile.mkdtemp(prefix="headrace-test-", dir=temp_root()))
     saved_env = {name: os.environ.get(name) for name in ISOLATED_ENV}
-    saved_clock = clock.set_clock(None)
-    clock.set_clock(saved_clock)
-    saved_sleep = clock.set_sleep(None)
-    clock.set_sleep(saved_sleep)
+    # read, not swapped out and back: another thread may be reading the clock meanwhile
+    saved_clock, saved_sleep = clock._now, clock._sleep
     plugins_before = _plugin_state()
     if database is None:
         database = str(home / "headrace.db")
-        copy_template(Path(database))
+        try:
+            copy_template(Path(database))
+        except BaseException:
+            shutil.rmtree(home, ignore_errors=True)
+            raise
         os.environ.pop("HEADRACE_DATABASE", None)
     else:
         os.environ["HEADRACE_DATABASE"] = database
