@@ -151,7 +151,7 @@ class SlackLegacy1x(Rule):
     # -- slack_notifier -----------------------------------------------------------------
     def _handlers(self, call: cst.Call) -> cst.Call:
         handlers = kwarg(call, "state_handlers")
-        if not isinstance(handlers.value, cst.List):
+        if not isinstance(handlers.value, (cst.List, cst.Tuple)):
             return call
         kept, hooks = [], []
         for element in handlers.value.elements:
@@ -163,15 +163,23 @@ class SlackLegacy1x(Rule):
         if not hooks:
             return call
         self.add_import("prefect_slack", "notify_on_failure")
+        existing = kwarg(call, "on_failure")
+        if existing is not None and not isinstance(existing.value, cst.List):
+            self.todo("add notify_on_failure(...) to on_failure= (slack_notifier was dropped)")
+            hooks = []
         args = []
         for arg in call.args:
             if arg is handlers:
                 if kept:
                     kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
                     args.append(arg.with_changes(value=handlers.value.with_changes(elements=kept)))
-                continue
-            args.append(arg)
-        args.append(make_arg("on_failure", cst.List(elements=_commas(hooks))))
+            elif arg is existing and hooks:
+                merged = _commas([*existing.value.elements, *hooks])
+                args.append(arg.with_changes(value=existing.value.with_changes(elements=merged)))
+            else:
+                args.append(arg)
+        if existing is None:
+            args.append(make_arg("on_failure", cst.List(elements=_commas(hooks))))
         return with_args(call, args)
 
     def _notifier_hook(self, value: cst.BaseExpression) -> cst.Call | None:
@@ -229,7 +237,8 @@ def _only_failed(node: cst.BaseExpression) -> bool:
 
 def _commas(elements: list[cst.Element]) -> list[cst.Element]:
     space = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    return [e.with_changes(comma=space) for e in elements[:-1]] + elements[-1:]
+    last = [e.with_changes(comma=cst.MaybeSentinel.DEFAULT) for e in elements[-1:]]
+    return [e.with_changes(comma=space) for e in elements[:-1]] + last
 
 
 class _InstanceCollector(cst.CSTVisitor):

@@ -141,3 +141,20 @@ def test_prefect_target_keeps_the_await(tmp_path):
     text = path.read_text()
     assert "await send_chat_message(" in text
     assert "from prefect_slack import SlackCredentials, SlackWebhook" in text
+
+
+def test_notifier_hook_joins_an_existing_on_failure_list(tmp_path):
+    path = tmp_path / "existing_hooks.py"
+    path.write_text(
+        "from prefect import task\n"
+        "from prefect.utilities.notifications import slack_notifier\n\n\n"
+        "def page(task, run, state):\n    pass\n\n\n"
+        "@task(state_handlers=(slack_notifier,), on_failure=[page])\n"
+        "def extract():\n    return 1\n"
+    )
+
+    migrate(str(path))
+
+    text = path.read_text()
+    assert '@task(on_failure=[page, notify_on_failure("slack-webhook-url")])' in text
+    assert "state_handlers" not in text
