@@ -31,6 +31,11 @@ def load(rows: list[int]) -> int:
 @flow
 def etl(n: int = 3) -> int:
     return load(transform(extract(n)))
+
+
+@flow
+def nightly(days: int) -> int:
+    return sum(etl(n) for n in range(1, days + 1))
 """
 
 
@@ -55,9 +60,18 @@ def test_last_run_task_states_parameters_and_logs(user_project: pytest.Pytester)
 
         def test_each_test_starts_empty(flow_runs):
             assert len(flow_runs) == 0
+
+        def test_subflows(flow_runs):
+            from flows import nightly
+
+            assert nightly(2) == 3
+            parent = flow_runs.last(nightly)
+            assert [run.parameters for run in parent.subflow_runs] == [{"n": 1}, {"n": 2}]
+            assert [run.flow_name for run in flow_runs.all()] == ["nightly", "etl", "etl"]
+            assert len(flow_runs.task_runs()) == 6
         """
     )
-    user_project.runpytest().assert_outcomes(passed=2)
+    user_project.runpytest().assert_outcomes(passed=3)
 
 
 def test_failed_run_and_helpers_print_what_happened(user_project: pytest.Pytester) -> None:
