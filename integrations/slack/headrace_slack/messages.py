@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+
 from headrace import task
 from headrace_slack.credentials import SlackCredentials, SlackWebhook
+from headrace_slack.errors import SlackMessageError
 
 
 @task
@@ -18,13 +21,16 @@ def send_chat_message(
 ) -> dict[str, Any]:
     """Post with chat.postMessage and return Slack's answer (`channel`, `ts`, `message`).
 
-    Slack's refusals (`channel_not_found`, `invalid_auth`, ...) raise slack_sdk's
-    SlackApiError, whose message names the error code.
+    Slack's refusals (`channel_not_found`, `invalid_auth`, ...) raise SlackMessageError,
+    a slack_sdk SlackApiError whose message names the channel, the code and a likely fix.
     """
     client = slack_credentials.get_client()
-    response = client.chat_postMessage(
-        channel=channel, text=text, attachments=attachments, blocks=slack_blocks
-    )
+    try:
+        response = client.chat_postMessage(
+            channel=channel, text=text, attachments=attachments, blocks=slack_blocks
+        )
+    except SlackApiError as exc:
+        raise SlackMessageError(channel, exc.response) from exc
     return dict(response.data)
 
 

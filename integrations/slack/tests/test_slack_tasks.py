@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from headrace import flow
 from headrace_slack import (
     SlackCredentials,
+    SlackMessageError,
     SlackWebhook,
     SlackWebhookError,
     send_chat_message,
@@ -55,8 +56,12 @@ def test_unknown_channel_fails_the_flow_with_slacks_error(fake_slack, slack_cred
     def announce():
         send_chat_message("#no-such-channel", slack_credentials, text="hello")
 
-    with pytest.raises(SlackApiError, match="channel_not_found"):
+    with pytest.raises(SlackApiError, match="channel_not_found") as info:
         announce()
+    assert isinstance(info.value, SlackMessageError)
+    assert info.value.response["error"] == "channel_not_found"
+    assert "to '#no-such-channel'" in str(info.value)
+    assert "invite the app" in str(info.value)
     assert fake_slack.messages == []
 
 
@@ -70,7 +75,7 @@ def test_wrong_token_is_invalid_auth_and_never_printed(fake_slack):
     state = announce(return_state=True)
 
     assert state.is_failed()
-    assert "invalid_auth" in state.message
+    assert "invalid_auth (the token is not valid" in state.message
     assert "xoxb-wrong-secret-777" not in state.message
 
 
@@ -106,7 +111,7 @@ def test_revoked_webhook_is_a_clear_error_without_the_url(fake_slack):
         SlackWebhook(url=revoked_url).notify("hello")
 
     assert info.value.status == 404
-    assert "HTTP 404: no_service" in str(info.value)
+    assert "HTTP 404: no_service (the webhook was revoked" in str(info.value)
     assert "revokedsecret" not in str(info.value)
 
 

@@ -118,7 +118,7 @@ class SnowflakeConnector(Block):
         """Every row not fetched yet."""
         return self._fetch_cursor(operation, parameters, execute_kwargs).fetchall()
 
-    def execute(self, operation: str, parameters: Parameters = None, **execute_kwargs: Any):
+    def execute(self, operation: str, parameters: Parameters = None, **execute_kwargs: Any) -> None:
         """Run one statement (DDL, DML) and return nothing."""
         with self.get_connection().cursor() as cursor:
             cursor.execute(operation, params=parameters, **execute_kwargs)
