@@ -9,16 +9,17 @@ import pytest
 import respx
 from rates_report.flows import fetch_rate, portfolio_value, supported_currencies
 
-from headrace.testing.assertions import (
+from headrace.testing import (
+    FakeClock,
+    FlowRunHistory,
+    InstantSleep,
+    RunLogCapture,
+    TaskMocker,
     assert_completed,
     assert_failed,
     assert_task_order,
     assert_task_states,
 )
-from headrace.testing.history import FlowRunHistory
-from headrace.testing.logs import RunLogCapture
-from headrace.testing.mocking import TaskMocker
-from headrace.testing.timing import FakeClock, InstantSleep
 
 HOLDINGS = {"USD": 125.0, "GBP": 80.0}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import respx
 from rates_report.flows import rate_board
 
-from headrace.testing.history import FlowRunHistory
+from headrace.testing import FlowRunHistory
 
 
 async def test_fetches_all_rates_concurrently(
