@@ -149,6 +149,7 @@ def _mark_crashed_runs(store: Store) -> None:
     for table in ("flow_runs", "task_runs"):
         rows = store.query(
             f"SELECT id, process FROM {table} WHERE state_type IN ('RUNNING', 'PENDING')"
+            " AND state_name != 'NotReady'"
         )
         dead = [row["id"] for row in rows if not _process_alive(row["process"])]
         if not dead:

@@ -98,3 +98,20 @@ def test_killed_process_leaves_runs_marked_crashed_on_next_start(tmp_path, isola
     (task_run,) = list_task_runs(run["id"])
     assert task_run["state_name"] == "Crashed"
     assert list_states(run["id"])[-1]["name"] == "Crashed"
+
+
+def test_not_ready_runs_of_dead_processes_are_not_crashed():
+    from headrace.runs import TaskRun
+    from headrace.states import NotReady, Running
+    from headrace.store import runs as records
+
+    store = get_store()
+    waiting, stuck = (TaskRun(name, "k", None, {}, set()) for name in ("waiting", "stuck"))
+    waiting.state, stuck.state = NotReady(message="upstream failed"), Running()
+    for run in (waiting, stuck):
+        records.record_task_run(store, run)
+    store.flush()
+    store.execute("UPDATE task_runs SET process = '999999999:1'")  # a pid that cannot exist
+    reset_store()
+    names = {row["task_name"]: row["state_name"] for row in list_task_runs()}
+    assert names == {"waiting": "NotReady", "stuck": "Crashed"}

@@ -3,33 +3,24 @@
 Importing this package does not import dbt; the first command does.
 """
 
-from headrace_dbt.commands import (
-    atrigger_dbt_cli_command,
-    run_dbt_build,
-    run_dbt_model,
-    run_dbt_seed,
-    run_dbt_snapshot,
-    run_dbt_test,
-    trigger_dbt_cli_command,
-)
-from headrace_dbt.configs import DuckDBTargetConfigs, TargetConfigs
-from headrace_dbt.profiles import DbtCliProfile
-from headrace_dbt.results import DbtCommandFailed, DbtCommandResult, DbtNodeResult
-from headrace_dbt.runner import invoke_dbt
+from headrace.utilities.lazy import lazy_exports
 
-__all__ = [
-    "atrigger_dbt_cli_command",
-    "DbtCliProfile",
-    "DbtCommandFailed",
-    "DbtCommandResult",
-    "DbtNodeResult",
-    "DuckDBTargetConfigs",
-    "TargetConfigs",
-    "invoke_dbt",
-    "run_dbt_build",
-    "run_dbt_model",
-    "run_dbt_seed",
-    "run_dbt_snapshot",
-    "run_dbt_test",
-    "trigger_dbt_cli_command",
-]
+__getattr__, __all__ = lazy_exports(
+    __name__,
+    {
+        "DbtCliProfile": "headrace_dbt.profiles",
+        "DbtCommandFailed": "headrace_dbt.results",
+        "DbtCommandResult": "headrace_dbt.results",
+        "DbtNodeResult": "headrace_dbt.results",
+        "DuckDBTargetConfigs": "headrace_dbt.configs",
+        "TargetConfigs": "headrace_dbt.configs",
+        "atrigger_dbt_cli_command": "headrace_dbt.commands",
+        "invoke_dbt": "headrace_dbt.runner",
+        "run_dbt_build": "headrace_dbt.commands",
+        "run_dbt_model": "headrace_dbt.commands",
+        "run_dbt_seed": "headrace_dbt.commands",
+        "run_dbt_snapshot": "headrace_dbt.commands",
+        "run_dbt_test": "headrace_dbt.commands",
+        "trigger_dbt_cli_command": "headrace_dbt.commands",
+    },
+)
