@@ -88,6 +88,13 @@ class SnowflakeConnector(Block):
             if connection is not None:
                 connection.close()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the live connection, so the block can go to other processes
+        (process pools, Dask, Ray); the copy opens its own connection when used."""
+        state = super().__getstate__()
+        private = {**(state.get("__pydantic_private__") or {}), "_connection": None}
+        return {**state, "__pydantic_private__": {**private, "_cursors": {}}}
+
     def __enter__(self) -> SnowflakeConnector:
         return self
 

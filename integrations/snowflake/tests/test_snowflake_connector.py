@@ -145,3 +145,24 @@ def test_key_pair_login(snowflake_credentials, tmp_path):
 
     with SnowflakeConnector(credentials=credentials, database="jwt_db", warehouse="w") as c:
         assert c.fetch_one("select current_database()") == ("JWT_DB",)
+
+
+def test_readme_fixture_example(snowflake_connector):
+    from headrace_snowflake import snowflake_query
+
+    snowflake_connector.execute("create table t (id int)")
+    snowflake_connector.execute_many("insert into t values (%s)", [(1,), (2,)])
+    assert snowflake_query.fn("select count(*) from t", snowflake_connector) == [(2,)]
+
+
+def test_a_connected_block_pickles_without_its_connection(customers):
+    import pickle
+
+    assert customers.fetch_one("select count(*) from customers") == (5,)
+
+    copy = pickle.loads(pickle.dumps(customers))
+
+    assert copy._connection is None and copy._cursors == {}
+    with copy:
+        assert copy.fetch_one("select count(*) from customers") == (5,)
+    assert customers.get_connection() is customers._connection
