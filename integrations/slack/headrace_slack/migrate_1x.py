@@ -16,7 +16,7 @@ import libcst as cst
 
 from headrace.migrate.names import dotted_name, normalise
 from headrace.migrate.rule import PHASE_1X_STRUCTURE, Rule
-from headrace.migrate.rules._util import kwarg, make_arg, positional, string_value, with_args
+from headrace.migrate.rules._util import code, kwarg, make_arg, positional, string_value, with_args
 
 SLACK_TASK = {
     "prefect.tasks.notifications.SlackTask",
@@ -162,11 +162,18 @@ class SlackLegacy1x(Rule):
                 hooks.append(cst.Element(hook))
         if not hooks:
             return call
-        self.add_import("prefect_slack", "notify_on_failure")
         existing = kwarg(call, "on_failure")
-        if existing is not None and not isinstance(existing.value, cst.List):
-            self.todo("add notify_on_failure(...) to on_failure= (slack_notifier was dropped)")
+        if kept or (existing is not None and not isinstance(existing.value, cst.List)):
+            # P108 turns the other handlers into on_failure=/on_completion= of its own;
+            # a second on_failure= here would repeat the keyword
+            for hook in hooks:
+                self.todo(
+                    f"slack_notifier dropped: add {code(hook.value)} to on_failure=[...] "
+                    "(from headrace_slack import notify_on_failure)"
+                )
             hooks = []
+        else:
+            self.add_import("prefect_slack", "notify_on_failure")
         args = []
         for arg in call.args:
             if arg is handlers:
@@ -178,7 +185,7 @@ class SlackLegacy1x(Rule):
                 args.append(arg.with_changes(value=existing.value.with_changes(elements=merged)))
             else:
                 args.append(arg)
-        if existing is None:
+        if existing is None and hooks:
             args.append(make_arg("on_failure", cst.List(elements=_commas(hooks))))
         return with_args(call, args)
 

@@ -158,3 +158,22 @@ def test_notifier_hook_joins_an_existing_on_failure_list(tmp_path):
     text = path.read_text()
     assert '@task(on_failure=[page, notify_on_failure("slack-webhook-url")])' in text
     assert "state_handlers" not in text
+
+
+def test_notifier_beside_other_handlers_leaves_valid_code_and_a_todo(tmp_path):
+    path = tmp_path / "mixed_handlers.py"
+    path.write_text(
+        "from prefect import task\n"
+        "from prefect.utilities.notifications import slack_notifier\n\n\n"
+        "def log_it(obj, old, new):\n"
+        "    if new.is_failed():\n        print('failed')\n    return new\n\n\n"
+        "@task(state_handlers=[slack_notifier, log_it])\n"
+        "def extract():\n    return 1\n"
+    )
+
+    migrate(str(path))
+
+    text = path.read_text()
+    compile(text, str(path), "exec")  # no repeated on_failure= keyword
+    assert 'add notify_on_failure("slack-webhook-url") to on_failure=[...]' in text
+    assert "slack_notifier," not in text
