@@ -64,6 +64,7 @@ class FlowBlock(Rule):
         self._scan_attribute_assignments(node)
         self.skip: set[int] = set()
         self.depth = 0
+        self.done: set[str] = set()  # flow functions already written
 
     def _imported_flows(self, node: cst.Module) -> None:
         self.alias_renames: dict[int, str] = {}
@@ -214,21 +215,18 @@ class FlowBlock(Rule):
             return None
         var = _with_var(node)
         for decl in self.decls:
-            if decl.var == var and decl.function not in self._done_functions():
+            if decl.var == var and decl.function not in self.done:
                 call = node.items[0].item
                 callee = self.qualname(call.func) or _local(call.func, self.ctx.module)
                 if matches(callee, self.ctx.project.flow_classes):
                     return decl
         return None
 
-    def _done_functions(self) -> set[str]:
-        return getattr(self, "_done", set())
-
     def leave_With(self, original_node, updated_node):
         decl = self._decl_for(original_node)
         if decl is None:
             return updated_node
-        self._done = self._done_functions() | {decl.function}
+        self.done.add(decl.function)
         call = updated_node.items[0].item
         callee = self.qualname(call.func) or ""
         if isinstance(call.func, cst.Name):

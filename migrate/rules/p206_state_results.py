@@ -1,4 +1,5 @@
-"""P206: `future.get_state()` -> `future.state`; `state.result(fetch=True)` -> `state.result()`."""
+"""P206: `future.get_state()` -> `future.state`; `state.result(fetch=True)` -> `state.result()`;
+`await state.result()` -> `await state.aresult()` (`result()` is synchronous now)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from headrace.migrate.rules._util import with_args
 class StateResults(Rule):
     code = "P206"
     name = "state-results"
-    summary = "`fut.get_state()` -> `fut.state`; `.result(fetch=True)` -> `.result()`"
+    summary = "`fut.get_state()` -> `fut.state`; `.result(fetch=True)` -> `.result()` (`aresult()`)"
     phase = PHASE_2X
-    triggers = ("get_state", "fetch=")
+    triggers = ("get_state", "fetch=", "await")
 
     def leave_Call(self, original_node, updated_node):
         func = updated_node.func
@@ -32,4 +33,11 @@ class StateResults(Rule):
         was_get_state = isinstance(original_node.expression, cst.Call)
         if isinstance(inner, cst.Attribute) and inner.attr.value == "state" and was_get_state:
             return inner
+        if (
+            isinstance(inner, cst.Call)
+            and isinstance(inner.func, cst.Attribute)
+            and inner.func.attr.value == "result"
+        ):
+            func = inner.func.with_changes(attr=cst.Name("aresult"))
+            return updated_node.with_changes(expression=inner.with_changes(func=func))
         return updated_node

@@ -12,6 +12,6 @@ async def send(message: str) -> str:
 async def notify(message: str = "done"):
     future = await send.submit(message)
     text = await future.result()
-    state = send(message, return_state=True)
+    state = await send(message, return_state=True)
     print(text, await state.result(fetch=True))
     return Completed(message=text)

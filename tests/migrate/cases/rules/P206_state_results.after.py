@@ -1,3 +1,7 @@
 def check(fut):
     state = fut.state
     return state.result()
+
+
+async def check_async(flow_state):
+    return await flow_state.aresult()
