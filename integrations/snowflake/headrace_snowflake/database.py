@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from pydantic import ConfigDict, Field, PrivateAttr
@@ -134,6 +135,41 @@ class SnowflakeConnector(Block):
         """Run one statement once per parameter set (batched by the connector)."""
         with self.get_connection().cursor() as cursor:
             cursor.executemany(operation, seq_of_parameters)
+
+    # -- the same, for async code (Prefect 3's *_async names) -----------------------------
+    async def fetch_one_async(
+        self, operation: str, parameters: Parameters = None, **execute_kwargs: Any
+    ) -> tuple | None:
+        """`fetch_one` in a worker thread."""
+        return await asyncio.to_thread(self.fetch_one, operation, parameters, **execute_kwargs)
+
+    async def fetch_many_async(
+        self,
+        operation: str,
+        parameters: Parameters = None,
+        size: int | None = None,
+        **execute_kwargs: Any,
+    ) -> list[tuple]:
+        """`fetch_many` in a worker thread."""
+        return await asyncio.to_thread(
+            self.fetch_many, operation, parameters, size, **execute_kwargs
+        )
+
+    async def fetch_all_async(
+        self, operation: str, parameters: Parameters = None, **execute_kwargs: Any
+    ) -> list[tuple]:
+        """`fetch_all` in a worker thread."""
+        return await asyncio.to_thread(self.fetch_all, operation, parameters, **execute_kwargs)
+
+    async def execute_async(
+        self, operation: str, parameters: Parameters = None, **execute_kwargs: Any
+    ) -> None:
+        """`execute` in a worker thread."""
+        await asyncio.to_thread(self.execute, operation, parameters, **execute_kwargs)
+
+    async def execute_many_async(self, operation: str, seq_of_parameters: list[Parameters]) -> None:
+        """`execute_many` in a worker thread."""
+        await asyncio.to_thread(self.execute_many, operation, seq_of_parameters)
 
     def _fetch_cursor(self, operation: str, parameters: Parameters, execute_kwargs: dict):
         key = cursor_key(operation, parameters, execute_kwargs)

@@ -166,3 +166,13 @@ def test_a_connected_block_pickles_without_its_connection(customers):
     with copy:
         assert copy.fetch_one("select count(*) from customers") == (5,)
     assert customers.get_connection() is customers._connection
+
+
+async def test_async_methods_for_prefect_3_async_code(snowflake_connector):
+    await snowflake_connector.execute_async("create table a (id int)")
+    await snowflake_connector.execute_many_async("insert into a values (%s)", [(1,), (2,), (3,)])
+    query = "select id from a order by id"
+
+    assert await snowflake_connector.fetch_one_async(query) == (1,)
+    assert await snowflake_connector.fetch_many_async(query, size=1) == [(2,)]
+    assert await snowflake_connector.fetch_all_async(query) == [(3,)]
