@@ -3,8 +3,8 @@
 The engine stays in the flow's process (states, retries, caching, the run store), in
 a bounded pool of threads that each wait on one Dask future; only the function call
 travels, pickled with cloudpickle (`headrace.engine._remote`). A worker lost mid-task
-makes that attempt `Crashed`; a timeout releases the waiting thread and cancels the
-Dask future.
+makes that attempt `Crashed`; timeouts are enforced on the worker, from the start of
+the call.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from headrace.task_runners import ThreadPoolTaskRunner
 from headrace_dask._clusters import start_cluster
+from headrace_dask._remote_call import run_call
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -138,21 +139,19 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
         timeout: float | None,
         ctx: TaskRunContext,
     ) -> Any:
-        """Called by the engine instead of `task.fn(...)`: run the call on the cluster."""
-        from distributed import TimeoutError as DaskTimeout
+        """Called by the engine instead of `task.fn(...)`: run the call on the cluster.
 
-        from headrace.engine._remote import pack_call, run_packed, unpack_outcome
-        from headrace.exceptions import CrashedRun, TaskRunTimeoutError
+        The worker enforces `timeout` (from the start of the call, queueing excluded);
+        a worker lost before the call ends raises CrashedRun.
+        """
+        from headrace.engine._remote import pack_call, unpack_outcome
+        from headrace.exceptions import CrashedRun
 
         key = f"{ctx.task_run.name}-{uuid.uuid4().hex[:12]}"
-        dask_future = self.client.submit(
-            run_packed, pack_call(task, args, kwargs, ctx), key=key, pure=False
-        )
+        payload = pack_call(task, args, kwargs, ctx)
+        dask_future = self.client.submit(run_call, payload, timeout, key=key, pure=False)
         try:
-            blob = dask_future.result(timeout=timeout)
-        except DaskTimeout:
-            dask_future.cancel()
-            raise TaskRunTimeoutError(f"Task run exceeded timeout of {timeout} second(s)") from None
+            blob = dask_future.result()
         except Exception as exc:
             if _is_lost_worker(exc):
                 raise CrashedRun(f"The Dask worker running this task was lost: {exc}") from exc
@@ -171,4 +170,4 @@ def _is_lost_worker(exc: BaseException) -> bool:
     from distributed import KilledWorker
     from distributed.comm.core import CommClosedError
 
-    return isinstance(exc, (KilledWorker, CancelledError, CommClosedError, OSError))
+    return isinstance(exc, (KilledWorker, CancelledError, CommClosedError))

@@ -52,6 +52,13 @@ def _client_kwargs(timeout: Timeout, client_kwargs: dict[str, Any]) -> dict[str,
     return kwargs
 
 
+def _in_worker_thread_pool() -> bool:
+    """Is this thread one of the worker's task threads (not a helper thread of a call)?"""
+    from distributed.worker import thread_state
+
+    return getattr(thread_state, "key", None) is not None
+
+
 @contextlib.contextmanager
 def get_dask_client(timeout: Timeout = None, **client_kwargs: Any) -> Iterator[Client]:
     """A synchronous `distributed.Client` to the flow's cluster, closed on exit.
@@ -62,14 +69,14 @@ def get_dask_client(timeout: Timeout = None, **client_kwargs: Any) -> Iterator[C
     from distributed import Client, rejoin, secede
 
     kwargs = _client_kwargs(timeout, client_kwargs)
-    on_worker = _running_on_worker()
-    if on_worker:
+    seceded = _running_on_worker() and _in_worker_thread_pool()
+    if seceded:
         secede()
     try:
         with Client(**kwargs) as client:
             yield client
     finally:
-        if on_worker:
+        if seceded:
             rejoin()
 
 

@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import textwrap
+import time
 
 import cloudpickle
 import pytest
@@ -82,6 +83,21 @@ def test_direct_calls_stay_in_the_flow_process(dask_task_runner):
         return where(5)
 
     assert pipeline() == (os.getpid(), 25)
+
+
+@task(timeout_seconds=1.2)
+def nap(i):
+    time.sleep(0.5)
+    return i
+
+
+def test_timeouts_count_from_the_start_of_the_call_not_from_submission(dask_task_runner):
+    @flow(task_runner=dask_task_runner)
+    def pipeline():
+        # 6 x 0.5 s on at most 2 Dask threads: the last calls start after 1.2 s in the queue
+        return nap.map(range(6)).result()
+
+    assert pipeline() == list(range(6))
 
 
 @task

@@ -4,7 +4,7 @@ The engine stays in the flow's process (states, retries, caching, the run store)
 a bounded pool of threads that each wait on one Ray object; only the function call
 travels, pickled with cloudpickle (`headrace.engine._remote`). Ray's own task retries
 are off: a worker lost mid-task makes the attempt `Crashed` and the task's `retries`
-decide. A timeout cancels the Ray task, killing the worker process that runs it.
+decide. Timeouts are enforced on the worker, from the start of the call.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from headrace.task_runners import ThreadPoolTaskRunner
+from headrace_ray._remote_call import run_call
 from headrace_ray.context import current_remote_options
 
 if TYPE_CHECKING:
@@ -30,15 +31,13 @@ _remote_run: Any = None
 
 
 def _remote_function() -> Any:
-    """`run_packed` as a Ray remote function, made once (Ray retries off)."""
+    """`run_call` as a Ray remote function, made once (Ray retries off)."""
     global _remote_run
     with _remote_lock:
         if _remote_run is None:
             import ray
 
-            from headrace.engine._remote import run_packed
-
-            _remote_run = ray.remote(max_retries=0)(run_packed)
+            _remote_run = ray.remote(max_retries=0)(run_call)
         return _remote_run
 
 
@@ -114,21 +113,23 @@ class RayTaskRunner(ThreadPoolTaskRunner):
         timeout: float | None,
         ctx: TaskRunContext,
     ) -> Any:
-        """Called by the engine instead of `task.fn(...)`: run the call as a Ray task."""
+        """Called by the engine instead of `task.fn(...)`: run the call as a Ray task.
+
+        The worker enforces `timeout` (from the start of the call, queueing excluded);
+        a worker lost before the call ends raises CrashedRun.
+        """
         import ray
-        from ray.exceptions import GetTimeoutError, RayError, RayTaskError
+        from ray.exceptions import RayError, RayTaskError
 
         from headrace.engine._remote import pack_call, unpack_outcome
-        from headrace.exceptions import CrashedRun, TaskRunTimeoutError
+        from headrace.exceptions import CrashedRun
 
         options = {"name": ctx.task_run.name, **current_remote_options()}
-        ref = _remote_function().options(**options).remote(pack_call(task, args, kwargs, ctx))
+        payload = pack_call(task, args, kwargs, ctx)
+        ref = _remote_function().options(**options).remote(payload, timeout)
         try:
-            blob = ray.get(ref, timeout=timeout)
-        except GetTimeoutError:
-            ray.cancel(ref, force=True)
-            raise TaskRunTimeoutError(f"Task run exceeded timeout of {timeout} second(s)") from None
-        except RayTaskError:  # the call could not start remotely (e.g. unpickling): Failed
+            blob = ray.get(ref)
+        except RayTaskError:  # raised on the worker (a timeout, an unpicklable call): as is
             raise
         except RayError as exc:  # the worker, its node or the object was lost
             raise CrashedRun(f"The Ray worker running this task was lost: {exc}") from exc

@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import cloudpickle
@@ -99,6 +100,22 @@ def test_a_lost_worker_crashes_the_attempt_and_retries_run_it_again(ray_task_run
         return lost.state.name, retried.result(), retried.task_run.run_count
 
     assert pipeline() == ("Crashed", "survived", 2)
+
+
+@task(timeout_seconds=1.2)
+def nap(i):
+    time.sleep(0.5)
+    return i
+
+
+@pytest.mark.headrace_harness
+def test_timeouts_count_from_the_start_of_the_call_not_from_submission(ray_task_runner):
+    @flow(task_runner=ray_task_runner)
+    def pipeline():
+        # 6 x 0.5 s on 2 Ray CPUs: the last calls start after 1.2 s in the queue
+        return nap.map(range(6)).result()
+
+    assert pipeline() == list(range(6))
 
 
 @task
