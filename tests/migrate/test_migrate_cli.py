@@ -160,3 +160,24 @@ def test_real_subprocess(copy_tree) -> None:
     assert proc.returncode == 1, proc.stderr
     assert "4 Python files scanned: 3 rewritten" in proc.stderr
     assert tree_texts(project) == tree_texts(FIXTURES / "legacy-1x-after")
+
+
+def test_progress_bar_on_a_terminal_for_long_runs(tmp_path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from headrace.migrate.cli import _run_with_progress
+    from headrace.migrate.rules import BUILTIN_RULES
+    from headrace.migrate.runner import Options
+
+    for i in range(60):
+        (tmp_path / f"m{i}.py").write_text(
+            "from prefect import task\n\n@task(max_retries=1)\ndef f():\n    pass\n"
+        )
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100)
+    options = Options(rules=tuple(BUILTIN_RULES), write=False, jobs=1)
+    report = _run_with_progress([str(tmp_path)], options, console)
+    assert report.count("changed") == 60
+    assert "migrating" in out.getvalue() and "60/60" in out.getvalue()
