@@ -7,6 +7,8 @@ the function. Schedules go to a module-level `etl_schedules` list for serve/depl
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 
 from headrace.migrate.names import dotted_name, matches
@@ -65,6 +67,10 @@ class FlowBlock(Rule):
         self.skip: set[int] = set()
         self.depth = 0
         self.done: set[str] = set()  # flow functions already written
+        # module-level `x = Parameter(...)` used inside flow blocks: they become arguments
+        self.outer_uses, self.outer_names = _outer_parameters(self.ctx.source)
+        self.outer_params: dict[str, tuple] = {}
+        self.with_index: dict[int, int] = {}
 
     def _imported_flows(self, node: cst.Module) -> None:
         self.alias_renames: dict[int, str] = {}
@@ -153,7 +159,7 @@ class FlowBlock(Rule):
     def leave_SimpleStatementLine(self, original_node, updated_node):
         func = self.removed.get(id(original_node))
         if func is None:
-            return updated_node
+            return self._outer_parameter(updated_node)
         assign = updated_node.body[0]  # its value was converted by the other rules by now
         self.late.setdefault(func, {})[assign.targets[0].target.attr.value] = assign.value
         return cst.RemoveFromParent()
@@ -204,7 +210,24 @@ class FlowBlock(Rule):
         self.depth -= 1
         return updated_node
 
+    def _outer_parameter(self, stmt: cst.SimpleStatementLine):
+        small = stmt.body[0] if self.depth == 0 and len(stmt.body) == 1 else None
+        if not (
+            isinstance(small, cst.Assign)
+            and isinstance(small.targets[0].target, cst.Name)
+            and small.targets[0].target.value in self.outer_names
+            and not self._statements[:-1]  # module level
+        ):
+            return stmt
+        converted = self._parameter(stmt)
+        if converted is None:
+            return stmt
+        self.outer_params[small.targets[0].target.value] = converted
+        return cst.RemoveFromParent()
+
     def visit_With(self, node: cst.With) -> None:
+        if not self.depth and not self._statements[:-1]:
+            self.with_index[id(node)] = len(self.with_index)
         decl = self._decl_for(node)
         if decl is not None:
             self.binding[decl.var] = decl.function
@@ -231,7 +254,10 @@ class FlowBlock(Rule):
         callee = self.qualname(call.func) or ""
         if isinstance(call.func, cst.Name):
             self.ctx.obsolete_names.add(call.func.value)
-        params, body = self._parameters(updated_node.body)
+        index = self.with_index.get(id(original_node), -1)
+        uses = self.outer_uses[index] if 0 <= index < len(self.outer_uses) else set()
+        outer = [self.outer_params[name] for name in sorted(uses) if name in self.outer_params]
+        params, body = self._parameters(updated_node.body, outer)
         self.add_import("prefect", "flow")
         func = cst.FunctionDef(
             name=cst.Name(decl.function),
@@ -314,12 +340,19 @@ class FlowBlock(Rule):
             "prefect.schedules.schedules.Schedule",
         }
 
-    def _parameters(self, block: cst.BaseSuite) -> tuple[list[cst.Param], cst.IndentedBlock]:
+    def _parameters(
+        self, block: cst.BaseSuite, outer: list[tuple]
+    ) -> tuple[list[cst.Param], cst.IndentedBlock]:
+        """Parameters of the block, and those defined at module level that it uses."""
         if not isinstance(block, cst.IndentedBlock):
             block = cst.IndentedBlock(body=[cst.SimpleStatementLine(body=list(block.body))])
         required: list[cst.Param] = []
         optional: list[cst.Param] = []
         body: list[cst.BaseStatement] = []
+        for param, alias in outer:
+            (optional if param.default is not None else required).append(param)
+            if alias is not None:
+                body.append(alias.with_changes(leading_lines=()))
         for stmt in block.body:
             converted = self._parameter(stmt)
             if converted is None:
@@ -376,6 +409,32 @@ class FlowBlock(Rule):
         if var != pname:
             alias = stmt.with_changes(body=[small.with_changes(value=cst.Name(pname))])
         return param, alias
+
+
+def _outer_parameters(source: str) -> tuple[list[set[str]], set[str]]:
+    """For each module-level `with` statement, the module-level Parameter variables its
+    body reads; and all such variables."""
+    if "Parameter" not in source:
+        return [], set()
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return [], set()
+    params = {
+        stmt.targets[0].id
+        for stmt in tree.body
+        if isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+        and isinstance(stmt.value, ast.Call)
+        and "Parameter" in ast.unparse(stmt.value.func)
+    }
+    uses = [
+        {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id in params}
+        for stmt in tree.body
+        if isinstance(stmt, ast.With)
+    ]
+    return uses, set().union(*uses) if uses else set()
 
 
 def _with_var(node: cst.With) -> str | None:
