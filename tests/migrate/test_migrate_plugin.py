@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import libcst as cst
 
 from headrace.migrate import Rule, all_rules, migrate_source
@@ -61,3 +63,31 @@ def test_plugin_rule_is_collected_and_applied() -> None:
 def test_migrate_command_is_registered(cli) -> None:
     result = cli("--help")
     assert "migrate" in result.output
+
+
+class Broken(Rule):
+    """A rule with a bug: it must cost one file, not the run."""
+
+    code = "TEST902"
+    name = "broken"
+    summary = "raises"
+    triggers = ("explode",)
+
+    def leave_Call(self, original_node, updated_node):
+        raise RuntimeError("rule bug")
+
+
+def test_a_failing_rule_fails_its_file_only(tmp_path) -> None:
+    from headrace.migrate.rules import BUILTIN_RULES
+    from headrace.migrate.runner import Options, run
+
+    (tmp_path / "bad.py").write_text("import prefect\nexplode()\n")
+    good = tmp_path / "good.py"
+    good.write_text("from prefect import task\n\n@task(max_retries=1)\ndef f():\n    pass\n")
+    options = Options(rules=(*BUILTIN_RULES, Broken), target="prefect", jobs=1)
+    report = run([str(tmp_path)], options)
+    statuses = {Path(f.path).name: (f.status, f.error) for f in report.files}
+    assert statuses["bad.py"][0] == "failed"
+    assert "TEST902" in statuses["bad.py"][1] and "rule bug" in statuses["bad.py"][1]
+    assert statuses["good.py"] == ("changed", None)
+    assert (tmp_path / "bad.py").read_text() == "import prefect\nexplode()\n"
