@@ -1,16 +1,17 @@
 """Slack for headrace: token and webhook blocks, message tasks and a failure hook."""
 
-from headrace_slack.credentials import SlackCredentials, SlackWebhook
-from headrace_slack.errors import SlackMessageError, SlackWebhookError
-from headrace_slack.hooks import notify_on_failure
-from headrace_slack.messages import send_chat_message, send_incoming_webhook_message
+from headrace.utilities.lazy import lazy_exports
 
-__all__ = [
-    "SlackCredentials",
-    "SlackMessageError",
-    "SlackWebhook",
-    "SlackWebhookError",
-    "notify_on_failure",
-    "send_chat_message",
-    "send_incoming_webhook_message",
-]
+# names resolve on first use, so finding this plugin does not import the client library
+__getattr__, __all__ = lazy_exports(
+    __name__,
+    {
+        "SlackCredentials": "headrace_slack.credentials",
+        "SlackMessageError": "headrace_slack.errors",
+        "SlackWebhook": "headrace_slack.credentials",
+        "SlackWebhookError": "headrace_slack.errors",
+        "notify_on_failure": "headrace_slack.hooks",
+        "send_chat_message": "headrace_slack.messages",
+        "send_incoming_webhook_message": "headrace_slack.messages",
+    },
+)

@@ -1,24 +1,19 @@
 """Snowflake for headrace: credentials and connector blocks, query tasks."""
 
-from headrace_snowflake.credentials import SnowflakeCredentials
-from headrace_snowflake.database import (
-    SnowflakeConnector,
-    snowflake_multiquery,
-    snowflake_multiquery_async,
-    snowflake_queries_from_file,
-    snowflake_query,
-    snowflake_query_async,
-)
-from headrace_snowflake.errors import SnowflakeConfigError, SnowflakeConnectError
+from headrace.utilities.lazy import lazy_exports
 
-__all__ = [
-    "SnowflakeConfigError",
-    "SnowflakeConnectError",
-    "SnowflakeConnector",
-    "SnowflakeCredentials",
-    "snowflake_multiquery",
-    "snowflake_multiquery_async",
-    "snowflake_queries_from_file",
-    "snowflake_query",
-    "snowflake_query_async",
-]
+# names resolve on first use, so finding this plugin does not import the client library
+__getattr__, __all__ = lazy_exports(
+    __name__,
+    {
+        "SnowflakeConfigError": "headrace_snowflake.errors",
+        "SnowflakeConnectError": "headrace_snowflake.errors",
+        "SnowflakeConnector": "headrace_snowflake.database",
+        "SnowflakeCredentials": "headrace_snowflake.credentials",
+        "snowflake_multiquery": "headrace_snowflake.database",
+        "snowflake_multiquery_async": "headrace_snowflake.database",
+        "snowflake_queries_from_file": "headrace_snowflake.database",
+        "snowflake_query": "headrace_snowflake.database",
+        "snowflake_query_async": "headrace_snowflake.database",
+    },
+)
