@@ -13,6 +13,7 @@ _MOVED = {
     "prefect.engine.executors.local": "prefect.executors",
     "prefect.utilities.exceptions": "prefect.exceptions",
     "prefect.core.tasks": "prefect",
+    "prefect.utilities.logging": "prefect.logging",
 }
 _GONE = ("prefect.environments", "prefect.engine.result_handlers")
 
@@ -23,6 +24,7 @@ class OldPaths(Rule):
     summary = "0.15 import paths (`prefect.engine.executors`, ...) -> 1.x paths"
     phase = PHASE_1X_STRUCTURE
     triggers = (
+        "prefect.utilities.logging",
         "prefect.engine.executors",
         "prefect.utilities.exceptions",
         "prefect.core.tasks",

@@ -61,6 +61,23 @@ class FlowCalls(Rule):
 
     def visit_Module(self, node: cst.Module) -> None:
         self.bare: set[int] = set()
+        self.states: set[str] = set()  # variables holding what flow.run() returned
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        value = node.value
+        if (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Attribute)
+            and value.func.attr.value == "run"
+            and isinstance(value.func.value, cst.Name)
+            and value.func.value.value in {*self.ctx.flow_functions, *self._flow_vars()}
+        ):
+            self.states.update(
+                t.target.value for t in node.targets if isinstance(t.target, cst.Name)
+            )
+
+    def _flow_vars(self) -> set[str]:
+        return {decl.var for decl in self.ctx.flow_functions.values()}
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self.bare.add(id(node.value))
@@ -69,6 +86,8 @@ class FlowCalls(Rule):
         func = updated_node.func
         if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
             return updated_node
+        if func.value.value in self.states and func.attr.value == "is_successful":
+            return updated_node.with_changes(func=func.with_changes(attr=cst.Name("is_completed")))
         decl = self.ctx.flow_functions.get(func.value.value)
         if decl is None:
             return updated_node

@@ -107,3 +107,19 @@ def test_only_and_skip_select_rules() -> None:
     skipped = select(list(BUILTIN_RULES), set(), {"task-retries"})
     code = migrate_source(source, skipped, target="prefect").code
     assert "max_retries=1" in code and "log_prints=True" in code
+
+
+def test_state_returned_by_flow_run_is_checked_with_is_completed() -> None:
+    source = (
+        "from prefect import Flow\n\nwith Flow('f') as flow:\n    pass\n\n"
+        "state = flow.run()\nassert state.is_successful()\n"
+    )
+    code = migrate_text(source).code
+    assert "state = f(return_state=True)\nassert state.is_completed()\n" in code
+
+
+def test_1x_logging_utilities_move_to_prefect_logging() -> None:
+    source = "from prefect.utilities.logging import get_logger\n\nlog = get_logger()\n"
+    assert migrate_text(source, target="headrace").code == source.replace(
+        "prefect.utilities.logging", "headrace.logging"
+    )
