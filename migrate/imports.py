@@ -204,7 +204,10 @@ def drop_unused_imports(
     carried: list[cst.EmptyLine] = []
     for stmt in module.body:
         if carried:
-            stmt = stmt.with_changes(leading_lines=[*carried, *stmt.leading_lines])
+            own = list(stmt.leading_lines)
+            if own and own[0].comment is None:  # it has a blank line of its own
+                carried = [line for line in carried if line.comment is not None]
+            stmt = stmt.with_changes(leading_lines=[*carried, *own])
             carried = []
         if not _is_import_line(stmt):
             body.append(stmt)
@@ -221,10 +224,10 @@ def drop_unused_imports(
             kept[-1] = kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
             body.append(stmt.with_changes(body=kept))
         else:
-            carried = [  # a TODO about the removed import is moot; other comments stay
+            carried = [  # a TODO about the removed import is moot; other lines stay
                 line
                 for line in stmt.leading_lines
-                if line.comment is not None and not line.comment.value.startswith(TODO_PREFIX)
+                if line.comment is None or not line.comment.value.startswith(TODO_PREFIX)
             ]
     if len(body) == len(module.body) and all(
         a is b for a, b in zip(body, module.body, strict=True)
