@@ -291,11 +291,13 @@ class FlowBlock(Rule):
         ]
 
     def _flow_options(self, call: cst.Call, decl: FlowDecl, callee: str, late: dict) -> dict:
-        decorator = [make_arg("name", cst.SimpleString(_quote(decl.flow_name)))]
+        name_arg = positional(call, 0)
+        given = kwarg(call, "name") or name_arg  # keep the expression as written
+        name = given.value if given else cst.SimpleString(_quote(decl.flow_name))
+        decorator = [make_arg("name", name)]
         todos: list[str] = []
         schedule = None
         args = list(call.args)
-        name_arg = positional(call, 0)
         extra = dict(late)
         for arg in args:
             if arg is name_arg or (arg.keyword and arg.keyword.value == "name"):

@@ -119,7 +119,7 @@ def test_flow_class_option(tmp_path, cli) -> None:
     cli("migrate", str(path), "--target", "prefect")
     assert "with Pipeline" in path.read_text()  # unknown class: left alone
     cli("migrate", str(path), "--target", "prefect", "--flow-class", "company.wrappers.Pipeline")
-    assert '@flow(name="p")\ndef p():' in path.read_text()
+    assert "@flow(name='p')\ndef p():" in path.read_text()
 
 
 def test_bad_file_is_reported_and_others_migrated(tmp_path, cli) -> None:

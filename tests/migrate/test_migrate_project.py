@@ -48,7 +48,7 @@ def test_flow_class_option_without_the_class_source() -> None:
     info = scan(files, ["pipelines.utils.decorators.Flow"])
     assert "decorators" in info.tokens
     result = migrate_source(source, BUILTIN_RULES, target="prefect", path="f.py", project=info)
-    assert '@flow(name="x")\ndef x():' in result.code
+    assert "@flow(name='x')\ndef x():" in result.code
 
 
 def test_registration_script_follows_the_renamed_flow(tmp_path, cli) -> None:
