@@ -1,4 +1,5 @@
-"""P210: an `async def` task called from a synchronous flow: not supported any more."""
+"""P210: an `async def` task called directly from a synchronous flow: the call returns a
+coroutine now (submitting or mapping it still works)."""
 
 from __future__ import annotations
 
@@ -44,9 +45,7 @@ class AsyncTasks(Rule):
     def leave_Call(self, original_node, updated_node):
         if not self.flow or self.flow[-1] is None:
             return updated_node
-        func = updated_node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in ("submit", "map"):
-            func = func.value
+        func = updated_node.func  # .submit()/.map() of an async task still work from sync code
         if isinstance(func, cst.Name) and func.value in self.async_tasks:
             self.todo(
                 f"{func.value} is an async task called from the sync flow {self.flow[-1]}: make "
