@@ -123,10 +123,7 @@ class Deployments(Rule):
             elif key == "infra_overrides":
                 args.append(make_arg("job_variables", _nest(arg.value)))
             elif key == "infrastructure":
-                self.notes.append(
-                    f"infrastructure={short(arg.value)}: create a work pool of that type "
-                    "and name it in work_pool_name="
-                )
+                args += self._infrastructure(arg.value)
             elif key == "storage":
                 self.notes.append(
                     f"storage={short(arg.value)}: deploy from it with "
@@ -152,7 +149,48 @@ class Deployments(Rule):
                 "work_pool_name=... (or serve it in-process with flow.serve(...))"
             )
         func = cst.Attribute(value=flow_arg.value, attr=cst.Name(method))
-        return with_args(call.with_changes(func=func), args)
+        return with_args(call.with_changes(func=func), _merge_job_variables(args))
+
+    def _infrastructure(self, value: cst.BaseExpression) -> list[cst.Arg]:
+        """A literal infrastructure block: its settings become job variables of a work pool
+        of the matching type; a loaded block (`.load("x")`) is left to a human."""
+        kind = (self.qualname(value.func) or "") if isinstance(value, cst.Call) else ""
+        pool = _POOL_TYPES.get(kind.rpartition(".")[2])
+        if pool is None:
+            self.notes.append(
+                f"infrastructure={short(value)}: create a work pool of that type and name it "
+                "in work_pool_name= (its settings go to job_variables=)"
+            )
+            return []
+        self.notes.append(f"infrastructure={short(value)}: create a {pool!r} work pool")
+        elements = [
+            cst.DictElement(cst.SimpleString(f'"{a.keyword.value}"'), a.value)
+            for a in value.args
+            if a.keyword is not None
+        ]
+        return [make_arg("job_variables", cst.Dict(elements))] if elements else []
+
+
+_POOL_TYPES = {
+    "Process": "process",
+    "DockerContainer": "docker",
+    "KubernetesJob": "kubernetes",
+    "ECSTask": "ecs",
+    "CloudRunJob": "cloud-run",
+    "VertexAIJob": "vertex-ai",
+}
+
+
+def _merge_job_variables(args: list[cst.Arg]) -> list[cst.Arg]:
+    """One job_variables= argument: literal dicts from infrastructure and overrides merged."""
+    found = [a for a in args if a.keyword and a.keyword.value == "job_variables"]
+    if len(found) < 2 or not all(isinstance(a.value, cst.Dict) for a in found):
+        return args
+    elements = [e for a in found for e in a.value.elements]
+    merged = make_arg("job_variables", cst.Dict(elements))
+    first = args.index(found[0])
+    rest = [a for a in args if a not in found]
+    return [*rest[:first], merged, *rest[first:]]
 
 
 def _apply_index(body: list, start: int, var: str) -> int | None:
