@@ -186,6 +186,25 @@ def test_harness_marker_ini_option_and_session_scope(
     user_project.runpytest().assert_outcomes(passed=3)
 
 
+def test_module_scoped_harness_is_shared_within_a_module(user_project: pytest.Pytester) -> None:
+    user_project.makepyfile(flows=FLOWS)
+    test_file = """
+        import pytest
+        from flows import etl
+        from headrace.store.runs import list_flow_runs
+
+        pytestmark = pytest.mark.usefixtures("headrace_harness_module")
+
+        def test_first():
+            etl(1)
+
+        def test_second_sees_the_first():
+            assert len(list_flow_runs()) == 1
+        """
+    user_project.makepyfile(test_one=test_file, test_two=test_file)
+    user_project.runpytest().assert_outcomes(passed=4)
+
+
 def test_bad_ini_value_and_marker_arguments_are_reported(user_project: pytest.Pytester) -> None:
     user_project.makepyfile(
         """
