@@ -13,7 +13,8 @@ alone also applies its fixture to the test):
     block_network      httpx/requests calls no respx/responses route answers fail
 
 ini options: `headrace_harness = function | module | session` applies that harness to
-every test; `headrace_block_network = true` blocks the network in every test.
+every test; `headrace_block_network = true` blocks the network in every test, and
+`headrace_allow_hosts` lists hosts it always lets through.
 """
 
 from __future__ import annotations
@@ -68,6 +69,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "block real HTTP calls from httpx and requests in every test",
         type="bool",
         default=False,
+    )
+    parser.addini(
+        "headrace_allow_hosts",
+        "hosts block_network lets through in every test (e.g. 127.0.0.1 for local fakes)",
+        type="linelist",
+        default=[],
     )
 
 
@@ -273,7 +280,8 @@ def block_network(request: pytest.FixtureRequest) -> Iterator[NetworkBlocker]:
     from headrace.testing.network import NetworkBlocker
 
     options = marker_options(request, "block_network", allow_hosts=(), assert_none_blocked=True)
-    blocker = NetworkBlocker(options["allow_hosts"])
+    allowed = [*request.config.getini("headrace_allow_hosts"), *options["allow_hosts"]]
+    blocker = NetworkBlocker(allowed)
     blocker.start()
     yield blocker
     blocker.stop()

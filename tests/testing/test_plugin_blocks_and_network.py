@@ -195,7 +195,7 @@ def test_allowed_hosts_and_swallowed_errors(user_project: pytest.Pytester) -> No
 def test_ini_option_blocks_every_test(
     user_project: pytest.Pytester, write_ini: Callable[..., None]
 ) -> None:
-    write_ini("headrace_block_network = true")
+    write_ini("headrace_block_network = true", "headrace_allow_hosts =\n    localhost")
     user_project.makepyfile(
         """
         import httpx
@@ -206,6 +206,9 @@ def test_ini_option_blocks_every_test(
         def test_blocked_without_asking():
             with pytest.raises(RealNetworkBlocked, match="GET https://example.com/"):
                 httpx.get("https://example.com/")
+
+        def test_allowed_everywhere(block_network):
+            assert block_network.allow_hosts == {"localhost"}
         """
     )
-    user_project.runpytest().assert_outcomes(passed=1)
+    user_project.runpytest().assert_outcomes(passed=2)
