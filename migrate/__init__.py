@@ -1,12 +1,24 @@
 """`headrace migrate`: a libcst codemod from Prefect 1.x / 2.x code to the current API.
 
 Public API: `Rule` (base class for rules, also from plugins), `migrate_source` (one
-source text), `all_rules` (built-in and plugin rules, in run order).
+source text), `all_rules` (built-in and plugin rules, in run order). Names load lazily,
+so that the command starts without libcst when it only has files to skip.
 """
 
-from headrace.migrate.engine import MigrationError, SourceResult, Todo, migrate_source
-from headrace.migrate.registry import all_rules
-from headrace.migrate.rule import FileContext, Rule
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "FileContext": "headrace.migrate.rule",
+    "Rule": "headrace.migrate.rule",
+    "MigrationError": "headrace.migrate.engine",
+    "SourceResult": "headrace.migrate.engine",
+    "Todo": "headrace.migrate.engine",
+    "migrate_source": "headrace.migrate.engine",
+    "all_rules": "headrace.migrate.registry",
+}
 
 __all__ = [
     "FileContext",
@@ -17,3 +29,17 @@ __all__ = [
     "all_rules",
     "migrate_source",
 ]
+
+if TYPE_CHECKING:
+    from headrace.migrate.engine import MigrationError, SourceResult, Todo, migrate_source
+    from headrace.migrate.registry import all_rules
+    from headrace.migrate.rule import FileContext, Rule
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'headrace.migrate' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

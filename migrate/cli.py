@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from headrace.migrate.registry import all_rules, select
-from headrace.migrate.runner import Options, run, unified_diff
+from headrace.migrate.runner import Options, resolve_rules, run, unified_diff
 from headrace.migrate.summary import print_summary, write_json
 
 #: show a progress bar from this many files to migrate
@@ -64,7 +64,7 @@ def migrate(
     Rewrites files in place unless --diff or --check is given. Exit status: 0 nothing to
     change, 1 something changed (or would), 2 some file could not be migrated.
     """
-    rules = select(all_rules(), _codes(only), _codes(skip))
+    chosen, dropped = _codes(only), _codes(skip)
     if list_rules:
         for rule in all_rules():
             click.echo(f"{rule.code}  {rule.name:<28} {rule.summary}")
@@ -78,10 +78,12 @@ def migrate(
     if not paths:
         raise click.UsageError("give at least one PATH (or - for stdin)")
     if paths == ("-",):
+        rules = select(all_rules(), chosen, dropped)
         _stdin(rules, target, flow_classes, show_diff, check, exit_zero_even_if_changed)
         return
     options = Options(
-        rules=tuple(rules),
+        only=frozenset(chosen),
+        skip=frozenset(dropped),
         target=target,
         write=not (show_diff or check),
         want_diff=show_diff,
@@ -96,13 +98,22 @@ def migrate(
         elif f.status == "changed" and check:
             click.echo(f"would rewrite {f.path}", err=True)
     verb = "rewritten" if options.write else "would change"
-    print_summary(report, rules, console, verb)
+    names = _rule_names(report, options)
+    print_summary(report, names, console, verb)
     if report_path:
-        write_json(report, rules, report_path)
+        write_json(report, names, report_path)
     if report.count("failed"):
         sys.exit(2)
     if report.count("changed") and not exit_zero_even_if_changed:
         sys.exit(1)
+
+
+def _rule_names(report, options: Options) -> dict[str, str]:
+    """Rule code -> name for the summary (loads the rules only when TODOs were left)."""
+    names = {"P190": "legacy-1x-cli", "P290": "legacy-2x-cli"}
+    if any(f.todos for f in report.files):
+        names.update({rule.code: rule.name for rule in resolve_rules(options)})
+    return names
 
 
 def _run_with_progress(paths, options: Options, console: Console):

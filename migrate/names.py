@@ -9,14 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-
-def normalise(dotted: str) -> str:
-    """Read `headrace...` / `headrace_aws...` as their `prefect` spelling."""
-    if dotted == "headrace" or dotted.startswith("headrace."):
-        return "prefect" + dotted[len("headrace") :]
-    if dotted.startswith("headrace_"):
-        return "prefect_" + dotted[len("headrace_") :]
-    return dotted
+from headrace.migrate.dotted import normalise
 
 
 def dotted_name(node: cst.BaseExpression) -> str | None:
@@ -92,16 +85,3 @@ def _top_level_statements(body) -> list[cst.SimpleStatementLine]:
                 if isinstance(block, cst.IndentedBlock):
                     found += _top_level_statements(block.body)
     return found
-
-
-def suffixes(dotted: str, minimum: int = 2) -> list[str]:
-    """`a.b.c` -> [`a.b.c`, `b.c`] (at least `minimum` parts), for matching across roots."""
-    parts = dotted.split(".")
-    return [".".join(parts[i:]) for i in range(0, len(parts) - minimum + 1)]
-
-
-def matches(dotted: str | None, known: set[str] | frozenset[str]) -> bool:
-    """True when `dotted` or one of its 2+-part suffixes is in `known`."""
-    if not dotted:
-        return False
-    return any(s in known for s in suffixes(dotted))

@@ -14,7 +14,7 @@ import keyword
 import re
 from dataclasses import dataclass, field
 
-from headrace.migrate.names import matches, normalise, suffixes
+from headrace.migrate.dotted import matches, normalise, suffixes
 
 PREFECT_FLOW_CLASSES = frozenset({"prefect.Flow", "prefect.core.Flow", "prefect.core.flow.Flow"})
 PREFECT_TASK_CLASSES = frozenset({"prefect.Task", "prefect.core.Task", "prefect.core.task.Task"})

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from headrace.migrate.rule import Rule
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from headrace.migrate.rule import Rule
 
 
 def all_rules() -> list[type[Rule]]:
@@ -11,6 +14,8 @@ def all_rules() -> list[type[Rule]]:
     The built-in rules come through the same hook (`headrace.migrate.plugin`); if the
     plugin manager cannot load, the built-ins are still returned.
     """
+    from headrace.migrate.rule import Rule
+
     try:
         from headrace.plugins.manager import collect
 

@@ -11,14 +11,15 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import libcst as cst
-
-from headrace.migrate.engine import MigrationError, Todo, migrate_source
 from headrace.migrate.files import SourceFile, decode, discover, write_atomic
 from headrace.migrate.project import ProjectInfo, scan
-from headrace.migrate.rule import Rule
 from headrace.migrate.textscan import TextHit, scan_text
+
+if TYPE_CHECKING:
+    from headrace.migrate.engine import Todo
+    from headrace.migrate.rule import Rule
 
 #: below this many files, worker processes cost more than they save
 _PARALLEL_FROM = 8
@@ -28,7 +29,10 @@ _PARALLEL_FROM = 8
 class Options:
     """How to run: output target, what to do with changes, rules, parallelism."""
 
-    rules: tuple[type[Rule], ...]
+    #: rule classes in run order; None = every registered rule, filtered by only/skip
+    rules: tuple[type[Rule], ...] | None = None
+    only: frozenset[str] = frozenset()
+    skip: frozenset[str] = frozenset()
     target: str = "headrace"
     write: bool = True
     want_diff: bool = False
@@ -128,32 +132,50 @@ def _first_pass(candidates: list[tuple[SourceFile, bytes]], options: Options) ->
 
 
 def _map(jobs: list, options: Options, project: ProjectInfo):
+    if not jobs:
+        return
+    rules = resolve_rules(options)
     workers = options.jobs or os.cpu_count() or 1
     if workers <= 1 or len(jobs) < _PARALLEL_FROM:
-        _init(options, project)
+        _init(options, project, rules)
         yield from map(_process, jobs)
         return
     chunk = max(1, min(16, len(jobs) // (workers * 4)))
-    with ProcessPoolExecutor(workers, initializer=_init, initargs=(options, project)) as pool:
+    init = (options, project, rules)
+    with ProcessPoolExecutor(workers, initializer=_init, initargs=init) as pool:
         yield from pool.map(_process, jobs, chunksize=chunk)
 
 
 _state: dict = {}
 
 
-def _init(options: Options, project: ProjectInfo) -> None:
+def _init(options: Options, project: ProjectInfo, rules: tuple) -> None:
     _state["options"] = options
     _state["project"] = project
+    _state["rules"] = rules
+
+
+def resolve_rules(options: Options) -> tuple:
+    """The rule classes of a run (imports libcst: called only when a file needs migrating)."""
+    if options.rules is not None:
+        return options.rules
+    from headrace.migrate.registry import all_rules, select
+
+    return tuple(select(all_rules(), set(options.only), set(options.skip)))
 
 
 def _process(job: tuple) -> FileReport:
+    import libcst as cst  # only files that need migrating pay for libcst
+
+    from headrace.migrate.engine import MigrationError, migrate_source
+
     path, display, module = job
     options: Options = _state["options"]
     try:
         text, encoding = decode(path.read_bytes())
         result = migrate_source(
             text,
-            list(options.rules),
+            list(_state["rules"]),
             target=options.target,
             path=display,
             module=module or None,

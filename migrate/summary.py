@@ -8,13 +8,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from headrace.migrate.rule import Rule
 from headrace.migrate.runner import RunReport
 
 
-def as_dict(report: RunReport, rules: list[type[Rule]]) -> dict:
-    names = {r.code: r.name for r in rules}
-    names.update({"P190": "legacy-1x-cli", "P290": "legacy-2x-cli"})
+def as_dict(report: RunReport, names: dict[str, str]) -> dict:
+    """The summary as JSON-ready data; `names` maps rule codes to rule names."""
     return {
         "scanned": len(report.files),
         "changed": report.count("changed"),
@@ -49,11 +47,11 @@ def as_dict(report: RunReport, rules: list[type[Rule]]) -> dict:
     }
 
 
-def write_json(report: RunReport, rules: list[type[Rule]], path: str) -> None:
-    Path(path).write_text(json.dumps(as_dict(report, rules), indent=2) + "\n", encoding="utf-8")
+def write_json(report: RunReport, names: dict[str, str], path: str) -> None:
+    Path(path).write_text(json.dumps(as_dict(report, names), indent=2) + "\n", encoding="utf-8")
 
 
-def print_summary(report: RunReport, rules: list[type[Rule]], console: Console, verb: str) -> None:
+def print_summary(report: RunReport, names: dict[str, str], console: Console, verb: str) -> None:
     """Per-file problems first, then the counts and the TODOs by rule."""
     for f in report.files:
         if f.status == "failed":
@@ -80,12 +78,10 @@ def print_summary(report: RunReport, rules: list[type[Rule]], console: Console, 
     counts = report.todos_by_rule()
     if not counts:
         return
-    names = {r.code: (r.name, r.summary) for r in rules}
-    names.update({"P190": ("legacy-1x-cli", ""), "P290": ("legacy-2x-cli", "")})
     table = Table(title=f"TODOs left for a human: {sum(counts.values())}", title_justify="left")
     table.add_column("rule")
     table.add_column("name")
     table.add_column("TODOs", justify="right")
     for code, n in counts.items():
-        table.add_row(code, names.get(code, ("", ""))[0], str(n))
+        table.add_row(code, names.get(code, ""), str(n))
     console.print(table)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from headrace.migrate.dotted import normalise
+from headrace.migrate.names import dotted_name
 from headrace.migrate.rule import Rule
 
 
@@ -44,7 +46,6 @@ class RenameImports(Rule):
         return updated_node.with_changes(names=kept)
 
     def qualname_of_module(self, node: cst.ImportFrom) -> str:
-        from headrace.migrate.names import dotted_name, normalise
 
         return normalise(dotted_name(node.module) or "")
 

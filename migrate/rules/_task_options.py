@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from headrace.migrate.names import dotted_name, matches
+from headrace.migrate.dotted import matches
+from headrace.migrate.names import dotted_name
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._util import with_args
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from headrace.migrate.names import matches
+from headrace.migrate.dotted import matches
 from headrace.migrate.project import PREFECT_TASK_CLASSES
 from headrace.migrate.rule import PHASE_1X_STRUCTURE, Rule
 from headrace.migrate.rules._util import with_args

@@ -11,7 +11,8 @@ import ast
 
 import libcst as cst
 
-from headrace.migrate.names import dotted_name, matches
+from headrace.migrate.dotted import matches
+from headrace.migrate.names import dotted_name
 from headrace.migrate.project import FlowDecl, ProjectInfo
 from headrace.migrate.rule import PHASE_1X_STRUCTURE, Rule
 from headrace.migrate.rules._util import code, kwarg, make_arg, positional, short, string_value
