@@ -22,6 +22,7 @@ _LAZY = {
     "FlowRunHistory": "headrace.testing.history",
     "FlowRunRecord": "headrace.testing.history",
     "TaskRunRecord": "headrace.testing.history",
+    "RunRecord": "headrace.testing.history",
     "RunLogCapture": "headrace.testing.logs",
     "TaskMock": "headrace.testing.mocking",
     "TaskMocker": "headrace.testing.mocking",
@@ -41,6 +42,7 @@ __all__ = [
     "NetworkBlocker",
     "RealNetworkBlocked",
     "RunLogCapture",
+    "RunRecord",
     "TaskMock",
     "TaskMocker",
     "TaskRunRecord",
@@ -60,7 +62,12 @@ if TYPE_CHECKING:
         assert_task_states,
     )
     from headrace.testing.blocks import BlockStore
-    from headrace.testing.history import FlowRunHistory, FlowRunRecord, TaskRunRecord
+    from headrace.testing.history import (
+        FlowRunHistory,
+        FlowRunRecord,
+        RunRecord,
+        TaskRunRecord,
+    )
     from headrace.testing.logs import RunLogCapture
     from headrace.testing.mocking import TaskMock, TaskMocker
     from headrace.testing.network import NetworkBlocker, RealNetworkBlocked

@@ -12,12 +12,12 @@ import re
 from collections.abc import Sequence
 
 from headrace.states import State
-from headrace.testing.history import FlowRunRecord, _RunRecord
+from headrace.testing.history import FlowRunRecord, RunRecord, TaskRunRecord
 
 __all__ = ["assert_completed", "assert_failed", "assert_task_order", "assert_task_states"]
 
 
-def _describe(state: State | _RunRecord) -> str:
+def _describe(state: State | RunRecord) -> str:
     if isinstance(state, State):
         text = str(state)
         error = _exception_of(state)
@@ -25,7 +25,8 @@ def _describe(state: State | _RunRecord) -> str:
             text += f"\n  exception: {error!r}"
         return text
     message = f"({state.state_message!r})" if state.state_message else "()"
-    return f"{state.state_name}{message} [{type(state).__name__[:-6].lower()} run {state.name!r}]"
+    kind = "task" if isinstance(state, TaskRunRecord) else "flow"
+    return f"{state.state_name}{message} [{kind} run {state.name!r}]"
 
 
 def _exception_of(state: State) -> BaseException | None:
@@ -40,11 +41,11 @@ def _exception_of(state: State) -> BaseException | None:
     return None
 
 
-def _state_type(state: State | _RunRecord) -> str:
+def _state_type(state: State | RunRecord) -> str:
     return state.type.value if isinstance(state, State) else state.state_type
 
 
-def assert_completed(state: State | _RunRecord) -> None:
+def assert_completed(state: State | RunRecord) -> None:
     """The run ended Completed (a Cached state counts: its type is COMPLETED)."""
     __tracebackhide__ = True
     if _state_type(state) != "COMPLETED":
@@ -52,7 +53,7 @@ def assert_completed(state: State | _RunRecord) -> None:
 
 
 def assert_failed(
-    state: State | _RunRecord,
+    state: State | RunRecord,
     exception: type[BaseException] | None = None,
     match: str | None = None,
 ) -> None:

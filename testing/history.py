@@ -13,7 +13,7 @@ from typing import Any
 from headrace.store import Store, get_store
 from headrace.store import runs as _runs
 
-__all__ = ["FlowRunHistory", "FlowRunRecord", "StateRecord", "TaskRunRecord"]
+__all__ = ["FlowRunHistory", "FlowRunRecord", "RunRecord", "StateRecord", "TaskRunRecord"]
 
 #: states of runs that started and have not ended (a Scheduled run has not started)
 UNFINISHED = ("PENDING", "RUNNING")
@@ -31,7 +31,9 @@ class StateRecord:
 
 
 @dataclass(frozen=True)
-class _RunRecord:
+class RunRecord:
+    """What flow and task run records share."""
+
     id: str
     name: str
     state_type: str
@@ -62,7 +64,7 @@ class _RunRecord:
 
 
 @dataclass(frozen=True)
-class TaskRunRecord(_RunRecord):
+class TaskRunRecord(RunRecord):
     """A task run as recorded in the store."""
 
     task_name: str
@@ -71,7 +73,7 @@ class TaskRunRecord(_RunRecord):
 
 
 @dataclass(frozen=True)
-class FlowRunRecord(_RunRecord):
+class FlowRunRecord(RunRecord):
     """A flow run as recorded in the store, with ways to reach its tasks and logs."""
 
     flow_name: str
@@ -198,9 +200,9 @@ class FlowRunHistory:
         store = self.store
         return [_task_record(row, store) for row in _runs.list_task_runs(store=store)]
 
-    def unfinished(self) -> list[_RunRecord]:
+    def unfinished(self) -> list[RunRecord]:
         """Flow and task runs that started and have not ended (still Pending or Running)."""
-        runs: list[_RunRecord] = [*self.all(), *self.task_runs()]
+        runs: list[RunRecord] = [*self.all(), *self.task_runs()]
         return [run for run in runs if run.state_type in UNFINISHED]
 
     def __len__(self) -> int:
