@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
 #: engine threads per cluster thread: enough to keep every Dask thread busy while the
 #: flow's process packs the next calls and unpacks finished ones
-THREADS_PER_DASK_THREAD = 4
-MIN_ENGINE_THREADS = 8
+THREADS_PER_DASK_THREAD = 8
+MIN_ENGINE_THREADS = 16
 MAX_ENGINE_THREADS = 256
 
 

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 #: engine threads per Ray CPU: enough to keep every CPU busy while the flow's process
 #: packs the next calls and unpacks finished ones
-THREADS_PER_RAY_CPU = 4
-MIN_ENGINE_THREADS = 8
+THREADS_PER_RAY_CPU = 8
+MIN_ENGINE_THREADS = 16
 MAX_ENGINE_THREADS = 256
 
 _remote_lock = threading.Lock()
