@@ -60,6 +60,13 @@ def get_settings() -> Settings:
     return settings
 
 
+def forget_cached_settings(home: str | None = None) -> None:
+    """Drop cached settings (only those naming `home`, if given), e.g. after deleting it."""
+    for key in list(_cache):
+        if home is None or home in key:
+            _cache.pop(key, None)
+
+
 @contextmanager
 def temporary_settings(**overrides: object) -> Iterator[Settings]:
     """Override settings (by field name) for the duration of the block, then restore."""

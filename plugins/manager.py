@@ -234,6 +234,11 @@ def register_plugin(plugin: object, name: str) -> PluginRecord:
     return record
 
 
+def loaded_plugin_manager() -> pluggy.PluginManager | None:
+    """The plugin manager if plugins were loaded already, without loading them."""
+    return _manager
+
+
 def plugin_records() -> list[PluginRecord]:
     """One record per plugin considered, in load order, failures and disabled ones included."""
     get_plugin_manager()

@@ -13,8 +13,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from headrace.store import Store
-from headrace.store import _sqlite as _store_impl
+from headrace.store import Store, registered_schema_count
 from headrace.testing._tempdirs import temp_root
 
 _lock = threading.Lock()
@@ -24,7 +23,7 @@ _template_schemas = -1
 
 def _registered_schema_count() -> int:
     # the store has no public accessor for this; the count is all the template needs
-    return len(_store_impl._SCHEMAS)
+    return registered_schema_count()
 
 
 def _build(directory: Path) -> Path:

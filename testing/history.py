@@ -120,7 +120,7 @@ class FlowRunRecord(RunRecord):
             "SELECT * FROM flow_runs WHERE parent_flow_run_id = ? ORDER BY created, rowid",
             (self.id,),
         )
-        return [_flow_record(_runs._flow_row(row), self._store) for row in rows]
+        return [_flow_record(_runs.flow_run_row(row), self._store) for row in rows]
 
     @property
     def logs(self) -> list[str]:
@@ -183,7 +183,7 @@ class FlowRunHistory:
             sql += " WHERE flow_name = ?"
             params.append(_flow_name(flow))
         rows = store.query(sql + " ORDER BY created, rowid", params)
-        return [_flow_record(_runs._flow_row(row), store) for row in rows]
+        return [_flow_record(_runs.flow_run_row(row), store) for row in rows]
 
     def last(self, flow: Any = None) -> FlowRunRecord:
         """The most recent flow run (of `flow`, if given); AssertionError if there is none."""

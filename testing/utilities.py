@@ -61,7 +61,7 @@ def headrace_test_harness(
     home = Path(tempfile.mkdtemp(prefix="headrace-test-", dir=temp_root()))
     saved_env = {name: os.environ.get(name) for name in ISOLATED_ENV}
     # read, not swapped out and back: another thread may be reading the clock meanwhile
-    saved_clock, saved_sleep = clock._now, clock._sleep
+    saved_clock, saved_sleep = clock.get_clock(), clock.get_sleep()
     plugins_before = _plugin_state()
     if database is None:
         database = str(home / "headrace.db")
@@ -103,9 +103,7 @@ prefect_test_harness = headrace_test_harness
 
 def _forget_settings(home: str) -> None:
     """Drop the settings cached for the harness's environment (they name a deleted home)."""
-    cache = _settings._cache
-    for key in [key for key in cache if home in key]:
-        cache.pop(key, None)
+    _settings.forget_cached_settings(home)
 
 
 def _plugin_state() -> tuple[int, tuple[str, ...]] | None:
@@ -114,7 +112,7 @@ def _plugin_state() -> tuple[int, tuple[str, ...]] | None:
     Looked up through `sys.modules` so that the harness never imports pluggy itself.
     """
     manager_module = sys.modules.get("headrace.plugins.manager")
-    manager = getattr(manager_module, "_manager", None)
+    manager = manager_module.loaded_plugin_manager() if manager_module else None
     if manager is None:
         return None
     return id(manager), tuple(name for name, _ in manager.list_name_plugin())

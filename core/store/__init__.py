@@ -6,6 +6,20 @@ PostgreSQL backend can later implement the same interface. Run records go throug
 the batched background writer (`Store.enqueue`); everything else writes directly.
 """
 
-from headrace.store._sqlite import Store, get_store, register_schema, reset_store, set_store
+from headrace.store._sqlite import (
+    Store,
+    get_store,
+    register_schema,
+    registered_schema_count,
+    reset_store,
+    set_store,
+)
 
-__all__ = ["Store", "get_store", "register_schema", "reset_store", "set_store"]
+__all__ = [
+    "Store",
+    "get_store",
+    "register_schema",
+    "registered_schema_count",
+    "reset_store",
+    "set_store",
+]

@@ -37,6 +37,12 @@ def register_schema(
         _ON_OPEN[component] = on_open
 
 
+def registered_schema_count() -> int:
+    """How many components have registered tables (a template database made with fewer
+    is out of date)."""
+    return len(_SCHEMAS)
+
+
 class Store:
     """A SQLite database file: thread-local connections plus one batching writer."""
 

@@ -300,7 +300,7 @@ def list_flow_runs(
         params.append(flow_name)
     sql += " ORDER BY created DESC, rowid DESC LIMIT ?"
     params.append(limit)
-    return [_flow_row(row) for row in store.query(sql, params)]
+    return [flow_run_row(row) for row in store.query(sql, params)]
 
 
 def get_flow_run(run_id: str, store: Store | None = None) -> dict[str, Any] | None:
@@ -308,7 +308,7 @@ def get_flow_run(run_id: str, store: Store | None = None) -> dict[str, Any] | No
     store = store or get_store()
     store.flush()
     rows = store.query("SELECT * FROM flow_runs WHERE id LIKE ? LIMIT 2", (f"{run_id}%",))
-    return _flow_row(rows[0]) if len(rows) == 1 else None
+    return flow_run_row(rows[0]) if len(rows) == 1 else None
 
 
 def list_task_runs(
@@ -324,7 +324,7 @@ def list_task_runs(
             "SELECT * FROM task_runs WHERE flow_run_id = ? ORDER BY created, rowid",
             (flow_run_id,),
         )
-    return [_task_row(row) for row in rows]
+    return [task_run_row(row) for row in rows]
 
 
 def list_states(run_id: str, store: Store | None = None) -> list[dict[str, Any]]:
@@ -347,14 +347,16 @@ def list_logs(flow_run_id: str, store: Store | None = None) -> list[dict[str, An
     return [dict(row) for row in rows]
 
 
-def _flow_row(row: Any) -> dict[str, Any]:
+def flow_run_row(row: Any) -> dict[str, Any]:
+    """A `flow_runs` row as a dict, JSON columns decoded."""
     data = dict(row)
     data["parameters"] = json.loads(data["parameters"] or "{}")
     data["tags"] = json.loads(data["tags"] or "[]")
     return data
 
 
-def _task_row(row: Any) -> dict[str, Any]:
+def task_run_row(row: Any) -> dict[str, Any]:
+    """A `task_runs` row as a dict, JSON columns decoded."""
     data = dict(row)
     data["tags"] = json.loads(data["tags"] or "[]")
     return data

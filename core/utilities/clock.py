@@ -17,6 +17,11 @@ def now() -> float:
     return _now()
 
 
+def get_clock() -> Callable[[], float]:
+    """The installed clock (to restore it later)."""
+    return _now
+
+
 def set_clock(clock: Callable[[], float] | None) -> Callable[[], float]:
     """Install a clock (None restores the real one); returns the previous clock."""
     global _now
@@ -31,6 +36,11 @@ _sleep: Callable[[float], None] = time.sleep
 def sleep(seconds: float) -> None:
     """Sleep for retry delays; tests replace it to make retries instant or clock-driven."""
     _sleep(seconds)
+
+
+def get_sleep() -> Callable[[float], None]:
+    """The installed sleep function (to restore it later)."""
+    return _sleep
 
 
 def set_sleep(sleeper: Callable[[float], None] | None) -> Callable[[float], None]:
