@@ -76,7 +76,9 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def write_atomic(path: Path, text: str, encoding: str) -> None:
     """Write through a temporary file in the same folder, then rename over the original,
-    keeping its permission bits."""
+    keeping its permission bits. A symlink is followed: its target is rewritten."""
+    if path.is_symlink():
+        path = path.resolve()
     data = text.encode(encoding)
     mode = path.stat().st_mode & 0o7777
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -94,3 +94,13 @@ def test_file_without_prefect_is_not_parsed(tmp_path, cli) -> None:
     result = cli("migrate", str(path))
     assert result.exit_code == 0
     assert "1 skipped" in result.output
+
+
+def test_symlinked_file_is_rewritten_through_the_link(tmp_path) -> None:
+    target = tmp_path / "real.py"
+    target.write_text("old\n")
+    link = tmp_path / "link.py"
+    link.symlink_to(target)
+    write_atomic(link, "new\n", "utf-8")
+    assert link.is_symlink()
+    assert target.read_text() == "new\n"
