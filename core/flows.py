@@ -124,7 +124,8 @@ class Flow(Generic[P, R]):
     ) -> Any:
         """Run the flow; returns its result (raising its error if it failed) or, with
         `return_state=True`, its final state."""
-        from headrace.engine._flow_run import FlowRunMachine, run_flow_async, run_flow_sync
+        from headrace.engine._drivers import drive_async, drive_sync
+        from headrace.engine._flow_run import FlowRunMachine
 
         if wait_for:
             from headrace.engine._inputs import wait_for_upstreams
@@ -132,8 +133,8 @@ class Flow(Generic[P, R]):
             wait_for_upstreams(wait_for)
         machine = FlowRunMachine(self, self.signature.bind(args, kwargs))
         if self.isasync:
-            return _await_outcome(run_flow_async(machine), return_state)
-        state = run_flow_sync(machine)
+            return _await_outcome(drive_async(machine), return_state)
+        state = drive_sync(machine)
         return state if return_state else state.result()
 
     # -- deployments (headrace.deployments does the work) ---------------------------------

@@ -56,14 +56,15 @@ class TaskRunner:
         future: PrefectFuture,
     ) -> State:
         """Run one task run to its final state in the current thread (sync or async task)."""
-        from headrace.engine._task_run import TaskRunMachine, run_task_async, run_task_sync
+        from headrace.engine._drivers import drive_async, drive_sync
+        from headrace.engine._task_run import TaskRunMachine
 
         machine = TaskRunMachine(task, task_run, parameters, wait_for, future)
         if task.isasync:
             import asyncio
 
-            return asyncio.run(run_task_async(machine))
-        return run_task_sync(machine)
+            return asyncio.run(drive_async(machine))
+        return drive_sync(machine)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

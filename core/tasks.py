@@ -9,6 +9,7 @@ from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from headrace import cache_policies
 from headrace.context import FlowRunContext, current_tags
+from headrace.engine import _drivers
 from headrace.exceptions import MappingLengthMismatch, MappingMissingIterable
 from headrace.futures import PrefectFuture, PrefectFutureList
 from headrace.runs import TaskRun
@@ -232,19 +233,18 @@ class Task(Generic[P, R]):
         """Run the task now (in this thread) and return its result or, with
         `return_state=True`, its final state."""
         engine = _engine()
-        TaskRunMachine, run_task_sync = engine.TaskRunMachine, engine.run_task_sync
-        run_task_async, plain_call_value = engine.run_task_async, engine.plain_call_value
+        TaskRunMachine, plain_call_value = engine.TaskRunMachine, engine.plain_call_value
         parameters = self.signature.bind(args, kwargs)
         flow_ctx = FlowRunContext._var.get(None)
         machine = TaskRunMachine(self, self._new_run(parameters, flow_ctx), parameters, wait_for)
         if self.isasync:
 
             async def outcome() -> Any:
-                state = await run_task_async(machine)
+                state = await _drivers.drive_async(machine)
                 return state if return_state else plain_call_value(machine, state)
 
             return outcome()
-        state = run_task_sync(machine)
+        state = _drivers.drive_sync(machine)
         return state if return_state else plain_call_value(machine, state)
 
     def submit(

@@ -11,7 +11,8 @@ from headrace.deployments import records
 def run_stored_flow_run(flow: Any, row: dict[str, Any]) -> Any:
     """Run the flow for the stored run `row` (as returned by `records.run_row`) and return
     its final state; the engine records everything under the run's existing id."""
-    from headrace.engine._flow_run import FlowRunMachine, run_flow_async, run_flow_sync
+    from headrace.engine._drivers import drive_async, drive_sync
+    from headrace.engine._flow_run import FlowRunMachine
     from headrace.exceptions import ParameterBindError
     from headrace.runs import FlowRun
 
@@ -36,5 +37,5 @@ def run_stored_flow_run(flow: Any, row: dict[str, Any]) -> Any:
     if flow.isasync:
         import asyncio
 
-        return asyncio.run(run_flow_async(machine))
-    return run_flow_sync(machine)
+        return asyncio.run(drive_async(machine))
+    return drive_sync(machine)

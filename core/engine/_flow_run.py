@@ -30,7 +30,6 @@ from headrace.states import (
 )
 from headrace.store import get_store
 from headrace.store import runs as records
-from headrace.utilities import clock
 from headrace.utilities.names import generate_slug
 
 if TYPE_CHECKING:
@@ -250,45 +249,3 @@ class FlowRunMachine:
         if self.parent is None:
             self.store.flush()
         return state
-
-
-def run_flow_sync(machine: FlowRunMachine) -> State:
-    try:
-        if machine.begin():
-            while True:
-                try:
-                    value = machine.call_sync()
-                except Exception as exc:
-                    delay = machine.on_exception(exc)
-                else:
-                    delay = machine.on_return(value)
-                if delay is None:
-                    break
-                if delay > 0:
-                    clock.sleep(delay)
-                machine.begin_retry()
-    except BaseException as exc:
-        machine.crash(exc)
-        raise
-    return machine.finish()
-
-
-async def run_flow_async(machine: FlowRunMachine) -> State:
-    try:
-        if machine.begin():
-            while True:
-                try:
-                    value = await machine.call_async()
-                except Exception as exc:
-                    delay = machine.on_exception(exc)
-                else:
-                    delay = machine.on_return(value)
-                if delay is None:
-                    break
-                if delay > 0:
-                    await clock.asleep(delay)
-                machine.begin_retry()
-    except BaseException as exc:
-        machine.crash(exc)
-        raise
-    return machine.finish()
