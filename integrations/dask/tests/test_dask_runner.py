@@ -70,8 +70,10 @@ def kill_my_worker_once():
 def test_a_lost_worker_crashes_the_attempt_and_retries_run_it_again(dask_task_runner):
     @flow(task_runner=dask_task_runner)
     def pipeline():
-        lost, retried = kill_my_worker.submit(), kill_my_worker_once.submit()
+        # one loss at a time: a retry may otherwise land on a worker that is dying too
+        lost = kill_my_worker.submit()
         lost.wait()
+        retried = kill_my_worker_once.submit()
         return lost.state.name, retried.result(), retried.task_run.run_count
 
     assert pipeline() == ("Crashed", "survived", 2)
