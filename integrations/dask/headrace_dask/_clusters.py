@@ -2,7 +2,8 @@
 
 A worker lost mid-task is reported to headrace as a crashed attempt (and retried only if
 the task has retries) instead of being re-run silently by Dask: clusters started here
-get `distributed.scheduler.allowed-failures = 0`.
+are created under `distributed.scheduler.allowed-failures = 0`, which reaches every
+scheduler started in this process (LocalCluster's); remote schedulers keep their own.
 """
 
 from __future__ import annotations
