@@ -21,6 +21,7 @@ from headrace.migrate.rule import (
     FileContext,
     Phase,
     Rule,
+    RuleFailed,
     attach_comments,
 )
 
@@ -105,7 +106,9 @@ def _run_phase(tree: cst.Module, ctx: FileContext, rules: list[type[Rule]]) -> c
     ctx.wanted_imports = []
     try:
         tree = tree.visit(Phase([r(ctx) for r in rules]))
-    except Exception as exc:
+    except RuleFailed as exc:
+        raise MigrationError(str(exc)) from exc
+    except Exception as exc:  # outside any rule's hook (e.g. libcst rejecting a node)
         codes = ",".join(r.code for r in rules)
         raise MigrationError(f"rules {codes} failed: {type(exc).__name__}: {exc}") from exc
     if ctx.wanted_imports:

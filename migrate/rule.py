@@ -210,6 +210,14 @@ def attach_comments(stmt, comments: list[str]):
     return stmt.with_changes(leading_lines=[*stmt.leading_lines, *extra])
 
 
+class RuleFailed(Exception):
+    """A rule raised: names the rule (and its module) so the report points at the culprit."""
+
+    def __init__(self, rule: Rule, error: Exception) -> None:
+        where = type(rule).__module__
+        super().__init__(f"rule {rule.code} ({where}) failed: {type(error).__name__}: {error}")
+
+
 class Phase(cst.CSTTransformer):
     """Runs several rules in one traversal, each seeing the previous rules' result.
 
@@ -229,7 +237,10 @@ class Phase(cst.CSTTransformer):
                 rule._statements.append(node)
             handler = rule._visitors.get(name)
             if handler is not None:
-                handler(node)
+                try:
+                    handler(node)
+                except Exception as exc:
+                    raise RuleFailed(rule, exc) from exc
         return True
 
     def on_leave(self, original_node, updated_node):
@@ -240,7 +251,10 @@ class Phase(cst.CSTTransformer):
             handler = rule._leavers.get(name)
             # when an earlier rule replaced the node, later ones only keep their bookkeeping
             if handler is not None and type(result) is type(original_node):
-                result = handler(original_node, result)
+                try:
+                    result = handler(original_node, result)
+                except Exception as exc:
+                    raise RuleFailed(rule, exc) from exc
             if statement:
                 result = rule.finish_leave(original_node, result)
         return result
