@@ -247,6 +247,9 @@ class Phase(cst.CSTTransformer):
         name = type(original_node).__name__
         statement = name in _STATEMENT_NAMES
         result = updated_node
+        if isinstance(result, cst.SimpleStatementLine) and not result.body:
+            # every small statement was removed: the line goes, and no rule sees it empty
+            result = cst.RemoveFromParent()
         for rule in self.rules:
             handler = rule._leavers.get(name)
             # when an earlier rule replaced the node, later ones only keep their bookkeeping

@@ -93,3 +93,30 @@ def test_a_failing_rule_fails_its_file_only(tmp_path) -> None:
     )
     assert statuses["good.py"] == ("changed", None)
     assert (tmp_path / "bad.py").read_text() == "import prefect\nexplode()\n"
+
+
+class DropsImport(Rule):
+    code = "TEST903"
+    name = "drops-import"
+    summary = "removes `from legacy import x`"
+    triggers = ("legacy",)
+
+    def leave_ImportFrom(self, original_node, updated_node):
+        return cst.RemoveFromParent()
+
+
+class ReadsFirstStatement(Rule):
+    code = "TEST904"
+    name = "reads-first"
+    summary = "looks at body[0] of every line"
+    triggers = ("legacy",)
+
+    def leave_SimpleStatementLine(self, original_node, updated_node):
+        assert updated_node.body[0] is not None
+        return updated_node
+
+
+def test_rules_never_see_a_line_whose_statements_were_all_removed() -> None:
+    source = "from legacy import x\ny = 1\n"
+    result = migrate_source(source, [DropsImport, ReadsFirstStatement], target="prefect")
+    assert result.code == "y = 1\n"
