@@ -188,6 +188,10 @@ def print_table(results: dict[str, dict[str, dict]], engines: list[str]) -> None
         for name, data in results[engine].items():
             if "error" in data:
                 print(f"\n{engine} {name}: {data['error']}")
+            elif data.get("failure"):
+                print(f"\n{engine} {name}: {data['rounds']} round(s), then {data['failure']}")
+            elif data.get("exit_code"):
+                print(f"\n{engine} {name}: reported, then exited {data['exit_code']}")
 
 
 def main() -> None:
