@@ -9,6 +9,7 @@ Dask and Ray plugins.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import traceback
 from typing import Any
@@ -48,8 +49,34 @@ def pack_call(task: Any, args: tuple, kwargs: dict, ctx: TaskRunContext) -> byte
     return cloudpickle.dumps((task.fn, args, kwargs, snapshot))
 
 
-def run_packed(payload: bytes) -> bytes:
-    """Remote side: call the function; return the pickled outcome (value or exception)."""
+def _call(fn: Any, args: tuple, kwargs: dict, timeout: float | None) -> Any:
+    """Call a sync or async function, enforcing `timeout` from the moment it starts (time
+    spent queued in a pool or cluster never counts)."""
+    from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
+    from headrace.exceptions import TaskRunTimeoutError
+
+    if inspect.iscoroutinefunction(fn):
+        import asyncio
+
+        async def main() -> Any:
+            if timeout is None:
+                return await fn(*args, **kwargs)
+            try:
+                return await asyncio.wait_for(fn(*args, **kwargs), timeout)
+            except asyncio.TimeoutError:
+                raise TaskRunTimeoutError(scope_timeout_message(timeout)) from None
+
+        return asyncio.run(main())
+    if timeout is None:
+        return fn(*args, **kwargs)
+    return call_with_timeout(
+        fn, args, kwargs, timeout, TaskRunTimeoutError, scope_timeout_message(timeout)
+    )
+
+
+def run_packed(payload: bytes, timeout: float | None = None) -> bytes:
+    """Remote side: call the function (sync or async, within `timeout` seconds); return
+    the pickled outcome (value or exception)."""
     import cloudpickle
 
     from headrace.runs import TaskRun
@@ -78,7 +105,7 @@ def run_packed(payload: bytes) -> bytes:
             from headrace.logging._prints import install_print_redirect
 
             install_print_redirect()
-        outcome: tuple[bool, Any] = (True, fn(*args, **kwargs))
+        outcome: tuple[bool, Any] = (True, _call(fn, args, kwargs, timeout))
     except Exception as exc:
         exc.__headrace_remote_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
         outcome = (False, exc)

@@ -191,9 +191,7 @@ class TaskRunMachine:
     def _call_sync(self) -> Any:
         task = self.task
         args, kwargs = task.signature.to_call(self.parameters)
-        # submitted runs may have their function called elsewhere by the task runner
-        runner = self.flow_ctx.task_runner if self.flow_ctx and self.future else None
-        invoke = getattr(runner, "invoke", None)
+        invoke = self._remote_invoke()
         with self:
             if invoke is not None:
                 return invoke(task, args, kwargs, task.timeout_seconds, self.ctx)
@@ -216,12 +214,23 @@ class TaskRunMachine:
                 return await self._call_async()
         return await self._call_async()
 
+    def _remote_invoke(self) -> Any:
+        """The runner's `invoke` for a submitted run whose runner calls functions elsewhere
+        (process pool, Dask, Ray), else None."""
+        runner = self.flow_ctx.task_runner if self.flow_ctx and self.future else None
+        return getattr(runner, "invoke", None)
+
     async def _call_async(self) -> Any:
         import asyncio
 
         task = self.task
         args, kwargs = task.signature.to_call(self.parameters)
+        invoke = self._remote_invoke()
         with self:
+            if invoke is not None:
+                return await asyncio.to_thread(
+                    invoke, task, args, kwargs, task.timeout_seconds, self.ctx
+                )
             if task.timeout_seconds is None:
                 return await task.fn(*args, **kwargs)
             try:

@@ -64,3 +64,40 @@ def test_direct_calls_stay_in_process():
 def test_invalid_max_workers():
     with pytest.raises(ValueError):
         ProcessPoolTaskRunner(max_workers=0)
+
+
+@task
+async def async_where():
+    return os.getpid()
+
+
+@task
+def nap(seconds):
+    import time
+
+    time.sleep(seconds)
+    return seconds
+
+
+def test_async_tasks_run_in_worker_processes():
+    @flow(task_runner=ProcessPoolTaskRunner(max_workers=1))
+    def pipeline():
+        return async_where.submit().result()
+
+    assert pipeline() != os.getpid()
+
+
+def test_timeouts_count_from_the_start_of_the_call_not_the_queue():
+    quick = nap.with_options(timeout_seconds=0.5)
+
+    @flow(task_runner=ProcessPoolTaskRunner(max_workers=1))
+    def pipeline():
+        slow = nap.submit(0.8)
+        queued = quick.submit(0.01)
+        overrun = quick.submit(2)
+        return slow.result(), queued.state.name if queued.wait() is None else None, overrun
+
+    slow, queued_state, overrun = pipeline()
+    assert slow == 0.8 and queued_state == "Completed"
+    overrun.wait()
+    assert overrun.state.name == "TimedOut"

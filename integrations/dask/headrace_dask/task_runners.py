@@ -13,9 +13,9 @@ import contextlib
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from headrace.engine._remote import run_packed
 from headrace.task_runners import ThreadPoolTaskRunner
 from headrace_dask._clusters import start_cluster
-from headrace_dask._remote_call import run_call
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -149,7 +149,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
 
         key = f"{ctx.task_run.name}-{uuid.uuid4().hex[:12]}"
         payload = pack_call(task, args, kwargs, ctx)
-        dask_future = self.client.submit(run_call, payload, timeout, key=key, pure=False)
+        dask_future = self.client.submit(run_packed, payload, timeout, key=key, pure=False)
         try:
             blob = dask_future.result()
         except Exception as exc:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
+from headrace.engine._remote import run_packed
 from headrace.task_runners import ThreadPoolTaskRunner
-from headrace_ray._remote_call import run_call
 from headrace_ray.context import current_remote_options
 
 if TYPE_CHECKING:
@@ -31,13 +31,13 @@ _remote_run: Any = None
 
 
 def _remote_function() -> Any:
-    """`run_call` as a Ray remote function, made once (Ray retries off)."""
+    """`run_packed` as a Ray remote function, made once (Ray retries off)."""
     global _remote_run
     with _remote_lock:
         if _remote_run is None:
             import ray
 
-            _remote_run = ray.remote(max_retries=0)(run_call)
+            _remote_run = ray.remote(max_retries=0)(run_packed)
         return _remote_run
 
 
