@@ -5,7 +5,6 @@ Everything here works on strings; reading and writing files is `files`' job.
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass, field
 
@@ -91,9 +90,10 @@ def migrate_source(
     code = tree.code
     if code != source:
         try:
-            ast.parse(code)
-        except SyntaxError as exc:
-            raise MigrationError(f"migrated code would not parse: {exc}") from exc
+            # compile, not just parse: it also catches a repeated keyword argument
+            compile(code, "<migrated>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError) as exc:
+            raise MigrationError(f"migrated code would not compile: {exc}") from exc
     return SourceResult(code, code != source, find_todos(code))
 
 

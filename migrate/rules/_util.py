@@ -44,8 +44,39 @@ def make_arg(name: str | None, value: cst.BaseExpression) -> cst.Arg:
     )
 
 
+def _merge_repeated_list_keywords(args: list[cst.Arg]) -> list[cst.Arg]:
+    """A rule may add a keyword the call already has (`state_handlers=` becoming
+    `on_failure=` beside an existing `on_failure=`): list values are combined into one
+    list. Other repeats are left as they are; the engine's compile check then reports
+    the file instead of writing code that would not run."""
+    first_at: dict[str, int] = {}
+    merged: list[cst.Arg] = []
+    for arg in args:
+        name = arg.keyword.value if arg.keyword else None
+        if name is None or name not in first_at:
+            if name is not None:
+                first_at[name] = len(merged)
+            merged.append(arg)
+            continue
+        first = merged[first_at[name]]
+        if not (isinstance(first.value, cst.List) or isinstance(arg.value, cst.List)):
+            merged.append(arg)
+            continue
+        elements: list[cst.BaseElement] = []
+        for value in (first.value, arg.value):
+            if isinstance(value, cst.List):
+                elements += [
+                    e.with_changes(comma=cst.MaybeSentinel.DEFAULT) for e in value.elements
+                ]
+            else:
+                elements.append(cst.StarredElement(value))
+        merged[first_at[name]] = first.with_changes(value=cst.List(elements))
+    return merged
+
+
 def with_args(call: cst.Call, args: list[cst.Arg]) -> cst.Call:
     """Replace a call's arguments, keeping commas consistent (no trailing comma added)."""
+    args = _merge_repeated_list_keywords(args)
     fixed = []
     for i, arg in enumerate(args):
         last = i == len(args) - 1

@@ -8,7 +8,14 @@ from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._util import kwarg, make_arg, string_value, with_args
 
 _EXECUTORS = "prefect.executors."
-_DASK_OPTIONS = {"address", "cluster_class", "cluster_kwargs", "adapt_kwargs", "client_kwargs"}
+_DASK_OPTIONS = {
+    "address",
+    "cluster_class",
+    "cluster_kwargs",
+    "adapt_kwargs",
+    "client_kwargs",
+    "performance_report_path",
+}
 
 
 class Executors(Rule):
