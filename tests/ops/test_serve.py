@@ -197,10 +197,11 @@ def test_schedules_argument_rules() -> None:
 
 
 SERVE_SCRIPT = """
-import pathlib, sys, time
+import pathlib, time
 from headrace import flow, serve
 
-marker = pathlib.Path(sys.argv[1])
+# the folder of this file: also right when another process imports it to validate a run
+marker = pathlib.Path(__file__).resolve().parent
 
 @flow
 def waits() -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,11 +41,15 @@ def hang(marker: str) -> None:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = tmp_path / "project"
     folder.mkdir()
     (folder / "flows.py").write_text(FLOWS)
-    return folder
+    # module entrypoints ("flows:greet") import `flows` from the project folder: keep that
+    # name and the path entry from leaking into other tests of this process
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    yield folder
+    sys.modules.pop("flows", None)
 
 
 def cli(*args: str) -> object:
