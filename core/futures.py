@@ -192,8 +192,7 @@ def as_completed(
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     raise TimeoutError(
-                        f"{len(pending) - yielded} (of {len(pending)}) futures unfinished "
-                        f"after {timeout} seconds"
+                        f"{len(pending) - yielded} (of {len(pending)}) futures unfinished"
                     )
                 signal.wait(remaining)
             batch = finished[yielded:]

@@ -22,7 +22,6 @@ from headrace.states import (
     Crashed,
     Failed,
     Pending,
-    Retrying,
     Running,
     State,
     StateType,
@@ -86,19 +85,17 @@ class FlowRunMachine:
             from headrace.results import ResultStore
 
             result_store = ResultStore(flow.result_storage, flow.result_serializer)
+        # log_prints left unset follows the parent flow, as in Prefect
+        log_prints = flow.log_prints
+        if log_prints is None:
+            log_prints = bool(self.parent and self.parent.log_prints)
         self.runner = flow.task_runner.duplicate()
         self.runner.__enter__()
         self.ctx = FlowRunContext(
-            flow,
-            run,
-            self.runner,
-            self.parameters,
-            result_store,
-            bool(flow.log_prints),
-            self.logger,
+            flow, run, self.runner, self.parameters, result_store, log_prints, self.logger
         )
         self._token = FlowRunContext._var.set(self.ctx)
-        if flow.log_prints:
+        if log_prints:
             from headrace.logging._prints import install_print_redirect
 
             install_print_redirect()
@@ -199,7 +196,11 @@ class FlowRunMachine:
     def begin_retry(self) -> None:
         self.flow_run.run_count += 1
         self.error = None
-        self._transition(Retrying())
+        self._transition(Running())  # Prefect's flow retries re-enter Running (tasks: Retrying)
+        if self.flow.on_running:  # Prefect calls on_running hooks on every attempt
+            call_hooks(
+                self.flow.on_running, self.flow, self.flow_run, self.flow_run.state, self.logger
+            )
 
     def _persist(self, state: State) -> None:
         if self.ctx is None or self.ctx.result_store is None or self.flow.persist_result is False:

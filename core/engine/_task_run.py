@@ -309,6 +309,9 @@ class TaskRunMachine:
         run.run_count += 1
         self.state = run.state = Retrying()
         records.record_state_only(self.store, run.id, self.state)
+        if self.task.on_running:  # Prefect calls on_running hooks on every attempt
+            with self:
+                call_hooks(self.task.on_running, self.task, run, self.state, self.ctx.logger)
 
     def _persist(self, state: State) -> None:
         task = self.task
