@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import logging
 import traceback
+import weakref
 from typing import Any
 
 from headrace.context import TaskRunContext
@@ -31,6 +32,43 @@ class _RemoteLogger(logging.LoggerAdapter):
         return True
 
 
+#: a task's function pickled once, not once per call (mapped tasks send it thousands of
+#: times); like Dask's `client.map`, globals captured by value are those of the first call
+_function_blobs: weakref.WeakKeyDictionary[Any, bytes] = weakref.WeakKeyDictionary()
+#: remote side: the Task built for a pickled function, so each call skips unpickling it
+#: and analysing its signature again (bounded: cleared when full)
+_remote_tasks: dict[tuple[bytes, str], Any] = {}
+_REMOTE_TASKS_MAX = 256
+
+
+def _function_blob(fn: Any) -> bytes:
+    import cloudpickle
+
+    try:
+        return _function_blobs[fn]
+    except (KeyError, TypeError):
+        blob = cloudpickle.dumps(fn)
+    try:
+        _function_blobs[fn] = blob
+    except TypeError:  # not weak-referenceable: pickle it each time
+        pass
+    return blob
+
+
+def _remote_task(blob: bytes, name: str) -> Any:
+    import cloudpickle
+
+    from headrace.tasks import Task
+
+    key = (blob, name)
+    task = _remote_tasks.get(key)
+    if task is None:
+        if len(_remote_tasks) >= _REMOTE_TASKS_MAX:
+            _remote_tasks.clear()
+        task = _remote_tasks[key] = Task(cloudpickle.loads(blob), name=name)
+    return task
+
+
 def pack_call(task: Any, args: tuple, kwargs: dict, ctx: TaskRunContext) -> bytes:
     """Everything the remote side needs to call the function as this task run."""
     import cloudpickle
@@ -46,7 +84,7 @@ def pack_call(task: Any, args: tuple, kwargs: dict, ctx: TaskRunContext) -> byte
         "flow_run_id": run.flow_run_id,
         "log_prints": ctx.log_prints,
     }
-    return cloudpickle.dumps((task.fn, args, kwargs, snapshot))
+    return cloudpickle.dumps((_function_blob(task.fn), args, kwargs, snapshot))
 
 
 def _call(fn: Any, args: tuple, kwargs: dict, timeout: float | None) -> Any:
@@ -80,9 +118,10 @@ def run_packed(payload: bytes, timeout: float | None = None) -> bytes:
     import cloudpickle
 
     from headrace.runs import TaskRun
-    from headrace.tasks import Task
 
-    fn, args, kwargs, snapshot = cloudpickle.loads(payload)
+    blob, args, kwargs, snapshot = cloudpickle.loads(payload)
+    task = _remote_task(blob, snapshot["task_name"])
+    fn = task.fn
     run = TaskRun(
         snapshot["task_name"],
         "",
@@ -96,9 +135,7 @@ def run_packed(payload: bytes, timeout: float | None = None) -> bytes:
         snapshot["run_count"],
     )
     logger = _RemoteLogger({"task_run_id": run.id, "task_run_name": run.name})
-    ctx = TaskRunContext(
-        Task(fn, name=run.task_name), run, snapshot["parameters"], snapshot["log_prints"], logger
-    )
+    ctx = TaskRunContext(task, run, snapshot["parameters"], snapshot["log_prints"], logger)
     token = TaskRunContext._var.set(ctx)
     try:
         if ctx.log_prints:
