@@ -66,9 +66,12 @@ def land_raw_files() -> None:
 
 
 def quiet_fakesnow() -> None:
-    """fakesnow's uvicorn logs every HTTP request the connector makes; keep the demo readable."""
+    """fakesnow's uvicorn logs every request the connector makes, and fakesnow warns about
+    its own copies: keep the demo readable."""
     import logging
+    import warnings
 
+    warnings.filterwarnings("ignore", module="fakesnow")
     logging.getLogger("uvicorn.access").disabled = True
     logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
 
