@@ -250,3 +250,20 @@ def test_async_tasks_run_concurrently_in_async_flows():
     started = time.monotonic()
     assert asyncio.run(pipeline()) == [0, 1, 2, 3, 4]
     assert time.monotonic() - started < 0.9
+
+
+def test_an_overrunning_python_loop_is_interrupted_after_the_timeout():
+    import threading
+
+    stopped = threading.Event()
+
+    @task(timeout_seconds=0.2)
+    def spin():
+        try:
+            while True:
+                pass
+        finally:
+            stopped.set()
+
+    assert spin(return_state=True).name == "TimedOut"
+    assert stopped.wait(5), "the task's thread kept running after its timeout"
