@@ -8,6 +8,7 @@ from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from headrace.task_runners import TaskRunner, ThreadPoolTaskRunner
 from headrace.utilities.callables import ParameterValidator, Signature
+from headrace.utilities.options import changed_options
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -99,13 +100,7 @@ class Flow(Generic[P, R]):
 
     def with_options(self, **options: Any) -> Flow[P, R]:
         """A copy of this flow with some options changed."""
-        unknown = set(options) - set(self._options)
-        if unknown:
-            raise TypeError(f"unknown flow option(s): {', '.join(sorted(unknown))}")
-        merged = {**self._options, **options}
-        if "name" not in options:
-            merged["name"] = self.name
-        return Flow(self.fn, **merged)
+        return Flow(self.fn, **changed_options(self._options, self.name, "flow", options))
 
     def validate_parameters(self, parameters: dict[str, Any]) -> dict[str, Any]:
         """Coerce parameters to the function's annotations; ParameterTypeError if impossible."""

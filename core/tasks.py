@@ -16,6 +16,7 @@ from headrace.runs import TaskRun
 from headrace.utilities.annotations import allow_failure, quote, unmapped
 from headrace.utilities.callables import Signature
 from headrace.utilities.hashing import hash_objects
+from headrace.utilities.options import changed_options
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -197,13 +198,7 @@ class Task(Generic[P, R]):
     # -- options ---------------------------------------------------------------------------
     def with_options(self, **options: Any) -> Task[P, R]:
         """A copy of this task with some options changed."""
-        unknown = set(options) - set(self._options)
-        if unknown:
-            raise TypeError(f"unknown task option(s): {', '.join(sorted(unknown))}")
-        merged = {**self._options, **options}
-        if "name" not in options:
-            merged["name"] = self.name
-        return Task(self.fn, **merged)
+        return Task(self.fn, **changed_options(self._options, self.name, "task", options))
 
     # -- running ---------------------------------------------------------------------------
     def _new_run(self, parameters: dict[str, Any], flow_ctx: FlowRunContext | None) -> TaskRun:
