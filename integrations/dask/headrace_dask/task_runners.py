@@ -13,8 +13,8 @@ import contextlib
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from headrace.engine._remote import run_packed
 from headrace.task_runners import ThreadPoolTaskRunner
+from headrace_dask._batching import CallBatcher
 from headrace_dask._clusters import start_cluster
 
 if TYPE_CHECKING:
@@ -64,6 +64,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
         self._cluster: Any = None
         self._client: Client | None = None
         self._exit_stack: contextlib.ExitStack | None = None
+        self._batcher: CallBatcher | None = None
 
     @property
     def client(self) -> Client:
@@ -94,6 +95,8 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
                 stack.callback(self._close_cluster)
             self._client = Client(self.address or self._cluster, **self.client_kwargs)
             stack.callback(self._close_client)
+            self._batcher = CallBatcher(self._client)
+            stack.callback(self._close_batcher)
             if self.performance_report_path is not None:
                 from distributed import performance_report
 
@@ -107,6 +110,11 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
         stack, self._exit_stack = self._exit_stack, None
         if stack is not None:
             stack.close()
+
+    def _close_batcher(self) -> None:
+        batcher, self._batcher = self._batcher, None
+        if batcher is not None:
+            batcher.close()
 
     def _close_client(self) -> None:
         client, self._client = self._client, None
@@ -149,9 +157,10 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
 
         key = f"{ctx.task_run.name}-{uuid.uuid4().hex[:12]}"
         payload = pack_call(task, args, kwargs, ctx)
-        dask_future = self.client.submit(run_packed, payload, timeout, key=key, pure=False)
+        if self._batcher is None:
+            raise RuntimeError("DaskTaskRunner is not running: enter it (a flow run does)")
         try:
-            blob = dask_future.result()
+            blob = self._batcher.call(payload, timeout, key)
         except Exception as exc:
             if _is_lost_worker(exc):
                 raise CrashedRun(f"The Dask worker running this task was lost: {exc}") from exc
