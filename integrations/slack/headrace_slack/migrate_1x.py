@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from headrace.migrate.names import dotted_name, normalise
-from headrace.migrate.rule import PHASE_1X_STRUCTURE, Rule
+from headrace.migrate.rule import PHASE_1X_STRUCTURE
 from headrace.migrate.rules._util import code, kwarg, make_arg, positional, string_value, with_args
+from headrace.migrate.rules.library_tasks import LibraryTaskRule
 
 SLACK_TASK = {
     "prefect.tasks.notifications.SlackTask",
@@ -34,7 +34,7 @@ def block_name(secret: str) -> str:
     return secret.strip().lower().replace("_", "-")
 
 
-class SlackLegacy1x(Rule):
+class SlackLegacy1x(LibraryTaskRule):
     code = "SLACK101"
     name = "slack-1x"
     summary = (
@@ -43,75 +43,16 @@ class SlackLegacy1x(Rule):
     )
     phase = PHASE_1X_STRUCTURE
     triggers = ("SlackTask", "slack_notifier")
+    legacy_names = frozenset(SLACK_TASK)
     todo_notes = (
         "saving the SlackWebhook block that replaces the 1.x secret; SlackTask instances "
         "used other than by calling them; slack_notifier on states other than failures."
     )
 
-    def visit_Module(self, node: cst.Module) -> None:
-        collector = _InstanceCollector(self._is_slack_task)
-        node.visit(collector)
-        self.instances = collector.convertible()
-        imported = self.ctx.imports.names if self.ctx.imports else {}
-        local = [name for name, full in imported.items() if full in SLACK_TASK]
-        uses = sum(collector.uses.get(name, 0) for name in local)
-        # the import goes once every use is converted, so P117 has nothing left to flag
-        self.drop_import = uses == len(self.instances) + collector.inline
-
-    def leave_ImportFrom(self, original_node, updated_node):
-        if not self.drop_import or isinstance(updated_node.names, cst.ImportStar):
-            return updated_node
-        if updated_node.relative or updated_node.module is None:
-            return updated_node
-        module = normalise(dotted_name(updated_node.module) or "")
-        kept = [a for a in updated_node.names if f"{module}.{a.name.value}" not in SLACK_TASK]
-        if len(kept) == len(updated_node.names):
-            return updated_node
-        if not kept:
-            return cst.RemoveFromParent()
-        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return updated_node.with_changes(names=kept)
-
-    def _is_slack_task(self, func: cst.BaseExpression) -> bool:
-        return self.qualname(func) in SLACK_TASK
-
-    # -- SlackTask ----------------------------------------------------------------------
-    def _is_instance(self, stmt: cst.CSTNode) -> bool:
-        small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) else None
-        return (
-            isinstance(small, cst.Assign)
-            and isinstance(small.targets[0].target, cst.Name)
-            and small.targets[0].target.value in self.instances
-        )
-
-    def leave_SimpleStatementLine(self, original_node, updated_node):
-        nested = len(self._statements) > 1  # module-level ones go in leave_Module
-        return (
-            cst.RemoveFromParent() if nested and self._is_instance(updated_node) else updated_node
-        )
-
-    def leave_Module(self, original_node, updated_node):
-        """Drop the instances; the next statement keeps their blank lines."""
-        body, carried = [], []
-        for stmt in updated_node.body:
-            if self._is_instance(stmt):
-                carried = list(stmt.leading_lines)
-                continue
-            if carried:
-                lines = [*carried, *stmt.leading_lines]
-                blank = [line for line in lines if line.comment is None]
-                lines = blank[:2] + [line for line in lines if line.comment is not None]
-                stmt = stmt.with_changes(leading_lines=lines)
-                carried = []
-            body.append(stmt)
-        return updated_node.with_changes(body=body)
-
     def leave_Call(self, original_node, updated_node):
-        func = updated_node.func
-        if isinstance(func, cst.Name) and func.value in self.instances:
-            return self._send(self.instances[func.value], updated_node)
-        if isinstance(func, cst.Call) and self._is_slack_task(func.func):
-            return self._send(func, updated_node)
+        created = self.created_by(updated_node)
+        if created is not None:
+            return self._send(created, updated_node)
         if kwarg(updated_node, "state_handlers") is not None:
             return self._handlers(updated_node)
         return updated_node
@@ -246,61 +187,3 @@ def _commas(elements: list[cst.Element]) -> list[cst.Element]:
     space = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
     last = [e.with_changes(comma=cst.MaybeSentinel.DEFAULT) for e in elements[-1:]]
     return [e.with_changes(comma=space) for e in elements[:-1]] + last
-
-
-class _InstanceCollector(cst.CSTVisitor):
-    """Finds `name = SlackTask(...)` assignments and inline `SlackTask(...)(...)` calls."""
-
-    def __init__(self, is_slack_task) -> None:
-        self.is_slack_task = is_slack_task
-        self.assigned: dict[str, cst.Call] = {}
-        self.reassigned: set[str] = set()
-        self.uses: dict[str, int] = {}
-        self.calls: dict[str, int] = {}
-        self.inline = 0
-        self._targets: set[int] = set()
-
-    def convertible(self) -> dict[str, cst.Call]:
-        """Instances whose every use is a call of the name."""
-        return {
-            name: call
-            for name, call in self.assigned.items()
-            if self.uses.get(name, 0) == self.calls.get(name, 0) and name not in self.reassigned
-        }
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                self._targets.add(id(target.target))
-                name = target.target.value
-                value = node.value
-                if isinstance(value, cst.Call) and self.is_slack_task(value.func):
-                    if name in self.assigned:
-                        self.reassigned.add(name)
-                    self.assigned[name] = value
-                else:
-                    self.reassigned.add(name)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if id(node) not in self._targets:
-            self.uses[node.value] = self.uses.get(node.value, 0) + 1
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Call) and self.is_slack_task(node.func.func):
-            self.inline += 1
-        if isinstance(node.func, cst.Name):
-            self.calls[node.func.value] = self.calls.get(node.func.value, 0) + 1
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)  # `a.b`: only the root is a use of a name
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)  # a keyword is not a use of a name
-        return False
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        return False

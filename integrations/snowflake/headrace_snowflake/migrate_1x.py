@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from headrace.migrate.names import dotted_name, normalise
-from headrace.migrate.rule import PHASE_1X_STRUCTURE, Rule
+from headrace.migrate.rule import PHASE_1X_STRUCTURE
 from headrace.migrate.rules._util import make_arg, with_args
+from headrace.migrate.rules.library_tasks import LibraryTaskRule
 
 _MODULES = ("prefect.tasks.snowflake", "prefect.tasks.snowflake.snowflake")
 QUERY = {f"{m}.SnowflakeQuery" for m in _MODULES}
@@ -32,7 +32,7 @@ _CREDENTIALS = ("account", "user", "password", "private_key", "role", "authentic
 _CONNECTOR = ("database", "warehouse", "schema")
 
 
-class SnowflakeLegacy1x(Rule):
+class SnowflakeLegacy1x(LibraryTaskRule):
     code = "SNOW101"
     name = "snowflake-1x"
     summary = (
@@ -41,80 +41,21 @@ class SnowflakeLegacy1x(Rule):
     )
     phase = PHASE_1X_STRUCTURE
     triggers = ("SnowflakeQuery", "SnowflakeQueriesFromFile")
+    legacy_names = frozenset(QUERY | FROM_FILE)
     todo_notes = (
         "instances used other than by calling them; a connector lacking database= or "
         "warehouse= (required now); task options such as max_retries=."
     )
 
-    def visit_Module(self, node: cst.Module) -> None:
-        collector = _Instances(self._kind)
-        node.visit(collector)
-        self.instances = collector.convertible()
-        imported = self.ctx.imports.names if self.ctx.imports else {}
-        local = [name for name, full in imported.items() if full in QUERY | FROM_FILE]
-        uses = sum(collector.uses.get(name, 0) for name in local)
-        self.drop_import = uses == len(self.instances) + collector.inline
-
     def _kind(self, func: cst.BaseExpression) -> str | None:
         qual = self.qualname(func)
         return "query" if qual in QUERY else "file" if qual in FROM_FILE else None
 
-    def leave_ImportFrom(self, original_node, updated_node):
-        if (
-            not self.drop_import
-            or updated_node.relative
-            or updated_node.module is None
-            or isinstance(updated_node.names, cst.ImportStar)
-        ):
-            return updated_node
-        module = normalise(dotted_name(updated_node.module) or "")
-        legacy = QUERY | FROM_FILE
-        kept = [a for a in updated_node.names if f"{module}.{a.name.value}" not in legacy]
-        if len(kept) == len(updated_node.names):
-            return updated_node
-        if not kept:
-            return cst.RemoveFromParent()
-        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return updated_node.with_changes(names=kept)
-
-    def _is_instance(self, stmt: cst.CSTNode) -> bool:
-        small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) else None
-        return (
-            isinstance(small, cst.Assign)
-            and isinstance(small.targets[0].target, cst.Name)
-            and small.targets[0].target.value in self.instances
-        )
-
-    def leave_SimpleStatementLine(self, original_node, updated_node):
-        nested = len(self._statements) > 1  # module-level ones go in leave_Module
-        return (
-            cst.RemoveFromParent() if nested and self._is_instance(updated_node) else updated_node
-        )
-
-    def leave_Module(self, original_node, updated_node):
-        """Drop the instances; the next statement keeps their blank lines."""
-        body, carried = [], []
-        for stmt in updated_node.body:
-            if self._is_instance(stmt):
-                carried = list(stmt.leading_lines)
-                continue
-            if carried:
-                lines = [*carried, *stmt.leading_lines]
-                blank = [line for line in lines if line.comment is None]
-                lines = blank[:2] + [line for line in lines if line.comment is not None]
-                stmt = stmt.with_changes(leading_lines=lines)
-                carried = []
-            body.append(stmt)
-        return updated_node.with_changes(body=body)
-
     def leave_Call(self, original_node, updated_node):
-        func = updated_node.func
-        if isinstance(func, cst.Name) and func.value in self.instances:
-            created = self.instances[func.value]
-            return self._convert(self._kind(created.func), created, updated_node)
-        if isinstance(func, cst.Call) and self._kind(func.func):
-            return self._convert(self._kind(func.func), func, updated_node)
-        return updated_node
+        created = self.created_by(updated_node)
+        if created is None:
+            return updated_node
+        return self._convert(self._kind(created.func), created, updated_node)
 
     def _convert(self, kind: str, created: cst.Call, called: cst.Call) -> cst.Call:
         options = _named(created, _INIT_ORDER[kind])
@@ -165,60 +106,3 @@ def _named(call: cst.Call, order: tuple[str, ...]) -> dict[str, cst.BaseExpressi
         elif not arg.star:
             found[next(names, "*args")] = arg.value
     return found
-
-
-class _Instances(cst.CSTVisitor):
-    """`name = SnowflakeQuery(...)` assignments and inline `SnowflakeQuery(...)(...)` calls."""
-
-    def __init__(self, kind) -> None:
-        self.kind = kind
-        self.assigned: dict[str, cst.Call] = {}
-        self.reassigned: set[str] = set()
-        self.uses: dict[str, int] = {}
-        self.calls: dict[str, int] = {}
-        self.inline = 0
-        self._targets: set[int] = set()
-
-    def convertible(self) -> dict[str, cst.Call]:
-        """Instances whose every use is a call of the name."""
-        return {
-            name: call
-            for name, call in self.assigned.items()
-            if self.uses.get(name, 0) == self.calls.get(name, 0) and name not in self.reassigned
-        }
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                self._targets.add(id(target.target))
-                name = target.target.value
-                if isinstance(node.value, cst.Call) and self.kind(node.value.func):
-                    if name in self.assigned:
-                        self.reassigned.add(name)
-                    self.assigned[name] = node.value
-                else:
-                    self.reassigned.add(name)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if id(node) not in self._targets:
-            self.uses[node.value] = self.uses.get(node.value, 0) + 1
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Call) and self.kind(node.func.func):
-            self.inline += 1
-        if isinstance(node.func, cst.Name):
-            self.calls[node.func.value] = self.calls.get(node.func.value, 0) + 1
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)  # `a.b`: only the root is a use of a name
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)  # a keyword is not a use of a name
-        return False
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        return False
