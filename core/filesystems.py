@@ -104,6 +104,46 @@ def local_files(root: Path, ignore_file: str | None) -> list[tuple[Path, PurePos
     return found
 
 
+class ObjectStorageBucket(WritableFileSystem, WritableDeploymentStorage, abc.ABC):
+    """What bucket blocks (S3Bucket, GcsBucket) share: every path is relative to
+    `bucket_folder`, joined by `headrace.utilities.object_keys`, so that a folder is
+    never doubled or lost (Prefect's most reported storage bug)."""
+
+    bucket_folder: str = Field(
+        default="", description="Folder in the bucket that every path is relative to."
+    )
+
+    @field_validator("bucket_folder")
+    @classmethod
+    def _normalized_folder(cls, value: str) -> str:
+        from headrace.utilities.object_keys import normalize_folder
+
+        return normalize_folder(value)
+
+    @property
+    def basepath(self) -> str:
+        """The bucket folder, under the name Prefect's storage blocks use."""
+        return self.bucket_folder
+
+    def _key(self, path: str | None) -> str:
+        """The object key of a block path (refuses paths naming a folder)."""
+        from headrace.utilities.object_keys import object_key
+
+        return object_key(self.bucket_folder, path)
+
+    def _folder_prefix(self, folder: str | None) -> str:
+        """The key prefix of a folder: always ends in `/` (or is `""`, the bucket root)."""
+        from headrace.utilities.object_keys import join_key
+
+        return join_key(self.bucket_folder, f"{folder or ''}/")
+
+    def relative_path(self, key: str) -> str:
+        """The block path of a full object key (e.g. one a listing returned)."""
+        from headrace.utilities.object_keys import relative_key
+
+        return relative_key(self.bucket_folder, key)
+
+
 class LocalFileSystem(WritableFileSystem, WritableDeploymentStorage):
     """A directory on this machine; relative paths resolve under `basepath`.
 

@@ -14,8 +14,8 @@ from typing import Any, BinaryIO
 
 from pydantic import Field, field_validator
 
-from headrace.filesystems import WritableDeploymentStorage, WritableFileSystem, local_files
-from headrace.utilities.object_keys import join_key, normalize_folder, object_key, relative_key
+from headrace.filesystems import ObjectStorageBucket, local_files
+from headrace.utilities.object_keys import join_key, object_key, relative_key
 from headrace_aws.credentials import AwsCredentials, MinIOCredentials
 from headrace_aws.errors import s3_errors
 from headrace_aws.tasks import s3_copy, s3_download, s3_list_objects, s3_move, s3_upload
@@ -35,7 +35,7 @@ def block_logger() -> logging.Logger | logging.LoggerAdapter:
         return get_logger("aws")
 
 
-class S3Bucket(WritableFileSystem, WritableDeploymentStorage):
+class S3Bucket(ObjectStorageBucket):
     """An S3 bucket, or a folder in one, to read and write objects and store results.
 
     Example:
@@ -50,9 +50,6 @@ class S3Bucket(WritableFileSystem, WritableDeploymentStorage):
         default_factory=AwsCredentials,
         description="Credentials for AWS or an S3-compatible store.",
     )
-    bucket_folder: str = Field(
-        default="", description="Folder in the bucket that every path is relative to."
-    )
 
     @field_validator("bucket_name")
     @classmethod
@@ -64,28 +61,7 @@ class S3Bucket(WritableFileSystem, WritableDeploymentStorage):
             )
         return value
 
-    @field_validator("bucket_folder")
-    @classmethod
-    def _normalized_folder(cls, value: str) -> str:
-        return normalize_folder(value)
-
-    @property
-    def basepath(self) -> str:
-        """The bucket folder, under the name Prefect's storage blocks use."""
-        return self.bucket_folder
-
     # -- paths ---------------------------------------------------------------------------
-    def _key(self, path: str | None) -> str:
-        return object_key(self.bucket_folder, path)
-
-    def _folder_prefix(self, folder: str | None) -> str:
-        """The key prefix of a folder: always ends in `/` (or is `""`, the bucket root)."""
-        return join_key(self.bucket_folder, f"{folder or ''}/")
-
-    def relative_path(self, key: str) -> str:
-        """The block path of a full object key (e.g. one `list_objects` returned)."""
-        return relative_key(self.bucket_folder, key)
-
     def _client(self) -> Any:
         return self.credentials.get_s3_client()
 

@@ -14,8 +14,8 @@ from typing import Any, BinaryIO
 
 from pydantic import Field, field_validator
 
-from headrace.filesystems import WritableDeploymentStorage, WritableFileSystem, local_files
-from headrace.utilities.object_keys import join_key, normalize_folder, object_key, relative_key
+from headrace.filesystems import ObjectStorageBucket, local_files
+from headrace.utilities.object_keys import join_key, object_key, relative_key
 from headrace_gcp.credentials import GcpCredentials
 from headrace_gcp.errors import gcs_errors
 from headrace_gcp.tasks import (
@@ -50,7 +50,7 @@ def block_logger() -> logging.Logger | logging.LoggerAdapter:
         return get_logger("gcp")
 
 
-class GcsBucket(WritableFileSystem, WritableDeploymentStorage):
+class GcsBucket(ObjectStorageBucket):
     """A Cloud Storage bucket, or a folder in one, to read and write blobs and store results.
 
     Example:
@@ -64,9 +64,6 @@ class GcsBucket(WritableFileSystem, WritableDeploymentStorage):
     gcp_credentials: GcpCredentials = Field(
         default_factory=GcpCredentials, description="Credentials (and project) to use."
     )
-    bucket_folder: str = Field(
-        default="", description="Folder in the bucket that every path is relative to."
-    )
 
     @field_validator("bucket")
     @classmethod
@@ -77,28 +74,7 @@ class GcsBucket(WritableFileSystem, WritableDeploymentStorage):
             )
         return value
 
-    @field_validator("bucket_folder")
-    @classmethod
-    def _normalized_folder(cls, value: str) -> str:
-        return normalize_folder(value)
-
-    @property
-    def basepath(self) -> str:
-        """The bucket folder, under the name Prefect's storage blocks use."""
-        return self.bucket_folder
-
     # -- paths and clients ---------------------------------------------------------------
-    def _key(self, path: str | None) -> str:
-        return object_key(self.bucket_folder, path)
-
-    def _folder_prefix(self, folder: str | None) -> str:
-        """The name prefix of a folder: always ends in `/` (or is `""`, the bucket root)."""
-        return join_key(self.bucket_folder, f"{folder or ''}/")
-
-    def relative_path(self, name: str) -> str:
-        """The block path of a full blob name (e.g. one `list_blobs` returned)."""
-        return relative_key(self.bucket_folder, name)
-
     def _client(self) -> Any:
         return self.gcp_credentials.get_cloud_storage_client()
 
