@@ -80,16 +80,3 @@ def wait_for_upstreams(wait_for: Any) -> None:
             visit_collection(item.unwrap(), _state_of)
         else:
             visit_collection(item, _strict)
-
-
-def has_unresolved(value: Any) -> bool:
-    """True if futures or states hide anywhere in the value (cheap for plain data)."""
-    found = False
-
-    def _mark(item: Any) -> Any:
-        nonlocal found
-        found = True
-        return item
-
-    visit_collection(value, _mark)
-    return found
