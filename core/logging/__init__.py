@@ -6,6 +6,7 @@ background writer, into the run history.
 
 from headrace.logging._loggers import (
     RunLoggerAdapter,
+    current_logger,
     disable_run_logger,
     get_logger,
     get_run_logger,
@@ -14,6 +15,7 @@ from headrace.logging._loggers import (
 
 __all__ = [
     "RunLoggerAdapter",
+    "current_logger",
     "disable_run_logger",
     "get_logger",
     "get_run_logger",

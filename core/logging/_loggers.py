@@ -113,3 +113,12 @@ def get_run_logger(context: Any = None, **extra: Any) -> logging.LoggerAdapter:
     if extra:
         return RunLoggerAdapter(logger.logger, {**logger.extra, **extra})
     return logger
+
+
+def current_logger(fallback: str) -> logging.Logger | logging.LoggerAdapter:
+    """The run's logger inside a flow or task run, `headrace.<fallback>` elsewhere: for
+    library code (blocks, helpers) called both inside and outside runs."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return get_logger(fallback)

@@ -8,13 +8,13 @@ with `relative_path`.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from pydantic import Field, field_validator
 
 from headrace.filesystems import ObjectStorageBucket, local_files
+from headrace.logging import current_logger
 from headrace.utilities.object_keys import join_key, object_key, relative_key
 from headrace_aws.credentials import AwsCredentials, MinIOCredentials
 from headrace_aws.errors import s3_errors
@@ -22,17 +22,6 @@ from headrace_aws.tasks import s3_copy, s3_download, s3_list_objects, s3_move, s
 
 # the tasks live in `tasks`; they are importable from here too, as from prefect_aws.s3
 __all__ = ["S3Bucket", "s3_copy", "s3_download", "s3_list_objects", "s3_move", "s3_upload"]
-
-
-def block_logger() -> logging.Logger | logging.LoggerAdapter:
-    """The run's logger inside a flow or task, the `headrace.aws` logger elsewhere."""
-    from headrace.exceptions import MissingContextError
-    from headrace.logging import get_logger, get_run_logger
-
-    try:
-        return get_run_logger()
-    except MissingContextError:
-        return get_logger("aws")
 
 
 class S3Bucket(ObjectStorageBucket):
@@ -129,7 +118,7 @@ class S3Bucket(ObjectStorageBucket):
             self._client().download_file(
                 Bucket=self.bucket_name, Key=key, Filename=str(target), **download_kwargs
             )
-        block_logger().info("Downloaded s3://%s/%s to %s", self.bucket_name, key, target)
+        current_logger("aws").info("Downloaded s3://%s/%s to %s", self.bucket_name, key, target)
         return target.absolute()
 
     def download_object_to_file_object(
@@ -153,7 +142,7 @@ class S3Bucket(ObjectStorageBucket):
             self._client().upload_file(
                 Filename=str(source), Bucket=self.bucket_name, Key=key, **upload_kwargs
             )
-        block_logger().info("Uploaded %s to s3://%s/%s", source, self.bucket_name, key)
+        current_logger("aws").info("Uploaded %s to s3://%s/%s", source, self.bucket_name, key)
         return key
 
     def upload_from_file_object(
@@ -254,7 +243,7 @@ class S3Bucket(ObjectStorageBucket):
                 Key=key,
                 **copy_kwargs,
             )
-        block_logger().info(
+        current_logger("aws").info(
             "Copied s3://%s/%s to s3://%s/%s", self.bucket_name, source, bucket, key
         )
         return key

@@ -8,13 +8,13 @@ path with `relative_path`.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from pydantic import Field, field_validator
 
 from headrace.filesystems import ObjectStorageBucket, local_files
+from headrace.logging import current_logger
 from headrace.utilities.object_keys import join_key, object_key, relative_key
 from headrace_gcp.credentials import GcpCredentials
 from headrace_gcp.errors import gcs_errors
@@ -37,17 +37,6 @@ __all__ = [
     "cloud_storage_upload_blob_from_file",
     "cloud_storage_upload_blob_from_string",
 ]
-
-
-def block_logger() -> logging.Logger | logging.LoggerAdapter:
-    """The run's logger inside a flow or task, the `headrace.gcp` logger elsewhere."""
-    from headrace.exceptions import MissingContextError
-    from headrace.logging import get_logger, get_run_logger
-
-    try:
-        return get_run_logger()
-    except MissingContextError:
-        return get_logger("gcp")
 
 
 class GcsBucket(ObjectStorageBucket):
@@ -130,7 +119,7 @@ class GcsBucket(ObjectStorageBucket):
         target.parent.mkdir(parents=True, exist_ok=True)
         with self._errors(name):
             self._blob(name).download_to_filename(str(target), **download_kwargs)
-        block_logger().info("Downloaded gs://%s/%s to %s", self.bucket, name, target)
+        current_logger("gcp").info("Downloaded gs://%s/%s to %s", self.bucket, name, target)
         return target.absolute()
 
     def download_object_to_file_object(
@@ -150,7 +139,7 @@ class GcsBucket(ObjectStorageBucket):
         name = self._key(to_path if to_path is not None else source.name)
         with self._errors():
             self._blob(name).upload_from_filename(str(source), **upload_kwargs)
-        block_logger().info("Uploaded %s to gs://%s/%s", source, self.bucket, name)
+        current_logger("gcp").info("Uploaded %s to gs://%s/%s", source, self.bucket, name)
         return name
 
     def upload_from_file_object(
@@ -237,7 +226,7 @@ class GcsBucket(ObjectStorageBucket):
         client = self._client()
         with self._errors(source):
             self.get_bucket().copy_blob(self._blob(source), client.bucket(bucket_name), name)
-        block_logger().info(
+        current_logger("gcp").info(
             "Copied gs://%s/%s to gs://%s/%s", self.bucket, source, bucket_name, name
         )
         return name
