@@ -7,11 +7,29 @@ import io
 import re
 import tokenize
 from collections import Counter
+from collections.abc import Callable
 
 import libcst as cst
 
 from headrace.migrate.names import dotted_name
 from headrace.migrate.rule import TODO_PREFIX
+
+
+def keep_import_names(
+    node: cst.ImportFrom, keep: Callable[[cst.ImportAlias], bool]
+) -> cst.ImportFrom | cst.RemovalSentinel:
+    """`from m import a, b` with only the names `keep` accepts: the node itself when all
+    stay, removed when none do (a star import is left alone)."""
+    if isinstance(node.names, cst.ImportStar):
+        return node
+    kept = [alias for alias in node.names if keep(alias)]
+    if len(kept) == len(node.names):
+        return node
+    if not kept:
+        return cst.RemoveFromParent()
+    kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return node.with_changes(names=kept)
+
 
 _ROOTS = ("prefect", "headrace")
 
@@ -180,13 +198,9 @@ class _DropUnused(cst.CSTTransformer):
         return self._keep(updated_node, local)
 
     def _keep(self, node, local_name):
-        kept = [a for a in node.names if local_name(a) is None or self.uses[local_name(a)] > 0]
-        if len(kept) == len(node.names):
-            return node
-        if not kept:
-            return cst.RemoveFromParent()
-        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return node.with_changes(names=kept)
+        return keep_import_names(
+            node, lambda a: local_name(a) is None or self.uses[local_name(a)] > 0
+        )
 
 
 def drop_unused_imports(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from headrace.migrate.dotted import normalise
+from headrace.migrate.imports import keep_import_names
 from headrace.migrate.names import dotted_name
 from headrace.migrate.rule import Rule
 
@@ -37,13 +38,9 @@ class RenameImports(Rule):
         if updated_node.relative or isinstance(updated_node.names, cst.ImportStar):
             return updated_node
         module = self.qualname_of_module(updated_node)
-        kept = [a for a in updated_node.names if not self.new_name(f"{module}.{a.name.value}")]
-        if len(kept) == len(updated_node.names):
-            return updated_node
-        if not kept:
-            return cst.RemoveFromParent()
-        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return updated_node.with_changes(names=kept)
+        return keep_import_names(
+            updated_node, lambda a: not self.new_name(f"{module}.{a.name.value}")
+        )
 
     def qualname_of_module(self, node: cst.ImportFrom) -> str:
 

@@ -106,12 +106,7 @@ class LibraryTaskRule(Rule):
         return None
 
     def leave_ImportFrom(self, original_node, updated_node):
-        if (
-            not self.drop_import
-            or updated_node.relative
-            or updated_node.module is None
-            or isinstance(updated_node.names, cst.ImportStar)
-        ):
+        if not self.drop_import or updated_node.relative or updated_node.module is None:
             return updated_node
         module = normalise(dotted_name(updated_node.module) or "")
         kept = [

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import libcst as cst
 
+from headrace.migrate.imports import keep_import_names
 from headrace.migrate.names import dotted_name
 from headrace.migrate.rule import PHASE_1X_STRUCTURE, FileContext, Rule
+from headrace.migrate.rules._util import code
 
 _MODULES = ("prefect.tasks.aws.s3", "prefect.tasks.aws")
 #: 1.x class -> the task replacing it
 _TASKS = {"S3Upload": "s3_upload", "S3Download": "s3_download", "S3List": "s3_list_objects"}
-_EMPTY = cst.Module(body=[])
-
-
-def _code(node: cst.CSTNode) -> str:
-    return _EMPTY.code_for_node(node).strip()
 
 
 class S3TaskClasses(Rule):
@@ -46,15 +43,7 @@ class S3TaskClasses(Rule):
         module = dotted_name(updated_node.module) if updated_node.module else None
         if updated_node.relative or module not in _MODULES:
             return updated_node
-        if isinstance(updated_node.names, cst.ImportStar):
-            return updated_node
-        kept = [a for a in updated_node.names if a.name.value not in _TASKS]
-        if len(kept) == len(updated_node.names):
-            return updated_node
-        if not kept:
-            return cst.RemoveFromParent()
-        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return updated_node.with_changes(names=kept)
+        return keep_import_names(updated_node, lambda a: a.name.value not in _TASKS)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         qualname = self.qualname(updated_node.func) or ""
@@ -65,12 +54,12 @@ class S3TaskClasses(Rule):
         for index, arg in enumerate(updated_node.args):
             key = arg.keyword.value if arg.keyword else ("bucket" if index == 0 else None)
             if arg.star or key is None:
-                self.todo(f"{cls} argument {_code(arg)}: pass it when calling the task")
+                self.todo(f"{cls} argument {code(arg)}: pass it when calling the task")
             elif key == "bucket":
-                parts.append(f"bucket={_code(arg.value)}")
+                parts.append(f"bucket={code(arg.value)}")
             elif key == "boto_kwargs":
                 self.todo(
-                    f"boto_kwargs={_code(arg.value)}: set them as AwsClientParameters on the "
+                    f"boto_kwargs={code(arg.value)}: set them as AwsClientParameters on the "
                     "credentials block (aws_client_parameters=...)"
                 )
             else:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import libcst as cst
 
+from headrace.migrate.imports import keep_import_names
 from headrace.migrate.names import dotted_name
 from headrace.migrate.rule import PHASE_1X_STRUCTURE, FileContext, Rule
+from headrace.migrate.rules._util import code
 
 _MODULES = ("prefect.tasks.gcp.storage", "prefect.tasks.gcp")
 #: 1.x class -> (task replacing it, its positional parameters kept as keywords)
@@ -24,11 +26,6 @@ _TASKS = {
         ("source_bucket", "source_blob", "dest_bucket", "dest_blob", "project"),
     ),
 }
-_EMPTY = cst.Module(body=[])
-
-
-def _code(node: cst.CSTNode) -> str:
-    return _EMPTY.code_for_node(node).strip()
 
 
 class GcsTaskClasses(Rule):
@@ -52,15 +49,7 @@ class GcsTaskClasses(Rule):
         module = dotted_name(updated_node.module) if updated_node.module else None
         if updated_node.relative or module not in _MODULES:
             return updated_node
-        if isinstance(updated_node.names, cst.ImportStar):
-            return updated_node
-        kept = [a for a in updated_node.names if a.name.value not in _TASKS]
-        if len(kept) == len(updated_node.names):
-            return updated_node
-        if not kept:
-            return cst.RemoveFromParent()
-        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return updated_node.with_changes(names=kept)
+        return keep_import_names(updated_node, lambda a: a.name.value not in _TASKS)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         qualname = self.qualname(updated_node.func) or ""
@@ -75,9 +64,9 @@ class GcsTaskClasses(Rule):
             else:
                 key = positional[index] if index < len(positional) and not arg.star else None
             if key is None:
-                self.todo(f"{cls} argument {_code(arg)}: pass it when calling the task")
+                self.todo(f"{cls} argument {code(arg)}: pass it when calling the task")
             elif key in positional:
-                parts.append(f"{key}={_code(arg.value)}")
+                parts.append(f"{key}={code(arg.value)}")
             else:
                 self.todo(f"{cls}({key}=...) has no equivalent in {task_name}: handle it by hand")
         parts.append("gcp_credentials=GcpCredentials()")
