@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from headrace.states import Pending, State
 
 if TYPE_CHECKING:
-    from headrace.runs import TaskRun
+    from headrace.run_records import TaskRun
 
 _worker = threading.local()
 #: guards every future's small critical sections; futures are many, locks are not cheap

@@ -18,9 +18,9 @@ from headrace.futures import PrefectFuture
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-    from headrace._worker_pool import WorkerPool
+    from headrace._thread_pool import WorkerPool
     from headrace.context import TaskRunContext
-    from headrace.runs import TaskRun
+    from headrace.run_records import TaskRun
     from headrace.states import State
     from headrace.tasks import Task
 
@@ -93,7 +93,7 @@ class ThreadPoolTaskRunner(TaskRunner):
         return type(self)(max_workers=self.max_workers)
 
     def __enter__(self) -> ThreadPoolTaskRunner:
-        from headrace._worker_pool import WorkerPool
+        from headrace._thread_pool import WorkerPool
 
         self._pool = WorkerPool(self._worker_count())
         return self

@@ -12,7 +12,7 @@ from headrace.context import FlowRunContext, current_tags
 from headrace.engine import _drivers
 from headrace.exceptions import MappingLengthMismatch, MappingMissingIterable
 from headrace.futures import PrefectFuture, PrefectFutureList
-from headrace.runs import TaskRun
+from headrace.run_records import TaskRun
 from headrace.utilities.annotations import allow_failure, quote, unmapped
 from headrace.utilities.callables import Signature
 from headrace.utilities.hashing import hash_objects

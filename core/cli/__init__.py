@@ -1,6 +1,6 @@
 """The `headrace` command line: a click group whose commands all come from plugins.
 
-Built-in commands are registered by `headrace.cli.builtin` through the same
+Built-in commands are registered by `headrace.builtins.commands` through the same
 `register_commands` hook that third-party plugins implement.
 """
 

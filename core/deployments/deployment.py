@@ -7,7 +7,7 @@ from typing import Any
 
 from headrace.deployments import records
 from headrace.deployments.loading import EntrypointError, entrypoint_of
-from headrace.runs import new_run_id
+from headrace.run_records import new_run_id
 
 ScheduleArg = Any  # a number, timedelta, string or list of them
 

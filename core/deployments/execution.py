@@ -14,7 +14,7 @@ def run_stored_flow_run(flow: Any, row: dict[str, Any]) -> Any:
     from headrace.engine._drivers import drive_async, drive_sync
     from headrace.engine._flow_run import FlowRunMachine
     from headrace.exceptions import ParameterBindError
-    from headrace.runs import FlowRun
+    from headrace.run_records import FlowRun
 
     tags = json.loads(row["tags"]) if isinstance(row.get("tags"), str) else row.get("tags") or []
     flow_run = FlowRun(

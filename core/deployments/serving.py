@@ -20,7 +20,7 @@ from typing import Any
 
 from headrace.deployments import records, scheduling
 from headrace.deployments.deployment import RunnerDeployment, ScheduleArg, to_deployment
-from headrace.runs import new_run_id
+from headrace.run_records import new_run_id
 from headrace.utilities import clock
 
 logger = logging.getLogger("headrace.serve")

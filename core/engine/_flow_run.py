@@ -15,7 +15,7 @@ from headrace.engine._outcomes import call_hooks, return_value_to_state
 from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
 from headrace.exceptions import FlowRunTimeoutError, ParameterTypeError, TerminationSignal
 from headrace.logging._loggers import flow_run_logger
-from headrace.runs import FlowRun
+from headrace.run_records import FlowRun
 from headrace.states import (
     AwaitingRetry,
     Cancelled,

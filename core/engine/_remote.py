@@ -117,7 +117,7 @@ def run_packed(payload: bytes, timeout: float | None = None) -> bytes:
     the pickled outcome (value or exception)."""
     import cloudpickle
 
-    from headrace.runs import TaskRun
+    from headrace.run_records import TaskRun
 
     blob, args, kwargs, snapshot = cloudpickle.loads(payload)
     task = _remote_task(blob, snapshot["task_name"])

@@ -18,7 +18,7 @@ from headrace.engine._outcomes import call_hooks, return_value_to_state
 from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
 from headrace.exceptions import CrashedRun, TaskRunTimeoutError, UpstreamTaskError
 from headrace.logging._loggers import task_run_logger
-from headrace.runs import TaskRun
+from headrace.run_records import TaskRun
 from headrace.states import (
     AwaitingRetry,
     Cached,

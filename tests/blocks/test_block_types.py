@@ -31,7 +31,7 @@ def test_builtin_types_are_registered_through_the_plugin_hook() -> None:
     types = block_types()
     for cls in (Secret, JSON, String, LocalFileSystem, RemoteFileSystem):
         assert types[cls.get_block_type_slug()] is cls
-        assert block_type_source(cls.get_block_type_slug()) == "headrace.blocks.builtin"
+        assert block_type_source(cls.get_block_type_slug()) == "headrace.builtins.blocks"
 
 
 def test_abstract_bases_are_not_block_types() -> None:

@@ -97,12 +97,12 @@ def test_switches_in_a_fresh_interpreter(plugin_site: Path, headrace_home: Path)
         ["plugins", "--json"], plugin_site, headrace_home, HEADRACE_DISABLE_PLUGIN_AUTOLOAD="1"
     )
     names = {r["name"] for r in json.loads(no_autoload.stdout)}
-    assert "example" not in names and "headrace.blocks.builtin" in names
+    assert "example" not in names and "headrace.builtins.blocks" in names
 
 
 def test_blocks_plugin_stays_light_to_import() -> None:
     code = (
-        "import sys, headrace.blocks.builtin, headrace.cli.block_cmd, headrace.blocks.errors\n"
+        "import sys, headrace.builtins.blocks, headrace.cli.block_cmd, headrace.blocks.errors\n"
         "heavy = [m for m in ('pydantic', 'cryptography', 'fsspec') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )

@@ -132,7 +132,7 @@ def test_unfinished_runs_fail_at_teardown_unless_switched_off(
     user_project.makepyfile(
         """
         import pytest
-        from headrace.runs import FlowRun
+        from headrace.run_records import FlowRun
         from headrace.states import Running
         from headrace.store import get_store
         from headrace.store.runs import record_flow_run
