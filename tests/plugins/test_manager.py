@@ -136,7 +136,9 @@ def _module(name: str, **attrs: object) -> types.ModuleType:
 
 
 def test_register_plugin_by_hand_and_collect() -> None:
-    class Marker:
+    from headrace.task_runners import ThreadPoolTaskRunner
+
+    class Marker(ThreadPoolTaskRunner):
         pass
 
     @hookimpl
@@ -189,8 +191,10 @@ def test_block_types_hook_returning_junk_is_reported(monkeypatch: pytest.MonkeyP
         return ["not a class"]
 
     register_plugin(_module("junk", register_block_types=register_block_types), "junk")
-    with pytest.warns(UserWarning, match="'junk' returned 'not a class'"):
+    with pytest.warns(PluginLoadWarning, match="'junk' failed in register_block_types: returned"):
         assert "secret" in block_types()
+    assert _records()["junk"].status == "failed"
+    assert "not a Block subclass" in _records()["junk"].hook_errors["register_block_types"]
 
 
 def test_reset_reloads() -> None:
