@@ -55,7 +55,7 @@ def test_task_hook_names_the_task_and_mentions(fake_slack, slack_webhook):
     assert "RuntimeError: api down" in message.text
 
 
-def test_a_failing_hook_is_logged_without_the_url(fake_slack, caplog, run_logs):
+def test_a_failing_hook_is_logged_without_the_url(fake_slack, caplog, headrace_run_logs):
     from headrace_slack import SlackWebhook
 
     revoked = SlackWebhook(url=f"{fake_slack.url}/services/T/B/revokedsecret")
@@ -68,6 +68,6 @@ def test_a_failing_hook_is_logged_without_the_url(fake_slack, caplog, run_logs):
     with pytest.raises(ValueError, match="boom"):
         broken()
 
-    assert "HTTP 404: no_service" in run_logs.text
-    assert "revokedsecret" not in run_logs.text
+    assert "HTTP 404: no_service" in headrace_run_logs.text
+    assert "revokedsecret" not in headrace_run_logs.text
     assert "revokedsecret" not in caplog.text

@@ -121,7 +121,7 @@ def test_webhook_message_without_content_is_refused(fake_slack, slack_webhook):
 
 
 def test_secrets_stay_out_of_logs_and_run_records(
-    headrace_harness, fake_slack, slack_credentials, slack_webhook, caplog, run_logs
+    headrace_harness, fake_slack, slack_credentials, slack_webhook, caplog, headrace_run_logs
 ):
     caplog.set_level(logging.DEBUG)
     secrets = [fake_slack.token, "fakewebhooksecret"]
@@ -138,10 +138,10 @@ def test_secrets_stay_out_of_logs_and_run_records(
     sdk_records = [r for r in caplog.records if r.name.startswith("headrace_slack")]
     assert sdk_records, "slack_sdk's debug records should reach logging, masked"
     stored = b"".join(p.read_bytes() for p in headrace_harness.home.rglob("*") if p.is_file())
-    assert "Finished in state Completed" in run_logs.text
+    assert "Finished in state Completed" in headrace_run_logs.text
     for secret in secrets:
         assert secret not in caplog.text
-        assert secret not in run_logs.text
+        assert secret not in headrace_run_logs.text
         assert secret.encode() not in stored
 
 
