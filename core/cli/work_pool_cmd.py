@@ -8,6 +8,7 @@ import click
 
 from headrace.cli._output import clear_errors, emit, json_option, table
 from headrace.deployments import records
+from headrace.store import get_store
 from headrace.workers.process import MISSED_HEARTBEATS, heartbeat_seconds
 
 
@@ -31,7 +32,6 @@ def pool_create(name: str, pool_type: str, overwrite: bool) -> None:
 @json_option
 def pool_ls(as_json: bool) -> None:
     """List work pools with their live (heartbeating) workers."""
-    from headrace.store import get_store
 
     pools = records.list_work_pools()
     alive_since = time.time() - MISSED_HEARTBEATS * heartbeat_seconds()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from headrace.blocks._names import slug_from_class_name
-from headrace.blocks._registry import block_type_source, block_types, lookup_block_type
 from headrace.blocks.core import Block
 from headrace.blocks.errors import UnknownBlockType
+from headrace.blocks.names import slug_from_class_name
+from headrace.blocks.registry import block_type_source, block_types, lookup_block_type
 from headrace.blocks.system import JSON, Secret, String
 from headrace.filesystems import LocalFileSystem, RemoteFileSystem, WritableFileSystem
 

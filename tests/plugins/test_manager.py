@@ -184,7 +184,7 @@ def test_a_failing_hook_does_not_hide_the_other_plugins_results() -> None:
 
 
 def test_block_types_hook_returning_junk_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    from headrace.blocks._registry import block_types
+    from headrace.blocks.registry import block_types
 
     @hookimpl
     def register_block_types() -> list[object]:
