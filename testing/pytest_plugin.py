@@ -111,25 +111,26 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
-def _deprecated(old: str, kind: str) -> None:
-    new = DEPRECATED_NAMES[old]
+def warn_deprecated_name(old: str, new: str, kind: str = "fixture") -> None:
+    """The DeprecationWarning for a pytest fixture or marker used under its old name."""
     warnings.warn(
-        f"the {old!r} {kind} of headrace's pytest plugin is deprecated and goes in headrace "
-        f"0.3: use {new!r}",
+        f"the {old!r} {kind} is deprecated and goes in headrace 0.3: use {new!r}",
         DeprecationWarning,
         stacklevel=3,
     )
 
 
-def closest_marker(request: pytest.FixtureRequest, name: str) -> pytest.Mark | None:
+def closest_marker(
+    request: pytest.FixtureRequest, name: str, old_name: str | None = None
+) -> pytest.Mark | None:
     """The test's closest `name` marker, or else the closest marker under its deprecated
-    unprefixed name (with a DeprecationWarning)."""
+    name (`old_name`, or headrace's own `DEPRECATED_NAMES`), with a DeprecationWarning."""
     marker = request.node.get_closest_marker(name)
-    old = _OLD_NAMES.get(name)
+    old = old_name or _OLD_NAMES.get(name)
     if marker is None and old is not None:
         marker = request.node.get_closest_marker(old)
         if marker is not None:
-            _deprecated(old, "marker")
+            warn_deprecated_name(old, name, "marker")
     return marker
 
 
@@ -345,22 +346,26 @@ def headrace_block_network(request: pytest.FixtureRequest) -> Iterator[NetworkBl
 
 
 # -- deprecated names ----------------------------------------------------------------------
-def _deprecated_fixture(old: str) -> Any:
-    """The fixture `old`: warns, then gives the prefixed fixture's value."""
-    new = DEPRECATED_NAMES[old]
+def deprecated_fixture(old: str, new: str, scope: str = "function") -> Any:
+    """A fixture named `old` (of `new`'s scope) that warns, then gives fixture `new`'s value.
+
+    Plugins keep a renamed fixture's old name working for a release with it:
+    `_alias = deprecated_fixture("moto_server", "headrace_s3_server", "session")` at module
+    level.
+    """
 
     def alias(request: pytest.FixtureRequest) -> Any:
-        _deprecated(old, "fixture")
+        warn_deprecated_name(old, new)
         return request.getfixturevalue(new)
 
     alias.__doc__ = f"Deprecated alias of `{new}` (gone in headrace 0.3)."
-    return pytest.fixture(name=old)(alias)
+    return pytest.fixture(name=old, scope=scope)(alias)  # type: ignore[call-overload]
 
 
-_flow_runs_alias = _deprecated_fixture("flow_runs")
-_blocks_alias = _deprecated_fixture("blocks")
-_no_retry_delays_alias = _deprecated_fixture("no_retry_delays")
-_mock_task_alias = _deprecated_fixture("mock_task")
-_clock_alias = _deprecated_fixture("clock")
-_run_logs_alias = _deprecated_fixture("run_logs")
-_block_network_alias = _deprecated_fixture("block_network")
+_flow_runs_alias = deprecated_fixture("flow_runs", "headrace_flow_runs")
+_blocks_alias = deprecated_fixture("blocks", "headrace_blocks")
+_no_retry_delays_alias = deprecated_fixture("no_retry_delays", "headrace_no_retry_delays")
+_mock_task_alias = deprecated_fixture("mock_task", "headrace_mock_task")
+_clock_alias = deprecated_fixture("clock", "headrace_clock")
+_run_logs_alias = deprecated_fixture("run_logs", "headrace_run_logs")
+_block_network_alias = deprecated_fixture("block_network", "headrace_block_network")

@@ -22,10 +22,10 @@ pytestmark = pytest.mark.headrace_harness
 
 
 @pytest.fixture
-def saved_connector(snowflake_connector):
-    snowflake_connector.execute("create table orders (id int, amount int)")
-    snowflake_connector.save("warehouse")
-    return snowflake_connector
+def saved_connector(headrace_snowflake_connector):
+    headrace_snowflake_connector.execute("create table orders (id int, amount int)")
+    headrace_snowflake_connector.save("warehouse")
+    return headrace_snowflake_connector
 
 
 def test_etl_flow_with_a_saved_connector(saved_connector):
