@@ -20,7 +20,14 @@ from headrace.plugins import (
 from headrace.plugins.hookspecs import HOOK_NAMES
 from headrace.plugins.manager import PluginRecord
 
-EXAMPLE_ENTRY_POINTS = {"example", "broken-import", "bad-hook", "future-api"}
+EXAMPLE_ENTRY_POINTS = {
+    "example",
+    "broken-import",
+    "bad-hook",
+    "future-api",
+    "half-broken",
+    "junk-hook",
+}
 
 
 def _records() -> dict[str, PluginRecord]:
@@ -93,10 +100,11 @@ def test_plugin_block_types_load_without_importing_the_plugin_first(example_dist
 
 
 def test_disable_by_entry_point_name(example_dist, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HEADRACE_DISABLE_PLUGINS", "example, broken-import")
+    monkeypatch.setenv("HEADRACE_DISABLE_PLUGINS", "example, broken-import, half-broken")
     records = _records()
     assert records["example"].status == "disabled"
     assert records["broken-import"].status == "disabled"
+    assert records["half-broken"].status == "disabled"
     assert records["bad-hook"].status == "failed"
     assert get_plugin_manager().get_plugin("example") is None
     assert not any(
