@@ -166,6 +166,7 @@ def test_wheels_install_and_work_in_a_fresh_venv(venv: Path, tmp_path: Path) -> 
     _check_plugins(bin_dir, env)
     _check_migrate_rules(bin_dir, env, tmp_path / "legacy")
     _check_flows(bin_dir, env, tmp_path)
+    _check_a_wheel_missing_its_rules_is_reported(venv, env)  # last: it breaks the venv
 
 
 def _check_contents(venv: Path, env: dict[str, str]) -> None:
@@ -253,3 +254,21 @@ def _check_flows(bin_dir: Path, env: dict[str, str], workdir: Path) -> None:
     worker_headrace = Path(results["ray"].pop("worker_headrace"))
     assert results == FLOW_RESULTS
     assert bin_dir.parent in worker_headrace.parents  # Ray's workers run the wheel too
+
+
+def _check_a_wheel_missing_its_rules_is_reported(venv: Path, env: dict[str, str]) -> None:
+    """The aws wheel of old lacked its migrate rules and still showed as loaded."""
+    code = "import headrace_aws; print(headrace_aws.__file__)"
+    package = Path(_run([str(venv / "bin" / "python"), "-c", code], env).strip()).parent
+    rules = list(package.glob("migrate*"))
+    assert rules, f"no migrate rules in {package}"
+    for path in rules:
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    records = json.loads(_run([str(venv / "bin" / "headrace"), "plugins", "--json"], env))
+    status = {record["name"]: record for record in records}
+    assert status["aws"]["status"] == "failed"
+    assert "ModuleNotFoundError" in status["aws"]["hook_errors"]["register_migrate_rules"]
+    assert {status[name]["status"] for name in INTEGRATIONS if name != "aws"} == {"loaded"}
