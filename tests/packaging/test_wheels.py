@@ -4,9 +4,10 @@ whose migrate rules rewrite legacy code.
 
 How it stays offline and quick (about 30-60 s):
 
-- The wheels are built from copies of the source trees (a stale `build/` or egg-info in
-  the checkout cannot leak into them) by calling setuptools' PEP 517 `build_wheel` hook
-  with the setuptools of the project's venv: no build isolation, so no download.
+- The wheels are built from copies of the source trees, holding what a clean checkout
+  has (`git ls-files`: a stale `build/` or egg-info cannot leak in), by calling
+  setuptools' PEP 517 `build_wheel` hook with the setuptools of the project's venv: no
+  build isolation, so no download.
 - The new venv is made with `venv --without-pip`; the project venv's pip installs the
   wheels into it (`pip --python NEW install --no-deps --no-index`), so nothing but the
   eight wheels is installed and the installed copies are the ones under test.
@@ -41,10 +42,6 @@ ROOT = Path(__file__).parents[2]
 HERE = Path(__file__).parent
 INTEGRATIONS = ("aws", "dask", "dbt", "gcp", "ray", "slack", "snowflake")
 SOURCES = {"headrace": ROOT, **{f"headrace-{n}": ROOT / "integrations" / n for n in INTEGRATIONS}}
-NOT_SHIPPED = shutil.ignore_patterns(
-    ".git", ".venv", "tests", "integrations", "examples", "benchmarks", "build", "dist",
-    "*.egg-info", "__pycache__", ".*_cache", "target", "logs", "*.duckdb",
-)  # fmt: skip
 
 # One line of legacy code per integration, what its migrate rule must turn it into, and
 # the rule's code (`--only` runs just these rules: the rewrite cannot come from core).
@@ -121,12 +118,23 @@ def _build_wheels(workdir: Path) -> list[Path]:
 
     def one(name: str) -> Path:
         tree = workdir / "src" / name
-        shutil.copytree(SOURCES[name], tree, ignore=NOT_SHIPPED)
+        _copy_sources(SOURCES[name], tree)
         wheel = _run([sys.executable, "-c", build, str(out)], cwd=tree).strip().splitlines()[-1]
         return out / wheel
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(one, SOURCES))
+
+
+def _copy_sources(source: Path, tree: Path) -> None:
+    """The files a clean checkout has under `source`: tracked or new, not git-ignored (so
+    no build/, egg-info or caches), as they are in the working tree now."""
+    listing = ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"]
+    for name in _run(listing, cwd=source).split("\0"):
+        path = source / name
+        if name and path.is_file():  # a tracked file deleted in the working tree is gone
+            (tree / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, tree / name)
 
 
 def _make_venv(workdir: Path, wheels: list[Path]) -> Path:
@@ -190,7 +198,10 @@ def _check_contents(venv: Path, env: dict[str, str]) -> None:
         for init in package.rglob("__init__.py"):
             assert (installed / init.relative_to(package)).is_file(), init
     sample = Path(found["headrace_dbt"][0]).parent / "testing" / "sample_project"
-    assert (sample / "dbt_project.yml").is_file() and list(sample.glob("seeds/*.csv"))
+    source = SOURCES["headrace-dbt"] / "headrace_dbt" / "testing" / "sample_project"
+    listing = ["git", "ls-files", "--cached", "--others", "--exclude-standard"]
+    shipped = {p.relative_to(sample).as_posix() for p in sample.rglob("*") if p.is_file()}
+    assert shipped == set(_run(listing, cwd=source).split())  # package data, all of it
 
 
 def _check_dependencies(venv: Path, env: dict[str, str]) -> None:
