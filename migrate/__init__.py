@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "FileContext": "headrace.migrate.rule",
     "Rule": "headrace.migrate.rule",
-    "MigrationError": "headrace.migrate.engine",
-    "SourceResult": "headrace.migrate.engine",
-    "Todo": "headrace.migrate.engine",
-    "migrate_source": "headrace.migrate.engine",
+    "MigrationError": "headrace.migrate.transform",
+    "SourceResult": "headrace.migrate.transform",
+    "Todo": "headrace.migrate.transform",
+    "migrate_source": "headrace.migrate.transform",
     "all_rules": "headrace.migrate.registry",
 }
 
@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from headrace.migrate.engine import MigrationError, SourceResult, Todo, migrate_source
+    from headrace.migrate.transform import MigrationError, SourceResult, Todo, migrate_source
     from headrace.migrate.registry import all_rules
     from headrace.migrate.rule import FileContext, Rule
 

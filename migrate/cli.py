@@ -139,7 +139,7 @@ def _print_diff(diff: str) -> None:
 def _stdin(rules, target, flow_classes, show_diff, check, exit_zero) -> None:
     import libcst as cst
 
-    from headrace.migrate.engine import MigrationError, migrate_source
+    from headrace.migrate.transform import MigrationError, migrate_source
     from headrace.migrate.project import scan
 
     source = sys.stdin.read()

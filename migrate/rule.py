@@ -1,7 +1,7 @@
 """The Rule base class: one codemod with a code, applied in a shared traversal.
 
 A rule is a libcst transformer. All rewriting rules walk the tree together in one
-traversal (see `engine`), so a rule must not rely on `visit_*` returning False to prune
+traversal (see `transform`), so a rule must not rely on `visit_*` returning False to prune
 children, and only node-level hooks (`leave_Call`, not `leave_Call_func`) are called.
 Rules ask for TODO comments with `self.todo(...)`; the base class puts them on the line
 above the statement being left, once.

@@ -18,7 +18,7 @@ from headrace.migrate.project import ProjectInfo, scan
 from headrace.migrate.textscan import TextHit, scan_text
 
 if TYPE_CHECKING:
-    from headrace.migrate.engine import Todo
+    from headrace.migrate.transform import Todo
     from headrace.migrate.rule import Rule
 
 #: below this many files, worker processes cost more than they save
@@ -167,7 +167,7 @@ def resolve_rules(options: Options) -> tuple:
 def _process(job: tuple) -> FileReport:
     import libcst as cst  # only files that need migrating pay for libcst
 
-    from headrace.migrate.engine import MigrationError, migrate_source
+    from headrace.migrate.transform import MigrationError, migrate_source
 
     path, display, module = job
     options: Options = _state["options"]

@@ -1,4 +1,4 @@
-"""The built-in rules. The engine orders all rules by (phase, code): 1.x structure, 1.x
+"""The built-in rules. The transform orders all rules by (phase, code): 1.x structure, 1.x
 details, 2.x, then the leftover reports."""
 
 from __future__ import annotations

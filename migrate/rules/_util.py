@@ -47,7 +47,7 @@ def make_arg(name: str | None, value: cst.BaseExpression) -> cst.Arg:
 def _merge_repeated_list_keywords(args: list[cst.Arg]) -> list[cst.Arg]:
     """A rule may add a keyword the call already has (`state_handlers=` becoming
     `on_failure=` beside an existing `on_failure=`): list values are combined into one
-    list. Other repeats are left as they are; the engine's compile check then reports
+    list. Other repeats are left as they are; the transform's compile check then reports
     the file instead of writing code that would not run."""
     first_at: dict[str, int] = {}
     merged: list[cst.Arg] = []

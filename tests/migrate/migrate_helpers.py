@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from headrace.migrate.engine import SourceResult, migrate_source
+from headrace.migrate.transform import SourceResult, migrate_source
 from headrace.migrate.rules import BUILTIN_RULES
 
 HERE = Path(__file__).parent

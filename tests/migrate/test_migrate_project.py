@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from migrate_helpers import tree_texts
 
-from headrace.migrate.engine import migrate_source
+from headrace.migrate.transform import migrate_source
 from headrace.migrate.project import flow_function_name, scan
 from headrace.migrate.rules import BUILTIN_RULES
 

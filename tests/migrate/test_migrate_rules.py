@@ -95,7 +95,7 @@ def test_timedelta_that_is_not_a_literal_becomes_total_seconds() -> None:
 
 
 def test_only_and_skip_select_rules() -> None:
-    from headrace.migrate.engine import migrate_source
+    from headrace.migrate.transform import migrate_source
     from headrace.migrate.registry import select
 
     source = (
