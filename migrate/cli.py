@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from headrace.migrate.registry import all_rules, select
-from headrace.migrate.runner import Options, resolve_rules, run, unified_diff
+from headrace.migrate.runner import DEFAULT_TIMEOUT, Options, resolve_rules, run, unified_diff
 from headrace.migrate.summary import print_summary, write_json
 
 #: show a progress bar from this many files to migrate
@@ -44,6 +44,13 @@ def _codes(values: tuple[str, ...]) -> set[str]:
 @click.option("--skip", multiple=True, metavar="RULES", help="Do not run these rules.")
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: cores).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds one file may take before it is reported as failed.",
+)
 @click.option("--report", "report_path", metavar="FILE.json", help="Write the summary as JSON.")
 @click.option("--exit-zero-even-if-changed", is_flag=True, help="Exit 0 when files were rewritten.")
 def migrate(
@@ -56,13 +63,22 @@ def migrate(
     skip: tuple[str, ...],
     list_rules: bool,
     jobs: int,
+    timeout: float,
     report_path: str | None,
     exit_zero_even_if_changed: bool,
 ) -> None:
     """Upgrade Prefect 1.x / 2.x code under PATHS to the current API (`-` = stdin).
 
-    Rewrites files in place unless --diff or --check is given. Exit status: 0 nothing to
-    change, 1 something changed (or would), 2 some file could not be migrated.
+    Rewrites files in place unless --diff or --check is given. Tool and VCS folders
+    (.git, .venv, node_modules, ...) and anything that is not a regular file are not read;
+    the summary lists them.
+
+    \b
+    Exit status:
+      0  nothing changed (or would change)
+      1  files were rewritten, or would be with --diff/--check
+      2  some file could not be migrated (it does not parse, a rule failed, its parse
+         crashed or timed out); the other files were migrated; also a usage error
     """
     chosen, dropped = _codes(only), _codes(skip)
     if list_rules:
@@ -89,6 +105,7 @@ def migrate(
         want_diff=show_diff,
         flow_classes=flow_classes,
         jobs=jobs,
+        timeout=timeout,
     )
     console = Console(stderr=True, soft_wrap=True)
     report = _run_with_progress(paths, options, console)
@@ -139,8 +156,8 @@ def _print_diff(diff: str) -> None:
 def _stdin(rules, target, flow_classes, show_diff, check, exit_zero) -> None:
     import libcst as cst
 
-    from headrace.migrate.transform import MigrationError, migrate_source
     from headrace.migrate.project import scan
+    from headrace.migrate.transform import MigrationError, migrate_source
 
     source = sys.stdin.read()
     project = scan([("<stdin>", "", source)], list(flow_classes))

@@ -144,7 +144,7 @@ def _find_subclasses(facts: list[_FileFacts], info: ProjectInfo) -> None:
 def _facts(path: str, module: str, text: str) -> _FileFacts | None:
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # the worker reports it
         return None
     package = module.rpartition(".")[0]
     imports: dict[str, str] = {}
