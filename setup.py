@@ -23,4 +23,9 @@ def _packages() -> list[str]:
     return found
 
 
-setup(packages=_packages(), package_dir=PACKAGE_ROOTS, include_package_data=True)
+setup(
+    packages=_packages(),
+    package_dir=PACKAGE_ROOTS,
+    include_package_data=True,
+    package_data={"headrace.migrate": ["prefect_names.txt"]},
+)

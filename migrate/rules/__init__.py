@@ -33,6 +33,7 @@ from headrace.migrate.rules.p208_blocks import ValueBlocks
 from headrace.migrate.rules.p209_s3_bucket import S3BucketOptions
 from headrace.migrate.rules.p210_async_tasks import AsyncTasks
 from headrace.migrate.rules.p299_leftovers_2x import Leftovers2x
+from headrace.migrate.rules.p300_missing_names import MissingNames
 
 BUILTIN_RULES = [
     OldPaths,
@@ -65,4 +66,5 @@ BUILTIN_RULES = [
     S3BucketOptions,
     AsyncTasks,
     Leftovers2x,
+    MissingNames,
 ]

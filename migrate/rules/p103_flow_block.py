@@ -15,7 +15,15 @@ from headrace.migrate.dotted import matches
 from headrace.migrate.names import dotted_name
 from headrace.migrate.project import FlowDecl, ProjectInfo
 from headrace.migrate.rule import PHASE_1X_STRUCTURE, Rule
-from headrace.migrate.rules._util import code, kwarg, make_arg, positional, short, string_value
+from headrace.migrate.rules._util import (
+    code,
+    kwarg,
+    make_arg,
+    positional,
+    quote,
+    short,
+    string_value,
+)
 
 PARAMETER_CLASSES = frozenset(
     {
@@ -294,7 +302,7 @@ class FlowBlock(Rule):
     def _flow_options(self, call: cst.Call, decl: FlowDecl, callee: str, late: dict) -> dict:
         name_arg = positional(call, 0)
         given = kwarg(call, "name") or name_arg  # keep the expression as written
-        name = given.value if given else cst.SimpleString(_quote(decl.flow_name))
+        name = given.value if given else cst.SimpleString(quote(decl.flow_name))
         decorator = [make_arg("name", name)]
         todos: list[str] = []
         schedule = None
@@ -456,10 +464,6 @@ def _local(func: cst.BaseExpression, module: str | None) -> str | None:
     if name is None:
         return None
     return f"{module}.{name}" if module else name
-
-
-def _quote(text: str) -> str:
-    return repr(text) if '"' in text else f'"{text}"'
 
 
 def _commas(args: list[cst.Arg]) -> list[cst.Arg]:

@@ -7,7 +7,15 @@ from __future__ import annotations
 import libcst as cst
 
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
-from headrace.migrate.rules._util import assigned_call, bare_calls, code, kwarg, make_arg, with_args
+from headrace.migrate.rules._util import (
+    assigned_call,
+    bare_calls,
+    code,
+    kwarg,
+    make_arg,
+    short,
+    with_args,
+)
 
 
 class Dependencies(Rule):
@@ -45,7 +53,7 @@ class Dependencies(Rule):
             if result is None:
                 body[index] = self.todo_at(
                     body[index],
-                    f"dependency {code(body[index].body[0])} not converted: call "
+                    f"dependency {short(body[index].body[0], 80)} not converted: call "
                     f"{downstream}(..., wait_for=[...]) with the upstream results",
                 )
                 changed = True
