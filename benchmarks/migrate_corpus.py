@@ -70,7 +70,38 @@ def select_paths(gdir: Path, commit: str, under: str = "") -> list[str]:
         return any(marker in text for marker in _LEGACY)
 
     ranked = sorted(paths, key=lambda p: (not legacy(p), p))
-    return sorted(ranked[:PER_REPO])
+    chosen = set(ranked[:PER_REPO])
+    every = set(git(gdir, "ls-tree", "-r", "--name-only", commit).decode().splitlines())
+    # the project modules they import (a custom Flow class, say): migrate needs them too
+    for path in list(chosen):
+        text = git(gdir, "show", f"{commit}:{path}").decode("utf-8", "replace")
+        chosen.update(p for p in local_imports(text, path) if p in every)
+    return sorted(chosen)
+
+
+def local_imports(text: str, path: str) -> set[str]:
+    """Candidate file paths of the modules `text` imports (absolute and relative)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return set()
+    package = path.split("/")[:-1]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module.split(".") if node.module else []
+            if node.level:
+                base = package[: len(package) - (node.level - 1)] + base
+            modules = [base] + [base + [a.name] for a in node.names]
+        elif isinstance(node, ast.Import):
+            modules = [a.name.split(".") for a in node.names]
+        else:
+            continue
+        for parts in modules:
+            if parts:
+                found.add("/".join(parts) + ".py")
+                found.add("/".join(parts) + "/__init__.py")
+    return found
 
 
 def build_manifest(specs: list[str], mirrors: Path, holdout_every: int) -> None:
@@ -178,6 +209,8 @@ def run_corpus(args: argparse.Namespace) -> int:
 
     manifest = json.loads(Path(args.manifest).read_text())["repositories"]
     entries = [e for e in manifest if args.split == "all" or e["split"] == args.split]
+    if args.repo:
+        entries = [e for e in entries if e["repo"] in args.repo]
     names = TargetNames(args.target)
     totals: Counter = Counter()
     todo_rules: Counter = Counter()
@@ -267,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target", choices=["headrace", "prefect"], default="headrace")
     parser.add_argument("-j", "--jobs", type=int, default=0)
     parser.add_argument("--show", type=int, default=15, help="examples listed per problem")
+    parser.add_argument("--repo", action="append", help="only this repository (repeatable)")
     parser.add_argument("--shapes", type=int, default=0, help="list the N commonest TODOs")
     parser.add_argument("--json", help="also write the numbers as JSON")
     args = parser.parse_args(argv)

@@ -48,6 +48,9 @@ class FileContext:
     module_todos: list[str] = field(default_factory=list)
     #: local names made obsolete by a rule; their imports go once unused
     obsolete_names: set[str] = field(default_factory=set)
+    #: > 0 while the traversal is inside a flow body: a `with Flow` block being converted
+    #: or an @flow function (rules for flow bodies check it; maintained by P103)
+    flow_depth: int = 0
     _normalised: str | None = None
 
     def already_has(self, todo: str) -> bool:

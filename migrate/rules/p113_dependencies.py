@@ -27,6 +27,8 @@ class Dependencies(Rule):
     todo_notes = "dependencies on tasks whose call is not in the same function body."
 
     def leave_Call(self, original_node, updated_node):
+        if not self.ctx.flow_depth:  # a 1.x graph outside a converted flow: left alone
+            return updated_node
         upstream = kwarg(updated_node, "upstream_tasks")
         func = updated_node.func
         if upstream is None or (
@@ -42,6 +44,8 @@ class Dependencies(Rule):
         )
 
     def leave_IndentedBlock(self, original_node, updated_node):
+        if not self.ctx.flow_depth:
+            return updated_node
         body = list(updated_node.body)
         changed = False
         for index in range(len(body) - 1, -1, -1):

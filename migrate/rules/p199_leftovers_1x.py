@@ -7,7 +7,7 @@ import libcst as cst
 
 from headrace.migrate.legacy_names import REMOVED_1X
 from headrace.migrate.names import dotted_name
-from headrace.migrate.rule import PHASE_LEFTOVERS, Rule
+from headrace.migrate.rule import PHASE_LEFTOVERS, TODO_PREFIX, Rule
 
 #: names that exist in the current API too: only calls of them are legacy
 _CALLS_ONLY = {
@@ -61,8 +61,17 @@ class Leftovers1x(Rule):
         best = max(
             (p for p in self.table if qual == p or qual.startswith(p + ".")), key=len, default=None
         )
-        if best is not None:
+        if best is not None and not self._explained(dotted_name(node) or ""):
             self.todo(f"{dotted_name(node)} -> {self.table[best]}")
+
+    def _explained(self, name: str) -> bool:
+        """Another rule's TODO on this statement already names it: one is enough."""
+        stmt = self._statements[-1] if self._statements else None
+        for line in getattr(stmt, "leading_lines", ()):
+            text = line.comment.value if line.comment else ""
+            if text.startswith(TODO_PREFIX) and name.split(".")[0] in text:
+                return True
+        return False
 
     def leave_Name(self, original_node, updated_node):
         if self.ctx.imports and updated_node.value in self.ctx.imports.names:
