@@ -50,7 +50,30 @@ _EXPORTS = {
     "with_args": "headrace.migrate.rules._util",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "FileContext",
+    "LibraryTaskRule",
+    "MigrationError",
+    "PHASE_1X_DETAILS",
+    "PHASE_1X_STRUCTURE",
+    "PHASE_2X",
+    "PHASE_LEFTOVERS",
+    "RenameImports",
+    "Rule",
+    "SourceResult",
+    "Todo",
+    "all_rules",
+    "dotted_name",
+    "keep_import_names",
+    "kwarg",
+    "make_arg",
+    "migrate_source",
+    "positional",
+    "short",
+    "source_of",
+    "string_value",
+    "with_args",
+]
 
 if TYPE_CHECKING:
     from headrace.migrate.imports import keep_import_names
