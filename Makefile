@@ -22,6 +22,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports  # import rules: .importlinter (no cycles, no private imports)
 	$(PY) -m pytest -n 2 -q tests integrations
 
 lint: $(STAMP)

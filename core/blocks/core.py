@@ -21,15 +21,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
-from headrace.blocks import _codec, _documents
+from headrace.blocks import codec, documents
 from headrace.blocks._crypto import decrypt, store_cipher
-from headrace.blocks._names import (
-    slug_from_class_name,
-    slug_from_display_name,
-    split_reference,
-    validate_name,
-)
-from headrace.blocks._registry import lookup_block_type, register_block_type
 from headrace.blocks.errors import (
     BlockAlreadyExists,
     BlockDocumentInvalid,
@@ -37,6 +30,13 @@ from headrace.blocks.errors import (
     InvalidBlockName,
 )
 from headrace.blocks.fields import SecretDict
+from headrace.blocks.names import (
+    slug_from_class_name,
+    slug_from_display_name,
+    split_reference,
+    validate_name,
+)
+from headrace.blocks.registry import lookup_block_type, register_block_type
 from headrace.store import get_store
 
 if TYPE_CHECKING:
@@ -169,7 +169,7 @@ class Block(BaseModel):
         saved: list[tuple[Block, str, str, bool]] = []
         with store.transaction() as conn:
             doc_id = _persist(conn, cipher, self, name, False, overwrite, saved)
-            _documents.drop_orphans(conn)  # nested blocks the old version used alone
+            documents.drop_orphans(conn)  # nested blocks the old version used alone
         for block, block_id, block_name, anonymous in saved:  # only once committed
             block._block_document_id = uuid.UUID(block_id)
             block._block_document_name = block_name
@@ -190,7 +190,7 @@ class Block(BaseModel):
         """
         target, slug, doc_name = cls._resolve_load_target(name)
         store = get_store()
-        row = _documents.get(store, slug, doc_name)
+        row = documents.get(store, slug, doc_name)
         cipher = store_cipher(store)
         conn = store.connection()
         return target._from_row(row, lambda id_: _load_child(conn, cipher, id_), cipher, validate)
@@ -220,13 +220,13 @@ class Block(BaseModel):
     @classmethod
     def _from_row(
         cls: type[B],
-        row: _documents.DocumentRow,
+        row: documents.DocumentRow,
         load_child: Callable[[str], Block],
         cipher: Fernet,
         validate: bool = True,
     ) -> B:
         raw = json.loads(decrypt(cipher, row.data, row.reference))
-        values = _codec.decode(raw, load_child)
+        values = codec.decode(raw, load_child)
         try:
             block = cls.model_validate(values)
         except ValidationError as exc:
@@ -252,10 +252,10 @@ class Block(BaseModel):
         target, slug, doc_name = cls._resolve_load_target(name)
         store = get_store()
         with store.transaction() as conn:
-            row = _documents.find(conn, slug, doc_name)
+            row = documents.find(conn, slug, doc_name)
             if row is None:
-                _documents.get(store, slug, doc_name)  # raises BlockNotFound with suggestions
-            _documents.delete(conn, row)
+                documents.get(store, slug, doc_name)  # raises BlockNotFound with suggestions
+            documents.delete(conn, row)
         if self is not None:
             self._block_document_id = None
             self._block_document_name = None
@@ -280,7 +280,7 @@ def _persist(
 ) -> str:
     """Write `block` and its unsaved nested blocks inside the caller's transaction."""
     slug = block.get_block_type_slug()
-    existing = _documents.find(conn, slug, name)
+    existing = documents.find(conn, slug, name)
     if existing is not None and not overwrite:
         raise BlockAlreadyExists(
             f"a block {slug}/{name} is already saved; pass overwrite=True to replace it"
@@ -297,9 +297,9 @@ def _persist(
         return child_id
 
     data = {
-        key: _codec.encode(v, save_child, key) for key, v in _codec.model_fields_of(block).items()
+        key: codec.encode(v, save_child, key) for key, v in codec.model_fields_of(block).items()
     }
-    _documents.upsert(
+    documents.upsert(
         conn,
         doc_id=doc_id,
         slug=slug,
@@ -318,17 +318,17 @@ def _existing_child_id(conn: sqlite3.Connection, child: Block) -> str | None:
     """The document id of an already-saved nested block still present in this store."""
     if child._block_document_id is None or child._block_document_name is None:
         return None
-    row = _documents.find(conn, child.get_block_type_slug(), child._block_document_name)
+    row = documents.find(conn, child.get_block_type_slug(), child._block_document_name)
     return row.id if row is not None and row.id == str(child._block_document_id) else None
 
 
 def _load_child(conn: sqlite3.Connection, cipher: Fernet, doc_id: str) -> Block:
-    row = _documents.get_by_id(conn, doc_id)
+    row = documents.get_by_id(conn, doc_id)
     child_cls = lookup_block_type(row.block_type_slug)
     return child_cls._from_row(row, lambda id_: _load_child(conn, cipher, id_), cipher)
 
 
-def _drift_error(cls: type[Block], row: _documents.DocumentRow, exc: ValidationError) -> Exception:
+def _drift_error(cls: type[Block], row: documents.DocumentRow, exc: ValidationError) -> Exception:
     errors = exc.errors(include_url=False, include_input=False, include_context=False)
     missing = [".".join(map(str, e["loc"])) for e in errors if e["type"] == "missing"]
     where = f"saved block {row.reference}"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from headrace.exceptions import HeadraceException, ObjectNotFound
-from headrace.runs import new_run_id
+from headrace.run_records import new_run_id
 from headrace.store import Store, get_store, register_schema
 from headrace.store import runs as _runs  # noqa: F401 - registers the flow_runs tables we join
 from headrace.utilities.names import generate_slug

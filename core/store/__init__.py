@@ -6,6 +6,7 @@ PostgreSQL backend can later implement the same interface. Run records go throug
 the batched background writer (`Store.enqueue`); everything else writes directly.
 """
 
+from headrace.settings import on_settings_change
 from headrace.store._sqlite import (
     Store,
     get_store,
@@ -14,6 +15,8 @@ from headrace.store._sqlite import (
     reset_store,
     set_store,
 )
+
+on_settings_change(reset_store)  # a new database in force means reopening the store
 
 __all__ = [
     "Store",

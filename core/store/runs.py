@@ -16,7 +16,7 @@ from headrace.states import TYPE_VALUES
 from headrace.store._sqlite import Store, get_store, register_schema
 
 if TYPE_CHECKING:
-    from headrace.runs import FlowRun, TaskRun
+    from headrace.run_records import FlowRun, TaskRun
     from headrace.states import State
 
 _SCHEMA_V1 = """

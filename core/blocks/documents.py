@@ -12,8 +12,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from headrace.blocks._names import did_you_mean
 from headrace.blocks.errors import BlockInUse, BlockNotFound
+from headrace.blocks.names import did_you_mean
 from headrace.store import Store, register_schema
 
 _MIGRATIONS = [
