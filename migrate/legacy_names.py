@@ -139,5 +139,4 @@ REMOVED_2X = {
     "prefect.blocks.system.DateTime": "DateTime blocks are gone: use Variable.get(...)",
     "prefect.packaging": "packagers are gone: deploy with flow.from_source(...) or an image",
     "prefect.task_runners.SequentialTaskRunner": "use ThreadPoolTaskRunner(max_workers=1)",
-    "prefect.context.FlowRunContext.get": "use prefect.runtime.flow_run",
 }
