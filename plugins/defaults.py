@@ -6,4 +6,5 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "headrace.cli.builtin",
     "headrace.migrate.plugin",
     "headrace.ops_plugin",
+    "headrace.server.cli",
 )
