@@ -8,22 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from typing import Any
 
-from headrace.exceptions import ObjectAlreadyExists
-from headrace.store import get_store, register_schema
+from headrace.store import get_store
 
 _NAME = re.compile(r"^[a-z0-9_-]+$")
-_MISSING: Any = object()
-
-register_schema(
-    "variables",
-    [
-        "CREATE TABLE variables (name TEXT PRIMARY KEY, value TEXT NOT NULL, tags TEXT,"
-        " created REAL NOT NULL, updated REAL NOT NULL)"
-    ],
-)
 
 
 def _check_name(name: str) -> None:
@@ -48,8 +37,8 @@ class Variable:
     def get(cls, name: str, default: Any = None) -> Any:
         """The variable's value, or `default` if there is no such variable."""
         _check_name(name)
-        rows = get_store().query("SELECT value FROM variables WHERE name = ?", (name,))
-        return json.loads(rows[0]["value"]) if rows else default
+        row = get_store().variables.get(name)
+        return row["value"] if row is not None else default
 
     @classmethod
     def set(
@@ -58,35 +47,21 @@ class Variable:
         """Create (or with `overwrite=True` replace) a variable; the value must be JSON-able."""
         _check_name(name)
         try:
-            encoded = json.dumps(value)
+            json.dumps(value)
         except (TypeError, ValueError) as exc:
             raise TypeError(f"variable {name!r} must hold a JSON value: {exc}") from None
-        now = time.time()
-        store = get_store()
-        with store.transaction() as connection:
-            exists = connection.execute("SELECT 1 FROM variables WHERE name = ?", (name,))
-            if exists.fetchone() and not overwrite:
-                raise ObjectAlreadyExists(
-                    f"variable {name!r} already exists; pass overwrite=True to replace it"
-                )
-            connection.execute(
-                "INSERT INTO variables (name, value, tags, created, updated)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value,"
-                " tags = excluded.tags, updated = excluded.updated",
-                (name, encoded, json.dumps(tags or []), now, now),
-            )
+        get_store().variables.set(name, value, list(tags or []), overwrite)
         return cls(name, value, tags)
 
     @classmethod
     def unset(cls, name: str) -> bool:
         """Delete a variable; False if there was none."""
         _check_name(name)
-        return get_store().execute("DELETE FROM variables WHERE name = ?", (name,)) > 0
+        return get_store().variables.delete(name)
 
     @classmethod
     def list(cls) -> list[Variable]:
-        rows = get_store().query("SELECT name, value, tags FROM variables ORDER BY name")
-        return [cls(row["name"], json.loads(row["value"]), json.loads(row["tags"])) for row in rows]
+        return [cls(row["name"], row["value"], row["tags"]) for row in get_store().variables.list()]
 
     @classmethod
     async def aget(cls, name: str, default: Any = None) -> Any:

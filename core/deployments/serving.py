@@ -105,16 +105,10 @@ class Runner:
             return poll
         from headrace.store import get_store
 
-        marks = ",".join("?" * len(ids))
-        row = get_store().query(
-            "SELECT MIN(d.scheduled_time) FROM deployment_runs d JOIN flow_runs f"
-            f" ON f.id = d.flow_run_id WHERE f.state_type = 'SCHEDULED' AND d.deployment_id IN"
-            f" ({marks})",
-            ids,
-        )[0]
-        if row[0] is None:
+        due = get_store().deployments.next_scheduled_time(ids)
+        if due is None:
             return poll
-        return max(0.0, min(poll, row[0] - clock.now()))
+        return max(0.0, min(poll, due - clock.now()))
 
     # -- the loop -------------------------------------------------------------------------
     def start(self) -> None:
@@ -146,9 +140,8 @@ class Runner:
             records.set_run_state(
                 run_id, "CANCELLED", "Cancelled", "The serve process shut down during the run."
             )
-        with store.transaction() as connection:
-            for record in self.deployments:
-                records.drop_unstarted_scheduled_runs(connection, record.id)
+        for record in self.deployments:
+            store.deployments.drop_unstarted_runs(record.id)
 
     def _install_signal_handlers(self) -> Any:
         if threading.current_thread() is not threading.main_thread():

@@ -248,6 +248,22 @@ class LimitRow:
     decaying_slots: float
     holders: tuple[str, ...]
 
+    @property
+    def tag(self) -> str | None:
+        """The task tag this limit is for (`tag:NAME` limits), else None."""
+        return self.name[4:] if self.name.startswith("tag:") else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "limit": self.limit,
+            "active": self.active,
+            "slot_decay_per_second": self.slot_decay_per_second,
+            "active_slots": self.active_slots,
+            "decaying_slots": round(self.decaying_slots, 3),
+            "holders": list(self.holders),
+        }
+
 
 @dataclass
 class Attempt:
@@ -396,9 +412,13 @@ class BlockRepository(Protocol):
         """Delete a document; BlockNotFound if absent, BlockInUse (naming the referrers)
         while another document references it. Orphaned anonymous children go too."""
 
-    def key_check_token(self, candidate: str) -> str:
-        """The store's key-check token; `candidate` is stored first if there is none
-        (the first writer wins). Tells whether a cipher is the store's key."""
+    def key_check_token(self) -> str | None:
+        """The store's key-check token (a known text encrypted with the store's key), which
+        tells whether a cipher is the key the documents were written with; None if unset."""
+
+    def set_key_check_token(self, token: str) -> str:
+        """Store `token` unless one is stored already (the first writer wins); returns the
+        stored token."""
 
 
 @runtime_checkable

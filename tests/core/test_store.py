@@ -49,9 +49,9 @@ def test_every_mapped_task_run_is_recorded():
 
 def test_database_is_private_and_in_wal_mode(isolated_home):
     store = get_store()
-    mode = stat.S_IMODE(os.stat(store.database).st_mode)
+    mode = stat.S_IMODE(os.stat(store.location).st_mode)
     assert mode == 0o600
-    assert store.query("PRAGMA journal_mode")[0][0] == "wal"
+    assert store.database.query("PRAGMA journal_mode")[0][0] == "wal"
 
 
 def test_killed_process_leaves_runs_marked_crashed_on_next_start(tmp_path, isolated_home):
@@ -111,7 +111,8 @@ def test_not_ready_runs_of_dead_processes_are_not_crashed():
     for run in (waiting, stuck):
         records.record_task_run(store, run)
     store.flush()
-    store.execute("UPDATE task_runs SET process = '999999999:1'")  # a pid that cannot exist
+    # a pid that cannot exist
+    store.database.execute("UPDATE task_runs SET process = '999999999:1'")
     reset_store()
     names = {row["task_name"]: row["state_name"] for row in list_task_runs()}
     assert names == {"waiting": "NotReady", "stuck": "Crashed"}
