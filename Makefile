@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 # every distribution in the repo, installed editable with its test extras
 INSTALL_TARGETS := -e ".[test]" $(foreach d,$(wildcard integrations/*/pyproject.toml),-e "$(dir $(d))[testing]")
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install clean postgresql
 
 $(STAMP): pyproject.toml setup.py $(wildcard integrations/*/pyproject.toml)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,12 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(PY) examples/demo.py
 
-test: $(STAMP)
+# the store tests start a throwaway PostgreSQL server; Debian's package provides it
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; }
+
+test: $(STAMP) postgresql
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest -n 2 -q tests integrations

@@ -61,14 +61,14 @@ class Runner:
 
     def tick(self) -> list[str]:
         """One round at the current clock time; returns the ids of the runs started."""
-        from headrace.store.runs import PROCESS_KEY
+        from headrace.store._process import RUN_OWNER
 
         now = clock.now()
         self.threads = {run_id: self.threads[run_id] for run_id in self.running()}
         scheduling.schedule_runs(self.deployments, now, self.schedule_ahead)
         free = None if self.limit is None else self.limit - len(self.threads)
         claimed = records.claim_due_runs(
-            [record.id for record in self.deployments], self.id, now, free, PROCESS_KEY
+            [record.id for record in self.deployments], self.id, now, free, RUN_OWNER
         )
         for row in claimed:
             thread = threading.Thread(

@@ -1,8 +1,12 @@
-"""Which process runs a run: `pid:start-ticks`, to tell a live process from a reused pid."""
+"""Which process runs a run: `pid:start-ticks@host`, to tell a live process from a reused
+pid, and a process of this machine from one of another (which cannot be checked here)."""
 
 from __future__ import annotations
 
 import os
+import socket
+
+HOST = socket.gethostname()
 
 
 def _process_start_ticks(pid: int) -> str | None:
@@ -16,9 +20,13 @@ def _process_start_ticks(pid: int) -> str | None:
 
 
 def process_alive(process: str | None) -> bool:
-    """Whether the process named by a `pid:start-ticks` key still runs on this machine."""
+    """Whether the process named by a `pid:start-ticks@host` key may still run: False only
+    when it is of this machine and gone."""
     if not process:
         return False
+    process, _, host = process.partition("@")
+    if host and host != HOST:
+        return True
     pid_text, _, ticks = process.partition(":")
     try:
         pid = int(pid_text)
@@ -35,4 +43,7 @@ def process_alive(process: str | None) -> bool:
     return True
 
 
+#: this process, as `pid:start-ticks`
 PROCESS_KEY = f"{os.getpid()}:{_process_start_ticks(os.getpid()) or '?'}"
+#: this process as run records name it: with the host, as several machines may share a store
+RUN_OWNER = f"{PROCESS_KEY}@{HOST}"

@@ -113,7 +113,7 @@ class ProcessWorker:
     # -- one round ------------------------------------------------------------------------
     def tick(self) -> list[str]:
         """One round; returns the ids of the runs started."""
-        from headrace.store.runs import PROCESS_KEY
+        from headrace.store._process import RUN_OWNER
 
         self.heartbeat()
         reap_dead_workers()
@@ -122,9 +122,7 @@ class ProcessWorker:
         scheduling.schedule_runs(deployments, now, self.schedule_ahead)
         self.collect()
         free = None if self.limit is None else self.limit - len(self.children)
-        claimed = records.claim_due_runs(
-            [d.id for d in deployments], self.id, now, free, PROCESS_KEY
-        )
+        claimed = records.claim_due_runs([d.id for d in deployments], self.id, now, free, RUN_OWNER)
         paths = {d.id: d.path for d in deployments}
         for row in claimed:
             self._launch(row, paths.get(row["deployment_id"]))

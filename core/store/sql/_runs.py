@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from headrace.exceptions import ObjectNotFound
 from headrace.states import TYPE_VALUES
-from headrace.store._process import PROCESS_KEY
+from headrace.store._process import RUN_OWNER
 from headrace.store.interface import (
     FINAL_STATE_TYPES,
     FlowRunQuery,
@@ -191,7 +191,10 @@ def _task_where(query: TaskRunQuery) -> tuple[str, list[Any]]:
 
 
 class SqlRuns:
-    """`RunRepository` over a SQL database."""
+    """`RunRepository` over a SQL database.
+
+    A run object may carry `process` (the server passes the client's); otherwise the
+    run belongs to this process."""
 
     def __init__(self, database: Any) -> None:
         self._db = database
@@ -220,7 +223,7 @@ class SqlRuns:
                 run.parent_flow_run_id,
                 run.parent_task_run_id,
                 run.deployment_id,
-                PROCESS_KEY,
+                getattr(run, "process", RUN_OWNER),
             ),
         )
         self._enqueue(
@@ -266,7 +269,7 @@ class SqlRuns:
                 run.cache_key,
                 state._ts,
                 run.start_ts,
-                PROCESS_KEY,
+                getattr(run, "process", RUN_OWNER),
             ),
         )
         self._enqueue(
