@@ -7,6 +7,7 @@ then runs the app's shutdown, which commits every queued store write before exit
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sys
 
@@ -37,6 +38,10 @@ def base_url(sock: socket.socket) -> str:
     return f"http://{shown}:{port}"
 
 
+def _stopped(signum: int, frame: object) -> None:
+    """The signal was handled already: uvicorn finished the requests and closed the store."""
+
+
 def run(host: str, port: int, log_level: str = "warning") -> None:
     """Serve until told to stop; prints where, and how to point clients at it."""
     import uvicorn
@@ -65,5 +70,9 @@ def run(host: str, port: int, log_level: str = "warning") -> None:
         + f"\npoint clients and workers at it with: export {API_URL_ENV}={url}/api",
         flush=True,
     )
+    # uvicorn handles SIGTERM/SIGINT while serving, then re-raises the signal it got;
+    # these handlers take that re-raise, so a clean stop exits 0
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _stopped)
     server.run(sockets=[sock])
     print("headrace server stopped", file=sys.stderr, flush=True)

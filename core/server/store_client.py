@@ -268,8 +268,11 @@ class HttpBlocks:
     def delete(self, slug: str, name: str) -> None:
         self._call("DELETE", f"/block_types/slug/{slug}/block_documents/name/{name}")
 
-    def key_check_token(self, candidate: str) -> str:
-        return self._call("POST", "/block_documents/key_check", {"candidate": candidate})
+    def key_check_token(self) -> str | None:
+        return self._call("GET", "/block_documents/key_check")
+
+    def set_key_check_token(self, token: str) -> str:
+        return self._call("PUT", "/block_documents/key_check", {"token": token})
 
 
 class HttpVariables:

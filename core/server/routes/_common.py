@@ -5,10 +5,23 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from fastapi import APIRouter
+from fastapi.datastructures import DefaultPlaceholder
 from fastapi.responses import JSONResponse
 
 from headrace.exceptions import ObjectNotFound
 from headrace.store.interface import Store
+
+
+class Router(APIRouter):
+    """Routes without inferred response models: replies are JSON built straight from the
+    store's plain data, so no validation pass per reply and a faster server start (a
+    response model costs FastAPI a pydantic adapter per route)."""
+
+    def api_route(self, path: str, **kwargs: Any) -> Any:
+        if isinstance(kwargs.get("response_model"), DefaultPlaceholder):
+            kwargs["response_model"] = None
+        return super().api_route(path, **kwargs)
 
 
 def store() -> Store:

@@ -13,14 +13,13 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from headrace.server.routes._common import respond, store
+from headrace.server.routes._common import Router, respond, store
 from headrace.store.interface import BlockDocument, BlockDocumentWrite
 
-router = APIRouter(tags=["blocks"])
+router = Router(tags=["blocks"])
 
 
 class DocumentIn(BaseModel):
@@ -60,7 +59,7 @@ class DocumentFilter(BaseModel):
 class KeyCheck(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    candidate: str
+    token: str = Field(min_length=1)
 
 
 def _masked_values(document: BlockDocument) -> dict[str, Any] | None:
@@ -118,6 +117,20 @@ def read_block_documents(body: DocumentFilter | None = None) -> JSONResponse:
     return respond([document_out(d, body.include_encrypted) for d in documents])
 
 
+@router.get("/block_documents/key_check")
+def key_check_token() -> str | None:
+    """The store's key-check token (a known text encrypted with the store's key), which
+    tells a client whether its key is the one the documents were written with."""
+    return store().blocks.key_check_token()
+
+
+@router.put("/block_documents/key_check")
+def set_key_check_token(body: KeyCheck) -> str:
+    """Store the token unless one is stored already (the first writer wins); returns
+    the stored one."""
+    return store().blocks.set_key_check_token(body.token)
+
+
 @router.get("/block_documents/{document_id}")
 def read_block_document(document_id: str, include_encrypted: bool = False) -> JSONResponse:
     document = _found(store().blocks.get_by_id(document_id), repr(document_id))
@@ -142,10 +155,3 @@ def save_block_documents(body: SaveDocuments) -> None:
 def delete_block_document(slug: str, name: str) -> None:
     """Delete a document (409 while another document references it)."""
     store().blocks.delete(slug, name)
-
-
-@router.post("/block_documents/key_check")
-def key_check_token(body: KeyCheck) -> str:
-    """The store's key-check token (the candidate is stored if there is none yet), so a
-    client can tell whether its encryption key is the store's."""
-    return store().blocks.key_check_token(body.candidate)

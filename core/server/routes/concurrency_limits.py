@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from headrace.server.routes._common import found, respond, store
+from headrace.server.routes._common import Router, found, respond, store
 
-router = APIRouter(tags=["concurrency limits"])
+router = Router(tags=["concurrency limits"])
 
 
 class LimitWrite(BaseModel):

@@ -5,15 +5,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from headrace.server.routes._common import found, respond, store
+from headrace.server.routes._common import Router, found, respond, store
 from headrace.server.routes.flow_runs import StateTypeName
 from headrace.store.interface import DeploymentRecord
 
-router = APIRouter(tags=["deployments"])
+router = Router(tags=["deployments"])
 
 
 class DeploymentWrite(BaseModel):

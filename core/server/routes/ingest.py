@@ -25,14 +25,14 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from headrace.server.routes._common import store
+from headrace.server.routes._common import Router, store
 from headrace.states import StateType
 
-router = APIRouter(tags=["ingest"])
+router = Router(tags=["ingest"])
 
 _Str = str
 _OptStr = str | None

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from headrace.server.routes._common import respond, store
+from headrace.server.routes._common import Router, respond, store
 from headrace.store.interface import LogQuery
 
-router = APIRouter(tags=["logs"])
+router = Router(tags=["logs"])
 
 
 class LogFilter(BaseModel):

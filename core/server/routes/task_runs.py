@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from headrace.server.routes._common import found, respond, store
+from headrace.server.routes._common import Router, found, respond, store
 from headrace.server.routes.flow_runs import SetState, SortName, StateTypeName
 from headrace.store.interface import TaskRunQuery
 
-router = APIRouter(tags=["task runs"])
+router = Router(tags=["task runs"])
 
 
 class TaskRunFilter(BaseModel):

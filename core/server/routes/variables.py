@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from headrace.server.routes._common import found, respond, store
+from headrace.server.routes._common import Router, found, respond, store
 
-router = APIRouter(tags=["variables"])
+router = Router(tags=["variables"])
 
 _NAME = r"^[a-z0-9_-]+$"
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from headrace.server.routes._common import found, respond, store
+from headrace.server.routes._common import Router, found, respond, store
 
-router = APIRouter(tags=["work pools"])
+router = Router(tags=["work pools"])
 
 
 class WorkPoolWrite(BaseModel):
