@@ -44,9 +44,9 @@ def _state(state: State) -> tuple[str, str, str | None, float]:
 
 
 def _process_key() -> str:
-    from headrace.store._process import PROCESS_KEY
+    from headrace.store._process import RUN_OWNER
 
-    return PROCESS_KEY
+    return RUN_OWNER
 
 
 class HttpRuns:
