@@ -139,16 +139,30 @@ class WorkerRow(TypedDict):
 
 
 # -- queries -------------------------------------------------------------------------------
-Sort = Literal["created_desc", "created_asc", "start_time_desc", "start_time_asc", "name_asc"]
+#: `expected_start_time` is the scheduled time of a deployment's run, else its start or
+#: creation time; `id_desc` is the order of ids (random), as Prefect's ID_DESC
+Sort = Literal[
+    "created_desc",
+    "created_asc",
+    "start_time_desc",
+    "start_time_asc",
+    "expected_start_time_desc",
+    "expected_start_time_asc",
+    "end_time_desc",
+    "name_asc",
+    "name_desc",
+    "id_desc",
+]
 
 
 @dataclass
 class FlowRunQuery:
-    """Which flow runs to read. Empty/None fields do not filter; the rest are ANDed.
+    """Which flow runs to read. None fields do not filter; the rest are ANDed.
 
-    `tags_all`: runs carrying every one of these tags. `name_like`: case-insensitive
-    substring of the run name. `parent_flow_run_ids` with `[None]` selects top-level runs.
-    Times are Unix seconds; `created_*` bounds are inclusive.
+    `tags_all`: runs carrying every one of these tags. `*_like`: case-insensitive
+    substring. A `None` inside an id list matches a missing id: `parent_flow_run_ids=[None]`
+    selects top-level runs, `deployment_ids=[None]` runs not made for a deployment.
+    Times are Unix seconds; bounds are inclusive.
     """
 
     ids: list[str] | None = None
@@ -156,10 +170,13 @@ class FlowRunQuery:
     names: list[str] | None = None
     name_like: str | None = None
     flow_names: list[str] | None = None
+    flow_name_like: str | None = None
     state_types: list[str] | None = None
     state_names: list[str] | None = None
+    exclude_state_types: list[str] | None = None
+    exclude_state_names: list[str] | None = None
     tags_all: list[str] | None = None
-    deployment_ids: list[str] | None = None
+    deployment_ids: list[str | None] | None = None
     parent_flow_run_ids: list[str | None] | None = None
     work_pool_names: list[str] | None = None
     created_after: float | None = None
@@ -176,12 +193,14 @@ class TaskRunQuery:
     """Which task runs to read (see `FlowRunQuery`)."""
 
     ids: list[str] | None = None
-    flow_run_ids: list[str] | None = None
+    flow_run_ids: list[str | None] | None = None
     names: list[str] | None = None
     name_like: str | None = None
     task_names: list[str] | None = None
     state_types: list[str] | None = None
     state_names: list[str] | None = None
+    exclude_state_types: list[str] | None = None
+    exclude_state_names: list[str] | None = None
     tags_all: list[str] | None = None
     created_after: float | None = None
     created_before: float | None = None

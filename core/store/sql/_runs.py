@@ -69,19 +69,32 @@ _TASK_RUN_COLUMNS = (
     "id, flow_run_id, name, task_name, task_key, dynamic_key, tags, state_type, state_name,"
     " state_message, run_count, cache_key, created, start_time, end_time, process"
 )
+# NULLs sort as "not yet": last going up, first going down, on both databases
+_FLOW_EXPECTED = "COALESCE(d.scheduled_time, f.start_time, f.created)"
 _FLOW_SORTS = {
     "created_desc": "f.created DESC, f.rowid DESC",
     "created_asc": "f.created, f.rowid",
-    "start_time_desc": "f.start_time DESC, f.created DESC",
-    "start_time_asc": "f.start_time, f.created",
+    "start_time_desc": "COALESCE(f.start_time, 1e300) DESC, f.created DESC",
+    "start_time_asc": "COALESCE(f.start_time, 1e300), f.created",
+    "expected_start_time_desc": f"{_FLOW_EXPECTED} DESC, f.created DESC",
+    "expected_start_time_asc": f"{_FLOW_EXPECTED}, f.created",
+    "end_time_desc": "COALESCE(f.end_time, 1e300) DESC, f.created DESC",
     "name_asc": "f.name, f.created",
+    "name_desc": "f.name DESC, f.created DESC",
+    "id_desc": "f.id DESC",
 }
+_TASK_EXPECTED = "COALESCE(start_time, created)"
 _TASK_SORTS = {
     "created_desc": "created DESC, rowid DESC",
     "created_asc": "created, rowid",
-    "start_time_desc": "start_time DESC, created DESC",
-    "start_time_asc": "start_time, created",
+    "start_time_desc": "COALESCE(start_time, 1e300) DESC, created DESC",
+    "start_time_asc": "COALESCE(start_time, 1e300), created",
+    "expected_start_time_desc": f"{_TASK_EXPECTED} DESC, created DESC",
+    "expected_start_time_asc": f"{_TASK_EXPECTED}, created",
+    "end_time_desc": "COALESCE(end_time, 1e300) DESC, created DESC",
     "name_asc": "name, created",
+    "name_desc": "name DESC, created DESC",
+    "id_desc": "id DESC",
 }
 
 
@@ -106,7 +119,9 @@ def task_run_row(row: Any) -> TaskRunRow:
 
 
 def _in(column: str, values: list[Any], where: list[str], params: list[Any]) -> None:
-    if None in values:
+    if not values:
+        where.append("1 = 0")  # nothing matches an empty list (PostgreSQL refuses `IN ()`)
+    elif None in values:
         others = [value for value in values if value is not None]
         clause = f"{column} IS NULL"
         if others:
@@ -144,6 +159,14 @@ def _common(
         _in(f"{prefix}state_type", [s.upper() for s in query.state_types], where, params)
     if query.state_names is not None:
         _in(f"{prefix}state_name", query.state_names, where, params)
+    for column, values in (
+        ("state_type", [s.upper() for s in query.exclude_state_types or ()]),
+        ("state_name", query.exclude_state_names or []),
+    ):
+        if values:
+            marks = ",".join("?" * len(values))
+            where.append(f"({prefix}{column} IS NULL OR {prefix}{column} NOT IN ({marks}))")
+            params.extend(values)
     if query.tags_all:
         _tags(f"{prefix}tags", query.tags_all, where, params)
     for column, bound, op in (
@@ -166,6 +189,9 @@ def _flow_where(query: FlowRunQuery) -> tuple[str, list[Any]]:
         params.append(like_escape(query.id_prefix) + "%")
     if query.flow_names is not None:
         _in("f.flow_name", query.flow_names, where, params)
+    if query.flow_name_like:
+        where.append("LOWER(f.flow_name) LIKE ? ESCAPE '\\'")
+        params.append(f"%{like_escape(query.flow_name_like.lower())}%")
     if query.deployment_ids is not None:
         _in("f.deployment_id", query.deployment_ids, where, params)
     if query.parent_flow_run_ids is not None:
