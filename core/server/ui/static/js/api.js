@@ -64,8 +64,8 @@ export const api = {
   runDeployment: (id, body) => post(`/deployments/${encodeURIComponent(id)}/create_flow_run`, body),
   pauseDeployment: (id) => post(`/deployments/${encodeURIComponent(id)}/pause`),
   resumeDeployment: (id) => post(`/deployments/${encodeURIComponent(id)}/resume`),
-  workPools: () => get("/work_pools"),
-  workers: (pool) => get(`/work_pools/${encodeURIComponent(pool)}/workers`),
+  workPools: () => post("/work_pools/filter"),
+  workers: (pool) => post("/workers/filter", { work_pool_name: pool }),
 
   // configuration
   blocks: () => post("/block_documents/filter", {}),

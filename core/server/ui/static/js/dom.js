@@ -1,10 +1,13 @@
 // A tiny element builder. Text always goes in as text nodes, never as HTML, so nothing a
 // run name, log line or parameter contains can inject markup into the page.
 
+/** `h("tag.class#id", attrs, ...children)`: tag, classes and id in one selector-like name. */
 export function h(tag, attrs = {}, ...children) {
-  const [name, ...classes] = tag.split(".");
+  const [head, id] = tag.split("#");
+  const [name, ...classes] = head.split(".");
   const node = document.createElement(name || "div");
   if (classes.length) node.className = classes.join(" ");
+  if (id) node.id = id;
   for (const [key, value] of Object.entries(attrs || {})) {
     if (value === undefined || value === null || value === false) continue;
     if (key.startsWith("on")) node.addEventListener(key.slice(2), value);

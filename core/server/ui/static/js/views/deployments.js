@@ -47,13 +47,13 @@ function runForm(deployment, close) {
     try {
       inputs.forEach((input, i) => {
         const text = input.value.trim();
-        if (text === "") return;
+        if (text === "") return; // left out: the flow's default applies
         try { parameters[fields[i].name] = JSON.parse(text); }
-        catch { parameters[fields[i].name] = text; } // a bare word is a string
+        catch { throw new Error(`${fields[i].name}: ${text} is not JSON (text goes in "quotes")`); }
       });
       if (extra && extra.value.trim()) Object.assign(parameters, JSON.parse(extra.value));
     } catch (error) {
-      fill(message, errorNote(new Error("Parameters must be JSON: " + error.message)));
+      fill(message, errorNote(new Error("Parameters are JSON values. " + error.message)));
       return;
     }
     submit.disabled = true;
@@ -69,6 +69,7 @@ function runForm(deployment, close) {
 
   return h("form.run-form", { onsubmit, dataset: { deployment: deployment.full_name } },
     h("h3", {}, "Run ", deployment.full_name),
+    h("p.muted.small", {}, 'Values are JSON: "text", 3, true, [1, 2]. Empty fields take the flow\'s default.'),
     fields.length ? h("div.form-grid", {}, fields.map((field, i) => [h("label", {}, field.name), inputs[i]])) : h("p.muted", {}, "This flow takes no parameters."),
     extra ? [h("label", {}, "Other parameters"), extra] : null,
     message,
@@ -98,8 +99,10 @@ export function deploymentsView(root) {
   }
 
   async function refresh() {
-    const deployments = await api.deployments();
-    const lastRuns = await Promise.all(deployments.map((d) => api.flowRuns({ deployment_ids: [d.id], limit: 1 })));
+    const deployments = (await api.deployments()).map((d) => ({ ...d, full_name: `${d.flow_name}/${d.name}` }));
+    // the last run that started (scheduled runs waiting for their time are not "last")
+    const lastRuns = await Promise.all(deployments.map((d) =>
+      api.flowRuns({ deployment_ids: [d.id], start_time_after: 0, sort: "start_time_desc", limit: 1 })));
     fill(list, table(["Deployment", "Work pool", "Schedule", "Status", "Last run", "Tags", ""],
       deployments.map((deployment, i) => {
         const last = lastRuns[i][0];
