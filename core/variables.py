@@ -22,6 +22,15 @@ def _check_name(name: str) -> None:
         )
 
 
+def check_variable(name: str, value: Any) -> None:
+    """ValueError for a bad name, TypeError for a value that is not JSON."""
+    _check_name(name)
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"variable {name!r} must hold a JSON value: {exc}") from None
+
+
 class Variable:
     """A named JSON value: `Variable.set("x", {...})`, `Variable.get("x")`."""
 
@@ -45,11 +54,7 @@ class Variable:
         cls, name: str, value: Any, tags: list[str] | None = None, overwrite: bool = False
     ) -> Variable:
         """Create (or with `overwrite=True` replace) a variable; the value must be JSON-able."""
-        _check_name(name)
-        try:
-            json.dumps(value)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"variable {name!r} must hold a JSON value: {exc}") from None
+        check_variable(name, value)
         get_store().variables.set(name, value, list(tags or []), overwrite)
         return cls(name, value, tags)
 

@@ -6,8 +6,19 @@ from collections.abc import Iterator
 
 import pytest
 
-from headrace.store import open_store
+from headrace.store import open_store, reset_store
 from headrace.store.interface import Store
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch) -> Iterator[None]:  # noqa: ANN001
+    """A home of the test's own (its SQLite store, block key and results)."""
+    monkeypatch.setenv("HEADRACE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("HEADRACE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("HEADRACE_API_URL", raising=False)
+    reset_store()
+    yield
+    reset_store()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
