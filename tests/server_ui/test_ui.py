@@ -150,6 +150,7 @@ def test_run_now_on_a_deployment_is_executed_by_a_worker(
     deployment = page.locator('tr[data-deployment="ui-greet/nightly"]')
     expect(deployment).to_contain_text("cron 0 3 * * *")
     expect(deployment).to_contain_text("ui-pool")
+    expect(deployment.locator("td").nth(3)).to_contain_text("in ")  # the worker scheduled 3 a.m.
     deployment.locator("button.run-now").click()
     form = page.locator("#run-dialog form")
     expect(form.locator('input[name="name"]')).to_have_value('"ops"')
@@ -164,7 +165,7 @@ def test_run_now_on_a_deployment_is_executed_by_a_worker(
     shot(page, "deployment-run")
 
     page.click("nav >> text=Deployments")
-    expect(deployment.locator("td").nth(4)).to_contain_text("Completed")
+    expect(deployment.locator("td").nth(5)).to_contain_text("Completed")
     deployment.locator("button.pause-toggle").click()
     expect(deployment).to_have_attribute("data-paused", "true")
     expect(deployment).to_contain_text("Paused")

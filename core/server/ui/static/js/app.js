@@ -36,7 +36,7 @@ async function refresh(view, generation) {
   try {
     await view.refresh();
     if (active && active.generation === generation) {
-      status("Live · updated " + new Date().toLocaleTimeString());
+      status("Live · updated " + new Date().toLocaleTimeString([], { hour12: false }));
       document.body.dataset.loaded = "true";
     }
   } catch (error) {

@@ -47,9 +47,20 @@ export function ago(seconds, now = Date.now() / 1000) {
   return `${Math.round(delta / 86400)}d ago`;
 }
 
+/** "in 5m", "in 3h" for a time ahead; "now" once it is due. */
+export function until(seconds, now = Date.now() / 1000) {
+  const delta = seconds - now;
+  if (delta <= 0) return "now";
+  if (delta < 60) return `in ${Math.round(delta)}s`;
+  if (delta < 3600) return `in ${Math.round(delta / 60)}m`;
+  if (delta < 86400) return `in ${Math.round(delta / 3600)}h`;
+  return `in ${Math.round(delta / 86400)}d`;
+}
+
 export function duration(start, end, now = Date.now() / 1000) {
   if (start === null || start === undefined) return "—";
   const total = Math.max(0, (end ?? now) - start);
+  if (total < 0.01) return `${(total * 1000).toFixed(1)}ms`;
   if (total < 1) return `${Math.round(total * 1000)}ms`;
   if (total < 60) return `${total.toFixed(1)}s`;
   const minutes = Math.floor(total / 60);

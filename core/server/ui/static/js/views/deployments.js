@@ -1,7 +1,7 @@
 // Deployments: schedules, pause/resume, and "Run now" with parameters.
 import { api } from "../api.js";
 import { fill, h } from "../dom.js";
-import { ago, json, stateBadge } from "../format.js";
+import { ago, json, stateBadge, until, when } from "../format.js";
 import { errorNote, pageHeader, table } from "./common.js";
 
 function everyText(seconds) {
@@ -35,7 +35,7 @@ function runForm(deployment, close) {
   const inputs = fields.map((field) => h("input", {
     name: field.name, "aria-label": field.name, class: "mono",
     value: field.value === undefined ? "" : json(field.value),
-    placeholder: field.value === undefined ? "required (JSON)" : "",
+    placeholder: field.value === undefined ? "the flow's default" : "",
   }));
   const extra = deployment.parameter_names ? null : h("textarea.mono", { name: "__extra__", rows: 3, placeholder: '{"other": "parameters as JSON"}' });
   const message = h("div.form-message");
@@ -101,16 +101,23 @@ export function deploymentsView(root) {
   async function refresh() {
     const deployments = (await api.deployments()).map((d) => ({ ...d, full_name: `${d.flow_name}/${d.name}` }));
     // the last run that started (scheduled runs waiting for their time are not "last")
-    const lastRuns = await Promise.all(deployments.map((d) =>
-      api.flowRuns({ deployment_ids: [d.id], start_time_after: 0, sort: "start_time_desc", limit: 1 })));
-    fill(list, table(["Deployment", "Work pool", "Schedule", "Status", "Last run", "Tags", ""],
+    const [lastRuns, nextRuns] = await Promise.all([
+      Promise.all(deployments.map((d) =>
+        api.flowRuns({ deployment_ids: [d.id], start_time_after: 0, sort: "start_time_desc", limit: 1 }))),
+      Promise.all(deployments.map((d) =>
+        api.flowRuns({ deployment_ids: [d.id], state_types: ["SCHEDULED"], sort: "created_asc", limit: 20 }))),
+    ]);
+    fill(list, table(["Deployment", "Work pool", "Schedule", "Next run", "Status", "Last run", "Tags", ""],
       deployments.map((deployment, i) => {
         const last = lastRuns[i][0];
+        const times = nextRuns[i].map((run) => run.scheduled_time).filter((t) => t != null);
+        const next = times.length ? Math.min(...times) : null;
         return h("tr", { dataset: { deployment: deployment.full_name, paused: String(deployment.paused) } },
           h("td", {}, h("strong", {}, deployment.flow_name), " / ", deployment.name,
             deployment.description ? h("div.muted.small", {}, deployment.description) : null),
           h("td", {}, deployment.work_pool_name || h("span.muted", {}, "served")),
           h("td", {}, (deployment.schedules || []).length ? deployment.schedules.map((s) => h("div", {}, scheduleText(s))) : h("span.muted", {}, "none")),
+          h("td", { title: next ? when(next) : "" }, next ? until(next) : h("span.muted", {}, "—")),
           h("td", {}, deployment.paused ? h("span.badge.state-paused", {}, "Paused") : h("span.badge.state-ready", {}, "Ready")),
           h("td", {}, last ? h("a", { href: `#/runs/${last.id}` }, stateBadge(last.state_type, last.state_name), " ", h("span.muted", {}, ago(last.start_time ?? last.created))) : h("span.muted", {}, "never")),
           h("td.tags", {}, (deployment.tags || []).map((tag) => h("span.tag", {}, tag))),

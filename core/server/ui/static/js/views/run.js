@@ -15,7 +15,7 @@ export function failureText(run, logs) {
 }
 
 function definition(label, value) {
-  return [h("dt", {}, label), h("dd", {}, value ?? "—")];
+  return h("div", {}, h("dt", {}, label), h("dd", {}, value ?? "—"));
 }
 
 export function runView(root, { match }) {
