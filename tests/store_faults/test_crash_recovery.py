@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import textwrap
+from pathlib import Path
 
 import pytest
 from faults import PYTHON, cli, env_for, rows, wait_until
@@ -28,19 +30,25 @@ VICTIM = """
 """
 
 
-def _kill_a_running_flow(tmp_path, home) -> None:
+@pytest.fixture(scope="module")
+def killed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store files just after SIGKILL of a process whose flow and task were Running."""
+    tmp_path = tmp_path_factory.mktemp("victim")
+    home = tmp_path / "home"
     script = tmp_path / "victim.py"
     script.write_text(textwrap.dedent(VICTIM))
     started = tmp_path / "started"
-    victim = subprocess.Popen(
-        [PYTHON, str(script), str(started)], env=env_for(home), stderr=subprocess.DEVNULL
-    )
+    errors = tmp_path / "victim.stderr"
+    env = {**env_for(home), "HEADRACE_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    with open(errors, "w") as stderr:
+        victim = subprocess.Popen([PYTHON, str(script), str(started)], env=env, stderr=stderr)
     try:
         wait_until(lambda: started.exists() or victim.poll() is not None, what="the victim task")
-        assert started.exists(), "the victim ended before its task started"
+        assert started.exists(), f"the victim ended early: {errors.read_text()}"
     finally:
         victim.send_signal(signal.SIGKILL)
         victim.wait()
+    return home
 
 
 COMMANDS = [
@@ -55,8 +63,10 @@ COMMANDS = [
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda command: " ".join(command))
-def test_each_command_marks_the_runs_of_a_killed_process_crashed(tmp_path, home, command):
-    _kill_a_running_flow(tmp_path, home)
+def test_each_command_marks_the_runs_of_a_killed_process_crashed(killed_store, home, command):
+    home.mkdir(parents=True, exist_ok=True)
+    for path in killed_store.iterdir():  # the store as the killed process left it
+        shutil.copy(path, home / path.name)
     database = home / "headrace.db"
     states = "SELECT state_name FROM {} ORDER BY created"
     assert rows(database, states.format("flow_runs")) == [("Running",)]
