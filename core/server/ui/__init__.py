@@ -1,6 +1,6 @@
 """The web UI: static pages and scripts that read the public REST API under `/api`.
 
-Everything ships in `static/` (no CDN, no build step): `index.html` at `/`, the assets
+Everything ships in `web-assets/` (no CDN, no build step): `index.html` at `/`, the assets
 under `/ui/`. The pages draw what `/api` returns, so whatever the UI shows a
 script can read too.
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_DIR = Path(__file__).resolve().parent / "web-assets"
 
 
 def mount(app: FastAPI) -> None:
