@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from headrace.deployments import records
+from headrace.store._secrets import open_parameters
 
 
 def run_stored_flow_run(flow: Any, row: dict[str, Any]) -> Any:
@@ -28,7 +29,8 @@ def run_stored_flow_run(flow: Any, row: dict[str, Any]) -> Any:
         scheduled_ts=row.get("scheduled_time"),
     )
     try:
-        parameters = flow.signature.bind((), dict(row["parameters"]))
+        stored = open_parameters(dict(row["parameters"]), f"flow run {row['id']}")
+        parameters = flow.signature.bind((), stored)
     except (ParameterBindError, TypeError) as exc:
         message = f"Validation of flow parameters failed with error: {exc}"
         records.set_run_state(row["id"], "FAILED", "Failed", message)

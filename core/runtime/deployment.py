@@ -23,4 +23,8 @@ def __getattr__(attribute: str) -> Any:
     record = get_store().deployments.read(run.deployment_id)
     if record is None:
         return {} if attribute == "parameters" else None
+    if attribute == "parameters":
+        from headrace.store._secrets import masked_parameters
+
+        return masked_parameters(record.parameters)
     return getattr(record, attribute, None)

@@ -95,6 +95,8 @@ def _mask_all(value: Any) -> Any:
     """A value of a parameter annotated as secret: all of it masked (dict keys kept)."""
     if isinstance(value, dict):
         return {key: _mask_all(item) for key, item in value.items()}
+    if not isinstance(value, _PLAIN) and _pydantic_secret_kind(value) is not None:
+        return _mask(value)  # already a secret type: masked as such (dict keys stay)
     return MASK
 
 
