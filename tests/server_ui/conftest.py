@@ -53,15 +53,15 @@ class UiServer:
     url: str
     home: Path
     env: dict[str, str]
-    process: subprocess.Popen[str]
+    process: subprocess.Popen[bytes]
     children: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def script(self, *args: str, timeout: float = 60) -> Completed:
-        """Run `ui_flows.py ARGS` as a user's script would, against this server's store."""
+        """Run `ui_flows.py ARGS` as a user's script would, recording through the server."""
         return _checked([PYTHON, str(HERE / "ui_flows.py"), *args], self.env, timeout)
 
     def headrace(self, *args: str, timeout: float = 60) -> Completed:
-        """Run a `headrace` CLI command against this server's store."""
+        """Run a `headrace` CLI command against the server."""
         return _checked([PYTHON, "-m", "headrace", *args], self.env, timeout)
 
     def spawn(self, *args: str) -> subprocess.Popen[bytes]:
@@ -97,26 +97,23 @@ def start_server(home: Path, extra_env: dict[str, str] | None = None) -> UiServe
     """`headrace server start --port 0`, waited on until /api/health answers."""
     env = _base_env(home)
     server_env = {**env, **(extra_env or {})}
-    process = subprocess.Popen(
-        [PYTHON, "-m", "headrace", "server", "start", "--port", "0"],
-        env=server_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    found = re.search(r"(http://127\.0\.0\.1:\d+)", first)
-    if not found:
-        process.kill()
-        rest = process.stdout.read()
-        raise AssertionError(f"server did not say where it listens:\n{first}{rest}")
-    url = found.group(1)
-    headers = (
-        {"Authorization": f"Bearer {extra_env['HEADRACE_API_KEY']}"}
-        if extra_env and "HEADRACE_API_KEY" in extra_env
-        else {}
-    )
+    log = home / "server.log"
+    with log.open("w") as out:  # a file, not a pipe: a chatty server never blocks on it
+        process = subprocess.Popen(
+            [PYTHON, "-m", "headrace", "server", "start", "--port", "0"],
+            env=server_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 20
+    while not (found := re.search(r"http://127\.0\.0\.1:\d+", log.read_text())):
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            raise AssertionError(f"server did not say where it listens:\n{log.read_text()}")
+        time.sleep(0.05)
+    url = found.group(0)
+    key = server_env.get("HEADRACE_API_KEY")
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
     deadline = time.monotonic() + 20
     while True:
         try:
@@ -126,8 +123,13 @@ def start_server(home: Path, extra_env: dict[str, str] | None = None) -> UiServe
             pass
         if time.monotonic() > deadline or process.poll() is not None:
             process.kill()
-            raise AssertionError(f"server at {url} never became healthy")
+            raise AssertionError(f"server at {url} never became healthy:\n{log.read_text()}")
         time.sleep(0.05)
+    # clients reach the store through the server, as users point them at it; they share
+    # its home only for the block encryption key (HEADRACE_ENCRYPTION_KEY in real setups)
+    env["HEADRACE_API_URL"] = url + "/api"
+    if key:
+        env["HEADRACE_API_KEY"] = key
     return UiServer(url=url, home=home, env=env, process=process)
 
 
