@@ -4,7 +4,9 @@ recorded by real flows, state changes, deployments, variables and block document
 from __future__ import annotations
 
 import logging
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -34,7 +36,32 @@ from headrace.deployments import records
 from headrace.exceptions import ObjectAlreadyExists, ObjectNotFound
 from headrace.states import Cancelled, Completed, Running, Scheduled, StateType
 
-pytestmark = pytest.mark.usefixtures("store_backend")
+ENCRYPTION_KEY = "x3G9mZt0G1u7XU5dYQv0l4lJmI8bWq1l9gM7Jr2vQ0s="
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "http"])
+def client_backend(request, tmp_path, monkeypatch):
+    """The process store: a SQLite file, a PostgreSQL schema, or a real headrace server
+    (over its own SQLite file) reached through `HEADRACE_API_URL`."""
+    from headrace.store import reset_store
+
+    monkeypatch.setenv("HEADRACE_ENCRYPTION_KEY", ENCRYPTION_KEY)
+    if request.param == "postgresql":
+        monkeypatch.setenv("HEADRACE_DATABASE_URL", request.getfixturevalue("postgres_url"))
+    elif request.param == "http":
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
+        from server_support import ServerProcess
+
+        env = {"HEADRACE_ENCRYPTION_KEY": ENCRYPTION_KEY}
+        server = ServerProcess(tmp_path / "server-home", env=env).start()
+        request.addfinalizer(server.stop)
+        monkeypatch.setenv("HEADRACE_API_URL", server.api)
+    reset_store()
+    request.addfinalizer(reset_store)
+    return request.param
+
+
+pytestmark = pytest.mark.usefixtures("client_backend")
 
 
 @task
