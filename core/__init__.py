@@ -9,8 +9,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 _EXPORTS = {
     "flow": "headrace.flows",
     "Flow": "headrace.flows",
@@ -32,6 +30,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 if TYPE_CHECKING:
+    __version__: str
     from headrace import runtime as runtime
     from headrace.context import tags as tags
     from headrace.flows import Flow as Flow
@@ -46,6 +45,11 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # written once, in pyproject.toml; read from the metadata
+        from importlib.metadata import version
+
+        globals()[name] = version("headrace")
+        return globals()[name]
     module_name = _EXPORTS.get(name)
     if module_name is None:
         raise AttributeError(f"module 'headrace' has no attribute {name!r}")

@@ -17,7 +17,7 @@ from headrace.exceptions import MissingContextError
 if TYPE_CHECKING:
     from headrace.flows import Flow
     from headrace.results import ResultStore
-    from headrace.runs import FlowRun, TaskRun
+    from headrace.run_records import FlowRun, TaskRun
     from headrace.task_runners import TaskRunner
     from headrace.tasks import Task
 

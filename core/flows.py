@@ -6,6 +6,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
+from headrace.deployments import deploy_flow, load_flow_from_source, serve_flow, to_deployment
+from headrace.engine import FlowRunMachine, drive_async, drive_sync, wait_for_upstreams
 from headrace.task_runners import TaskRunner, ThreadPoolTaskRunner
 from headrace.utilities.callables import ParameterValidator, Signature
 from headrace.utilities.options import changed_options
@@ -119,12 +121,7 @@ class Flow(Generic[P, R]):
     ) -> Any:
         """Run the flow; returns its result (raising its error if it failed) or, with
         `return_state=True`, its final state."""
-        from headrace.engine._drivers import drive_async, drive_sync
-        from headrace.engine._flow_run import FlowRunMachine
-
         if wait_for:
-            from headrace.engine._inputs import wait_for_upstreams
-
             wait_for_upstreams(wait_for)
         machine = FlowRunMachine(self, self.signature.bind(args, kwargs))
         if self.isasync:
@@ -135,25 +132,17 @@ class Flow(Generic[P, R]):
     # -- deployments (headrace.deployments does the work) ---------------------------------
     def serve(self, *args: Any, **kwargs: Any) -> Any:
         """Run this flow on a schedule in this process; see `headrace.deployments`."""
-        from headrace.deployments import serve_flow
-
         return serve_flow(self, *args, **kwargs)
 
     def to_deployment(self, *args: Any, **kwargs: Any) -> Any:
-        from headrace.deployments import to_deployment
-
         return to_deployment(self, *args, **kwargs)
 
     def deploy(self, *args: Any, **kwargs: Any) -> Any:
-        from headrace.deployments import deploy_flow
-
         return deploy_flow(self, *args, **kwargs)
 
     @classmethod
     def from_source(cls, source: Any, entrypoint: str) -> Flow[Any, Any]:
         """Load a flow from `source` (a local directory) and `entrypoint` (`path.py:function`)."""
-        from headrace.deployments import load_flow_from_source
-
         return load_flow_from_source(source, entrypoint)
 
     def __repr__(self) -> str:

@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from headrace.states import Pending, State
+from headrace.utilities.annotations import quote
 
 if TYPE_CHECKING:
-    from headrace.runs import TaskRun
+    from headrace.run_records import TaskRun
 
 _worker = threading.local()
 #: guards every future's small critical sections; futures are many, locks are not cheap
@@ -201,17 +202,36 @@ def as_completed(
             yield future
 
 
+#: values that never hold a future or a state (checked first: the common case)
+ATOMS = (str, bytes, int, float, bool, type(None))
+
+
+def visit_collection(value: Any, visit: Callable[[Any], Any]) -> Any:
+    """Apply `visit` to every future or state inside lists, tuples, sets and dicts."""
+    if isinstance(value, ATOMS):
+        return value
+    if isinstance(value, (PrefectFuture, State)):
+        return visit(value)
+    if isinstance(value, quote):
+        return value
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # namedtuple
+        return type(value)(*(visit_collection(item, visit) for item in value))
+    for kind in (list, tuple, set, frozenset):
+        # subclasses (e.g. PrefectFutureList) come back as their plain base type
+        if isinstance(value, kind):
+            return kind(visit_collection(item, visit) for item in value)
+    if isinstance(value, dict):
+        return {key: visit_collection(item, visit) for key, item in value.items()}
+    return value
+
+
 def resolve_futures_to_states(value: Any) -> Any:
     """Replace futures (also inside lists, tuples, sets, dicts) by their final states."""
-    from headrace.engine._inputs import visit_collection
-
     return visit_collection(value, lambda item: _wait_state(item))
 
 
 def resolve_futures_to_results(value: Any) -> Any:
     """Replace futures (also inside collections) by their results."""
-    from headrace.engine._inputs import visit_collection
-
     return visit_collection(value, lambda item: _wait_state(item).result())
 
 

@@ -3,7 +3,8 @@
 A result is one file in the result storage (any object with `read_path`/`write_path`,
 such as a LocalFileSystem or S3Bucket block), named by its cache key or a random key.
 The file holds a one-line JSON header (serializer, expiry) and then the payload, so
-another process can use a cached result without asking the store.
+another process can use a cached result without asking the store. A `ResultRecord`
+stands for one such file in a state's data and loads it on first use.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import uuid
 from pathlib import Path
 from typing import Any, Protocol
 
-from headrace.result_records import ResultRecord
+from headrace.exceptions import MissingResult
 from headrace.serializers import Serializer, resolve_serializer
 from headrace.settings import get_settings
+from headrace.states import StoredResult
 from headrace.utilities import clock
 
 
@@ -61,6 +62,7 @@ def resolve_storage(value: Any) -> StorageLike:
         return LocalResultStorage(value)
     if isinstance(value, str):
         if "/" in value and not value.startswith(("/", ".", "~")):
+            # deferred: blocks import pydantic (~100 ms), which only a block reference needs
             from headrace.blocks.core import resolve_block_reference
 
             return resolve_block_reference(value)
@@ -73,6 +75,39 @@ def resolve_storage(value: Any) -> StorageLike:
     )
 
 
+class ResultRecord(StoredResult):
+    """A persisted result: loads its value from storage on first use."""
+
+    __slots__ = ("key", "storage", "serializer", "expiration", "_value", "_loaded")
+
+    def __init__(
+        self,
+        key: str,
+        storage: StorageLike,
+        serializer: Serializer,
+        expiration: float | None,
+        value: Any = None,
+        loaded: bool = False,
+    ) -> None:
+        self.key = key
+        self.storage = storage
+        self.serializer = serializer
+        self.expiration = expiration
+        self._value = value
+        self._loaded = loaded
+
+    def load(self) -> Any:
+        if not self._loaded:
+            found = ResultStore(self.storage, self.serializer).read(self.key, honour_expiry=False)
+            if found is None:
+                raise MissingResult(f"The result {self.key!r} is no longer in {self.storage!r}.")
+            self._value, self._loaded = found._value, True
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"ResultRecord(key={self.key!r}, storage={self.storage!r})"
+
+
 class ResultStore:
     """Writes and reads result files in one storage with one serializer."""
 
@@ -83,7 +118,7 @@ class ResultStore:
     def write(
         self, value: Any, key: str | None = None, expiration: float | None = None
     ) -> ResultRecord:
-        key = key or uuid.uuid4().hex
+        key = key or os.urandom(16).hex()  # what uuid4().hex gave, without importing uuid
         header = {
             "serializer": self.serializer.type,
             "expiration": expiration,

@@ -1,7 +1,7 @@
 """Result serializers (`result_serializer="pickle" | "json" | "compressed/pickle"`).
 
 The built-ins register through the `register_result_serializers` hook, like a plugin's
-(see `headrace.builtin_plugins`).
+(see `headrace.builtins.execution`).
 """
 
 from __future__ import annotations

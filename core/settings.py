@@ -8,7 +8,7 @@ without restarting the process, and the hot path only pays one dict lookup.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,19 +88,29 @@ def temporary_settings(**overrides: object) -> Iterator[Settings]:
                 os.environ.pop(var, None)
             else:
                 os.environ[var] = str(value)
-        _reset_store()
+        _notify_change()
         yield get_settings()
     finally:
-        _reset_store()
+        _notify_change()
         for var, value in saved.items():
             if value is None:
                 os.environ.pop(var, None)
             else:
                 os.environ[var] = value
-        _reset_store()
+        _notify_change()
 
 
-def _reset_store() -> None:
-    from headrace.store import reset_store
+#: called when `temporary_settings` changes the settings in force (the store registers
+#: `reset_store`, so that it reopens on the new database); settings import nothing else
+_change_listeners: list[Callable[[], None]] = []
 
-    reset_store()
+
+def on_settings_change(listener: Callable[[], None]) -> None:
+    """Call `listener` whenever `temporary_settings` enters or leaves."""
+    if listener not in _change_listeners:
+        _change_listeners.append(listener)
+
+
+def _notify_change() -> None:
+    for listener in list(_change_listeners):
+        listener()

@@ -195,9 +195,18 @@ class State:
     __hash__ = object.__hash__
 
 
-def _state_result(state: State, raise_on_failure: bool) -> Any:
-    from headrace.result_records import ResultRecord
+class StoredResult:
+    """State data kept outside the state (`headrace.results.ResultRecord`): reading a
+    state's result calls `load()`. Declared here so that states need not import the
+    result storage code."""
 
+    __slots__ = ()
+
+    def load(self) -> Any:
+        raise NotImplementedError
+
+
+def _state_result(state: State, raise_on_failure: bool) -> Any:
     if state.is_paused():
         raise PausedRun("Run is paused, its result is not available.")
     if not state.is_final():
@@ -207,7 +216,7 @@ def _state_result(state: State, raise_on_failure: bool) -> Any:
     if raise_on_failure and state.type is not StateType.COMPLETED:
         raise get_state_exception(state)
     data = state.data
-    if isinstance(data, ResultRecord):
+    if isinstance(data, StoredResult):
         data = data.load()
     if data is None and state.type is not StateType.COMPLETED:
         return get_state_exception(state)
@@ -229,10 +238,8 @@ def is_state_iterable(value: Any) -> bool:
 
 def get_state_exception(state: State) -> BaseException:
     """The exception a final, unsuccessful state stands for."""
-    from headrace.result_records import ResultRecord
-
     data = state.data
-    if isinstance(data, ResultRecord):
+    if isinstance(data, StoredResult):
         data = data.load()
     if isinstance(data, BaseException):
         return data

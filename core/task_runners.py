@@ -13,14 +13,24 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any
 
+from headrace._thread_pool import WorkerPool
+from headrace.engine import (
+    TaskRunMachine,
+    drive_async,
+    drive_sync,
+    pack_call,
+    run_packed,
+    unpack_outcome,
+)
+from headrace.exceptions import CrashedRun
 from headrace.futures import PrefectFuture
+from headrace.settings import get_settings
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-    from headrace._worker_pool import WorkerPool
     from headrace.context import TaskRunContext
-    from headrace.runs import TaskRun
+    from headrace.run_records import TaskRun
     from headrace.states import State
     from headrace.tasks import Task
 
@@ -56,9 +66,6 @@ class TaskRunner:
         future: PrefectFuture,
     ) -> State:
         """Run one task run to its final state in the current thread (sync or async task)."""
-        from headrace.engine._drivers import drive_async, drive_sync
-        from headrace.engine._task_run import TaskRunMachine
-
         machine = TaskRunMachine(task, task_run, parameters, wait_for, future)
         if task.isasync:
             import asyncio
@@ -85,16 +92,12 @@ class ThreadPoolTaskRunner(TaskRunner):
     def _worker_count(self) -> int:
         if self.max_workers is not None:
             return self.max_workers
-        from headrace.settings import get_settings
-
         return get_settings().thread_pool_max_workers
 
     def duplicate(self) -> ThreadPoolTaskRunner:
         return type(self)(max_workers=self.max_workers)
 
     def __enter__(self) -> ThreadPoolTaskRunner:
-        from headrace._worker_pool import WorkerPool
-
         self._pool = WorkerPool(self._worker_count())
         return self
 
@@ -171,9 +174,6 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
     ) -> Any:
         """Called by the engine instead of `task.fn(...)`: run the function in a process."""
         from concurrent.futures.process import BrokenProcessPool
-
-        from headrace.engine._remote import pack_call, run_packed, unpack_outcome
-        from headrace.exceptions import CrashedRun
 
         pool = self._process_pool()
         try:

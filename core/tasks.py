@@ -9,10 +9,14 @@ from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from headrace import cache_policies
 from headrace.context import FlowRunContext, current_tags
-from headrace.engine import _drivers
-from headrace.exceptions import MappingLengthMismatch, MappingMissingIterable
+from headrace.engine import TaskRunMachine, drive_async, drive_sync, plain_call_value
+from headrace.exceptions import (
+    MappingLengthMismatch,
+    MappingMissingIterable,
+    ParameterBindError,
+)
 from headrace.futures import PrefectFuture, PrefectFutureList
-from headrace.runs import TaskRun
+from headrace.run_records import TaskRun
 from headrace.utilities.annotations import allow_failure, quote, unmapped
 from headrace.utilities.callables import Signature
 from headrace.utilities.hashing import hash_objects
@@ -50,19 +54,6 @@ def _is_iterable(value: Any) -> bool:
     except TypeError:
         return False
     return True
-
-
-_engine_module: Any = None
-
-
-def _engine() -> Any:
-    """The task engine module, imported on the first task call (it imports the store)."""
-    global _engine_module
-    if _engine_module is None:
-        from headrace.engine import _task_run
-
-        _engine_module = _task_run
-    return _engine_module
 
 
 class Task(Generic[P, R]):
@@ -227,19 +218,17 @@ class Task(Generic[P, R]):
     ) -> Any:
         """Run the task now (in this thread) and return its result or, with
         `return_state=True`, its final state."""
-        engine = _engine()
-        TaskRunMachine, plain_call_value = engine.TaskRunMachine, engine.plain_call_value
         parameters = self.signature.bind(args, kwargs)
         flow_ctx = FlowRunContext._var.get(None)
         machine = TaskRunMachine(self, self._new_run(parameters, flow_ctx), parameters, wait_for)
         if self.isasync:
 
             async def outcome() -> Any:
-                state = await _drivers.drive_async(machine)
+                state = await drive_async(machine)
                 return state if return_state else plain_call_value(machine, state)
 
             return outcome()
-        state = _drivers.drive_sync(machine)
+        state = drive_sync(machine)
         return state if return_state else plain_call_value(machine, state)
 
     def submit(
@@ -266,8 +255,6 @@ class Task(Generic[P, R]):
         try:
             bound = self.signature.signature.bind_partial(*args, **kwargs).arguments
         except TypeError as exc:
-            from headrace.exceptions import ParameterBindError
-
             raise ParameterBindError(f"Error binding parameters: {exc}") from None
         calls = _expand_map(bound)
         runner = flow_ctx.task_runner

@@ -1,10 +1,10 @@
 """The built-in plugins: headrace's own features, registered through the public hooks."""
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
-    "headrace.builtin_plugins",
-    "headrace.blocks.builtin",
-    "headrace.cli.builtin",
+    "headrace.builtins.execution",
+    "headrace.builtins.blocks",
+    "headrace.builtins.commands",
     "headrace.migrate.plugin",
-    "headrace.ops_plugin",
+    "headrace.builtins.operations",
     "headrace.server.cli",
 )

@@ -58,12 +58,23 @@ def register_migrate_rules() -> list[type]:
     """
 
 
+#: What each list hook returns: a list of subclasses of this class, named as
+#: "module:class" and imported only when the hook's results are checked. A plugin whose
+#: hook returns anything else is reported as failed and its items are ignored.
+LIST_HOOK_ITEM_TYPES: dict[str, str] = {
+    "register_block_types": "headrace.blocks.core:Block",
+    "register_task_runners": "headrace.task_runners:TaskRunner",
+    "register_result_serializers": "headrace.serializers:Serializer",
+    "register_migrate_rules": "headrace.migrate:Rule",
+}
+
 HOOK_NAMES: tuple[str, ...] = tuple(
     name for name, value in list(globals().items()) if hasattr(value, "headrace_spec")
 )
 
 __all__ = [
     "HOOK_NAMES",
+    "LIST_HOOK_ITEM_TYPES",
     "MIN_PLUGIN_API_VERSION",
     "PLUGIN_API_VERSION",
     "hookimpl",

@@ -2,8 +2,11 @@
 
 A plugin that fails to import, declares a plugin API this headrace does not speak, or
 implements hooks that do not match the specs is skipped with a `PluginLoadWarning` naming
-it and the reason; the others load. Every plugin considered gets a `PluginRecord`, which
-`headrace plugins` shows, failures and disabled plugins included.
+it and the reason; the others load. A hook that raises or returns something other than
+its spec asks for, when called, marks its plugin failed the same way; its results are
+ignored and every other hook, of this plugin and the others, still runs. Every plugin
+considered gets a `PluginRecord`, which `headrace plugins` shows, failures and disabled
+plugins included.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import os
 import re
 import threading
 import warnings
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
@@ -49,8 +51,11 @@ class PluginRecord:
     builtin: bool = False
     api_version: int | None = None
     hooks: list[str] = field(default_factory=list)
+    #: why the plugin failed: its load error, or one `hook: error` per failed hook
     error: str | None = None
     disabled: bool = False
+    #: hook name -> how that hook failed when called
+    hook_errors: dict[str, str] = field(default_factory=dict)
 
     @property
     def loaded(self) -> bool:
@@ -240,8 +245,15 @@ def loaded_plugin_manager() -> pluggy.PluginManager | None:
 
 
 def plugin_records() -> list[PluginRecord]:
-    """One record per plugin considered, in load order, failures and disabled ones included."""
+    """One record per plugin considered, in load order, failures and disabled ones included.
+
+    Every list hook is called once first, so a plugin that loads but whose hook fails
+    (e.g. it imports a module its wheel lacks) shows as failed. `register_commands` is
+    checked where the command line is built (`headrace plugins` runs inside it).
+    """
     get_plugin_manager()
+    for hook_name in hookspecs.LIST_HOOK_ITEM_TYPES:
+        collect_by_plugin(hook_name)
     return list(_records)
 
 
@@ -253,24 +265,69 @@ def reset_plugin_manager() -> None:
         _records = []
 
 
+def _hook_failed(plugin_name: str, hook_name: str, problem: str) -> None:
+    """Mark the plugin failed for this hook; warn the first time only."""
+    with _lock:
+        record = next((r for r in reversed(_records) if r.name == plugin_name), None)
+        if record is None or hook_name in record.hook_errors:
+            return
+        record.hook_errors[hook_name] = problem
+        record.error = "; ".join(f"{hook}: {error}" for hook, error in record.hook_errors.items())
+    warnings.warn(
+        f"headrace plugin {plugin_name!r} failed in {hook_name}: {problem}",
+        PluginLoadWarning,
+        stacklevel=4,
+    )
+
+
+def call_each(hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+    """`(plugin name, result)` for each plugin's implementation of a hook, built-ins first.
+
+    Each implementation runs on its own: one that raises marks its plugin failed (see
+    `plugin_records`) and is skipped; the others still run.
+    """
+    hook = getattr(get_plugin_manager().hook, hook_name)
+    results = []
+    for impl in hook.get_hookimpls():
+        try:
+            results.append((impl.plugin_name, impl.function(**kwargs)))
+        except Exception as exc:
+            _hook_failed(impl.plugin_name, hook_name, _one_line(exc))
+    return results
+
+
+def _item_type(hook_name: str) -> type:
+    module_name, _, class_name = hookspecs.LIST_HOOK_ITEM_TYPES[hook_name].partition(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+def _list_problem(result: object, expected: type) -> str | None:
+    """Why a list hook's result is unusable, or None when it is a list of `expected`s."""
+    if not isinstance(result, (list, tuple)):
+        return f"returned {type(result).__name__}, not a list of {expected.__name__} subclasses"
+    for item in result:
+        if not (isinstance(item, type) and issubclass(item, expected)):
+            return f"returned {item!r}, which is not a {expected.__name__} subclass"
+    return None
+
+
 def collect_by_plugin(hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
     """`(plugin name, item)` for every item a list hook returns, built-ins first.
 
-    Each plugin's hook runs on its own: one that raises is reported with a warning and
-    the others' items are still returned.
+    A plugin whose hook raises, or returns anything but a list of the classes the hook
+    asks for (`hookspecs.LIST_HOOK_ITEM_TYPES`), is marked failed and contributes
+    nothing; the others' items are still returned.
     """
-    hook = getattr(get_plugin_manager().hook, hook_name)
+    expected = _item_type(hook_name)
     found: list[tuple[str, Any]] = []
-    for impl in hook.get_hookimpls():
-        try:
-            items: Iterable[Any] = impl.function(**kwargs) or []
-            found += [(impl.plugin_name, item) for item in items]
-        except Exception as exc:
-            warnings.warn(
-                f"headrace plugin {impl.plugin_name!r} failed in {hook_name}: {_one_line(exc)}",
-                PluginLoadWarning,
-                stacklevel=2,
-            )
+    for plugin_name, result in call_each(hook_name, **kwargs):
+        if result is None:  # an implementation with nothing to add this time
+            continue
+        problem = _list_problem(result, expected)
+        if problem is not None:
+            _hook_failed(plugin_name, hook_name, problem)
+            continue
+        found += [(plugin_name, item) for item in result]
     return found
 
 

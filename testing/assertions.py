@@ -1,7 +1,7 @@
 """Assertion helpers whose failure messages show what actually happened.
 
 Each helper accepts a `State` (what `return_state=True` gives) or a run record from the
-`flow_runs` fixture, and raises AssertionError with the state, its message and, for
+`headrace_flow_runs` fixture, and raises AssertionError with the state, its message and, for
 lists, a diff.
 """
 

@@ -1,4 +1,4 @@
-"""The `blocks` fixture's view of an isolated block store.
+"""The `headrace_blocks` fixture's view of an isolated block store.
 
 Blocks are saved with `Block.save(name)` into the harness's store, exactly as user code
 saves them, so `Block.load` in the code under test finds them.
@@ -21,8 +21,8 @@ class BlockStore:
         `name` may be a plain name or `"block-type/name"`; `block` a Block, or a dict of
         field values when `name` gives the block type.
         """
-        from headrace.blocks._registry import lookup_block_type
         from headrace.blocks.core import Block
+        from headrace.blocks.registry import lookup_block_type
 
         slug, _, plain = name.rpartition("/")
         if not isinstance(block, Block):
@@ -53,10 +53,10 @@ class BlockStore:
 
     def references(self) -> list[str]:
         """Every saved block as `"block-type/name"`, sorted."""
-        from headrace.blocks import _documents
+        from headrace.blocks import documents
         from headrace.store import get_store
 
-        return [row.reference for row in _documents.list_documents(get_store())]
+        return [row.reference for row in documents.list_documents(get_store())]
 
     def __getitem__(self, reference: str) -> Any:
         return self.load(reference)

@@ -1,6 +1,6 @@
 """Read what ran: flow runs, their task runs, state histories, parameters and logs.
 
-The `flow_runs` fixture returns a `FlowRunHistory`; its records are snapshots read from
+The `headrace_flow_runs` fixture returns a `FlowRunHistory`; its records are snapshots read from
 the store in force (the harness's), so they can be compared and printed freely.
 """
 

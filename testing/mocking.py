@@ -1,4 +1,4 @@
-"""`mock_task`: swap a task's function for one test and record how it was called.
+"""`headrace_mock_task`: swap a task's function for one test and record how it was called.
 
 The Task object stays the same (its name, retries, cache policy and signature), so the
 engine still creates task runs, retries and records states; only the code it calls
@@ -69,7 +69,7 @@ class TaskMock:
 
 
 class TaskMocker:
-    """What the `mock_task` fixture returns: call it to replace a task's function."""
+    """What the `headrace_mock_task` fixture returns: call it to replace a task's function."""
 
     def __init__(self) -> None:
         self._mocks: list[TaskMock] = []
@@ -108,4 +108,4 @@ class TaskMocker:
 
 def _require_task(task: Any) -> None:
     if not isinstance(task, Task):
-        raise TypeError(f"mock_task replaces a @task, not {task!r}")
+        raise TypeError(f"headrace_mock_task replaces a @task, not {task!r}")

@@ -1,4 +1,4 @@
-"""`block_network`: HTTP calls that no test route answers fail, naming the request.
+"""`headrace_block_network`: HTTP calls that no test route answers fail, naming the request.
 
 The block sits below respx and responses, where a request arrives only when no mock
 answered it: on httpcore's per-connection `handle_request` (what every httpx transport
@@ -22,7 +22,7 @@ class RealNetworkBlocked(RuntimeError):
 def _hint(host: str) -> str:
     return (
         "Add a route for it (respx_mock / respx.mock for httpx, responses for requests), "
-        f"or allow the host with @pytest.mark.block_network(allow_hosts=[{host!r}])."
+        f"or allow the host with @pytest.mark.headrace_block_network(allow_hosts=[{host!r}])."
     )
 
 
@@ -38,8 +38,8 @@ class NetworkBlocker:
         request = f"{method} {url}"
         self.blocked.append(request)
         return RealNetworkBlocked(
-            f"block_network: {request} was not answered by any test route and real network "
-            f"access is blocked in this test. {_hint(host)}"
+            f"headrace_block_network: {request} was not answered by any test route and real "
+            f"network access is blocked in this test. {_hint(host)}"
         )
 
     def start(self) -> None:

@@ -20,15 +20,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
-from headrace.blocks import _codec, _documents
+from headrace.blocks import codec, documents
 from headrace.blocks._crypto import decrypt, store_cipher
-from headrace.blocks._names import (
-    slug_from_class_name,
-    slug_from_display_name,
-    split_reference,
-    validate_name,
-)
-from headrace.blocks._registry import lookup_block_type, register_block_type
 from headrace.blocks.errors import (
     BlockAlreadyExists,
     BlockDocumentInvalid,
@@ -36,6 +29,13 @@ from headrace.blocks.errors import (
     InvalidBlockName,
 )
 from headrace.blocks.fields import SecretDict
+from headrace.blocks.names import (
+    slug_from_class_name,
+    slug_from_display_name,
+    split_reference,
+    validate_name,
+)
+from headrace.blocks.registry import lookup_block_type, register_block_type
 from headrace.store import get_store
 from headrace.store.interface import BlockDocument, BlockDocumentWrite, Store
 
@@ -191,7 +191,7 @@ class Block(BaseModel):
         """
         target, slug, doc_name = cls._resolve_load_target(name)
         store = get_store()
-        row = _documents.get(store, slug, doc_name)
+        row = documents.get(store, slug, doc_name)
         cipher = store_cipher(store)
         return target._from_row(row, lambda id_: _load_child(store, cipher, id_), cipher, validate)
 
@@ -220,13 +220,13 @@ class Block(BaseModel):
     @classmethod
     def _from_row(
         cls: type[B],
-        row: _documents.DocumentRow,
+        row: documents.DocumentRow,
         load_child: Callable[[str], Block],
         cipher: Fernet,
         validate: bool = True,
     ) -> B:
         raw = json.loads(decrypt(cipher, row.data, row.reference))
-        values = _codec.decode(raw, load_child)
+        values = codec.decode(raw, load_child)
         try:
             block = cls.model_validate(values)
         except ValidationError as exc:
@@ -254,7 +254,7 @@ class Block(BaseModel):
         try:
             store.blocks.delete(slug, doc_name)
         except BlockNotFound:
-            raise _documents.not_found(store, slug, doc_name) from None
+            raise documents.not_found(store, slug, doc_name) from None
         if self is not None:
             self._block_document_id = None
             self._block_document_name = None
@@ -297,7 +297,7 @@ def _persist(
         return child_id
 
     data = {
-        key: _codec.encode(v, save_child, key) for key, v in _codec.model_fields_of(block).items()
+        key: codec.encode(v, save_child, key) for key, v in codec.model_fields_of(block).items()
     }
     document = BlockDocument(
         id=doc_id,
@@ -322,12 +322,12 @@ def _existing_child_id(store: Store, child: Block) -> str | None:
 
 
 def _load_child(store: Store, cipher: Fernet, doc_id: str) -> Block:
-    row = _documents.get_by_id(store, doc_id)
+    row = documents.get_by_id(store, doc_id)
     child_cls = lookup_block_type(row.block_type_slug)
     return child_cls._from_row(row, lambda id_: _load_child(store, cipher, id_), cipher)
 
 
-def _drift_error(cls: type[Block], row: _documents.DocumentRow, exc: ValidationError) -> Exception:
+def _drift_error(cls: type[Block], row: documents.DocumentRow, exc: ValidationError) -> Exception:
     errors = exc.errors(include_url=False, include_input=False, include_context=False)
     missing = [".".join(map(str, e["loc"])) for e in errors if e["type"] == "missing"]
     where = f"saved block {row.reference}"

@@ -1,6 +1,6 @@
 """The `headrace` command line: a click group whose commands all come from plugins.
 
-Built-in commands are registered by `headrace.cli.builtin` through the same
+Built-in commands are registered by `headrace.builtins.commands` through the same
 `register_commands` hook that third-party plugins implement.
 """
 
@@ -11,22 +11,15 @@ import click
 
 def build_cli() -> click.Group:
     """A fresh `headrace` group with every plugin's commands attached."""
-    from headrace.plugins.manager import get_plugin_manager
+    from headrace.plugins.manager import call_each
 
     @click.group(context_settings={"help_option_names": ["-h", "--help"]})
     def cli() -> None:
         """headrace: Prefect-3-compatible workflows, in-process."""
 
-    # each plugin's commands are added on their own: one broken plugin never hides the rest
-    for impl in get_plugin_manager().hook.register_commands.get_hookimpls():
-        try:
-            impl.function(cli=cli)
-        except Exception as exc:
-            click.echo(
-                f"warning: plugin {impl.plugin_name!r} failed to add its commands: "
-                f"{type(exc).__name__}: {exc}",
-                err=True,
-            )
+    # each plugin's commands are added on their own: one broken plugin is marked failed
+    # (a warning, and `headrace plugins` shows it) and never hides the rest
+    call_each("register_commands", cli=cli)
     return cli
 
 

@@ -13,7 +13,11 @@ from typing import Any
 
 import click
 
+from headrace.blocks import documents
 from headrace.blocks.errors import BlockError  # no pydantic: cheap to import with the CLI
+from headrace.blocks.names import did_you_mean, validate_name
+from headrace.blocks.registry import block_type_source, block_types, lookup_block_type
+from headrace.store import get_store
 
 
 def _fail(exc: Exception) -> None:
@@ -28,10 +32,9 @@ def block() -> None:
 @block.command("types")
 def types_() -> None:
     """List the registered block types (built-in and from plugins)."""
+    # deferred: rich loads only to draw a table
     from rich.console import Console
     from rich.table import Table
-
-    from headrace.blocks._registry import block_type_source, block_types
 
     table = Table("slug", "class", "capabilities", "from", "description")
     for slug, cls in block_types().items():
@@ -49,13 +52,11 @@ def types_() -> None:
 @click.option("--type", "slug", default=None, help="Only blocks of this type slug.")
 def ls(slug: str | None) -> None:
     """List saved blocks (never their values)."""
+    # deferred: rich loads only to draw a table
     from rich.console import Console
     from rich.table import Table
 
-    from headrace.blocks import _documents
-    from headrace.store import get_store
-
-    rows = _documents.list_documents(get_store(), slug)
+    rows = documents.list_documents(get_store(), slug)
     if not rows:
         click.echo("No blocks saved." if slug is None else f"No {slug!r} blocks saved.")
         return
@@ -69,23 +70,23 @@ def ls(slug: str | None) -> None:
 @click.argument("reference", metavar="SLUG/NAME")
 def inspect_(reference: str) -> None:
     """Show a saved block's fields, secrets masked."""
-    from headrace.blocks import _codec, _documents
+    # deferred: blocks bring pydantic, loaded only when this command runs
+    from headrace.blocks import codec
     from headrace.blocks.core import Block
-    from headrace.store import get_store
 
     try:
         loaded = Block.load(reference)
     except BlockError as exc:
         _fail(exc)
     slug = loaded.get_block_type_slug()
-    row = _documents.get(get_store(), slug, loaded._block_document_name or "")
+    row = documents.get(get_store(), slug, loaded._block_document_name or "")
     click.echo(f"block:          {row.reference}")
     click.echo(f"type:           {type(loaded).__name__} ({slug})")
     click.echo(f"schema version: {row.schema_version}")
     click.echo(f"created:        {row.created}")
     click.echo(f"updated:        {row.updated}")
     click.echo("fields:")
-    for key, value in _codec.masked_fields(loaded).items():
+    for key, value in codec.masked_fields(loaded).items():
         click.echo(f"  {key}: {json.dumps(value)}")
 
 
@@ -93,6 +94,7 @@ def inspect_(reference: str) -> None:
 @click.argument("reference", metavar="SLUG/NAME")
 def delete(reference: str) -> None:
     """Delete a saved block (refused while another block references it)."""
+    # deferred: blocks bring pydantic, loaded only when this command runs
     from headrace.blocks.core import Block
 
     try:
@@ -114,6 +116,7 @@ def _parse_fields(pairs: tuple[str, ...]) -> dict[str, str]:
 
 def _value_from_text(cls: type, field: str, text: str) -> Any:
     """A command-line value: JSON objects/arrays/null parsed, a `slug/name` block loaded."""
+    # deferred: blocks bring pydantic, loaded only when this command runs
     from headrace.blocks.core import Block, resolve_block_reference
 
     if _mentions(cls.model_fields[field].annotation, Block) and "/" in text:
@@ -138,6 +141,7 @@ def _mentions(annotation: Any, base: type) -> bool:
 
 def _secret_from_text(cls: type, field: str, text: str) -> Any:
     """A typed secret: a `SecretDict` field takes a JSON object, the others the text as is."""
+    # deferred: blocks bring pydantic, loaded only when this command runs
     from headrace.blocks.fields import SecretDict
 
     if not _mentions(cls.model_fields[field].annotation, SecretDict):
@@ -172,10 +176,9 @@ def create(type_slug: str, name: str, pairs: tuple[str, ...], overwrite: bool) -
     Non-secret fields come from --field KEY=VALUE; JSON objects and arrays are parsed, and a
     field holding a block takes a SLUG/NAME reference to a saved one.
     """
+    # deferred: blocks bring pydantic, loaded only when this command runs
     from pydantic import ValidationError
 
-    from headrace.blocks._names import did_you_mean, validate_name
-    from headrace.blocks._registry import lookup_block_type
     from headrace.blocks.fields import is_secret_annotation
 
     try:

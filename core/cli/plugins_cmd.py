@@ -6,12 +6,13 @@ import json
 
 import click
 
+from headrace.plugins.manager import plugin_records
+
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
 def plugins(as_json: bool) -> None:
     """List plugins: distribution, version, hooks implemented, status and load errors."""
-    from headrace.plugins.manager import plugin_records
 
     records = plugin_records()
     if as_json:

@@ -6,6 +6,8 @@ import datetime as _dt
 
 import click
 
+from headrace.store.runs import get_flow_run, list_flow_runs, list_logs, list_task_runs
+
 _STATE_COLOURS = {
     "COMPLETED": "green",
     "FAILED": "red",
@@ -45,10 +47,9 @@ def runs() -> None:
 @click.option("--flow", "flow_name", default=None, help="Only runs of this flow.")
 def list_runs(limit: int, flow_name: str | None) -> None:
     """Recent flow runs, newest first."""
+    # deferred: rich loads only to draw a table
     from rich.console import Console
     from rich.table import Table
-
-    from headrace.store.runs import list_flow_runs
 
     table = Table("id", "flow", "run name", "state", "started", "duration")
     for row in list_flow_runs(limit=limit, flow_name=flow_name):
@@ -68,10 +69,9 @@ def list_runs(limit: int, flow_name: str | None) -> None:
 @click.option("--logs/--no-logs", default=False, help="Also print the run's logs.")
 def show_run(run_id: str, logs: bool) -> None:
     """One flow run: its task runs as a table and a timeline."""
+    # deferred: rich loads only to draw a table
     from rich.console import Console
     from rich.table import Table
-
-    from headrace.store.runs import get_flow_run, list_logs, list_task_runs
 
     run = get_flow_run(run_id)
     if run is None:

@@ -6,6 +6,9 @@ import json
 
 import click
 
+from headrace.exceptions import ObjectAlreadyExists
+from headrace.variables import Variable
+
 
 @click.group()
 def variable() -> None:
@@ -15,10 +18,9 @@ def variable() -> None:
 @variable.command("ls")
 def list_variables() -> None:
     """All variables and their values."""
+    # deferred: rich loads only to draw a table
     from rich.console import Console
     from rich.table import Table
-
-    from headrace.variables import Variable
 
     table = Table("name", "value", "tags")
     for item in Variable.list():
@@ -30,7 +32,6 @@ def list_variables() -> None:
 @click.argument("name")
 def get_variable(name: str) -> None:
     """Print a variable's value as JSON."""
-    from headrace.variables import Variable
 
     missing = object()
     value = Variable.get(name, default=missing)
@@ -45,8 +46,6 @@ def get_variable(name: str) -> None:
 @click.option("--overwrite", is_flag=True, help="Replace an existing variable.")
 def set_variable(name: str, value: str, overwrite: bool) -> None:
     """Set NAME to VALUE (parsed as JSON when it is JSON, else kept as a string)."""
-    from headrace.exceptions import ObjectAlreadyExists
-    from headrace.variables import Variable
 
     try:
         parsed = json.loads(value)
@@ -63,7 +62,6 @@ def set_variable(name: str, value: str, overwrite: bool) -> None:
 @click.argument("name")
 def unset_variable(name: str) -> None:
     """Delete a variable."""
-    from headrace.variables import Variable
 
     if not Variable.unset(name):
         raise click.ClickException(f"no variable named {name!r}")

@@ -404,21 +404,21 @@ class SyncPrefectClient:
         )
 
     def _block_document(self, document: Any, include_secrets: bool) -> BlockDocument:
-        from headrace.blocks import _codec
+        from headrace.blocks import codec
         from headrace.blocks._crypto import store_cipher
-        from headrace.blocks._registry import lookup_block_type
         from headrace.blocks.core import _load_child
+        from headrace.blocks.registry import lookup_block_type
 
         cipher = store_cipher(self._store)
         block_class = lookup_block_type(document.block_type_slug)
         block = block_class._from_row(
             document, lambda id_: _load_child(self._store, cipher, id_), cipher, validate=False
         )
-        fields = _codec.model_fields_of(block)
+        fields = codec.model_fields_of(block)
         data = (
-            {key: _codec.revealed(value) for key, value in fields.items()}
+            {key: codec.revealed(value) for key, value in fields.items()}
             if include_secrets
-            else _codec.masked_fields(block)
+            else codec.masked_fields(block)
         )
         return BlockDocument(
             id=uuid.UUID(document.id),

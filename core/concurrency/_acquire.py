@@ -21,7 +21,7 @@ from headrace.concurrency.errors import (
     AcquireConcurrencySlotTimeoutError,
     ConcurrencySlotAcquisitionError,
 )
-from headrace.runs import new_run_id
+from headrace.run_records import new_run_id
 
 logger = logging.getLogger("headrace.concurrency")
 

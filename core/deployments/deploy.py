@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 from headrace.deployments import records
-from headrace.deployments.deployment import RunnerDeployment, ScheduleArg, to_deployment
+from headrace.deployments.deployment import DeploymentOptions, RunnerDeployment, to_deployment
 from headrace.deployments.loading import EntrypointError, load_flow
 from headrace.store._secrets import masked_parameters, open_parameters, seal_parameters
 from headrace.utilities import clock
@@ -52,40 +51,17 @@ def deploy_flow(
     flow: Any,
     name: str,
     work_pool_name: str | None = None,
-    interval: ScheduleArg = None,
-    cron: ScheduleArg = None,
-    rrule: ScheduleArg = None,
-    paused: bool | None = None,
-    schedule: Any = None,
-    schedules: Iterable[Any] | None = None,
-    parameters: dict[str, Any] | None = None,
-    description: str | None = None,
-    tags: list[str] | None = None,
-    version: str | None = None,
+    *,
     print_next_steps: bool = True,
-    **ignored: Any,
+    **options: Unpack[DeploymentOptions],
 ) -> str:
-    """`Flow.deploy`: save a deployment of this flow for `work_pool_name`; returns its id."""
+    """`Flow.deploy`: save a deployment of this flow for `work_pool_name`; returns its id;
+    `options` are `DeploymentOptions`."""
     if work_pool_name is None:
         raise ValueError(
             "flow.deploy() needs work_pool_name (create one: headrace work-pool create)"
         )
-    deployment = to_deployment(
-        flow,
-        name=name,
-        interval=interval,
-        cron=cron,
-        rrule=rrule,
-        paused=paused,
-        schedule=schedule,
-        schedules=schedules,
-        parameters=parameters,
-        description=description,
-        tags=tags,
-        version=version,
-        work_pool_name=work_pool_name,
-        **ignored,
-    )
+    deployment = to_deployment(flow, name=name, work_pool_name=work_pool_name, **options)
     return deploy(deployment, print_next_steps_message=print_next_steps)[0]
 
 

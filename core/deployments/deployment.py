@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from headrace.deployments import records
 from headrace.deployments.loading import EntrypointError, entrypoint_of
-from headrace.runs import new_run_id
+from headrace.run_records import new_run_id
 from headrace.store._secrets import seal_parameters
 
 ScheduleArg = Any  # a number, timedelta, string or list of them
+
+
+class DeploymentOptions(TypedDict, total=False):
+    """The keyword arguments `Flow.to_deployment`, `Flow.serve` and `Flow.deploy` share,
+    written once. Prefect's infrastructure options (job_variables, work_queue_name,
+    triggers, image, ...) are accepted too and ignored: headrace runs local processes."""
+
+    interval: ScheduleArg
+    cron: ScheduleArg
+    rrule: ScheduleArg
+    paused: bool | None
+    schedule: Any
+    schedules: Iterable[Any] | None
+    parameters: dict[str, Any] | None
+    description: str | None
+    tags: list[str] | None
+    version: str | None
 
 
 def normalize_schedules(
@@ -125,24 +142,12 @@ class RunnerDeployment:
 def to_deployment(
     flow: Any,
     name: str | None = None,
-    interval: ScheduleArg = None,
-    cron: ScheduleArg = None,
-    rrule: ScheduleArg = None,
-    paused: bool | None = None,
-    schedule: Any = None,
-    schedules: Iterable[Any] | None = None,
-    parameters: dict[str, Any] | None = None,
-    description: str | None = None,
-    tags: list[str] | None = None,
-    version: str | None = None,
+    *,
     work_pool_name: str | None = None,
-    **_ignored: Any,
+    **options: Unpack[DeploymentOptions],
 ) -> RunnerDeployment:
-    """`Flow.to_deployment`: a deployment object, not saved until served or deployed.
-
-    Prefect options about infrastructure (job_variables, work_queue_name, triggers, ...)
-    are accepted and ignored: headrace runs local processes.
-    """
+    """`Flow.to_deployment`: a deployment object, not saved until served or deployed;
+    `options` are `DeploymentOptions`."""
     path, entrypoint = (None, None)
     try:
         path, entrypoint = entrypoint_of(flow)
@@ -152,12 +157,18 @@ def to_deployment(
     return RunnerDeployment(
         flow,
         name or flow.name,
-        schedules=normalize_schedules(interval, cron, rrule, schedules, schedule),
-        parameters=parameters,
-        tags=tags,
-        description=description,
-        version=version,
-        paused=bool(paused),
+        schedules=normalize_schedules(
+            options.get("interval"),
+            options.get("cron"),
+            options.get("rrule"),
+            options.get("schedules"),
+            options.get("schedule"),
+        ),
+        parameters=options.get("parameters"),
+        tags=options.get("tags"),
+        description=options.get("description"),
+        version=options.get("version"),
+        paused=bool(options.get("paused")),
         work_pool_name=work_pool_name,
         entrypoint=entrypoint,
         path=path,

@@ -6,17 +6,15 @@ import json
 from typing import Any
 
 from headrace.deployments import records
+from headrace.engine import FlowRunMachine, drive_async, drive_sync
+from headrace.exceptions import ParameterBindError
+from headrace.run_records import FlowRun
 from headrace.store._secrets import open_parameters
 
 
 def run_stored_flow_run(flow: Any, row: dict[str, Any]) -> Any:
     """Run the flow for the stored run `row` (as returned by `records.run_row`) and return
     its final state; the engine records everything under the run's existing id."""
-    from headrace.engine._drivers import drive_async, drive_sync
-    from headrace.engine._flow_run import FlowRunMachine
-    from headrace.exceptions import ParameterBindError
-    from headrace.runs import FlowRun
-
     tags = json.loads(row["tags"]) if isinstance(row.get("tags"), str) else row.get("tags") or []
     flow_run = FlowRun(
         flow.name,

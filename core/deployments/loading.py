@@ -9,13 +9,31 @@ import inspect
 import sys
 import weakref
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from headrace.exceptions import HeadraceException
 
 
 class EntrypointError(HeadraceException):
     """An entrypoint that cannot be loaded: bad syntax, missing file, import error, not a flow."""
+
+
+@runtime_checkable
+class DeployableFlow(Protocol):
+    """What deployments need of a flow. `headrace.flows.Flow` has it; this package
+    depends on the protocol, not on `flows` (which depends on this package for
+    `Flow.serve`, `Flow.deploy`, `Flow.to_deployment` and `Flow.from_source`)."""
+
+    name: str
+    version: str | None
+    fn: Any
+    isasync: bool
+
+    def validate_parameters(self, parameters: dict[str, Any]) -> dict[str, Any]: ...
+
+    def to_deployment(self, *args: Any, **kwargs: Any) -> Any: ...
+
+    def serve(self, *args: Any, **kwargs: Any) -> Any: ...
 
 
 # flows loaded with `Flow.from_source` remember where they came from
@@ -56,8 +74,6 @@ def entrypoint_of(flow: Any) -> tuple[str, str]:
 def load_flow(directory: str | Path | None, entrypoint: str) -> Any:
     """Import the entrypoint (`file.py:function` relative to `directory`, or
     `package.module:function`) and return the flow it names."""
-    from headrace.flows import Flow
-
     target, sep, attribute = entrypoint.rpartition(":")
     if not sep or not target or not attribute:
         raise EntrypointError(
@@ -83,7 +99,7 @@ def load_flow(directory: str | Path | None, entrypoint: str) -> Any:
         value = getattr(value, part, None)
         if value is None:
             raise EntrypointError(f"entrypoint {entrypoint!r}: {attribute!r} not found in {target}")
-    if not isinstance(value, Flow):
+    if not isinstance(value, DeployableFlow):
         raise EntrypointError(f"entrypoint {entrypoint!r} is not a flow (decorate it with @flow)")
     return value
 

@@ -15,12 +15,11 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterable
-from typing import Any
+from typing import Any, Unpack
 
 from headrace.deployments import records, scheduling
-from headrace.deployments.deployment import RunnerDeployment, ScheduleArg, to_deployment
-from headrace.runs import new_run_id
+from headrace.deployments.deployment import DeploymentOptions, RunnerDeployment, to_deployment
+from headrace.run_records import new_run_id
 from headrace.utilities import clock
 
 logger = logging.getLogger("headrace.serve")
@@ -209,34 +208,12 @@ async def aserve(
 def serve_flow(
     flow: Any,
     name: str | None = None,
-    interval: ScheduleArg = None,
-    cron: ScheduleArg = None,
-    rrule: ScheduleArg = None,
-    paused: bool | None = None,
-    schedule: Any = None,
-    schedules: Iterable[Any] | None = None,
-    parameters: dict[str, Any] | None = None,
-    description: str | None = None,
-    tags: list[str] | None = None,
-    version: str | None = None,
+    *,
     limit: int | None = None,
     print_starting_message: bool = True,
-    **ignored: Any,
+    **options: Unpack[DeploymentOptions],
 ) -> None:
-    """`Flow.serve`: deploy this flow under `name` and run it on its schedule until stopped."""
-    deployment = to_deployment(
-        flow,
-        name=name,
-        interval=interval,
-        cron=cron,
-        rrule=rrule,
-        paused=paused,
-        schedule=schedule,
-        schedules=schedules,
-        parameters=parameters,
-        description=description,
-        tags=tags,
-        version=version,
-        **ignored,
-    )
+    """`Flow.serve`: deploy this flow under `name` and run it on its schedule until stopped;
+    `options` are `DeploymentOptions`."""
+    deployment = to_deployment(flow, name=name, **options)
     serve(deployment, limit=limit, print_starting_message=print_starting_message)

@@ -14,8 +14,10 @@ from headrace.context import FlowRunContext, TaskRunContext, current_tags
 from headrace.engine._outcomes import call_hooks, return_value_to_state
 from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
 from headrace.exceptions import FlowRunTimeoutError, ParameterTypeError, TerminationSignal
-from headrace.logging._loggers import flow_run_logger
-from headrace.runs import FlowRun
+from headrace.logging.loggers import flow_run_logger
+from headrace.logging.prints import install_print_redirect
+from headrace.results import ResultStore
+from headrace.run_records import FlowRun
 from headrace.states import (
     AwaitingRetry,
     Cancelled,
@@ -86,8 +88,6 @@ class FlowRunMachine:
         self.logger.info(f"Beginning flow run {run.name!r} for flow {flow.name!r}")
         result_store = None
         if flow.persist_result or flow.result_storage is not None:
-            from headrace.results import ResultStore
-
             result_store = ResultStore(flow.result_storage, flow.result_serializer)
         # log_prints left unset follows the parent flow, as in Prefect
         log_prints = flow.log_prints
@@ -100,8 +100,6 @@ class FlowRunMachine:
         )
         self._token = FlowRunContext._var.set(self.ctx)
         if log_prints:
-            from headrace.logging._prints import install_print_redirect
-
             install_print_redirect()
         run.start_ts = time.time()
         run.run_count = 1

@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from headrace.exceptions import UpstreamTaskError
-from headrace.futures import PrefectFuture
+from headrace.futures import ATOMS, PrefectFuture, visit_collection
 from headrace.states import State
 from headrace.utilities.annotations import allow_failure, quote
-
-_ATOMS = (str, bytes, int, float, bool, type(None))
-
-
-def visit_collection(value: Any, visit: Callable[[Any], Any]) -> Any:
-    """Apply `visit` to every future or state inside lists, tuples, sets and dicts."""
-    if isinstance(value, _ATOMS):
-        return value
-    if isinstance(value, (PrefectFuture, State)):
-        return visit(value)
-    if isinstance(value, quote):
-        return value
-    if isinstance(value, tuple) and hasattr(value, "_fields"):  # namedtuple
-        return type(value)(*(visit_collection(item, visit) for item in value))
-    for kind in (list, tuple, set, frozenset):
-        # subclasses (e.g. PrefectFutureList) come back as their plain base type
-        if isinstance(value, kind):
-            return kind(visit_collection(item, visit) for item in value)
-    if isinstance(value, dict):
-        return {key: visit_collection(item, visit) for key, item in value.items()}
-    return value
 
 
 def _state_of(item: PrefectFuture | State) -> State:
@@ -60,7 +38,7 @@ def resolve_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
     """Values for the function: raises UpstreamTaskError if a required upstream failed."""
     resolved = {}
     for name, value in parameters.items():
-        if isinstance(value, _ATOMS):
+        if isinstance(value, ATOMS):
             resolved[name] = value
         elif isinstance(value, allow_failure):
             resolved[name] = visit_collection(value.unwrap(), _lenient)

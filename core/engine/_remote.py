@@ -16,6 +16,10 @@ import weakref
 from typing import Any
 
 from headrace.context import TaskRunContext
+from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
+from headrace.exceptions import TaskRunTimeoutError
+from headrace.logging.prints import install_print_redirect
+from headrace.run_records import TaskRun
 
 
 class _RemoteLogger(logging.LoggerAdapter):
@@ -41,9 +45,16 @@ _remote_tasks: dict[tuple[bytes, str], Any] = {}
 _REMOTE_TASKS_MAX = 256
 
 
-def _function_blob(fn: Any) -> bytes:
+def _cloudpickle() -> Any:
+    # deferred: cloudpickle (with pickle's machinery) is only needed by runners that
+    # send calls to other processes, and a plain flow run should not pay for its import
     import cloudpickle
 
+    return cloudpickle
+
+
+def _function_blob(fn: Any) -> bytes:
+    cloudpickle = _cloudpickle()
     try:
         return _function_blobs[fn]
     except (KeyError, TypeError):
@@ -55,24 +66,22 @@ def _function_blob(fn: Any) -> bytes:
     return blob
 
 
-def _remote_task(blob: bytes, name: str) -> Any:
-    import cloudpickle
-
-    from headrace.tasks import Task
-
+def _remote_task(blob: bytes, name: str, task_type: type) -> Any:
+    cloudpickle = _cloudpickle()
     key = (blob, name)
     task = _remote_tasks.get(key)
     if task is None:
         if len(_remote_tasks) >= _REMOTE_TASKS_MAX:
             _remote_tasks.clear()
-        task = _remote_tasks[key] = Task(cloudpickle.loads(blob), name=name)
+        task = _remote_tasks[key] = task_type(cloudpickle.loads(blob), name=name)
     return task
 
 
 def pack_call(task: Any, args: tuple, kwargs: dict, ctx: TaskRunContext) -> bytes:
-    """Everything the remote side needs to call the function as this task run."""
-    import cloudpickle
-
+    """Everything the remote side needs to call `task`'s function as the task run of
+    `ctx`: the function (pickled once per function), the arguments and the run's identity.
+    The result is bytes that `run_packed` takes, in any process that has headrace."""
+    cloudpickle = _cloudpickle()
     run = ctx.task_run
     snapshot = {
         "task_run_id": run.id,
@@ -83,6 +92,8 @@ def pack_call(task: Any, args: tuple, kwargs: dict, ctx: TaskRunContext) -> byte
         "parameters": ctx.parameters,
         "flow_run_id": run.flow_run_id,
         "log_prints": ctx.log_prints,
+        # the Task class travels by reference, so the engine need not import `tasks`
+        "task_type": type(task),
     }
     return cloudpickle.dumps((_function_blob(task.fn), args, kwargs, snapshot))
 
@@ -90,9 +101,6 @@ def pack_call(task: Any, args: tuple, kwargs: dict, ctx: TaskRunContext) -> byte
 def _call(fn: Any, args: tuple, kwargs: dict, timeout: float | None) -> Any:
     """Call a sync or async function, enforcing `timeout` from the moment it starts (time
     spent queued in a pool or cluster never counts)."""
-    from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
-    from headrace.exceptions import TaskRunTimeoutError
-
     if inspect.iscoroutinefunction(fn):
         import asyncio
 
@@ -113,14 +121,13 @@ def _call(fn: Any, args: tuple, kwargs: dict, timeout: float | None) -> Any:
 
 
 def run_packed(payload: bytes, timeout: float | None = None) -> bytes:
-    """Remote side: call the function (sync or async, within `timeout` seconds); return
-    the pickled outcome (value or exception)."""
-    import cloudpickle
-
-    from headrace.runs import TaskRun
-
+    """Remote side: call the packed function (sync or async, within `timeout` seconds,
+    counted from the moment it starts) and return the pickled outcome, value or
+    exception, with the log records the call made. Runs in a worker process, a Dask
+    worker or a Ray actor; `unpack_outcome` reads the answer on the flow's side."""
+    cloudpickle = _cloudpickle()
     blob, args, kwargs, snapshot = cloudpickle.loads(payload)
-    task = _remote_task(blob, snapshot["task_name"])
+    task = _remote_task(blob, snapshot["task_name"], snapshot["task_type"])
     fn = task.fn
     run = TaskRun(
         snapshot["task_name"],
@@ -139,8 +146,6 @@ def run_packed(payload: bytes, timeout: float | None = None) -> bytes:
     token = TaskRunContext._var.set(ctx)
     try:
         if ctx.log_prints:
-            from headrace.logging._prints import install_print_redirect
-
             install_print_redirect()
         outcome: tuple[bool, Any] = (True, _call(fn, args, kwargs, timeout))
     except Exception as exc:
@@ -156,9 +161,9 @@ def run_packed(payload: bytes, timeout: float | None = None) -> bytes:
 
 
 def unpack_outcome(blob: bytes, ctx: TaskRunContext) -> Any:
-    """Flow side: re-emit remote logs, then return the value or raise the exception."""
-    import cloudpickle
-
+    """Flow side: re-emit the remote call's log records through the run's logger, then
+    return its value or raise its exception (the engine turns that into the run's state)."""
+    cloudpickle = _cloudpickle()
     (ok, value), log_records = cloudpickle.loads(blob)
     for level, message in log_records:
         ctx.logger.log(level, message)

@@ -12,13 +12,16 @@ import random
 import time
 from typing import TYPE_CHECKING, Any
 
+from headrace.concurrency.tags import aoccupy_tag_slots, occupy_tag_slots
 from headrace.context import FlowRunContext, TaskRunContext
 from headrace.engine._inputs import resolve_parameters, wait_for_upstreams
 from headrace.engine._outcomes import call_hooks, return_value_to_state
 from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
 from headrace.exceptions import CrashedRun, TaskRunTimeoutError, UpstreamTaskError
-from headrace.logging._loggers import task_run_logger
-from headrace.runs import TaskRun
+from headrace.logging.loggers import task_run_logger
+from headrace.logging.prints import install_print_redirect
+from headrace.results import ResultStore
+from headrace.run_records import TaskRun
 from headrace.states import (
     AwaitingRetry,
     Cached,
@@ -37,7 +40,6 @@ from headrace.utilities import clock
 
 if TYPE_CHECKING:
     from headrace.futures import PrefectFuture
-    from headrace.results import ResultStore
     from headrace.tasks import Task
 
 
@@ -115,8 +117,6 @@ class TaskRunMachine:
         run.run_count = 1
         self._set_initial(Running())
         if task.log_prints:
-            from headrace.logging._prints import install_print_redirect
-
             install_print_redirect()
         if task.on_running:
             call_hooks(task.on_running, task, run, self.state, self.ctx.logger)
@@ -149,8 +149,6 @@ class TaskRunMachine:
         )
 
     def _prepare_results(self) -> None:
-        from headrace.results import ResultStore
-
         task = self.task
         storage = task.result_storage
         serializer = task.result_serializer
@@ -182,8 +180,6 @@ class TaskRunMachine:
 
     def call_sync(self) -> Any:
         if self.task_run.tags:
-            from headrace.concurrency.tags import occupy_tag_slots
-
             with occupy_tag_slots(self.task_run.tags, self.ctx):
                 return self._call_sync()
         return self._call_sync()
@@ -208,8 +204,6 @@ class TaskRunMachine:
 
     async def call_async(self) -> Any:
         if self.task_run.tags:
-            from headrace.concurrency.tags import aoccupy_tag_slots
-
             async with aoccupy_tag_slots(self.task_run.tags, self.ctx):
                 return await self._call_async()
         return await self._call_async()

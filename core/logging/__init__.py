@@ -4,7 +4,7 @@ Run log records go to stderr (Prefect's console format) and, through the store's
 background writer, into the run history.
 """
 
-from headrace.logging._loggers import (
+from headrace.logging.loggers import (
     RunLoggerAdapter,
     current_logger,
     disable_run_logger,

@@ -35,7 +35,7 @@ from headrace.store.interface import (
 )
 
 if TYPE_CHECKING:
-    from headrace.runs import FlowRun, TaskRun
+    from headrace.run_records import FlowRun, TaskRun
     from headrace.states import State
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import atexit
 import threading
 
-from headrace.settings import get_settings
+from headrace.settings import get_settings, on_settings_change
 from headrace.store import _faults
 from headrace.store.interface import Store
 from headrace.store.sql import (
@@ -76,6 +76,9 @@ def reset_store() -> None:
     previous = set_store(None)
     if previous is not None:
         previous.close()
+
+
+on_settings_change(reset_store)  # a new database in force means reopening the store
 
 
 @atexit.register

@@ -86,7 +86,7 @@ def _mask(value: Any) -> Any:
         return value.masked()
     if kind in ("str", "bytes", "json", "block"):
         return MASK
-    from headrace.blocks._codec import masked
+    from headrace.blocks.codec import masked
 
     return masked(value)
 

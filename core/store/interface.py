@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict, runtime_checkable
 
 if TYPE_CHECKING:
-    from headrace.runs import FlowRun, TaskRun
+    from headrace.run_records import FlowRun, TaskRun
     from headrace.states import State
 
 # state types as stored: "SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED",

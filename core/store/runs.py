@@ -17,7 +17,7 @@ from headrace.store.sql import on_store_open
 from headrace.store.sql._runs import flow_run_row, task_run_row
 
 if TYPE_CHECKING:
-    from headrace.runs import FlowRun, TaskRun
+    from headrace.run_records import FlowRun, TaskRun
     from headrace.states import State
     from headrace.store.interface import Store
 

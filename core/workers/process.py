@@ -23,7 +23,7 @@ import time
 from typing import Any
 
 from headrace.deployments import records, scheduling
-from headrace.runs import new_run_id
+from headrace.run_records import new_run_id
 from headrace.store import get_store
 from headrace.utilities import clock
 

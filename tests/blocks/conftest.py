@@ -34,7 +34,7 @@ def headrace_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 @pytest.fixture
 def throwaway_slugs() -> Iterator[list[str]]:
     """Slugs of block classes a test defines; they leave the registry afterwards."""
-    from headrace.blocks._registry import forget_block_type
+    from headrace.blocks.registry import forget_block_type
 
     slugs: list[str] = []
     yield slugs

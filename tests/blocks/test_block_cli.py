@@ -182,7 +182,7 @@ def test_delete_refused_while_referenced() -> None:
 
 
 def test_inspect_a_document_that_no_longer_validates(throwaway_slugs: list[str]) -> None:
-    from headrace.blocks._registry import forget_block_type
+    from headrace.blocks.registry import forget_block_type
 
     class Endpoint(Block):
         url: str

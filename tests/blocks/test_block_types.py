@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from headrace.blocks._names import slug_from_class_name
-from headrace.blocks._registry import block_type_source, block_types, lookup_block_type
 from headrace.blocks.core import Block
 from headrace.blocks.errors import UnknownBlockType
+from headrace.blocks.names import slug_from_class_name
+from headrace.blocks.registry import block_type_source, block_types, lookup_block_type
 from headrace.blocks.system import JSON, Secret, String
 from headrace.filesystems import LocalFileSystem, RemoteFileSystem, WritableFileSystem
 
@@ -31,7 +31,7 @@ def test_builtin_types_are_registered_through_the_plugin_hook() -> None:
     types = block_types()
     for cls in (Secret, JSON, String, LocalFileSystem, RemoteFileSystem):
         assert types[cls.get_block_type_slug()] is cls
-        assert block_type_source(cls.get_block_type_slug()) == "headrace.blocks.builtin"
+        assert block_type_source(cls.get_block_type_slug()) == "headrace.builtins.blocks"
 
 
 def test_abstract_bases_are_not_block_types() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
-from headrace.blocks import _documents
+from headrace.blocks import documents
 from headrace.blocks.core import Block
 from headrace.blocks.errors import BlockInUse, BlockNotFound
 from headrace.filesystems import LocalFileSystem, WritableFileSystem
@@ -30,7 +30,7 @@ class ResultsHome(Block):
 
 
 def _all_documents() -> list[str]:
-    rows = _documents.list_documents(get_store(), include_anonymous=True)
+    rows = documents.list_documents(get_store(), include_anonymous=True)
     return [row.reference for row in rows]
 
 
@@ -54,7 +54,7 @@ def test_an_unsaved_nested_block_becomes_an_anonymous_document() -> None:
     references = _all_documents()
     assert len(references) == 3
     assert sum(ref.startswith("warehouse-credentials/anonymous-") for ref in references) == 2
-    assert [row.name for row in _documents.list_documents(get_store())] == ["main"]
+    assert [row.name for row in documents.list_documents(get_store())] == ["main"]
 
     loaded = Warehouse.load("main")
     assert loaded.credentials.user == "a"

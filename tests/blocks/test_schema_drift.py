@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from headrace.blocks._registry import forget_block_type
 from headrace.blocks.core import Block
 from headrace.blocks.errors import BlockDocumentInvalid
+from headrace.blocks.registry import forget_block_type
 
 
 @pytest.fixture(autouse=True)

@@ -243,7 +243,7 @@ def test_well_typed_calls_do_not_need_pydantic(tmp_path):
 def test_run_ids_are_version_4_uuids():
     import uuid
 
-    from headrace.runs import new_run_id
+    from headrace.run_records import new_run_id
 
     ids = {new_run_id() for _ in range(500)}
     assert len(ids) == 500

@@ -109,7 +109,7 @@ def test_killed_process_leaves_runs_marked_crashed_on_next_start(tmp_path, isola
 
 @pytest.mark.usefixtures("store_backend")
 def test_not_ready_runs_of_dead_processes_are_not_crashed():
-    from headrace.runs import TaskRun
+    from headrace.run_records import TaskRun
     from headrace.states import NotReady, Running
     from headrace.store import runs as records
 

@@ -72,7 +72,7 @@ def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def example_dist(plugin_site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The example distribution visible to this process, and forgotten afterwards."""
-    from headrace.blocks._registry import forget_block_type
+    from headrace.blocks.registry import forget_block_type
 
     monkeypatch.syspath_prepend(str(plugin_site))
     reset_plugin_manager()

@@ -44,7 +44,7 @@ def test_every_hook_is_documented() -> None:
 
 
 def test_builtin_blocks_plugin_uses_the_public_hooks() -> None:
-    record = _records()["headrace.blocks.builtin"]
+    record = _records()["headrace.builtins.blocks"]
     assert record.loaded and record.builtin
     assert record.distribution == "headrace"
     assert record.hooks == ["register_block_types", "register_commands"]
@@ -116,9 +116,9 @@ def test_disable_a_whole_distribution(example_dist, monkeypatch: pytest.MonkeyPa
 
 
 def test_disable_a_builtin_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HEADRACE_DISABLE_PLUGINS", "headrace.blocks.builtin")
-    assert _records()["headrace.blocks.builtin"].status == "disabled"
-    assert get_plugin_manager().get_plugin("headrace.blocks.builtin") is None
+    monkeypatch.setenv("HEADRACE_DISABLE_PLUGINS", "headrace.builtins.blocks")
+    assert _records()["headrace.builtins.blocks"].status == "disabled"
+    assert get_plugin_manager().get_plugin("headrace.builtins.blocks") is None
 
 
 @pytest.mark.parametrize("value", ["1", "true", "yes"])
@@ -126,7 +126,7 @@ def test_autoload_switch(example_dist, monkeypatch: pytest.MonkeyPatch, value: s
     monkeypatch.setenv("HEADRACE_DISABLE_PLUGIN_AUTOLOAD", value)
     records = _records()
     assert not EXAMPLE_ENTRY_POINTS & set(records)
-    assert records["headrace.blocks.builtin"].loaded  # built-ins are not entry points
+    assert records["headrace.builtins.blocks"].loaded  # built-ins are not entry points
 
 
 def _module(name: str, **attrs: object) -> types.ModuleType:
@@ -136,7 +136,9 @@ def _module(name: str, **attrs: object) -> types.ModuleType:
 
 
 def test_register_plugin_by_hand_and_collect() -> None:
-    class Marker:
+    from headrace.task_runners import ThreadPoolTaskRunner
+
+    class Marker(ThreadPoolTaskRunner):
         pass
 
     @hookimpl
@@ -182,15 +184,17 @@ def test_a_failing_hook_does_not_hide_the_other_plugins_results() -> None:
 
 
 def test_block_types_hook_returning_junk_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    from headrace.blocks._registry import block_types
+    from headrace.blocks.registry import block_types
 
     @hookimpl
     def register_block_types() -> list[object]:
         return ["not a class"]
 
     register_plugin(_module("junk", register_block_types=register_block_types), "junk")
-    with pytest.warns(UserWarning, match="'junk' returned 'not a class'"):
+    with pytest.warns(PluginLoadWarning, match="'junk' failed in register_block_types: returned"):
         assert "secret" in block_types()
+    assert _records()["junk"].status == "failed"
+    assert "not a Block subclass" in _records()["junk"].hook_errors["register_block_types"]
 
 
 def test_reset_reloads() -> None:
@@ -216,4 +220,4 @@ def test_builtin_not_installed_is_quiet_but_a_broken_builtin_warns(
     assert [str(w.message) for w in caught if "not_shipped" in str(w.message)] == []
     assert records["headrace.not_shipped"].error == "not installed"
     assert "headrace_example_missing_dependency" in records[broken].error
-    assert records["headrace.blocks.builtin"].loaded
+    assert records["headrace.builtins.blocks"].loaded

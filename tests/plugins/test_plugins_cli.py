@@ -81,12 +81,53 @@ def test_a_fresh_interpreter_discovers_the_installed_distribution(
         assert f"headrace plugin {name!r}" in done.stderr  # the warning names it
 
 
+def test_a_plugin_whose_hook_fails_when_called_is_reported_failed(
+    plugin_site: Path, headrace_home: Path
+) -> None:
+    done = _headrace(["plugins", "--json"], plugin_site, headrace_home)
+    assert done.returncode == 0, done.stderr
+    records = {record["name"]: record for record in json.loads(done.stdout)}
+
+    half = records["half-broken"]  # loads fine; one hook imports a module its wheel lacks
+    assert half["status"] == "failed"
+    assert half["hooks"] == ["register_block_types", "register_migrate_rules"]
+    assert list(half["hook_errors"]) == ["register_migrate_rules"]
+    assert "ModuleNotFoundError" in half["error"] and "rules_not_shipped" in half["error"]
+    assert half["error"].startswith("register_migrate_rules: ")
+
+    junk = records["junk-hook"]
+    assert junk["status"] == "failed"
+    assert "not a TaskRunner subclass" in junk["hook_errors"]["register_task_runners"]
+    assert "headrace plugin 'junk-hook' failed in register_task_runners" in done.stderr
+
+    # the failures hide nothing else: the example plugin and the aws rules still load
+    assert records["example"]["status"] == "loaded"
+    assert records["aws"]["status"] == "loaded"
+
+    table = _headrace(["plugins"], plugin_site, headrace_home)
+    assert "register_migrate_rules: ModuleNotFoundError" in table.stdout
+
+
+def test_a_failed_hook_leaves_the_plugins_other_hooks_working(
+    plugin_site: Path, headrace_home: Path
+) -> None:
+    types = _headrace(["block", "types"], plugin_site, headrace_home)
+    assert types.returncode == 0, types.stderr
+    assert "half-broken-settings" in types.stdout and "example-credentials" in types.stdout
+
+    legacy = headrace_home.parent / "legacy_flow.py"
+    legacy.write_text("from prefect import Flow\n")
+    migrated = _headrace(["migrate", "--diff", str(legacy)], plugin_site, headrace_home)
+    assert "+from headrace import Flow" in migrated.stdout, migrated.stderr
+    assert "failed in register_migrate_rules" in migrated.stderr
+
+
 def test_switches_in_a_fresh_interpreter(plugin_site: Path, headrace_home: Path) -> None:
     disabled = _headrace(
         ["plugins", "--json"],
         plugin_site,
         headrace_home,
-        HEADRACE_DISABLE_PLUGINS="broken-import,bad-hook,future-api",
+        HEADRACE_DISABLE_PLUGINS="broken-import,bad-hook,future-api,half-broken,junk-hook",
     )
     assert disabled.returncode == 0, disabled.stderr
     assert "headrace_example_plugin" not in disabled.stderr  # disabled: not even imported
@@ -97,12 +138,12 @@ def test_switches_in_a_fresh_interpreter(plugin_site: Path, headrace_home: Path)
         ["plugins", "--json"], plugin_site, headrace_home, HEADRACE_DISABLE_PLUGIN_AUTOLOAD="1"
     )
     names = {r["name"] for r in json.loads(no_autoload.stdout)}
-    assert "example" not in names and "headrace.blocks.builtin" in names
+    assert "example" not in names and "headrace.builtins.blocks" in names
 
 
 def test_blocks_plugin_stays_light_to_import() -> None:
     code = (
-        "import sys, headrace.blocks.builtin, headrace.cli.block_cmd, headrace.blocks.errors\n"
+        "import sys, headrace.builtins.blocks, headrace.cli.block_cmd, headrace.blocks.errors\n"
         "heavy = [m for m in ('pydantic', 'cryptography', 'fsspec') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )

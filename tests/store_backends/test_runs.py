@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from headrace.exceptions import ObjectNotFound
-from headrace.runs import FlowRun, TaskRun
+from headrace.run_records import FlowRun, TaskRun
 from headrace.states import Completed, Failed, Pending, Running
 from headrace.store.interface import FlowRunQuery, LogQuery, TaskRunQuery
 

@@ -166,7 +166,7 @@ def test_flush_reports_failure_in_process(home, database):
     holder = _hold_lock(database)
     os.environ["HEADRACE_STORE_LOCK_TIMEOUT"] = "0.2"
     try:
-        from headrace.runs import FlowRun
+        from headrace.run_records import FlowRun
         from headrace.states import Completed
 
         run = FlowRun("in-process", {})

@@ -1,4 +1,4 @@
-"""blocks and block_network in real user test files."""
+"""headrace_blocks and headrace_block_network in real user test files."""
 
 from __future__ import annotations
 
@@ -64,25 +64,28 @@ def test_blocks_from_marker_conftest_dict_and_isolation(user_project: pytest.Pyt
         import pytest
         from headrace.blocks.system import JSON, Secret
 
-        @pytest.mark.blocks({"api-token": Secret(value="t0ken"), "json/extra": {"value": [1]}})
-        def test_marker_and_conftest(blocks):
-            assert list(blocks) == ["json/extra", "json/report-settings", "secret/api-token"]
+        TOKEN = Secret(value="t0ken")
+
+        @pytest.mark.headrace_blocks({"api-token": TOKEN, "json/extra": {"value": [1]}})
+        def test_marker_and_conftest(headrace_blocks):
+            names = ["json/extra", "json/report-settings", "secret/api-token"]
+            assert list(headrace_blocks) == names
             assert Secret.load("api-token").get() == "t0ken"
-            assert blocks["json/extra"].value == [1]
-            assert "secret/api-token" in blocks
+            assert headrace_blocks["json/extra"].value == [1]
+            assert "secret/api-token" in headrace_blocks
 
-        def test_saved_blocks_do_not_leak(blocks):
-            blocks.add("other", Secret(value="x"))
-            assert len(blocks) == 2
+        def test_saved_blocks_do_not_leak(headrace_blocks):
+            headrace_blocks.add("other", Secret(value="x"))
+            assert len(headrace_blocks) == 2
 
-        def test_previous_test_left_nothing(blocks):
-            assert "secret/other" not in blocks
+        def test_previous_test_left_nothing(headrace_blocks):
+            assert "secret/other" not in headrace_blocks
 
-        def test_type_mismatch_is_explained(blocks):
+        def test_type_mismatch_is_explained(headrace_blocks):
             with pytest.raises(ValueError, match="names block type 'secret'"):
-                blocks.add("secret/x", JSON(value=1))
+                headrace_blocks.add("secret/x", JSON(value=1))
             with pytest.raises(TypeError, match="give 'x' a Block"):
-                blocks.add("x", {"value": 1})
+                headrace_blocks.add("x", {"value": 1})
         """
     )
     user_project.runpytest().assert_outcomes(passed=4)
@@ -100,8 +103,8 @@ def test_block_network_with_respx_and_responses(user_project: pytest.Pytester) -
 
         BLOCKS = {"api-token": Secret(value="t"), "report-settings": JSON(value={})}
 
-        @pytest.mark.blocks(BLOCKS)
-        def test_respx_route_answers(blocks, block_network, respx_mock):
+        @pytest.mark.headrace_blocks(BLOCKS)
+        def test_respx_route_answers(headrace_blocks, headrace_block_network, respx_mock):
             route = respx_mock.get("https://api.example.com/count").mock(
                 return_value=httpx.Response(200, json={"count": 3})
             )
@@ -109,20 +112,20 @@ def test_block_network_with_respx_and_responses(user_project: pytest.Pytester) -
             assert route.calls.last.request.headers["authorization"] == "t"
 
         @responses.activate
-        def test_responses_route_answers(block_network):
+        def test_responses_route_answers(headrace_block_network):
             responses.get("https://api.example.com/count", json={"count": 5})
             assert report_with_requests() == 5
 
-        @pytest.mark.blocks(BLOCKS)
-        @pytest.mark.block_network
-        def test_unrouted_httpx_call(blocks):
+        @pytest.mark.headrace_blocks(BLOCKS)
+        @pytest.mark.headrace_block_network
+        def test_unrouted_httpx_call(headrace_blocks):
             report("https://unrouted.example.com/v1/count?page=2")
 
-        @pytest.mark.block_network
+        @pytest.mark.headrace_block_network
         def test_unrouted_requests_call():
             report_with_requests("https://other.example.org/count")
 
-        @pytest.mark.block_network
+        @pytest.mark.headrace_block_network
         async def test_unrouted_async_call():
             await report_async("https://async.example.net/count")
         """
@@ -131,10 +134,11 @@ def test_block_network_with_respx_and_responses(user_project: pytest.Pytester) -
     result.assert_outcomes(passed=2, failed=3)
     result.stdout.fnmatch_lines(
         [
-            "*RealNetworkBlocked: block_network: GET https://unrouted.example.com/v1/count?page=2"
+            "*RealNetworkBlocked: headrace_block_network: GET "
+            "https://unrouted.example.com/v1/count?page=2"
             " was not answered by any test route*allow_hosts=?'unrouted.example.com'?)*",
-            "*RealNetworkBlocked: block_network: GET https://other.example.org/count was not*",
-            "*RealNetworkBlocked: block_network: GET https://async.example.net/count was not*",
+            "*RealNetworkBlocked: headrace_block_network: GET https://other.example.org/count *",
+            "*RealNetworkBlocked: headrace_block_network: GET https://async.example.net/count *",
         ],
         consecutive=False,
     )
@@ -159,18 +163,18 @@ def test_allowed_hosts_and_swallowed_errors(user_project: pytest.Pytester) -> No
             server.shutdown()
             thread.join()
 
-        @pytest.mark.block_network(allow_hosts=["127.0.0.1"])
+        @pytest.mark.headrace_block_network(allow_hosts=["127.0.0.1"])
         def test_loopback_allowed(local_server):
             assert httpx.get(local_server).status_code == 200
             assert requests.get(local_server, timeout=5).status_code == 200
 
-        def test_swallowed(block_network):
+        def test_swallowed(headrace_block_network):
             try:
                 httpx.get("https://swallowed.example.com/")
             except Exception:
                 pass
 
-        @pytest.mark.block_network(assert_none_blocked=False)
+        @pytest.mark.headrace_block_network(assert_none_blocked=False)
         def test_swallowed_allowed():
             try:
                 httpx.get("https://swallowed.example.com/")
@@ -186,8 +190,8 @@ def test_allowed_hosts_and_swallowed_errors(user_project: pytest.Pytester) -> No
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_swallowed*",
-            "*block_network: real HTTP requests were attempted (and blocked) during this test,"
-            " even if the code under test caught the error: GET https://swallowed.example.com/*",
+            "*headrace_block_network: real HTTP requests were attempted (and blocked) during "
+            "this test, even if the code under test caught the error: GET https://swallowed.example.com/*",
         ]
     )
 
@@ -202,13 +206,13 @@ def test_ini_option_blocks_every_test(
         import pytest
         from headrace.testing.network import RealNetworkBlocked
 
-        @pytest.mark.block_network(assert_none_blocked=False)
+        @pytest.mark.headrace_block_network(assert_none_blocked=False)
         def test_blocked_without_asking():
             with pytest.raises(RealNetworkBlocked, match="GET https://example.com/"):
                 httpx.get("https://example.com/")
 
-        def test_allowed_everywhere(block_network):
-            assert block_network.allow_hosts == {"localhost"}
+        def test_allowed_everywhere(headrace_block_network):
+            assert headrace_block_network.allow_hosts == {"localhost"}
         """
     )
     user_project.runpytest().assert_outcomes(passed=2)

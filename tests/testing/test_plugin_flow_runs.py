@@ -1,4 +1,5 @@
-"""flow_runs, the harness fixtures and the assertion helpers, as a user's suite sees them."""
+"""headrace_flow_runs, the harness fixtures and the assertion helpers, as a user's suite
+sees them."""
 
 from __future__ import annotations
 
@@ -46,9 +47,9 @@ def test_last_run_task_states_parameters_and_logs(user_project: pytest.Pytester)
         from flows import etl
         from headrace.testing.assertions import assert_completed, assert_task_order
 
-        def test_etl(flow_runs):
+        def test_etl(headrace_flow_runs):
             assert etl(4) == 4
-            run = flow_runs.last(etl)
+            run = headrace_flow_runs.last(etl)
             assert_completed(run)
             assert run.parameters == {"n": 4}
             assert_task_order(run, ["extract", "transform", "load"])
@@ -58,17 +59,17 @@ def test_last_run_task_states_parameters_and_logs(user_project: pytest.Pytester)
             assert "loaded 4 rows" in run.logs
             assert run.task_run("load").state_names == ["Running", "Completed"]
 
-        def test_each_test_starts_empty(flow_runs):
-            assert len(flow_runs) == 0
+        def test_each_test_starts_empty(headrace_flow_runs):
+            assert len(headrace_flow_runs) == 0
 
-        def test_subflows(flow_runs):
+        def test_subflows(headrace_flow_runs):
             from flows import nightly
 
             assert nightly(2) == 3
-            parent = flow_runs.last(nightly)
+            parent = headrace_flow_runs.last(nightly)
             assert [run.parameters for run in parent.subflow_runs] == [{"n": 1}, {"n": 2}]
-            assert [run.flow_name for run in flow_runs.all()] == ["nightly", "etl", "etl"]
-            assert len(flow_runs.task_runs()) == 6
+            assert [run.flow_name for run in headrace_flow_runs.all()] == ["nightly", "etl", "etl"]
+            assert len(headrace_flow_runs.task_runs()) == 6
         """
     )
     user_project.runpytest().assert_outcomes(passed=3)
@@ -81,16 +82,16 @@ def test_failed_run_and_helpers_print_what_happened(user_project: pytest.Pyteste
         from flows import etl
         from headrace.testing.assertions import assert_failed, assert_task_order
 
-        def test_fails_as_expected(flow_runs):
+        def test_fails_as_expected(headrace_flow_runs):
             state = etl(0, return_state=True)
             assert_failed(state, ValueError, match="nothing to")
-            run = flow_runs.last("etl")
+            run = headrace_flow_runs.last("etl")
             assert_failed(run.task_run("transform"), ValueError)
             assert run.task_names == ["extract", "transform"]
 
-        def test_wrong_order(flow_runs):
+        def test_wrong_order(headrace_flow_runs):
             etl(2)
-            assert_task_order(flow_runs.last(), ["extract", "load", "transform"])
+            assert_task_order(headrace_flow_runs.last(), ["extract", "load", "transform"])
 
         def test_wrong_exception():
             assert_failed(etl(0, return_state=True), KeyError)
@@ -116,9 +117,9 @@ def test_last_without_runs_names_the_flows_that_ran(user_project: pytest.Pyteste
         """
         from flows import etl
 
-        def test_missing(flow_runs):
+        def test_missing(headrace_flow_runs):
             etl(1)
-            flow_runs.last("reporting")
+            headrace_flow_runs.last("reporting")
         """
     )
     result = user_project.runpytest()
@@ -132,7 +133,7 @@ def test_unfinished_runs_fail_at_teardown_unless_switched_off(
     user_project.makepyfile(
         """
         import pytest
-        from headrace.runs import FlowRun
+        from headrace.run_records import FlowRun
         from headrace.states import Running
         from headrace.store import get_store
         from headrace.store.runs import record_flow_run
@@ -143,18 +144,18 @@ def test_unfinished_runs_fail_at_teardown_unless_switched_off(
             run.state = Running()
             record_flow_run(get_store(), run)
 
-        def test_checked(flow_runs):
+        def test_checked(headrace_flow_runs):
             leave_running()
 
-        @pytest.mark.flow_runs(assert_all_finished=False)
-        def test_unchecked(flow_runs):
+        @pytest.mark.headrace_flow_runs(assert_all_finished=False)
+        def test_unchecked(headrace_flow_runs):
             leave_running()
         """
     )
     result = user_project.runpytest()
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(
-        ["*flow_runs: runs still unfinished when the test ended: 'stuck-run' (Running)*"]
+        ["*headrace_flow_runs: runs still unfinished when the test ended: 'stuck-run' (Running)*"]
     )
 
 
@@ -210,13 +211,13 @@ def test_bad_ini_value_and_marker_arguments_are_reported(user_project: pytest.Py
         """
         import pytest
 
-        @pytest.mark.clock(begin="2024-01-01")
-        def test_typo(clock):
+        @pytest.mark.headrace_clock(begin="2024-01-01")
+        def test_typo(headrace_clock):
             pass
         """
     )
     result = user_project.runpytest()
-    result.stdout.fnmatch_lines(["*@pytest.mark.clock got begin; it accepts start*"])
+    result.stdout.fnmatch_lines(["*@pytest.mark.headrace_clock got begin; it accepts start*"])
     result = user_project.runpytest("-o", "headrace_harness=always")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*headrace_harness = 'always': use off, function, module*"])
@@ -224,13 +225,19 @@ def test_bad_ini_value_and_marker_arguments_are_reported(user_project: pytest.Py
 
 def test_markers_are_declared(user_project: pytest.Pytester) -> None:
     result = user_project.runpytest("--markers")
-    for name in ("headrace_harness", "flow_runs", "blocks", "mock_task", "block_network"):
+    for name in (
+        "headrace_harness",
+        "headrace_flow_runs",
+        "headrace_blocks",
+        "headrace_mock_task",
+        "headrace_block_network",
+    ):
         result.stdout.fnmatch_lines([f"@pytest.mark.{name}*"])
     strict = user_project.makepyfile(
         """
         import pytest
 
-        @pytest.mark.no_retry_delays
+        @pytest.mark.headrace_no_retry_delays
         def test_marked():
             pass
         """
@@ -264,9 +271,9 @@ def test_prefect_style_session_fixture_and_async_tests(user_project: pytest.Pyte
         async def doubles(xs: list[int]) -> list[int]:
             return list(await asyncio.gather(*(double(x) for x in xs)))
 
-        async def test_asyncio(flow_runs):
+        async def test_asyncio(headrace_flow_runs):
             assert await doubles([1, 2]) == [2, 4]
-            assert flow_runs.last().task_names == ["double", "double"]
+            assert headrace_flow_runs.last().task_names == ["double", "double"]
 
         @pytest.mark.anyio
         async def test_anyio():
@@ -289,9 +296,9 @@ def test_per_worker_isolation_under_xdist(user_project: pytest.Pytester) -> None
         from flows import etl
 
         @pytest.mark.parametrize("n", range(8))
-        def test_runs_are_private(flow_runs, headrace_harness, n):
+        def test_runs_are_private(headrace_flow_runs, headrace_harness, n):
             assert etl(n + 1) == n + 1
-            assert [run.parameters for run in flow_runs] == [{"n": n + 1}]
+            assert [run.parameters for run in headrace_flow_runs] == [{"n": n + 1}]
             assert os.environ["HEADRACE_HOME"] == str(headrace_harness.home)
         """
     )

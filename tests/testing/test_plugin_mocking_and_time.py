@@ -1,4 +1,5 @@
-"""mock_task, no_retry_delays, clock and run_logs in real user test files."""
+"""headrace_mock_task, headrace_no_retry_delays, headrace_clock and headrace_run_logs in
+real user test files."""
 
 from __future__ import annotations
 
@@ -70,34 +71,34 @@ def test_mock_task_return_value_side_effect_calls_and_async(
         from flows import fan_out, fetch_price, fetch_volume, quote, volume
         from headrace.testing.assertions import assert_failed
 
-        def test_return_value(mock_task, flow_runs):
-            price = mock_task(fetch_price, return_value=21.0)
+        def test_return_value(headrace_mock_task, headrace_flow_runs):
+            price = headrace_mock_task(fetch_price, return_value=21.0)
             assert quote("ACME") == 42.0
             assert price.calls == [{"symbol": "ACME"}]
             price.mock.assert_called_once_with("ACME")
-            assert flow_runs.last().task_states == {"fetch_price-0": "Completed"}
+            assert headrace_flow_runs.last().task_states == {"fetch_price-0": "Completed"}
 
-        def test_side_effect_exception(mock_task):
-            mock_task(fetch_price, side_effect=TimeoutError("upstream slow"))
+        def test_side_effect_exception(headrace_mock_task):
+            headrace_mock_task(fetch_price, side_effect=TimeoutError("upstream slow"))
             assert_failed(quote("ACME", return_state=True), TimeoutError, match="slow")
 
-        def test_side_effect_sequence(mock_task):
-            price = mock_task(fetch_price, side_effect=[1.0, 2.0])
+        def test_side_effect_sequence(headrace_mock_task):
+            price = headrace_mock_task(fetch_price, side_effect=[1.0, 2.0])
             assert [quote("A"), quote("B")] == [2.0, 4.0]
             assert price.call_count == 2
 
-        def test_mapped_calls_from_worker_threads(mock_task, flow_runs):
-            price = mock_task(fetch_price, side_effect=lambda symbol: float(len(symbol)))
+        def test_mapped_calls_from_worker_threads(headrace_mock_task, headrace_flow_runs):
+            price = headrace_mock_task(fetch_price, side_effect=lambda symbol: float(len(symbol)))
             assert fan_out(["A", "BB", "CCC"]) == [1.0, 2.0, 3.0]
             assert sorted(call["symbol"] for call in price.calls) == ["A", "BB", "CCC"]
-            assert len(flow_runs.last().task_runs) == 3
+            assert len(headrace_flow_runs.last().task_runs) == 3
 
-        async def test_async_task(mock_task):
-            mock_task(fetch_volume, return_value=7)
+        async def test_async_task(headrace_mock_task):
+            headrace_mock_task(fetch_volume, return_value=7)
             assert await volume("ACME") == 7
 
-        def test_spy_keeps_behaviour(mock_task):
-            spy = mock_task.spy(fetch_price)
+        def test_spy_keeps_behaviour(headrace_mock_task):
+            spy = headrace_mock_task.spy(fetch_price)
             with pytest.raises(RuntimeError, match="real API"):
                 quote("ACME")
             assert spy.calls == [{"symbol": "ACME"}]
@@ -119,16 +120,16 @@ def test_an_uncalled_mock_fails_at_teardown_unless_switched_off(
         import pytest
         from flows import fetch_price
 
-        def test_forgotten(mock_task):
-            mock_task(fetch_price, return_value=1.0)
+        def test_forgotten(headrace_mock_task):
+            headrace_mock_task(fetch_price, return_value=1.0)
 
-        @pytest.mark.mock_task(assert_all_called=False)
-        def test_allowed(mock_task):
-            mock_task(fetch_price, return_value=1.0)
+        @pytest.mark.headrace_mock_task(assert_all_called=False)
+        def test_allowed(headrace_mock_task):
+            headrace_mock_task(fetch_price, return_value=1.0)
 
-        def test_not_a_task(mock_task):
+        def test_not_a_task(headrace_mock_task):
             with pytest.raises(TypeError, match="replaces a @task"):
-                mock_task(print)
+                headrace_mock_task(print)
         """
     )
     result = user_project.runpytest()
@@ -136,7 +137,8 @@ def test_an_uncalled_mock_fails_at_teardown_unless_switched_off(
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_forgotten*",
-            "*mock_task: mocked task(s) never called: 'fetch_price'*assert_all_called=False*",
+            "*headrace_mock_task: mocked task(s) never called: 'fetch_price'*"
+            "assert_all_called=False*",
         ]
     )
 
@@ -149,44 +151,44 @@ def test_no_retry_delays_and_the_clock(user_project: pytest.Pytester) -> None:
         import pytest
         from flows import cached, expensive, retrying
 
-        def test_retries_without_waiting(no_retry_delays, flow_runs):
+        def test_retries_without_waiting(headrace_no_retry_delays, headrace_flow_runs):
             attempts = []
             assert retrying(attempts) == "ok"
-            assert no_retry_delays.delays == [10, 60]
-            assert flow_runs.last().task_run("flaky").state_names == [
+            assert headrace_no_retry_delays.delays == [10, 60]
+            assert headrace_flow_runs.last().task_run("flaky").state_names == [
                 "Running", "AwaitingRetry", "Retrying", "AwaitingRetry", "Retrying", "Completed"
             ]
 
-        @pytest.mark.no_retry_delays
+        @pytest.mark.headrace_no_retry_delays
         def test_marker_alone_applies_it():
             assert retrying([]) == "ok"
 
-        @pytest.mark.clock(start="2030-01-01T00:00:00+00:00")
-        def test_cache_expiry(clock, flow_runs, mock_task):
-            computed = mock_task.spy(expensive)
-            assert clock.now().year == 2030
+        @pytest.mark.headrace_clock(start="2030-01-01T00:00:00+00:00")
+        def test_cache_expiry(headrace_clock, headrace_flow_runs, headrace_mock_task):
+            computed = headrace_mock_task.spy(expensive)
+            assert headrace_clock.now().year == 2030
             assert cached(2) == 200
-            clock.advance(datetime.timedelta(minutes=59))
+            headrace_clock.advance(datetime.timedelta(minutes=59))
             assert cached(2) == 200
             assert computed.call_count == 1
-            assert flow_runs.last().task_states == {"expensive-0": "Cached"}
-            clock.advance(120)
+            assert headrace_flow_runs.last().task_states == {"expensive-0": "Cached"}
+            headrace_clock.advance(120)
             cached(2)
             assert computed.call_count == 2
 
-        @pytest.mark.clock(start="2030-03-01T08:30:00+00:00")
-        def test_schedules_read_the_fake_clock(clock):
+        @pytest.mark.headrace_clock(start="2030-03-01T08:30:00+00:00")
+        def test_schedules_read_the_fake_clock(headrace_clock):
             from headrace.schedules import Cron
 
             daily = Cron("0 9 * * *")
             assert [d.isoformat() for d in daily.get_dates(1)] == ["2030-03-01T09:00:00+00:00"]
-            clock.advance(datetime.timedelta(hours=1))
+            headrace_clock.advance(datetime.timedelta(hours=1))
             assert [d.day for d in daily.get_dates(1)] == [2]
 
-        def test_retry_delays_advance_the_clock(clock):
-            start = clock.time()
+        def test_retry_delays_advance_the_clock(headrace_clock):
+            start = headrace_clock.time()
             retrying([])
-            assert clock.time() - start == 70
+            assert headrace_clock.time() - start == 70
         """
     )
     result = user_project.runpytest("--durations=0", "-vv")
@@ -203,28 +205,29 @@ def test_run_logs(user_project: pytest.Pytester) -> None:
         import pytest
         from flows import fetch_price, quote
 
-        def test_messages(run_logs, mock_task):
-            mock_task(fetch_price, return_value=1.0)
+        def test_messages(headrace_run_logs, headrace_mock_task):
+            headrace_mock_task(fetch_price, return_value=1.0)
             quote("ACME")
-            assert "quoting ACME" in run_logs.messages
-            assert ("headrace.flow_runs", logging.INFO, "quoting ACME") in run_logs.record_tuples
-            assert "Flow run" in run_logs.text
+            assert "quoting ACME" in headrace_run_logs.messages
+            record = ("headrace.flow_runs", logging.INFO, "quoting ACME")
+            assert record in headrace_run_logs.record_tuples
+            assert "Flow run" in headrace_run_logs.text
 
-        @pytest.mark.run_logs(level="DEBUG")
-        def test_debug_level(run_logs, mock_task):
-            mock_task(fetch_price, return_value=1.0)
+        @pytest.mark.headrace_run_logs(level="DEBUG")
+        def test_debug_level(headrace_run_logs, headrace_mock_task):
+            headrace_mock_task(fetch_price, return_value=1.0)
             quote("ACME")
-            assert run_logs.for_task("fetch_price") == ["Finished in state Completed()"]
+            assert headrace_run_logs.for_task("fetch_price") == ["Finished in state Completed()"]
 
-        def test_failed_task_logs(run_logs, mock_task):
-            mock_task(fetch_price, side_effect=ValueError("bad symbol"))
+        def test_failed_task_logs(headrace_run_logs, headrace_mock_task):
+            headrace_mock_task(fetch_price, side_effect=ValueError("bad symbol"))
             state = quote("ACME", return_state=True)
             flow_run_id = state.state_details.flow_run_id
-            errors = [r for r in run_logs.records if r.levelno >= logging.ERROR]
+            errors = [r for r in headrace_run_logs.records if r.levelno >= logging.ERROR]
             assert any("bad symbol" in r.getMessage() for r in errors)
-            assert any("quoting" in m for m in run_logs.for_flow_run(flow_run_id))
-            run_logs.clear()
-            assert run_logs.records == []
+            assert any("quoting" in m for m in headrace_run_logs.for_flow_run(flow_run_id))
+            headrace_run_logs.clear()
+            assert headrace_run_logs.records == []
         """
     )
     user_project.runpytest().assert_outcomes(passed=3)

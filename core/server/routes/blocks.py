@@ -65,14 +65,14 @@ class KeyCheck(BaseModel):
 def _masked_values(document: BlockDocument) -> dict[str, Any] | None:
     """The document's fields with secrets masked, or None when the server cannot read it
     (block type not installed here, or a key other than the one it was saved with)."""
-    from headrace.blocks import _codec
+    from headrace.blocks import codec
     from headrace.blocks.core import Block
 
     try:
         block = Block.load(document.reference)
     except Exception:
         return None
-    return _codec.masked_fields(block)
+    return codec.masked_fields(block)
 
 
 def document_out(document: BlockDocument, include_encrypted: bool) -> dict[str, Any]:

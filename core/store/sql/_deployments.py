@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from headrace.exceptions import ObjectAlreadyExists
-from headrace.runs import new_run_id
+from headrace.run_records import new_run_id
 from headrace.store.interface import DeploymentRecord, FlowRunRow, WorkerRow, WorkPoolRow
 from headrace.store.sql._runs import FLOW_RUN_COLUMNS, FLOW_RUN_FROM, INSERT_STATE, flow_run_row
 from headrace.utilities.names import generate_slug

@@ -25,7 +25,7 @@ from headrace.store.interface import (
 )
 
 if TYPE_CHECKING:
-    from headrace.runs import FlowRun, TaskRun
+    from headrace.run_records import FlowRun, TaskRun
     from headrace.states import State
 
 _INSERT_FLOW_RUN = (

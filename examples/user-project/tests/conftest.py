@@ -13,12 +13,12 @@ RATES = {"USD": 1.25, "GBP": 0.8, "JPY": 160.0}
 
 @pytest.fixture
 def headrace_block_documents() -> dict[str, Secret]:
-    """Saved for every test that uses the `blocks` fixture."""
+    """Saved for every test that uses the `headrace_blocks` fixture."""
     return {"rates-api-token": Secret(value="test-token")}
 
 
 @pytest.fixture
-def rates_api(blocks: object, respx_mock: respx.MockRouter) -> respx.MockRouter:
+def rates_api(headrace_blocks: object, respx_mock: respx.MockRouter) -> respx.MockRouter:
     """The rates API, answered by respx routes (anything else is blocked)."""
     api = "https://rates.example.com/v1"
     respx_mock.get(f"{api}/currencies").mock(

@@ -24,10 +24,12 @@ from headrace.testing import (
 HOLDINGS = {"USD": 125.0, "GBP": 80.0}
 
 
-def test_values_a_portfolio(rates_api: respx.MockRouter, flow_runs: FlowRunHistory) -> None:
+def test_values_a_portfolio(
+    rates_api: respx.MockRouter, headrace_flow_runs: FlowRunHistory
+) -> None:
     assert portfolio_value(HOLDINGS) == 200.0
 
-    run = flow_runs.last(portfolio_value)
+    run = headrace_flow_runs.last(portfolio_value)
     assert_completed(run)
     assert run.parameters == {"holdings": HOLDINGS, "base": "EUR"}
     assert_task_order(run, ["supported_currencies", "fetch_rate", "fetch_rate", "convert"])
@@ -36,13 +38,15 @@ def test_values_a_portfolio(rates_api: respx.MockRouter, flow_runs: FlowRunHisto
     )
 
 
-def test_logs_the_total(rates_api: respx.MockRouter, run_logs: RunLogCapture) -> None:
+def test_logs_the_total(rates_api: respx.MockRouter, headrace_run_logs: RunLogCapture) -> None:
     portfolio_value(HOLDINGS)
-    assert "portfolio is worth 200.00 EUR" in run_logs.messages
+    assert "portfolio is worth 200.00 EUR" in headrace_run_logs.messages
 
 
 def test_retries_a_flaky_rate_api(
-    rates_api: respx.MockRouter, no_retry_delays: InstantSleep, flow_runs: FlowRunHistory
+    rates_api: respx.MockRouter,
+    headrace_no_retry_delays: InstantSleep,
+    headrace_flow_runs: FlowRunHistory,
 ) -> None:
     rates_api.routes["USD"].side_effect = [
         httpx.Response(503),
@@ -50,45 +54,49 @@ def test_retries_a_flaky_rate_api(
         httpx.Response(200, json={"rate": 1.25}),
     ]
     assert portfolio_value({"USD": 125.0}) == 100.0
-    assert no_retry_delays.delays == [2, 10]
-    usd = flow_runs.last().task_run("fetch_rate-0")
+    assert headrace_no_retry_delays.delays == [2, 10]
+    usd = headrace_flow_runs.last().task_run("fetch_rate-0")
     assert usd.run_count == 3
 
 
 def test_gives_up_after_three_retries(
-    rates_api: respx.MockRouter, no_retry_delays: InstantSleep, flow_runs: FlowRunHistory
+    rates_api: respx.MockRouter,
+    headrace_no_retry_delays: InstantSleep,
+    headrace_flow_runs: FlowRunHistory,
 ) -> None:
     rates_api.routes["GBP"].mock(return_value=httpx.Response(500))
     state = portfolio_value(HOLDINGS, return_state=True)
     assert_failed(state, httpx.HTTPStatusError, match="500 Internal Server Error")
     assert_task_states(
-        flow_runs.last(), {"supported_currencies-0": "Completed", "fetch_rate-0": "Failed"}
+        headrace_flow_runs.last(), {"supported_currencies-0": "Completed", "fetch_rate-0": "Failed"}
     )
-    assert no_retry_delays.total == 72
+    assert headrace_no_retry_delays.total == 72
 
 
 def test_currencies_are_cached_for_a_day(
-    rates_api: respx.MockRouter, clock: FakeClock, mock_task: TaskMocker
+    rates_api: respx.MockRouter, headrace_clock: FakeClock, headrace_mock_task: TaskMocker
 ) -> None:
-    listing = mock_task.spy(supported_currencies)
+    listing = headrace_mock_task.spy(supported_currencies)
     portfolio_value(HOLDINGS)
-    clock.advance(datetime.timedelta(hours=23))
+    headrace_clock.advance(datetime.timedelta(hours=23))
     portfolio_value(HOLDINGS)
     assert listing.call_count == 1
-    clock.advance(datetime.timedelta(hours=2))
+    headrace_clock.advance(datetime.timedelta(hours=2))
     portfolio_value(HOLDINGS)
     assert listing.call_count == 2
 
 
-def test_missing_rate_without_the_api(blocks: object, mock_task: TaskMocker) -> None:
-    mock_task(supported_currencies, return_value=["USD"])
-    rate = mock_task(fetch_rate, return_value=1.25)
+def test_missing_rate_without_the_api(
+    headrace_blocks: object, headrace_mock_task: TaskMocker
+) -> None:
+    headrace_mock_task(supported_currencies, return_value=["USD"])
+    rate = headrace_mock_task(fetch_rate, return_value=1.25)
     state = portfolio_value({"USD": 125.0, "CHF": 10.0}, return_state=True)
     assert_failed(state, KeyError, match="no rate for CHF")
     assert rate.calls == [{"base": "EUR", "currency": "USD"}]
 
 
-@pytest.mark.block_network(assert_none_blocked=False)
-def test_an_unrouted_call_names_the_request(blocks: object) -> None:
+@pytest.mark.headrace_block_network(assert_none_blocked=False)
+def test_an_unrouted_call_names_the_request(headrace_blocks: object) -> None:
     state = portfolio_value(HOLDINGS, return_state=True)
     assert_failed(state, match="GET https://rates.example.com/v1/currencies")

@@ -1,9 +1,11 @@
 """pytest fixtures for code that talks to S3: a real S3 API on 127.0.0.1 (moto's server).
 
 Installed with `headrace-aws[testing]` and loaded by pytest through the `pytest11` entry
-point. `moto_server` starts one server per test session (per xdist worker);
-`s3_credentials` points an `AwsCredentials` block at it; `s3_bucket` creates a fresh,
-empty bucket for each test and returns an `S3Bucket` block for it. Outside pytest (a demo
+point. `headrace_s3_server` starts one server per test session (per xdist worker);
+`headrace_s3_credentials` points an `AwsCredentials` block at it; `headrace_s3_bucket`
+creates a fresh, empty bucket for each test and returns an `S3Bucket` block for it. (The
+names before the `headrace_` prefix, `moto_server`, `s3_credentials` and `s3_bucket`, work
+with a DeprecationWarning until headrace 0.3.) Outside pytest (a demo
 script), `with local_s3_server() as endpoint_url:` runs the same server.
 """
 
@@ -16,6 +18,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pytest
+
+from headrace.testing.pytest_plugin import deprecated_fixture
 
 if TYPE_CHECKING:  # imported in the fixtures, so that pytest's start stays cheap
     from headrace_aws.credentials import AwsCredentials
@@ -43,14 +47,14 @@ def local_s3_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def moto_server() -> Iterator[str]:
+def headrace_s3_server() -> Iterator[str]:
     """The endpoint URL of a moto S3 server on 127.0.0.1 (a free port), for the session."""
     with local_s3_server() as url:
         yield url
 
 
 @pytest.fixture
-def s3_credentials(moto_server: str) -> AwsCredentials:
+def headrace_s3_credentials(headrace_s3_server: str) -> AwsCredentials:
     """An AwsCredentials block for the moto server (test keys, us-east-1)."""
     from headrace_aws.credentials import AwsClientParameters, AwsCredentials
 
@@ -58,20 +62,25 @@ def s3_credentials(moto_server: str) -> AwsCredentials:
         aws_access_key_id=TEST_ACCESS_KEY_ID,
         aws_secret_access_key=TEST_SECRET_ACCESS_KEY,
         region_name="us-east-1",
-        aws_client_parameters=AwsClientParameters(endpoint_url=moto_server),
+        aws_client_parameters=AwsClientParameters(endpoint_url=headrace_s3_server),
     )
 
 
 @pytest.fixture
-def s3_bucket(s3_credentials: AwsCredentials) -> Iterator[S3Bucket]:
+def headrace_s3_bucket(headrace_s3_credentials: AwsCredentials) -> Iterator[S3Bucket]:
     """A new empty bucket on the moto server, as an S3Bucket block; emptied and removed
     after the test."""
     from headrace_aws.s3 import S3Bucket
 
     name = f"test-{uuid.uuid4().hex[:20]}"
-    client = s3_credentials.get_s3_client()
+    client = headrace_s3_credentials.get_s3_client()
     client.create_bucket(Bucket=name)
-    yield S3Bucket(bucket_name=name, credentials=s3_credentials)
+    yield S3Bucket(bucket_name=name, credentials=headrace_s3_credentials)
     for item in client.list_objects_v2(Bucket=name).get("Contents", []):
         client.delete_object(Bucket=name, Key=item["Key"])
     client.delete_bucket(Bucket=name)
+
+
+_moto_server = deprecated_fixture("moto_server", "headrace_s3_server", "session")
+_s3_credentials = deprecated_fixture("s3_credentials", "headrace_s3_credentials")
+_s3_bucket = deprecated_fixture("s3_bucket", "headrace_s3_bucket")

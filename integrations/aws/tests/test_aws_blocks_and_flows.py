@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from headrace import flow, task
-from headrace.blocks._registry import forget_block_type, lookup_block_type
 from headrace.blocks.core import Block
+from headrace.blocks.registry import forget_block_type, lookup_block_type
 from headrace.plugins.manager import reset_plugin_manager
 from headrace.results import ResultStore
 from headrace.store import get_store
@@ -56,49 +56,49 @@ def test_credentials_hide_their_secrets() -> None:
 
 
 def test_blocks_save_and_load_through_the_store(
-    headrace_harness: HarnessInfo, s3_bucket: S3Bucket
+    headrace_harness: HarnessInfo, headrace_s3_bucket: S3Bucket
 ) -> None:
-    s3_bucket.credentials.save("moto")
-    bucket = s3_bucket.model_copy(update={"bucket_folder": "saved"})
+    headrace_s3_bucket.credentials.save("moto")
+    bucket = headrace_s3_bucket.model_copy(update={"bucket_folder": "saved"})
     bucket.save("results")
 
     loaded = Block.load("s3-bucket/results")
     assert isinstance(loaded, S3Bucket)
     assert loaded.bucket_folder == "saved"
     assert loaded.credentials.aws_secret_access_key.get_secret_value() == (
-        s3_bucket.credentials.aws_secret_access_key.get_secret_value()
+        headrace_s3_bucket.credentials.aws_secret_access_key.get_secret_value()
     )
     loaded.write_path("x", b"through a loaded block")
-    assert s3_bucket.read_path("saved/x") == b"through a loaded block"
+    assert headrace_s3_bucket.read_path("saved/x") == b"through a loaded block"
     # the credentials are their own document, referenced by the bucket
     assert AwsCredentials.load("moto").aws_client_parameters.endpoint_url
     assert SECRET.encode() not in store_bytes(headrace_harness.home)
 
 
 def test_minio_credentials_talk_to_an_s3_compatible_endpoint(
-    headrace_harness: HarnessInfo, moto_server: str, s3_bucket: S3Bucket
+    headrace_harness: HarnessInfo, headrace_s3_server: str, headrace_s3_bucket: S3Bucket
 ) -> None:
     MinIOCredentials(
         minio_root_user="minio",
         minio_root_password=SECRET,
         region_name="us-east-1",
-        aws_client_parameters=AwsClientParameters(endpoint_url=moto_server),
+        aws_client_parameters=AwsClientParameters(endpoint_url=headrace_s3_server),
     ).save("local-minio")
     bucket = S3Bucket(
-        bucket_name=s3_bucket.bucket_name, credentials=MinIOCredentials.load("local-minio")
+        bucket_name=headrace_s3_bucket.bucket_name, credentials=MinIOCredentials.load("local-minio")
     )
     bucket.save("minio-bucket")
     again = S3Bucket.load("minio-bucket")
     assert isinstance(again.credentials, MinIOCredentials)
     again.write_path("m.txt", b"minio")
-    assert s3_bucket.read_path("m.txt") == b"minio"
+    assert headrace_s3_bucket.read_path("m.txt") == b"minio"
     assert SECRET.encode() not in store_bytes(headrace_harness.home)
 
 
 def test_a_saved_bucket_is_result_storage_for_a_cached_task_across_flow_runs(
-    headrace_harness: HarnessInfo, s3_bucket: S3Bucket
+    headrace_harness: HarnessInfo, headrace_s3_bucket: S3Bucket
 ) -> None:
-    storage = s3_bucket.model_copy(update={"bucket_folder": "results"})
+    storage = headrace_s3_bucket.model_copy(update={"bucket_folder": "results"})
     storage.save("cache")
     calls: list[int] = []
 
@@ -117,7 +117,7 @@ def test_a_saved_bucket_is_result_storage_for_a_cached_task_across_flow_runs(
         return state.result(), state.name
 
     assert pipeline(7) == (49, "Completed")
-    stored = s3_bucket.list_objects("results/")
+    stored = headrace_s3_bucket.list_objects("results/")
     assert len(stored) == 1
     assert pipeline(7) == (49, "Cached")
     assert calls == [7]
@@ -127,8 +127,8 @@ def test_a_saved_bucket_is_result_storage_for_a_cached_task_across_flow_runs(
     assert calls == [7]
 
 
-def test_tasks_move_data_through_s3(s3_bucket: S3Bucket) -> None:
-    creds, name = s3_bucket.credentials, s3_bucket.bucket_name
+def test_tasks_move_data_through_s3(headrace_s3_bucket: S3Bucket) -> None:
+    creds, name = headrace_s3_bucket.credentials, headrace_s3_bucket.bucket_name
 
     @flow
     def pipeline() -> tuple[bytes, list[str], bytes]:
@@ -149,22 +149,24 @@ def test_tasks_move_data_through_s3(s3_bucket: S3Bucket) -> None:
     assert text == b"text is encoded"
 
 
-def test_a_task_reading_a_missing_key_fails_the_flow_clearly(s3_bucket: S3Bucket) -> None:
+def test_a_task_reading_a_missing_key_fails_the_flow_clearly(headrace_s3_bucket: S3Bucket) -> None:
     @flow
     def pipeline() -> bytes:
-        return s3_download(s3_bucket.bucket_name, "absent.txt", s3_bucket.credentials)
+        return s3_download(
+            headrace_s3_bucket.bucket_name, "absent.txt", headrace_s3_bucket.credentials
+        )
 
     with pytest.raises(FileNotFoundError, match="absent.txt does not exist"):
         pipeline()
 
 
 @pytest.fixture
-def enforced_auth(moto_server: str) -> Iterator[None]:
+def enforced_auth(headrace_s3_server: str) -> Iterator[None]:
     """Make the moto server check credentials (it accepts any by default)."""
 
     def reset(count: str) -> str:
         request = urllib.request.Request(
-            f"{moto_server}/moto-api/reset-auth",
+            f"{headrace_s3_server}/moto-api/reset-auth",
             data=count.encode(),
             headers={"Content-Type": "text/plain"},
             method="POST",
@@ -178,8 +180,8 @@ def enforced_auth(moto_server: str) -> Iterator[None]:
 
 
 def test_wrong_credentials_give_a_clear_error_without_the_secret(
-    s3_bucket: S3Bucket,
-    moto_server: str,
+    headrace_s3_bucket: S3Bucket,
+    headrace_s3_server: str,
     headrace_harness: HarnessInfo,
     enforced_auth: None,
     caplog: pytest.LogCaptureFixture,
@@ -188,9 +190,9 @@ def test_wrong_credentials_give_a_clear_error_without_the_secret(
         aws_access_key_id="AKIAWRONGWRONGWRONG0",
         aws_secret_access_key=SECRET,
         region_name="us-east-1",
-        aws_client_parameters=AwsClientParameters(endpoint_url=moto_server),
+        aws_client_parameters=AwsClientParameters(endpoint_url=headrace_s3_server),
     )
-    bucket = S3Bucket(bucket_name=s3_bucket.bucket_name, credentials=wrong)
+    bucket = S3Bucket(bucket_name=headrace_s3_bucket.bucket_name, credentials=wrong)
     with pytest.raises(S3AccessDenied, match="InvalidAccessKeyId") as info:
         bucket.read_path("x")
     assert "credentials block" in str(info.value)
@@ -198,7 +200,7 @@ def test_wrong_credentials_give_a_clear_error_without_the_secret(
 
     @flow
     def pipeline(creds: AwsCredentials) -> str:
-        return s3_upload(b"x", s3_bucket.bucket_name, creds)
+        return s3_upload(b"x", headrace_s3_bucket.bucket_name, creds)
 
     caplog.set_level(logging.DEBUG)
     with pytest.raises(S3AccessDenied):
@@ -207,17 +209,17 @@ def test_wrong_credentials_give_a_clear_error_without_the_secret(
     assert SECRET.encode() not in store_bytes(headrace_harness.home)
 
 
-def test_clients_are_reused_per_credentials_value(s3_credentials: AwsCredentials) -> None:
-    assert s3_credentials.get_s3_client() is s3_credentials.get_client("s3")
-    other = s3_credentials.model_copy(update={"region_name": "eu-west-1"})
-    assert other.get_s3_client() is not s3_credentials.get_s3_client()
+def test_clients_are_reused_per_credentials_value(headrace_s3_credentials: AwsCredentials) -> None:
+    assert headrace_s3_credentials.get_s3_client() is headrace_s3_credentials.get_client("s3")
+    other = headrace_s3_credentials.model_copy(update={"region_name": "eu-west-1"})
+    assert other.get_s3_client() is not headrace_s3_credentials.get_s3_client()
     assert other.get_s3_client().meta.region_name == "eu-west-1"
 
 
 def test_the_plugin_hook_registers_the_block_types(
-    headrace_harness: HarnessInfo, s3_bucket: S3Bucket
+    headrace_harness: HarnessInfo, headrace_s3_bucket: S3Bucket
 ) -> None:
-    s3_bucket.save("via-hook")
+    headrace_s3_bucket.save("via-hook")
     for slug in ("s3-bucket", "aws-credentials", "minio-credentials"):
         forget_block_type(slug)  # as if nothing had imported headrace_aws
     reset_plugin_manager()

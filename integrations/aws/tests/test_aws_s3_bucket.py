@@ -21,22 +21,22 @@ def in_folder(bucket: S3Bucket, folder: str) -> S3Bucket:
     return bucket.model_copy(update={"bucket_folder": folder})
 
 
-def test_write_then_read_a_path(s3_bucket: S3Bucket) -> None:
-    assert s3_bucket.write_path("a/b.bin", b"\x00payload") == "a/b.bin"
-    assert s3_bucket.read_path("a/b.bin") == b"\x00payload"
+def test_write_then_read_a_path(headrace_s3_bucket: S3Bucket) -> None:
+    assert headrace_s3_bucket.write_path("a/b.bin", b"\x00payload") == "a/b.bin"
+    assert headrace_s3_bucket.read_path("a/b.bin") == b"\x00payload"
 
 
 @pytest.mark.parametrize("folder", ["data", "data/", "/data", "//data//", "./data"])
-def test_the_folder_is_in_every_key_exactly_once(s3_bucket: S3Bucket, folder: str) -> None:
+def test_the_folder_is_in_every_key_exactly_once(headrace_s3_bucket: S3Bucket, folder: str) -> None:
     bucket = S3Bucket(
-        bucket_name=s3_bucket.bucket_name,
-        credentials=s3_bucket.credentials,
+        bucket_name=headrace_s3_bucket.bucket_name,
+        credentials=headrace_s3_bucket.credentials,
         bucket_folder=folder,
     )
     assert bucket.bucket_folder == "data"
     bucket.write_path("/x.txt", b"1")
     bucket.write_path("sub//y.txt", b"2")
-    assert keys(s3_bucket) == ["data/sub/y.txt", "data/x.txt"]
+    assert keys(headrace_s3_bucket) == ["data/sub/y.txt", "data/x.txt"]
     assert [bucket.relative_path(o["Key"]) for o in bucket.list_objects()] == [
         "sub/y.txt",
         "x.txt",
@@ -44,16 +44,18 @@ def test_the_folder_is_in_every_key_exactly_once(s3_bucket: S3Bucket, folder: st
     assert [o["Key"] for o in bucket.list_objects("sub")] == ["data/sub/y.txt"]
 
 
-def test_a_path_that_repeats_the_folder_name_is_a_real_subfolder(s3_bucket: S3Bucket) -> None:
-    bucket = in_folder(s3_bucket, "data")
+def test_a_path_that_repeats_the_folder_name_is_a_real_subfolder(
+    headrace_s3_bucket: S3Bucket,
+) -> None:
+    bucket = in_folder(headrace_s3_bucket, "data")
     bucket.write_path("data/x", b"nested")
-    assert keys(s3_bucket) == ["data/data/x"]
+    assert keys(headrace_s3_bucket) == ["data/data/x"]
     with pytest.raises(InvalidObjectKey):
         bucket.read_path("../escape")
 
 
-def test_upload_and_download_files(s3_bucket: S3Bucket, tmp_path: Path) -> None:
-    bucket = in_folder(s3_bucket, "in")
+def test_upload_and_download_files(headrace_s3_bucket: S3Bucket, tmp_path: Path) -> None:
+    bucket = in_folder(headrace_s3_bucket, "in")
     source = tmp_path / "report.csv"
     source.write_text("a,b\n1,2\n")
     assert bucket.upload_from_path(source) == "in/report.csv"
@@ -67,22 +69,22 @@ def test_upload_and_download_files(s3_bucket: S3Bucket, tmp_path: Path) -> None:
 
 
 def test_default_download_path_is_the_object_name(
-    s3_bucket: S3Bucket, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    headrace_s3_bucket: S3Bucket, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    s3_bucket.write_path("deep/name.txt", b"x")
-    assert s3_bucket.download_object_to_path("deep/name.txt") == tmp_path / "name.txt"
+    headrace_s3_bucket.write_path("deep/name.txt", b"x")
+    assert headrace_s3_bucket.download_object_to_path("deep/name.txt") == tmp_path / "name.txt"
 
 
-def test_folders_round_trip_without_doubling(s3_bucket: S3Bucket, tmp_path: Path) -> None:
+def test_folders_round_trip_without_doubling(headrace_s3_bucket: S3Bucket, tmp_path: Path) -> None:
     local = tmp_path / "local"
     (local / "sub").mkdir(parents=True)
     (local / "a.txt").write_text("a")
     (local / "sub" / "b.txt").write_text("b")
-    bucket = in_folder(s3_bucket, "root")
+    bucket = in_folder(headrace_s3_bucket, "root")
 
     assert bucket.upload_from_folder(local, "up") == "root/up/"
-    assert keys(s3_bucket) == ["root/up/a.txt", "root/up/sub/b.txt"]
+    assert keys(headrace_s3_bucket) == ["root/up/a.txt", "root/up/sub/b.txt"]
 
     out = bucket.download_folder_to_path("up", tmp_path / "down")
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
@@ -93,7 +95,7 @@ def test_folders_round_trip_without_doubling(s3_bucket: S3Bucket, tmp_path: Path
 
 
 def test_put_and_get_directory_honour_the_folder_and_ignore_file(
-    s3_bucket: S3Bucket, tmp_path: Path
+    headrace_s3_bucket: S3Bucket, tmp_path: Path
 ) -> None:
     project = tmp_path / "project"
     (project / "__pycache__").mkdir(parents=True)
@@ -102,10 +104,10 @@ def test_put_and_get_directory_honour_the_folder_and_ignore_file(
     (project / "notes.log").write_text("log")
     ignore = tmp_path / ".headraceignore"
     ignore.write_text("__pycache__/\n*.log\n")
-    bucket = in_folder(s3_bucket, "deploy")
+    bucket = in_folder(headrace_s3_bucket, "deploy")
 
     assert bucket.put_directory(str(project), "v1", ignore_file=str(ignore)) == 1
-    assert keys(s3_bucket) == ["deploy/v1/flow.py"]
+    assert keys(headrace_s3_bucket) == ["deploy/v1/flow.py"]
 
     bucket.get_directory("v1", str(tmp_path / "checkout"))
     assert (tmp_path / "checkout" / "flow.py").read_text() == "print(1)"
@@ -114,23 +116,23 @@ def test_put_and_get_directory_honour_the_folder_and_ignore_file(
 
 
 def test_copy_and_move_within_and_across_buckets(
-    s3_bucket: S3Bucket, s3_credentials: AwsCredentials
+    headrace_s3_bucket: S3Bucket, headrace_s3_credentials: AwsCredentials
 ) -> None:
-    client = s3_credentials.get_s3_client()
+    client = headrace_s3_credentials.get_s3_client()
     client.create_bucket(Bucket="other-bucket-copy")
-    source = in_folder(s3_bucket, "src")
+    source = in_folder(headrace_s3_bucket, "src")
     source.write_path("f.txt", b"data")
 
     assert source.copy_object("f.txt", "g.txt") == "src/g.txt"
     other = S3Bucket(
-        bucket_name="other-bucket-copy", credentials=s3_credentials, bucket_folder="dst"
+        bucket_name="other-bucket-copy", credentials=headrace_s3_credentials, bucket_folder="dst"
     )
     assert source.copy_object("f.txt", "f.txt", to_bucket=other) == "dst/f.txt"
     assert source.copy_object("f.txt", "raw/f.txt", to_bucket="other-bucket-copy") == "raw/f.txt"
     assert other.read_path("f.txt") == b"data"
 
     assert source.move_object("g.txt", "moved.txt") == "src/moved.txt"
-    assert keys(s3_bucket) == ["src/f.txt", "src/moved.txt"]
+    assert keys(headrace_s3_bucket) == ["src/f.txt", "src/moved.txt"]
     with pytest.raises(PathNotFound):
         source.read_path("g.txt")
     for key in ("dst/f.txt", "raw/f.txt"):
@@ -138,18 +140,18 @@ def test_copy_and_move_within_and_across_buckets(
     client.delete_bucket(Bucket="other-bucket-copy")
 
 
-def test_list_objects_pages_and_filters(s3_bucket: S3Bucket) -> None:
+def test_list_objects_pages_and_filters(headrace_s3_bucket: S3Bucket) -> None:
     for i in range(5):
-        s3_bucket.write_path(f"p/{i}.txt", b"x" * i)
-    assert len(s3_bucket.list_objects("p", page_size=2)) == 5
-    assert len(s3_bucket.list_objects("p", max_items=3)) == 3
-    big = s3_bucket.list_objects("p", jmespath_query="Contents[?Size > `2`][]")
+        headrace_s3_bucket.write_path(f"p/{i}.txt", b"x" * i)
+    assert len(headrace_s3_bucket.list_objects("p", page_size=2)) == 5
+    assert len(headrace_s3_bucket.list_objects("p", max_items=3)) == 3
+    big = headrace_s3_bucket.list_objects("p", jmespath_query="Contents[?Size > `2`][]")
     assert sorted(o["Key"] for o in big) == ["p/3.txt", "p/4.txt"]
 
 
-def test_a_missing_key_is_path_not_found(s3_bucket: S3Bucket, tmp_path: Path) -> None:
-    bucket = in_folder(s3_bucket, "f")
-    with pytest.raises(PathNotFound, match=rf"s3://{s3_bucket.bucket_name}/f/nope"):
+def test_a_missing_key_is_path_not_found(headrace_s3_bucket: S3Bucket, tmp_path: Path) -> None:
+    bucket = in_folder(headrace_s3_bucket, "f")
+    with pytest.raises(PathNotFound, match=rf"s3://{headrace_s3_bucket.bucket_name}/f/nope"):
         bucket.read_path("nope")
     with pytest.raises(FileNotFoundError):
         bucket.download_object_to_path("nope", tmp_path / "x")
@@ -157,8 +159,8 @@ def test_a_missing_key_is_path_not_found(s3_bucket: S3Bucket, tmp_path: Path) ->
         bucket.copy_object("nope", "there")
 
 
-def test_a_missing_bucket_says_so(s3_credentials: AwsCredentials) -> None:
-    bucket = S3Bucket(bucket_name="no-such-bucket-here", credentials=s3_credentials)
+def test_a_missing_bucket_says_so(headrace_s3_credentials: AwsCredentials) -> None:
+    bucket = S3Bucket(bucket_name="no-such-bucket-here", credentials=headrace_s3_credentials)
     with pytest.raises(BucketNotFound, match="'no-such-bucket-here' does not exist"):
         bucket.read_path("x")
     with pytest.raises(BucketNotFound):
@@ -174,8 +176,8 @@ def test_a_bucket_name_with_a_path_is_refused(name: str) -> None:
 
 
 @pytest.mark.parametrize("path", ["", "/", "sub/"])
-def test_a_folder_path_is_not_an_object(s3_bucket: S3Bucket, path: str) -> None:
+def test_a_folder_path_is_not_an_object(headrace_s3_bucket: S3Bucket, path: str) -> None:
     with pytest.raises(InvalidObjectKey, match="names a folder"):
-        s3_bucket.write_path(path, b"x")
+        headrace_s3_bucket.write_path(path, b"x")
     with pytest.raises(InvalidObjectKey, match="names a folder"):
-        s3_bucket.read_path(path)
+        headrace_s3_bucket.read_path(path)

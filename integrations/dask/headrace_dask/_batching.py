@@ -14,7 +14,7 @@ import queue
 import threading
 from typing import TYPE_CHECKING, Any
 
-from headrace.engine._remote import run_packed
+from headrace.engine import run_packed
 
 if TYPE_CHECKING:
     from distributed import Client, Future

@@ -1,10 +1,15 @@
 """pytest fixtures for testing flows on Dask (installed with `headrace-dask[testing]`).
 
-    dask_cluster       a session-wide `distributed.LocalCluster` of worker processes on
-                       127.0.0.1 (2 workers; 1 per pytest-xdist worker, so that parallel
-                       test processes do not oversubscribe the CPUs)
-    dask_address       its scheduler address
-    dask_task_runner   a `DaskTaskRunner` connected to it, for `@flow(task_runner=...)`
+    headrace_dask_cluster       a session-wide `distributed.LocalCluster` of worker
+                                processes on 127.0.0.1 (2 workers; 1 per pytest-xdist
+                                worker, so that parallel test processes do not
+                                oversubscribe the CPUs)
+    headrace_dask_address       its scheduler address
+    headrace_dask_task_runner   a `DaskTaskRunner` connected to it, for
+                                `@flow(task_runner=...)`
+
+The names before the `headrace_` prefix (`dask_cluster`, ...) work with a
+DeprecationWarning until headrace 0.3.
 
 `HEADRACE_DASK_TEST_WORKERS` sets the number of worker processes.
 """
@@ -17,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from headrace.testing.pytest_plugin import deprecated_fixture
 from headrace_dask.task_runners import DaskTaskRunner
 
 
@@ -29,7 +35,7 @@ def cluster_worker_count() -> int:
 
 
 @pytest.fixture(scope="session")
-def dask_cluster() -> Iterator[Any]:
+def headrace_dask_cluster() -> Iterator[Any]:
     """A LocalCluster shared by the session; lost workers crash the task (no silent rerun)."""
     from distributed import LocalCluster
 
@@ -53,12 +59,17 @@ def dask_cluster() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def dask_address(dask_cluster: Any) -> str:
-    """The scheduler address of `dask_cluster`."""
-    return dask_cluster.scheduler_address
+def headrace_dask_address(headrace_dask_cluster: Any) -> str:
+    """The scheduler address of `headrace_dask_cluster`."""
+    return headrace_dask_cluster.scheduler_address
 
 
 @pytest.fixture
-def dask_task_runner(dask_address: str) -> DaskTaskRunner:
+def headrace_dask_task_runner(headrace_dask_address: str) -> DaskTaskRunner:
     """A DaskTaskRunner on the session cluster (each flow run connects its own client)."""
-    return DaskTaskRunner(address=dask_address)
+    return DaskTaskRunner(address=headrace_dask_address)
+
+
+_dask_cluster = deprecated_fixture("dask_cluster", "headrace_dask_cluster", "session")
+_dask_address = deprecated_fixture("dask_address", "headrace_dask_address", "session")
+_dask_task_runner = deprecated_fixture("dask_task_runner", "headrace_dask_task_runner")

@@ -2,7 +2,7 @@
 
 The engine stays in the flow's process (states, retries, caching, the run store), in
 a bounded pool of threads that each wait on one Dask future; only the function call
-travels, pickled with cloudpickle (`headrace.engine._remote`). A worker lost mid-task
+travels, pickled with cloudpickle (`headrace.engine`). A worker lost mid-task
 makes that attempt `Crashed`; timeouts are enforced on the worker, from the start of
 the call.
 """
@@ -13,6 +13,8 @@ import contextlib
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from headrace.engine import pack_call, unpack_outcome
+from headrace.exceptions import CrashedRun
 from headrace.task_runners import ThreadPoolTaskRunner
 from headrace_dask._batching import CallBatcher
 from headrace_dask._clusters import start_cluster
@@ -152,8 +154,6 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
         The worker enforces `timeout` (from the start of the call, queueing excluded);
         a worker lost before the call ends raises CrashedRun.
         """
-        from headrace.engine._remote import pack_call, unpack_outcome
-        from headrace.exceptions import CrashedRun
 
         key = f"{ctx.task_run.name}-{uuid.uuid4().hex[:12]}"
         payload = pack_call(task, args, kwargs, ctx)

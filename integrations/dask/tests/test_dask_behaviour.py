@@ -246,8 +246,8 @@ def run_isolated(scenario, runner):
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda scenario: scenario.__name__)
-def test_dask_and_threads_give_the_same_outcome(scenario, dask_task_runner):
+def test_dask_and_threads_give_the_same_outcome(scenario, headrace_dask_task_runner):
     on_threads = run_isolated(scenario, ThreadPoolTaskRunner())
-    on_dask = run_isolated(scenario, dask_task_runner)
+    on_dask = run_isolated(scenario, headrace_dask_task_runner)
     assert on_threads == SCENARIOS[scenario]
     assert on_dask == on_threads

@@ -38,8 +38,8 @@ def explode():
     explode_here()
 
 
-def test_calls_run_on_workers_and_everything_is_recorded_here(dask_task_runner):
-    @flow(task_runner=dask_task_runner)
+def test_calls_run_on_workers_and_everything_is_recorded_here(headrace_dask_task_runner):
+    @flow(task_runner=headrace_dask_task_runner)
     def pipeline():
         results = where.map([1, 2, 3]).result()
         error = explode.submit().result(raise_on_failure=False)
@@ -67,8 +67,8 @@ def kill_my_worker_once():
     return "survived"
 
 
-def test_a_lost_worker_crashes_the_attempt_and_retries_run_it_again(dask_task_runner):
-    @flow(task_runner=dask_task_runner)
+def test_a_lost_worker_crashes_the_attempt_and_retries_run_it_again(headrace_dask_task_runner):
+    @flow(task_runner=headrace_dask_task_runner)
     def pipeline():
         # one loss at a time: a retry may otherwise land on a worker that is dying too
         lost = kill_my_worker.submit()
@@ -79,8 +79,8 @@ def test_a_lost_worker_crashes_the_attempt_and_retries_run_it_again(dask_task_ru
     assert pipeline() == ("Crashed", "survived", 2)
 
 
-def test_direct_calls_stay_in_the_flow_process(dask_task_runner):
-    @flow(task_runner=dask_task_runner)
+def test_direct_calls_stay_in_the_flow_process(headrace_dask_task_runner):
+    @flow(task_runner=headrace_dask_task_runner)
     def pipeline():
         return where(5)
 
@@ -93,8 +93,8 @@ def nap(i):
     return i
 
 
-def test_timeouts_count_from_the_start_of_the_call_not_from_submission(dask_task_runner):
-    @flow(task_runner=dask_task_runner)
+def test_timeouts_count_from_the_start_of_the_call_not_from_submission(headrace_dask_task_runner):
+    @flow(task_runner=headrace_dask_task_runner)
     def pipeline():
         # 6 x 0.5 s on at most 2 Dask threads: the last calls start after 1.2 s in the queue
         return nap.map(range(6)).result()
@@ -109,19 +109,19 @@ def sum_on_the_cluster(numbers):
         return sum(client.gather(futures))
 
 
-def test_get_dask_client_inside_tasks_and_flows(dask_task_runner, dask_address):
-    @flow(task_runner=dask_task_runner)
+def test_get_dask_client_inside_tasks_and_flows(headrace_dask_task_runner, headrace_dask_address):
+    @flow(task_runner=headrace_dask_task_runner)
     def pipeline():
         from_task = sum_on_the_cluster.submit([1, 2, 3]).result()
         with get_dask_client() as client:
-            same_cluster = client.scheduler.address == dask_address
+            same_cluster = client.scheduler.address == headrace_dask_address
         return from_task, same_cluster
 
     assert pipeline() == (60, True)
 
 
-async def test_get_async_dask_client_in_an_async_flow(dask_task_runner):
-    @flow(task_runner=dask_task_runner)
+async def test_get_async_dask_client_in_an_async_flow(headrace_dask_task_runner):
+    @flow(task_runner=headrace_dask_task_runner)
     async def pipeline():
         async with get_async_dask_client() as client:
             return await client.submit(lambda: "async", pure=False)

@@ -3,7 +3,11 @@
 Importing this package does not import dbt; the first command does.
 """
 
+from importlib.metadata import version
+
 from headrace.utilities.lazy import lazy_exports
+
+__version__ = version("headrace-dbt")  # written once, in pyproject.toml
 
 __getattr__, __all__ = lazy_exports(
     __name__,

@@ -26,10 +26,12 @@ def _runs_by_name(state) -> dict[str, dict]:
     return {run["name"]: run for run in list_task_runs(state.state_details.flow_run_id)}
 
 
-def test_failing_model_fails_the_flow_and_skips_downstream(dbt_project) -> None:
+def test_failing_model_fails_the_flow_and_skips_downstream(headrace_dbt_project) -> None:
     @flow
     def build_orders():
-        return run_dbt_build(vars={"fail_model": True}, stream_output=False, **dbt_project.dirs)
+        return run_dbt_build(
+            vars={"fail_model": True}, stream_output=False, **headrace_dbt_project.dirs
+        )
 
     state = build_orders(return_state=True)
     assert state.is_failed()
@@ -66,11 +68,11 @@ def test_failing_model_fails_the_flow_and_skips_downstream(dbt_project) -> None:
 
 
 @pytest.mark.asyncio
-async def test_failing_test_fails_the_async_flow(dbt_project) -> None:
+async def test_failing_test_fails_the_async_flow(headrace_dbt_project) -> None:
     @flow
     async def check_amounts():
         await atrigger_dbt_cli_command(
-            "build", select=TESTED_ORDERS, vars={"fail_test": True}, **dbt_project.dirs
+            "build", select=TESTED_ORDERS, vars={"fail_test": True}, **headrace_dbt_project.dirs
         )
 
     state = await check_amounts(return_state=True)
@@ -83,8 +85,8 @@ async def test_failing_test_fails_the_async_flow(dbt_project) -> None:
     assert "fail" in run["state_message"]
 
 
-def test_opting_out_returns_the_failures(dbt_project) -> None:
-    project = dbt_project
+def test_opting_out_returns_the_failures(headrace_dbt_project) -> None:
+    project = headrace_dbt_project
     secret_path = str(project.database)
     profile = project.profile.model_copy(
         update={
@@ -128,8 +130,8 @@ def test_a_command_dbt_cannot_run_always_raises(tmp_path) -> None:
         invoke_dbt("parse", project_dir=tmp_path, raise_on_failure=False)
 
 
-def test_outside_a_flow_node_task_runs_can_be_switched_off(dbt_project) -> None:
-    result = invoke_dbt("seed", nodes_as_task_runs=False, **dbt_project.dirs)
+def test_outside_a_flow_node_task_runs_can_be_switched_off(headrace_dbt_project) -> None:
+    result = invoke_dbt("seed", nodes_as_task_runs=False, **headrace_dbt_project.dirs)
     assert {node.name: node.rows_affected for node in result.nodes} == {
         "raw_customers": 3,
         "raw_orders": 4,

@@ -8,28 +8,30 @@ import yaml
 from headrace_dbt.testing import SAMPLE_PROJECT, DbtProject
 
 
-def test_dbt_project_is_a_private_copy_with_a_duckdb_profile(dbt_project, tmp_path) -> None:
-    assert dbt_project.project_dir != SAMPLE_PROJECT
-    assert (dbt_project.project_dir / "dbt_project.yml").exists()
-    assert not (dbt_project.project_dir / "target").exists()
-    written = yaml.safe_load((dbt_project.profiles_dir / "profiles.yml").read_text())
-    assert written == dbt_project.profile.get_profile()
+def test_dbt_project_is_a_private_copy_with_a_duckdb_profile(
+    headrace_dbt_project, tmp_path
+) -> None:
+    assert headrace_dbt_project.project_dir != SAMPLE_PROJECT
+    assert (headrace_dbt_project.project_dir / "dbt_project.yml").exists()
+    assert not (headrace_dbt_project.project_dir / "target").exists()
+    written = yaml.safe_load((headrace_dbt_project.profiles_dir / "profiles.yml").read_text())
+    assert written == headrace_dbt_project.profile.get_profile()
     output = written["headrace_sample"]["outputs"]["test"]
     assert output == {
         "type": "duckdb",
         "schema": "main",
         "threads": 1,
-        "path": str(dbt_project.database),
+        "path": str(headrace_dbt_project.database),
     }
-    assert dbt_project.dirs == {
-        "project_dir": dbt_project.project_dir,
-        "profiles_dir": dbt_project.profiles_dir,
+    assert headrace_dbt_project.dirs == {
+        "project_dir": headrace_dbt_project.project_dir,
+        "profiles_dir": headrace_dbt_project.profiles_dir,
     }
 
 
-@pytest.mark.dbt_project(SAMPLE_PROJECT, threads=3)
-def test_marker_picks_the_project_and_threads(dbt_project) -> None:
-    assert dbt_project.profile.target_configs.threads == 3
+@pytest.mark.headrace_dbt_project(SAMPLE_PROJECT, threads=3)
+def test_marker_picks_the_project_and_threads(headrace_dbt_project) -> None:
+    assert headrace_dbt_project.profile.target_configs.threads == 3
 
 
 def test_build_output_is_not_copied_and_copies_are_independent(tmp_path) -> None:
@@ -48,6 +50,8 @@ def test_build_output_is_not_copied_and_copies_are_independent(tmp_path) -> None
     assert project.profile.target_configs.path == str(project.database)
 
 
-def test_session_and_module_variants_are_copies_too(dbt_project_session, dbt_project_module):
-    assert dbt_project_session.project_dir != dbt_project_module.project_dir
-    assert dbt_project_session.profile.name == "headrace_sample"
+def test_session_and_module_variants_are_copies_too(
+    headrace_dbt_project_session, headrace_dbt_project_module
+):
+    assert headrace_dbt_project_session.project_dir != headrace_dbt_project_module.project_dir
+    assert headrace_dbt_project_session.profile.name == "headrace_sample"

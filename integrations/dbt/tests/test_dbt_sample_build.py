@@ -26,11 +26,16 @@ MODELS = {
 }
 
 
-def test_sample_project_builds_with_a_task_run_per_node(dbt_project, headrace_harness) -> None:
+def test_sample_project_builds_with_a_task_run_per_node(
+    headrace_dbt_project, headrace_harness
+) -> None:
     @flow
     def build_sample() -> dict[str, DbtCommandResult]:
         # the block's profile goes to a temporary profiles.yml for each command
-        options = {"project_dir": dbt_project.project_dir, "dbt_cli_profile": dbt_project.profile}
+        options = {
+            "project_dir": headrace_dbt_project.project_dir,
+            "dbt_cli_profile": headrace_dbt_project.profile,
+        }
         return {
             "seed": run_dbt_seed(**options),
             "run": run_dbt_model(**options),
@@ -49,7 +54,7 @@ def test_sample_project_builds_with_a_task_run_per_node(dbt_project, headrace_ha
     _check_node_results(results)
     _check_node_task_runs(results, runs)
     _check_logs(runs, logs)
-    _check_warehouse(dbt_project)
+    _check_warehouse(headrace_dbt_project)
 
 
 def _check_commands(results: dict[str, DbtCommandResult]) -> None:

@@ -1,6 +1,10 @@
 """headrace-gcp: Cloud Storage blocks and tasks for headrace, following prefect-gcp's API."""
 
+from importlib.metadata import version
+
 from headrace.utilities.lazy import lazy_exports
+
+__version__ = version("headrace-gcp")  # written once, in pyproject.toml
 
 # names resolve on first use, so finding this plugin does not import the client library
 __getattr__, __all__ = lazy_exports(

@@ -1,10 +1,12 @@
 """pytest fixtures for code that talks to Cloud Storage: gcp-storage-emulator on 127.0.0.1.
 
 Installed with `headrace-gcp[testing]` and loaded by pytest through the `pytest11` entry
-point. `gcs_emulator` starts one in-memory emulator per test session (per xdist worker)
-and sets `STORAGE_EMULATOR_HOST`, which google-cloud-storage reads when a client is made
-(clients then use anonymous credentials); `gcs_credentials` is a GcpCredentials block for
-it; `gcs_bucket` creates a fresh, empty bucket for each test as a GcsBucket block.
+point. `headrace_gcs_server` starts one in-memory emulator per test session (per xdist
+worker) and sets `STORAGE_EMULATOR_HOST`, which google-cloud-storage reads when a client is
+made (clients then use anonymous credentials); `headrace_gcs_credentials` is a
+GcpCredentials block for it; `headrace_gcs_bucket` creates a fresh, empty bucket for each
+test as a GcsBucket block. (The names before the `headrace_` prefix, `gcs_emulator`,
+`gcs_credentials` and `gcs_bucket`, work with a DeprecationWarning until headrace 0.3.)
 Outside pytest (a demo script), `with local_gcs_emulator() as url:` runs the same emulator.
 """
 
@@ -18,6 +20,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pytest
+
+from headrace.testing.pytest_plugin import deprecated_fixture
 
 if TYPE_CHECKING:  # imported in the fixtures, so that pytest's start stays cheap
     from headrace_gcp.cloud_storage import GcsBucket
@@ -50,7 +54,7 @@ def local_gcs_emulator() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def gcs_emulator() -> Iterator[str]:
+def headrace_gcs_server() -> Iterator[str]:
     """The URL of an in-memory GCS emulator on 127.0.0.1 (a free port), for the session;
     `STORAGE_EMULATOR_HOST` points at it meanwhile."""
     with local_gcs_emulator() as url:
@@ -58,7 +62,7 @@ def gcs_emulator() -> Iterator[str]:
 
 
 @pytest.fixture
-def gcs_credentials(gcs_emulator: str) -> GcpCredentials:
+def headrace_gcs_credentials(headrace_gcs_server: str) -> GcpCredentials:
     """A GcpCredentials block for the emulator: no key, a test project."""
     from headrace_gcp.credentials import GcpCredentials
 
@@ -66,12 +70,17 @@ def gcs_credentials(gcs_emulator: str) -> GcpCredentials:
 
 
 @pytest.fixture
-def gcs_bucket(gcs_credentials: GcpCredentials) -> Iterator[GcsBucket]:
+def headrace_gcs_bucket(headrace_gcs_credentials: GcpCredentials) -> Iterator[GcsBucket]:
     """A new empty bucket on the emulator, as a GcsBucket block; removed after the test."""
     from headrace_gcp.cloud_storage import GcsBucket
 
     name = f"test-{uuid.uuid4().hex[:20]}"
-    client = gcs_credentials.get_cloud_storage_client()
+    client = headrace_gcs_credentials.get_cloud_storage_client()
     client.create_bucket(name)
-    yield GcsBucket(bucket=name, gcp_credentials=gcs_credentials)
+    yield GcsBucket(bucket=name, gcp_credentials=headrace_gcs_credentials)
     client.bucket(name).delete(force=True)
+
+
+_gcs_emulator = deprecated_fixture("gcs_emulator", "headrace_gcs_server", "session")
+_gcs_credentials = deprecated_fixture("gcs_credentials", "headrace_gcs_credentials")
+_gcs_bucket = deprecated_fixture("gcs_bucket", "headrace_gcs_bucket")

@@ -93,9 +93,9 @@ def test_bad_keys_give_clear_errors_without_the_secret(tmp_path: Path) -> None:
 
 
 def test_a_saved_bucket_is_result_storage_for_a_cached_task_across_flow_runs(
-    headrace_harness: HarnessInfo, gcs_bucket: GcsBucket
+    headrace_harness: HarnessInfo, headrace_gcs_bucket: GcsBucket
 ) -> None:
-    storage = gcs_bucket.model_copy(update={"bucket_folder": "results"})
+    storage = headrace_gcs_bucket.model_copy(update={"bucket_folder": "results"})
     storage.save("cache")
     calls: list[int] = []
 
@@ -120,24 +120,32 @@ def test_a_saved_bucket_is_result_storage_for_a_cached_task_across_flow_runs(
 
 
 def test_tasks_move_data_through_gcs(
-    gcs_credentials: GcpCredentials, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    headrace_gcs_credentials: GcpCredentials, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     source = tmp_path / "in.csv"
     source.write_text("a,b\n")
 
     @flow
     def pipeline() -> tuple[bytes, bytes, str]:
-        cloud_storage_create_bucket("tasks-bucket", gcs_credentials)
-        cloud_storage_upload_blob_from_string("hello", "tasks-bucket", "in/h.txt", gcs_credentials)
-        cloud_storage_upload_blob_from_file(source, "tasks-bucket", "in/in.csv", gcs_credentials)
+        cloud_storage_create_bucket("tasks-bucket", headrace_gcs_credentials)
+        cloud_storage_upload_blob_from_string(
+            "hello", "tasks-bucket", "in/h.txt", headrace_gcs_credentials
+        )
+        cloud_storage_upload_blob_from_file(
+            source, "tasks-bucket", "in/in.csv", headrace_gcs_credentials
+        )
         copied = cloud_storage_copy_blob(
-            "tasks-bucket", "tasks-bucket", "in/h.txt", gcs_credentials, dest_blob="out/h.txt"
+            "tasks-bucket",
+            "tasks-bucket",
+            "in/h.txt",
+            headrace_gcs_credentials,
+            dest_blob="out/h.txt",
         )
         local = cloud_storage_download_blob_to_file(
-            "tasks-bucket", "in/in.csv", tmp_path, gcs_credentials
+            "tasks-bucket", "in/in.csv", tmp_path, headrace_gcs_credentials
         )
         return (
-            cloud_storage_download_blob_as_bytes("tasks-bucket", copied, gcs_credentials),
+            cloud_storage_download_blob_as_bytes("tasks-bucket", copied, headrace_gcs_credentials),
             Path(local).read_bytes(),
             Path(local).name,
         )
@@ -145,14 +153,16 @@ def test_tasks_move_data_through_gcs(
     caplog.set_level(logging.INFO)
     assert pipeline() == (b"hello", b"a,b\n", "in.csv")
     assert "gs://tasks-bucket/out/h.txt" in caplog.text
-    gcs_credentials.get_cloud_storage_client().bucket("tasks-bucket").delete(force=True)
+    headrace_gcs_credentials.get_cloud_storage_client().bucket("tasks-bucket").delete(force=True)
 
 
-def test_a_task_reading_a_missing_blob_fails_the_flow_clearly(gcs_bucket: GcsBucket) -> None:
+def test_a_task_reading_a_missing_blob_fails_the_flow_clearly(
+    headrace_gcs_bucket: GcsBucket,
+) -> None:
     @flow
     def pipeline() -> bytes:
         return cloud_storage_download_blob_as_bytes(
-            gcs_bucket.bucket, "absent.txt", gcs_bucket.gcp_credentials
+            headrace_gcs_bucket.bucket, "absent.txt", headrace_gcs_bucket.gcp_credentials
         )
 
     with pytest.raises(FileNotFoundError, match="absent.txt does not exist"):

@@ -2,7 +2,7 @@
 
 The engine stays in the flow's process (states, retries, caching, the run store), in
 a bounded pool of threads that each wait on one Ray object; only the function call
-travels, pickled with cloudpickle (`headrace.engine._remote`). Ray's own task retries
+travels, pickled with cloudpickle (`headrace.engine`). Ray's own task retries
 are off: a worker lost mid-task makes the attempt `Crashed` and the task's `retries`
 decide. Timeouts are enforced on the worker, from the start of the call.
 """
@@ -12,7 +12,8 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from headrace.engine._remote import run_packed
+from headrace.engine import pack_call, run_packed, unpack_outcome
+from headrace.exceptions import CrashedRun
 from headrace.task_runners import ThreadPoolTaskRunner
 from headrace_ray.context import current_remote_options
 
@@ -120,9 +121,6 @@ class RayTaskRunner(ThreadPoolTaskRunner):
         """
         import ray
         from ray.exceptions import RayError, RayTaskError
-
-        from headrace.engine._remote import pack_call, unpack_outcome
-        from headrace.exceptions import CrashedRun
 
         options = {"name": ctx.task_run.name, **current_remote_options()}
         payload = pack_call(task, args, kwargs, ctx)

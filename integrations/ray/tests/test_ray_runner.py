@@ -38,9 +38,9 @@ scenarios = _load_scenarios()
 
 
 @pytest.mark.parametrize("scenario", scenarios.SCENARIOS, ids=lambda s: s.__name__)
-def test_ray_and_threads_give_the_same_outcome(scenario, ray_task_runner):
+def test_ray_and_threads_give_the_same_outcome(scenario, headrace_ray_task_runner):
     on_threads = scenarios.run_isolated(scenario, ThreadPoolTaskRunner())
-    on_ray = scenarios.run_isolated(scenario, ray_task_runner)
+    on_ray = scenarios.run_isolated(scenario, headrace_ray_task_runner)
     assert on_threads == scenarios.SCENARIOS[scenario]
     assert on_ray == on_threads
 
@@ -61,8 +61,8 @@ def explode():
 
 
 @pytest.mark.headrace_harness
-def test_calls_run_in_ray_workers_and_everything_is_recorded_here(ray_task_runner):
-    @flow(task_runner=ray_task_runner)
+def test_calls_run_in_ray_workers_and_everything_is_recorded_here(headrace_ray_task_runner):
+    @flow(task_runner=headrace_ray_task_runner)
     def pipeline():
         results = where.map([1, 2, 3]).result()
         error = explode.submit().result(raise_on_failure=False)
@@ -92,8 +92,8 @@ def kill_my_worker_once():
 
 
 @pytest.mark.headrace_harness
-def test_a_lost_worker_crashes_the_attempt_and_retries_run_it_again(ray_task_runner):
-    @flow(task_runner=ray_task_runner)
+def test_a_lost_worker_crashes_the_attempt_and_retries_run_it_again(headrace_ray_task_runner):
+    @flow(task_runner=headrace_ray_task_runner)
     def pipeline():
         # one loss at a time: a retry may otherwise land on a worker that is dying too
         lost = kill_my_worker.submit()
@@ -111,8 +111,8 @@ def nap(i):
 
 
 @pytest.mark.headrace_harness
-def test_timeouts_count_from_the_start_of_the_call_not_from_submission(ray_task_runner):
-    @flow(task_runner=ray_task_runner)
+def test_timeouts_count_from_the_start_of_the_call_not_from_submission(headrace_ray_task_runner):
+    @flow(task_runner=headrace_ray_task_runner)
     def pipeline():
         # 6 x 0.5 s on 2 Ray CPUs: the last calls start after 1.2 s in the queue
         return nap.map(range(6)).result()
@@ -128,8 +128,8 @@ def assigned_cpus():
 
 
 @pytest.mark.headrace_harness
-def test_remote_options_apply_to_the_runs_submitted_in_the_block(ray_task_runner):
-    @flow(task_runner=ray_task_runner)
+def test_remote_options_apply_to_the_runs_submitted_in_the_block(headrace_ray_task_runner):
+    @flow(task_runner=headrace_ray_task_runner)
     def pipeline():
         with remote_options(num_cpus=1), remote_options(num_cpus=2):
             wide = assigned_cpus.submit()
@@ -139,10 +139,10 @@ def test_remote_options_apply_to_the_runs_submitted_in_the_block(ray_task_runner
 
 
 @pytest.mark.headrace_harness
-def test_a_runner_leaves_a_ray_it_did_not_start_running(ray_task_runner):
+def test_a_runner_leaves_a_ray_it_did_not_start_running(headrace_ray_task_runner):
     import ray
 
-    @flow(task_runner=ray_task_runner)
+    @flow(task_runner=headrace_ray_task_runner)
     def pipeline():
         return where.submit(3).result()[1]
 

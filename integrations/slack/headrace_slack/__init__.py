@@ -1,6 +1,10 @@
 """Slack for headrace: token and webhook blocks, message tasks and a failure hook."""
 
+from importlib.metadata import version
+
 from headrace.utilities.lazy import lazy_exports
+
+__version__ = version("headrace-slack")  # written once, in pyproject.toml
 
 # names resolve on first use, so finding this plugin does not import the client library
 __getattr__, __all__ = lazy_exports(

@@ -20,27 +20,29 @@ def _post(url: str, body: dict, headers: dict | None = None) -> dict:
         return json.loads(response.read())
 
 
-@pytest.mark.fake_slack(token="xoxb-custom", channels=("data-eng",))
-def test_marker_configures_token_and_channels(fake_slack):
-    client = WebClient(token="xoxb-custom", base_url=fake_slack.api_url)
+@pytest.mark.headrace_slack_server(token="xoxb-custom", channels=("data-eng",))
+def test_marker_configures_token_and_channels(headrace_slack_server):
+    client = WebClient(token="xoxb-custom", base_url=headrace_slack_server.api_url)
 
     answer = client.chat_postMessage(channel="#data-eng", text="hi")
 
-    assert answer["channel"] == fake_slack.channels["data-eng"]
+    assert answer["channel"] == headrace_slack_server.channels["data-eng"]
     with pytest.raises(SlackApiError, match="channel_not_found"):
         client.chat_postMessage(channel="#general", text="hi")
 
 
-def test_requests_without_a_token_are_not_authed(fake_slack):
-    answer = _post(fake_slack.api_url + "chat.postMessage", {"channel": "general", "text": "x"})
+def test_requests_without_a_token_are_not_authed(headrace_slack_server):
+    answer = _post(
+        headrace_slack_server.api_url + "chat.postMessage", {"channel": "general", "text": "x"}
+    )
 
     assert answer == {"ok": False, "error": "not_authed"}
-    [request] = fake_slack.requests
+    [request] = headrace_slack_server.requests
     assert (request.method, request.path) == ("POST", "/api/chat.postMessage")
 
 
-def test_auth_test_and_unknown_methods(fake_slack):
-    client = WebClient(token=fake_slack.token, base_url=fake_slack.api_url)
+def test_auth_test_and_unknown_methods(headrace_slack_server):
+    client = WebClient(token=headrace_slack_server.token, base_url=headrace_slack_server.api_url)
 
     assert client.auth_test()["ok"] is True
     with pytest.raises(SlackApiError, match="unknown_method"):

@@ -12,8 +12,8 @@ from headrace_slack import notify_on_failure
 pytestmark = pytest.mark.headrace_harness
 
 
-def test_failed_flow_posts_flow_run_and_error(fake_slack, slack_webhook):
-    slack_webhook.save("alerts")
+def test_failed_flow_posts_flow_run_and_error(headrace_slack_server, headrace_slack_webhook):
+    headrace_slack_webhook.save("alerts")
 
     @flow(on_failure=[notify_on_failure("alerts")])
     def nightly_load():
@@ -22,7 +22,7 @@ def test_failed_flow_posts_flow_run_and_error(fake_slack, slack_webhook):
     state = nightly_load(return_state=True)
 
     assert state.is_failed()
-    [message] = fake_slack.messages
+    [message] = headrace_slack_server.messages
     run_id = str(state.state_details.flow_run_id)
     assert "Flow run `nightly-load/" in message.text
     assert run_id in message.text
@@ -30,17 +30,17 @@ def test_failed_flow_posts_flow_run_and_error(fake_slack, slack_webhook):
     assert "fakewebhooksecret" not in message.text
 
 
-def test_completed_flow_posts_nothing(fake_slack, slack_webhook):
-    @flow(on_failure=[notify_on_failure(slack_webhook)])
+def test_completed_flow_posts_nothing(headrace_slack_server, headrace_slack_webhook):
+    @flow(on_failure=[notify_on_failure(headrace_slack_webhook)])
     def fine() -> int:
         return 1
 
     assert fine() == 1
-    assert fake_slack.messages == []
+    assert headrace_slack_server.messages == []
 
 
-def test_task_hook_names_the_task_and_mentions(fake_slack, slack_webhook):
-    @task(on_failure=[notify_on_failure(slack_webhook, mention="<!here>")])
+def test_task_hook_names_the_task_and_mentions(headrace_slack_server, headrace_slack_webhook):
+    @task(on_failure=[notify_on_failure(headrace_slack_webhook, mention="<!here>")])
     def extract():
         raise RuntimeError("api down")
 
@@ -50,15 +50,15 @@ def test_task_hook_names_the_task_and_mentions(fake_slack, slack_webhook):
 
     pipeline()
 
-    [message] = fake_slack.messages
+    [message] = headrace_slack_server.messages
     assert message.text.startswith("<!here> :x: Task run `extract/")
     assert "RuntimeError: api down" in message.text
 
 
-def test_a_failing_hook_is_logged_without_the_url(fake_slack, caplog, run_logs):
+def test_a_failing_hook_is_logged_without_the_url(headrace_slack_server, caplog, headrace_run_logs):
     from headrace_slack import SlackWebhook
 
-    revoked = SlackWebhook(url=f"{fake_slack.url}/services/T/B/revokedsecret")
+    revoked = SlackWebhook(url=f"{headrace_slack_server.url}/services/T/B/revokedsecret")
     caplog.set_level(logging.DEBUG)
 
     @flow(on_failure=[notify_on_failure(revoked)])
@@ -68,6 +68,6 @@ def test_a_failing_hook_is_logged_without_the_url(fake_slack, caplog, run_logs):
     with pytest.raises(ValueError, match="boom"):
         broken()
 
-    assert "HTTP 404: no_service" in run_logs.text
-    assert "revokedsecret" not in run_logs.text
+    assert "HTTP 404: no_service" in headrace_run_logs.text
+    assert "revokedsecret" not in headrace_run_logs.text
     assert "revokedsecret" not in caplog.text

@@ -1,6 +1,10 @@
 """Snowflake for headrace: credentials and connector blocks, query tasks."""
 
+from importlib.metadata import version
+
 from headrace.utilities.lazy import lazy_exports
+
+__version__ = version("headrace-snowflake")  # written once, in pyproject.toml
 
 # names resolve on first use, so finding this plugin does not import the client library
 __getattr__, __all__ = lazy_exports(

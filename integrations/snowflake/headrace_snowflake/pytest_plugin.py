@@ -1,9 +1,13 @@
 """pytest fixtures for code that queries Snowflake (installed with `headrace-snowflake[testing]`).
 
-    fakesnow_server        fakesnow's server mode on 127.0.0.1 (one per session and xdist
-                           worker); the connection kwargs it accepts
-    snowflake_credentials  SnowflakeCredentials that log in to that server
-    snowflake_connector    a SnowflakeConnector on a fresh database per test, closed after
+    headrace_snowflake_server       fakesnow's server mode on 127.0.0.1 (one per session
+                                    and xdist worker); the connection kwargs it accepts
+    headrace_snowflake_credentials  SnowflakeCredentials that log in to that server
+    headrace_snowflake_connector    a SnowflakeConnector on a fresh database per test,
+                                    closed after
+
+The names before the `headrace_` prefix (`fakesnow_server`, `snowflake_credentials`,
+`snowflake_connector`) work with a DeprecationWarning until headrace 0.3.
 
 fakesnow keeps one in-memory database for the whole process, so each test gets its own
 database name rather than its own server.
@@ -17,9 +21,11 @@ from typing import Any
 
 import pytest
 
+from headrace.testing.pytest_plugin import deprecated_fixture
+
 
 @pytest.fixture(scope="session")
-def fakesnow_server() -> Iterator[dict[str, Any]]:
+def headrace_snowflake_server() -> Iterator[dict[str, Any]]:
     """Start fakesnow's server and yield its `snowflake.connector.connect` kwargs."""
     import fakesnow
 
@@ -28,22 +34,22 @@ def fakesnow_server() -> Iterator[dict[str, Any]]:
 
 
 @pytest.fixture
-def snowflake_credentials(fakesnow_server: dict[str, Any]):
-    """SnowflakeCredentials pointing at `fakesnow_server`."""
+def headrace_snowflake_credentials(headrace_snowflake_server: dict[str, Any]):
+    """SnowflakeCredentials pointing at `headrace_snowflake_server`."""
     from headrace_snowflake import SnowflakeCredentials
 
-    server = dict(fakesnow_server)
+    server = dict(headrace_snowflake_server)
     fields = {name: server.pop(name) for name in ("account", "user", "host", "port", "protocol")}
     return SnowflakeCredentials(password=server.pop("password"), connect_args=server, **fields)
 
 
 @pytest.fixture
-def snowflake_connector(snowflake_credentials) -> Iterator:
+def headrace_snowflake_connector(headrace_snowflake_credentials) -> Iterator:
     """A SnowflakeConnector on a database of its own (`test_<hex>`, schema `public`)."""
     from headrace_snowflake import SnowflakeConnector
 
     connector = SnowflakeConnector(
-        credentials=snowflake_credentials,
+        credentials=headrace_snowflake_credentials,
         database=f"test_{uuid.uuid4().hex[:12]}",
         warehouse="test_warehouse",
         schema="public",
@@ -51,3 +57,10 @@ def snowflake_connector(snowflake_credentials) -> Iterator:
     )
     with connector:
         yield connector
+
+
+_fakesnow_server = deprecated_fixture("fakesnow_server", "headrace_snowflake_server", "session")
+_snowflake_credentials = deprecated_fixture(
+    "snowflake_credentials", "headrace_snowflake_credentials"
+)
+_snowflake_connector = deprecated_fixture("snowflake_connector", "headrace_snowflake_connector")

@@ -14,10 +14,12 @@ ROWS = [{"id": i, "name": f"n{i}"} for i in range(1, 6)]
 
 
 @pytest.fixture
-def customers(snowflake_connector):
-    snowflake_connector.execute("create table customers (id int, name varchar)")
-    snowflake_connector.execute_many("insert into customers values (%(id)s, %(name)s)", ROWS)
-    return snowflake_connector
+def customers(headrace_snowflake_connector):
+    headrace_snowflake_connector.execute("create table customers (id int, name varchar)")
+    headrace_snowflake_connector.execute_many(
+        "insert into customers values (%(id)s, %(name)s)", ROWS
+    )
+    return headrace_snowflake_connector
 
 
 def test_fetch_many_continues_until_the_rows_run_out(customers):
@@ -70,9 +72,12 @@ def test_bad_sql_raises_the_connectors_error_and_the_block_stays_usable(customer
     assert customers.fetch_one("select count(*) from customers") == (5,)
 
 
-def test_context_manager_closes_and_the_block_reconnects(snowflake_credentials):
+def test_context_manager_closes_and_the_block_reconnects(headrace_snowflake_credentials):
     connector = SnowflakeConnector(
-        credentials=snowflake_credentials, database="reconnect_db", warehouse="wh", schema="public"
+        credentials=headrace_snowflake_credentials,
+        database="reconnect_db",
+        warehouse="wh",
+        schema="public",
     )
     with connector:
         first = connector.get_connection()
@@ -86,12 +91,12 @@ def test_context_manager_closes_and_the_block_reconnects(snowflake_credentials):
         assert connector.fetch_all("select count(*) from t") == [(0,)]
 
 
-def test_a_connection_closed_elsewhere_is_never_handed_out(snowflake_credentials):
+def test_a_connection_closed_elsewhere_is_never_handed_out(headrace_snowflake_credentials):
     # keep-alive sessions are closed without a logout call, which fakesnow does not answer
-    credentials = snowflake_credentials.model_copy(
+    credentials = headrace_snowflake_credentials.model_copy(
         update={
             "connect_args": {
-                **snowflake_credentials.connect_args,
+                **headrace_snowflake_credentials.connect_args,
                 "server_session_keep_alive": True,
             }
         }
@@ -108,11 +113,13 @@ def test_a_connection_closed_elsewhere_is_never_handed_out(snowflake_credentials
         assert c.fetch_one("select 1") == (1,)
 
 
-def test_an_unreachable_server_is_a_clear_error_without_the_password(snowflake_credentials):
+def test_an_unreachable_server_is_a_clear_error_without_the_password(
+    headrace_snowflake_credentials,
+):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         free_port = sock.getsockname()[1]
-    unreachable = snowflake_credentials.model_copy(
+    unreachable = headrace_snowflake_credentials.model_copy(
         update={"port": free_port, "connect_args": {"login_timeout": 2, "network_timeout": 1}}
     )
     connector = SnowflakeConnector(credentials=unreachable, database="d", warehouse="w")
@@ -124,7 +131,7 @@ def test_an_unreachable_server_is_a_clear_error_without_the_password(snowflake_c
     assert unreachable.password.get_secret_value() not in str(info.value)
 
 
-def test_key_pair_login(snowflake_credentials, tmp_path):
+def test_key_pair_login(headrace_snowflake_credentials, tmp_path):
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -134,25 +141,25 @@ def test_key_pair_login(snowflake_credentials, tmp_path):
         serialization.PrivateFormat.PKCS8,
         serialization.BestAvailableEncryption(b"phrase"),
     )
-    fields = snowflake_credentials.model_dump(include={"account", "user", "host", "port"})
+    fields = headrace_snowflake_credentials.model_dump(include={"account", "user", "host", "port"})
     credentials = SnowflakeCredentials(
         **fields,
         protocol="http",
         private_key=pem,
         private_key_passphrase="phrase",
-        connect_args=snowflake_credentials.connect_args,
+        connect_args=headrace_snowflake_credentials.connect_args,
     )
 
     with SnowflakeConnector(credentials=credentials, database="jwt_db", warehouse="w") as c:
         assert c.fetch_one("select current_database()") == ("JWT_DB",)
 
 
-def test_readme_fixture_example(snowflake_connector):
+def test_readme_fixture_example(headrace_snowflake_connector):
     from headrace_snowflake import snowflake_query
 
-    snowflake_connector.execute("create table t (id int)")
-    snowflake_connector.execute_many("insert into t values (%s)", [(1,), (2,)])
-    assert snowflake_query.fn("select count(*) from t", snowflake_connector) == [(2,)]
+    headrace_snowflake_connector.execute("create table t (id int)")
+    headrace_snowflake_connector.execute_many("insert into t values (%s)", [(1,), (2,)])
+    assert snowflake_query.fn("select count(*) from t", headrace_snowflake_connector) == [(2,)]
 
 
 def test_a_connected_block_pickles_without_its_connection(customers):
@@ -168,11 +175,13 @@ def test_a_connected_block_pickles_without_its_connection(customers):
     assert customers.get_connection() is customers._connection
 
 
-async def test_async_methods_for_prefect_3_async_code(snowflake_connector):
-    await snowflake_connector.execute_async("create table a (id int)")
-    await snowflake_connector.execute_many_async("insert into a values (%s)", [(1,), (2,), (3,)])
+async def test_async_methods_for_prefect_3_async_code(headrace_snowflake_connector):
+    await headrace_snowflake_connector.execute_async("create table a (id int)")
+    await headrace_snowflake_connector.execute_many_async(
+        "insert into a values (%s)", [(1,), (2,), (3,)]
+    )
     query = "select id from a order by id"
 
-    assert await snowflake_connector.fetch_one_async(query) == (1,)
-    assert await snowflake_connector.fetch_many_async(query, size=1) == [(2,)]
-    assert await snowflake_connector.fetch_all_async(query) == [(3,)]
+    assert await headrace_snowflake_connector.fetch_one_async(query) == (1,)
+    assert await headrace_snowflake_connector.fetch_many_async(query, size=1) == [(2,)]
+    assert await headrace_snowflake_connector.fetch_all_async(query) == [(3,)]

@@ -22,10 +22,10 @@ pytestmark = pytest.mark.headrace_harness
 
 
 @pytest.fixture
-def saved_connector(snowflake_connector):
-    snowflake_connector.execute("create table orders (id int, amount int)")
-    snowflake_connector.save("warehouse")
-    return snowflake_connector
+def saved_connector(headrace_snowflake_connector):
+    headrace_snowflake_connector.execute("create table orders (id int, amount int)")
+    headrace_snowflake_connector.save("warehouse")
+    return headrace_snowflake_connector
 
 
 def test_etl_flow_with_a_saved_connector(saved_connector):
@@ -109,7 +109,7 @@ async def test_async_variants_in_an_async_flow(saved_connector):
 
 
 def test_password_stays_out_of_logs_and_run_records(
-    saved_connector, headrace_harness, caplog, run_logs
+    saved_connector, headrace_harness, caplog, headrace_run_logs
 ):
     caplog.set_level(logging.DEBUG)
     password = "pw-4711-very-secret"  # fakesnow takes any password; this one is findable
@@ -124,7 +124,7 @@ def test_password_stays_out_of_logs_and_run_records(
     assert report(connector) == [(0,)]
     assert caplog.records
     assert password not in caplog.text
-    assert "Finished in state Completed" in run_logs.text
-    assert password not in run_logs.text
+    assert "Finished in state Completed" in headrace_run_logs.text
+    assert password not in headrace_run_logs.text
     stored = b"".join(p.read_bytes() for p in headrace_harness.home.rglob("*") if p.is_file())
     assert password.encode() not in stored

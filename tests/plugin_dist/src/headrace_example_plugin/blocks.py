@@ -14,3 +14,9 @@ class ExampleCredentials(Block):
 
     username: str
     token: SecretStr
+
+
+class HalfBrokenSettings(Block):
+    """Settings of the plugin whose other hook fails."""
+
+    endpoint: str

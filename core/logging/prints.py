@@ -1,4 +1,7 @@
-"""`log_prints=True`: `print` inside such a run goes to the run logger instead of stdout."""
+"""`log_prints=True`: `print` inside such a run goes to the run logger instead of stdout.
+
+The engine installs the redirect when a run with `log_prints` starts.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ import sys
 import threading
 from typing import Any
 
+from headrace.context import FlowRunContext, TaskRunContext
+
 _original_print = builtins.print
 _install_lock = threading.Lock()
 
@@ -14,8 +19,6 @@ _install_lock = threading.Lock()
 def _print(
     *args: Any, sep: str | None = " ", end: str | None = "\n", file: Any = None, flush: bool = False
 ) -> None:
-    from headrace.context import FlowRunContext, TaskRunContext
-
     ctx = TaskRunContext._var.get(None) or FlowRunContext._var.get(None)
     if ctx is not None and ctx.log_prints and (file is None or file is sys.stdout):
         ctx.logger.info((sep if sep is not None else " ").join(str(arg) for arg in args))

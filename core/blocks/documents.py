@@ -8,8 +8,8 @@ saved on its own is an anonymous document, removed with its last parent.
 
 from __future__ import annotations
 
-from headrace.blocks._names import did_you_mean
 from headrace.blocks.errors import BlockNotFound
+from headrace.blocks.names import did_you_mean
 from headrace.store.interface import BlockDocument, Store
 
 DocumentRow = BlockDocument

@@ -9,12 +9,14 @@ listings (so `Block.load("s3-bucket/x")` works before anything imported headrace
 from __future__ import annotations
 
 import inspect
+import sys
 import threading
 import warnings
 from typing import TYPE_CHECKING
 
-from headrace.blocks._names import did_you_mean
 from headrace.blocks.errors import UnknownBlockType
+from headrace.blocks.names import did_you_mean
+from headrace.plugins.manager import collect_by_plugin, get_plugin_manager
 
 if TYPE_CHECKING:
     from headrace.blocks.core import Block
@@ -48,6 +50,21 @@ def register_block_type(cls: type[Block], source: str | None = None) -> None:
             _sources[slug] = source
 
 
+def is_block_class(value: object) -> bool:
+    """True for `headrace.blocks.core.Block` and its subclasses.
+
+    Checked without importing `headrace.blocks.core` (which imports this module): until
+    that module has run, no Block class exists, so nothing can be one.
+    """
+    core = sys.modules.get("headrace.blocks.core")
+    return core is not None and isinstance(value, type) and issubclass(value, core.Block)
+
+
+def is_block(value: object) -> bool:
+    """True for a Block instance (same rule as `is_block_class`)."""
+    return is_block_class(type(value))
+
+
 def _qualname(cls: type) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
@@ -55,8 +72,6 @@ def _qualname(cls: type) -> str:
 def _collect_plugins() -> None:
     """Register the block types of every plugin, once per plugin manager."""
     global _collected_from
-    from headrace.blocks.core import Block
-    from headrace.plugins.manager import collect_by_plugin, get_plugin_manager
 
     with _lock:
         pm = get_plugin_manager()
@@ -64,7 +79,7 @@ def _collect_plugins() -> None:
             return
         _collected_from = pm
         for plugin_name, cls in collect_by_plugin("register_block_types"):
-            if isinstance(cls, type) and issubclass(cls, Block):
+            if is_block_class(cls):
                 register_block_type(cls, source=plugin_name)
             else:
                 warnings.warn(

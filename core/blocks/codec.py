@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
 from headrace.blocks.fields import MASK, SECRET_TYPES, SecretDict
+from headrace.blocks.registry import is_block
 
 if TYPE_CHECKING:
     from headrace.blocks.core import Block
@@ -31,9 +32,7 @@ def model_fields_of(model: BaseModel) -> dict[str, Any]:
 
 def encode(value: Any, save_child: Callable[[Block, str], str], path: str = "") -> Any:
     """Stored JSON for `value`; `save_child(block, field_path)` returns a document id."""
-    from headrace.blocks.core import Block
-
-    if isinstance(value, Block):
+    if is_block(value):
         return {REF_KEY: save_child(value, path)}
     if isinstance(value, SECRET_TYPES):
         return encode(value.get_secret_value(), save_child, path)
@@ -86,9 +85,7 @@ def revealed(value: Any) -> Any:
 
 def masked(value: Any) -> Any:
     """JSON for showing `value` to a person: secrets masked, saved nested blocks by name."""
-    from headrace.blocks.core import Block
-
-    if isinstance(value, Block) and value._block_document_name and not value._is_anonymous:
+    if is_block(value) and value._block_document_name and not value._is_anonymous:
         return f"{value.get_block_type_slug()}/{value._block_document_name}"
     if isinstance(value, SecretDict):
         return value.masked()

@@ -1,0 +1,30 @@
+"""`headrace worker`: run a work pool's flow runs in subprocesses."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from headrace.cli._output import clear_errors
+from headrace.workers import ProcessWorker
+
+
+@click.group("worker")
+def worker() -> None:
+    """Workers that run a pool's deployments in subprocesses."""
+
+
+@worker.command("start")
+@click.option("--pool", "-p", "pool", required=True, help="The work pool to take runs from.")
+@click.option("--name", "-n", default=None, help="A name for this worker.")
+@click.option("--limit", "-l", type=int, default=None, help="At most this many runs at once.")
+@click.option("--run-once", is_flag=True, help="One round, then wait for the runs and exit.")
+def worker_start(pool: str, name: str | None, limit: int | None, run_once: bool) -> None:
+    """Run the pool's scheduled and requested flow runs until SIGINT/SIGTERM."""
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s | %(levelname)s | %(message)s")
+    with clear_errors():
+        process_worker = ProcessWorker(pool, name=name, limit=limit)
+    click.echo(f"Worker {process_worker.name!r} started for work pool {pool!r}.")
+    process_worker.start(run_once=run_once)
