@@ -61,7 +61,7 @@ class SqliteDatabase:
         self.location = self.database
         self._local = threading.local()
         self._keepalive = self._new_connection() if self._memory else None
-        self.writer = BatchWriter(self._new_connection)
+        self.writer = BatchWriter(self._new_connection, "" if self._memory else self.database)
 
     # -- connections -------------------------------------------------------------------
     def _new_connection(self) -> sqlite3.Connection:

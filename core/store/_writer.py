@@ -144,17 +144,16 @@ def replay_waiting_spools(connection: sqlite3.Connection, database: str) -> None
 class BatchWriter:
     """Executes queued `(sql, params)` writes in batches, one transaction per batch."""
 
-    def __init__(
-        self, connect: Callable[[], sqlite3.Connection], spool: Path | None = None
-    ) -> None:
+    def __init__(self, connect: Callable[[], sqlite3.Connection], database: str = "") -> None:
         self._connect = connect
+        self._connection: sqlite3.Connection | None = None
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
         self._wake = threading.Event()
-        #: the store file and its recovery file, read from the writer's connection
-        self.database = ""
-        self.spool_path = spool
+        #: the store file ("" for an in-memory store) and its recovery file
+        self.database = database
+        self.spool_path: Path | None = None
         #: the error that stopped the last write, while records are still unwritten
         self.error: BaseException | None = None
         self._retry_at = 0.0
@@ -224,9 +223,11 @@ class BatchWriter:
                 self._thread.start()
 
     def _run(self) -> None:
-        connection = self._connect()
         try:
-            self._locate(connection)
+            try:
+                self._open()
+            except (sqlite3.Error, OSError) as exc:
+                self._failed(exc)  # records go to the spool until the store opens
             while True:
                 item = self._queue.get()
                 if not isinstance(item, threading.Event) and item is not _STOP:
@@ -250,38 +251,49 @@ class BatchWriter:
                     except queue.Empty:
                         break
                 if batch or (waiters and self.unwritten()):
-                    self._write(connection, batch)
+                    self._write(batch)
                 for waiter in waiters:
                     waiter.set()
                 if stop:
                     return
         finally:
             _live_spools.discard(self.spool_path)  # type: ignore[arg-type]
-            connection.close()
+            if self._connection is not None:
+                self._connection.close()
 
     # -- writing, spooling and recovering ----------------------------------------------------
-    def _locate(self, connection: sqlite3.Connection) -> None:
-        """Find the store file (none for an in-memory store, which has no recovery file)
-        and let SQLite wait for another process's lock only as long as the lock timeout."""
-        from headrace.store._process import PROCESS_KEY
+    def _open(self) -> sqlite3.Connection:
+        """The writer's connection, opened on first use (and again after it failed), with
+        SQLite waiting for another process's lock only as long as the lock timeout."""
+        if self._connection is None:
+            connection = self._connect()
+            try:
+                connection.execute(f"PRAGMA busy_timeout = {int(_faults.lock_timeout() * 1000)}")
+                if not self.database:
+                    self.database = connection.execute("PRAGMA database_list").fetchone()[2]
+            except BaseException:
+                connection.close()
+                raise
+            self._connection = connection
+        return self._connection
 
-        try:
-            connection.execute(f"PRAGMA busy_timeout = {int(_faults.lock_timeout() * 1000)}")
-            self.database = connection.execute("PRAGMA database_list").fetchone()[2] or ""
-        except sqlite3.Error:
-            return
-        if self.database and self.spool_path is None:
+    def _spool_file(self) -> Path | None:
+        """This writer's recovery file (None for an in-memory store)."""
+        if self.spool_path is None and self.database and self.database != ":memory:":
+            from headrace.store._process import PROCESS_KEY
+
             number = next(_writer_numbers)
             self.spool_path = _spool.spool_path(self.database, PROCESS_KEY, number)
-        if self.spool_path is not None:
             _live_spools.add(self.spool_path)
+        return self.spool_path
 
-    def _write(self, connection: sqlite3.Connection, batch: list[Write]) -> None:
+    def _write(self, batch: list[Write]) -> None:
         pending = [*self._held, (uuid.uuid4().hex, batch)] if batch else list(self._held)
         self._held = []
         if self.error is None or time.monotonic() >= self._retry_at:
             deadline = time.monotonic() + _faults.lock_timeout()
             try:
+                connection = self._open()
                 if self._spooled_rows:
                     self._replay_own_spool(connection, deadline)
                 while pending:
@@ -308,11 +320,8 @@ class BatchWriter:
         self.error = exc
         self._retry_at = time.monotonic() + _RETRY_INTERVAL
         if first:
-            where = (
-                f"saving them to {self.spool_path}"
-                if self.spool_path is not None
-                else "keeping them in memory"
-            )
+            spool = self._spool_file()
+            where = f"saving them to {spool}" if spool is not None else "keeping them in memory"
             _faults.say(
                 f"cannot write run records to the store {self.database or ':memory:'} "
                 f"({_faults.describe(exc)}); {where}"
@@ -321,11 +330,12 @@ class BatchWriter:
     def _spool(self, pending: list[tuple[str, list[Write]]]) -> None:
         if not pending:
             return
-        if self.spool_path is None:
+        spool = self._spool_file()
+        if spool is None:
             self._held = pending
             return
         try:
-            _spool.append(self.spool_path, pending)
+            _spool.append(spool, pending)
         except OSError as exc:
             if self._spool_error is None:
                 _faults.say(
