@@ -42,7 +42,7 @@ from headrace.store.interface import BlockDocument, BlockDocumentWrite, Store
 if TYPE_CHECKING:
     from cryptography.fernet import Fernet
 
-__all__ = ["Block", "SecretDict", "resolve_block_reference"]
+__all__ = ["Block", "SecretDict", "load_document", "resolve_block_reference"]
 
 B = TypeVar("B", bound="Block")
 
@@ -319,6 +319,16 @@ def _existing_child_id(store: Store, child: Block) -> str | None:
         return None
     row = store.blocks.find(child.get_block_type_slug(), child._block_document_name)
     return row.id if row is not None and row.id == str(child._block_document_id) else None
+
+
+def load_document(store: Store, document: BlockDocument, validate: bool = True) -> Block:
+    """The block a stored document holds, decrypted with this machine's key (for readers
+    that start from a document, such as `get_client()`)."""
+    cipher = store_cipher(store)
+    block_class = lookup_block_type(document.block_type_slug)
+    return block_class._from_row(
+        document, lambda id_: _load_child(store, cipher, id_), cipher, validate
+    )
 
 
 def _load_child(store: Store, cipher: Fernet, doc_id: str) -> Block:

@@ -405,15 +405,10 @@ class SyncPrefectClient:
 
     def _block_document(self, document: Any, include_secrets: bool) -> BlockDocument:
         from headrace.blocks import codec
-        from headrace.blocks._crypto import store_cipher
-        from headrace.blocks.core import _load_child
-        from headrace.blocks.registry import lookup_block_type
+        from headrace.blocks.core import load_document
 
-        cipher = store_cipher(self._store)
-        block_class = lookup_block_type(document.block_type_slug)
-        block = block_class._from_row(
-            document, lambda id_: _load_child(self._store, cipher, id_), cipher, validate=False
-        )
+        block = load_document(self._store, document, validate=False)
+        block_class = type(block)
         fields = codec.model_fields_of(block)
         data = (
             {key: codec.revealed(value) for key, value in fields.items()}

@@ -60,7 +60,7 @@ class Runner:
 
     def tick(self) -> list[str]:
         """One round at the current clock time; returns the ids of the runs started."""
-        from headrace.store._process import RUN_OWNER
+        from headrace.store.runs import RUN_OWNER
 
         now = clock.now()
         self.threads = {run_id: self.threads[run_id] for run_id in self.running()}

@@ -15,12 +15,7 @@ import threading
 from headrace.settings import get_settings, on_settings_change
 from headrace.store import _faults
 from headrace.store.interface import Store
-from headrace.store.sql import (
-    SqlStore,
-    open_sql_store,
-    register_schema,
-    registered_schema_count,
-)
+from headrace.store.sql import SqlStore, register_schema, registered_schema_count
 
 _store: Store | None = None
 _store_lock = threading.Lock()
@@ -33,11 +28,27 @@ def open_store(url: str | None = None) -> Store:
     if url is None:
         settings = get_settings()
         if settings.api_url:
-            from headrace.server.store_client import HttpStore
+            from headrace.store.http import HttpStore
 
             return HttpStore(settings.api_url)
         url = settings.database
     return open_sql_store(url)
+
+
+def open_sql_store(url: str) -> SqlStore:
+    """A SQL store for a database URL: `postgresql://...` or a SQLite file path
+    (`sqlite:///path` and `:memory:` too)."""
+    if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        from headrace.store._postgres import PostgresDatabase
+
+        return SqlStore(PostgresDatabase(url))
+    from headrace.store._sqlite import SqliteDatabase
+
+    if url.startswith("sqlite:///"):
+        url = url[len("sqlite:///") :] or ":memory:"
+    elif url.startswith("sqlite://"):
+        url = url[len("sqlite://") :] or ":memory:"
+    return SqlStore(SqliteDatabase(url))
 
 
 def get_store() -> Store:
@@ -92,6 +103,7 @@ __all__ = [
     "SqlStore",
     "Store",
     "get_store",
+    "open_sql_store",
     "open_store",
     "register_schema",
     "registered_schema_count",

@@ -1,9 +1,9 @@
 """Run history through the store interface: record runs, states and logs; read them back.
 
 The record functions queue writes (a task call never waits on the store); the list
-functions read through `store.runs` after flushing. When a process opens a SQL store,
-runs left Running or Pending by processes of this machine that no longer exist are
-marked Crashed.
+functions read through `store.runs` after flushing. `mark_crashed_runs` (run when a
+process opens a SQL store) marks Crashed the runs left Running or Pending by processes
+of this machine that no longer exist.
 """
 
 from __future__ import annotations
@@ -11,30 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from headrace.store import get_store
-from headrace.store._process import PROCESS_KEY, process_alive
+from headrace.store._process import PROCESS_KEY, RUN_OWNER
 from headrace.store.interface import FlowRunQuery, LogQuery, TaskRunQuery
-from headrace.store.sql import on_store_open
-from headrace.store.sql._runs import flow_run_row, task_run_row
+from headrace.store.sql import CRASHED_MESSAGE, mark_crashed_runs
 
 if TYPE_CHECKING:
     from headrace.run_records import FlowRun, TaskRun
     from headrace.states import State
     from headrace.store.interface import Store
-
-CRASHED_MESSAGE = "The process running this run ended before the run finished."
-
-
-def mark_crashed_runs(store: Store) -> int:
-    """Runs left unfinished by a process that no longer exists become Crashed."""
-    dead = [
-        (kind, run_id)
-        for kind, run_id, process in store.runs.unfinished_runs()
-        if not process_alive(process)
-    ]
-    return store.runs.mark_crashed(dead, CRASHED_MESSAGE) if dead else 0
-
-
-on_store_open("runs", mark_crashed_runs)
 
 
 # -- writes (queued) ----------------------------------------------------------------------
@@ -103,8 +87,9 @@ def list_logs(flow_run_id: str, store: Store | None = None) -> list[dict[str, An
 
 
 __all__ = [
+    "CRASHED_MESSAGE",
     "PROCESS_KEY",
-    "flow_run_row",
+    "RUN_OWNER",
     "get_flow_run",
     "list_flow_runs",
     "list_logs",
@@ -117,5 +102,4 @@ __all__ = [
     "record_state_only",
     "record_task_run",
     "record_task_run_state",
-    "task_run_row",
 ]

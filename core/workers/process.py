@@ -113,7 +113,7 @@ class ProcessWorker:
     # -- one round ------------------------------------------------------------------------
     def tick(self) -> list[str]:
         """One round; returns the ids of the runs started."""
-        from headrace.store._process import RUN_OWNER
+        from headrace.store.runs import RUN_OWNER
 
         self.heartbeat()
         reap_dead_workers()

@@ -12,6 +12,7 @@ import threading
 from typing import Any
 
 from headrace.store import _faults
+from headrace.store._process import process_alive
 from headrace.store.sql import _schema
 from headrace.store.sql._blocks import SqlBlocks
 from headrace.store.sql._concurrency import SqlConcurrency
@@ -59,8 +60,6 @@ class SqlStore:
             self._migrated.update(names)
             self.schema_count = len(self._migrated)
         if opening:
-            import headrace.store.runs  # noqa: F401 - registers crash recovery
-
             recover = getattr(self.database, "recover_writes", None)
             if recover is not None:
                 recover()
@@ -87,26 +86,28 @@ class SqlStore:
         return f"SqlStore({self.location!r})"
 
 
-def open_sql_store(url: str) -> SqlStore:
-    """A SQL store for a database URL: `postgresql://...` or a SQLite file path
-    (`sqlite:///path` and `:memory:` too)."""
-    if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
-        from headrace.store._postgres import PostgresDatabase
+CRASHED_MESSAGE = "The process running this run ended before the run finished."
 
-        return SqlStore(PostgresDatabase(url))
-    from headrace.store._sqlite import SqliteDatabase
 
-    if url.startswith("sqlite:///"):
-        url = url[len("sqlite:///") :] or ":memory:"
-    elif url.startswith("sqlite://"):
-        url = url[len("sqlite://") :] or ":memory:"
-    return SqlStore(SqliteDatabase(url))
+def mark_crashed_runs(store: SqlStore) -> int:
+    """Runs left unfinished by a process of this machine that no longer exists become
+    Crashed (runs of other machines' processes are left to them)."""
+    dead = [
+        (kind, run_id)
+        for kind, run_id, process in store.runs.unfinished_runs()
+        if not process_alive(process)
+    ]
+    return store.runs.mark_crashed(dead, CRASHED_MESSAGE) if dead else 0
+
+
+on_store_open("runs", mark_crashed_runs)
 
 
 __all__ = [
+    "CRASHED_MESSAGE",
     "SqlStore",
+    "mark_crashed_runs",
     "on_store_open",
-    "open_sql_store",
     "register_schema",
     "registered_schema_count",
 ]

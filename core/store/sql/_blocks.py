@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from headrace.blocks.errors import BlockAlreadyExists, BlockInUse, BlockNotFound
+from headrace.exceptions import BlockAlreadyExists, BlockInUse, BlockNotFound
 from headrace.store.interface import BlockDocument, BlockDocumentWrite
 
 _COLUMNS = (

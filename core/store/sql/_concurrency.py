@@ -11,8 +11,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from headrace.concurrency.errors import ConcurrencySlotAcquisitionError
-from headrace.exceptions import ObjectAlreadyExists, ObjectNotFound
+from headrace.exceptions import (
+    ConcurrencySlotAcquisitionError,
+    ObjectAlreadyExists,
+    ObjectNotFound,
+)
 from headrace.store.interface import Attempt, LimitRow
 
 _LIMIT_COLUMNS = "name, slots, active, slot_decay_per_second, decaying_slots, decay_ts"
