@@ -7,13 +7,15 @@ process. The page is never reloaded while waiting: it must update itself.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from conftest import UiServer, start_server, stop_server
 from playwright.sync_api import Page, expect
+
+from conftest import UiServer, start_server, stop_server
 
 
 def api(server: UiServer, path: str, body: dict[str, Any] | None = None) -> Any:
@@ -235,3 +237,22 @@ def test_with_an_api_key_the_ui_asks_for_it_and_never_shows_it(
     page.click("#logout button")
     expect(page).to_have_url(re.compile(r"/login"))
     browser.clear_cookies()
+
+
+def test_history_counts_every_run_once_per_state(seeded: UiServer) -> None:
+    now = time.time()
+    window = {"created_after": now - 3600, "created_before": now}
+    history = api(seeded, "/flow_runs/history", {"start": now - 3600, "end": now, "buckets": 12})
+    assert len(history) == 12
+    assert history[0]["start"] == pytest.approx(now - 3600)
+    assert history[-1]["end"] == pytest.approx(now)
+    for state in ("COMPLETED", "FAILED"):
+        in_store = api(seeded, "/flow_runs/count", {**window, "state_types": [state]})
+        drawn = sum(bucket["counts"].get(state, 0) for bucket in history)
+        assert drawn == in_store > 0
+
+    refused = httpx.post(
+        seeded.url + "/api/flow_runs/history", json={"start": now, "end": now - 1}, timeout=10
+    )
+    assert refused.status_code == 422
+    assert "end must be after start" in refused.json()["message"]
