@@ -10,11 +10,29 @@ _DATABASE_HELP = (
 
 
 def _database(path: str | None) -> str:
-    if path:
-        return path
-    from headrace.settings import get_settings
+    """The SQLite file to work on; other backends have their own tools."""
+    from pathlib import Path
 
-    return str(get_settings().database)
+    if not path:
+        from headrace.settings import get_settings
+
+        settings = get_settings()
+        if settings.api_url:
+            raise click.ClickException(
+                f"this process uses the server at {settings.api_url}; run the command where "
+                f"the server's store file is"
+            )
+        path = str(settings.database)
+    if path.startswith(("postgresql:", "postgres:")):
+        raise click.ClickException(
+            "store check and recover work on a SQLite file; use PostgreSQL's own tools "
+            "(pg_amcheck, pg_dump) for a PostgreSQL store"
+        )
+    if path.startswith("sqlite:///"):
+        path = path[len("sqlite:///") :]
+    if not Path(path).is_file():
+        raise click.ClickException(f"there is no store file at {path}")
+    return path
 
 
 @click.group()
@@ -26,13 +44,9 @@ def store() -> None:
 @click.option("--database", "path", default=None, help=_DATABASE_HELP)
 def check(path: str | None) -> None:
     """Run SQLite's integrity check and compare schema versions; exit 1 on a problem."""
-    from pathlib import Path
-
     from headrace.store._integrity import check as run_check
 
     database = _database(path)
-    if not Path(database).exists():
-        raise click.ClickException(f"there is no store file at {database}")
     report = run_check(database)
     click.echo(f"store: {database}")
     versions = ", ".join(f"{name} {version}" for name, version in sorted(report.versions.items()))
@@ -57,14 +71,10 @@ def recover(path: str | None, force: bool) -> None:
 
     Stop flows, workers and servers using the store first.
     """
-    from pathlib import Path
-
     from headrace.store._integrity import check as run_check
     from headrace.store._integrity import recover as run_recover
 
     database = _database(path)
-    if not Path(database).exists():
-        raise click.ClickException(f"there is no store file at {database}")
     if run_check(database).ok and not force:
         click.echo(f"the store {database} passes the integrity check; nothing to recover")
         click.echo("(--force rewrites it anyway)")
