@@ -33,7 +33,7 @@ test: $(STAMP) postgresql chromium
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports  # import rules: .importlinter (no cycles, no private imports)
-	$(PY) -m pytest -n 2 -q tests integrations
+	$(PY) -m pytest -n 2 --dist loadgroup -q tests integrations
 
 lint: $(STAMP)
 	$(PY) -m ruff check --fix .

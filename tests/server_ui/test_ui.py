@@ -14,8 +14,11 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
+from ui_support import UiServer, start_server, stop_server
 
-from conftest import UiServer, start_server, stop_server
+# one browser and one server for the whole module: with `--dist loadgroup` (make test)
+# xdist keeps these tests on one worker instead of starting both twice
+pytestmark = pytest.mark.xdist_group("server_ui")
 
 
 def api(server: UiServer, path: str, body: dict[str, Any] | None = None) -> Any:
