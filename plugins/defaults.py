@@ -6,4 +6,5 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "headrace.builtins.commands",
     "headrace.migrate.plugin",
     "headrace.builtins.operations",
+    "headrace.server.cli",
 )
