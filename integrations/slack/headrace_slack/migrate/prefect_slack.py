@@ -1,0 +1,44 @@
+"""Prefect 2.x Slack code -> headrace_slack.
+
+`prefect_slack` imports keep their names (the import root is renamed by the core), so
+this rule covers what differs: the core `prefect.blocks.notifications.SlackWebhook`
+block moves to `headrace_slack.SlackWebhook`, and the message tasks, async in
+prefect-slack, are plain functions here, so `await send_chat_message(...)` loses its
+`await` when the target is headrace.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from headrace.migrate import PHASE_2X, RenameImports
+
+TASKS = {
+    "prefect_slack.send_chat_message",
+    "prefect_slack.send_incoming_webhook_message",
+    "prefect_slack.messages.send_chat_message",
+    "prefect_slack.messages.send_incoming_webhook_message",
+}
+
+
+class SlackImports2x(RenameImports):
+    code = "SLACK201"
+    name = "slack-2x"
+    summary = (
+        "`prefect.blocks.notifications.SlackWebhook` -> `headrace_slack.SlackWebhook`; "
+        "`await send_chat_message(...)` -> `send_chat_message(...)`"
+    )
+    phase = PHASE_2X
+    triggers = ("SlackWebhook", "prefect_slack", "headrace_slack")
+    moves = {"prefect.blocks.notifications.SlackWebhook": "prefect_slack.SlackWebhook"}
+    todo_notes = "awaited SlackCredentials.get_client() calls: the client is synchronous here."
+
+    def leave_Await(self, original_node, updated_node):
+        call = updated_node.expression
+        if (
+            self.ctx.target == "headrace"
+            and isinstance(call, cst.Call)
+            and self.qualname(call.func) in TASKS
+        ):
+            return call.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+        return updated_node
