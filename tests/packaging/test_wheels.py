@@ -126,15 +126,18 @@ def _build_wheels(workdir: Path) -> list[Path]:
         return list(pool.map(one, SOURCES))
 
 
-def _copy_sources(source: Path, tree: Path) -> None:
-    """The files a clean checkout has under `source`: tracked or new, not git-ignored (so
-    no build/, egg-info or caches), as they are in the working tree now."""
+def _source_files(source: Path) -> list[str]:
+    """The files a clean checkout has under `source` (relative paths): tracked or new, not
+    git-ignored (so no build/, egg-info or caches), and not deleted in the working tree."""
     listing = ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"]
-    for name in _run(listing, cwd=source).split("\0"):
-        path = source / name
-        if name and path.is_file():  # a tracked file deleted in the working tree is gone
-            (tree / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, tree / name)
+    names = _run(listing, cwd=source).split("\0")
+    return [name for name in names if name and (source / name).is_file()]
+
+
+def _copy_sources(source: Path, tree: Path) -> None:
+    for name in _source_files(source):
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / name, tree / name)
 
 
 def _make_venv(workdir: Path, wheels: list[Path]) -> Path:
@@ -197,11 +200,16 @@ def _check_contents(venv: Path, env: dict[str, str]) -> None:
         installed = Path(found[f"headrace_{name}"][0]).parent
         for init in package.rglob("__init__.py"):
             assert (installed / init.relative_to(package)).is_file(), init
+    # package data, all of it: the dbt sample project, headrace's web UI, py.typed
     sample = Path(found["headrace_dbt"][0]).parent / "testing" / "sample_project"
     source = SOURCES["headrace-dbt"] / "headrace_dbt" / "testing" / "sample_project"
-    listing = ["git", "ls-files", "--cached", "--others", "--exclude-standard"]
     shipped = {p.relative_to(sample).as_posix() for p in sample.rglob("*") if p.is_file()}
-    assert shipped == set(_run(listing, cwd=source).split())  # package data, all of it
+    assert shipped == set(_source_files(source))
+    headrace_dir = Path(found["headrace"][0]).parent
+    core_data = [name for name in _source_files(ROOT / "core") if not name.endswith(".py")]
+    assert core_data, "core/ holds no data files (py.typed at least)"
+    missing = [name for name in core_data if not (headrace_dir / name).is_file()]
+    assert not missing, f"not in the headrace wheel: {missing}"
 
 
 def _check_dependencies(venv: Path, env: dict[str, str]) -> None:
