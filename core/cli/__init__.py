@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
         build_cli()(args=argv, prog_name="headrace")
     except Exception as exc:
         # a damaged, locked or failing store is reported in one line, not a traceback
-        from headrace.store._faults import failure_message
+        from headrace.store import failure_message
 
         message = failure_message(exc)
         if message is None:

@@ -9,7 +9,7 @@ from typing import Any, Unpack
 from headrace.deployments import records
 from headrace.deployments.deployment import DeploymentOptions, RunnerDeployment, to_deployment
 from headrace.deployments.loading import EntrypointError, load_flow
-from headrace.store._secrets import masked_parameters, open_parameters, seal_parameters
+from headrace.store import masked_parameters, open_parameters, seal_parameters
 from headrace.utilities import clock
 
 

@@ -8,7 +8,7 @@ from typing import Any, TypedDict, Unpack
 from headrace.deployments import records
 from headrace.deployments.loading import EntrypointError, entrypoint_of
 from headrace.run_records import new_run_id
-from headrace.store._secrets import seal_parameters
+from headrace.store import seal_parameters
 
 ScheduleArg = Any  # a number, timedelta, string or list of them
 

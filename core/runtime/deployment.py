@@ -24,7 +24,7 @@ def __getattr__(attribute: str) -> Any:
     if record is None:
         return {} if attribute == "parameters" else None
     if attribute == "parameters":
-        from headrace.store._secrets import masked_parameters
+        from headrace.store import masked_parameters
 
         return masked_parameters(record.parameters)
     return getattr(record, attribute, None)
