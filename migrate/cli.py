@@ -9,8 +9,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from headrace.migrate.registry import all_rules, select
+from headrace.migrate.report import wants_diff, write_report
 from headrace.migrate.runner import DEFAULT_TIMEOUT, Options, resolve_rules, run, unified_diff
-from headrace.migrate.summary import print_summary, write_json
+from headrace.migrate.summary import print_summary
 
 #: show a progress bar from this many files to migrate
 _PROGRESS_FROM = 50
@@ -81,7 +82,12 @@ def _codes(values: tuple[str, ...]) -> set[str]:
     show_default=True,
     help="Seconds one file may take before it is reported as failed.",
 )
-@click.option("--report", "report_path", metavar="FILE.json", help="Write the summary as JSON.")
+@click.option(
+    "--report",
+    "report_path",
+    metavar="FILE",
+    help="Write a report: .md or .html for reviewers (TODOs, risk, diffs), else JSON.",
+)
 @click.option("--exit-zero-even-if-changed", is_flag=True, help="Exit 0 when files were rewritten.")
 def migrate(
     paths: tuple[str, ...],
@@ -132,7 +138,7 @@ def migrate(
         skip=frozenset(dropped),
         target=target,
         write=not (show_diff or check),
-        want_diff=show_diff,
+        want_diff=show_diff or wants_diff(report_path),
         flow_classes=flow_classes,
         jobs=jobs,
         timeout=timeout,
@@ -140,7 +146,7 @@ def migrate(
     console = Console(stderr=True, soft_wrap=True)
     report = _run_with_progress(paths, options, console)
     for f in report.files:
-        if f.diff:
+        if f.diff and show_diff:
             _print_diff(f.diff)
         elif f.status == "changed" and check:
             click.echo(f"would rewrite {f.path}", err=True)
@@ -148,7 +154,7 @@ def migrate(
     names = _rule_names(report, options)
     print_summary(report, names, console, verb)
     if report_path:
-        write_json(report, names, report_path)
+        write_report(report, names, report_path)
     if report.count("failed"):
         sys.exit(2)
     if report.count("changed") and not exit_zero_even_if_changed:
