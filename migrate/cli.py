@@ -12,6 +12,7 @@ from headrace.migrate.registry import all_rules, select
 from headrace.migrate.report import wants_diff, write_report
 from headrace.migrate.runner import DEFAULT_TIMEOUT, Options, resolve_rules, run, unified_diff
 from headrace.migrate.summary import print_summary
+from headrace.migrate.textscan import TEXT_RULES
 
 #: show a progress bar from this many files to migrate
 _PROGRESS_FROM = 50
@@ -118,14 +119,8 @@ def migrate(
     """
     chosen, dropped = _codes(only), _codes(skip)
     if list_rules:
-        for rule in all_rules():
-            click.echo(f"{rule.code}  {rule.name:<28} {rule.summary}")
-        click.echo(
-            f"{'P190':<5} {'legacy-1x-cli':<28} 1.x CLI in shell/Make/Docker/YAML (reported)"
-        )
-        click.echo(
-            f"{'P290':<5} {'legacy-2x-cli':<28} 2.x CLI in shell/Make/Docker/YAML (reported)"
-        )
+        for rule in [*all_rules(), *TEXT_RULES]:
+            click.echo(f"{rule.code:<5} {rule.name:<28} {rule.summary}")
         return
     if not paths:
         raise click.UsageError("give at least one PATH (or - for stdin)")
@@ -163,7 +158,7 @@ def migrate(
 
 def _rule_names(report, options: Options) -> dict[str, str]:
     """Rule code -> name for the summary (loads the rules only when TODOs were left)."""
-    names = {"P190": "legacy-1x-cli", "P290": "legacy-2x-cli"}
+    names = {rule.code: rule.name for rule in TEXT_RULES}
     if any(f.todos for f in report.files):
         names.update({rule.code: rule.name for rule in resolve_rules(options)})
     return names
