@@ -390,8 +390,9 @@ class FlowBlock(Rule):
                 body.append(stmt)
                 continue
             param, alias = converted
-            (optional if param.default is not None else required).append(param)
-            if alias is not None:
+            if param.name.value not in {p.name.value for p in required + optional}:
+                (optional if param.default is not None else required).append(param)
+            if alias is not None:  # the same Parameter twice is one argument
                 body.append(alias)
         if not body:
             body = [cst.SimpleStatementLine(body=[cst.Pass()])]
