@@ -86,7 +86,7 @@ class _FileFacts:
 
 def flow_function_name(flow_name: str | None, var: str, taken: set[str]) -> str:
     """A function name for a converted flow: snake_case of its name, never a clash."""
-    base = re.sub(r"\W+", "_", (flow_name or "").strip()).strip("_").lower()
+    base = re.sub(r"[^0-9A-Za-z]+", "_", (flow_name or "").strip()).strip("_").lower()
     if not base:
         base = var if var not in _RESERVED else "main_flow"
     if base[0].isdigit():
