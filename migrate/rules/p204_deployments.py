@@ -16,6 +16,7 @@ from headrace.migrate.rules._util import (
     code,
     kwarg,
     make_arg,
+    one_per_line,
     positional,
     short,
     string_value,
@@ -151,7 +152,7 @@ class Deployments(Rule):
             )
         func = cst.Attribute(value=flow_arg.value, attr=cst.Name(method))
         new = with_args(call.with_changes(func=func), _merge_job_variables(args))
-        return _one_per_line(new) if "\n" in code(call) else new
+        return one_per_line(new) if "\n" in code(call) else new
 
     def _infrastructure(self, value: cst.BaseExpression) -> list[cst.Arg]:
         """A literal infrastructure block: its settings become job variables of a work pool
@@ -193,28 +194,6 @@ def _merge_job_variables(args: list[cst.Arg]) -> list[cst.Arg]:
     first = args.index(found[0])
     rest = [a for a in args if a not in found]
     return [*rest[:first], merged, *rest[first:]]
-
-
-def _line_break(indent: str) -> cst.ParenthesizedWhitespace:
-    return cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(indent))
-
-
-def _one_per_line(call: cst.Call) -> cst.Call:
-    """A call written over several lines keeps that shape: one argument a line, indented
-    one level, a trailing comma, the closing parenthesis back at the statement's indent
-    (whatever blank lines or odd indents the removed arguments left behind)."""
-    if not call.args:
-        return call
-    args = [
-        arg.with_changes(
-            comma=cst.Comma(
-                whitespace_after=_line_break("" if i == len(call.args) - 1 else "    ")
-            ),
-            whitespace_after_arg=cst.SimpleWhitespace(""),
-        )
-        for i, arg in enumerate(call.args)
-    ]
-    return call.with_changes(args=args, whitespace_before_args=_line_break("    "))
 
 
 def _apply_index(body: list, start: int, var: str) -> int | None:
