@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from headrace.migrate.rule import TODO_PREFIX
 from headrace.migrate.rules._util import kwarg, make_arg, positional, with_args
 
 
@@ -36,7 +37,11 @@ def leftovers(rule, call: cst.Call, used: set[str], positions: int) -> None:
     plain = [a for a in call.args if a.keyword is None]
     for arg in call.args:
         key = arg.keyword.value if arg.keyword is not None else None
-        if key is not None and key not in used:
+        if key == "labels":  # the same for every clock: said once, at the top of the file
+            note = f"{TODO_PREFIX}{rule.code}): schedule option labels= dropped: {_WHY[key]}"
+            if note not in rule.ctx.module_todos and not rule.ctx.already_has(note):
+                rule.ctx.module_todos.append(note)
+        elif key is not None and key not in used:
             why = _WHY.get(key, "no equivalent")
             rule.todo(f"schedule option {key}= dropped: {why}")
     if len(plain) > positions:
