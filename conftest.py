@@ -13,3 +13,6 @@ import tempfile
 _home = tempfile.mkdtemp(prefix="headrace-test-home-")
 os.environ["HEADRACE_HOME"] = _home
 atexit.register(shutil.rmtree, _home, ignore_errors=True)
+# the same for a database or server named in the developer's environment
+for _variable in ("HEADRACE_DATABASE", "HEADRACE_DATABASE_URL", "HEADRACE_API_URL"):
+    os.environ.pop(_variable, None)

@@ -24,6 +24,7 @@ _EXPORTS = {
     "serve": "headrace.deployments",
     "aserve": "headrace.deployments",
     "deploy": "headrace.deployments",
+    "get_client": "headrace.client.orchestration",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -100,3 +100,45 @@ class MappingLengthMismatch(HeadraceException):
 
 class MappingMissingIterable(HeadraceException):
     """`.map()` was given no iterable argument."""
+
+
+# -- errors the store raises, defined here so the store depends on no subsystem -----------------
+# (`headrace.blocks.errors` and `headrace.concurrency.errors` re-export them)
+class BlockError(Exception):
+    """Base class of every block error."""
+
+
+class InvalidBlockName(BlockError, ValueError):
+    """A block document name or reference that breaks the naming rules."""
+
+
+class UnknownBlockType(BlockError, ValueError):
+    """No registered block type has this slug."""
+
+
+class BlockNotFound(BlockError, ValueError):
+    """No saved block document has this type and name."""
+
+
+class BlockAlreadyExists(BlockError, ValueError):
+    """`save` without `overwrite=True` onto a name already in use."""
+
+
+class BlockInUse(BlockError):
+    """A block cannot be deleted while other blocks reference it."""
+
+
+class BlockDocumentInvalid(BlockError, ValueError):
+    """A saved document no longer validates against its block class."""
+
+
+class BlockEncryptionError(BlockError):
+    """The encryption key is missing, malformed, or not the one the store was written with."""
+
+
+class ConcurrencySlotAcquisitionError(HeadraceException):
+    """Slots can never be acquired: the limit is missing (strict mode), too small or unusable."""
+
+
+class AcquireConcurrencySlotTimeoutError(ConcurrencySlotAcquisitionError, TimeoutError):
+    """Slots were not free within `timeout_seconds`."""

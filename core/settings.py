@@ -17,6 +17,8 @@ _OVERRIDABLE = {
     "home": "HEADRACE_HOME",
     "logging_level": "HEADRACE_LOGGING_LEVEL",
     "database": "HEADRACE_DATABASE",
+    "database_url": "HEADRACE_DATABASE_URL",
+    "api_url": "HEADRACE_API_URL",
     "thread_pool_max_workers": "HEADRACE_TASK_RUNNER_THREAD_POOL_MAX_WORKERS",
 }
 
@@ -29,6 +31,8 @@ class Settings:
     logging_level: str
     database: str
     thread_pool_max_workers: int
+    #: the headrace server's API (`http://host:4200/api`); None: use `database` directly
+    api_url: str | None = None
 
     @property
     def results_path(self) -> Path:
@@ -48,12 +52,15 @@ def get_settings() -> Settings:
     key = _env_key()
     settings = _cache.get(key)
     if settings is None:
-        home_raw, level, database, max_workers = key
+        home_raw, level, database, database_url, api_url, max_workers = key
         home = Path(home_raw).expanduser() if home_raw else Path.home() / ".headrace"
         settings = Settings(
             home=home,
             logging_level=(level or "INFO").upper(),
-            database=database or str(home / "headrace.db"),
+            # HEADRACE_DATABASE_URL: a SQLite path or postgresql://...; HEADRACE_DATABASE
+            # is its older name
+            database=database_url or database or str(home / "headrace.db"),
+            api_url=api_url.rstrip("/") if api_url else None,
             thread_pool_max_workers=int(max_workers) if max_workers else 32,
         )
         _cache[key] = settings

@@ -8,22 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from typing import Any
 
-from headrace.exceptions import ObjectAlreadyExists
-from headrace.store import get_store, register_schema
+from headrace.store import get_store
 
 _NAME = re.compile(r"^[a-z0-9_-]+$")
-_MISSING: Any = object()
-
-register_schema(
-    "variables",
-    [
-        "CREATE TABLE variables (name TEXT PRIMARY KEY, value TEXT NOT NULL, tags TEXT,"
-        " created REAL NOT NULL, updated REAL NOT NULL)"
-    ],
-)
 
 
 def _check_name(name: str) -> None:
@@ -31,6 +20,15 @@ def _check_name(name: str) -> None:
         raise ValueError(
             f"invalid variable name {name!r}: use lowercase letters, digits, '-' and '_'"
         )
+
+
+def check_variable(name: str, value: Any) -> None:
+    """ValueError for a bad name, TypeError for a value that is not JSON."""
+    _check_name(name)
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"variable {name!r} must hold a JSON value: {exc}") from None
 
 
 class Variable:
@@ -48,45 +46,27 @@ class Variable:
     def get(cls, name: str, default: Any = None) -> Any:
         """The variable's value, or `default` if there is no such variable."""
         _check_name(name)
-        rows = get_store().query("SELECT value FROM variables WHERE name = ?", (name,))
-        return json.loads(rows[0]["value"]) if rows else default
+        row = get_store().variables.get(name)
+        return row["value"] if row is not None else default
 
     @classmethod
     def set(
         cls, name: str, value: Any, tags: list[str] | None = None, overwrite: bool = False
     ) -> Variable:
         """Create (or with `overwrite=True` replace) a variable; the value must be JSON-able."""
-        _check_name(name)
-        try:
-            encoded = json.dumps(value)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"variable {name!r} must hold a JSON value: {exc}") from None
-        now = time.time()
-        store = get_store()
-        with store.transaction() as connection:
-            exists = connection.execute("SELECT 1 FROM variables WHERE name = ?", (name,))
-            if exists.fetchone() and not overwrite:
-                raise ObjectAlreadyExists(
-                    f"variable {name!r} already exists; pass overwrite=True to replace it"
-                )
-            connection.execute(
-                "INSERT INTO variables (name, value, tags, created, updated)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value,"
-                " tags = excluded.tags, updated = excluded.updated",
-                (name, encoded, json.dumps(tags or []), now, now),
-            )
+        check_variable(name, value)
+        get_store().variables.set(name, value, list(tags or []), overwrite)
         return cls(name, value, tags)
 
     @classmethod
     def unset(cls, name: str) -> bool:
         """Delete a variable; False if there was none."""
         _check_name(name)
-        return get_store().execute("DELETE FROM variables WHERE name = ?", (name,)) > 0
+        return get_store().variables.delete(name)
 
     @classmethod
     def list(cls) -> list[Variable]:
-        rows = get_store().query("SELECT name, value, tags FROM variables ORDER BY name")
-        return [cls(row["name"], json.loads(row["value"]), json.loads(row["tags"])) for row in rows]
+        return [cls(row["name"], row["value"], row["tags"]) for row in get_store().variables.list()]
 
     @classmethod
     async def aget(cls, name: str, default: Any = None) -> Any:

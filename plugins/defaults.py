@@ -6,4 +6,5 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "headrace.builtins.commands",
     "headrace.migrate.builtins",
     "headrace.builtins.operations",
+    "headrace.server.cli",
 )

@@ -13,7 +13,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from headrace.store import Store, registered_schema_count
+from headrace.store import open_store, registered_schema_count
 from headrace.testing._tempdirs import temp_root
 
 _lock = threading.Lock()
@@ -28,7 +28,7 @@ def _registered_schema_count() -> int:
 
 def _build(directory: Path) -> Path:
     path = directory / f"template-{_registered_schema_count()}.db"
-    store = Store(path)
+    store = open_store(str(path))
     store.close()
     return path
 

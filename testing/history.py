@@ -12,6 +12,7 @@ from typing import Any
 
 from headrace.store import Store, get_store
 from headrace.store import runs as _runs
+from headrace.store.interface import FlowRunQuery
 
 __all__ = ["FlowRunHistory", "FlowRunRecord", "RunRecord", "StateRecord", "TaskRunRecord"]
 
@@ -116,11 +117,9 @@ class FlowRunRecord(RunRecord):
     @property
     def subflow_runs(self) -> list[FlowRunRecord]:
         """Flow runs started from inside this one, oldest first."""
-        rows = self._store.query(
-            "SELECT * FROM flow_runs WHERE parent_flow_run_id = ? ORDER BY created, rowid",
-            (self.id,),
-        )
-        return [_flow_record(_runs.flow_run_row(row), self._store) for row in rows]
+        query = FlowRunQuery(parent_flow_run_ids=[self.id], sort="created_asc", limit=None)
+        rows = self._store.runs.read_flow_runs(query)
+        return [_flow_record(dict(row), self._store) for row in rows]
 
     @property
     def logs(self) -> list[str]:
@@ -177,13 +176,10 @@ class FlowRunHistory:
     def all(self, flow: Any = None) -> list[FlowRunRecord]:
         """Every flow run (of `flow`, a Flow or its name, if given), subflows included."""
         store = self.store
-        store.flush()
-        sql, params = "SELECT * FROM flow_runs", []
-        if flow is not None:
-            sql += " WHERE flow_name = ?"
-            params.append(_flow_name(flow))
-        rows = store.query(sql + " ORDER BY created, rowid", params)
-        return [_flow_record(_runs.flow_run_row(row), store) for row in rows]
+        query = FlowRunQuery(
+            flow_names=None if flow is None else [_flow_name(flow)], sort="created_asc", limit=None
+        )
+        return [_flow_record(dict(row), store) for row in store.runs.read_flow_runs(query)]
 
     def last(self, flow: Any = None) -> FlowRunRecord:
         """The most recent flow run (of `flow`, if given); AssertionError if there is none."""

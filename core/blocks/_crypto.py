@@ -64,7 +64,7 @@ def _load_fernet(store: Store, check_token: str | None) -> Fernet:
     if not path.exists():
         if check_token is not None:
             raise BlockEncryptionError(
-                f"the block store {store.database} holds documents encrypted with a key, but "
+                f"the block store {store.location} holds documents encrypted with a key, but "
                 f"the key file {path} is missing; restore it or set ${KEY_ENV}"
             )
         _create_key_file(path)
@@ -79,21 +79,16 @@ def _load_fernet(store: Store, check_token: str | None) -> Fernet:
 
 def store_cipher(store: Store) -> Fernet:
     """The cipher for `store`, checked against the store's key-check token."""
-    rows = store.query("SELECT token FROM block_key_check WHERE id = 1")
-    check_token = rows[0]["token"] if rows else None
+    check_token = store.blocks.key_check_token()
     fernet = _load_fernet(store, check_token)
     if check_token is None:
-        store.execute(
-            "INSERT OR IGNORE INTO block_key_check (id, token) VALUES (1, ?)",
-            (fernet.encrypt(_CHECK_PLAINTEXT).decode(),),
-        )
-        check_token = store.query("SELECT token FROM block_key_check WHERE id = 1")[0]["token"]
+        check_token = store.blocks.set_key_check_token(fernet.encrypt(_CHECK_PLAINTEXT).decode())
     try:
         fernet.decrypt(check_token.encode())
     except InvalidToken:
         raise BlockEncryptionError(
             f"the encryption key from {_key_source()} is not the key the block store "
-            f"{store.database} was written with; nothing was read or written"
+            f"{store.location} was written with; nothing was read or written"
         ) from None
     return fernet
 
@@ -105,4 +100,24 @@ def decrypt(fernet: Fernet, token: bytes, what: str) -> bytes:
     except InvalidToken:
         raise BlockEncryptionError(
             f"cannot decrypt block {what} with the key from {_key_source()}"
+        ) from None
+
+
+def encrypt_secret(plaintext: bytes) -> str:
+    """Encrypt a secret value outside a block document (e.g. a deployment parameter) with
+    the store's block key, so it is protected like a block's secret fields."""
+    from headrace.store import get_store
+
+    return store_cipher(get_store()).encrypt(plaintext).decode("ascii")
+
+
+def decrypt_secret(token: str, what: str) -> bytes:
+    """Decrypt what `encrypt_secret` made; a failure names `what`, never the content."""
+    from headrace.store import get_store
+
+    try:
+        return store_cipher(get_store()).decrypt(token.encode("ascii"))
+    except InvalidToken:
+        raise BlockEncryptionError(
+            f"cannot decrypt {what} with the key from {_key_source()}"
         ) from None

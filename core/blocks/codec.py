@@ -65,6 +65,24 @@ def masked_fields(block: Block) -> dict[str, Any]:
     return {key: masked(value) for key, value in model_fields_of(block).items()}
 
 
+def revealed(value: Any) -> Any:
+    """JSON of `value` with secret values in plain text (for a caller who asked for them,
+    e.g. `read_block_document(include_secrets=True)`); nested blocks as their fields."""
+    if isinstance(value, SecretDict):
+        return revealed(value.get_secret_value())
+    if isinstance(value, SECRET_TYPES):
+        return revealed(value.get_secret_value())
+    if isinstance(value, BaseModel):
+        value = model_fields_of(value)
+    if isinstance(value, dict):
+        return {str(k): revealed(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [revealed(v) for v in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return to_jsonable_python(value, fallback=repr)
+
+
 def masked(value: Any) -> Any:
     """JSON for showing `value` to a person: secrets masked, saved nested blocks by name."""
     if is_block(value) and value._block_document_name and not value._is_anonymous:

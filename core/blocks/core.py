@@ -14,7 +14,6 @@ import hashlib
 import inspect
 import json
 import re
-import sqlite3
 import uuid
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -38,11 +37,12 @@ from headrace.blocks.names import (
 )
 from headrace.blocks.registry import lookup_block_type, register_block_type
 from headrace.store import get_store
+from headrace.store.interface import BlockDocument, BlockDocumentWrite, Store
 
 if TYPE_CHECKING:
     from cryptography.fernet import Fernet
 
-__all__ = ["Block", "SecretDict", "resolve_block_reference"]
+__all__ = ["Block", "SecretDict", "load_document", "resolve_block_reference"]
 
 B = TypeVar("B", bound="Block")
 
@@ -167,9 +167,10 @@ class Block(BaseModel):
         store = get_store()
         cipher = store_cipher(store)  # a wrong key fails here, before anything is written
         saved: list[tuple[Block, str, str, bool]] = []
-        with store.transaction() as conn:
-            doc_id = _persist(conn, cipher, self, name, False, overwrite, saved)
-            documents.drop_orphans(conn)  # nested blocks the old version used alone
+        writes: list[BlockDocumentWrite] = []
+        doc_id = _persist(store, cipher, self, name, False, overwrite, saved, writes)
+        # one transaction; nested blocks the old version used alone are dropped
+        store.blocks.save(writes, overwrite)
         for block, block_id, block_name, anonymous in saved:  # only once committed
             block._block_document_id = uuid.UUID(block_id)
             block._block_document_name = block_name
@@ -192,8 +193,7 @@ class Block(BaseModel):
         store = get_store()
         row = documents.get(store, slug, doc_name)
         cipher = store_cipher(store)
-        conn = store.connection()
-        return target._from_row(row, lambda id_: _load_child(conn, cipher, id_), cipher, validate)
+        return target._from_row(row, lambda id_: _load_child(store, cipher, id_), cipher, validate)
 
     @classmethod
     async def aload(cls: type[B], name: str, validate: bool = True) -> B:
@@ -251,11 +251,10 @@ class Block(BaseModel):
             name = self._block_document_name
         target, slug, doc_name = cls._resolve_load_target(name)
         store = get_store()
-        with store.transaction() as conn:
-            row = documents.find(conn, slug, doc_name)
-            if row is None:
-                documents.get(store, slug, doc_name)  # raises BlockNotFound with suggestions
-            documents.delete(conn, row)
+        try:
+            store.blocks.delete(slug, doc_name)
+        except BlockNotFound:
+            raise documents.not_found(store, slug, doc_name) from None
         if self is not None:
             self._block_document_id = None
             self._block_document_name = None
@@ -270,17 +269,18 @@ class Block(BaseModel):
 
 
 def _persist(
-    conn: sqlite3.Connection,
+    store: Store,
     cipher: Fernet,
     block: Block,
     name: str,
     anonymous: bool,
     overwrite: bool,
     saved: list[tuple[Block, str, str, bool]],
+    writes: list[BlockDocumentWrite],
 ) -> str:
-    """Write `block` and its unsaved nested blocks inside the caller's transaction."""
+    """Plan the writes of `block` and its unsaved nested blocks (children first)."""
     slug = block.get_block_type_slug()
-    existing = documents.find(conn, slug, name)
+    existing = None if anonymous else store.blocks.find(slug, name)
     if existing is not None and not overwrite:
         raise BlockAlreadyExists(
             f"a block {slug}/{name} is already saved; pass overwrite=True to replace it"
@@ -289,43 +289,52 @@ def _persist(
     references: dict[str, str] = {}
 
     def save_child(child: Block, path: str) -> str:
-        child_id = _existing_child_id(conn, child)
+        child_id = _existing_child_id(store, child)
         if child_id is None:
             child_name = f"anonymous-{uuid.uuid4().hex}"
-            child_id = _persist(conn, cipher, child, child_name, True, False, saved)
+            child_id = _persist(store, cipher, child, child_name, True, False, saved, writes)
         references[path] = child_id
         return child_id
 
     data = {
         key: codec.encode(v, save_child, key) for key, v in codec.model_fields_of(block).items()
     }
-    documents.upsert(
-        conn,
-        doc_id=doc_id,
-        slug=slug,
+    document = BlockDocument(
+        id=doc_id,
+        block_type_slug=slug,
         name=name,
-        anonymous=anonymous,
+        is_anonymous=anonymous,
         data=cipher.encrypt(json.dumps(data, separators=(",", ":")).encode()),
         schema_version=block.get_block_schema_version(),
         schema_checksum=block.get_block_schema_checksum(),
-        references=references,
     )
+    writes.append(BlockDocumentWrite(document, references))
     saved.append((block, doc_id, name, anonymous))
     return doc_id
 
 
-def _existing_child_id(conn: sqlite3.Connection, child: Block) -> str | None:
+def _existing_child_id(store: Store, child: Block) -> str | None:
     """The document id of an already-saved nested block still present in this store."""
     if child._block_document_id is None or child._block_document_name is None:
         return None
-    row = documents.find(conn, child.get_block_type_slug(), child._block_document_name)
+    row = store.blocks.find(child.get_block_type_slug(), child._block_document_name)
     return row.id if row is not None and row.id == str(child._block_document_id) else None
 
 
-def _load_child(conn: sqlite3.Connection, cipher: Fernet, doc_id: str) -> Block:
-    row = documents.get_by_id(conn, doc_id)
+def load_document(store: Store, document: BlockDocument, validate: bool = True) -> Block:
+    """The block a stored document holds, decrypted with this machine's key (for readers
+    that start from a document, such as `get_client()`)."""
+    cipher = store_cipher(store)
+    block_class = lookup_block_type(document.block_type_slug)
+    return block_class._from_row(
+        document, lambda id_: _load_child(store, cipher, id_), cipher, validate
+    )
+
+
+def _load_child(store: Store, cipher: Fernet, doc_id: str) -> Block:
+    row = documents.get_by_id(store, doc_id)
     child_cls = lookup_block_type(row.block_type_slug)
-    return child_cls._from_row(row, lambda id_: _load_child(conn, cipher, id_), cipher)
+    return child_cls._from_row(row, lambda id_: _load_child(store, cipher, id_), cipher)
 
 
 def _drift_error(cls: type[Block], row: documents.DocumentRow, exc: ValidationError) -> Exception:

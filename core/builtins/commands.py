@@ -9,12 +9,13 @@ from headrace.plugins import hookimpl
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from headrace.cli import plugins_cmd, runs_cmd, variables_cmd
+    from headrace.cli import plugins_cmd, runs_cmd, store_cmd, variables_cmd
 
     cli.add_command(version)
     cli.add_command(plugins_cmd.plugins)
     cli.add_command(runs_cmd.runs)
     cli.add_command(variables_cmd.variable)
+    cli.add_command(store_cmd.store)
 
 
 @click.command()

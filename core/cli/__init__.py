@@ -32,4 +32,14 @@ def main(argv: list[str] | None = None) -> None:
     import warnings
 
     warnings.showwarning = _short_warning
-    build_cli()(args=argv, prog_name="headrace")
+    try:
+        build_cli()(args=argv, prog_name="headrace")
+    except Exception as exc:
+        # a damaged, locked or failing store is reported in one line, not a traceback
+        from headrace.store._faults import failure_message
+
+        message = failure_message(exc)
+        if message is None:
+            raise
+        click.echo(f"Error: {message}", err=True)
+        raise SystemExit(1) from None

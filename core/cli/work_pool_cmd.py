@@ -35,14 +35,10 @@ def pool_ls(as_json: bool) -> None:
 
     pools = records.list_work_pools()
     alive_since = time.time() - MISSED_HEARTBEATS * heartbeat_seconds()
-    workers = {
-        row["work_pool_name"]: row["n"]
-        for row in get_store().query(
-            "SELECT work_pool_name, COUNT(*) AS n FROM workers WHERE stopped IS NULL"
-            " AND heartbeat >= ? GROUP BY work_pool_name",
-            (alive_since,),
-        )
-    }
+    workers: dict[str, int] = {}
+    for worker in get_store().deployments.list_workers():
+        if worker["stopped"] is None and worker["heartbeat"] >= alive_since:
+            workers[worker["work_pool_name"]] = workers.get(worker["work_pool_name"], 0) + 1
     for pool in pools:
         pool["workers"] = workers.get(pool["name"], 0)
     emit(

@@ -1,13 +1,8 @@
-"""Errors raised when slots cannot be acquired."""
+"""Errors raised when slots cannot be acquired (defined in `headrace.exceptions`, where the
+store that raises them can reach them; the same classes)."""
 
 from __future__ import annotations
 
-from headrace.exceptions import HeadraceException
+from headrace.exceptions import AcquireConcurrencySlotTimeoutError, ConcurrencySlotAcquisitionError
 
-
-class ConcurrencySlotAcquisitionError(HeadraceException):
-    """Slots can never be acquired: the limit is missing (strict mode), too small or unusable."""
-
-
-class AcquireConcurrencySlotTimeoutError(ConcurrencySlotAcquisitionError, TimeoutError):
-    """Slots were not free within `timeout_seconds`."""
+__all__ = ["AcquireConcurrencySlotTimeoutError", "ConcurrencySlotAcquisitionError"]

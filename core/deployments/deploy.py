@@ -9,6 +9,7 @@ from typing import Any, Unpack
 from headrace.deployments import records
 from headrace.deployments.deployment import DeploymentOptions, RunnerDeployment, to_deployment
 from headrace.deployments.loading import EntrypointError, load_flow
+from headrace.store._secrets import masked_parameters, open_parameters, seal_parameters
 from headrace.utilities import clock
 
 
@@ -90,7 +91,7 @@ class DeploymentFlowRun:
             id=row["id"],
             name=row["name"],
             deployment_id=row["deployment_id"],
-            parameters=row["parameters"],
+            parameters=masked_parameters(row["parameters"]),
             state_type=row["state_type"],
             state_name=row["state_name"],
             state_message=row["state_message"],
@@ -120,7 +121,8 @@ def check_parameters(
     except EntrypointError as exc:
         raise records.RunRejected(f"Flow could not be loaded: {exc}") from exc
     try:
-        flow.validate_parameters(flow.signature.bind((), dict(merged)))
+        opened = open_parameters(merged, f"deployment {record.full_name!r}")
+        flow.validate_parameters(flow.signature.bind((), opened))
     except (ParameterBindError, ParameterTypeError, TypeError) as exc:
         raise records.RunRejected(
             f"Validation of flow parameters failed with error: {exc}"
@@ -148,7 +150,8 @@ def run_deployment(
     if record.work_pool_name is not None:
         records.get_work_pool(record.work_pool_name)
     when = clock.now() if scheduled_time is None else _timestamp(scheduled_time)
-    parameters = dict(parameters or {})
+    # secrets given for this run are stored encrypted, like the deployment's defaults
+    parameters = seal_parameters(dict(parameters or {}), f"a run of deployment {name!r}")
     try:
         merged = check_parameters(record, parameters) if validate else parameters
     except records.RunRejected as exc:

@@ -8,6 +8,7 @@ from typing import Any, TypedDict, Unpack
 from headrace.deployments import records
 from headrace.deployments.loading import EntrypointError, entrypoint_of
 from headrace.run_records import new_run_id
+from headrace.store._secrets import seal_parameters
 
 ScheduleArg = Any  # a number, timedelta, string or list of them
 
@@ -116,7 +117,10 @@ class RunnerDeployment:
             path=self.path,
             entrypoint=self.entrypoint,
             work_pool_name=self.work_pool_name,
-            parameters=self.parameters,
+            # secret values are stored encrypted and reach the runs as the real secret
+            parameters=seal_parameters(
+                self.parameters, f"deployment '{self.flow_name}/{self.name}'"
+            ),
             parameter_names=self._parameter_names(),
             tags=self.tags,
             description=self.description,

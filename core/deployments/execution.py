@@ -9,6 +9,7 @@ from headrace.deployments import records
 from headrace.engine import FlowRunMachine, drive_async, drive_sync
 from headrace.exceptions import ParameterBindError
 from headrace.run_records import FlowRun
+from headrace.store._secrets import open_parameters
 
 
 def run_stored_flow_run(flow: Any, row: dict[str, Any]) -> Any:
@@ -26,7 +27,8 @@ def run_stored_flow_run(flow: Any, row: dict[str, Any]) -> Any:
         scheduled_ts=row.get("scheduled_time"),
     )
     try:
-        parameters = flow.signature.bind((), dict(row["parameters"]))
+        stored = open_parameters(dict(row["parameters"]), f"flow run {row['id']}")
+        parameters = flow.signature.bind((), stored)
     except (ParameterBindError, TypeError) as exc:
         message = f"Validation of flow parameters failed with error: {exc}"
         records.set_run_state(row["id"], "FAILED", "Failed", message)

@@ -60,14 +60,14 @@ class Runner:
 
     def tick(self) -> list[str]:
         """One round at the current clock time; returns the ids of the runs started."""
-        from headrace.store.runs import PROCESS_KEY
+        from headrace.store.runs import RUN_OWNER
 
         now = clock.now()
         self.threads = {run_id: self.threads[run_id] for run_id in self.running()}
         scheduling.schedule_runs(self.deployments, now, self.schedule_ahead)
         free = None if self.limit is None else self.limit - len(self.threads)
         claimed = records.claim_due_runs(
-            [record.id for record in self.deployments], self.id, now, free, PROCESS_KEY
+            [record.id for record in self.deployments], self.id, now, free, RUN_OWNER
         )
         for row in claimed:
             thread = threading.Thread(
@@ -104,16 +104,10 @@ class Runner:
             return poll
         from headrace.store import get_store
 
-        marks = ",".join("?" * len(ids))
-        row = get_store().query(
-            "SELECT MIN(d.scheduled_time) FROM deployment_runs d JOIN flow_runs f"
-            f" ON f.id = d.flow_run_id WHERE f.state_type = 'SCHEDULED' AND d.deployment_id IN"
-            f" ({marks})",
-            ids,
-        )[0]
-        if row[0] is None:
+        due = get_store().deployments.next_scheduled_time(ids)
+        if due is None:
             return poll
-        return max(0.0, min(poll, row[0] - clock.now()))
+        return max(0.0, min(poll, due - clock.now()))
 
     # -- the loop -------------------------------------------------------------------------
     def start(self) -> None:
@@ -145,9 +139,8 @@ class Runner:
             records.set_run_state(
                 run_id, "CANCELLED", "Cancelled", "The serve process shut down during the run."
             )
-        with store.transaction() as connection:
-            for record in self.deployments:
-                records.drop_unstarted_scheduled_runs(connection, record.id)
+        for record in self.deployments:
+            store.deployments.drop_unstarted_runs(record.id)
 
     def _install_signal_handlers(self) -> Any:
         if threading.current_thread() is not threading.main_thread():

@@ -31,6 +31,8 @@ from headrace.states import (
 )
 from headrace.store import get_store
 from headrace.store import runs as records
+from headrace.store._faults import unwritten_warning
+from headrace.store._secrets import record_parameters
 from headrace.utilities.names import generate_slug
 
 if TYPE_CHECKING:
@@ -71,6 +73,8 @@ class FlowRunMachine:
             except ParameterTypeError as exc:
                 invalid = exc
         self._name_run()
+        # the record keeps secrets masked, also those validation did not get to wrap
+        run.parameters = record_parameters(self.parameters, flow._validator.secret_names())
         run.state = Pending()
         records.record_flow_run(self.store, run)
         if invalid is not None:
@@ -245,6 +249,6 @@ class FlowRunMachine:
         if self._token is not None:
             FlowRunContext._var.reset(self._token)
             self._token = None
-        if self.parent is None:
-            self.store.flush()
+        if self.parent is None and not self.store.flush():
+            self.logger.warning(unwritten_warning(self.store, 30.0))
         return state

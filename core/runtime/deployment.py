@@ -20,12 +20,11 @@ def __getattr__(attribute: str) -> Any:
         return {} if attribute == "parameters" else None
     from headrace.store import get_store
 
-    rows = get_store().query("SELECT * FROM deployments WHERE id = ?", (run.deployment_id,))
-    if not rows:
+    record = get_store().deployments.read(run.deployment_id)
+    if record is None:
         return {} if attribute == "parameters" else None
-    row = dict(rows[0])
     if attribute == "parameters":
-        import json
+        from headrace.store._secrets import masked_parameters
 
-        return json.loads(row.get("parameters") or "{}")
-    return row.get(attribute)
+        return masked_parameters(record.parameters)
+    return getattr(record, attribute, None)

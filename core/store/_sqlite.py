@@ -1,50 +1,50 @@
-"""SQLite implementation of the store (WAL mode, file created 0600, versioned schemas)."""
+"""The SQLite database under the SQL store: one file (WAL mode, created 0600) or memory."""
 
 from __future__ import annotations
 
-import atexit
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from headrace.settings import get_settings
-from headrace.store._writer import BatchWriter
-
-Migration = str | Callable[[sqlite3.Connection], None]
-
-# component name -> (migrations, on_open callbacks); filled by subsystems at import time
-_SCHEMAS: dict[str, list[Migration]] = {}
-_ON_OPEN: dict[str, Callable[[Store], None]] = {}
+from headrace.store import _faults
+from headrace.store._writer import BatchWriter, replay_waiting_spools
 
 
-def register_schema(
-    component: str,
-    migrations: Sequence[Migration],
-    on_open: Callable[[Store], None] | None = None,
-) -> None:
-    """Declare a component's tables as an append-only list of migrations.
+class SqliteTransaction:
+    """The statements of one transaction (SQL with `?` placeholders)."""
 
-    Migration N runs once per database, in order; never edit a released migration,
-    append a new one. `on_open` runs each time a process opens the store (after the
-    migrations), e.g. to mark runs of dead processes Crashed.
+    __slots__ = ("connection",)
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return self.connection.execute(sql, params).fetchall()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return self.connection.execute(sql, params).rowcount
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.connection.executemany(sql, rows)
+
+
+class SqliteDatabase:
+    """A SQLite database: thread-local connections plus one batching writer.
+
+    SQL is written once for SQLite and PostgreSQL (`?` placeholders, `ON CONFLICT`
+    upserts); the few places that differ read the dialect attributes below.
     """
-    _SCHEMAS[component] = list(migrations)
-    if on_open is not None:
-        _ON_OPEN[component] = on_open
 
-
-def registered_schema_count() -> int:
-    """How many components have registered tables (a template database made with fewer
-    is out of date)."""
-    return len(_SCHEMAS)
-
-
-class Store:
-    """A SQLite database file: thread-local connections plus one batching writer."""
+    dialect = "sqlite"
+    #: appended to a SELECT that must lock its rows (SQLite's write lock already does)
+    for_update = ""
+    for_update_skip_locked = ""
+    errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+    integrity_errors: tuple[type[BaseException], ...] = (sqlite3.IntegrityError,)
 
     def __init__(self, database: str | os.PathLike[str]) -> None:
         self.database = str(database)
@@ -58,18 +58,19 @@ class Store:
             if not path.exists():
                 os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
             self._uri = path.resolve().as_uri()
+        self.location = self.database
         self._local = threading.local()
         self._keepalive = self._new_connection() if self._memory else None
-        self._migrated: set[str] = set()
-        self._schema_count = 0
-        self._migrate_lock = threading.Lock()
-        self.writer = BatchWriter(self._new_connection)
-        self._ensure_schemas()
+        self.writer = BatchWriter(self._new_connection, "" if self._memory else self.database)
 
     # -- connections -------------------------------------------------------------------
     def _new_connection(self) -> sqlite3.Connection:
         connection = sqlite3.connect(
-            self._uri, uri=True, timeout=30, check_same_thread=False, isolation_level=None
+            self._uri,
+            uri=True,
+            timeout=_faults.lock_timeout(),
+            check_same_thread=False,
+            isolation_level=None,
         )
         connection.row_factory = sqlite3.Row
         if not self._memory:
@@ -86,22 +87,30 @@ class Store:
         return connection
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """An immediate (write-locking) transaction: committed on success, rolled back on error."""
+    def transaction(self) -> Iterator[SqliteTransaction]:
+        """An immediate (write-locking) transaction: committed on success, rolled back on
+        error. The write lock makes it the cross-process mutex for claims and slots."""
         connection = self.connection()
         connection.execute("BEGIN IMMEDIATE")
         try:
-            yield connection
+            yield SqliteTransaction(connection)
         except BaseException:
             connection.execute("ROLLBACK")
             raise
         connection.execute("COMMIT")
 
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         return self.connection().execute(sql, params).fetchall()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         return self.connection().execute(sql, params).rowcount
+
+    def lock_migrations(self, tx: SqliteTransaction) -> None:
+        """Serialize migrating processes (the immediate transaction already does)."""
+
+    def ddl(self, statement: str) -> str:
+        """A migration statement as this database needs it (SQLite: unchanged)."""
+        return statement
 
     # -- background writes -------------------------------------------------------------
     def enqueue(self, sql: str, params: tuple[Any, ...]) -> None:
@@ -112,6 +121,15 @@ class Store:
         """Wait until every queued write is committed."""
         return self.writer.flush(timeout)
 
+    def write_problem(self) -> str | None:
+        """What keeps queued run records out of the file (None: nothing)."""
+        return self.writer.problem()
+
+    def recover_writes(self) -> None:
+        """Write the run records earlier processes spooled (see `_writer`)."""
+        if not self._memory:
+            replay_waiting_spools(self.connection(), self.database)
+
     def close(self) -> None:
         self.writer.close()
         connection = getattr(self._local, "connection", None)
@@ -121,104 +139,3 @@ class Store:
         if self._keepalive is not None:
             self._keepalive.close()
             self._keepalive = None
-
-    # -- schema ------------------------------------------------------------------------
-    def _ensure_schemas(self) -> None:
-        with self._migrate_lock:
-            pending = [name for name in _SCHEMAS if name not in self._migrated]
-            if not pending:
-                return
-            connection = self.connection()
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS schema_versions"
-                " (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
-            )
-            for name in pending:
-                self._migrate(connection, name, _SCHEMAS[name])
-                self._migrated.add(name)
-            self._schema_count = len(self._migrated)
-            for name in pending:
-                if name in _ON_OPEN:
-                    _ON_OPEN[name](self)
-
-    @staticmethod
-    def _migrate(connection: sqlite3.Connection, name: str, migrations: list[Migration]) -> None:
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            row = connection.execute(
-                "SELECT version FROM schema_versions WHERE component = ?", (name,)
-            ).fetchone()
-            current = row[0] if row else 0
-            if current > len(migrations):
-                raise RuntimeError(
-                    f"the store's {name!r} schema is version {current}, newer than this "
-                    f"headrace knows ({len(migrations)}); upgrade headrace"
-                )
-            for migration in migrations[current:]:
-                if callable(migration):
-                    migration(connection)
-                else:
-                    for statement in migration.split(";"):
-                        if statement.strip():
-                            connection.execute(statement)
-            connection.execute(
-                "INSERT INTO schema_versions (component, version) VALUES (?, ?)"
-                " ON CONFLICT(component) DO UPDATE SET version = excluded.version",
-                (name, len(migrations)),
-            )
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
-
-    def ensure_schemas(self) -> None:
-        """Apply schemas registered after this store was opened (lazy subsystems)."""
-        self._ensure_schemas()
-
-
-_store: Store | None = None
-_store_lock = threading.Lock()
-
-
-def get_store() -> Store:
-    """The process's store, opened on first use from the settings then in force.
-
-    The open store is reused without looking at the environment again (this is on
-    the hot path); `reset_store()` (called by `temporary_settings` and the test
-    harness) makes the next call open the store for the current settings.
-    """
-    store = _store
-    if store is None:
-        return _open_store()
-    if store._schema_count != len(_SCHEMAS):
-        store.ensure_schemas()
-    return store
-
-
-def _open_store() -> Store:
-    global _store
-    with _store_lock:
-        if _store is None:
-            _store = Store(get_settings().database)
-        return _store
-
-
-def set_store(store: Store | None) -> Store | None:
-    """Install a store (or None) as the process's store; returns the previous one."""
-    global _store
-    with _store_lock:
-        previous, _store = _store, store
-    return previous
-
-
-def reset_store() -> None:
-    """Close and forget the process's store."""
-    previous = set_store(None)
-    if previous is not None:
-        previous.close()
-
-
-@atexit.register
-def _flush_at_exit() -> None:
-    if _store is not None:
-        _store.flush(timeout=10)

@@ -110,6 +110,7 @@ class ParameterValidator:
         self.signature = signature
         self._model: Any = None
         self._plain: dict[str, Any] | None = None
+        self._secret_names: frozenset[str] | None = None
 
     def _plain_checks(self) -> dict[str, Any]:
         """Per parameter: a plain class to compare with, `_ANYTHING`, or None (complex)."""
@@ -129,6 +130,28 @@ class ParameterValidator:
                     checks[name] = None
             self._plain = checks
         return self._plain
+
+    def secret_names(self) -> frozenset[str]:
+        """Parameters annotated with a secret type, masked in run records whatever their
+        value (plain annotations are never secret, so those flows never import pydantic)."""
+        if self._secret_names is None:
+            complex_names = [name for name, check in self._plain_checks().items() if check is None]
+            names: frozenset[str] = frozenset()
+            if complex_names:
+                from headrace.blocks.fields import is_secret_annotation
+
+                try:
+                    hints = _resolved_hints(self.fn)
+                except Exception:
+                    hints = {}
+                parameters = self.signature.signature.parameters
+                names = frozenset(
+                    name
+                    for name in complex_names
+                    if is_secret_annotation(hints.get(name, parameters[name].annotation))
+                )
+            self._secret_names = names
+        return self._secret_names
 
     def _already_valid(self, parameters: dict[str, Any]) -> bool:
         checks = self._plain_checks()

@@ -46,26 +46,18 @@ def reap_dead_workers(window: float | None = None) -> list[str]:
     window = MISSED_HEARTBEATS * heartbeat_seconds() if window is None else window
     store = get_store()
     now = time.time()
-    dead = store.query(
-        "SELECT id, name, heartbeat FROM workers WHERE stopped IS NULL AND heartbeat < ?",
-        (now - window,),
-    )
     crashed = []
-    for worker in dead:
-        runs = store.query(
-            "SELECT d.flow_run_id FROM deployment_runs d JOIN flow_runs f ON f.id = d.flow_run_id"
-            " WHERE d.worker_id = ? AND f.state_type IN ('PENDING', 'RUNNING')",
-            (worker["id"],),
-        )
+    for worker in store.deployments.silent_workers(now - window):
+        runs = store.deployments.worker_unfinished_runs(worker["id"])
         silence = now - worker["heartbeat"]
         message = (
             f"Worker {worker['name']!r} stopped heartbeating {silence:.1f}s ago while "
             "running this flow run."
         )
-        for row in runs:
-            if records.set_run_state(row[0], "CRASHED", "Crashed", message):
-                crashed.append(row[0])
-        store.execute("UPDATE workers SET stopped = ? WHERE id = ?", (now, worker["id"]))
+        for run_id in runs:
+            if records.set_run_state(run_id, "CRASHED", "Crashed", message):
+                crashed.append(run_id)
+        store.deployments.stop_worker(worker["id"])
     return crashed
 
 
@@ -108,25 +100,20 @@ class ProcessWorker:
 
     # -- bookkeeping ----------------------------------------------------------------------
     def register(self) -> None:
-        now = time.time()
-        get_store().execute(
-            "INSERT INTO workers (id, name, work_pool_name, pid, started, heartbeat)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (self.id, self.name, self.work_pool_name, os.getpid(), now, now),
+        get_store().deployments.register_worker(
+            self.id, self.name, self.work_pool_name, os.getpid()
         )
         self._registered = True
 
     def heartbeat(self) -> None:
         if not self._registered:
             self.register()
-        get_store().execute(
-            "UPDATE workers SET heartbeat = ?, stopped = NULL WHERE id = ?", (time.time(), self.id)
-        )
+        get_store().deployments.heartbeat_worker(self.id)
 
     # -- one round ------------------------------------------------------------------------
     def tick(self) -> list[str]:
         """One round; returns the ids of the runs started."""
-        from headrace.store.runs import PROCESS_KEY
+        from headrace.store.runs import RUN_OWNER
 
         self.heartbeat()
         reap_dead_workers()
@@ -135,9 +122,7 @@ class ProcessWorker:
         scheduling.schedule_runs(deployments, now, self.schedule_ahead)
         self.collect()
         free = None if self.limit is None else self.limit - len(self.children)
-        claimed = records.claim_due_runs(
-            [d.id for d in deployments], self.id, now, free, PROCESS_KEY
-        )
+        claimed = records.claim_due_runs([d.id for d in deployments], self.id, now, free, RUN_OWNER)
         paths = {d.id: d.path for d in deployments}
         for row in claimed:
             self._launch(row, paths.get(row["deployment_id"]))
@@ -201,9 +186,7 @@ class ProcessWorker:
                 child.wait()
         self.collect()
         if self._registered:
-            get_store().execute(
-                "UPDATE workers SET stopped = ? WHERE id = ?", (time.time(), self.id)
-            )
+            get_store().deployments.stop_worker(self.id)
 
     def _install_signal_handlers(self) -> Any:
         if threading.current_thread() is not threading.main_thread():

@@ -64,5 +64,5 @@ def test_secrets_stay_out_of_run_records_logs_and_failure_messages(headrace_home
         pipeline(Secret.load("token"))
     assert PLAIN not in str(info.value) and "**********" in str(info.value)
     assert PLAIN.encode() not in _store_bytes(headrace_home)
-    recorded = get_store().query("SELECT parameters FROM flow_runs")[0]["parameters"]
+    recorded = get_store().database.query("SELECT parameters FROM flow_runs")[0]["parameters"]
     assert "secret" in recorded and "**********" in recorded  # recorded, masked

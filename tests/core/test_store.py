@@ -5,11 +5,14 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from headrace import flow, get_run_logger, task
 from headrace.store import get_store, reset_store
 from headrace.store.runs import list_flow_runs, list_logs, list_states, list_task_runs
 
 
+@pytest.mark.usefixtures("store_backend")
 def test_flow_and_task_runs_states_and_logs_are_recorded():
     @task
     def step(x):
@@ -33,6 +36,7 @@ def test_flow_and_task_runs_states_and_logs_are_recorded():
     assert "starting" in messages and "step 1" in messages
 
 
+@pytest.mark.usefixtures("store_backend")
 def test_every_mapped_task_run_is_recorded():
     @task
     def inc(x):
@@ -49,11 +53,12 @@ def test_every_mapped_task_run_is_recorded():
 
 def test_database_is_private_and_in_wal_mode(isolated_home):
     store = get_store()
-    mode = stat.S_IMODE(os.stat(store.database).st_mode)
+    mode = stat.S_IMODE(os.stat(store.location).st_mode)
     assert mode == 0o600
-    assert store.query("PRAGMA journal_mode")[0][0] == "wal"
+    assert store.database.query("PRAGMA journal_mode")[0][0] == "wal"
 
 
+@pytest.mark.usefixtures("store_backend")
 def test_killed_process_leaves_runs_marked_crashed_on_next_start(tmp_path, isolated_home):
     started = tmp_path / "started"
     script = tmp_path / "victim.py"
@@ -79,6 +84,8 @@ def test_killed_process_leaves_runs_marked_crashed_on_next_start(tmp_path, isola
         )
     )
     env = {"HEADRACE_HOME": str(isolated_home), "PATH": "/usr/bin:/bin"}
+    if os.environ.get("HEADRACE_DATABASE_URL"):
+        env["HEADRACE_DATABASE_URL"] = os.environ["HEADRACE_DATABASE_URL"]
     victim = subprocess.Popen([sys.executable, str(script)], env=env, stderr=subprocess.DEVNULL)
     try:
         for _ in range(600):
@@ -100,6 +107,7 @@ def test_killed_process_leaves_runs_marked_crashed_on_next_start(tmp_path, isola
     assert list_states(run["id"])[-1]["name"] == "Crashed"
 
 
+@pytest.mark.usefixtures("store_backend")
 def test_not_ready_runs_of_dead_processes_are_not_crashed():
     from headrace.run_records import TaskRun
     from headrace.states import NotReady, Running
@@ -111,7 +119,8 @@ def test_not_ready_runs_of_dead_processes_are_not_crashed():
     for run in (waiting, stuck):
         records.record_task_run(store, run)
     store.flush()
-    store.execute("UPDATE task_runs SET process = '999999999:1'")  # a pid that cannot exist
+    # a pid that cannot exist
+    store.database.execute("UPDATE task_runs SET process = '999999999:1'")
     reset_store()
     names = {row["task_name"]: row["state_name"] for row in list_task_runs()}
     assert names == {"waiting": "NotReady", "stuck": "Crashed"}

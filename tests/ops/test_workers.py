@@ -285,4 +285,4 @@ def test_deployment_inspect_and_delete(project: Path) -> None:
     from headrace.store import get_store
 
     scheduled = "SELECT COUNT(*) FROM flow_runs WHERE state_type = 'SCHEDULED'"
-    assert get_store().query(scheduled)[0][0] == 0
+    assert get_store().database.query(scheduled)[0][0] == 0

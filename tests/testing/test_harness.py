@@ -45,7 +45,7 @@ def test_runs_inside_are_invisible_outside_and_the_outer_store_comes_back() -> N
             one_task_flow(2)
             one_task_flow(3)
             assert len(list_flow_runs()) == 2
-            assert get_store().database == inner.database
+            assert get_store().location == inner.database
         assert get_store() is outer_store
         assert [run["parameters"] for run in list_flow_runs()] == [{"x": 1}]
 
@@ -86,7 +86,7 @@ def test_isolated_environment_variables_are_cleared_and_restored(
 def test_in_memory_database() -> None:
     with headrace_test_harness(database=":memory:") as harness:
         assert one_task_flow(1) == 2
-        assert get_store().database == ":memory:"
+        assert get_store().location == ":memory:"
         assert flow_names() == ["one-task-flow"]
     assert harness.database == ":memory:"
 

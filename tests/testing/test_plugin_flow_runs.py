@@ -180,7 +180,7 @@ def test_harness_marker_ini_option_and_session_scope(
 
         @pytest.mark.headrace_harness(database=":memory:")
         def test_marker_gives_a_fresh_in_memory_store():
-            assert get_store().database == ":memory:"
+            assert get_store().location == ":memory:"
             assert list_flow_runs() == []
         """
     )

@@ -1,0 +1,110 @@
+"""Flow runs: filter with paging, count, read one, its states, set its state."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from headrace.server.routes._common import Router, found, respond, store
+from headrace.store.interface import FlowRunQuery
+
+router = Router(tags=["flow runs"])
+
+StateTypeName = Literal[
+    "SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "CRASHED",
+    "PAUSED", "CANCELLING",
+]  # fmt: skip
+SortName = Literal["created_desc", "created_asc", "start_time_desc", "start_time_asc", "name_asc"]
+
+
+class FlowRunFilter(BaseModel):
+    """Which flow runs (fields left out do not filter; the rest are ANDed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[str] | None = None
+    id_prefix: str | None = None
+    names: list[str] | None = None
+    name_like: str | None = None
+    flow_names: list[str] | None = None
+    state_types: list[StateTypeName] | None = None
+    state_names: list[str] | None = None
+    tags_all: list[str] | None = None
+    deployment_ids: list[str] | None = None
+    parent_flow_run_ids: list[str | None] | None = None
+    work_pool_names: list[str] | None = None
+    created_after: float | None = None
+    created_before: float | None = None
+    start_time_after: float | None = None
+    start_time_before: float | None = None
+    sort: SortName = "created_desc"
+    limit: int | None = Field(200, ge=0, le=10_000)
+    offset: int = Field(0, ge=0)
+
+    def query(self) -> FlowRunQuery:
+        return FlowRunQuery(**self.model_dump())
+
+
+class SetState(BaseModel):
+    """A new state for a run (e.g. Cancelled); `force` also changes a finished run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: StateTypeName
+    name: str | None = Field(None, min_length=1, max_length=200)
+    message: str | None = None
+    force: bool = False
+
+
+@router.post("/flow_runs/filter")
+def read_flow_runs(body: FlowRunFilter | None = None) -> JSONResponse:
+    """Flow runs matching the filter, one page (`limit`, `offset`) in `sort` order."""
+    return respond(store().runs.read_flow_runs((body or FlowRunFilter()).query()))
+
+
+@router.post("/flow_runs/count")
+def count_flow_runs(body: FlowRunFilter | None = None) -> int:
+    """How many flow runs match (paging ignored)."""
+    return store().runs.count_flow_runs((body or FlowRunFilter()).query())
+
+
+@router.get("/flow_runs/{run_id}")
+def read_flow_run(run_id: str) -> JSONResponse:
+    """One flow run by id or unique id prefix."""
+    return respond(found(store().runs.read_flow_run(run_id), f"flow run {run_id!r}"))
+
+
+@router.get("/flow_runs/{run_id}/states")
+def read_flow_run_states(run_id: str) -> JSONResponse:
+    """The run's state transitions, oldest first."""
+    return respond(store().runs.read_states(run_id))
+
+
+@router.post("/flow_runs/{run_id}/set_state")
+def set_flow_run_state(run_id: str, body: SetState) -> dict[str, bool]:
+    """Set the run's state; `changed` is false if it was already final (without `force`)."""
+    changed = store().runs.set_flow_run_state(
+        run_id, body.type, body.name or body.type.title(), body.message, body.force
+    )
+    return {"changed": changed}
+
+
+class MarkCrashed(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    runs: list[tuple[Literal["flow", "task"], str]]
+    message: str
+
+
+@router.get("/runs/unfinished")
+def unfinished_runs() -> list[tuple[str, str, str | None]]:
+    """`(kind, id, process)` of flow and task runs left Pending or Running."""
+    return store().runs.unfinished_runs()
+
+
+@router.post("/runs/mark_crashed")
+def mark_crashed(body: MarkCrashed) -> int:
+    """Mark these runs Crashed if they are still unfinished; returns how many changed."""
+    return store().runs.mark_crashed([tuple(run) for run in body.runs], body.message)

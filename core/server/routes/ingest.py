@@ -1,0 +1,238 @@
+"""Batched run records: flow runs, task runs, state transitions and logs in one POST.
+
+Clients pointed at the server (`HEADRACE_API_URL`) queue every `RunRepository.record_*`
+call and send them here in batches. A batch is a list of calls in the order they were
+made; each call is `[kind, *arguments]`:
+
+    ["flow_run", id, name, flow_name, flow_version, parameters, tags, state, run_count,
+     start_time, end_time, parent_flow_run_id, parent_task_run_id, deployment_id, process]
+    ["flow_run_state", id, state, run_count, start_time, end_time]
+    ["task_run", id, flow_run_id, name, task_name, task_key, dynamic_key, tags, state,
+     run_count, cache_key, start_time, end_time, process]
+    ["task_run_state", id, state, run_count, cache_key, start_time, end_time]
+    ["state", run_id, state]
+    ["log", flow_run_id, task_run_id, level, logger, message, timestamp]
+
+with `state = [type, name, message, timestamp]`. The reply comes after the records are
+committed, so an acknowledged batch is never lost; a batch id seen before is acknowledged
+without being written twice (a client resends when a reply is lost).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from fastapi import Request
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from headrace.server.routes._common import Router, store
+from headrace.states import StateType
+
+router = Router(tags=["ingest"])
+
+_Str = str
+_OptStr = str | None
+_OptFloat = float | None
+_StateArgs = tuple[StateType, str, str | None, float]
+
+#: the argument types of each kind of call (checked before anything is written)
+_ARGUMENTS: dict[str, TypeAdapter[Any]] = {
+    "flow_run": TypeAdapter(
+        tuple[
+            _Str,
+            _Str,
+            _Str,
+            _OptStr,
+            dict[str, Any],
+            list[str],
+            _StateArgs,
+            int,
+            _OptFloat,
+            _OptFloat,
+            _OptStr,
+            _OptStr,
+            _OptStr,
+            _OptStr,
+        ]  # fmt: skip
+    ),
+    "flow_run_state": TypeAdapter(tuple[_Str, _StateArgs, int, _OptFloat, _OptFloat]),
+    "task_run": TypeAdapter(
+        tuple[
+            _Str,
+            _OptStr,
+            _Str,
+            _Str,
+            _Str,
+            _OptStr,
+            list[str],
+            _StateArgs,
+            int,
+            _OptStr,
+            _OptFloat,
+            _OptFloat,
+            _OptStr,
+        ]  # fmt: skip
+    ),
+    "task_run_state": TypeAdapter(tuple[_Str, _StateArgs, int, _OptStr, _OptFloat, _OptFloat]),
+    "state": TypeAdapter(tuple[_Str, _StateArgs]),
+    "log": TypeAdapter(tuple[_OptStr, _OptStr, int, _Str, _Str, float]),
+}
+
+
+class IngestBatch(BaseModel):
+    """The documented shape of a batch (the handler parses the body itself, for speed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    batch: str | None = Field(None, description="client-chosen id; a resent batch is kept once")
+    records: list[list[Any]] = Field(description="calls in order: [kind, *arguments]")
+
+
+class _State:
+    """A stored state as the SQL repository reads it from a live `State`."""
+
+    __slots__ = ("type", "name", "message", "_ts")
+
+    def __init__(self, raw: tuple[StateType, str, str | None, float]) -> None:
+        self.type, self.name, self.message, self._ts = raw
+
+
+class _Run:
+    """A flow or task run as the SQL repository reads it from a live run object."""
+
+    def __init__(self, **fields: Any) -> None:
+        self.__dict__.update(fields)
+
+
+def _flow_run(args: tuple[Any, ...]) -> _Run:
+    (id_, name, flow_name, version, parameters, tags, state, run_count, start, end,
+     parent_flow, parent_task, deployment, process) = args  # fmt: skip
+    return _Run(
+        id=id_, name=name, flow_name=flow_name, flow_version=version, parameters=parameters,
+        tags=tags, state=_State(state), run_count=run_count, start_ts=start, end_ts=end,
+        parent_flow_run_id=parent_flow, parent_task_run_id=parent_task,
+        deployment_id=deployment, process=process,
+    )  # fmt: skip
+
+
+def _task_run(args: tuple[Any, ...]) -> _Run:
+    (id_, flow_run_id, name, task_name, task_key, dynamic_key, tags, state, run_count,
+     cache_key, start, end, process) = args  # fmt: skip
+    return _Run(
+        id=id_, flow_run_id=flow_run_id, name=name, task_name=task_name, task_key=task_key,
+        dynamic_key=dynamic_key, tags=tags, state=_State(state), run_count=run_count,
+        cache_key=cache_key, start_ts=start, end_ts=end, process=process,
+    )  # fmt: skip
+
+
+def _apply(calls: list[tuple[str, tuple[Any, ...]]]) -> None:
+    runs = store().runs
+    for kind, args in calls:
+        if kind == "flow_run":
+            runs.record_flow_run(_flow_run(args))
+        elif kind == "flow_run_state":
+            id_, state, run_count, start, end = args
+            runs.record_flow_run_state(
+                _Run(id=id_, state=_State(state), run_count=run_count, start_ts=start, end_ts=end)
+            )
+        elif kind == "task_run":
+            runs.record_task_run(_task_run(args))
+        elif kind == "task_run_state":
+            id_, state, run_count, cache_key, start, end = args
+            runs.record_task_run_state(
+                _Run(
+                    id=id_,
+                    state=_State(state),
+                    run_count=run_count,
+                    cache_key=cache_key,
+                    start_ts=start,
+                    end_ts=end,
+                )  # fmt: skip
+            )
+        elif kind == "state":
+            runs.record_state(args[0], _State(args[1]))
+        else:
+            runs.record_log(*args)
+
+
+def parse_batch(body: bytes) -> tuple[str | None, list[tuple[str, tuple[Any, ...]]]]:
+    """The batch id and the validated calls; ValueError naming the first bad record."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"the body is not JSON: {exc}") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("records"), list):
+        raise ValueError('expected {"batch": "<id>", "records": [[kind, ...], ...]}')
+    batch = payload.get("batch")
+    if batch is not None and not isinstance(batch, str):
+        raise ValueError("batch must be a string")
+    calls = []
+    for index, record in enumerate(payload["records"]):
+        if not isinstance(record, list) or not record or record[0] not in _ARGUMENTS:
+            raise ValueError(
+                f"records[{index}]: expected [kind, ...] with kind one of {sorted(_ARGUMENTS)}"
+            )
+        try:
+            args = _ARGUMENTS[record[0]].validate_python(record[1:])
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"argument {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            )
+            raise ValueError(f"records[{index}] ({record[0]}): {problems}") from None
+        calls.append((record[0], args))
+    return batch, calls
+
+
+class _SeenBatches:
+    """Ids of recently committed batches (a resend after a lost reply is not rewritten)."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def __contains__(self, batch: str) -> bool:
+        with self._lock:
+            return batch in self._ids
+
+    def add(self, batch: str) -> None:
+        with self._lock:
+            self._ids[batch] = None
+            while len(self._ids) > self._size:
+                self._ids.popitem(last=False)
+
+
+_seen = _SeenBatches()
+_ingest_lock = threading.Lock()
+
+
+def _ingest(body: bytes) -> dict[str, Any]:
+    batch, calls = parse_batch(body)
+    with _ingest_lock:  # one batch at a time, so a resent batch cannot race its first copy
+        if batch is not None and batch in _seen:
+            return {"accepted": 0, "duplicate": True}
+        _apply(calls)
+        if not store().flush(timeout=120):
+            raise RuntimeError("the store did not commit the batch in time")
+        if batch is not None:
+            _seen.add(batch)
+    return {"accepted": len(calls), "duplicate": False}
+
+
+@router.post(
+    "/ingest",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": IngestBatch.model_json_schema()}},
+        }
+    },
+)
+async def ingest(request: Request) -> dict[str, Any]:
+    """Record a batch of run-record calls; replies once they are committed."""
+    body = await request.body()
+    return await run_in_threadpool(_ingest, body)
