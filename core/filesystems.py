@@ -11,15 +11,18 @@ import abc
 import fnmatch
 import shutil
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO, ClassVar
 
 from pydantic import Field, field_validator
 
 from headrace.blocks.core import Block
 from headrace.blocks.fields import SecretDict
+from headrace.logging import current_logger
+from headrace.utilities.object_keys import join_key, normalize_folder, object_key, relative_key
 
 __all__ = [
     "LocalFileSystem",
+    "ObjectStorageBucket",
     "PathNotFound",
     "ReadableDeploymentStorage",
     "ReadableFileSystem",
@@ -105,9 +108,20 @@ def local_files(root: Path, ignore_file: str | None) -> list[tuple[Path, PurePos
 
 
 class ObjectStorageBucket(WritableFileSystem, WritableDeploymentStorage, abc.ABC):
-    """What bucket blocks (S3Bucket, GcsBucket) share: every path is relative to
-    `bucket_folder`, joined by `headrace.utilities.object_keys`, so that a folder is
-    never doubled or lost (Prefect's most reported storage bug)."""
+    """What bucket blocks (S3Bucket, GcsBucket) share: paths, transfers, folders, copies.
+
+    Every path is relative to `bucket_folder` and joined by `headrace.utilities.object_keys`,
+    so that a folder is never doubled or lost (Prefect's most reported storage bug). The
+    transfer methods are written once here, on top of a few primitives each store
+    implements with its client library (`_read`, `_write`, `_download`, `_upload`, their
+    file-object forms, `_keys`, `_copy`, `_delete`); each primitive turns its client's
+    errors into `PathNotFound` and the store's own exceptions.
+    """
+
+    #: URL scheme of the store, for log lines (`s3`, `gs`)
+    _url_scheme: ClassVar[str]
+    #: logger used outside a run (`headrace.<name>`)
+    _logger_name: ClassVar[str]
 
     bucket_folder: str = Field(
         default="", description="Folder in the bucket that every path is relative to."
@@ -116,8 +130,6 @@ class ObjectStorageBucket(WritableFileSystem, WritableDeploymentStorage, abc.ABC
     @field_validator("bucket_folder")
     @classmethod
     def _normalized_folder(cls, value: str) -> str:
-        from headrace.utilities.object_keys import normalize_folder
-
         return normalize_folder(value)
 
     @property
@@ -125,23 +137,191 @@ class ObjectStorageBucket(WritableFileSystem, WritableDeploymentStorage, abc.ABC
         """The bucket folder, under the name Prefect's storage blocks use."""
         return self.bucket_folder
 
+    @property
+    @abc.abstractmethod
+    def _bucket(self) -> str:
+        """The bucket's name."""
+
     def _key(self, path: str | None) -> str:
         """The object key of a block path (refuses paths naming a folder)."""
-        from headrace.utilities.object_keys import object_key
-
         return object_key(self.bucket_folder, path)
 
     def _folder_prefix(self, folder: str | None) -> str:
         """The key prefix of a folder: always ends in `/` (or is `""`, the bucket root)."""
-        from headrace.utilities.object_keys import join_key
-
         return join_key(self.bucket_folder, f"{folder or ''}/")
 
     def relative_path(self, key: str) -> str:
         """The block path of a full object key (e.g. one a listing returned)."""
-        from headrace.utilities.object_keys import relative_key
-
         return relative_key(self.bucket_folder, key)
+
+    def _url(self, key: str, bucket: str | None = None) -> str:
+        return f"{self._url_scheme}://{bucket or self._bucket}/{key}"
+
+    def _log(self, message: str, *args: Any) -> None:
+        current_logger(self._logger_name).info(message, *args)
+
+    # -- primitives, one client call each --------------------------------------------------
+    @abc.abstractmethod
+    def _read(self, key: str) -> bytes: ...
+
+    @abc.abstractmethod
+    def _write(self, key: str, content: bytes) -> None: ...
+
+    @abc.abstractmethod
+    def _download(self, key: str, target: Path, **kwargs: Any) -> None: ...
+
+    @abc.abstractmethod
+    def _download_fileobj(self, key: str, file: BinaryIO, **kwargs: Any) -> None: ...
+
+    @abc.abstractmethod
+    def _upload(self, source: Path, key: str, **kwargs: Any) -> None: ...
+
+    @abc.abstractmethod
+    def _upload_fileobj(self, file: BinaryIO, key: str, **kwargs: Any) -> None: ...
+
+    @abc.abstractmethod
+    def _keys(self, prefix: str) -> list[str]:
+        """Every full key starting with `prefix`."""
+
+    @abc.abstractmethod
+    def _copy(self, source: str, bucket: str, key: str, **kwargs: Any) -> None: ...
+
+    @abc.abstractmethod
+    def _delete(self, key: str) -> None: ...
+
+    # -- result storage --------------------------------------------------------------------
+    def read_path(self, path: str) -> bytes:
+        """The content of the object at `path`; `PathNotFound` if there is none."""
+        return self._read(self._key(path))
+
+    def write_path(self, path: str, content: bytes) -> str:
+        """Write `content` to the object at `path`; returns its key."""
+        key = self._key(path)
+        self._write(key, content)
+        return key
+
+    # -- single objects --------------------------------------------------------------------
+    def download_object_to_path(
+        self, from_path: str, to_path: str | Path | None = None, **download_kwargs: Any
+    ) -> Path:
+        """Download one object to a local file (default: its name, in the cwd)."""
+        key = self._key(from_path)
+        target = Path(to_path if to_path is not None else Path(key).name).expanduser()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._download(key, target, **download_kwargs)
+        self._log("Downloaded %s to %s", self._url(key), target)
+        return target.absolute()
+
+    def download_object_to_file_object(
+        self, from_path: str, to_file_object: BinaryIO, **download_kwargs: Any
+    ) -> BinaryIO:
+        """Download one object into an open binary file (or BytesIO)."""
+        self._download_fileobj(self._key(from_path), to_file_object, **download_kwargs)
+        return to_file_object
+
+    def upload_from_path(
+        self, from_path: str | Path, to_path: str | None = None, **upload_kwargs: Any
+    ) -> str:
+        """Upload a local file (default path: its file name); returns the key."""
+        source = Path(from_path).expanduser()
+        key = self._key(to_path if to_path is not None else source.name)
+        self._upload(source, key, **upload_kwargs)
+        self._log("Uploaded %s to %s", source, self._url(key))
+        return key
+
+    def upload_from_file_object(
+        self, from_file_object: BinaryIO, to_path: str, **upload_kwargs: Any
+    ) -> str:
+        """Upload the rest of an open binary file; returns the key."""
+        key = self._key(to_path)
+        self._upload_fileobj(from_file_object, key, **upload_kwargs)
+        return key
+
+    # -- folders ---------------------------------------------------------------------------
+    def download_folder_to_path(
+        self, from_folder: str = "", to_folder: str | Path | None = None, **download_kwargs: Any
+    ) -> Path:
+        """Download every object under `from_folder` into `to_folder` (default: cwd),
+        keeping the layout below `from_folder`."""
+        prefix = self._folder_prefix(from_folder)
+        destination = Path(to_folder if to_folder is not None else ".").expanduser()
+        for key in self._keys(prefix):
+            if key.endswith("/"):  # a "folder marker" object holds nothing
+                continue
+            target = destination / relative_key(prefix, key)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._download(key, target, **download_kwargs)
+        return destination.absolute()
+
+    def upload_from_folder(
+        self, from_folder: str | Path, to_folder: str | None = None, **upload_kwargs: Any
+    ) -> str:
+        """Upload every file under a local folder to `to_folder`; returns the key prefix."""
+        source = Path(from_folder).expanduser()
+        if not source.is_dir():
+            raise NotADirectoryError(f"{str(source)!r} is not a folder")
+        prefix = self._folder_prefix(to_folder)
+        for path, relative in local_files(source, None):
+            self._upload(path, join_key(prefix, str(relative)), **upload_kwargs)
+        return prefix
+
+    def get_directory(self, from_path: str | None = None, local_path: str | None = None) -> None:
+        """Copy `from_path` (relative to the bucket folder; default: all of it) to
+        `local_path` (default: cwd)."""
+        self.download_folder_to_path(from_path or "", local_path)
+
+    def put_directory(
+        self,
+        local_path: str | None = None,
+        to_path: str | None = None,
+        ignore_file: str | None = None,
+    ) -> int:
+        """Upload `local_path` (default: cwd) under `to_path`; returns the number of files.
+
+        `ignore_file` lists gitignore-like patterns of files to leave out.
+        """
+        prefix = self._folder_prefix(to_path)
+        files = local_files(Path(local_path or ".").resolve(), ignore_file)
+        for path, relative in files:
+            self._upload(path, join_key(prefix, str(relative)))
+        return len(files)
+
+    # -- copy and move ---------------------------------------------------------------------
+    def _target(self, to_path: str, to_bucket: ObjectStorageBucket | str | None) -> tuple[str, str]:
+        """(bucket, key) of a copy's target: another block's folder applies to its paths,
+        a bare bucket name takes `to_path` as the full key."""
+        if to_bucket is None:
+            return self._bucket, self._key(to_path)
+        if isinstance(to_bucket, type(self)):
+            return to_bucket._bucket, to_bucket._key(to_path)
+        if isinstance(to_bucket, str):
+            return to_bucket, object_key("", to_path)
+        raise TypeError(
+            f"to_bucket must be a {type(self).__name__} or a bucket name, not "
+            f"{type(to_bucket).__name__}"
+        )
+
+    def copy_object(
+        self,
+        from_path: str,
+        to_path: str,
+        to_bucket: ObjectStorageBucket | str | None = None,
+        **copy_kwargs: Any,
+    ) -> str:
+        """Copy an object within this bucket or to another; returns the target key."""
+        source = self._key(from_path)
+        bucket, key = self._target(to_path, to_bucket)
+        self._copy(source, bucket, key, **copy_kwargs)
+        self._log("Copied %s to %s", self._url(source), self._url(key, bucket))
+        return key
+
+    def move_object(
+        self, from_path: str, to_path: str, to_bucket: ObjectStorageBucket | str | None = None
+    ) -> str:
+        """Copy an object, then delete the original; returns the target key."""
+        key = self.copy_object(from_path, to_path, to_bucket)
+        self._delete(self._key(from_path))
+        return key
 
 
 class LocalFileSystem(WritableFileSystem, WritableDeploymentStorage):

@@ -3,13 +3,29 @@
 
 from __future__ import annotations
 
+from headrace.migrate.legacy_names import MODULE_MOVES
+
 
 def normalise(dotted: str) -> str:
-    """Read `headrace...` / `headrace_aws...` as their `prefect` spelling."""
+    """Read `headrace...` / `headrace_aws...` as their `prefect` spelling, and 0.15-era
+    module paths (`prefect.engine.executors.X`) as their 1.x home, so that every rule
+    sees one spelling in the first pass (see `legacy_names.MODULE_MOVES`)."""
     if dotted == "headrace" or dotted.startswith("headrace."):
-        return "prefect" + dotted[len("headrace") :]
-    if dotted.startswith("headrace_"):
+        dotted = "prefect" + dotted[len("headrace") :]
+    elif dotted.startswith("headrace_"):
         return "prefect_" + dotted[len("headrace_") :]
+    if dotted.startswith("prefect."):
+        return moved_module(dotted)
+    return dotted
+
+
+def moved_module(dotted: str) -> str:
+    """`dotted` with its longest legacy module prefix replaced by the module's new home."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 1, -1):
+        new = MODULE_MOVES.get(".".join(parts[:cut]))
+        if new is not None:
+            return ".".join([new, *parts[cut:]])
     return dotted
 
 

@@ -77,6 +77,8 @@ class _FileFacts:
     classes: list[tuple[str, list[str], bool]]  # name, base dotted names, convertible task
     withs: list[tuple]  # callee, var, flow name, has schedule, deployment hints
     top_names: set[str]
+    #: module-level `Flow = CustomFlow` aliases: local name -> dotted name it stands for
+    aliases: dict[str, str] = field(default_factory=dict)
 
 
 def flow_function_name(flow_name: str | None, var: str, taken: set[str]) -> str:
@@ -126,9 +128,16 @@ def _importer_token(info: ProjectInfo, module: str) -> None:
 
 def _find_subclasses(facts: list[_FileFacts], info: ProjectInfo) -> None:
     changed = True
-    while changed:  # subclasses of subclasses, across files
+    while changed:  # subclasses of subclasses, aliases and re-exports, across files
         changed = False
         for f in facts:
+            if f.module:  # `Flow = CustomFlow`, `from prefect import Flow` re-exported
+                for local, full in [*f.aliases.items(), *f.imports.items()]:
+                    dotted = f"{f.module}.{local}"
+                    if matches(full, info.flow_classes) and not matches(dotted, info.flow_classes):
+                        info.add_flow_class(dotted)
+                        _importer_token(info, f.module)
+                        changed = True
             for name, bases, convertible in f.classes:
                 dotted = f"{f.module}.{name}" if f.module else name
                 is_flow = any(matches(b, info.flow_classes) for b in bases)
@@ -144,7 +153,7 @@ def _find_subclasses(facts: list[_FileFacts], info: ProjectInfo) -> None:
 def _facts(path: str, module: str, text: str) -> _FileFacts | None:
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # the worker reports it
         return None
     package = module.rpartition(".")[0]
     imports: dict[str, str] = {}
@@ -172,6 +181,7 @@ def _facts(path: str, module: str, text: str) -> _FileFacts | None:
         return None
 
     classes, withs = [], []
+    aliases: dict[str, str] = {}
     assigned: dict[str, dict[str, ast.expr]] = {}  # `flow.schedule = ...` after the block
     for stmt in tree.body:
         if (
@@ -186,6 +196,11 @@ def _facts(path: str, module: str, text: str) -> _FileFacts | None:
             top.add(stmt.name)
         elif isinstance(stmt, ast.Assign):
             top.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+            if isinstance(stmt.value, (ast.Name, ast.Attribute)):
+                full = resolve(stmt.value)
+                for t in stmt.targets:
+                    if isinstance(t, ast.Name) and full:
+                        aliases[t.id] = full
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
             top.update(a.asname or a.name.split(".")[0] for a in stmt.names)
         if isinstance(stmt, ast.ClassDef):
@@ -205,7 +220,7 @@ def _facts(path: str, module: str, text: str) -> _FileFacts | None:
         options = {**options, **assigned.get(var, {})}
         hints = _deployment_hints(options, resolve)
         facts.append((callee, var, name, "schedule" in options, hints))
-    return _FileFacts(path, module, imports, classes, facts, top)
+    return _FileFacts(path, module, imports, classes, facts, top, aliases)
 
 
 _RUN_CONFIG_KEYS = {

@@ -1,7 +1,7 @@
 """The Rule base class: one codemod with a code, applied in a shared traversal.
 
 A rule is a libcst transformer. All rewriting rules walk the tree together in one
-traversal (see `engine`), so a rule must not rely on `visit_*` returning False to prune
+traversal (see `transform`), so a rule must not rely on `visit_*` returning False to prune
 children, and only node-level hooks (`leave_Call`, not `leave_Call_func`) are called.
 Rules ask for TODO comments with `self.todo(...)`; the base class puts them on the line
 above the statement being left, once.
@@ -48,6 +48,9 @@ class FileContext:
     module_todos: list[str] = field(default_factory=list)
     #: local names made obsolete by a rule; their imports go once unused
     obsolete_names: set[str] = field(default_factory=set)
+    #: > 0 while the traversal is inside a flow body: a `with Flow` block being converted
+    #: or an @flow function (rules for flow bodies check it; maintained by P103)
+    flow_depth: int = 0
     _normalised: str | None = None
 
     def already_has(self, todo: str) -> bool:

@@ -1,7 +1,8 @@
-"""Running the codemod over many files: pre-filter, first pass, parallel per-file work.
+"""Running the codemod over many files: pre-filter, first pass, isolated per-file work.
 
-A file that fails (does not parse, or a rule breaks) is reported and left untouched; it
-never stops the others.
+A file that fails (does not parse, a rule breaks, its parse crashes the worker process,
+or it takes longer than the per-file timeout) is reported and left untouched; it never
+stops the others. Only regular files are read; everything left out is listed.
 """
 
 from __future__ import annotations
@@ -9,20 +10,20 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from headrace.migrate.files import SourceFile, decode, discover, write_atomic
+from headrace.migrate.files import Skipped, SourceFile, decode, discover, read_regular, write_atomic
+from headrace.migrate.pool import Crash, run_isolated
 from headrace.migrate.project import ProjectInfo, scan
 from headrace.migrate.textscan import TextHit, scan_text
 
 if TYPE_CHECKING:
-    from headrace.migrate.engine import Todo
     from headrace.migrate.rule import Rule
+    from headrace.migrate.transform import Todo
 
-#: below this many files, worker processes cost more than they save
-_PARALLEL_FROM = 8
+#: seconds one file may take (parse, rules, write) before it is reported as failed
+DEFAULT_TIMEOUT = 120.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Options:
     want_diff: bool = False
     flow_classes: tuple[str, ...] = ()
     jobs: int = 0
+    timeout: float = DEFAULT_TIMEOUT
 
 
 @dataclass
@@ -58,6 +60,8 @@ class RunReport:
     files: list[FileReport] = field(default_factory=list)
     text_hits: list[TextHit] = field(default_factory=list)
     text_files: int = 0
+    #: folders and special files that were not read (tool folders, FIFOs, ...)
+    not_read: list[Skipped] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -79,17 +83,17 @@ def run(
     on_total: Callable[[int], None] | None = None,
 ) -> RunReport:
     """Migrate every Python file under `paths` and scan the other text files."""
-    python, other = discover(paths)
-    report = RunReport()
+    found = discover(paths)
+    report = RunReport(not_read=found.skipped)
     probe = ProjectInfo()
     for dotted in options.flow_classes:
         probe.add_flow_class(dotted)
     tokens = [t.encode() for t in probe.tokens]
     candidates: list[tuple[SourceFile, bytes]] = []
     skipped: list[tuple[SourceFile, bytes]] = []
-    for source in python:
+    for source in found.python:
         try:
-            data = source.path.read_bytes()
+            data = read_regular(source.path)
         except OSError as exc:
             report.files.append(FileReport(source.display, "failed", error=str(exc)))
             continue
@@ -110,10 +114,10 @@ def run(
         report.files.append(result)
         if progress:
             progress(1)
-    for source in other:
+    for source in found.other:
         report.text_files += 1
         try:
-            text = source.path.read_text(encoding="utf-8", errors="replace")
+            text = read_regular(source.path).decode("utf-8", errors="replace")
         except OSError:
             continue
         report.text_hits += scan_text(source.display, text, options.target)
@@ -132,18 +136,25 @@ def _first_pass(candidates: list[tuple[SourceFile, bytes]], options: Options) ->
 
 
 def _map(jobs: list, options: Options, project: ProjectInfo):
+    """Each file in a worker process (even with -j 1): a parse that crashes or hangs
+    costs that file only."""
     if not jobs:
         return
     rules = resolve_rules(options)
-    workers = options.jobs or os.cpu_count() or 1
-    if workers <= 1 or len(jobs) < _PARALLEL_FROM:
-        _init(options, project, rules)
-        yield from map(_process, jobs)
-        return
-    chunk = max(1, min(16, len(jobs) // (workers * 4)))
-    init = (options, project, rules)
-    with ProcessPoolExecutor(workers, initializer=_init, initargs=init) as pool:
-        yield from pool.map(_process, jobs, chunksize=chunk)
+    import headrace.migrate.transform  # noqa: F401  (workers fork with it loaded)
+
+    isolated = run_isolated(
+        jobs,
+        _process,
+        workers=options.jobs or os.cpu_count() or 1,
+        timeout=options.timeout,
+        init=_init,
+        init_args=(options, project, rules),
+    )
+    for (_, display, _), result in isolated:
+        if isinstance(result, Crash):
+            result = FileReport(display, "failed", error=result.message)
+        yield result
 
 
 _state: dict = {}
@@ -167,12 +178,12 @@ def resolve_rules(options: Options) -> tuple:
 def _process(job: tuple) -> FileReport:
     import libcst as cst  # only files that need migrating pay for libcst
 
-    from headrace.migrate.engine import MigrationError, migrate_source
+    from headrace.migrate.transform import MigrationError, migrate_source
 
     path, display, module = job
     options: Options = _state["options"]
     try:
-        text, encoding = decode(path.read_bytes())
+        text, encoding = decode(read_regular(path))
         result = migrate_source(
             text,
             list(_state["rules"]),
@@ -185,6 +196,8 @@ def _process(job: tuple) -> FileReport:
         return FileReport(display, "failed", error=f"does not parse: {_first_line(exc)}")
     except (MigrationError, SyntaxError, UnicodeDecodeError, LookupError, OSError) as exc:
         return FileReport(display, "failed", error=_first_line(exc))
+    except RecursionError:
+        return FileReport(display, "failed", error="nested too deeply to migrate (RecursionError)")
     except Exception as exc:  # a rule bug must not stop the run
         return FileReport(display, "failed", error=f"{type(exc).__name__}: {_first_line(exc)}")
     if not result.changed:

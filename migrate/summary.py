@@ -20,6 +20,7 @@ def as_dict(report: RunReport, names: dict[str, str]) -> dict:
         "failed": report.count("failed"),
         "skipped": report.count("skipped"),
         "text_files_scanned": report.text_files,
+        "not_read": [{"path": s.path, "reason": s.reason} for s in report.not_read],
         "todos_by_rule": {
             code: {"count": n, "name": names.get(code, "")}
             for code, n in report.todos_by_rule().items()
@@ -56,6 +57,8 @@ def print_summary(report: RunReport, names: dict[str, str], console: Console, ve
     for f in report.files:
         if f.status == "failed":
             console.print(f"[red]failed[/] {f.path}: {f.error}", highlight=False)
+    for skipped in report.not_read:
+        console.print(f"[dim]not read[/] {skipped.path}: {skipped.reason}", highlight=False)
     for hit in report.text_hits:
         console.print(
             f"[yellow]{hit.code}[/] {hit.path}:{hit.line}: [bold]{hit.found}[/]"
@@ -66,7 +69,8 @@ def print_summary(report: RunReport, names: dict[str, str], console: Console, ve
         f"{len(report.files)} Python files scanned: {report.count('changed')} {verb}, "
         f"{report.count('unchanged')} unchanged, {report.count('failed')} failed to migrate, "
         f"{report.count('skipped')} skipped (no prefect); {report.text_files} other files "
-        f"scanned, {len(report.text_hits)} legacy commands found",
+        f"scanned, {len(report.text_hits)} legacy commands found; "
+        f"{len(report.not_read)} paths not read",
         highlight=False,
     )
     if report.count("changed"):

@@ -1,4 +1,4 @@
-"""The built-in rules. The engine orders all rules by (phase, code): 1.x structure, 1.x
+"""The built-in rules. The transform orders all rules by (phase, code): 1.x structure, 1.x
 details, 2.x, then the leftover reports."""
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from headrace.migrate.rules.p208_blocks import ValueBlocks
 from headrace.migrate.rules.p209_s3_bucket import S3BucketOptions
 from headrace.migrate.rules.p210_async_tasks import AsyncTasks
 from headrace.migrate.rules.p299_leftovers_2x import Leftovers2x
+from headrace.migrate.rules.p300_missing_names import MissingNames
 
 BUILTIN_RULES = [
     OldPaths,
@@ -65,4 +66,5 @@ BUILTIN_RULES = [
     S3BucketOptions,
     AsyncTasks,
     Leftovers2x,
+    MissingNames,
 ]

@@ -12,6 +12,10 @@ def code(node: cst.CSTNode) -> str:
     return _EMPTY.code_for_node(node).strip()
 
 
+#: its public name (`headrace.migrate.source_of`), where `code` would read as a rule code
+source_of = code
+
+
 def short(node: cst.CSTNode, limit: int = 60) -> str:
     """Source text of a node on one line, cut to `limit` characters."""
     text = " ".join(code(node).split())
@@ -47,7 +51,7 @@ def make_arg(name: str | None, value: cst.BaseExpression) -> cst.Arg:
 def _merge_repeated_list_keywords(args: list[cst.Arg]) -> list[cst.Arg]:
     """A rule may add a keyword the call already has (`state_handlers=` becoming
     `on_failure=` beside an existing `on_failure=`): list values are combined into one
-    list. Other repeats are left as they are; the engine's compile check then reports
+    list. Other repeats are left as they are; the transform's compile check then reports
     the file instead of writing code that would not run."""
     first_at: dict[str, int] = {}
     merged: list[cst.Arg] = []
@@ -154,3 +158,11 @@ def assigned_call(statement: cst.BaseStatement) -> tuple[str, cst.Call] | None:
         ):
             return small.targets[0].target.value, small.value
     return None
+
+
+def quote(text: str) -> str:
+    """A Python string literal for `text`, in double quotes unless it holds one."""
+    literal = repr(text)
+    if literal.startswith("'") and '"' not in literal:
+        return '"' + literal[1:-1].replace("\\'", "'") + '"'
+    return literal

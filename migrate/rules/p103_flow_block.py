@@ -15,7 +15,15 @@ from headrace.migrate.dotted import matches
 from headrace.migrate.names import dotted_name
 from headrace.migrate.project import FlowDecl, ProjectInfo
 from headrace.migrate.rule import PHASE_1X_STRUCTURE, Rule
-from headrace.migrate.rules._util import code, kwarg, make_arg, positional, short, string_value
+from headrace.migrate.rules._util import (
+    code,
+    kwarg,
+    make_arg,
+    positional,
+    quote,
+    short,
+    string_value,
+)
 
 PARAMETER_CLASSES = frozenset(
     {
@@ -36,6 +44,7 @@ _DECORATOR_OPTIONS = {  # values converted by P107/P108/P114 in the same pass
     "on_completion": "on_completion",
 }
 _DEPLOYMENT_OPTIONS = ("storage", "run_config")
+_FLOW_BODY_TRIGGERS = ("case(", "merge(", "upstream_tasks", "set_upstream", "set_downstream")
 _FLOW_ATTRIBUTES = ("executor", "storage", "run_config", "schedule", "result")
 
 
@@ -53,7 +62,10 @@ class FlowBlock(Rule):
 
     @classmethod
     def applies(cls, source: str, project: ProjectInfo) -> bool:
-        if "Flow" in source or any(t in source for t in project.tokens - {"prefect"}):
+        # also where flow-body rules (P112, P113) may fire: it tells them where flows are
+        if "Flow" in source or any(t in source for t in _FLOW_BODY_TRIGGERS):
+            return True
+        if any(t in source for t in project.tokens - {"prefect"}):
             return True
         return any(decl.var in source for decl in project.flows.values())
 
@@ -67,6 +79,7 @@ class FlowBlock(Rule):
         self._scan_attribute_assignments(node)
         self.skip: set[int] = set()
         self.depth = 0
+        self.flow_functions: list[bool] = []
         self.done: set[str] = set()  # flow functions already written
         # module-level `x = Parameter(...)` used inside flow blocks: they become arguments
         self.outer_uses, self.outer_names = _outer_parameters(self.ctx.source)
@@ -206,9 +219,13 @@ class FlowBlock(Rule):
     # -- the block itself -----------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.depth += 1
+        is_flow = any(_is_flow_decorator(d.decorator, self.qualname) for d in node.decorators)
+        self.flow_functions.append(is_flow)
+        self.ctx.flow_depth += is_flow
 
     def leave_FunctionDef(self, original_node, updated_node):
         self.depth -= 1
+        self.ctx.flow_depth -= self.flow_functions.pop()
         return updated_node
 
     def _outer_parameter(self, stmt: cst.SimpleStatementLine):
@@ -231,6 +248,7 @@ class FlowBlock(Rule):
             self.with_index[id(node)] = len(self.with_index)
         decl = self._decl_for(node)
         if decl is not None:
+            self.ctx.flow_depth += 1
             self.binding[decl.var] = decl.function
             self.skip.add(id(node.items[0].asname.name))
 
@@ -250,6 +268,7 @@ class FlowBlock(Rule):
         decl = self._decl_for(original_node)
         if decl is None:
             return updated_node
+        self.ctx.flow_depth -= 1
         self.done.add(decl.function)
         call = updated_node.items[0].item
         callee = self.qualname(call.func) or ""
@@ -294,7 +313,7 @@ class FlowBlock(Rule):
     def _flow_options(self, call: cst.Call, decl: FlowDecl, callee: str, late: dict) -> dict:
         name_arg = positional(call, 0)
         given = kwarg(call, "name") or name_arg  # keep the expression as written
-        name = given.value if given else cst.SimpleString(_quote(decl.flow_name))
+        name = given.value if given else cst.SimpleString(quote(decl.flow_name))
         decorator = [make_arg("name", name)]
         todos: list[str] = []
         schedule = None
@@ -308,6 +327,7 @@ class FlowBlock(Rule):
                 todos.append(f"positional Flow argument {short(arg.value)} dropped")
                 continue
             extra.setdefault(key, arg.value)
+        deployment, dropped = [], []
         for key, value in extra.items():
             if key == "schedule":
                 schedule = value if self._is_clock_list(value) else cst.List([cst.Element(value)])
@@ -316,23 +336,31 @@ class FlowBlock(Rule):
             elif key in _DECORATOR_OPTIONS:
                 decorator.append(make_arg(_DECORATOR_OPTIONS[key], value))
             elif key in _DEPLOYMENT_OPTIONS:
-                todos.append(
-                    f"{key}={short(value)} is deployment configuration now: pass it to "
-                    f"{decl.function}.deploy(work_pool_name=..., job_variables=...) or "
-                    f"{decl.function}.from_source(...)"
-                )
+                deployment.append(f"{key}={short(value, 50)}")
             else:
-                todos.append(f"Flow option {key}={short(value)} has no @flow equivalent")
+                dropped.append(f"{key}={short(value, 40)}")
+        # one TODO per flow: the reviewer reads everything the block could not carry over
+        notes = []
+        if deployment:
+            notes.append(
+                f"{', '.join(deployment)} moved to deployment: pass it to "
+                f"{decl.function}.deploy(work_pool_name=..., job_variables=...) or "
+                f"{decl.function}.from_source(...)"
+            )
+        if dropped:
+            notes.append(f"Flow options with no @flow equivalent dropped: {', '.join(dropped)}")
         if not matches(callee, frozenset({"prefect.Flow", "prefect.core.flow.Flow"})):
-            todos.append(
+            notes.append(
                 f"this flow was built with {code(call.func)}; its extra behaviour is not "
                 "carried over to @flow"
             )
         if schedule is not None:
-            todos.append(
+            notes.append(
                 f"the schedule moved to {decl.schedules_var}: pass "
                 f"schedules={decl.schedules_var} to {decl.function}.serve(...) or .deploy(...)"
             )
+        if notes:
+            todos.append("; ".join(notes))
         return {"decorator": decorator, "todos": todos, "schedule": schedule}
 
     def _is_clock_list(self, value: cst.BaseExpression) -> bool:
@@ -440,6 +468,12 @@ def _outer_parameters(source: str) -> tuple[list[set[str]], set[str]]:
     return uses, set().union(*uses) if uses else set()
 
 
+def _is_flow_decorator(node: cst.BaseExpression, qualname) -> bool:
+    """`@flow` / `@flow(...)` / `@prefect.flow`: the function is a flow body already."""
+    func = node.func if isinstance(node, cst.Call) else node
+    return qualname(func) == "prefect.flow"
+
+
 def _with_var(node: cst.With) -> str | None:
     if len(node.items) != 1:
         return None
@@ -456,10 +490,6 @@ def _local(func: cst.BaseExpression, module: str | None) -> str | None:
     if name is None:
         return None
     return f"{module}.{name}" if module else name
-
-
-def _quote(text: str) -> str:
-    return repr(text) if '"' in text else f'"{text}"'
 
 
 def _commas(args: list[cst.Arg]) -> list[cst.Arg]:

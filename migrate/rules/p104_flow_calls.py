@@ -11,7 +11,7 @@ import libcst as cst
 
 from headrace.migrate.project import ProjectInfo
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
-from headrace.migrate.rules._util import kwarg, make_arg, positional, short, with_args
+from headrace.migrate.rules._util import kwarg, make_arg, positional, quote, short, with_args
 
 _RUN_OPTIONS = {"run_on_schedule", "runner_cls", "executor", "context", "task_states"}
 _GRAPH_METHODS = {
@@ -144,7 +144,7 @@ class FlowCalls(Rule):
     def _register(self, call: cst.Call, decl) -> cst.Call:
         target = call.func.value
         args = [
-            make_arg("name", cst.SimpleString(repr(decl.flow_name).replace("'", '"'))),
+            make_arg("name", cst.SimpleString(quote(decl.flow_name))),
             make_arg("work_pool_name", cst.SimpleString('"default"')),
         ]
         if decl.job_variables:

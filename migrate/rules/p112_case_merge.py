@@ -50,13 +50,15 @@ class CaseMerge(Rule):
 
     def leave_IndentedBlock(self, original_node, updated_node):
         self.branches.pop()
+        if not self.ctx.flow_depth:  # outside a flow body `case` still builds a 1.x graph
+            return updated_node
         body: list = []
         for group in self._groups(list(updated_node.body)):
             body.append(self._chain(group) if isinstance(group, list) else group)
         return updated_node.with_changes(body=body)
 
     def leave_Call(self, original_node, updated_node):
-        if self.qualname(updated_node.func) not in _MERGE:
+        if self.qualname(updated_node.func) not in _MERGE or not self.ctx.flow_depth:
             return updated_node
         known: dict[str, cst.BaseExpression] = {}
         for level in self.branches:

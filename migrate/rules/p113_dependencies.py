@@ -7,7 +7,15 @@ from __future__ import annotations
 import libcst as cst
 
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
-from headrace.migrate.rules._util import assigned_call, bare_calls, code, kwarg, make_arg, with_args
+from headrace.migrate.rules._util import (
+    assigned_call,
+    bare_calls,
+    code,
+    kwarg,
+    make_arg,
+    short,
+    with_args,
+)
 
 
 class Dependencies(Rule):
@@ -19,6 +27,8 @@ class Dependencies(Rule):
     todo_notes = "dependencies on tasks whose call is not in the same function body."
 
     def leave_Call(self, original_node, updated_node):
+        if not self.ctx.flow_depth:  # a 1.x graph outside a converted flow: left alone
+            return updated_node
         upstream = kwarg(updated_node, "upstream_tasks")
         func = updated_node.func
         if upstream is None or (
@@ -34,6 +44,8 @@ class Dependencies(Rule):
         )
 
     def leave_IndentedBlock(self, original_node, updated_node):
+        if not self.ctx.flow_depth:
+            return updated_node
         body = list(updated_node.body)
         changed = False
         for index in range(len(body) - 1, -1, -1):
@@ -45,7 +57,7 @@ class Dependencies(Rule):
             if result is None:
                 body[index] = self.todo_at(
                     body[index],
-                    f"dependency {code(body[index].body[0])} not converted: call "
+                    f"dependency {short(body[index].body[0], 80)} not converted: call "
                     f"{downstream}(..., wait_for=[...]) with the upstream results",
                 )
                 changed = True

@@ -5,40 +5,10 @@ from __future__ import annotations
 
 import libcst as cst
 
+from headrace.migrate.legacy_names import REMOVED_1X
 from headrace.migrate.names import dotted_name
-from headrace.migrate.rule import PHASE_LEFTOVERS, Rule
+from headrace.migrate.rule import PHASE_LEFTOVERS, TODO_PREFIX, Rule
 
-#: dotted prefix -> what to do instead (the longest matching prefix wins)
-LEGACY_1X = {
-    "prefect.Parameter": "Parameters are arguments of the @flow function now",
-    "prefect.core.parameter": "Parameters are arguments of the @flow function now",
-    "prefect.case": "conditional tasks are if/else in the flow function now",
-    "prefect.tasks.control_flow": "case/merge/ifelse/switch are if/else in the flow function now",
-    "prefect.utilities.edges": "mapped/flatten: map over Python lists; unmapped comes from prefect",
-    "prefect.apply_map": "apply_map: call .map() / loop in the flow function",
-    "prefect.utilities.tasks.apply_map": "apply_map: call .map() / loop in the flow function",
-    "prefect.resource_manager": "resource managers are context managers used in the flow",
-    "prefect.utilities.tasks.resource_manager": "use a context manager in the flow",
-    "prefect.engine.signals": "raise an exception or return a state from prefect.states",
-    "prefect.engine.state": "1.x State classes: use prefect.states (Completed, Failed, ...)",
-    "prefect.engine.results": "use persist_result= and result_storage= on the task",
-    "prefect.engine.result": "use persist_result= and result_storage= on the task",
-    "prefect.engine.cache_validators": "use cache_policy= (prefect.cache_policies)",
-    "prefect.triggers": "triggers: pass allow_failure(...) inputs or branch on return_state=True",
-    "prefect.Client": "the 1.x Client is gone: use get_client() for the API",
-    "prefect.client.Client": "the 1.x Client is gone: use get_client() for the API",
-    "prefect.storage": "flow storage is deployment config: flow.from_source(...).deploy(...)",
-    "prefect.run_configs": "run configs are work pools + job_variables= on deploy()",
-    "prefect.executors": "use task_runner= on @flow (ThreadPoolTaskRunner, ProcessPoolTaskRunner)",
-    "prefect.schedules.clocks": "use Cron/Interval/RRule from prefect.schedules",
-    "prefect.schedules.filters": "schedule filters have no equivalent",
-    "prefect.schedules.adjustments": "schedule adjustments have no equivalent",
-    "prefect.tasks.prefect": "call the child @flow directly or run_deployment(name=...)",
-    "prefect.agent": "agents are workers (prefect worker start --pool ...) or flow.serve()",
-    "prefect.backend": "the 1.x backend API is gone: use get_client()",
-    "prefect.environments": "environments are deployments with a work pool now",
-    "prefect.utilities.context": "read prefect.runtime.flow_run / task_run instead",
-}
 #: names that exist in the current API too: only calls of them are legacy
 _CALLS_ONLY = {
     "prefect.Flow": "Flow(...) objects are @flow functions now; this one was not converted"
@@ -51,7 +21,7 @@ class Leftovers1x(Rule):
     summary = "1.x names still used after migration -> TODO (nothing legacy is left silently)"
     phase = PHASE_LEFTOVERS
     triggers = ("prefect",)
-    table = LEGACY_1X
+    table = REMOVED_1X
     calls_only = _CALLS_ONLY
     todo_notes = "everything listed in its table that the other rules could not convert."
 
@@ -91,8 +61,17 @@ class Leftovers1x(Rule):
         best = max(
             (p for p in self.table if qual == p or qual.startswith(p + ".")), key=len, default=None
         )
-        if best is not None:
+        if best is not None and not self._explained(dotted_name(node) or ""):
             self.todo(f"{dotted_name(node)} -> {self.table[best]}")
+
+    def _explained(self, name: str) -> bool:
+        """Another rule's TODO on this statement already names it: one is enough."""
+        stmt = self._statements[-1] if self._statements else None
+        for line in getattr(stmt, "leading_lines", ()):
+            text = line.comment.value if line.comment else ""
+            if text.startswith(TODO_PREFIX) and name.split(".")[0] in text:
+                return True
+        return False
 
     def leave_Name(self, original_node, updated_node):
         if self.ctx.imports and updated_node.value in self.ctx.imports.names:

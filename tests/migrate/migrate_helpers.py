@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from headrace.migrate.engine import SourceResult, migrate_source
 from headrace.migrate.rules import BUILTIN_RULES
+from headrace.migrate.transform import SourceResult, migrate_source
 
 HERE = Path(__file__).parent
 CASES = HERE / "cases"

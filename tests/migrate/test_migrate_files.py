@@ -62,13 +62,18 @@ def test_decode_reads_the_coding_cookie() -> None:
     assert encoding == "cp1252" and "€" in text
 
 
-def test_discover_skips_hidden_and_virtualenv_folders(tmp_path) -> None:
+def test_discover_skips_tool_folders_but_reads_other_hidden_folders(tmp_path) -> None:
     for rel in (
         "a.py",
         "pkg/b.py",
+        ".github/scripts/deploy_flows.py",
         ".git/c.py",
-        "venv/d.py",
-        "node_modules/e.py",
+        ".venv/d.py",
+        "env/lib/e.py",
+        "env/pyvenv.cfg",
+        "node_modules/f.py",
+        ".tox/g.py",
+        ".mypy_cache/h.py",
         "run.sh",
         "Dockerfile",
         "ci/deploy.yml",
@@ -78,14 +83,24 @@ def test_discover_skips_hidden_and_virtualenv_folders(tmp_path) -> None:
         target = tmp_path / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text("")
-    python, other = discover([str(tmp_path)])
-    assert sorted(p.module for p in python) == ["a", "pkg.b"]
-    assert sorted(p.path.name for p in other) == [
+    found = discover([str(tmp_path)])
+    modules = sorted(p.module for p in found.python)
+    assert modules == [".github.scripts.deploy_flows", "a", "pkg.b"]
+    assert sorted(p.path.name for p in found.other) == [
         "Dockerfile",
         "deploy.yml",
         "requirements-dev.txt",
         "run.sh",
     ]
+    skipped = {s.path[len(str(tmp_path)) + 1 :]: s.reason for s in found.skipped}
+    assert skipped == {
+        ".git/": "version control",
+        ".mypy_cache/": "tool cache",
+        ".tox/": "tool cache",
+        ".venv/": "virtualenv",
+        "env/": "virtualenv",
+        "node_modules/": "node packages",
+    }
 
 
 def test_file_without_prefect_is_not_parsed(tmp_path, cli) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from migrate_helpers import tree_texts
 
-from headrace.migrate.engine import migrate_source
 from headrace.migrate.project import flow_function_name, scan
 from headrace.migrate.rules import BUILTIN_RULES
+from headrace.migrate.transform import migrate_source
 
 
 def test_flow_function_names_avoid_clashes() -> None:

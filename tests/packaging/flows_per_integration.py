@@ -23,6 +23,14 @@ def double(x: int) -> int:
     return 2 * x
 
 
+@task
+def headrace_location() -> str:
+    """Where the process running the task imported headrace from."""
+    import headrace
+
+    return headrace.__file__
+
+
 def aws(workdir: Path) -> Any:
     from headrace_aws import AwsClientParameters, AwsCredentials, S3Bucket
     from headrace_aws.testing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, local_s3_server
@@ -131,11 +139,16 @@ def dask(workdir: Path) -> Any:
 def ray(workdir: Path) -> Any:
     from headrace_ray import RayTaskRunner
 
-    runner = RayTaskRunner(init_kwargs={"num_cpus": 1, "include_dashboard": False})
+    # "local": a Ray of its own, never one another test process started on this machine
+    runner = RayTaskRunner(address="local", init_kwargs={"num_cpus": 1})
 
     @flow(task_runner=runner)
-    def doubled() -> list[int]:
-        return [future.result() for future in double.map([1, 2, 3])]
+    def doubled() -> dict[str, Any]:
+        location = headrace_location.submit()  # in a Ray worker process
+        return {
+            "doubled": [future.result() for future in double.map([1, 2, 3])],
+            "worker_headrace": location.result(),
+        }
 
     return doubled()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from headrace.filesystems import PathNotFound
+from headrace.filesystems import LocalFileSystem, PathNotFound
 from headrace.utilities.object_keys import InvalidObjectKey
 from headrace_aws import AwsCredentials, BucketNotFound, S3Bucket
 
@@ -138,6 +138,15 @@ def test_copy_and_move_within_and_across_buckets(
     for key in ("dst/f.txt", "raw/f.txt"):
         client.delete_object(Bucket="other-bucket-copy", Key=key)
     client.delete_bucket(Bucket="other-bucket-copy")
+
+
+def test_copy_to_a_storage_block_of_another_kind_is_refused(
+    headrace_s3_bucket: S3Bucket, tmp_path: Path
+) -> None:
+    headrace_s3_bucket.write_path("f.txt", b"data")
+    with pytest.raises(TypeError, match="to_bucket must be a S3Bucket or a bucket name"):
+        headrace_s3_bucket.copy_object("f.txt", "g.txt", to_bucket=LocalFileSystem(basepath="x"))
+    assert keys(headrace_s3_bucket) == ["f.txt"]
 
 
 def test_list_objects_pages_and_filters(headrace_s3_bucket: S3Bucket) -> None:

@@ -16,6 +16,6 @@ def register_task_runners() -> list[type]:
 
 @hookimpl
 def register_migrate_rules() -> list[type]:
-    from headrace_dask.migrate_rules import DaskRunnerCluster2x
+    from headrace_dask.migrate import RULES
 
-    return [DaskRunnerCluster2x]
+    return list(RULES)

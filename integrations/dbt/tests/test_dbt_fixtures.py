@@ -34,6 +34,14 @@ def test_marker_picks_the_project_and_threads(headrace_dbt_project) -> None:
     assert headrace_dbt_project.profile.target_configs.threads == 3
 
 
+@pytest.mark.dbt_project(threads=2)
+def test_the_old_fixture_and_marker_names_still_work_and_warn(request) -> None:
+    with pytest.warns(DeprecationWarning, match="'dbt_project' (fixture|marker) is deprecated"):
+        project = request.getfixturevalue("dbt_project")
+    assert project is request.getfixturevalue("headrace_dbt_project")
+    assert project.profile.target_configs.threads == 2
+
+
 def test_build_output_is_not_copied_and_copies_are_independent(tmp_path) -> None:
     source = tmp_path / "source"
     source.mkdir()

@@ -3,7 +3,9 @@
 Every path given to the block is relative to `bucket_folder`; blob names are built by
 `headrace.utilities.object_keys`, so the folder is in every name exactly once. Names
 that GCS reports back (`list_blobs()[i].name`) are full names; turn one into a block
-path with `relative_path`.
+path with `relative_path`. The transfer methods (read/write, upload/download of files,
+file objects and folders, copy and move) are `ObjectStorageBucket`'s, shared with
+S3Bucket; this module gives them google-cloud-storage's calls.
 """
 
 from __future__ import annotations
@@ -13,9 +15,8 @@ from typing import Any, BinaryIO
 
 from pydantic import Field, field_validator
 
-from headrace.filesystems import ObjectStorageBucket, local_files
-from headrace.logging import current_logger
-from headrace.utilities.object_keys import join_key, object_key, relative_key
+from headrace.filesystems import ObjectStorageBucket
+from headrace.utilities.object_keys import join_key
 from headrace_gcp.credentials import GcpCredentials
 from headrace_gcp.errors import gcs_errors
 from headrace_gcp.tasks import (
@@ -63,7 +64,14 @@ class GcsBucket(ObjectStorageBucket):
             )
         return value
 
-    # -- paths and clients ---------------------------------------------------------------
+    _url_scheme = "gs"
+    _logger_name = "gcp"
+
+    @property
+    def _bucket(self) -> str:
+        return self.bucket
+
+    # -- clients -------------------------------------------------------------------------
     def _client(self) -> Any:
         return self.gcp_credentials.get_cloud_storage_client()
 
@@ -81,19 +89,44 @@ class GcsBucket(ObjectStorageBucket):
         """Create the bucket (in the credentials' project); returns it."""
         return self._client().create_bucket(self.bucket, location=location, **create_kwargs)
 
-    # -- result storage ------------------------------------------------------------------
-    def read_path(self, path: str) -> bytes:
-        """The content of the blob at `path`; `PathNotFound` if there is none."""
-        name = self._key(path)
-        with self._errors(name):
-            return self._blob(name).download_as_bytes()
+    # -- the primitives the shared transfer methods use ----------------------------------
+    def _read(self, key: str) -> bytes:
+        with self._errors(key):
+            return self._blob(key).download_as_bytes()
 
-    def write_path(self, path: str, content: bytes) -> str:
-        """Write `content` to the blob at `path`; returns its name."""
-        name = self._key(path)
+    def _write(self, key: str, content: bytes) -> None:
         with self._errors():
-            self._blob(name).upload_from_string(content)
-        return name
+            self._blob(key).upload_from_string(content)
+
+    def _download(self, key: str, target: Path, **kwargs: Any) -> None:
+        with self._errors(key):
+            self._blob(key).download_to_filename(str(target), **kwargs)
+
+    def _download_fileobj(self, key: str, file: BinaryIO, **kwargs: Any) -> None:
+        with self._errors(key):
+            self._blob(key).download_to_file(file, **kwargs)
+
+    def _upload(self, source: Path, key: str, **kwargs: Any) -> None:
+        with self._errors():
+            self._blob(key).upload_from_filename(str(source), **kwargs)
+
+    def _upload_fileobj(self, file: BinaryIO, key: str, **kwargs: Any) -> None:
+        with self._errors():
+            self._blob(key).upload_from_file(file, **kwargs)
+
+    def _keys(self, prefix: str) -> list[str]:
+        with self._errors():
+            return [blob.name for blob in self._client().list_blobs(self.bucket, prefix=prefix)]
+
+    def _copy(self, source: str, bucket: str, key: str, **kwargs: Any) -> None:
+        with self._errors(source):
+            self.get_bucket().copy_blob(
+                self._blob(source), self._client().bucket(bucket), key, **kwargs
+            )
+
+    def _delete(self, key: str) -> None:
+        with self._errors(key):
+            self._blob(key).delete()
 
     # -- listing -------------------------------------------------------------------------
     def list_blobs(self, folder: str = "") -> list[Any]:
@@ -108,135 +141,3 @@ class GcsBucket(ObjectStorageBucket):
     def list_objects(self, folder: str = "") -> list[Any]:
         """`list_blobs`, under the name S3Bucket uses."""
         return self.list_blobs(folder)
-
-    # -- single objects ------------------------------------------------------------------
-    def download_object_to_path(
-        self, from_path: str, to_path: str | Path | None = None, **download_kwargs: Any
-    ) -> Path:
-        """Download one blob to a local file (default: its name, in the cwd)."""
-        name = self._key(from_path)
-        target = Path(to_path if to_path is not None else Path(name).name).expanduser()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with self._errors(name):
-            self._blob(name).download_to_filename(str(target), **download_kwargs)
-        current_logger("gcp").info("Downloaded gs://%s/%s to %s", self.bucket, name, target)
-        return target.absolute()
-
-    def download_object_to_file_object(
-        self, from_path: str, to_file_object: BinaryIO, **download_kwargs: Any
-    ) -> BinaryIO:
-        """Download one blob into an open binary file (or BytesIO)."""
-        name = self._key(from_path)
-        with self._errors(name):
-            self._blob(name).download_to_file(to_file_object, **download_kwargs)
-        return to_file_object
-
-    def upload_from_path(
-        self, from_path: str | Path, to_path: str | None = None, **upload_kwargs: Any
-    ) -> str:
-        """Upload a local file (default path: its file name); returns the blob name."""
-        source = Path(from_path).expanduser()
-        name = self._key(to_path if to_path is not None else source.name)
-        with self._errors():
-            self._blob(name).upload_from_filename(str(source), **upload_kwargs)
-        current_logger("gcp").info("Uploaded %s to gs://%s/%s", source, self.bucket, name)
-        return name
-
-    def upload_from_file_object(
-        self, from_file_object: BinaryIO, to_path: str, **upload_kwargs: Any
-    ) -> str:
-        """Upload the rest of an open binary file; returns the blob name."""
-        name = self._key(to_path)
-        with self._errors():
-            self._blob(name).upload_from_file(from_file_object, **upload_kwargs)
-        return name
-
-    # -- folders -------------------------------------------------------------------------
-    def download_folder_to_path(
-        self, from_folder: str = "", to_folder: str | Path | None = None, **download_kwargs: Any
-    ) -> Path:
-        """Download every blob under `from_folder` into `to_folder` (default: cwd),
-        keeping the layout below `from_folder`."""
-        prefix = self._folder_prefix(from_folder)
-        destination = Path(to_folder if to_folder is not None else ".").expanduser()
-        with self._errors():
-            blobs = list(self._client().list_blobs(self.bucket, prefix=prefix))
-        for blob in blobs:
-            if blob.name.endswith("/"):  # a folder placeholder holds nothing
-                continue
-            target = destination / relative_key(prefix, blob.name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with self._errors(blob.name):
-                blob.download_to_filename(str(target), **download_kwargs)
-        return destination.absolute()
-
-    def upload_from_folder(
-        self, from_folder: str | Path, to_folder: str | None = None, **upload_kwargs: Any
-    ) -> str:
-        """Upload every file under a local folder to `to_folder`; returns the name prefix."""
-        source = Path(from_folder).expanduser()
-        if not source.is_dir():
-            raise NotADirectoryError(f"{str(source)!r} is not a folder")
-        prefix = self._folder_prefix(to_folder)
-        for path, relative in local_files(source, None):
-            with self._errors():
-                self._blob(join_key(prefix, str(relative))).upload_from_filename(
-                    str(path), **upload_kwargs
-                )
-        return prefix
-
-    def get_directory(self, from_path: str | None = None, local_path: str | None = None) -> None:
-        """Copy `from_path` (relative to the bucket folder; default: all of it) to
-        `local_path` (default: cwd)."""
-        self.download_folder_to_path(from_path or "", local_path)
-
-    def put_directory(
-        self,
-        local_path: str | None = None,
-        to_path: str | None = None,
-        ignore_file: str | None = None,
-    ) -> int:
-        """Upload `local_path` (default: cwd) under `to_path`; returns the number of files.
-
-        `ignore_file` lists gitignore-like patterns of files to leave out.
-        """
-        prefix = self._folder_prefix(to_path)
-        files = local_files(Path(local_path or ".").resolve(), ignore_file)
-        for path, relative in files:
-            with self._errors():
-                self._blob(join_key(prefix, str(relative))).upload_from_filename(str(path))
-        return len(files)
-
-    # -- copy and move -------------------------------------------------------------------
-    def _target(self, to_path: str, to_bucket: GcsBucket | str | None) -> tuple[str, str]:
-        """(bucket, name) of a copy's target: another block's folder applies to its paths,
-        a bare bucket name takes `to_path` as the full name."""
-        if to_bucket is None:
-            return self.bucket, self._key(to_path)
-        if isinstance(to_bucket, GcsBucket):
-            return to_bucket.bucket, to_bucket._key(to_path)
-        return to_bucket, object_key("", to_path)
-
-    def copy_object(
-        self, from_path: str, to_path: str, to_bucket: GcsBucket | str | None = None
-    ) -> str:
-        """Copy a blob within this bucket or to another; returns the target name."""
-        source = self._key(from_path)
-        bucket_name, name = self._target(to_path, to_bucket)
-        client = self._client()
-        with self._errors(source):
-            self.get_bucket().copy_blob(self._blob(source), client.bucket(bucket_name), name)
-        current_logger("gcp").info(
-            "Copied gs://%s/%s to gs://%s/%s", self.bucket, source, bucket_name, name
-        )
-        return name
-
-    def move_object(
-        self, from_path: str, to_path: str, to_bucket: GcsBucket | str | None = None
-    ) -> str:
-        """Copy a blob, then delete the original; returns the target name."""
-        name = self.copy_object(from_path, to_path, to_bucket)
-        source = self._key(from_path)
-        with self._errors(source):
-            self._blob(source).delete()
-        return name

@@ -16,6 +16,6 @@ def register_task_runners() -> list[type]:
 
 @hookimpl
 def register_migrate_rules() -> list[type]:
-    from headrace_ray.migrate_rules import RayFutures2x
+    from headrace_ray.migrate import RULES
 
-    return [RayFutures2x]
+    return list(RULES)

@@ -16,7 +16,6 @@ def register_block_types() -> list[type]:
 
 @hookimpl
 def register_migrate_rules() -> list[type]:
-    from headrace_slack.migrate_1x import SlackLegacy1x
-    from headrace_slack.migrate_2x import SlackImports2x
+    from headrace_slack.migrate import RULES
 
-    return [SlackLegacy1x, SlackImports2x]
+    return list(RULES)

@@ -58,3 +58,17 @@ def test_the_fake_stops_cleanly_and_refuses_url_when_stopped():
         _ = fake.url
     with pytest.raises(OSError):
         urllib.request.urlopen(url + "/api/auth.test", timeout=2)
+
+
+@pytest.mark.fake_slack(channels=("ops",))
+def test_the_old_fixture_and_marker_names_still_work_and_warn(request):
+    with pytest.warns(DeprecationWarning) as caught:
+        fake = request.getfixturevalue("fake_slack")
+        webhook = request.getfixturevalue("slack_webhook")
+    assert fake is request.getfixturevalue("headrace_slack_server")
+    assert list(fake.channels) == ["ops"]  # the old marker still configures it
+    assert webhook is request.getfixturevalue("headrace_slack_webhook")
+    messages = {str(w.message) for w in caught}
+    assert any("'fake_slack' fixture is deprecated and goes in headrace 0.3" in m for m in messages)
+    assert any("'fake_slack' marker is deprecated" in m for m in messages)
+    assert any("'slack_webhook' fixture is deprecated" in m for m in messages)

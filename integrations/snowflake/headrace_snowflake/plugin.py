@@ -17,7 +17,6 @@ def register_block_types() -> list[type]:
 
 @hookimpl
 def register_migrate_rules() -> list[type]:
-    from headrace_snowflake.migrate_1x import SnowflakeLegacy1x
-    from headrace_snowflake.migrate_2x import SnowflakeImports2x
+    from headrace_snowflake.migrate import RULES
 
-    return [SnowflakeLegacy1x, SnowflakeImports2x]
+    return list(RULES)

@@ -1,8 +1,9 @@
-"""`headrace migrate` rules for legacy S3 code, registered through the plugin hook."""
+"""`headrace migrate` rules for legacy S3 code, one module per rule, registered through the
+plugin hook (`RULES`)."""
 
-from headrace_aws.migrate.aws101_s3_tasks import S3TaskClasses
-from headrace_aws.migrate.aws201_prefect_aws import PrefectAwsImports
+from headrace_aws.migrate.prefect_aws import PrefectAwsImports
+from headrace_aws.migrate.s3_tasks import S3TaskClasses
 
 RULES = (S3TaskClasses, PrefectAwsImports)
 
-__all__ = ["RULES", "PrefectAwsImports", "S3TaskClasses"]
+__all__ = ["PrefectAwsImports", "RULES", "S3TaskClasses"]

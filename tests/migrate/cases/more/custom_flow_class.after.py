@@ -11,8 +11,7 @@ def work():
     return 1
 
 
-# TODO(headrace-migrate P103): Flow option code_owners=["data-team"] has no @flow equivalent
-# TODO(headrace-migrate P103): this flow was built with TeamFlow; its extra behaviour is not carried over to @flow
+# TODO(headrace-migrate P103): Flow options with no @flow equivalent dropped: code_owners=["data-team"]; this flow was built with TeamFlow; its extra behaviour is not carried over to @flow
 @flow(name="owned")
 def owned():
     work()

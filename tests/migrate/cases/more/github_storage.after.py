@@ -6,8 +6,7 @@ def hello():
     print("hi")
 
 
-# TODO(headrace-migrate P103): storage=GitHub(repo="acme/flows", path="flows/etl.py") is deployment configuration now: pass it to etl.deploy(work_pool_name=..., job_variables=...) or etl.from_source(...)
-# TODO(headrace-migrate P103): run_config=KubernetesRun(image="acme/etl:1", labels=["k8s"]) is deployment configuration now: pass it to etl.deploy(work_pool_name=..., job_variables=...) or etl.from_source(...)
+# TODO(headrace-migrate P103): storage=GitHub(repo="acme/flows", path="flows/etl.py"), run_config=KubernetesRun(image="acme/etl:1", labels=["k8s"]) moved to deployment: pass it to etl.deploy(work_pool_name=..., job_variables=...) or etl.from_source(...)
 @flow(name="etl")
 def etl():
     hello()

@@ -1,4 +1,4 @@
-from prefect import Parameter, task, flow
+from prefect import task, flow
 
 
 @task

@@ -1,5 +1,5 @@
 import prefect
-from prefect import Task, task, get_run_logger, runtime, flow
+from prefect import task, get_run_logger, runtime, flow
 from prefect.cache_policies import TASK_SOURCE
 from prefect_aws import S3Bucket
 from prefect.states import Completed
@@ -8,14 +8,12 @@ from prefect.states import Completed
 logger = get_run_logger()
 
 
-# TODO(headrace-migrate P102): class-based task Query keeps state or config on self: rewrite it as a @task function (config as arguments or a closure)
-class Query(Task):
-    def __init__(self, sql, **kwargs):
-        self.sql = sql
-        super().__init__(**kwargs)
+def Query(sql):
+    @task(name="Query")
+    def run():
+        return sql
 
-    def run(self):
-        return self.sql
+    return run
 
 
 # TODO(headrace-migrate P106): cache_for became cache_expiration with cache_policy=TASK_SOURCE (1.x cached by duration only); use INPUTS + TASK_SOURCE if results depend on inputs

@@ -1,3 +1,7 @@
+from prefect import flow
+
+
+@flow
 def pipeline(n):
     big = is_big(n)
     if big:

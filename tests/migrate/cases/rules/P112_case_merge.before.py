@@ -1,6 +1,8 @@
-from prefect import case
+from prefect import case, flow
 from prefect.tasks.control_flow import merge
 
+
+@flow
 def pipeline(n):
     big = is_big(n)
     with case(big, True):

@@ -1,3 +1,7 @@
+from prefect import flow
+
+
+@flow
 def pipeline():
     a = extract()
     b = load(wait_for=[a])

@@ -1,4 +1,2 @@
-from prefect.infrastructure import KubernetesJob
-
 # TODO(headrace-migrate P299): KubernetesJob -> infrastructure blocks are work pools (+ job_variables=) now
 job = KubernetesJob(image="etl:1")

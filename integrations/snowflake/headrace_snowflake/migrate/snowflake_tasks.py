@@ -1,4 +1,4 @@
-"""SNOW101: Prefect 1.x Snowflake tasks -> headrace_snowflake.
+"""Prefect 1.x Snowflake tasks -> headrace_snowflake.
 
 `q = SnowflakeQuery(account=..., user=..., password=..., database=..., warehouse=...)`
 and its calls `q(query="select 1", data=(...))` become
@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from headrace.migrate.rule import PHASE_1X_STRUCTURE
-from headrace.migrate.rules._util import make_arg, with_args
-from headrace.migrate.rules.library_tasks import LibraryTaskRule
+from headrace.migrate import PHASE_1X_STRUCTURE, LibraryTaskRule, make_arg, with_args
 
 _MODULES = ("prefect.tasks.snowflake", "prefect.tasks.snowflake.snowflake")
 QUERY = {f"{m}.SnowflakeQuery" for m in _MODULES}

@@ -1,4 +1,4 @@
-"""GCP201: prefect-gcp imports -> what headrace_gcp provides, or a TODO.
+"""prefect-gcp imports -> what headrace_gcp provides, or a TODO.
 
 The import root (`prefect_gcp` -> `headrace_gcp`) is moved by `headrace migrate` for every
 integration. headrace_gcp keeps `headrace_gcp.cloud_storage` and
@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from headrace.migrate.names import dotted_name
-from headrace.migrate.rule import PHASE_2X, Rule
+from headrace.migrate import PHASE_2X, Rule, dotted_name
 
 #: names headrace_gcp exports, importable from its root
 PROVIDED = frozenset(

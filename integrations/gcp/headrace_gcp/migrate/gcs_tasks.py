@@ -1,4 +1,4 @@
-"""GCP101: Prefect 1.x `GCSUpload/GCSDownload/GCSCopy(...)` -> `partial(cloud_storage_..., ...)`.
+"""Prefect 1.x `GCSUpload/GCSDownload/GCSCopy(...)` -> `partial(cloud_storage_..., ...)`.
 
 A 1.x task class is configured once (`GCSUpload(bucket="raw", blob="x")`) and called in
 the flow with the rest (`upload(data=...)`). A `partial` of the matching task keeps both
@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from headrace.migrate.imports import keep_import_names
-from headrace.migrate.names import dotted_name
-from headrace.migrate.rule import PHASE_1X_STRUCTURE, FileContext, Rule
-from headrace.migrate.rules._util import code
+from headrace.migrate import (
+    PHASE_1X_STRUCTURE,
+    FileContext,
+    Rule,
+    dotted_name,
+    keep_import_names,
+    source_of,
+)
 
 _MODULES = ("prefect.tasks.gcp.storage", "prefect.tasks.gcp")
 #: 1.x class -> (task replacing it, its positional parameters kept as keywords)
@@ -64,9 +68,9 @@ class GcsTaskClasses(Rule):
             else:
                 key = positional[index] if index < len(positional) and not arg.star else None
             if key is None:
-                self.todo(f"{cls} argument {code(arg)}: pass it when calling the task")
+                self.todo(f"{cls} argument {source_of(arg)}: pass it when calling the task")
             elif key in positional:
-                parts.append(f"{key}={code(arg.value)}")
+                parts.append(f"{key}={source_of(arg.value)}")
             else:
                 self.todo(f"{cls}({key}=...) has no equivalent in {task_name}: handle it by hand")
         parts.append("gcp_credentials=GcpCredentials()")

@@ -1,4 +1,4 @@
-"""DBT201: prefect-dbt names headrace_dbt does not provide get a TODO.
+"""prefect-dbt names headrace_dbt does not provide get a TODO.
 
 The import root itself (`prefect_dbt` -> `headrace_dbt`) is moved by headrace migrate for
 every integration, and headrace_dbt keeps prefect-dbt's module paths (`.cli.commands`,
@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from headrace.migrate.names import dotted_name
-from headrace.migrate.rule import PHASE_2X, Rule
+from headrace.migrate import PHASE_2X, Rule, dotted_name
 
 _MISSING = {
     "DbtCoreOperation": "use trigger_dbt_cli_command(command) once per command",

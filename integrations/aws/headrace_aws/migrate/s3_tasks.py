@@ -1,4 +1,4 @@
-"""AWS101: Prefect 1.x `S3Upload/S3Download/S3List(...)` -> `partial(s3_upload, ...)`.
+"""Prefect 1.x `S3Upload/S3Download/S3List(...)` -> `partial(s3_upload, ...)`.
 
 A 1.x task class is configured once (`S3Upload(bucket="raw")`) and called in the flow
 with the rest (`upload(data=..., key=...)`). A `partial` of the matching task keeps
@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from headrace.migrate.imports import keep_import_names
-from headrace.migrate.names import dotted_name
-from headrace.migrate.rule import PHASE_1X_STRUCTURE, FileContext, Rule
-from headrace.migrate.rules._util import code
+from headrace.migrate import (
+    PHASE_1X_STRUCTURE,
+    FileContext,
+    Rule,
+    dotted_name,
+    keep_import_names,
+    source_of,
+)
 
 _MODULES = ("prefect.tasks.aws.s3", "prefect.tasks.aws")
 #: 1.x class -> the task replacing it
@@ -54,12 +58,12 @@ class S3TaskClasses(Rule):
         for index, arg in enumerate(updated_node.args):
             key = arg.keyword.value if arg.keyword else ("bucket" if index == 0 else None)
             if arg.star or key is None:
-                self.todo(f"{cls} argument {code(arg)}: pass it when calling the task")
+                self.todo(f"{cls} argument {source_of(arg)}: pass it when calling the task")
             elif key == "bucket":
-                parts.append(f"bucket={code(arg.value)}")
+                parts.append(f"bucket={source_of(arg.value)}")
             elif key == "boto_kwargs":
                 self.todo(
-                    f"boto_kwargs={code(arg.value)}: set them as AwsClientParameters on the "
+                    f"boto_kwargs={source_of(arg.value)}: set them as AwsClientParameters on the "
                     "credentials block (aws_client_parameters=...)"
                 )
             else:

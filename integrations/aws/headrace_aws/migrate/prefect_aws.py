@@ -1,4 +1,4 @@
-"""AWS201: prefect-aws imports -> what headrace_aws provides, or a TODO.
+"""prefect-aws imports -> what headrace_aws provides, or a TODO.
 
 The import root (`prefect_aws` -> `headrace_aws`) is moved by `headrace migrate` for every
 integration. headrace_aws keeps `headrace_aws.s3` and `headrace_aws.credentials`; other
@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from headrace.migrate.names import dotted_name
-from headrace.migrate.rule import PHASE_2X, Rule
+from headrace.migrate import PHASE_2X, Rule, dotted_name
 
 #: names headrace_aws exports, importable from its root
 PROVIDED = frozenset(

@@ -1,4 +1,4 @@
-"""DASK201: Prefect 2.x/3.x prefect-dask code -> headrace_dask.
+"""Prefect 2.x/3.x prefect-dask code -> headrace_dask.
 
 Imports of `prefect_dask` keep their names (the core moves the import root), and
 1.x `DaskExecutor` is handled by the core rule P114. This rule covers what differs:
@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from headrace.migrate.rule import PHASE_2X, Rule
-from headrace.migrate.rules._util import make_arg, with_args
+from headrace.migrate import PHASE_2X, Rule, make_arg, with_args
 
 _RUNNERS = {"prefect_dask.DaskTaskRunner", "prefect_dask.task_runners.DaskTaskRunner"}
 _CLIENTS = {"prefect_dask.PrefectDaskClient", "prefect_dask.client.PrefectDaskClient"}

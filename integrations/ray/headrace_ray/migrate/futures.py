@@ -1,4 +1,4 @@
-"""RAY201: Prefect 2.x/3.x prefect-ray code -> headrace_ray.
+"""Prefect 2.x/3.x prefect-ray code -> headrace_ray.
 
 Imports of `prefect_ray` keep their names (the core moves the import root):
 `RayTaskRunner` and `remote_options` exist here under the same modules. Futures are
@@ -8,8 +8,7 @@ headrace's own, so annotations and isinstance checks on `PrefectRayFuture` move 
 
 from __future__ import annotations
 
-from headrace.migrate.rule import PHASE_2X
-from headrace.migrate.rules._renames import RenameImports
+from headrace.migrate import PHASE_2X, RenameImports
 
 
 class RayFutures2x(RenameImports):

@@ -1,4 +1,4 @@
-"""SNOW201: Prefect 2.x prefect-snowflake code -> headrace_snowflake.
+"""Prefect 2.x prefect-snowflake code -> headrace_snowflake.
 
 Imports keep their names (the core renames the `prefect_snowflake` root). What changed
 since 2.x: `snowflake_query_sync` is now `snowflake_query`, and `snowflake_query` /
@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from headrace.migrate.rule import PHASE_2X
-from headrace.migrate.rules._renames import RenameImports
+from headrace.migrate import PHASE_2X, RenameImports
 
 _ROOTS = ("prefect_snowflake", "prefect_snowflake.database")
 _AWAITED = {

@@ -1,4 +1,4 @@
-"""Migrating one source text: parse, run the rule phases, fix imports, verify.
+"""Transforming one source text: parse, run the rule phases, fix imports, verify.
 
 Everything here works on strings; reading and writing files is `files`' job.
 """

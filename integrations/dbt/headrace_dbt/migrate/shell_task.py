@@ -1,4 +1,4 @@
-"""DBT101: Prefect 1.x `DbtShellTask(...)` -> `partial(trigger_dbt_cli_command, ...)`.
+"""Prefect 1.x `DbtShellTask(...)` -> `partial(trigger_dbt_cli_command, ...)`.
 
 A 1.x task is configured once and called in the flow with `command=`; a `partial` of
 `trigger_dbt_cli_command` keeps both the configuration and that call working. The
@@ -11,7 +11,7 @@ import json
 
 import libcst as cst
 
-from headrace.migrate.rule import PHASE_1X_STRUCTURE, Rule
+from headrace.migrate import PHASE_1X_STRUCTURE, Rule
 
 _SHELL_TASK = {"prefect.tasks.dbt.DbtShellTask", "prefect.tasks.dbt.dbt.DbtShellTask"}
 _KEPT = {"command", "profiles_dir", "overwrite_profiles"}

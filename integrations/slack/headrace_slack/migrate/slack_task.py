@@ -1,4 +1,4 @@
-"""SLACK101: Prefect 1.x Slack notifications -> headrace_slack.
+"""Prefect 1.x Slack notifications -> headrace_slack.
 
 - `notify = SlackTask(webhook_secret="HOOK")` and its calls `notify(message="done")`
   (or `SlackTask(message="hi")()`) become
@@ -14,9 +14,16 @@ from __future__ import annotations
 
 import libcst as cst
 
-from headrace.migrate.rule import PHASE_1X_STRUCTURE
-from headrace.migrate.rules._util import code, kwarg, make_arg, positional, string_value, with_args
-from headrace.migrate.rules.library_tasks import LibraryTaskRule
+from headrace.migrate import (
+    PHASE_1X_STRUCTURE,
+    LibraryTaskRule,
+    kwarg,
+    make_arg,
+    positional,
+    source_of,
+    string_value,
+    with_args,
+)
 
 SLACK_TASK = {
     "prefect.tasks.notifications.SlackTask",
@@ -109,7 +116,7 @@ class SlackLegacy1x(LibraryTaskRule):
             # a second on_failure= here would repeat the keyword
             for hook in hooks:
                 self.todo(
-                    f"slack_notifier dropped: add {code(hook.value)} to on_failure=[...] "
+                    f"slack_notifier dropped: add {source_of(hook.value)} to on_failure=[...] "
                     "(from headrace_slack import notify_on_failure)"
                 )
             hooks = []

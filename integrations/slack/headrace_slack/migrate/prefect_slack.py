@@ -1,4 +1,4 @@
-"""SLACK201: Prefect 2.x Slack code -> headrace_slack.
+"""Prefect 2.x Slack code -> headrace_slack.
 
 `prefect_slack` imports keep their names (the import root is renamed by the core), so
 this rule covers what differs: the core `prefect.blocks.notifications.SlackWebhook`
@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from headrace.migrate.rule import PHASE_2X
-from headrace.migrate.rules._renames import RenameImports
+from headrace.migrate import PHASE_2X, RenameImports
 
 TASKS = {
     "prefect_slack.send_chat_message",

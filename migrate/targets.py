@@ -1,0 +1,58 @@
+"""Does a name exist in the target? `headrace`: its real module tree (imported, cached);
+`prefect`: the public names of Prefect 3.8.8, read from its wheel once
+(`benchmarks/prefect_names.py`) and kept as data in `prefect_names.txt`.
+
+Names are asked for in their `prefect` spelling, as the rules write them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from functools import lru_cache
+from pathlib import Path
+
+_NAMES_FILE = Path(__file__).with_name("prefect_names.txt")
+
+
+@lru_cache(maxsize=1)
+def prefect_names() -> frozenset[str]:
+    """Every public module and `module.name` of the Prefect release the table targets."""
+    lines = _NAMES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def is_ours(dotted: str) -> bool:
+    root = dotted.split(".")[0]
+    return root in ("prefect", "headrace") or root.startswith(("prefect_", "headrace_"))
+
+
+@lru_cache(maxsize=4096)
+def exists(dotted: str, target: str) -> bool:
+    """Is `dotted` (a module, or a module's attribute, prefect spelling) in the target?"""
+    if target == "prefect":
+        if dotted.split(".")[0] != "prefect":
+            return True  # integration packages are not listed: nothing to check against
+        return dotted in prefect_names()
+    name = "headrace" + dotted[len("prefect") :] if dotted.startswith("prefect") else dotted
+    root = name.split(".")[0]
+    if root != "headrace" and importlib.util.find_spec(root) is None:
+        return True  # an integration package not installed here: it is the user's to add
+    return _resolves(name)
+
+
+def _resolves(dotted: str) -> bool:
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        except Exception:  # a module that fails on import does not count as there
+            return False
+        for attr in parts[cut:]:
+            if not hasattr(obj, attr):
+                return False
+            obj = getattr(obj, attr)
+        return True
+    return False

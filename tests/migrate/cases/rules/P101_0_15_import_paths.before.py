@@ -1,3 +1,0 @@
-from prefect.engine.executors import DaskExecutor
-
-executor = DaskExecutor
