@@ -37,7 +37,10 @@ export function dashboardView(root) {
     const key = currentRoute().params.get("window") || "1h";
     const win = WINDOWS[key] || WINDOWS["1h"];
     windowSelect.value = WINDOWS[key] ? key : "1h";
-    const end = Date.now() / 1000;
+    // buckets on multiples of their width: each poll asks for the same buckets, whose
+    // settled counts the server reuses
+    const width = win.seconds / win.buckets;
+    const end = Math.ceil(Date.now() / 1000 / width) * width;
     const start = end - win.seconds;
     const [history, active, failed] = await Promise.all([
       api.flowRunHistory({ start, end, buckets: win.buckets }),
