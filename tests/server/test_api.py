@@ -210,3 +210,23 @@ def test_concurrency_limits_acquire_and_release_leases(server):
     too_many = _post(api, "/concurrency_limits/acquire", {**take, "slots": 3, "lease_id": "d"})
     assert too_many.status_code == 422
     assert too_many.json()["error"] == "ConcurrencySlotAcquisitionError"
+
+
+def test_filter_bodies_accept_every_field_of_the_store_queries():
+    """The HTTP backend sends the interface's query dataclasses as they are."""
+    import dataclasses
+
+    from headrace.server.routes.flow_runs import FlowRunFilter
+    from headrace.server.routes.logs import LogFilter
+    from headrace.server.routes.task_runs import TaskRunFilter
+    from headrace.store.interface import FlowRunQuery, LogQuery, TaskRunQuery
+
+    for model, query in (
+        (FlowRunFilter, FlowRunQuery),
+        (TaskRunFilter, TaskRunQuery),
+        (LogFilter, LogQuery),
+    ):
+        assert set(model.model_fields) == {f.name for f in dataclasses.fields(query)}
+        assert model.model_validate(dataclasses.asdict(query())).model_dump() == dataclasses.asdict(
+            query()
+        )

@@ -16,7 +16,7 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from headrace.server.routes._common import Router, respond, store
+from headrace.server.routes.common import Router, respond, store
 from headrace.store.interface import BlockDocument, BlockDocumentWrite
 
 router = Router(tags=["blocks"])
