@@ -73,6 +73,7 @@ def test_flow_run_filters_sorting_and_paging(store):
     assert {r["name"] for r in read(FlowRunQuery(tags_all=["prod"]))} == {"parent", "child"}
     assert [r["name"] for r in read(FlowRunQuery(tags_all=["prod", "eu"]))] == ["child"]
     assert [r["name"] for r in read(FlowRunQuery(tags_all=["pr_d"]))] == ["tag_like"]
+    assert read(FlowRunQuery(tags_all=["PROD"])) == []  # exact, on both databases
     assert [r["name"] for r in read(FlowRunQuery(state_types=["failed"]))] == ["failed-one"]
     assert [r["name"] for r in read(FlowRunQuery(flow_names=["nightly"]))] == ["parent"]
     assert [r["name"] for r in read(FlowRunQuery(parent_flow_run_ids=[parent.id]))] == ["child"]
