@@ -83,6 +83,8 @@ def test_flow_run_filters_sorting_and_paging(store):
     window = FlowRunQuery(created_after=101.0, created_before=102.0, sort="created_asc")
     assert [r["name"] for r in read(window)] == ["child", "failed-one"]
     assert store.runs.count_flow_runs(FlowRunQuery(tags_all=["prod"], limit=1)) == 2
+    by_state = store.runs.count_flow_runs_by_state(FlowRunQuery(created_after=101.0))
+    assert by_state == {"COMPLETED": 2, "FAILED": 1}
 
 
 def test_many_task_runs_page_in_creation_order(store):

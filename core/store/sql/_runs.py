@@ -370,6 +370,16 @@ class SqlRuns:
         rows = self._db.query(f"SELECT COUNT(*) AS n FROM flow_runs f{where}", params)
         return int(rows[0]["n"])
 
+    def count_flow_runs_by_state(self, query: FlowRunQuery) -> dict[str, int]:
+        self._db.flush()
+        where, params = _flow_where(query, self._find)
+        rows = self._db.query(
+            f"SELECT f.state_type AS state_type, COUNT(*) AS n FROM flow_runs f{where}"
+            " GROUP BY f.state_type",
+            params,
+        )
+        return {row["state_type"]: int(row["n"]) for row in rows if row["state_type"]}
+
     def read_flow_run(self, run_id: str) -> FlowRunRow | None:
         self._db.flush()
         rows = self._db.query(f"SELECT {FLOW_RUN_COLUMNS}{FLOW_RUN_FROM} WHERE f.id = ?", (run_id,))
