@@ -46,6 +46,14 @@ def seeded(ui_server: UiServer) -> UiServer:
     return ui_server
 
 
+@pytest.fixture(scope="module")
+def deployed(ui_server: UiServer) -> UiServer:
+    """Work pool `ui-pool` and the deployment `ui-greet/nightly` (cron, default parameters)."""
+    ui_server.headrace("work-pool", "create", "ui-pool", "--type", "process")
+    ui_server.script("deploy", "ui-pool")
+    return ui_server
+
+
 def test_a_run_started_from_a_script_appears_without_reload(
     ui_server: UiServer, page: Page, shot
 ) -> None:
@@ -140,13 +148,11 @@ def test_runs_list_filters_and_pages(seeded: UiServer, page: Page, shot) -> None
 
 
 def test_run_now_on_a_deployment_is_executed_by_a_worker(
-    ui_server: UiServer, page: Page, shot
+    deployed: UiServer, page: Page, shot
 ) -> None:
-    ui_server.headrace("work-pool", "create", "ui-pool", "--type", "process")
-    ui_server.script("deploy", "ui-pool")
-    ui_server.spawn("worker", "start", "--pool", "ui-pool", "--name", "ui-worker")
+    deployed.spawn("worker", "start", "--pool", "ui-pool", "--name", "ui-worker")
 
-    open_ui(page, ui_server, "/work-pools")
+    open_ui(page, deployed, "/work-pools")
     worker = page.locator('tr[data-worker="ui-worker"]')
     expect(worker).to_have_attribute("data-health", "ONLINE")
     shot(page, "work-pools", docs_image=True)
