@@ -39,8 +39,10 @@ FLOW = f"""
 
 def _prepare(home: Path) -> None:
     """Create the store (schemas) before the fault, as an earlier run would have."""
-    result = cli(home, "runs", "ls")
-    assert result.returncode == 0, result.stderr
+    from headrace.store import get_store, reset_store
+
+    assert get_store().location == str(home / "headrace.db")
+    reset_store()
 
 
 def _hold_lock(database: Path, seconds: float | None = None) -> subprocess.Popen[str]:
