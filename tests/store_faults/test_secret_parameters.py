@@ -140,6 +140,16 @@ def test_deployment_secret_defaults_are_encrypted_and_reach_the_run(project, hom
     assert out.read_text() == "SecretStr:plain-override-9"
     _assert_absent(home, "plain-override-9")
 
+    # people see the mask, not the ciphertext
+    from click.testing import CliRunner
+
+    from headrace.cli import build_cli
+
+    for command in (["deployment", "inspect", "use-token/secret"], ["deployment", "ls", "--json"]):
+        shown = CliRunner().invoke(build_cli(), command)
+        assert shown.exit_code == 0, shown.output
+        assert MASK in shown.output and "$secret" not in shown.output
+
 
 def test_a_model_holding_secrets_is_refused_as_a_deployment_default(project, home):
     from headrace.deployments import load_flow_from_source
