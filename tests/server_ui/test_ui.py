@@ -116,6 +116,11 @@ def test_the_run_page_shows_tasks_subflows_states_parameters_and_logs(
     expect(page.locator(".log-scope")).to_contain_text("summarize")
     expect(logs.locator(".log-line")).to_have_count(1)
 
+    # the subflow has a row on the timeline that leads to its own page
+    page.locator("#task-timeline .timeline-row.subflow").click()
+    expect(page.locator(".page-header h1")).to_contain_text("ui-child")
+    expect(page.locator("#summary")).to_contain_text("Parent flow run")
+
 
 def test_runs_list_filters_and_pages(seeded: UiServer, page: Page, shot) -> None:
     open_ui(page, seeded, "/runs?flow=ui-greet&tag=bulk")
@@ -129,6 +134,12 @@ def test_runs_list_filters_and_pages(seeded: UiServer, page: Page, shot) -> None
     page.fill("#filter-tag", "bulk,odd")
     page.press("#filter-tag", "Enter")
     expect(info).to_have_text("1–15 of 15")
+    target = api(seeded, "/flow_runs/filter", {"tags_all": ["odd"], "limit": 1})[0]
+    page.fill("#filter-name", target["name"])
+    page.press("#filter-name", "Enter")
+    expect(page.locator(f'tr[data-run-id="{target["id"]}"]')).to_be_visible()
+    page.fill("#filter-name", "")
+    page.press("#filter-name", "Enter")
 
     page.fill("#filter-flow", "")
     page.fill("#filter-tag", "")
@@ -174,6 +185,9 @@ def test_run_now_on_a_deployment_is_executed_by_a_worker(
     expect(page.locator(".page-header .badge")).to_have_text("Completed", timeout=30_000)
     expect(page.locator("#parameters")).to_contain_text("from the browser")
     shot(page, "deployment-run")
+    page.click("#deployment-link")
+    expect(page.locator(".scope")).to_contain_text("ui-greet/nightly")
+    expect(page.locator("#runs-table tbody tr").first).to_contain_text("Completed")
 
     page.click("nav >> text=Deployments")
     expect(deployment.locator("td").nth(5)).to_contain_text("Completed")

@@ -21,7 +21,7 @@ function definition(label, value) {
 export function runView(root, { match }) {
   const runId = decodeURIComponent(match[0]);
   const header = h("header.page-header");
-  const summary = h("dl.summary");
+  const summary = h("dl.summary#summary");
   const failure = h("section.panel.failure#failure", { hidden: true });
   const parameters = h("div#parameters");
   const taskTimeline = h("div#task-timeline");
@@ -34,6 +34,7 @@ export function runView(root, { match }) {
   let selectedTask = null;
   let taskNames = {};
   let settled = false;
+  let deploymentName = null;
   let finishedBefore = false;
   let lastLogs = [];
   let lastLevel = null;
@@ -48,7 +49,7 @@ export function runView(root, { match }) {
     h("div.columns", {},
       h("section.panel", {}, h("h2", {}, "Parameters"), parameters),
       h("section.panel", {}, h("h2", {}, "State history"), states)),
-    h("section.panel", {}, h("h2", {}, "Task runs"), taskTimeline),
+    h("section.panel", {}, h("h2", {}, "Task runs and subflows"), taskTimeline),
     h("section.panel", {}, h("h2", {}, "Subflow runs"), subflows),
     h("section.panel", {}, h("div.panel-title", {}, h("h2", {}, "Logs"), logTask, level), logs),
   );
@@ -95,6 +96,10 @@ export function runView(root, { match }) {
         : Promise.resolve([]),
     ]);
     taskNames = Object.fromEntries(tasks.map((task) => [task.id, task.name]));
+    if (run.deployment_id && deploymentName === null) {
+      const deployment = await api.deployment(run.deployment_id).catch(() => null);
+      deploymentName = deployment ? `${deployment.flow_name}/${deployment.name}` : "";
+    }
     fill(header,
       h("h1", {}, h("span.flow-name", {}, run.flow_name), h("span.sep", {}, " › "), run.name),
       h("div.page-actions", {}, stateBadge(run.state_type, run.state_name)));
@@ -106,7 +111,7 @@ export function runView(root, { match }) {
       definition("Duration", duration(run.start_time, run.end_time)),
       definition("Run count", run.run_count),
       definition("Tags", (run.tags || []).length ? run.tags.map((tag) => h("span.tag", {}, tag)) : "—"),
-      run.deployment_id ? definition("Deployment", h("a", { href: "#/deployments" }, run.deployment_id.slice(0, 8))) : null,
+      run.deployment_id ? definition("Deployment", h("a#deployment-link", { href: `#/runs?deployment=${run.deployment_id}` }, deploymentName || run.deployment_id.slice(0, 8))) : null,
       run.parent_flow_run_id ? definition("Parent flow run", h("a", { href: `#/runs/${run.parent_flow_run_id}` }, run.parent_flow_run_id.slice(0, 8))) : null);
     const failed = run.state_type === "FAILED" || run.state_type === "CRASHED";
     failure.hidden = !failed;
@@ -123,8 +128,13 @@ export function runView(root, { match }) {
     fill(states, history.map((state) => h("li", {},
       stateBadge(state.type, state.name), h("span.muted", {}, " ", clock(state.timestamp)),
       state.message ? h("div.state-message", {}, state.message) : null)));
-    fill(taskTimeline, tasks.length
-      ? timeline(run, tasks, (task) => { selectedTask = task; drawLogs(); })
+    const rows = [...tasks, ...children.map((child) => ({ ...child, subflow: true }))];
+    fill(taskTimeline, rows.length
+      ? timeline(run, rows, (row) => {
+          if (row.subflow) { location.hash = `#/runs/${row.id}`; return; }
+          selectedTask = row;
+          drawLogs();
+        })
       : h("p.empty-note", {}, "No task runs."));
     fill(subflows, table(FLOW_RUN_HEADERS, children.map(flowRunRow), "No subflow runs."));
     await drawLogs();
