@@ -32,6 +32,7 @@ from starlette.concurrency import run_in_threadpool
 
 from headrace.server.routes.common import Router, store
 from headrace.states import StateType
+from headrace.store.interface import TaskRunQuery
 
 router = Router(tags=["ingest"])
 
@@ -249,12 +250,26 @@ _seen = _SeenBatches()
 _ingest_lock = threading.Lock()
 
 
+def _without_stored_task_runs(
+    calls: list[tuple[str, tuple[Any, ...]]],
+) -> list[tuple[str, tuple[Any, ...]]]:
+    """The calls minus inserts of task runs already stored: a batch committed just before
+    a server crash is resent by its client after the restart (its id forgotten)."""
+    ids = [args[0] for kind, args in calls if kind == "task_run"]
+    if not ids:
+        return calls
+    stored = {row["id"] for row in store().runs.read_task_runs(TaskRunQuery(ids=ids, limit=None))}
+    if not stored:
+        return calls
+    return [call for call in calls if call[0] != "task_run" or call[1][0] not in stored]
+
+
 def _ingest(body: bytes) -> dict[str, Any]:
     batch, calls = parse_batch(body)
     with _ingest_lock:  # one batch at a time, so a resent batch cannot race its first copy
         if batch is not None and batch in _seen:
             return {"accepted": 0, "duplicate": True}
-        _apply(calls)
+        _apply(_without_stored_task_runs(calls))
         if not store().flush(timeout=120):
             raise RuntimeError("the store did not commit the batch in time")
         if batch is not None:
