@@ -70,15 +70,16 @@ def test_secret_values_of_every_kind_are_masked_in_the_run_record(home, database
 
 
 def test_secrets_are_masked_when_validation_fails(home, database):
-    @flow
+    @flow(flow_run_name="login-{token}")
     def login(token: SecretStr, retries: int):
         return retries
 
     state = login("plain-token-6", "not a number", return_state=True)
     assert state.type is StateType.FAILED
     assert _stored_parameters(database) == {"token": MASK, "retries": "not a number"}
-    (message,) = rows(database, "SELECT state_message FROM flow_runs")[0]
+    (message, name) = rows(database, "SELECT state_message, name FROM flow_runs")[0]
     assert "retries" in message
+    assert name == f"login-{MASK}"
     _assert_absent(home, "plain-token-6")
 
 
