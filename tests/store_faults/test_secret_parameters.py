@@ -162,3 +162,30 @@ def test_a_model_holding_secrets_is_refused_as_a_deployment_default(project, hom
     with pytest.raises(ValueError, match="parameter 'token' of deployment 'use-token/nested'"):
         deployment.apply()
     _assert_absent(home, "plain-model-10")
+
+
+def test_every_secret_kind_is_sealed_and_opened_as_its_own_type(home):
+    """Deployment defaults of each secret type go through the store's key and come back
+    as the same type with the same value; the stored JSON holds no plain text."""
+    from headrace.store._secrets import open_parameters, seal_parameters
+
+    given = {
+        "text": SecretStr("plain-seal-11"),
+        "data": SecretBytes(b"plain-seal-12"),
+        "settings": SecretDict({"api": {"key": "plain-seal-13"}}),
+        "block": Secret(value={"token": "plain-seal-14"}),
+        "nested": {"list": [SecretStr("plain-seal-15")], "plain": 1},
+    }
+    stored = json.dumps(seal_parameters(given, "deployment 'f/d'"))
+    assert "plain-seal" not in stored
+    opened = open_parameters(json.loads(stored), "deployment 'f/d'")
+    assert type(opened["text"]) is SecretStr
+    assert opened["text"].get_secret_value() == "plain-seal-11"
+    assert type(opened["data"]) is SecretBytes
+    assert opened["data"].get_secret_value() == b"plain-seal-12"
+    assert type(opened["settings"]) is SecretDict
+    assert opened["settings"].get_secret_value() == {"api": {"key": "plain-seal-13"}}
+    assert type(opened["block"]) is Secret
+    assert opened["block"].get() == {"token": "plain-seal-14"}
+    assert opened["nested"]["list"][0].get_secret_value() == "plain-seal-15"
+    assert opened["nested"]["plain"] == 1
