@@ -211,6 +211,22 @@ def test_run_now_refuses_parameters_that_are_not_json(ui_server: UiServer, page:
     expect(page).to_have_url(re.compile(r"#/deployments$"))
 
 
+def test_a_scheduled_run_can_be_cancelled_before_it_starts(deployed: UiServer, page: Page) -> None:
+    nightly = api(deployed, "/deployments/filter", {"flow_names": ["ui-greet"]})[0]
+    run = api(
+        deployed,
+        f"/deployments/{nightly['id']}/create_flow_run",
+        {"scheduled_time": time.time() + 3600},
+    )
+    open_ui(page, deployed, f"/runs/{run['id']}")
+    expect(page.locator(".page-header .badge")).to_have_text("Scheduled")
+    expect(page.locator("#summary")).to_contain_text("ui-greet/nightly")
+    page.click("#cancel-run")
+    expect(page.locator(".page-header .badge")).to_have_text("Cancelled")
+    expect(page.locator("#cancel-run")).to_have_count(0)
+    expect(page.locator("#state-history")).to_contain_text("Cancelled from the UI")
+
+
 def test_blocks_variables_and_limits_never_show_a_secret(
     seeded: UiServer, page: Page, shot
 ) -> None:

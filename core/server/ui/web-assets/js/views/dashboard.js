@@ -36,7 +36,8 @@ export function dashboardView(root) {
   async function refresh() {
     const key = currentRoute().params.get("window") || "1h";
     const win = WINDOWS[key] || WINDOWS["1h"];
-    windowSelect.value = WINDOWS[key] ? key : "1h";
+    const windowKey = WINDOWS[key] ? key : "1h";
+    windowSelect.value = windowKey;
     // buckets on multiples of their width: each poll asks for the same buckets, whose
     // settled counts the server reuses
     const width = win.seconds / win.buckets;
@@ -54,8 +55,8 @@ export function dashboardView(root) {
     for (const bucket of history) for (const [type, n] of Object.entries(bucket.counts)) totals[type] = (totals[type] || 0) + n;
     const all = Object.values(totals).reduce((a, n) => a + n, 0);
     fill(cards,
-      h("a.card", { href: "#/runs" }, h("span.card-value", {}, all), h("span.card-label", {}, "Flow runs")),
-      CARDS.map((type) => h("a.card", { href: `#/runs?state=${type}`, class: stateClass(type), dataset: { state: type } },
+      h("a.card", { href: `#/runs?window=${windowKey}&subflows=1` }, h("span.card-value", {}, all), h("span.card-label", {}, "Flow runs")),
+      CARDS.map((type) => h("a.card", { href: `#/runs?state=${type}&window=${windowKey}&subflows=1`, class: stateClass(type), dataset: { state: type } },
         h("span.card-value", {}, totals[type] || 0), h("span.card-label", {}, titleCase(type)))));
     fill(chart, historyChart(history), stateLegend(history));
     fill(running, table(FLOW_RUN_HEADERS, active.map(flowRunRow), "No flow run is running."));

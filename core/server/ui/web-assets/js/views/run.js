@@ -73,6 +73,12 @@ export function runView(root, { match }) {
       : h("p.empty-note", {}, "No logs at this level."));
   }
 
+  async function cancel(event) {
+    event.currentTarget.disabled = true;
+    await api.setFlowRunState(runId, { type: "CANCELLED", name: "Cancelled", message: "Cancelled from the UI before it started" });
+    await refresh();
+  }
+
   async function refresh() {
     if (settled) return; // a finished run no longer changes: stop polling it
     let run;
@@ -102,7 +108,10 @@ export function runView(root, { match }) {
     }
     fill(header,
       h("h1", {}, h("span.flow-name", {}, run.flow_name), h("span.sep", {}, " › "), run.name),
-      h("div.page-actions", {}, stateBadge(run.state_type, run.state_name)));
+      h("div.page-actions", {},
+        // only a run nobody has picked up yet can be called off for sure
+        run.state_type === "SCHEDULED" ? h("button.secondary#cancel-run", { type: "button", onclick: cancel }, "Cancel run") : null,
+        stateBadge(run.state_type, run.state_name)));
     fill(summary,
       definition("Flow run id", h("span.mono", {}, run.id)),
       definition("State", [stateBadge(run.state_type, run.state_name), run.state_message ? h("span.state-message", {}, " " + run.state_message) : null]),
