@@ -21,8 +21,13 @@ from ui_support import CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT_MS, UiServer, start_s
 
 
 @pytest.fixture(scope="module")
-def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
-    server = start_server(tmp_path_factory.mktemp("ui-home"))
+def ui_server(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[UiServer]:
+    # Chromium starts while the server boots: both take seconds
+    server = start_server(
+        tmp_path_factory.mktemp("ui-home"), meanwhile=lambda: request.getfixturevalue("browser")
+    )
     yield server
     stop_server(server)
 

@@ -161,7 +161,7 @@ def test_runs_list_filters_and_pages(seeded: UiServer, page: Page, shot) -> None
 def test_run_now_on_a_deployment_is_executed_by_a_worker(
     deployed: UiServer, page: Page, shot
 ) -> None:
-    deployed.spawn("worker", "start", "--pool", "ui-pool", "--name", "ui-worker")
+    worker_process = deployed.spawn("worker", "start", "--pool", "ui-pool", "--name", "ui-worker")
 
     open_ui(page, deployed, "/work-pools")
     worker = page.locator('tr[data-worker="ui-worker"]')
@@ -197,6 +197,11 @@ def test_run_now_on_a_deployment_is_executed_by_a_worker(
     shot(page, "deployments", docs_image=True)
     deployment.locator("button.pause-toggle").click()
     expect(deployment).to_have_attribute("data-paused", "false")
+
+    worker_process.terminate()  # its polling would only slow the tests after this one
+    worker_process.wait(timeout=15)
+    page.click("nav >> text=Work pools")
+    expect(page.locator('tr[data-worker="ui-worker"]')).to_have_attribute("data-health", "STOPPED")
 
 
 def test_run_now_refuses_parameters_that_are_not_json(ui_server: UiServer, page: Page) -> None:

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,8 +84,11 @@ def _base_env(home: Path) -> dict[str, str]:
     return env
 
 
-def start_server(home: Path, extra_env: dict[str, str] | None = None) -> UiServer:
-    """`headrace server start --port 0`, waited on until /api/health answers."""
+def start_server(
+    home: Path, extra_env: dict[str, str] | None = None, meanwhile: Callable[[], object] = object
+) -> UiServer:
+    """`headrace server start --port 0`, waited on until /api/health answers; `meanwhile`
+    runs while the server boots (the browser starts in that time)."""
     env = _base_env(home)
     server_env = {**env, **(extra_env or {})}
     log = home / "server.log"
@@ -95,6 +99,11 @@ def start_server(home: Path, extra_env: dict[str, str] | None = None) -> UiServe
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+    try:
+        meanwhile()
+    except BaseException:
+        process.kill()
+        raise
     deadline = time.monotonic() + 20
     while not (found := re.search(r"http://127\.0\.0\.1:\d+", log.read_text())):
         if time.monotonic() > deadline or process.poll() is not None:
