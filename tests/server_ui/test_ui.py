@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
-from ui_support import UiServer, start_server, stop_server
+from ui_support import UiServer, auth_headers, start_server, stop_server
 
 # one browser and one server for the whole module: with `--dist loadgroup` (make test)
 # xdist keeps these tests on one worker instead of starting both twice
@@ -300,3 +300,28 @@ def test_history_counts_every_run_once_per_state(seeded: UiServer) -> None:
     )
     assert refused.status_code == 422
     assert "end must be after start" in refused.json()["message"]
+
+
+def test_with_basic_auth_the_browser_asks_and_the_ui_works(
+    tmp_path_factory: pytest.TempPathFactory, browser
+) -> None:
+    server = start_server(
+        tmp_path_factory.mktemp("ui-basic"), {"HEADRACE_API_AUTH_STRING": "admin:pw-stays-secret"}
+    )
+    try:
+        anonymous = httpx.get(server.url + "/", timeout=10)
+        assert anonymous.status_code == 401
+        assert anonymous.headers["www-authenticate"].startswith("Basic")
+
+        # what the browser sends once its login prompt is answered
+        tab = browser.new_page()
+        tab.set_extra_http_headers(auth_headers(server.env))
+        try:
+            tab.goto(server.url + "/#/runs")
+            expect(tab.locator("body[data-loaded=true]")).to_be_attached()
+            expect(tab.locator("#page-info")).to_have_text("0–0 of 0")
+            assert "pw-stays-secret" not in tab.content()
+        finally:
+            tab.close()
+    finally:
+        stop_server(server)

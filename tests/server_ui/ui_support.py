@@ -3,6 +3,7 @@ over a real SQLite store, and the clients (scripts, CLI, workers) pointed at it.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import subprocess
@@ -84,6 +85,16 @@ def _base_env(home: Path) -> dict[str, str]:
     return env
 
 
+def auth_headers(env: dict[str, str]) -> dict[str, str]:
+    """The `Authorization` header a client sends with these server settings."""
+    if env.get("HEADRACE_API_KEY"):
+        return {"Authorization": f"Bearer {env['HEADRACE_API_KEY']}"}
+    if env.get("HEADRACE_API_AUTH_STRING"):
+        token = base64.b64encode(env["HEADRACE_API_AUTH_STRING"].encode()).decode()
+        return {"Authorization": f"Basic {token}"}
+    return {}
+
+
 def start_server(
     home: Path, extra_env: dict[str, str] | None = None, meanwhile: Callable[[], object] = object
 ) -> UiServer:
@@ -111,8 +122,7 @@ def start_server(
             raise AssertionError(f"server did not say where it listens:\n{log.read_text()}")
         time.sleep(0.05)
     url = found.group(0)
-    key = server_env.get("HEADRACE_API_KEY")
-    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    headers = auth_headers(server_env)
     deadline = time.monotonic() + 20
     while True:
         try:
@@ -127,8 +137,9 @@ def start_server(
     # clients reach the store through the server, as users point them at it; they share
     # its home only for the block encryption key (HEADRACE_ENCRYPTION_KEY in real setups)
     env["HEADRACE_API_URL"] = url + "/api"
-    if key:
-        env["HEADRACE_API_KEY"] = key
+    for name in ("HEADRACE_API_KEY", "HEADRACE_API_AUTH_STRING"):
+        if name in server_env:
+            env[name] = server_env[name]
     return UiServer(url=url, home=home, env=env, process=process)
 
 
