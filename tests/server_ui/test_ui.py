@@ -98,6 +98,7 @@ def test_the_run_page_shows_tasks_subflows_states_parameters_and_logs(
     rows = page.locator("#task-timeline .timeline-row")
     expect(rows.filter(has_text="summarize")).to_have_count(1)
     expect(rows.filter(has_text="square")).to_have_count(4)
+    expect(page.locator("#task-summary")).to_have_text("5 completed")
     expect(page.locator("#subflows")).to_contain_text("ui-child")
     history = page.locator("#state-history")
     expect(history).to_contain_text("Running")

@@ -3,8 +3,12 @@
 import { api, ApiError } from "../api.js";
 import { fill, h } from "../dom.js";
 import { timeline } from "../charts.js";
-import { FINAL_STATE_TYPES, LOG_LEVELS, clock, duration, json, levelName, stateBadge, when } from "../format.js";
+import { FINAL_STATE_TYPES, LOG_LEVELS, clock, duration, json, levelName, stateBadge, titleCase, when } from "../format.js";
 import { FLOW_RUN_HEADERS, errorNote, flowRunRow, table } from "./common.js";
+
+// what one poll reads at most; the API pages through the rest
+const TASK_LIMIT = 5000;
+const LOG_LIMIT = 5000;
 
 /** The traceback of a failed run: its error log that carries one, else the state message. */
 export function failureText(run, logs) {
@@ -25,6 +29,7 @@ export function runView(root, { match }) {
   const failure = h("section.panel.failure#failure", { hidden: true });
   const parameters = h("div#parameters");
   const taskTimeline = h("div#task-timeline");
+  const taskSummary = h("span.muted.small#task-summary");
   const subflows = h("div#subflows");
   const states = h("ol.state-history#state-history");
   const level = h("select#log-level", { "aria-label": "Log level" },
@@ -49,7 +54,7 @@ export function runView(root, { match }) {
     h("div.columns", {},
       h("section.panel", {}, h("h2", {}, "Parameters"), parameters),
       h("section.panel", {}, h("h2", {}, "State history"), states)),
-    h("section.panel", {}, h("h2", {}, "Task runs and subflows"), taskTimeline),
+    h("section.panel", {}, h("div.panel-title", {}, h("h2", {}, "Task runs and subflows"), taskSummary), taskTimeline),
     h("section.panel", {}, h("h2", {}, "Subflow runs"), subflows),
     h("section.panel", {}, h("div.panel-title", {}, h("h2", {}, "Logs"), logTask, level), logs),
   );
@@ -57,14 +62,15 @@ export function runView(root, { match }) {
   async function drawLogs() {
     const levelMin = Number(level.value);
     if (levelMin !== lastLevel || !settled) {
-      lastLogs = await api.logs({ flow_run_ids: [runId], level_min: levelMin, limit: 5000 });
+      lastLogs = await api.logs({ flow_run_ids: [runId], level_min: levelMin, limit: LOG_LIMIT });
       lastLevel = levelMin;
     }
     const shown = selectedTask ? lastLogs.filter((log) => log.task_run_id === selectedTask.id) : lastLogs;
     fill(logTask, selectedTask
       ? h("span", {}, "Task ", h("strong", {}, selectedTask.name), " ", h("button.link", { type: "button", onclick: () => { selectedTask = null; drawLogs(); } }, "show all"))
       : null);
-    fill(logs, shown.length
+    const cut = lastLogs.length === LOG_LIMIT ? h("p.muted.small", {}, `The first ${LOG_LIMIT} lines; the API pages through all of them.`) : null;
+    fill(logs, cut, shown.length
       ? shown.map((log) => h("div.log-line", { class: "level-" + levelName(log.level).toLowerCase(), dataset: { level: log.level } },
           h("span.log-time", { title: when(log.timestamp) }, clock(log.timestamp)),
           h("span.log-level", {}, levelName(log.level)),
@@ -94,7 +100,7 @@ export function runView(root, { match }) {
     }
     const final = FINAL_STATE_TYPES.includes(run.state_type);
     const [tasks, children, history, errorLogs] = await Promise.all([
-      api.taskRuns({ flow_run_ids: [runId], limit: 5000 }),
+      api.taskRuns({ flow_run_ids: [runId], limit: TASK_LIMIT }),
       api.flowRuns({ parent_flow_run_ids: [runId], limit: 200, sort: "created_asc" }),
       api.flowRunStates(runId),
       run.state_type === "FAILED" || run.state_type === "CRASHED"
@@ -137,6 +143,10 @@ export function runView(root, { match }) {
     fill(states, history.map((state) => h("li", {},
       stateBadge(state.type, state.name), h("span.muted", {}, " ", clock(state.timestamp)),
       state.message ? h("div.state-message", {}, state.message) : null)));
+    const byState = {};
+    for (const task of tasks) byState[task.state_type] = (byState[task.state_type] || 0) + 1;
+    fill(taskSummary, tasks.length === TASK_LIMIT ? `first ${TASK_LIMIT}: ` : "",
+      Object.entries(byState).map(([type, n]) => `${n} ${titleCase(type).toLowerCase()}`).join(" · "));
     const rows = [...tasks, ...children.map((child) => ({ ...child, subflow: true }))];
     fill(taskTimeline, rows.length
       ? timeline(run, rows, (row) => {
