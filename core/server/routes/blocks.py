@@ -103,7 +103,7 @@ def _document_in(document: DocumentIn) -> BlockDocumentWrite:
 
 def _found(document: BlockDocument | None, what: str) -> BlockDocument:
     if document is None:
-        from headrace.blocks.errors import BlockNotFound
+        from headrace.exceptions import BlockNotFound
 
         raise BlockNotFound(f"block document {what} not found")
     return document

@@ -360,8 +360,16 @@ class SqlRuns:
     def read_flow_runs(self, query: FlowRunQuery) -> list[FlowRunRow]:
         self._db.flush()
         where, params = _flow_where(query, self._find)
-        sql = f"SELECT {FLOW_RUN_COLUMNS}{FLOW_RUN_FROM}{where} ORDER BY {_FLOW_SORTS[query.sort]}"
-        sql += self._page(query.limit, query.offset, params)
+        order = _FLOW_SORTS[query.sort]
+        page = self._page(query.limit, query.offset, params)
+        if query.offset and "d." not in order and "d." not in where:
+            # a deep page: skip the first rows on flow_runs alone (its indexes, no join
+            # per skipped row), then read and join only the page's rows
+            inner = f"SELECT f.rowid FROM flow_runs f{where} ORDER BY {order}{page}"
+            sql = f"SELECT {FLOW_RUN_COLUMNS}{FLOW_RUN_FROM} WHERE f.rowid IN ({inner})"
+            sql += f" ORDER BY {order}"
+        else:
+            sql = f"SELECT {FLOW_RUN_COLUMNS}{FLOW_RUN_FROM}{where} ORDER BY {order}{page}"
         return [flow_run_row(row) for row in self._db.query(sql, params)]
 
     def count_flow_runs(self, query: FlowRunQuery) -> int:
