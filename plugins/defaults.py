@@ -4,7 +4,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "headrace.builtins.execution",
     "headrace.builtins.blocks",
     "headrace.builtins.commands",
-    "headrace.migrate.plugin",
+    "headrace.migrate.builtins",
     "headrace.builtins.operations",
     "headrace.server.cli",
 )
