@@ -11,6 +11,7 @@ import click
 
 def build_cli() -> click.Group:
     """A fresh `headrace` group with every plugin's commands attached."""
+    # deferred: `import headrace.cli` must not load pluggy and every plugin
     from headrace.plugins.manager import call_each
 
     @click.group(context_settings={"help_option_names": ["-h", "--help"]})
