@@ -7,6 +7,7 @@ is the history of this run only.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -53,6 +54,20 @@ def main() -> None:
         if script.exists():
             section(f"examples/{extra}")
             subprocess.run([sys.executable, str(script)], check=True)
+    section("See these runs in the web UI")
+    print(f"{ui_command()}\nthen open http://127.0.0.1:4200")
+
+
+def ui_command() -> str:
+    """The command that serves the demo's store with the web UI, runnable from here."""
+
+    def shown(path: Path) -> str:
+        try:
+            return shlex.quote(os.path.relpath(path))
+        except ValueError:  # another drive
+            return shlex.quote(str(path))
+
+    return f"HEADRACE_HOME={shown(HOME)} {shown(Path(sys.executable))} -m headrace server start"
 
 
 if __name__ == "__main__":

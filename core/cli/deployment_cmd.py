@@ -9,11 +9,19 @@ import click
 
 from headrace.cli._output import clear_errors, emit, json_option, table
 from headrace.deployments import records, run_deployment
+from headrace.store._secrets import masked_parameters
 
 
 @click.group("deployment")
 def deployment() -> None:
     """Deployments: list them and ask for runs."""
+
+
+def _shown(record: Any) -> dict[str, Any]:
+    """A deployment as JSON for a person: encrypted secret parameters shown masked."""
+    data = record.to_dict()
+    data["parameters"] = masked_parameters(data["parameters"])
+    return data
 
 
 @deployment.command("ls")
@@ -22,7 +30,7 @@ def deployment_ls(as_json: bool) -> None:
     """List deployments."""
     found = records.list_deployments()
     emit(
-        [d.to_dict() for d in found],
+        [_shown(d) for d in found],
         as_json,
         lambda: table(
             ["name", "pool", "entrypoint", "schedules"],
@@ -40,8 +48,11 @@ def deployment_inspect(name: str) -> None:
     """Show a deployment (FLOW_NAME/DEPLOYMENT_NAME) and its recent runs as JSON."""
     with clear_errors():
         record = records.get_deployment(name)
-    data = record.to_dict()
-    data["runs"] = records.deployment_runs(record.id)[-20:]
+    data = _shown(record)
+    data["runs"] = [
+        {**run, "parameters": masked_parameters(run["parameters"])}
+        for run in records.deployment_runs(record.id)[-20:]
+    ]
     click.echo(json.dumps(data, indent=2, default=str))
 
 

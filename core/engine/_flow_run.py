@@ -72,9 +72,12 @@ class FlowRunMachine:
                 self.parameters = run.parameters = flow.validate_parameters(self.parameters)
             except ParameterTypeError as exc:
                 invalid = exc
-        self._name_run()
         # the record keeps secrets masked, also those validation did not get to wrap
-        run.parameters = record_parameters(self.parameters, flow._validator.secret_names())
+        recorded = record_parameters(self.parameters, flow._validator.secret_names())
+        if invalid is not None:
+            self.parameters = recorded  # a run that never starts is named without secrets
+        self._name_run()
+        run.parameters = recorded
         run.state = Pending()
         records.record_flow_run(self.store, run)
         if invalid is not None:

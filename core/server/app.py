@@ -7,6 +7,7 @@ static assets to this app and reads only the public API.
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -36,12 +37,24 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     from headrace.store import get_store, reset_store
 
     get_store()  # open (and migrate) now: a broken database fails the start, not a request
+    # block types come from plugins, some slow to import (database drivers, cloud SDKs):
+    # load them behind the first requests instead of in front of the first block page
+    threading.Thread(target=_load_block_types, name="headrace-block-types", daemon=True).start()
     try:
         yield
     finally:
         # uvicorn has finished the requests in flight; commit what they queued, then close
         get_store().flush(timeout=60)
         reset_store()
+
+
+def _load_block_types() -> None:
+    from headrace.blocks.registry import block_types
+
+    try:
+        block_types()
+    except Exception:  # a broken plugin is reported where its blocks are used
+        pass
 
 
 def create_app(auth: AuthConfig | None = None) -> FastAPI:

@@ -22,7 +22,7 @@ logger = logging.getLogger("headrace.server")
 
 
 def _status_for(exc: BaseException) -> int:
-    from headrace.blocks.errors import BlockAlreadyExists, BlockInUse, BlockNotFound
+    from headrace.exceptions import BlockAlreadyExists, BlockInUse, BlockNotFound
 
     if isinstance(exc, (ObjectNotFound, BlockNotFound, KeyError)):
         return 404
@@ -88,7 +88,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     from pydantic import ValidationError
 
-    from headrace.blocks.errors import BlockError
+    from headrace.exceptions import BlockError
 
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(StarletteHTTPException, _http_exception)

@@ -5,18 +5,17 @@ so what the dashboard draws a script can read.
 
 from __future__ import annotations
 
+import threading
+import time
+from typing import Any
+
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from headrace.server.routes._common import store
+from headrace.server.routes.common import store
 from headrace.store.interface import FlowRunQuery
 
 router = APIRouter(tags=["ui"])
-
-STATE_TYPES = (
-    "SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "CRASHED",
-    "PAUSED", "CANCELLING",
-)  # fmt: skip
 
 
 class HistoryRequest(BaseModel):
@@ -37,35 +36,54 @@ class HistoryRequest(BaseModel):
         return self
 
 
+#: a bucket that ended this long ago rarely changes (only a late state change of an old
+#: run moves it), so its counts are reused for `REUSE_SECONDS`
+SETTLED_AFTER_SECONDS = 300.0
+REUSE_SECONDS = 60.0
+
+_settled: dict[tuple[Any, ...], tuple[float, dict[str, int]]] = {}
+_settled_lock = threading.Lock()
+
+
+def _bucket_counts(after: float, before: float, flow_names: list[str] | None) -> dict[str, int]:
+    """Runs created in [after, before] per state type, in one grouped count."""
+    query = FlowRunQuery(flow_names=flow_names, created_after=after, created_before=before)
+    return store().runs.count_flow_runs_by_state(query)
+
+
 @router.post("/flow_runs/history")
-def flow_run_history(body: HistoryRequest) -> list[dict]:
+def flow_run_history(body: HistoryRequest) -> list[dict[str, Any]]:
     """`[{start, end, counts: {STATE_TYPE: n}}]`, one entry per bucket, oldest first.
 
-    Counts go through the store interface: one count per state in the whole window, then
-    per bucket only for the states that occur, so a quiet window costs a few queries.
+    Counts of buckets that ended more than five minutes ago may be up to a minute old:
+    they are reused for a minute when the same bucket is asked for again (a dashboard
+    aligns its buckets to multiples of their width, so polls ask for the same ones).
     """
-    runs = store().runs
+    now = time.time()
     width = (body.end - body.start) / body.buckets
-    edges = [body.start + i * width for i in range(body.buckets)] + [body.end]
-
-    def count(state: str, after: float, before: float) -> int:
-        query = FlowRunQuery(
-            flow_names=body.flow_names,
-            state_types=[state],
-            created_after=after,
-            created_before=before,
-            limit=None,
-        )
-        return runs.count_flow_runs(query)
-
-    present = [state for state in STATE_TYPES if count(state, body.start, body.end)]
+    names = tuple(body.flow_names) if body.flow_names is not None else None
+    location = store().location
+    with _settled_lock:
+        for key in [k for k, (at, _) in _settled.items() if at < now - REUSE_SECONDS]:
+            del _settled[key]
     history = []
     for i in range(body.buckets):
+        after = body.start + i * width
+        before = body.start + (i + 1) * width
         # bounds are inclusive: nudge each upper edge down so a run counts in one bucket
-        before = edges[i + 1] if i == body.buckets - 1 else edges[i + 1] - 1e-6
-        counts = {state: count(state, edges[i], before) for state in present}
-        counts = {state: n for state, n in counts.items() if n}
-        history.append({"start": edges[i], "end": edges[i + 1], "counts": counts})
+        upper = before if i == body.buckets - 1 else before - 1e-6
+        key = (location, after, upper, names)
+        settled = before < now - SETTLED_AFTER_SECONDS
+        with _settled_lock:
+            cached = _settled.get(key) if settled else None
+        if cached is None:
+            counts = _bucket_counts(after, upper, body.flow_names)
+            if settled:
+                with _settled_lock:
+                    _settled[key] = (now, counts)
+        else:
+            counts = cached[1]
+        history.append({"start": after, "end": before, "counts": dict(counts)})
     return history
 
 

@@ -170,8 +170,19 @@ def failure_message(exc: BaseException) -> str | None:
     return f"the store {location} failed: {describe(exc)}"
 
 
+class StoreUnavailableError(StoreError, sqlite3.OperationalError):
+    """The store file cannot be opened or set up (full disk, lock held too long, ...)."""
+
+
 def raise_open_error(location: str, exc: Exception) -> None:
-    """Re-raise an error from opening a store; a damaged file says so and names itself."""
+    """Re-raise an error from opening a store, saying which store and what is wrong."""
     if is_corrupt(exc):
         raise corrupt_error(location, exc) from None
+    if isinstance(exc, sqlite3.Error) and not isinstance(exc, StoreError):
+        if is_transient(exc):
+            raise StoreUnavailableError(
+                f"the store {location} stayed locked by another process for longer than "
+                f"{lock_timeout():g} s (${LOCK_TIMEOUT_ENV})"
+            ) from exc
+        raise StoreUnavailableError(f"cannot open the store {location}: {describe(exc)}") from exc
     raise exc

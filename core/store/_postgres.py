@@ -112,9 +112,10 @@ class PostgresDatabase:
         return connection
 
     def connection(self) -> psycopg.Connection[Any]:
-        """This thread's connection (autocommit; use `transaction()` to group writes)."""
+        """This thread's connection (autocommit; use `transaction()` to group writes); a
+        connection the server dropped (a restart) is replaced."""
         connection = getattr(self._local, "connection", None)
-        if connection is None or connection.closed:
+        if connection is None or connection.closed or connection.broken:
             connection = self._local.connection = self._new_connection()
         return connection
 
@@ -126,6 +127,14 @@ class PostgresDatabase:
             yield PostgresTransaction(connection)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Rows of a read; a read on a connection the server dropped is retried once on a
+        new one (a write is not: it may have been applied before the drop)."""
+        connection = self.connection()
+        try:
+            return connection.execute(translate(sql), params or None).fetchall()
+        except psycopg.OperationalError:
+            if not connection.broken:
+                raise
         return self.connection().execute(translate(sql), params or None).fetchall()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:

@@ -362,6 +362,10 @@ class RunRepository(Protocol):
     def count_flow_runs(self, query: FlowRunQuery) -> int:
         """How many runs match (limit and offset ignored)."""
 
+    def count_flow_runs_by_state(self, query: FlowRunQuery) -> dict[str, int]:
+        """How many runs match, per state type (types without runs left out): one query
+        for a dashboard's counts."""
+
     def read_flow_run(self, run_id: str) -> FlowRunRow | None:
         """One flow run by id, or by a unique id prefix; None if none or ambiguous."""
 

@@ -210,3 +210,52 @@ def test_concurrency_limits_acquire_and_release_leases(server):
     too_many = _post(api, "/concurrency_limits/acquire", {**take, "slots": 3, "lease_id": "d"})
     assert too_many.status_code == 422
     assert too_many.json()["error"] == "ConcurrencySlotAcquisitionError"
+
+
+def test_filter_bodies_accept_every_field_of_the_store_queries():
+    """The HTTP backend sends the interface's query dataclasses as they are."""
+    import dataclasses
+
+    from headrace.server.routes.flow_runs import FlowRunFilter
+    from headrace.server.routes.logs import LogFilter
+    from headrace.server.routes.task_runs import TaskRunFilter
+    from headrace.store.interface import FlowRunQuery, LogQuery, TaskRunQuery
+
+    for model, query in (
+        (FlowRunFilter, FlowRunQuery),
+        (TaskRunFilter, TaskRunQuery),
+        (LogFilter, LogQuery),
+    ):
+        assert set(model.model_fields) == {f.name for f in dataclasses.fields(query)}
+        assert model.model_validate(dataclasses.asdict(query())).model_dump() == dataclasses.asdict(
+            query()
+        )
+
+
+def test_a_batch_resent_after_the_server_forgot_its_id_keeps_one_task_run(server):
+    """A batch committed just before a crash comes back under a new id after the restart."""
+    now = time.time()
+    run_id, task_id = str(uuid.uuid4()), str(uuid.uuid4())
+    records = [
+        _flow_run(run_id, "resend", "RUNNING", now, []),
+        [
+            "task_run",
+            task_id,
+            run_id,
+            "t-0",
+            "t",
+            "k",
+            None,
+            [],
+            _state("COMPLETED", "Completed", now),
+            1,
+            None,
+            now,
+            now,
+            "1:1",
+        ],  # fmt: skip
+    ]
+    _ingest(server.api, records)
+    assert _ingest(server.api, records)["duplicate"] is False
+    tasks = _post(server.api, "/task_runs/filter", {"flow_run_ids": [run_id]}).json()
+    assert [t["id"] for t in tasks] == [task_id]

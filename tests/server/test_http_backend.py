@@ -195,8 +195,8 @@ def test_a_worker_elsewhere_polls_the_server_and_runs_a_deployment(server, tmp_p
 def test_the_buffer_is_bounded_and_losses_are_loud(tmp_path, capfd):
     """With the server gone, records beyond the buffer are dropped and reported, and what
     is still unsent at exit is reported as lost."""
-    from headrace.server._shipper import Shipper
-    from headrace.server._transport import Transport
+    from headrace.store.http._shipper import Shipper
+    from headrace.store.http._transport import Transport
 
     server = ServerProcess(tmp_path / "server").start()
     transport = Transport(server.api)

@@ -14,14 +14,20 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from ui_support import CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT_MS, UiServer, start_server, stop_server
 
 
 @pytest.fixture(scope="module")
-def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
-    server = start_server(tmp_path_factory.mktemp("ui-home"))
+def ui_server(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[UiServer]:
+    # Chromium starts while the server boots: both take seconds
+    server = start_server(
+        tmp_path_factory.mktemp("ui-home"), meanwhile=lambda: request.getfixturevalue("browser")
+    )
     yield server
     stop_server(server)
 
@@ -58,9 +64,20 @@ def page(browser: object) -> Iterator[object]:
     tab.set_default_timeout(UI_TIMEOUT_MS)
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
+    # the UI works offline: every request goes to the server that served the page
+    elsewhere: list[str] = []
+    tab.on("request", lambda request: _note_foreign(request.url, elsewhere))
     yield tab
     tab.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not elsewhere, f"the page fetched from elsewhere than its server: {elsewhere}"
+
+
+def _note_foreign(url: str, found: list[str]) -> None:
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about") or parts.hostname == "127.0.0.1":
+        return
+    found.append(url)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
-from ui_support import UiServer, start_server, stop_server
+from ui_support import UiServer, auth_headers, start_server, stop_server
 
 # one browser and one server for the whole module: with `--dist loadgroup` (make test)
 # xdist keeps these tests on one worker instead of starting both twice
@@ -43,6 +43,14 @@ def seeded(ui_server: UiServer) -> UiServer:
     """A failed run, a pipeline with tasks and a subflow, 30 small runs, and a secret
     block, a variable and a concurrency limit."""
     ui_server.script("seed")
+    return ui_server
+
+
+@pytest.fixture(scope="module")
+def deployed(ui_server: UiServer) -> UiServer:
+    """Work pool `ui-pool` and the deployment `ui-greet/nightly` (cron, default parameters)."""
+    ui_server.headrace("work-pool", "create", "ui-pool", "--type", "process")
+    ui_server.script("deploy", "ui-pool")
     return ui_server
 
 
@@ -90,6 +98,7 @@ def test_the_run_page_shows_tasks_subflows_states_parameters_and_logs(
     rows = page.locator("#task-timeline .timeline-row")
     expect(rows.filter(has_text="summarize")).to_have_count(1)
     expect(rows.filter(has_text="square")).to_have_count(4)
+    expect(page.locator("#task-summary")).to_have_text("5 completed")
     expect(page.locator("#subflows")).to_contain_text("ui-child")
     history = page.locator("#state-history")
     expect(history).to_contain_text("Running")
@@ -108,6 +117,11 @@ def test_the_run_page_shows_tasks_subflows_states_parameters_and_logs(
     expect(page.locator(".log-scope")).to_contain_text("summarize")
     expect(logs.locator(".log-line")).to_have_count(1)
 
+    # the subflow has a row on the timeline that leads to its own page
+    page.locator("#task-timeline .timeline-row.subflow").click()
+    expect(page.locator(".page-header h1")).to_contain_text("ui-child")
+    expect(page.locator("#summary")).to_contain_text("Parent flow run")
+
 
 def test_runs_list_filters_and_pages(seeded: UiServer, page: Page, shot) -> None:
     open_ui(page, seeded, "/runs?flow=ui-greet&tag=bulk")
@@ -121,6 +135,12 @@ def test_runs_list_filters_and_pages(seeded: UiServer, page: Page, shot) -> None
     page.fill("#filter-tag", "bulk,odd")
     page.press("#filter-tag", "Enter")
     expect(info).to_have_text("1–15 of 15")
+    target = api(seeded, "/flow_runs/filter", {"tags_all": ["odd"], "limit": 1})[0]
+    page.fill("#filter-name", target["name"])
+    page.press("#filter-name", "Enter")
+    expect(page.locator(f'tr[data-run-id="{target["id"]}"]')).to_be_visible()
+    page.fill("#filter-name", "")
+    page.press("#filter-name", "Enter")
 
     page.fill("#filter-flow", "")
     page.fill("#filter-tag", "")
@@ -140,13 +160,11 @@ def test_runs_list_filters_and_pages(seeded: UiServer, page: Page, shot) -> None
 
 
 def test_run_now_on_a_deployment_is_executed_by_a_worker(
-    ui_server: UiServer, page: Page, shot
+    deployed: UiServer, page: Page, shot
 ) -> None:
-    ui_server.headrace("work-pool", "create", "ui-pool", "--type", "process")
-    ui_server.script("deploy", "ui-pool")
-    ui_server.spawn("worker", "start", "--pool", "ui-pool", "--name", "ui-worker")
+    worker_process = deployed.spawn("worker", "start", "--pool", "ui-pool", "--name", "ui-worker")
 
-    open_ui(page, ui_server, "/work-pools")
+    open_ui(page, deployed, "/work-pools")
     worker = page.locator('tr[data-worker="ui-worker"]')
     expect(worker).to_have_attribute("data-health", "ONLINE")
     shot(page, "work-pools", docs_image=True)
@@ -168,6 +186,9 @@ def test_run_now_on_a_deployment_is_executed_by_a_worker(
     expect(page.locator(".page-header .badge")).to_have_text("Completed", timeout=30_000)
     expect(page.locator("#parameters")).to_contain_text("from the browser")
     shot(page, "deployment-run")
+    page.click("#deployment-link")
+    expect(page.locator(".scope")).to_contain_text("ui-greet/nightly")
+    expect(page.locator("#runs-table tbody tr").first).to_contain_text("Completed")
 
     page.click("nav >> text=Deployments")
     expect(deployment.locator("td").nth(5)).to_contain_text("Completed")
@@ -177,6 +198,11 @@ def test_run_now_on_a_deployment_is_executed_by_a_worker(
     shot(page, "deployments", docs_image=True)
     deployment.locator("button.pause-toggle").click()
     expect(deployment).to_have_attribute("data-paused", "false")
+
+    worker_process.terminate()  # its polling would only slow the tests after this one
+    worker_process.wait(timeout=15)
+    page.click("nav >> text=Work pools")
+    expect(page.locator('tr[data-worker="ui-worker"]')).to_have_attribute("data-health", "STOPPED")
 
 
 def test_run_now_refuses_parameters_that_are_not_json(ui_server: UiServer, page: Page) -> None:
@@ -189,6 +215,22 @@ def test_run_now_refuses_parameters_that_are_not_json(ui_server: UiServer, page:
     form.locator("button[type=submit]").click()
     expect(form.locator(".error-note")).to_contain_text("times: {not json is not JSON")
     expect(page).to_have_url(re.compile(r"#/deployments$"))
+
+
+def test_a_scheduled_run_can_be_cancelled_before_it_starts(deployed: UiServer, page: Page) -> None:
+    nightly = api(deployed, "/deployments/filter", {"flow_names": ["ui-greet"]})[0]
+    run = api(
+        deployed,
+        f"/deployments/{nightly['id']}/create_flow_run",
+        {"scheduled_time": time.time() + 3600},
+    )
+    open_ui(page, deployed, f"/runs/{run['id']}")
+    expect(page.locator(".page-header .badge")).to_have_text("Scheduled")
+    expect(page.locator("#summary")).to_contain_text("ui-greet/nightly")
+    page.click("#cancel-run")
+    expect(page.locator(".page-header .badge")).to_have_text("Cancelled")
+    expect(page.locator("#cancel-run")).to_have_count(0)
+    expect(page.locator("#state-history")).to_contain_text("Cancelled from the UI")
 
 
 def test_blocks_variables_and_limits_never_show_a_secret(
@@ -259,3 +301,28 @@ def test_history_counts_every_run_once_per_state(seeded: UiServer) -> None:
     )
     assert refused.status_code == 422
     assert "end must be after start" in refused.json()["message"]
+
+
+def test_with_basic_auth_the_browser_asks_and_the_ui_works(
+    tmp_path_factory: pytest.TempPathFactory, browser
+) -> None:
+    server = start_server(
+        tmp_path_factory.mktemp("ui-basic"), {"HEADRACE_API_AUTH_STRING": "admin:pw-stays-secret"}
+    )
+    try:
+        anonymous = httpx.get(server.url + "/", timeout=10)
+        assert anonymous.status_code == 401
+        assert anonymous.headers["www-authenticate"].startswith("Basic")
+
+        # what the browser sends once its login prompt is answered
+        tab = browser.new_page()
+        tab.set_extra_http_headers(auth_headers(server.env))
+        try:
+            tab.goto(server.url + "/#/runs")
+            expect(tab.locator("body[data-loaded=true]")).to_be_attached()
+            expect(tab.locator("#page-info")).to_have_text("0–0 of 0")
+            assert "pw-stays-secret" not in tab.content()
+        finally:
+            tab.close()
+    finally:
+        stop_server(server)

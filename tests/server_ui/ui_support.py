@@ -3,11 +3,13 @@ over a real SQLite store, and the clients (scripts, CLI, workers) pointed at it.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,8 +85,21 @@ def _base_env(home: Path) -> dict[str, str]:
     return env
 
 
-def start_server(home: Path, extra_env: dict[str, str] | None = None) -> UiServer:
-    """`headrace server start --port 0`, waited on until /api/health answers."""
+def auth_headers(env: dict[str, str]) -> dict[str, str]:
+    """The `Authorization` header a client sends with these server settings."""
+    if env.get("HEADRACE_API_KEY"):
+        return {"Authorization": f"Bearer {env['HEADRACE_API_KEY']}"}
+    if env.get("HEADRACE_API_AUTH_STRING"):
+        token = base64.b64encode(env["HEADRACE_API_AUTH_STRING"].encode()).decode()
+        return {"Authorization": f"Basic {token}"}
+    return {}
+
+
+def start_server(
+    home: Path, extra_env: dict[str, str] | None = None, meanwhile: Callable[[], object] = object
+) -> UiServer:
+    """`headrace server start --port 0`, waited on until /api/health answers; `meanwhile`
+    runs while the server boots (the browser starts in that time)."""
     env = _base_env(home)
     server_env = {**env, **(extra_env or {})}
     log = home / "server.log"
@@ -95,6 +110,11 @@ def start_server(home: Path, extra_env: dict[str, str] | None = None) -> UiServe
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+    try:
+        meanwhile()
+    except BaseException:
+        process.kill()
+        raise
     deadline = time.monotonic() + 20
     while not (found := re.search(r"http://127\.0\.0\.1:\d+", log.read_text())):
         if time.monotonic() > deadline or process.poll() is not None:
@@ -102,8 +122,7 @@ def start_server(home: Path, extra_env: dict[str, str] | None = None) -> UiServe
             raise AssertionError(f"server did not say where it listens:\n{log.read_text()}")
         time.sleep(0.05)
     url = found.group(0)
-    key = server_env.get("HEADRACE_API_KEY")
-    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    headers = auth_headers(server_env)
     deadline = time.monotonic() + 20
     while True:
         try:
@@ -118,8 +137,9 @@ def start_server(home: Path, extra_env: dict[str, str] | None = None) -> UiServe
     # clients reach the store through the server, as users point them at it; they share
     # its home only for the block encryption key (HEADRACE_ENCRYPTION_KEY in real setups)
     env["HEADRACE_API_URL"] = url + "/api"
-    if key:
-        env["HEADRACE_API_KEY"] = key
+    for name in ("HEADRACE_API_KEY", "HEADRACE_API_AUTH_STRING"):
+        if name in server_env:
+            env[name] = server_env[name]
     return UiServer(url=url, home=home, env=env, process=process)
 
 

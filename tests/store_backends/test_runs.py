@@ -73,6 +73,7 @@ def test_flow_run_filters_sorting_and_paging(store):
     assert {r["name"] for r in read(FlowRunQuery(tags_all=["prod"]))} == {"parent", "child"}
     assert [r["name"] for r in read(FlowRunQuery(tags_all=["prod", "eu"]))] == ["child"]
     assert [r["name"] for r in read(FlowRunQuery(tags_all=["pr_d"]))] == ["tag_like"]
+    assert read(FlowRunQuery(tags_all=["PROD"])) == []  # exact, on both databases
     assert [r["name"] for r in read(FlowRunQuery(state_types=["failed"]))] == ["failed-one"]
     assert [r["name"] for r in read(FlowRunQuery(flow_names=["nightly"]))] == ["parent"]
     assert [r["name"] for r in read(FlowRunQuery(parent_flow_run_ids=[parent.id]))] == ["child"]
@@ -82,6 +83,8 @@ def test_flow_run_filters_sorting_and_paging(store):
     window = FlowRunQuery(created_after=101.0, created_before=102.0, sort="created_asc")
     assert [r["name"] for r in read(window)] == ["child", "failed-one"]
     assert store.runs.count_flow_runs(FlowRunQuery(tags_all=["prod"], limit=1)) == 2
+    by_state = store.runs.count_flow_runs_by_state(FlowRunQuery(created_after=101.0))
+    assert by_state == {"COMPLETED": 2, "FAILED": 1}
 
 
 def test_many_task_runs_page_in_creation_order(store):

@@ -43,6 +43,13 @@ def _store_with_history(tmp_path: Path, home: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def _create(database: Path) -> None:
+    from headrace.store import get_store, reset_store
+
+    assert get_store().location == str(database)
+    reset_store()
+
+
 def _damage_tail(database: Path) -> None:
     """Garbage over pages in the last third of the file (run records, not variables)."""
     size = database.stat().st_size
@@ -55,7 +62,7 @@ def _damage_tail(database: Path) -> None:
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda command: " ".join(command))
 def test_every_command_names_a_store_with_a_damaged_header(home, database, command):
-    assert cli(home, "runs", "ls").returncode == 0
+    _create(database)
     with open(database, "r+b") as file:
         file.write(b"this is not a database " * 8)
     result = cli(home, *command)
@@ -66,7 +73,7 @@ def test_every_command_names_a_store_with_a_damaged_header(home, database, comma
 
 
 def test_a_flow_on_a_damaged_store_names_the_file(tmp_path, home, database):
-    assert cli(home, "runs", "ls").returncode == 0
+    _create(database)
     with open(database, "r+b") as file:
         file.write(b"garbage" * 50)
     result = run_script(
@@ -113,13 +120,12 @@ def test_store_check_finds_damage_and_recover_saves_what_is_readable(tmp_path, h
     ]
     listed = cli(home, "variable", "ls")
     assert listed.returncode == 0 and "gamma" in listed.stdout
-    assert cli(home, "runs", "ls").returncode == 0
     saved_tasks = rows(database, "SELECT count(*) FROM task_runs")[0][0]
     assert 0 < saved_tasks <= 1000
 
 
 def test_recover_leaves_a_healthy_store_alone(home, database):
-    assert cli(home, "runs", "ls").returncode == 0
+    _create(database)
     before = database.read_bytes()
     result = cli(home, "store", "recover")
     assert result.returncode == 0

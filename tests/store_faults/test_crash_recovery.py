@@ -57,8 +57,6 @@ COMMANDS = [
     ["variable", "ls"],
     ["gcl", "ls"],
     ["concurrency-limit", "ls"],
-    ["deployment", "ls"],
-    ["work-pool", "ls"],
 ]
 
 

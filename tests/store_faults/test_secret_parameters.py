@@ -70,15 +70,16 @@ def test_secret_values_of_every_kind_are_masked_in_the_run_record(home, database
 
 
 def test_secrets_are_masked_when_validation_fails(home, database):
-    @flow
+    @flow(flow_run_name="login-{token}")
     def login(token: SecretStr, retries: int):
         return retries
 
     state = login("plain-token-6", "not a number", return_state=True)
     assert state.type is StateType.FAILED
     assert _stored_parameters(database) == {"token": MASK, "retries": "not a number"}
-    (message,) = rows(database, "SELECT state_message FROM flow_runs")[0]
+    (message, name) = rows(database, "SELECT state_message, name FROM flow_runs")[0]
     assert "retries" in message
+    assert name == f"login-{MASK}"
     _assert_absent(home, "plain-token-6")
 
 
@@ -140,6 +141,16 @@ def test_deployment_secret_defaults_are_encrypted_and_reach_the_run(project, hom
     assert out.read_text() == "SecretStr:plain-override-9"
     _assert_absent(home, "plain-override-9")
 
+    # people see the mask, not the ciphertext
+    from click.testing import CliRunner
+
+    from headrace.cli import build_cli
+
+    for command in (["deployment", "inspect", "use-token/secret"], ["deployment", "ls", "--json"]):
+        shown = CliRunner().invoke(build_cli(), command)
+        assert shown.exit_code == 0, shown.output
+        assert MASK in shown.output and "$secret" not in shown.output
+
 
 def test_a_model_holding_secrets_is_refused_as_a_deployment_default(project, home):
     from headrace.deployments import load_flow_from_source
@@ -151,3 +162,30 @@ def test_a_model_holding_secrets_is_refused_as_a_deployment_default(project, hom
     with pytest.raises(ValueError, match="parameter 'token' of deployment 'use-token/nested'"):
         deployment.apply()
     _assert_absent(home, "plain-model-10")
+
+
+def test_every_secret_kind_is_sealed_and_opened_as_its_own_type(home):
+    """Deployment defaults of each secret type go through the store's key and come back
+    as the same type with the same value; the stored JSON holds no plain text."""
+    from headrace.store._secrets import open_parameters, seal_parameters
+
+    given = {
+        "text": SecretStr("plain-seal-11"),
+        "data": SecretBytes(b"plain-seal-12"),
+        "settings": SecretDict({"api": {"key": "plain-seal-13"}}),
+        "block": Secret(value={"token": "plain-seal-14"}),
+        "nested": {"list": [SecretStr("plain-seal-15")], "plain": 1},
+    }
+    stored = json.dumps(seal_parameters(given, "deployment 'f/d'"))
+    assert "plain-seal" not in stored
+    opened = open_parameters(json.loads(stored), "deployment 'f/d'")
+    assert type(opened["text"]) is SecretStr
+    assert opened["text"].get_secret_value() == "plain-seal-11"
+    assert type(opened["data"]) is SecretBytes
+    assert opened["data"].get_secret_value() == b"plain-seal-12"
+    assert type(opened["settings"]) is SecretDict
+    assert opened["settings"].get_secret_value() == {"api": {"key": "plain-seal-13"}}
+    assert type(opened["block"]) is Secret
+    assert opened["block"].get() == {"token": "plain-seal-14"}
+    assert opened["nested"]["list"][0].get_secret_value() == "plain-seal-15"
+    assert opened["nested"]["plain"] == 1

@@ -39,8 +39,10 @@ FLOW = f"""
 
 def _prepare(home: Path) -> None:
     """Create the store (schemas) before the fault, as an earlier run would have."""
-    result = cli(home, "runs", "ls")
-    assert result.returncode == 0, result.stderr
+    from headrace.store import get_store, reset_store
+
+    assert get_store().location == str(home / "headrace.db")
+    reset_store()
 
 
 def _hold_lock(database: Path, seconds: float | None = None) -> subprocess.Popen[str]:
@@ -182,3 +184,54 @@ def test_flush_reports_failure_in_process(home, database):
     reset_store()  # closing writes nothing more; the next open replays the spool
     assert wait_until(lambda: get_store().runs.read_flow_run(run.id))
     assert spool_files(str(database)) == []
+
+
+def test_records_that_not_even_the_spool_can_take_are_reported_as_lost(tmp_path, home, database):
+    """One batch bigger than the file-size limit: neither the write-ahead log nor the
+    spool can take it. Nothing is kept, the script says so and exits 3, and no torn line
+    is left in the spool file."""
+    _prepare(home)
+    limit = 64 * 1024
+    source = f"""
+        import resource, signal
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))
+        from headrace import flow, task
+
+        @task
+        def step(i):
+            return i
+
+        @flow
+        def big():
+            return sum(step(i) for i in range(500))
+
+        assert big() == 124750
+    """
+    result = run_script(tmp_path, home, source)
+    assert result.returncode == 3, result.stderr
+    assert f"cannot write the recovery file {database}.spool-" in result.stderr
+    assert "lost when this process ends" in result.stderr
+    for spool in spool_files(str(database)):
+        assert spool.read_bytes() == b""
+    assert cli(home, "runs", "ls").returncode == 0
+    assert spool_files(str(database)) == []
+
+
+def test_a_store_that_cannot_be_opened_is_named(tmp_path, home, database):
+    _prepare(home)
+    source = """
+        import resource, signal
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+        from headrace import flow
+
+        @flow
+        def hello():
+            return 1
+
+        hello()
+    """
+    result = run_script(tmp_path, home, source)
+    assert result.returncode != 0
+    assert f"cannot open the store {database}: OperationalError: disk I/O error" in result.stderr

@@ -16,7 +16,7 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from headrace.server.routes._common import Router, respond, store
+from headrace.server.routes.common import Router, respond, store
 from headrace.store.interface import BlockDocument, BlockDocumentWrite
 
 router = Router(tags=["blocks"])
@@ -103,7 +103,7 @@ def _document_in(document: DocumentIn) -> BlockDocumentWrite:
 
 def _found(document: BlockDocument | None, what: str) -> BlockDocument:
     if document is None:
-        from headrace.blocks.errors import BlockNotFound
+        from headrace.exceptions import BlockNotFound
 
         raise BlockNotFound(f"block document {what} not found")
     return document

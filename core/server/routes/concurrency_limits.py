@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from headrace.server.routes._common import Router, found, respond, store
+from headrace.server.routes.common import Router, found, respond, store
 
 router = Router(tags=["concurrency limits"])
 

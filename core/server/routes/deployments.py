@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from headrace.server.routes._common import Router, found, respond, store
+from headrace.server.routes.common import Router, found, respond, store
 from headrace.server.routes.flow_runs import StateTypeName
 from headrace.store.interface import DeploymentRecord
 

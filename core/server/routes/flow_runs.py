@@ -7,8 +7,8 @@ from typing import Literal
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from headrace.server.routes._common import Router, found, respond, store
-from headrace.store.interface import FlowRunQuery
+from headrace.server.routes.common import Router, found, respond, store
+from headrace.store.interface import FlowRunQuery, Sort
 
 router = Router(tags=["flow runs"])
 
@@ -16,7 +16,7 @@ StateTypeName = Literal[
     "SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "CRASHED",
     "PAUSED", "CANCELLING",
 ]  # fmt: skip
-SortName = Literal["created_desc", "created_asc", "start_time_desc", "start_time_asc", "name_asc"]
+SortName = Sort
 
 
 class FlowRunFilter(BaseModel):
@@ -29,10 +29,13 @@ class FlowRunFilter(BaseModel):
     names: list[str] | None = None
     name_like: str | None = None
     flow_names: list[str] | None = None
+    flow_name_like: str | None = None
     state_types: list[StateTypeName] | None = None
     state_names: list[str] | None = None
+    exclude_state_types: list[StateTypeName] | None = None
+    exclude_state_names: list[str] | None = None
     tags_all: list[str] | None = None
-    deployment_ids: list[str] | None = None
+    deployment_ids: list[str | None] | None = None
     parent_flow_run_ids: list[str | None] | None = None
     work_pool_names: list[str] | None = None
     created_after: float | None = None

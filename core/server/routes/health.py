@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from headrace.server.routes._common import Router
+from headrace.server.routes.common import Router
 
 router = Router(tags=["server"])
 

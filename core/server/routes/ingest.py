@@ -23,64 +23,102 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from headrace.server.routes._common import Router, store
+from headrace.server.routes.common import Router, store
 from headrace.states import StateType
+from headrace.store.interface import TaskRunQuery
 
 router = Router(tags=["ingest"])
 
-_Str = str
-_OptStr = str | None
-_OptFloat = float | None
-_StateArgs = tuple[StateType, str, str | None, float]
+_STATE_TYPES = {kind.value: kind for kind in StateType}
 
-#: the argument types of each kind of call (checked before anything is written)
-_ARGUMENTS: dict[str, TypeAdapter[Any]] = {
-    "flow_run": TypeAdapter(
-        tuple[
-            _Str,
-            _Str,
-            _Str,
-            _OptStr,
-            dict[str, Any],
-            list[str],
-            _StateArgs,
-            int,
-            _OptFloat,
-            _OptFloat,
-            _OptStr,
-            _OptStr,
-            _OptStr,
-            _OptStr,
-        ]  # fmt: skip
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _text_or_none(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _number_or_none(value: Any) -> bool:
+    return value is None or _number(value)
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _object(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _tags(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(tag, str) for tag in value)
+
+
+def _state(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 4
+        and value[0] in _STATE_TYPES
+        and isinstance(value[1], str)
+        and _text_or_none(value[2])
+        and _number(value[3])
+    )
+
+
+_T, _TN, _N, _NN, _C = _text, _text_or_none, _number, _number_or_none, _count
+#: each kind's arguments: (name, check) in order; checked before anything is written
+_ARGUMENTS: dict[str, tuple[tuple[str, Callable[[Any], bool]], ...]] = {
+    "flow_run": (
+        ("id", _T), ("name", _T), ("flow_name", _T), ("flow_version", _TN),
+        ("parameters", _object), ("tags", _tags), ("state", _state), ("run_count", _C),
+        ("start_time", _NN), ("end_time", _NN), ("parent_flow_run_id", _TN),
+        ("parent_task_run_id", _TN), ("deployment_id", _TN), ("process", _TN),
     ),
-    "flow_run_state": TypeAdapter(tuple[_Str, _StateArgs, int, _OptFloat, _OptFloat]),
-    "task_run": TypeAdapter(
-        tuple[
-            _Str,
-            _OptStr,
-            _Str,
-            _Str,
-            _Str,
-            _OptStr,
-            list[str],
-            _StateArgs,
-            int,
-            _OptStr,
-            _OptFloat,
-            _OptFloat,
-            _OptStr,
-        ]  # fmt: skip
+    "flow_run_state": (
+        ("id", _T), ("state", _state), ("run_count", _C), ("start_time", _NN),
+        ("end_time", _NN),
     ),
-    "task_run_state": TypeAdapter(tuple[_Str, _StateArgs, int, _OptStr, _OptFloat, _OptFloat]),
-    "state": TypeAdapter(tuple[_Str, _StateArgs]),
-    "log": TypeAdapter(tuple[_OptStr, _OptStr, int, _Str, _Str, float]),
-}
+    "task_run": (
+        ("id", _T), ("flow_run_id", _TN), ("name", _T), ("task_name", _T), ("task_key", _T),
+        ("dynamic_key", _TN), ("tags", _tags), ("state", _state), ("run_count", _C),
+        ("cache_key", _TN), ("start_time", _NN), ("end_time", _NN), ("process", _TN),
+    ),
+    "task_run_state": (
+        ("id", _T), ("state", _state), ("run_count", _C), ("cache_key", _TN),
+        ("start_time", _NN), ("end_time", _NN),
+    ),
+    "state": (("run_id", _T), ("state", _state)),
+    "log": (
+        ("flow_run_id", _TN), ("task_run_id", _TN), ("level", _C), ("logger", _T),
+        ("message", _T), ("timestamp", _N),
+    ),
+}  # fmt: skip
+_CHECKS = {kind: tuple(check for _, check in spec) for kind, spec in _ARGUMENTS.items()}
+
+
+def _problem(index: int, record: list[Any]) -> str:
+    kind = record[0]
+    spec = _ARGUMENTS[kind]
+    if len(record) - 1 != len(spec):
+        names = ", ".join(name for name, _ in spec)
+        return f"records[{index}] ({kind}): expected {len(spec)} arguments ({names})"
+    for (name, check), value in zip(spec, record[1:], strict=True):
+        if not check(value):
+            return f"records[{index}] ({kind}): invalid {name} {value!r:.80}"
+    return f"records[{index}] ({kind}): invalid"
 
 
 class IngestBatch(BaseModel):
@@ -97,8 +135,9 @@ class _State:
 
     __slots__ = ("type", "name", "message", "_ts")
 
-    def __init__(self, raw: tuple[StateType, str, str | None, float]) -> None:
-        self.type, self.name, self.message, self._ts = raw
+    def __init__(self, raw: list[Any]) -> None:
+        self.type = _STATE_TYPES[raw[0]]
+        self.name, self.message, self._ts = raw[1], raw[2], raw[3]
 
 
 class _Run:
@@ -159,6 +198,10 @@ def _apply(calls: list[tuple[str, tuple[Any, ...]]]) -> None:
             runs.record_log(*args)
 
 
+def _apply_check(check: Callable[[Any], bool], value: Any) -> bool:
+    return check(value)
+
+
 def parse_batch(body: bytes) -> tuple[str | None, list[tuple[str, tuple[Any, ...]]]]:
     """The batch id and the validated calls; ValueError naming the first bad record."""
     try:
@@ -172,17 +215,14 @@ def parse_batch(body: bytes) -> tuple[str | None, list[tuple[str, tuple[Any, ...
         raise ValueError("batch must be a string")
     calls = []
     for index, record in enumerate(payload["records"]):
-        if not isinstance(record, list) or not record or record[0] not in _ARGUMENTS:
+        checks = _CHECKS.get(record[0]) if isinstance(record, list) and record else None
+        if checks is None:
             raise ValueError(
                 f"records[{index}]: expected [kind, ...] with kind one of {sorted(_ARGUMENTS)}"
             )
-        try:
-            args = _ARGUMENTS[record[0]].validate_python(record[1:])
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"argument {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-            )
-            raise ValueError(f"records[{index}] ({record[0]}): {problems}") from None
+        args = record[1:]
+        if len(args) != len(checks) or not all(map(_apply_check, checks, args)):
+            raise ValueError(_problem(index, record))
         calls.append((record[0], args))
     return batch, calls
 
@@ -210,12 +250,26 @@ _seen = _SeenBatches()
 _ingest_lock = threading.Lock()
 
 
+def _without_stored_task_runs(
+    calls: list[tuple[str, tuple[Any, ...]]],
+) -> list[tuple[str, tuple[Any, ...]]]:
+    """The calls minus inserts of task runs already stored: a batch committed just before
+    a server crash is resent by its client after the restart (its id forgotten)."""
+    ids = [args[0] for kind, args in calls if kind == "task_run"]
+    if not ids:
+        return calls
+    stored = {row["id"] for row in store().runs.read_task_runs(TaskRunQuery(ids=ids, limit=None))}
+    if not stored:
+        return calls
+    return [call for call in calls if call[0] != "task_run" or call[1][0] not in stored]
+
+
 def _ingest(body: bytes) -> dict[str, Any]:
     batch, calls = parse_batch(body)
     with _ingest_lock:  # one batch at a time, so a resent batch cannot race its first copy
         if batch is not None and batch in _seen:
             return {"accepted": 0, "duplicate": True}
-        _apply(calls)
+        _apply(_without_stored_task_runs(calls))
         if not store().flush(timeout=120):
             raise RuntimeError("the store did not commit the batch in time")
         if batch is not None:

@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from headrace.server.routes._common import Router, respond, store
+from headrace.server.routes.common import Router, respond, store
 from headrace.store.interface import LogQuery
 
 router = Router(tags=["logs"])

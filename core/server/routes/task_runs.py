@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from headrace.server.routes._common import Router, found, respond, store
+from headrace.server.routes.common import Router, found, respond, store
 from headrace.server.routes.flow_runs import SetState, SortName, StateTypeName
 from headrace.store.interface import TaskRunQuery
 
@@ -18,12 +18,14 @@ class TaskRunFilter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ids: list[str] | None = None
-    flow_run_ids: list[str] | None = None
+    flow_run_ids: list[str | None] | None = None
     names: list[str] | None = None
     name_like: str | None = None
     task_names: list[str] | None = None
     state_types: list[StateTypeName] | None = None
     state_names: list[str] | None = None
+    exclude_state_types: list[StateTypeName] | None = None
+    exclude_state_names: list[str] | None = None
     tags_all: list[str] | None = None
     created_after: float | None = None
     created_before: float | None = None

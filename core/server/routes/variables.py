@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from headrace.server.routes._common import Router, found, respond, store
+from headrace.server.routes.common import Router, found, respond, store
 
 router = Router(tags=["variables"])
 

@@ -1,8 +1,8 @@
-"""The HTTP store backend: `headrace.store.interface.Store` spoken to a headrace server.
+"""The HTTP backend's repositories and `HttpStore`, over a `Transport` and a `Shipper`.
 
 With `HEADRACE_API_URL=http://host:port/api`, `get_store()` returns an `HttpStore`, so the
 engine, CLI, workers and blocks use the server instead of a local file. Run records are
-queued and shipped in batches by a background thread (see `headrace.server._shipper`);
+queued and shipped in batches by a background thread (see `headrace.store.http._shipper`);
 every other call is one request on a keep-alive connection.
 """
 
@@ -13,9 +13,9 @@ import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from headrace.server._shipper import Shipper
-from headrace.server._transport import ServerUnavailable, Transport
 from headrace.states import TYPE_VALUES
+from headrace.store.http._shipper import Shipper
+from headrace.store.http._transport import ServerUnavailable, Transport
 from headrace.store.interface import (
     Attempt,
     BlockDocument,

@@ -20,7 +20,7 @@ import time
 import uuid
 from typing import Any
 
-from headrace.server._transport import ServerUnavailable, Transport
+from headrace.store.http._transport import ServerUnavailable, Transport
 
 BUFFER_ENV = "HEADRACE_API_BUFFER_RECORDS"
 _BATCH_LIMIT = 10_000

@@ -27,19 +27,16 @@ class ServerError(HeadraceException):
 
 
 def _exception_types() -> dict[str, type[BaseException]]:
-    from headrace.blocks import errors as block_errors
-    from headrace.concurrency.errors import ConcurrencySlotAcquisitionError
+    """The exceptions a refusal may name (the store's and the builtins it raises)."""
+    from headrace import exceptions
 
     types: dict[str, type[BaseException]] = {
-        "ObjectNotFound": ObjectNotFound,
-        "ObjectAlreadyExists": ObjectAlreadyExists,
-        "ConcurrencySlotAcquisitionError": ConcurrencySlotAcquisitionError,
         "ValueError": ValueError,
         "TypeError": TypeError,
         "ValidationError": ValueError,
     }
-    for name in dir(block_errors):
-        value = getattr(block_errors, name)
+    for name in dir(exceptions):
+        value = getattr(exceptions, name)
         if isinstance(value, type) and issubclass(value, Exception):
             types[name] = value
     return types

@@ -138,15 +138,20 @@ def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _tags(column: str, tags: list[str], where: list[str], params: list[Any]) -> None:
-    # tags are stored as a JSON list; a quoted name matches one whole tag
+def _tags(column: str, tags: list[str], where: list[str], params: list[Any], find: str) -> None:
+    # tags are stored as a JSON list; a quoted name matches one whole tag, case and all
+    # (`find` is instr on SQLite, strpos on PostgreSQL: LIKE differs in case between them)
     for tag in tags:
-        where.append(f"{column} LIKE ? ESCAPE '\\'")
-        params.append("%" + like_escape(json.dumps(tag)) + "%")
+        where.append(f"{find}({column}, ?) > 0")
+        params.append(json.dumps(tag))
 
 
 def _common(
-    prefix: str, query: FlowRunQuery | TaskRunQuery, where: list[str], params: list[Any]
+    prefix: str,
+    query: FlowRunQuery | TaskRunQuery,
+    where: list[str],
+    params: list[Any],
+    find: str,
 ) -> None:
     if query.ids is not None:
         _in(f"{prefix}id", query.ids, where, params)
@@ -168,7 +173,7 @@ def _common(
             where.append(f"({prefix}{column} IS NULL OR {prefix}{column} NOT IN ({marks}))")
             params.extend(values)
     if query.tags_all:
-        _tags(f"{prefix}tags", query.tags_all, where, params)
+        _tags(f"{prefix}tags", query.tags_all, where, params, find)
     for column, bound, op in (
         ("created", query.created_after, ">="),
         ("created", query.created_before, "<="),
@@ -180,10 +185,10 @@ def _common(
             params.append(bound)
 
 
-def _flow_where(query: FlowRunQuery) -> tuple[str, list[Any]]:
+def _flow_where(query: FlowRunQuery, find: str) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
-    _common("f.", query, where, params)
+    _common("f.", query, where, params, find)
     if query.id_prefix:
         where.append("f.id LIKE ? ESCAPE '\\'")
         params.append(like_escape(query.id_prefix) + "%")
@@ -205,10 +210,10 @@ def _flow_where(query: FlowRunQuery) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(where) if where else ""), params
 
 
-def _task_where(query: TaskRunQuery) -> tuple[str, list[Any]]:
+def _task_where(query: TaskRunQuery, find: str) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
-    _common("", query, where, params)
+    _common("", query, where, params, find)
     if query.flow_run_ids is not None:
         _in("flow_run_id", query.flow_run_ids, where, params)
     if query.task_names is not None:
@@ -226,6 +231,7 @@ class SqlRuns:
         self._db = database
         self._enqueue = database.enqueue
         self._sqlite = database.dialect == "sqlite"
+        self._find = "instr" if self._sqlite else "strpos"
 
     # -- queued writes -------------------------------------------------------------------
     def record_flow_run(self, run: FlowRun) -> None:
@@ -353,16 +359,34 @@ class SqlRuns:
 
     def read_flow_runs(self, query: FlowRunQuery) -> list[FlowRunRow]:
         self._db.flush()
-        where, params = _flow_where(query)
-        sql = f"SELECT {FLOW_RUN_COLUMNS}{FLOW_RUN_FROM}{where} ORDER BY {_FLOW_SORTS[query.sort]}"
-        sql += self._page(query.limit, query.offset, params)
+        where, params = _flow_where(query, self._find)
+        order = _FLOW_SORTS[query.sort]
+        page = self._page(query.limit, query.offset, params)
+        if query.offset and "d." not in order and "d." not in where:
+            # a deep page: skip the first rows on flow_runs alone (its indexes, no join
+            # per skipped row), then read and join only the page's rows
+            inner = f"SELECT f.rowid FROM flow_runs f{where} ORDER BY {order}{page}"
+            sql = f"SELECT {FLOW_RUN_COLUMNS}{FLOW_RUN_FROM} WHERE f.rowid IN ({inner})"
+            sql += f" ORDER BY {order}"
+        else:
+            sql = f"SELECT {FLOW_RUN_COLUMNS}{FLOW_RUN_FROM}{where} ORDER BY {order}{page}"
         return [flow_run_row(row) for row in self._db.query(sql, params)]
 
     def count_flow_runs(self, query: FlowRunQuery) -> int:
         self._db.flush()
-        where, params = _flow_where(query)
+        where, params = _flow_where(query, self._find)
         rows = self._db.query(f"SELECT COUNT(*) AS n FROM flow_runs f{where}", params)
         return int(rows[0]["n"])
+
+    def count_flow_runs_by_state(self, query: FlowRunQuery) -> dict[str, int]:
+        self._db.flush()
+        where, params = _flow_where(query, self._find)
+        rows = self._db.query(
+            f"SELECT f.state_type AS state_type, COUNT(*) AS n FROM flow_runs f{where}"
+            " GROUP BY f.state_type",
+            params,
+        )
+        return {row["state_type"]: int(row["n"]) for row in rows if row["state_type"]}
 
     def read_flow_run(self, run_id: str) -> FlowRunRow | None:
         self._db.flush()
@@ -374,14 +398,14 @@ class SqlRuns:
 
     def read_task_runs(self, query: TaskRunQuery) -> list[TaskRunRow]:
         self._db.flush()
-        where, params = _task_where(query)
+        where, params = _task_where(query, self._find)
         sql = f"SELECT {_TASK_RUN_COLUMNS} FROM task_runs{where} ORDER BY {_TASK_SORTS[query.sort]}"
         sql += self._page(query.limit, query.offset, params)
         return [task_run_row(row) for row in self._db.query(sql, params)]
 
     def count_task_runs(self, query: TaskRunQuery) -> int:
         self._db.flush()
-        where, params = _task_where(query)
+        where, params = _task_where(query, self._find)
         return int(self._db.query(f"SELECT COUNT(*) AS n FROM task_runs{where}", params)[0]["n"])
 
     def read_task_run(self, run_id: str) -> TaskRunRow | None:

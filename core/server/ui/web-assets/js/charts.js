@@ -63,7 +63,8 @@ export function stateLegend(buckets) {
 
 const MAX_ROWS = 400;
 
-/** One row per task run, bars placed on the flow run's time axis. */
+/** One row per task run (and subflow run, marked `subflow`), bars placed on the flow
+ * run's time axis. */
 export function timeline(flowRun, taskRuns, onSelect) {
   const now = Date.now() / 1000;
   const started = taskRuns.filter((t) => t.start_time != null);
@@ -82,8 +83,9 @@ export function timeline(flowRun, taskRuns, onSelect) {
     const left = start == null ? 0 : ((start - begin) / span) * 100;
     const width = start == null ? 0 : Math.max(((end - start) / span) * 100, 0.4);
     const tip = `${task.name} · ${task.state_name || titleCase(task.state_type)} · ${duration(start, task.end_time)}`;
-    container.append(h("div.timeline-row", { role: "listitem", title: tip, dataset: { taskRunId: task.id }, onclick: onSelect && (() => onSelect(task)) },
-      h("span.timeline-label", {}, task.name),
+    const data = task.subflow ? { flowRunId: task.id } : { taskRunId: task.id };
+    container.append(h("div.timeline-row", { role: "listitem", title: tip, dataset: data, class: task.subflow ? "subflow" : "", onclick: onSelect && (() => onSelect(task)) },
+      h("span.timeline-label", {}, task.subflow ? `↳ ${task.flow_name}` : task.name),
       h("span.timeline-track", {},
         start == null
           ? h("span.timeline-waiting", {}, task.state_name || "not started")

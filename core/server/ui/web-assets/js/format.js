@@ -60,6 +60,7 @@ export function until(seconds, now = Date.now() / 1000) {
 export function duration(start, end, now = Date.now() / 1000) {
   if (start === null || start === undefined) return "—";
   const total = Math.max(0, (end ?? now) - start);
+  if (total < 0.0001) return "<0.1ms";
   if (total < 0.01) return `${(total * 1000).toFixed(1)}ms`;
   if (total < 1) return `${Math.round(total * 1000)}ms`;
   if (total < 60) return `${total.toFixed(1)}s`;

@@ -36,20 +36,27 @@ export function dashboardView(root) {
   async function refresh() {
     const key = currentRoute().params.get("window") || "1h";
     const win = WINDOWS[key] || WINDOWS["1h"];
-    windowSelect.value = WINDOWS[key] ? key : "1h";
-    const end = Date.now() / 1000;
+    const windowKey = WINDOWS[key] ? key : "1h";
+    windowSelect.value = windowKey;
+    // buckets on multiples of their width: each poll asks for the same buckets, whose
+    // settled counts the server reuses
+    const width = win.seconds / win.buckets;
+    const end = Math.ceil(Date.now() / 1000 / width) * width;
     const start = end - win.seconds;
-    const [history, active, failed] = await Promise.all([
+    const activeQuery = { state_types: ["RUNNING", "PENDING", "CANCELLING"], limit: 10 };
+    const [history, activeCount, failed] = await Promise.all([
       api.flowRunHistory({ start, end, buckets: win.buckets }),
-      api.flowRuns({ state_types: ["RUNNING", "PENDING", "CANCELLING"], limit: 10 }),
+      // a count by state is cheap on any store size; listing nothing running is not
+      api.countFlowRuns(activeQuery),
       api.flowRuns({ state_types: ["FAILED", "CRASHED"], limit: 10, created_after: start }),
     ]);
+    const active = activeCount ? await api.flowRuns(activeQuery) : [];
     const totals = {};
     for (const bucket of history) for (const [type, n] of Object.entries(bucket.counts)) totals[type] = (totals[type] || 0) + n;
     const all = Object.values(totals).reduce((a, n) => a + n, 0);
     fill(cards,
-      h("a.card", { href: "#/runs" }, h("span.card-value", {}, all), h("span.card-label", {}, "Flow runs")),
-      CARDS.map((type) => h("a.card", { href: `#/runs?state=${type}`, class: stateClass(type), dataset: { state: type } },
+      h("a.card", { href: `#/runs?window=${windowKey}&subflows=1` }, h("span.card-value", {}, all), h("span.card-label", {}, "Flow runs")),
+      CARDS.map((type) => h("a.card", { href: `#/runs?state=${type}&window=${windowKey}&subflows=1`, class: stateClass(type), dataset: { state: type } },
         h("span.card-value", {}, totals[type] || 0), h("span.card-label", {}, titleCase(type)))));
     fill(chart, historyChart(history), stateLegend(history));
     fill(running, table(FLOW_RUN_HEADERS, active.map(flowRunRow), "No flow run is running."));

@@ -119,7 +119,10 @@ export function deploymentsView(root) {
           h("td", {}, (deployment.schedules || []).length ? deployment.schedules.map((s) => h("div", {}, scheduleText(s))) : h("span.muted", {}, "none")),
           h("td", { title: next ? when(next) : "" }, next ? until(next) : h("span.muted", {}, "—")),
           h("td", {}, deployment.paused ? h("span.badge.state-paused", {}, "Paused") : h("span.badge.state-ready", {}, "Ready")),
-          h("td", {}, last ? h("a", { href: `#/runs/${last.id}` }, stateBadge(last.state_type, last.state_name), " ", h("span.muted", {}, ago(last.start_time ?? last.created))) : h("span.muted", {}, "never")),
+          h("td", {}, last
+            ? [h("a", { href: `#/runs/${last.id}` }, stateBadge(last.state_type, last.state_name), " ", h("span.muted", {}, ago(last.start_time ?? last.created))),
+               " · ", h("a.small", { href: `#/runs?deployment=${deployment.id}` }, "all runs")]
+            : h("span.muted", {}, "never")),
           h("td.tags", {}, (deployment.tags || []).map((tag) => h("span.tag", {}, tag))),
           h("td.actions", {},
             h("button.primary.run-now", { type: "button", onclick: () => openRun(deployment) }, "Run now"),

@@ -17,6 +17,7 @@ export function runQuery(params) {
   const page = Math.max(1, Number(params.get("page")) || 1);
   return {
     flow_names: params.get("flow") ? [params.get("flow")] : null,
+    name_like: params.get("name") || null,
     deployment_ids: params.get("deployment") ? [params.get("deployment")] : null,
     state_types: state ? state.split(",") : null,
     tags_all: params.get("tag") ? params.get("tag").split(",").map((t) => t.trim()).filter(Boolean) : null,
@@ -31,6 +32,8 @@ export function runsView(root) {
   const flowNames = new Set();
   const flowList = h("datalist#flow-names");
   const flow = h("input#filter-flow", { type: "search", placeholder: "Flow name", list: "flow-names", "aria-label": "Flow" });
+  const name = h("input#filter-name", { type: "search", placeholder: "Run name contains", "aria-label": "Run name" });
+  const scope = h("div.scope");
   const state = h("select#filter-state", { "aria-label": "State" },
     h("option", { value: "" }, "Any state"),
     h("option", { value: "FAILED,CRASHED" }, "Failed or crashed"),
@@ -44,17 +47,21 @@ export function runsView(root) {
 
   function apply() {
     const params = new URLSearchParams();
+    const kept = currentRoute().params.get("deployment"); // set by links, cleared by Clear
+    if (kept) params.set("deployment", kept);
     if (flow.value.trim()) params.set("flow", flow.value.trim());
+    if (name.value.trim()) params.set("name", name.value.trim());
     if (state.value) params.set("state", state.value);
     if (tag.value.trim()) params.set("tag", tag.value.trim());
     if (windowSelect.value) params.set("window", windowSelect.value);
     if (subflows.checked) params.set("subflows", "1");
     setParams(params);
   }
-  for (const input of [flow, state, tag, windowSelect, subflows]) input.addEventListener("change", apply);
+  for (const input of [flow, name, state, tag, windowSelect, subflows]) input.addEventListener("change", apply);
 
   const params = currentRoute().params;
   flow.value = params.get("flow") || "";
+  name.value = params.get("name") || "";
   state.value = params.get("state") || "";
   tag.value = params.get("tag") || "";
   windowSelect.value = params.get("window") || "";
@@ -63,14 +70,14 @@ export function runsView(root) {
   root.append(
     pageHeader("Flow runs"),
     h("form.filters", { onsubmit: (event) => { event.preventDefault(); apply(); } },
-      flow, flowList, state, tag, windowSelect,
+      flow, flowList, name, state, tag, windowSelect,
       h("label.check", {}, subflows, " Include subflows"),
       h("button.secondary", { type: "button", onclick: () => {
-        flow.value = tag.value = state.value = windowSelect.value = "";
+        flow.value = name.value = tag.value = state.value = windowSelect.value = "";
         subflows.checked = false;
-        apply();
+        setParams(new URLSearchParams());
       } }, "Clear")),
-    results, pager);
+    scope, results, pager);
 
   function goto(page) {
     const next = currentRoute().params;
@@ -81,7 +88,19 @@ export function runsView(root) {
   async function refresh() {
     const params = currentRoute().params;
     const query = runQuery(params);
-    const [runs, total] = await Promise.all([api.flowRuns(query), api.countFlowRuns(query)]);
+    const deploymentId = params.get("deployment");
+    const [runs, total, deployment] = await Promise.all([
+      api.flowRuns(query), api.countFlowRuns(query),
+      deploymentId ? api.deployment(deploymentId).catch(() => null) : null,
+    ]);
+    fill(scope, deploymentId
+      ? h("span.chip", {}, "Deployment ", h("strong", {}, deployment ? `${deployment.flow_name}/${deployment.name}` : deploymentId.slice(0, 8)),
+          " ", h("button.link", { type: "button", "aria-label": "Show all deployments", onclick: () => {
+            const next = currentRoute().params;
+            next.delete("deployment");
+            setParams(next);
+          } }, "×"))
+      : null);
     for (const run of runs) {
       if (!flowNames.has(run.flow_name)) {
         flowNames.add(run.flow_name);
