@@ -47,7 +47,14 @@ class FlowCalls(Rule):
     name = "flow-run-register"
     summary = "`flow.run(...)` -> call of the flow function, `flow.register(...)` -> `deploy(...)`"
     phase = PHASE_1X_DETAILS
-    triggers = (".run(", ".register(", ".visualize(", ".add_edge(", ".set_dependencies(")
+    triggers = (
+        ".run(",
+        ".register(",
+        ".visualize(",
+        ".add_edge(",
+        ".set_dependencies(",
+        "raise_on_exception",
+    )
     todo_notes = (
         "register(): the work pool to deploy to, projects and labels (no equivalent); "
         "code that reads the 1.x State returned by run(); graph methods such as add_edge. "
@@ -58,6 +65,25 @@ class FlowCalls(Rule):
     @classmethod
     def applies(cls, source: str, project: ProjectInfo) -> bool:
         return any(t in source for t in cls.triggers)
+
+    def leave_With(self, original_node, updated_node):
+        """`with raise_on_exception(): flow.run()` made 1.x raise a task's error; a flow
+        call raises it now, so the block's body stands on its own."""
+        if len(updated_node.items) != 1 or not isinstance(updated_node.body, cst.IndentedBlock):
+            return updated_node
+        item = updated_node.items[0].item
+        if not (
+            isinstance(item, cst.Call)
+            and self.qualname(item.func) == "prefect.utilities.debug.raise_on_exception"
+        ):
+            return updated_node
+        if isinstance(item.func, cst.Name):
+            self.ctx.obsolete_names.add(item.func.value)
+        body = list(updated_node.body.body)
+        body[0] = body[0].with_changes(
+            leading_lines=[*updated_node.leading_lines, *body[0].leading_lines]
+        )
+        return cst.FlattenSentinel(body)
 
     def visit_Module(self, node: cst.Module) -> None:
         self.bare: set[int] = set()
