@@ -68,17 +68,26 @@ class FlowCalls(Rule):
 
     def leave_With(self, original_node, updated_node):
         """`with raise_on_exception(): flow.run()` made 1.x raise a task's error; a flow
-        call raises it now, so the block's body stands on its own."""
-        if len(updated_node.items) != 1 or not isinstance(updated_node.body, cst.IndentedBlock):
+        call raises it now, so the context manager goes (the block's body stands on its
+        own when it was the only one)."""
+        kept = []
+        for item in updated_node.items:
+            call = item.item
+            if (
+                isinstance(call, cst.Call)
+                and self.qualname(call.func) == "prefect.utilities.debug.raise_on_exception"
+            ):
+                if isinstance(call.func, cst.Name):
+                    self.ctx.obsolete_names.add(call.func.value)
+                continue
+            kept.append(item)
+        if len(kept) == len(updated_node.items):
             return updated_node
-        item = updated_node.items[0].item
-        if not (
-            isinstance(item, cst.Call)
-            and self.qualname(item.func) == "prefect.utilities.debug.raise_on_exception"
-        ):
+        if kept:
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return updated_node.with_changes(items=kept)
+        if not isinstance(updated_node.body, cst.IndentedBlock):
             return updated_node
-        if isinstance(item.func, cst.Name):
-            self.ctx.obsolete_names.add(item.func.value)
         body = list(updated_node.body.body)
         body[0] = body[0].with_changes(
             leading_lines=[*updated_node.leading_lines, *body[0].leading_lines]

@@ -16,3 +16,8 @@ def test_flow():
     # TODO(headrace-migrate P104): the flow call returns a State with return_state=True: read its value with state.result(); 1.x lookups such as state.result[task] must change
     state = x(return_state=True)
     assert state
+
+
+def test_with_context():
+    with open("x") as f:
+        x()

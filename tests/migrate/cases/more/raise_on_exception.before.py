@@ -16,3 +16,8 @@ def test_flow():
     with raise_on_exception():
         state = flow.run()
         assert state
+
+
+def test_with_context():
+    with raise_on_exception(), open("x") as f:
+        flow.run()
