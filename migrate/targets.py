@@ -70,8 +70,9 @@ def _resolves(dotted: str) -> bool:
         except Exception:  # a module that fails on import does not count as there
             return False
         for attr in parts[cut:]:
-            if not hasattr(obj, attr):
+            try:  # a lazy attribute may import, and fail, on first access
+                obj = getattr(obj, attr)
+            except Exception:
                 return False
-            obj = getattr(obj, attr)
         return True
     return False

@@ -47,7 +47,14 @@ class FlowCalls(Rule):
     name = "flow-run-register"
     summary = "`flow.run(...)` -> call of the flow function, `flow.register(...)` -> `deploy(...)`"
     phase = PHASE_1X_DETAILS
-    triggers = (".run(", ".register(", ".visualize(", ".add_edge(", ".set_dependencies(")
+    triggers = (
+        ".run(",
+        ".register(",
+        ".visualize(",
+        ".add_edge(",
+        ".set_dependencies(",
+        "raise_on_exception",
+    )
     todo_notes = (
         "register(): the work pool to deploy to, projects and labels (no equivalent); "
         "code that reads the 1.x State returned by run(); graph methods such as add_edge. "
@@ -58,6 +65,34 @@ class FlowCalls(Rule):
     @classmethod
     def applies(cls, source: str, project: ProjectInfo) -> bool:
         return any(t in source for t in cls.triggers)
+
+    def leave_With(self, original_node, updated_node):
+        """`with raise_on_exception(): flow.run()` made 1.x raise a task's error; a flow
+        call raises it now, so the context manager goes (the block's body stands on its
+        own when it was the only one)."""
+        kept = []
+        for item in updated_node.items:
+            call = item.item
+            if (
+                isinstance(call, cst.Call)
+                and self.qualname(call.func) == "prefect.utilities.debug.raise_on_exception"
+            ):
+                if isinstance(call.func, cst.Name):
+                    self.ctx.obsolete_names.add(call.func.value)
+                continue
+            kept.append(item)
+        if len(kept) == len(updated_node.items):
+            return updated_node
+        if kept:
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return updated_node.with_changes(items=kept)
+        if not isinstance(updated_node.body, cst.IndentedBlock):
+            return updated_node
+        body = list(updated_node.body.body)
+        body[0] = body[0].with_changes(
+            leading_lines=[*updated_node.leading_lines, *body[0].leading_lines]
+        )
+        return cst.FlattenSentinel(body)
 
     def visit_Module(self, node: cst.Module) -> None:
         self.bare: set[int] = set()

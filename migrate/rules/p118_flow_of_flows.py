@@ -1,8 +1,10 @@
-"""P118: 1.x flow-of-flows tasks -> `run_deployment(...)` (or a direct subflow call).
+"""P118: 1.x flow-of-flows tasks -> `run_deployment(...)`.
 
 `create_flow_run(flow_name="child", parameters=...)` started a registered flow and
-returned at once; `run_deployment(name="child/<deployment>", timeout=0)` does the same
-for a deployment. The deployment name is not in the 1.x call, hence the TODO.
+returned at once; `run_deployment(name="child/child", timeout=0)` does the same for a
+deployment. The deployment is the one P104 makes of the child's `flow.register()`: it is
+named after the flow. A `wait_for_flow_run` of that run in the same block makes it one
+`run_deployment` that waits.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from headrace.migrate.rules._util import (
     one_per_line,
     positional,
     quote,
-    short,
     string_value,
     with_args,
 )
@@ -38,12 +39,12 @@ _OTHERS = {
 class FlowOfFlows(Rule):
     code = "P118"
     name = "flow-of-flows"
-    summary = '`create_flow_run(flow_name="child")` -> `run_deployment(name="child/<deployment>")`'
+    summary = '`create_flow_run(flow_name="child")` -> `run_deployment(name="child/child")`'
     phase = PHASE_1X_DETAILS
     triggers = ("create_flow_run", "wait_for_flow_run", "StartFlowRun", "get_task_run_result")
     todo_notes = (
-        "the deployment name (not part of the 1.x call); wait_for_flow_run, "
-        "get_task_run_result and StartFlowRun (call the child flow as a subflow instead)."
+        "a wait_for_flow_run not next to its create_flow_run, get_task_run_result and "
+        "StartFlowRun (call the child flow as a subflow instead)."
     )
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -100,18 +101,9 @@ class FlowOfFlows(Rule):
             return call
         flow_name = string_value(flow_arg.value)
         if flow_name is not None:
-            name: cst.BaseExpression = cst.SimpleString(quote(f"{flow_name}/<deployment>"))
-            shown = f'"{flow_name}"'
-        else:  # a constant or expression: keep it, the deployment part is appended
-            name = cst.BinaryOperation(
-                left=flow_arg.value,
-                operator=cst.Add(
-                    whitespace_before=cst.SimpleWhitespace(" "),
-                    whitespace_after=cst.SimpleWhitespace(" "),
-                ),
-                right=cst.SimpleString('"/<deployment>"'),
-            )
-            shown = short(flow_arg.value, 50)
+            name: cst.BaseExpression = cst.SimpleString(quote(f"{flow_name}/{flow_name}"))
+        else:  # a constant or expression naming the flow: the same name twice
+            name = cst.parse_expression(f'"{{0}}/{{0}}".format({code(flow_arg.value)})')
         args = [make_arg("name", name)]
         for old, new in _OPTIONS.items():
             arg = kwarg(call, old)
@@ -120,10 +112,6 @@ class FlowOfFlows(Rule):
         if not wait:
             args.append(make_arg("timeout", cst.Integer("0")))  # 1.x returned at once
         self.add_import("prefect.deployments", "run_deployment")
-        self.todo(
-            f"replace <deployment> with the name of the deployment of flow {shown} "
-            "(or call the child @flow function directly as a subflow)"
-        )
         new = with_args(call.with_changes(func=cst.Name("run_deployment")), args)
         return one_per_line(new) if "\n" in code(call) else new
 
