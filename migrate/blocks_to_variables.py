@@ -35,13 +35,8 @@ def move_value_blocks(
     done: list[Moved] = []
     for cls in (JSON, String):
         slug = cls.get_block_type_slug()
-        rows = get_store().query(
-            "SELECT name FROM block_documents"
-            " WHERE block_type_slug = ? AND is_anonymous = 0 ORDER BY name",
-            (slug,),
-        )
-        for row in rows:
-            name = row["name"]
+        for document in get_store().blocks.list(slug):  # named documents, by name
+            name = document.name
             ref = f"{slug}/{name}"
             value = cls.load(name).value
             if isinstance(value, (datetime, date)):
