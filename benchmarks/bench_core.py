@@ -48,6 +48,7 @@ WORKLOADS_BY_NAME = {
     "cold": Workload("cold_flow.py", (), (), 300),
     "warm": Workload("warm_flow.py", ("5",), ("2",), 300),
     "sequential": Workload("sequential_tasks.py", ("1000",), ("100",), 900),
+    "flushed": Workload("sequential_flushed.py", ("20000",), ("1000",), 1800),
     "map": Workload("map_tasks.py", ("10000",), ("500",), 1800),
 }
 
@@ -57,6 +58,8 @@ METRICS = [
     Metric("cold", "cold_s", "cold first flow run (new home, incl. import)", "ms", 0.150),
     Metric("warm", "min_flow_s", "warm sync flow with one task (best of 5)", "ms"),
     Metric("sequential", "per_task_s", "overhead per sequential task (best round)", "us", 30e-6),
+    Metric("flushed", "whole_per_task_s", "whole sequential task call, flushed", "us", 30e-6),
+    Metric("flushed", "cpu_per_task_s", "CPU per sequential task, records flushed", "us"),
     Metric("map", "wall_s", "task.map wall time", "s", 1.5),
     Metric("map", "peak_rss_mib", "task.map peak RSS", "MiB", 80, worst=True),
     Metric("map", "peak_threads", "task.map peak OS threads", "", worst=True),

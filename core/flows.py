@@ -6,8 +6,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
-from headrace.deployments import deploy_flow, load_flow_from_source, serve_flow, to_deployment
-from headrace.engine import FlowRunMachine, drive_async, drive_sync, wait_for_upstreams
+from headrace import engine
 from headrace.task_runners import TaskRunner, ThreadPoolTaskRunner
 from headrace.utilities.callables import ParameterValidator, Signature
 from headrace.utilities.options import changed_options
@@ -122,27 +121,38 @@ class Flow(Generic[P, R]):
         """Run the flow; returns its result (raising its error if it failed) or, with
         `return_state=True`, its final state."""
         if wait_for:
-            wait_for_upstreams(wait_for)
-        machine = FlowRunMachine(self, self.signature.bind(args, kwargs))
+            engine.wait_for_upstreams(wait_for)
+        machine = engine.FlowRunMachine(self, self.signature.bind(args, kwargs))
         if self.isasync:
-            return _await_outcome(drive_async(machine), return_state)
-        state = drive_sync(machine)
+            return _await_outcome(engine.drive_async(machine), return_state)
+        state = engine.drive_sync(machine)
         return state if return_state else state.result()
 
     # -- deployments (headrace.deployments does the work) ---------------------------------
+    # _DEPLOYMENTS_DEFERRED: headrace.deployments (schedules, work pools, entrypoint loading)
+    # doubles the cost of `from headrace import flow`; only served or deployed flows need
+    # it, so these methods import it when called. No cycle: deployments never import flows.
     def serve(self, *args: Any, **kwargs: Any) -> Any:
         """Run this flow on a schedule in this process; see `headrace.deployments`."""
+        from headrace.deployments import serve_flow  # deferred: see _DEPLOYMENTS_DEFERRED
+
         return serve_flow(self, *args, **kwargs)
 
     def to_deployment(self, *args: Any, **kwargs: Any) -> Any:
+        from headrace.deployments import to_deployment  # deferred: see _DEPLOYMENTS_DEFERRED
+
         return to_deployment(self, *args, **kwargs)
 
     def deploy(self, *args: Any, **kwargs: Any) -> Any:
+        from headrace.deployments import deploy_flow  # deferred: see _DEPLOYMENTS_DEFERRED
+
         return deploy_flow(self, *args, **kwargs)
 
     @classmethod
     def from_source(cls, source: Any, entrypoint: str) -> Flow[Any, Any]:
         """Load a flow from `source` (a local directory) and `entrypoint` (`path.py:function`)."""
+        from headrace.deployments import load_flow_from_source  # deferred: as above
+
         return load_flow_from_source(source, entrypoint)
 
     def __repr__(self) -> str:

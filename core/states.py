@@ -60,8 +60,12 @@ class StateDetails:
     )
 
     def __init__(self, **values: Any) -> None:
-        for name in self.__slots__:
-            setattr(self, name, values.get(name))
+        # one chained assignment: every final task state gets details (hot path)
+        self.flow_run_id = self.task_run_id = self.cache_key = self.cache_expiration = None
+        self.scheduled_time = self.retriable = self.storage_key = None
+        for name, value in values.items():
+            if name in self.__slots__:  # unknown fields are ignored, as they were
+                setattr(self, name, value)
 
     def __repr__(self) -> str:
         shown = ", ".join(

@@ -13,15 +13,8 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any
 
+from headrace import engine
 from headrace._thread_pool import WorkerPool
-from headrace.engine import (
-    TaskRunMachine,
-    drive_async,
-    drive_sync,
-    pack_call,
-    run_packed,
-    unpack_outcome,
-)
 from headrace.exceptions import CrashedRun
 from headrace.futures import PrefectFuture
 from headrace.settings import get_settings
@@ -66,12 +59,12 @@ class TaskRunner:
         future: PrefectFuture,
     ) -> State:
         """Run one task run to its final state in the current thread (sync or async task)."""
-        machine = TaskRunMachine(task, task_run, parameters, wait_for, future)
+        machine = engine.TaskRunMachine(task, task_run, parameters, wait_for, future)
         if task.isasync:
             import asyncio
 
-            return asyncio.run(drive_async(machine))
-        return drive_sync(machine)
+            return asyncio.run(engine.drive_async(machine))
+        return engine.drive_sync(machine)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -178,13 +171,15 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
         pool = self._process_pool()
         try:
             # the timeout is enforced in the worker, from the moment the function starts
-            blob = pool.submit(run_packed, pack_call(task, args, kwargs, ctx), timeout).result()
+            blob = pool.submit(
+                engine.run_packed, engine.pack_call(task, args, kwargs, ctx), timeout
+            ).result()
         except BrokenProcessPool as exc:
             with self._process_lock:
                 if self._processes is pool:
                     self._processes = None
             raise CrashedRun(f"The worker process running this task died: {exc}") from exc
-        return unpack_outcome(blob, ctx)
+        return engine.unpack_outcome(blob, ctx)
 
     def __repr__(self) -> str:
         return f"ProcessPoolTaskRunner(max_workers={self.max_workers})"

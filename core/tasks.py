@@ -7,9 +7,8 @@ import inspect
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
-from headrace import cache_policies
+from headrace import cache_policies, engine
 from headrace.context import FlowRunContext, current_tags
-from headrace.engine import TaskRunMachine, drive_async, drive_sync, plain_call_value
 from headrace.exceptions import (
     MappingLengthMismatch,
     MappingMissingIterable,
@@ -200,7 +199,8 @@ class Task(Generic[P, R]):
             parameters,
             self.tags | current_tags() if self.tags else set(current_tags()),
         )
-        key = flow_ctx.next_dynamic_key(self.task_key) if flow_ctx else run.id[:3]
+        # outside a flow: three random hex digits (the end of the time-ordered id)
+        key = flow_ctx.next_dynamic_key(self.task_key) if flow_ctx else run.id[-3:]
         run.dynamic_key = key
         run.name = f"{self.name}-{key}"
         return run
@@ -220,16 +220,18 @@ class Task(Generic[P, R]):
         `return_state=True`, its final state."""
         parameters = self.signature.bind(args, kwargs)
         flow_ctx = FlowRunContext._var.get(None)
-        machine = TaskRunMachine(self, self._new_run(parameters, flow_ctx), parameters, wait_for)
+        machine = engine.TaskRunMachine(
+            self, self._new_run(parameters, flow_ctx), parameters, wait_for
+        )
         if self.isasync:
 
             async def outcome() -> Any:
-                state = await drive_async(machine)
-                return state if return_state else plain_call_value(machine, state)
+                state = await engine.drive_async(machine)
+                return state if return_state else engine.plain_call_value(machine, state)
 
             return outcome()
-        state = drive_sync(machine)
-        return state if return_state else plain_call_value(machine, state)
+        state = engine.drive_sync(machine)
+        return state if return_state else engine.plain_call_value(machine, state)
 
     def submit(
         self, *args: Any, return_state: bool = False, wait_for: Any = None, **kwargs: Any

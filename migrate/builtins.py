@@ -1,5 +1,5 @@
-"""`headrace migrate` as a built-in plugin: its command and its rules come through the
-same hooks a third-party plugin implements."""
+"""The built-in plugin of `headrace migrate` (beside `headrace.builtins.*`, kept in this
+optional package): its command and its rules come through the hooks plugins implement."""
 
 from __future__ import annotations
 

@@ -9,8 +9,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from headrace.migrate.registry import all_rules, select
+from headrace.migrate.report import wants_diff, write_report
 from headrace.migrate.runner import DEFAULT_TIMEOUT, Options, resolve_rules, run, unified_diff
-from headrace.migrate.summary import print_summary, write_json
+from headrace.migrate.summary import print_summary
+from headrace.migrate.textscan import TEXT_RULES
 
 #: show a progress bar from this many files to migrate
 _PROGRESS_FROM = 50
@@ -81,7 +83,12 @@ def _codes(values: tuple[str, ...]) -> set[str]:
     show_default=True,
     help="Seconds one file may take before it is reported as failed.",
 )
-@click.option("--report", "report_path", metavar="FILE.json", help="Write the summary as JSON.")
+@click.option(
+    "--report",
+    "report_path",
+    metavar="FILE",
+    help="Write a report: .md or .html for reviewers (TODOs, risk, diffs), else JSON.",
+)
 @click.option("--exit-zero-even-if-changed", is_flag=True, help="Exit 0 when files were rewritten.")
 def migrate(
     paths: tuple[str, ...],
@@ -112,14 +119,8 @@ def migrate(
     """
     chosen, dropped = _codes(only), _codes(skip)
     if list_rules:
-        for rule in all_rules():
-            click.echo(f"{rule.code}  {rule.name:<28} {rule.summary}")
-        click.echo(
-            f"{'P190':<5} {'legacy-1x-cli':<28} 1.x CLI in shell/Make/Docker/YAML (reported)"
-        )
-        click.echo(
-            f"{'P290':<5} {'legacy-2x-cli':<28} 2.x CLI in shell/Make/Docker/YAML (reported)"
-        )
+        for rule in [*all_rules(), *TEXT_RULES]:
+            click.echo(f"{rule.code:<5} {rule.name:<28} {rule.summary}")
         return
     if not paths:
         raise click.UsageError("give at least one PATH (or - for stdin)")
@@ -132,7 +133,7 @@ def migrate(
         skip=frozenset(dropped),
         target=target,
         write=not (show_diff or check),
-        want_diff=show_diff,
+        want_diff=show_diff or wants_diff(report_path),
         flow_classes=flow_classes,
         jobs=jobs,
         timeout=timeout,
@@ -140,7 +141,7 @@ def migrate(
     console = Console(stderr=True, soft_wrap=True)
     report = _run_with_progress(paths, options, console)
     for f in report.files:
-        if f.diff:
+        if f.diff and show_diff:
             _print_diff(f.diff)
         elif f.status == "changed" and check:
             click.echo(f"would rewrite {f.path}", err=True)
@@ -148,7 +149,7 @@ def migrate(
     names = _rule_names(report, options)
     print_summary(report, names, console, verb)
     if report_path:
-        write_json(report, names, report_path)
+        write_report(report, names, report_path)
     if report.count("failed"):
         sys.exit(2)
     if report.count("changed") and not exit_zero_even_if_changed:
@@ -157,7 +158,7 @@ def migrate(
 
 def _rule_names(report, options: Options) -> dict[str, str]:
     """Rule code -> name for the summary (loads the rules only when TODOs were left)."""
-    names = {"P190": "legacy-1x-cli", "P290": "legacy-2x-cli"}
+    names = {rule.code: rule.name for rule in TEXT_RULES}
     if any(f.todos for f in report.files):
         names.update({rule.code: rule.name for rule in resolve_rules(options)})
     return names

@@ -13,6 +13,7 @@ import libcst as cst
 
 from headrace.migrate.names import dotted_name
 from headrace.migrate.rule import TODO_PREFIX
+from headrace.migrate.targets import has_counterpart
 
 
 def keep_import_names(
@@ -45,7 +46,7 @@ def retarget(dotted: str, target: str) -> str:
         return dotted
     if dotted == "prefect" or dotted.startswith("prefect."):
         return "headrace" + dotted[len("prefect") :]
-    if dotted.startswith("prefect_"):
+    if dotted.startswith("prefect_") and has_counterpart(dotted.split(".")[0]):
         return "headrace_" + dotted[len("prefect_") :]
     return dotted
 

@@ -60,18 +60,31 @@ def run_isolated(
     generator early stops the workers.
     """
     pending = deque(jobs)
+    resent: set[int] = set()  # jobs already handed to a replacement worker once
     context = _context()
     pool: list[_Worker] = []
     try:
         for _ in range(min(workers, len(pending))):
             pool.append(_start(context, func, init, init_args))
         while pending or any(w.job is not None for w in pool):
-            for worker in pool:
+            for index, worker in enumerate(pool):
                 if worker.job is None and pending:
                     job = pending.popleft()
+                    try:
+                        worker.conn.send(job)
+                    except OSError:  # it died while idle (OOM killer, ...): replace it
+                        _stop(worker)
+                        pool[index] = _start(context, func, init, init_args)
+                        if id(job) in resent:
+                            yield job, Crash("no worker process could take it (they die at start)")
+                        else:
+                            resent.add(id(job))
+                            pending.appendleft(job)
+                        continue
                     worker.job, worker.deadline = job, time.monotonic() + timeout
-                    worker.conn.send(job)
             busy = [w for w in pool if w.job is not None]
+            if not busy:
+                continue
             left = max(0.0, min(w.deadline for w in busy) - time.monotonic())
             ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], left))
             for index, worker in enumerate(pool):

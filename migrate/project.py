@@ -18,6 +18,9 @@ from headrace.migrate.dotted import matches, normalise, suffixes
 
 PREFECT_FLOW_CLASSES = frozenset({"prefect.Flow", "prefect.core.Flow", "prefect.core.flow.Flow"})
 PREFECT_TASK_CLASSES = frozenset({"prefect.Task", "prefect.core.Task", "prefect.core.task.Task"})
+#: 1.x calls that only mean something while a Flow is being built (a Parameter outside a
+#: Flow context is an error in 1.x)
+_GRAPH_BUILDERS = frozenset({"prefect.Parameter", "prefect.DateTimeParameter"})
 _RESERVED = {"flow", "task", "prefect", "headrace", "main"}
 
 
@@ -75,7 +78,7 @@ class _FileFacts:
     module: str
     imports: dict[str, str]
     classes: list[tuple[str, list[str], bool]]  # name, base dotted names, convertible task
-    withs: list[tuple]  # callee, var, flow name, has schedule, deployment hints
+    withs: list[tuple]  # callee, var, flow name, has schedule, deployment hints, 1.x graph
     top_names: set[str]
     #: module-level `Flow = CustomFlow` aliases: local name -> dotted name it stands for
     aliases: dict[str, str] = field(default_factory=dict)
@@ -83,7 +86,7 @@ class _FileFacts:
 
 def flow_function_name(flow_name: str | None, var: str, taken: set[str]) -> str:
     """A function name for a converted flow: snake_case of its name, never a clash."""
-    base = re.sub(r"\W+", "_", (flow_name or "").strip()).strip("_").lower()
+    base = re.sub(r"[^0-9A-Za-z]+", "_", (flow_name or "").strip()).strip("_").lower()
     if not base:
         base = var if var not in _RESERVED else "main_flow"
     if base[0].isdigit():
@@ -104,9 +107,15 @@ def scan(files: list[tuple[str, str, str]], flow_classes: list[str] = ()) -> Pro
     facts = [f for f in (_facts(path, module, text) for path, module, text in files) if f]
     _find_subclasses(facts, info)
     for f in facts:
+        for callee, *_, graph in f.withs:
+            if graph and callee.rpartition(".")[2].endswith("Flow"):
+                # a Flow class from a package outside the tree (a company's wrapper
+                # library) whose block builds a 1.x graph: Parameter/case only work there
+                info.add_flow_class(callee)
+    for f in facts:
         taken = set(f.top_names)
         decls = []
-        for callee, var, flow_name, has_schedule, hints in f.withs:
+        for callee, var, flow_name, has_schedule, hints, _ in f.withs:
             if not matches(callee, info.flow_classes):
                 continue
             func = flow_function_name(flow_name, var, taken)
@@ -214,12 +223,16 @@ def _facts(path: str, module: str, text: str) -> _FileFacts | None:
                 name = _literal_name(call)
                 var = item.optional_vars.id
                 options = {k.arg: k.value for k in call.keywords if k.arg}
-                withs.append((callee or "", var, name, options))
+                graph = any(
+                    isinstance(n, ast.Call) and resolve(n.func) in _GRAPH_BUILDERS
+                    for n in ast.walk(stmt)
+                )
+                withs.append((callee or "", var, name, options, graph))
     facts = []
-    for callee, var, name, options in withs:
+    for callee, var, name, options, graph in withs:
         options = {**options, **assigned.get(var, {})}
         hints = _deployment_hints(options, resolve)
-        facts.append((callee, var, name, "schedule" in options, hints))
+        facts.append((callee, var, name, "schedule" in options, hints, graph))
     return _FileFacts(path, module, imports, classes, facts, top, aliases)
 
 

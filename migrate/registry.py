@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 def all_rules() -> list[type[Rule]]:
     """Every rule from the `register_migrate_rules` hook, sorted by (phase, code).
 
-    The built-in rules come through the same hook (`headrace.migrate.plugin`); if the
+    The built-in rules come through the same hook (`headrace.migrate.builtins`); if the
     plugin manager cannot load, the built-ins are still returned.
     """
     from headrace.migrate.rule import Rule

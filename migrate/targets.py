@@ -13,6 +13,25 @@ from functools import lru_cache
 from pathlib import Path
 
 _NAMES_FILE = Path(__file__).with_name("prefect_names.txt")
+#: the integration packages headrace ships (`integrations/<name>`): `prefect_<name>` imports
+#: become `headrace_<name>`; other `prefect_*` packages (prefect_github, ...) are left alone
+INTEGRATIONS = frozenset({"aws", "gcp", "snowflake", "slack", "dbt", "dask", "ray"})
+
+
+def has_counterpart(root: str) -> bool:
+    """Does headrace have a package for this import root (`prefect`, `prefect_aws`, ...)?"""
+    if root in ("prefect", "headrace"):
+        return True
+    for prefix in ("prefect_", "headrace_"):
+        if root.startswith(prefix):
+            name = root[len(prefix) :]
+            return name in INTEGRATIONS or _installed(f"headrace_{name}")
+    return False
+
+
+@lru_cache(maxsize=256)
+def _installed(package: str) -> bool:
+    return importlib.util.find_spec(package) is not None
 
 
 @lru_cache(maxsize=1)
@@ -23,8 +42,8 @@ def prefect_names() -> frozenset[str]:
 
 
 def is_ours(dotted: str) -> bool:
-    root = dotted.split(".")[0]
-    return root in ("prefect", "headrace") or root.startswith(("prefect_", "headrace_"))
+    """A name of prefect/headrace or of one of the integrations headrace ships."""
+    return has_counterpart(dotted.split(".")[0])
 
 
 @lru_cache(maxsize=4096)

@@ -19,6 +19,19 @@ class TextHit:
     replacement: str
 
 
+@dataclass(frozen=True)
+class TextRule:
+    """A report-only rule over non-Python files; its code is written here only."""
+
+    code: str
+    name: str
+    summary: str
+
+
+CLI_1X = TextRule("P190", "legacy-1x-cli", "1.x CLI in shell/Make/Docker/YAML (reported)")
+CLI_2X = TextRule("P290", "legacy-2x-cli", "2.x CLI in shell/Make/Docker/YAML (reported)")
+TEXT_RULES = (CLI_1X, CLI_2X)
+
 _SERVE = "run a script that calls flow.serve(...)"
 
 
@@ -44,31 +57,35 @@ def _patterns(target: str) -> list[tuple[str, re.Pattern[str], object]]:
 
     return [
         (
-            "P190",
+            CLI_1X.code,
             re.compile(r"prefect\s+agent\s+(local|docker|kubernetes|ecs|vertex)\s+start[^\n]*"),
             worker,
         ),
-        ("P190", re.compile(r"prefect\s+register\b[^\n]*"), register),
+        (CLI_1X.code, re.compile(r"prefect\s+register\b[^\n]*"), register),
         (
-            "P190",
+            CLI_1X.code,
             re.compile(
                 r"prefect\s+run\s+(flow\s+)?(-n|--name|-i|--id|-p|--path|-m|--module)\b[^\n]*"
             ),
             lambda _m: "prefect deployment run '<flow>/<deployment>' (or call the flow function)",
         ),
         (
-            "P190",
+            CLI_1X.code,
             re.compile(r"prefect\s+create\s+project\b[^\n]*"),
             lambda _m: "projects are gone: drop it (use tags)",
         ),
         (
-            "P190",
+            CLI_1X.code,
             re.compile(r"prefect\s+backend\s+(server|cloud)\b[^\n]*"),
             lambda _m: "no backend switch: set PREFECT_API_URL (headrace: nothing to do)",
         ),
-        ("P290", re.compile(r"prefect\s+deployment\s+build\s+(?P<entry>\S+:\S+)?[^\n]*"), build),
         (
-            "P290",
+            CLI_2X.code,
+            re.compile(r"prefect\s+deployment\s+build\s+(?P<entry>\S+:\S+)?[^\n]*"),
+            build,
+        ),
+        (
+            CLI_2X.code,
             re.compile(r"prefect\s+deployment\s+apply\b[^\n]*"),
             lambda _m: (
                 "prefect deploy (reads prefect.yaml)"
@@ -76,19 +93,19 @@ def _patterns(target: str) -> list[tuple[str, re.Pattern[str], object]]:
                 else "call flow.deploy(...) in Python"
             ),
         ),
-        ("P290", re.compile(r"prefect\s+agent\s+start\b[^\n]*"), worker),
+        (CLI_2X.code, re.compile(r"prefect\s+agent\s+start\b[^\n]*"), worker),
         (
-            "P290",
+            CLI_2X.code,
             re.compile(r"prefect\s+orion\s+(\w+)[^\n]*"),
             lambda m: f"prefect server {m.group(1)}",
         ),
         (
-            "P190",
+            CLI_1X.code,
             re.compile(r"\bprefect(\[[^\]]*\])?\s*(==|~=|<=?)\s*(0|1)\.[0-9.*]*"),
             lambda _m: "require headrace (or prefect>=3)",
         ),
         (
-            "P290",
+            CLI_2X.code,
             re.compile(r"\bprefect(\[[^\]]*\])?\s*(==|~=|<=?)\s*2\.[0-9.*]*"),
             lambda _m: "require headrace (or prefect>=3)",
         ),

@@ -145,11 +145,15 @@ def _load(pm: pluggy.PluginManager, record: PluginRecord, load: Any) -> None:
 
 
 def _import_builtin(module_name: str) -> ModuleType:
+    """Import a built-in plugin; a whole part of headrace left out of the install (such as
+    `headrace.migrate`) is quietly "not installed", a module missing inside a part that is
+    there (a renamed plugin module) is an error like any other."""
     try:
         return importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         missing = exc.name or ""
-        if (module_name + ".").startswith(missing + "."):  # the module itself, not an import
+        part = ".".join(module_name.split(".")[:2])  # headrace.<part>
+        if missing == part:
             raise _NotInstalled("not installed") from None
         raise
 

@@ -20,21 +20,46 @@ exception a remote call raised becomes the run's Failed state, as it would local
 See docs/engine.md.
 """
 
-from headrace.engine._drivers import drive_async, drive_sync
-from headrace.engine._flow_run import FlowRunMachine
-from headrace.engine._inputs import resolve_parameters, wait_for_upstreams
-from headrace.engine._remote import pack_call, run_packed, unpack_outcome
-from headrace.engine._task_run import TaskRunMachine, plain_call_value
+from __future__ import annotations
 
-__all__ = [
-    "FlowRunMachine",
-    "TaskRunMachine",
-    "drive_async",
-    "drive_sync",
-    "pack_call",
-    "plain_call_value",
-    "resolve_parameters",
-    "run_packed",
-    "unpack_outcome",
-    "wait_for_upstreams",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: public name -> the module defining it. Loaded on first use, like `headrace`'s own
+#: names: `from headrace import task` must not pay for the store, results and logging
+#: setup that only a running task needs.
+_EXPORTS = {
+    "FlowRunMachine": "headrace.engine._flow_run",
+    "TaskRunMachine": "headrace.engine._task_run",
+    "drive_async": "headrace.engine._drivers",
+    "drive_sync": "headrace.engine._drivers",
+    "pack_call": "headrace.engine._remote",
+    "plain_call_value": "headrace.engine._task_run",
+    "resolve_parameters": "headrace.engine._inputs",
+    "run_packed": "headrace.engine._remote",
+    "unpack_outcome": "headrace.engine._remote",
+    "wait_for_upstreams": "headrace.engine._inputs",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from headrace.engine._drivers import drive_async as drive_async
+    from headrace.engine._drivers import drive_sync as drive_sync
+    from headrace.engine._flow_run import FlowRunMachine as FlowRunMachine
+    from headrace.engine._inputs import resolve_parameters as resolve_parameters
+    from headrace.engine._inputs import wait_for_upstreams as wait_for_upstreams
+    from headrace.engine._remote import pack_call as pack_call
+    from headrace.engine._remote import run_packed as run_packed
+    from headrace.engine._remote import unpack_outcome as unpack_outcome
+    from headrace.engine._task_run import TaskRunMachine as TaskRunMachine
+    from headrace.engine._task_run import plain_call_value as plain_call_value
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'headrace.engine' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value

@@ -18,6 +18,7 @@ from headrace.engine._inputs import resolve_parameters, wait_for_upstreams
 from headrace.engine._outcomes import call_hooks, return_value_to_state
 from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
 from headrace.exceptions import CrashedRun, TaskRunTimeoutError, UpstreamTaskError
+from headrace.futures import PrefectFuture
 from headrace.logging.loggers import task_run_logger
 from headrace.logging.prints import install_print_redirect
 from headrace.results import ResultStore
@@ -28,7 +29,6 @@ from headrace.states import (
     Crashed,
     NotReady,
     Retrying,
-    Running,
     State,
     StateType,
     TimedOut,
@@ -39,11 +39,12 @@ from headrace.store import runs as records
 from headrace.utilities import clock
 
 if TYPE_CHECKING:
-    from headrace.futures import PrefectFuture
     from headrace.tasks import Task
 
 
 _NOTHING: Any = object()
+#: return values that may stand for other runs' states (see `return_value_to_state`)
+_MAY_STAND_FOR_STATES = (State, PrefectFuture, list, tuple, set)
 _TASK_RUNS_LOGGER = logging.getLogger("headrace.task_runs")
 
 
@@ -93,7 +94,8 @@ class TaskRunMachine:
             task, run, self.parameters, self._log_prints(), lambda: task_run_logger(run, flow_run)
         )
         try:
-            wait_for_upstreams(self.wait_for)
+            if self.wait_for:
+                wait_for_upstreams(self.wait_for)
             self.parameters = resolve_parameters(self.raw_parameters)
         except UpstreamTaskError as exc:
             self._name_run()
@@ -101,8 +103,9 @@ class TaskRunMachine:
             self.ctx.logger.info(f"Finished in state {self.state}")
             return False
         self.ctx.parameters = self.parameters
-        self._name_run()
-        if self._caching_wanted() or task.persist_result:
+        if task.task_run_name is not None:
+            self._name_run()
+        if task.persist_result is not False and (task.persist_result or self._caching_wanted()):
             self._prepare_results()
         if self.cache_key is not None and not task.refresh_cache:
             record = self.result_store.read(self.cache_key)  # type: ignore[union-attr]
@@ -115,7 +118,7 @@ class TaskRunMachine:
                 return False
         run.start_ts = time.time()
         run.run_count = 1
-        self._set_initial(Running())
+        self._set_initial(State(StateType.RUNNING))
         if task.log_prints:
             install_print_redirect()
         if task.on_running:
@@ -186,9 +189,14 @@ class TaskRunMachine:
 
     def _call_sync(self) -> Any:
         task = self.task
-        args, kwargs = task.signature.to_call(self.parameters)
-        invoke = self._remote_invoke()
-        with self:
+        signature = task.signature
+        if signature.simple:  # the common case, without a call
+            args, kwargs = (), self.parameters
+        else:
+            args, kwargs = signature.to_call(self.parameters)
+        invoke = self._remote_invoke() if self.future is not None else None
+        token = TaskRunContext._var.set(self.ctx)  # type: ignore[arg-type]
+        try:
             if invoke is not None:
                 return invoke(task, args, kwargs, task.timeout_seconds, self.ctx)
             if task.timeout_seconds is None:
@@ -201,6 +209,8 @@ class TaskRunMachine:
                 TaskRunTimeoutError,
                 scope_timeout_message(task.timeout_seconds),
             )
+        finally:
+            TaskRunContext._var.reset(token)
 
     async def call_async(self) -> Any:
         if self.task_run.tags:
@@ -239,8 +249,11 @@ class TaskRunMachine:
     def on_return(self, value: Any) -> float | None:
         """The function returned; the retry delay if it should run again, else None."""
         self.returned = value
-        state = return_value_to_state(value)
-        if state.is_completed():
+        if isinstance(value, _MAY_STAND_FOR_STATES):
+            state = return_value_to_state(value)
+        else:  # a plain value: Completed with it (return_value_to_state's last rule)
+            state = State(StateType.COMPLETED, data=value)
+        if state.type is StateType.COMPLETED:
             self._persist(state)
             self.state = state
             return None

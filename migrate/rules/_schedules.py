@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from headrace.migrate.rules._util import kwarg, make_arg, positional, short, with_args
+from headrace.migrate.rule import TODO_PREFIX
+from headrace.migrate.rules._util import kwarg, make_arg, positional, with_args
 
 
 def build(
@@ -23,13 +24,25 @@ def take(call: cst.Call, name: str, index: int | None = None) -> cst.BaseExpress
     return arg.value if arg else None
 
 
+_WHY = {
+    "labels": "labels picked an agent: runs go to the deployment's work pool now",
+    "filters": "filter the dates in the flow, or use an RRule",
+    "adjustments": "adjust the time in the flow, or use an RRule",
+}
+
+
 def leftovers(rule, call: cst.Call, used: set[str], positions: int) -> None:
-    """A TODO for every argument the mapping did not use."""
+    """A TODO for every kind of argument the mapping did not use (one per statement and
+    option: a schedule of twenty labelled clocks needs one note, not twenty)."""
     plain = [a for a in call.args if a.keyword is None]
     for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value not in used:
-            rule.todo(
-                f"schedule option {arg.keyword.value}={short(arg.value)} has no equivalent; dropped"
-            )
+        key = arg.keyword.value if arg.keyword is not None else None
+        if key == "labels":  # the same for every clock: said once, at the top of the file
+            note = f"{TODO_PREFIX}{rule.code}): schedule option labels= dropped: {_WHY[key]}"
+            if note not in rule.ctx.module_todos and not rule.ctx.already_has(note):
+                rule.ctx.module_todos.append(note)
+        elif key is not None and key not in used:
+            why = _WHY.get(key, "no equivalent")
+            rule.todo(f"schedule option {key}= dropped: {why}")
     if len(plain) > positions:
         rule.todo("extra positional schedule arguments dropped")

@@ -166,3 +166,25 @@ def quote(text: str) -> str:
     if literal.startswith("'") and '"' not in literal:
         return '"' + literal[1:-1].replace("\\'", "'") + '"'
     return literal
+
+
+def _line_break(indent: str) -> cst.ParenthesizedWhitespace:
+    return cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(indent))
+
+
+def one_per_line(call: cst.Call) -> cst.Call:
+    """A call written over several lines keeps that shape: one argument a line, indented
+    one level, a trailing comma, the closing parenthesis back at the statement's indent
+    (whatever blank lines or odd indents the removed arguments left behind)."""
+    if not call.args:
+        return call
+    args = [
+        arg.with_changes(
+            comma=cst.Comma(
+                whitespace_after=_line_break("" if i == len(call.args) - 1 else "    ")
+            ),
+            whitespace_after_arg=cst.SimpleWhitespace(""),
+        )
+        for i, arg in enumerate(call.args)
+    ]
+    return call.with_changes(args=args, whitespace_before_args=_line_break("    "))

@@ -248,8 +248,8 @@ def _configuration(init: ast.FunctionDef, run: ast.FunctionDef) -> set[str] | No
         if isinstance(arg, ast.arg):
             used.add(arg.arg)
     used.discard(run_self)
-    if used & attrs:
-        return None  # a run variable with the name of a setting
+    if used & attrs or "run" in used:
+        return None  # a name in run that a setting (or the inner `run`) would shadow
     init_names = {n.id for n in ast.walk(init) if isinstance(n, ast.Name)}
     if (init_names - params - {me}) & attrs:
         return None

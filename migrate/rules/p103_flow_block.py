@@ -44,7 +44,16 @@ _DECORATOR_OPTIONS = {  # values converted by P107/P108/P114 in the same pass
     "on_completion": "on_completion",
 }
 _DEPLOYMENT_OPTIONS = ("storage", "run_config")
-_FLOW_BODY_TRIGGERS = ("case(", "merge(", "upstream_tasks", "set_upstream", "set_downstream")
+_FLOW_BODY_TRIGGERS = (
+    "case(",
+    "merge(",
+    "upstream_tasks",
+    "set_upstream",
+    "set_downstream",
+    ".run_config",
+    ".storage",
+)
+_CONFIG_MODULES = ("prefect.storage.", "prefect.run_configs.")
 _FLOW_ATTRIBUTES = ("executor", "storage", "run_config", "schedule", "result")
 
 
@@ -124,6 +133,8 @@ class FlowBlock(Rule):
         self.late: dict[str, dict[str, cst.BaseExpression]] = {}
         self.deferred: dict[str, tuple] = {}
         current: dict[str, str] = {}
+        self.configured: dict[str, list[str]] = {}  # other flow objects' storage/run_config
+        self.config_stmts: dict[int, str] = {}
         queue = list(self.decls)
         for stmt in node.body:
             if isinstance(stmt, cst.With) and queue:
@@ -143,6 +154,17 @@ class FlowBlock(Rule):
                 and target.attr.value in _FLOW_ATTRIBUTES
             ):
                 self.removed[id(stmt)] = current[target.value.value]
+            elif (
+                isinstance(target, cst.Attribute)
+                and target.attr.value in _DEPLOYMENT_OPTIONS
+                and isinstance(small.value, cst.Call)
+                and (self.qualname(small.value.func) or "").startswith(_CONFIG_MODULES)
+            ):  # a flow object not built here (`f = deepcopy(template)`): same settings
+                var = code(target.value)
+                self.configured.setdefault(var, []).append(
+                    f"{target.attr.value}={short(small.value, 50)}"
+                )
+                self.config_stmts[id(stmt)] = var
 
     # -- keep names that are not references out of the renaming -------------------------
     def visit_Attribute(self, node: cst.Attribute) -> None:
@@ -171,6 +193,15 @@ class FlowBlock(Rule):
         return updated_node.with_changes(value=new) if new else updated_node
 
     def leave_SimpleStatementLine(self, original_node, updated_node):
+        var = self.config_stmts.get(id(original_node))
+        if var is not None:
+            settings = self.configured.pop(var, None)
+            if settings:  # one TODO per flow object, at the module's top
+                self.todo(
+                    f"{var}: {', '.join(settings)} moved to deployment: pass them to "
+                    f"{var}.deploy(work_pool_name=..., job_variables=...) or .from_source(...)"
+                )
+            return cst.RemoveFromParent()
         func = self.removed.get(id(original_node))
         if func is None:
             return self._outer_parameter(updated_node)
@@ -390,8 +421,9 @@ class FlowBlock(Rule):
                 body.append(stmt)
                 continue
             param, alias = converted
-            (optional if param.default is not None else required).append(param)
-            if alias is not None:
+            if param.name.value not in {p.name.value for p in required + optional}:
+                (optional if param.default is not None else required).append(param)
+            if alias is not None:  # the same Parameter twice is one argument
                 body.append(alias)
         if not body:
             body = [cst.SimpleStatementLine(body=[cst.Pass()])]

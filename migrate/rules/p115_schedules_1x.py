@@ -6,7 +6,7 @@ import libcst as cst
 
 from headrace.migrate.rule import PHASE_1X_DETAILS, Rule
 from headrace.migrate.rules._schedules import build, leftovers, take
-from headrace.migrate.rules._util import short
+from headrace.migrate.rules._util import code, kwarg, short
 
 
 class Schedules1x(Rule):
@@ -54,7 +54,13 @@ class Schedules1x(Rule):
                 value = take(call, old)
                 if value is not None:
                     options[new] = value
-            leftovers(self, call, {"cron", "parameter_defaults", "day_or"}, 1)
+            used = {"cron", "parameter_defaults", "day_or"}
+            zone = _past_start_zone(take(call, "start_date", 1))
+            if zone is not None:  # a past anchor only carried the time zone
+                used.add("start_date")
+                if zone is not _NO_ZONE:
+                    options["timezone"] = zone
+            leftovers(self, call, used, 2 if zone is not None else 1)
             return build(self, "Cron", cron, options)
         if kind in ("RRuleSchedule", "RRuleClock"):
             self.todo("RRule takes an RFC 5545 string: pass str(rrule) and check the start date")
@@ -70,3 +76,33 @@ class Schedules1x(Rule):
         if kind in ("DatesClock", "DatesSchedule"):
             self.todo("DatesClock has no equivalent: run the flow on those dates another way")
         return updated_node
+
+
+_NO_ZONE = cst.Name("None")
+_ZONE_FUNCS = {"timezone", "ZoneInfo", "gettz"}
+
+
+def _past_start_zone(start: cst.BaseExpression | None) -> cst.BaseExpression | None:
+    """For `start_date=datetime(2021, ..., tzinfo=timezone(X))`: X (or _NO_ZONE without a
+    tzinfo). A cron clock started in the past fires as a Cron does; only the zone
+    matters. None for anything else (kept as a TODO)."""
+    if not (isinstance(start, cst.Call) and code(start.func).rpartition(".")[2] == "datetime"):
+        return None
+    year = start.args[0].value if start.args and start.args[0].keyword is None else None
+    if not (isinstance(year, cst.Integer) and int(year.value) <= _PAST_YEAR):
+        return None
+    tz = kwarg(start, "tzinfo")
+    if tz is None:
+        return _NO_ZONE
+    zone = tz.value
+    if (
+        isinstance(zone, cst.Call)
+        and code(zone.func).rpartition(".")[2] in _ZONE_FUNCS
+        and len(zone.args) == 1
+    ):
+        return zone.args[0].value
+    return None
+
+
+#: start dates up to this year are in the past for any run of this tool
+_PAST_YEAR = 2025

@@ -13,8 +13,10 @@ from headrace.migrate.rule import PHASE_2X, Rule
 from headrace.migrate.rules._util import (
     assigned_call,
     bare_calls,
+    code,
     kwarg,
     make_arg,
+    one_per_line,
     positional,
     short,
     string_value,
@@ -149,7 +151,8 @@ class Deployments(Rule):
                 "work_pool_name=... (or serve it in-process with flow.serve(...))"
             )
         func = cst.Attribute(value=flow_arg.value, attr=cst.Name(method))
-        return with_args(call.with_changes(func=func), _merge_job_variables(args))
+        new = with_args(call.with_changes(func=func), _merge_job_variables(args))
+        return one_per_line(new) if "\n" in code(call) else new
 
     def _infrastructure(self, value: cst.BaseExpression) -> list[cst.Arg]:
         """A literal infrastructure block: its settings become job variables of a work pool

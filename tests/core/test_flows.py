@@ -240,7 +240,7 @@ def test_well_typed_calls_do_not_need_pydantic(tmp_path):
     assert out == ["False", "True"]
 
 
-def test_run_ids_are_version_4_uuids():
+def test_flow_run_ids_are_random_version_4_uuids():
     import uuid
 
     from headrace.run_records import new_run_id
@@ -248,3 +248,22 @@ def test_run_ids_are_version_4_uuids():
     ids = {new_run_id() for _ in range(500)}
     assert len(ids) == 500
     assert all(uuid.UUID(value).version == 4 for value in ids)
+    assert len({value[:4] for value in ids}) > 400  # short prefixes tell them apart
+
+
+def test_task_run_ids_are_time_ordered_version_7_uuids():
+    import time
+    import uuid
+
+    from headrace.run_records import new_task_run_id
+
+    before_ms = time.time_ns() // 1_000_000
+    ids = [new_task_run_id() for _ in range(500)]
+    after_ms = time.time_ns() // 1_000_000
+    assert len(set(ids)) == 500
+    for value in ids:
+        parsed = uuid.UUID(value)
+        assert (parsed.version, parsed.variant, str(parsed)) == (7, uuid.RFC_4122, value)
+        assert before_ms <= parsed.int >> 80 <= after_ms  # the leading 48 bits: milliseconds
+    # ids made in later milliseconds sort after earlier ones (the store appends them)
+    assert [value[:13] for value in ids] == sorted(value[:13] for value in ids)

@@ -9,6 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from migrate_helpers import migrate_text
 
 CLASS_TASKS = textwrap.dedent(
@@ -112,21 +113,60 @@ def test_class_task_with_configuration_on_self_becomes_a_factory_and_runs(tmp_pa
     assert _printed(proc) == CLASS_TASKS_OUT
 
 
-def test_class_task_writing_self_during_a_run_keeps_its_todo() -> None:
-    source = textwrap.dedent(
-        """\
-        from prefect import Task
+UNCONVERTIBLE = {
+    "state written during a run": (
+        "    def __init__(self, start=0, **kwargs):\n"
+        "        self.count = start\n"
+        "        super().__init__(**kwargs)\n\n"
+        "    def run(self):\n"
+        "        self.count += 1\n"
+        "        return self.count\n"
+    ),
+    "a Task attribute read": (
+        "    def __init__(self, start=0, **kwargs):\n"
+        "        self.count = start\n"
+        "        super().__init__(**kwargs)\n\n"
+        "    def run(self):\n"
+        "        return self.name, self.count\n"
+    ),
+    "a parameter rebound from itself": (
+        "    def __init__(self, n=1, **kwargs):\n"
+        "        self.n = n * 2\n"
+        "        self.m = n + 1\n"
+        "        super().__init__(**kwargs)\n\n"
+        "    def run(self):\n"
+        "        return self.n + self.m\n"
+    ),
+    "options given to super": (
+        "    def __init__(self, n=1, **kwargs):\n"
+        "        self.n = n\n"
+        "        super().__init__(max_retries=3, **kwargs)\n\n"
+        "    def run(self):\n"
+        "        return self.n\n"
+    ),
+    "a run name a setting would shadow": (
+        "    def __init__(self, n=1, **kwargs):\n"
+        "        self.n = n\n"
+        "        super().__init__(**kwargs)\n\n"
+        "    def run(self, x):\n"
+        "        n = x\n"
+        "        return self.n + n\n"
+    ),
+    "another method": (
+        "    def __init__(self, n=1, **kwargs):\n"
+        "        self.n = n\n"
+        "        super().__init__(**kwargs)\n\n"
+        "    def helper(self):\n"
+        "        return 1\n\n"
+        "    def run(self):\n"
+        "        return self.n\n"
+    ),
+}
 
-        class Counter(Task):
-            def __init__(self, start=0, **kwargs):
-                self.count = start
-                super().__init__(**kwargs)
 
-            def run(self):
-                self.count += 1
-                return self.count
-        """
-    )
+@pytest.mark.parametrize("body", UNCONVERTIBLE.values(), ids=list(UNCONVERTIBLE))
+def test_class_tasks_of_other_shapes_keep_their_class_and_a_todo(body: str) -> None:
+    source = "from prefect import Task\n\n\nclass Counter(Task):\n" + body
     migrated = migrate_text(source, target="headrace")
     assert "class Counter(Task):" in migrated.code
     assert "TODO(headrace-migrate P102): class-based task Counter" in migrated.code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 
@@ -119,3 +120,25 @@ def test_symlinked_file_is_rewritten_through_the_link(tmp_path) -> None:
     write_atomic(link, "new\n", "utf-8")
     assert link.is_symlink()
     assert target.read_text() == "new\n"
+
+
+def test_hidden_folders_are_migrated_and_tool_folders_listed(tmp_path, cli) -> None:
+    legacy = "from prefect import task\n\n@task(max_retries=1)\ndef f():\n    pass\n"
+    for rel in (".github/scripts/deploy.py", ".git/hooks/x.py", ".venv/lib/y.py"):
+        target = tmp_path / "repo" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(legacy)
+    repo = tmp_path / "repo"
+    report = tmp_path / "report.json"
+    result = cli("migrate", str(repo), "--target", "prefect", "--report", str(report))
+    assert result.exit_code == 1
+    assert "retries=1" in (repo / ".github/scripts/deploy.py").read_text()
+    assert (repo / ".git/hooks/x.py").read_text() == legacy
+    assert (repo / ".venv/lib/y.py").read_text() == legacy
+    assert f"not read {repo}/.git/: version control" in result.output
+    assert f"not read {repo}/.venv/: virtualenv" in result.output
+    data = json.loads(report.read_text())
+    assert data["not_read"] == [
+        {"path": f"{repo}/.git/", "reason": "version control"},
+        {"path": f"{repo}/.venv/", "reason": "virtualenv"},
+    ]

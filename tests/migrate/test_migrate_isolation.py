@@ -177,3 +177,15 @@ def test_killing_the_command_leaves_no_worker_behind(tmp_path, how) -> None:
             process.kill()
             process.wait()
     assert (root / "slow1.py").read_text() == SLOW_FOR_LIBCST
+
+
+def _die_at_start() -> None:
+    os._exit(4)
+
+
+def test_workers_that_die_at_start_fail_each_job_and_end_the_run() -> None:
+    results = dict(
+        run_isolated(["a", "b", "c"], str.upper, workers=2, timeout=5, init=_die_at_start)
+    )
+    assert sorted(results) == ["a", "b", "c"]
+    assert all(isinstance(result, Crash) for result in results.values())

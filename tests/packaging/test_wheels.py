@@ -4,9 +4,10 @@ whose migrate rules rewrite legacy code.
 
 How it stays offline and quick (about 30-60 s):
 
-- The wheels are built from copies of the source trees (a stale `build/` or egg-info in
-  the checkout cannot leak into them) by calling setuptools' PEP 517 `build_wheel` hook
-  with the setuptools of the project's venv: no build isolation, so no download.
+- The wheels are built from copies of the source trees, holding what a clean checkout
+  has (`git ls-files`: a stale `build/` or egg-info cannot leak in), by calling
+  setuptools' PEP 517 `build_wheel` hook with the setuptools of the project's venv: no
+  build isolation, so no download.
 - The new venv is made with `venv --without-pip`; the project venv's pip installs the
   wheels into it (`pip --python NEW install --no-deps --no-index`), so nothing but the
   eight wheels is installed and the installed copies are the ones under test.
@@ -41,10 +42,6 @@ ROOT = Path(__file__).parents[2]
 HERE = Path(__file__).parent
 INTEGRATIONS = ("aws", "dask", "dbt", "gcp", "ray", "slack", "snowflake")
 SOURCES = {"headrace": ROOT, **{f"headrace-{n}": ROOT / "integrations" / n for n in INTEGRATIONS}}
-NOT_SHIPPED = shutil.ignore_patterns(
-    ".git", ".venv", "tests", "integrations", "examples", "benchmarks", "build", "dist",
-    "*.egg-info", "__pycache__", ".*_cache", "target", "logs", "*.duckdb",
-)  # fmt: skip
 
 # One line of legacy code per integration, what its migrate rule must turn it into, and
 # the rule's code (`--only` runs just these rules: the rewrite cannot come from core).
@@ -121,12 +118,26 @@ def _build_wheels(workdir: Path) -> list[Path]:
 
     def one(name: str) -> Path:
         tree = workdir / "src" / name
-        shutil.copytree(SOURCES[name], tree, ignore=NOT_SHIPPED)
+        _copy_sources(SOURCES[name], tree)
         wheel = _run([sys.executable, "-c", build, str(out)], cwd=tree).strip().splitlines()[-1]
         return out / wheel
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(one, SOURCES))
+
+
+def _source_files(source: Path) -> list[str]:
+    """The files a clean checkout has under `source` (relative paths): tracked or new, not
+    git-ignored (so no build/, egg-info or caches), and not deleted in the working tree."""
+    listing = ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"]
+    names = _run(listing, cwd=source).split("\0")
+    return [name for name in names if name and (source / name).is_file()]
+
+
+def _copy_sources(source: Path, tree: Path) -> None:
+    for name in _source_files(source):
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / name, tree / name)
 
 
 def _make_venv(workdir: Path, wheels: list[Path]) -> Path:
@@ -166,6 +177,7 @@ def test_wheels_install_and_work_in_a_fresh_venv(venv: Path, tmp_path: Path) -> 
     _check_plugins(bin_dir, env)
     _check_migrate_rules(bin_dir, env, tmp_path / "legacy")
     _check_flows(bin_dir, env, tmp_path)
+    _check_a_wheel_missing_its_rules_is_reported(venv, env)  # last: it breaks the venv
 
 
 def _check_contents(venv: Path, env: dict[str, str]) -> None:
@@ -188,8 +200,16 @@ def _check_contents(venv: Path, env: dict[str, str]) -> None:
         installed = Path(found[f"headrace_{name}"][0]).parent
         for init in package.rglob("__init__.py"):
             assert (installed / init.relative_to(package)).is_file(), init
+    # package data, all of it: the dbt sample project, headrace's web UI, py.typed
     sample = Path(found["headrace_dbt"][0]).parent / "testing" / "sample_project"
-    assert (sample / "dbt_project.yml").is_file() and list(sample.glob("seeds/*.csv"))
+    source = SOURCES["headrace-dbt"] / "headrace_dbt" / "testing" / "sample_project"
+    shipped = {p.relative_to(sample).as_posix() for p in sample.rglob("*") if p.is_file()}
+    assert shipped == set(_source_files(source))
+    headrace_dir = Path(found["headrace"][0]).parent
+    core_data = [name for name in _source_files(ROOT / "core") if not name.endswith(".py")]
+    assert core_data, "core/ holds no data files (py.typed at least)"
+    missing = [name for name in core_data if not (headrace_dir / name).is_file()]
+    assert not missing, f"not in the headrace wheel: {missing}"
 
 
 def _check_dependencies(venv: Path, env: dict[str, str]) -> None:
@@ -253,3 +273,21 @@ def _check_flows(bin_dir: Path, env: dict[str, str], workdir: Path) -> None:
     worker_headrace = Path(results["ray"].pop("worker_headrace"))
     assert results == FLOW_RESULTS
     assert bin_dir.parent in worker_headrace.parents  # Ray's workers run the wheel too
+
+
+def _check_a_wheel_missing_its_rules_is_reported(venv: Path, env: dict[str, str]) -> None:
+    """The aws wheel of old lacked its migrate rules and still showed as loaded."""
+    code = "import headrace_aws; print(headrace_aws.__file__)"
+    package = Path(_run([str(venv / "bin" / "python"), "-c", code], env).strip()).parent
+    rules = list(package.glob("migrate*"))
+    assert rules, f"no migrate rules in {package}"
+    for path in rules:
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    records = json.loads(_run([str(venv / "bin" / "headrace"), "plugins", "--json"], env))
+    status = {record["name"]: record for record in records}
+    assert status["aws"]["status"] == "failed"
+    assert "ModuleNotFoundError" in status["aws"]["hook_errors"]["register_migrate_rules"]
+    assert {status[name]["status"] for name in INTEGRATIONS if name != "aws"} == {"loaded"}

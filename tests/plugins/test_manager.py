@@ -20,7 +20,14 @@ from headrace.plugins import (
 from headrace.plugins.hookspecs import HOOK_NAMES
 from headrace.plugins.manager import PluginRecord
 
-EXAMPLE_ENTRY_POINTS = {"example", "broken-import", "bad-hook", "future-api"}
+EXAMPLE_ENTRY_POINTS = {
+    "example",
+    "broken-import",
+    "bad-hook",
+    "future-api",
+    "half-broken",
+    "junk-hook",
+}
 
 
 def _records() -> dict[str, PluginRecord]:
@@ -93,10 +100,11 @@ def test_plugin_block_types_load_without_importing_the_plugin_first(example_dist
 
 
 def test_disable_by_entry_point_name(example_dist, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HEADRACE_DISABLE_PLUGINS", "example, broken-import")
+    monkeypatch.setenv("HEADRACE_DISABLE_PLUGINS", "example, broken-import, half-broken")
     records = _records()
     assert records["example"].status == "disabled"
     assert records["broken-import"].status == "disabled"
+    assert records["half-broken"].status == "disabled"
     assert records["bad-hook"].status == "failed"
     assert get_plugin_manager().get_plugin("example") is None
     assert not any(
@@ -212,12 +220,18 @@ def test_builtin_not_installed_is_quiet_but_a_broken_builtin_warns(
 
     monkeypatch.setenv("HEADRACE_DISABLE_PLUGIN_AUTOLOAD", "1")
     broken = "headrace_example_plugin.broken_import"  # stands in for a built-in with a bad import
+    renamed = "headrace.migrate.plugin_that_was_renamed"  # its part is installed: an error
     monkeypatch.setattr(
-        manager, "DEFAULT_PLUGINS", (*manager.DEFAULT_PLUGINS, "headrace.not_shipped", broken)
+        manager,
+        "DEFAULT_PLUGINS",
+        (*manager.DEFAULT_PLUGINS, "headrace.not_shipped", broken, renamed),
     )
     with pytest.warns(PluginLoadWarning) as caught:
         records = {record.name: record for record in plugin_records()}
     assert [str(w.message) for w in caught if "not_shipped" in str(w.message)] == []
     assert records["headrace.not_shipped"].error == "not installed"
     assert "headrace_example_missing_dependency" in records[broken].error
+    assert records[renamed].status == "failed"
+    assert "ModuleNotFoundError" in records[renamed].error
+    assert any(renamed in str(w.message) for w in caught)
     assert records["headrace.builtins.blocks"].loaded

@@ -59,13 +59,13 @@ CASES = {
         from headrace_aws import AwsCredentials
         from headrace_aws import S3Bucket, s3_copy as copy_objects
         from headrace_aws import AwsClientParameters
-        # TODO(headrace-migrate AWS201): prefect_aws.ecs.ECSTask has no headrace_aws equivalent (it covers S3): replace it, or keep this code on prefect-aws
-        from headrace_aws.ecs import ECSTask
 
+        # TODO(headrace-migrate AWS201): prefect_aws.ecs.ECSTask has no headrace_aws equivalent (it covers S3): replace it, or keep this code on prefect-aws
         params = AwsClientParameters(endpoint_url="http://minio:9000")
         creds = AwsCredentials(aws_client_parameters=params)
         bucket = S3Bucket(bucket_name="raw", credentials=creds, bucket_folder="in/")
         copy_objects("a", "b", "raw", creds)
+        # TODO(headrace-migrate P300): ECSTask (prefect_aws.ecs.ECSTask) does not exist in headrace: its import was removed; replace this use
         ECSTask(image="etl")
         """,  # noqa: E501
     ),

@@ -141,12 +141,12 @@ def test_prefect_dbt_imports_move_to_headrace_dbt(tmp_path, headrace_cli):
     migrated = path.read_text()
     assert "from headrace_dbt.cli.commands import trigger_dbt_cli_command" in migrated
     assert "from headrace_dbt.cli.credentials import DbtCliProfile" in migrated
-    assert "prefect_dbt" not in migrated
+    imports = [line for line in migrated.splitlines() if line.startswith(("from", "import"))]
+    assert not [line for line in imports if "prefect_dbt" in line]
     todos = _todos(migrated, "DBT201")
     assert len(todos) == 3
-    assert todos[0].startswith("DbtCoreOperation is not in headrace_dbt")
-    assert todos[1].startswith("SnowflakeTargetConfigs is not in headrace_dbt")
-    assert todos[2].startswith("dbt Cloud is not supported")
+    heads = ("DbtCoreOperation is not in", "SnowflakeTargetConfigs is not in", "dbt Cloud is not")
+    assert sorted(next(h for h in heads if t.startswith(h)) for t in todos) == sorted(heads)
     assert headrace_cli("migrate", "--check", str(path)).exit_code == 0
 
 

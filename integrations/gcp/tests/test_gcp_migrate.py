@@ -54,10 +54,10 @@ CASES = {
         """\
         from headrace_gcp import GcpCredentials
         from headrace_gcp.cloud_storage import GcsBucket
-        # TODO(headrace-migrate GCP201): prefect_gcp.bigquery.bigquery_query has no headrace_gcp equivalent (it covers Cloud Storage): replace it, or keep this code on prefect-gcp
-        from headrace_gcp.bigquery import bigquery_query
 
+        # TODO(headrace-migrate GCP201): prefect_gcp.bigquery.bigquery_query has no headrace_gcp equivalent (it covers Cloud Storage): replace it, or keep this code on prefect-gcp
         bucket = GcsBucket(bucket="raw", gcp_credentials=GcpCredentials.load("prod"))
+        # TODO(headrace-migrate P300): bigquery_query (prefect_gcp.bigquery.bigquery_query) does not exist in headrace: its import was removed; replace this use
         bigquery_query("select 1", GcpCredentials.load("prod"))
         """,  # noqa: E501
     ),

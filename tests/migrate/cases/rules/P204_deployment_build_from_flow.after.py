@@ -4,4 +4,6 @@ from flows import etl
 etl.deploy(
     name="prod",
     work_queue_name="default",
-    job_variables={"env": {"MODE": "prod"}}, work_pool_name="default")
+    job_variables={"env": {"MODE": "prod"}},
+    work_pool_name="default",
+)
