@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 _STOP = None
 
 
-class WorkerPool:
+class ThreadPool:
     """Up to `max_workers` threads, started as work arrives."""
 
     def __init__(self, max_workers: int, name: str = "headrace-task") -> None:

@@ -14,7 +14,11 @@ from typing import Any
 
 from headrace.states import State
 
-_getrandbits = random.getrandbits
+# a generator of our own: ids must not consume (or depend on) the stream a user seeds
+# with `random.seed()`; reseeded in a forked child so parent and child never share ids
+_random = random.Random()
+os.register_at_fork(after_in_child=_random.seed)
+_getrandbits = _random.getrandbits
 _time_ns = time.time_ns
 #: the random bits a version 7 UUID keeps: 12 above the variant, 62 below it
 _RANDOM_MASK = 0xFFF << 64 | (1 << 62) - 1

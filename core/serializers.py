@@ -76,6 +76,7 @@ def resolve_serializer(value: str | Serializer | None) -> Serializer:
         return value
     if value in _BUILTIN:
         return _BUILTIN[value]()
+    # deferred: the plugin manager (pluggy, every plugin) only for a name not built in
     from headrace.plugins.manager import collect
 
     for cls in collect("register_result_serializers"):

@@ -14,7 +14,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from headrace import engine
-from headrace._thread_pool import WorkerPool
+from headrace._thread_pool import ThreadPool
 from headrace.exceptions import CrashedRun
 from headrace.futures import PrefectFuture
 from headrace.settings import get_settings
@@ -80,7 +80,7 @@ class ThreadPoolTaskRunner(TaskRunner):
         if max_workers is not None and max_workers < 1:
             raise ValueError("max_workers must be at least 1")
         self.max_workers = max_workers
-        self._pool: WorkerPool | None = None
+        self._pool: ThreadPool | None = None
 
     def _worker_count(self) -> int:
         if self.max_workers is not None:
@@ -91,7 +91,7 @@ class ThreadPoolTaskRunner(TaskRunner):
         return type(self)(max_workers=self.max_workers)
 
     def __enter__(self) -> ThreadPoolTaskRunner:
-        self._pool = WorkerPool(self._worker_count())
+        self._pool = ThreadPool(self._worker_count())
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -35,7 +35,7 @@ def move_value_blocks(
     done: list[Moved] = []
     for cls in (JSON, String):
         slug = cls.get_block_type_slug()
-        for document in get_store().blocks.list(slug):
+        for document in get_store().blocks.list(slug):  # named documents, by name
             name = document.name
             ref = f"{slug}/{name}"
             value = cls.load(name).value

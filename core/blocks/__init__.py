@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    # deferred: blocks.core brings pydantic and cryptography
     from headrace.blocks.core import Block
 
 __all__ = ["Block"]

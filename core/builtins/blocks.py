@@ -18,6 +18,7 @@ HEADRACE_PLUGIN_API = 1
 
 @hookimpl
 def register_block_types() -> list[type]:
+    # deferred: loading a plugin must not import pydantic; the hook does
     from headrace.blocks.system import JSON, Secret, String
     from headrace.filesystems import LocalFileSystem, RemoteFileSystem
 
@@ -26,6 +27,7 @@ def register_block_types() -> list[type]:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
+    # deferred: click commands load only when the CLI is built
     from headrace.cli.block_cmd import block
 
     cli.add_command(block)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import click
 
+from headrace import __version__
 from headrace.plugins import hookimpl
 
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
+    # deferred: command modules load only when the CLI is built
     from headrace.cli import plugins_cmd, runs_cmd, store_cmd, variables_cmd
 
     cli.add_command(version)
@@ -23,6 +25,4 @@ def version() -> None:
     """Print the headrace version."""
     import platform
 
-    import headrace
-
-    click.echo(f"headrace {headrace.__version__} (Python {platform.python_version()})")
+    click.echo(f"headrace {__version__} (Python {platform.python_version()})")

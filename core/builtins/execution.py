@@ -13,6 +13,7 @@ from headrace.plugins.hookspecs import hookimpl
 
 @hookimpl
 def register_task_runners() -> list[type[Any]]:
+    # deferred: loading a plugin must not import the runtime; the hook does
     from headrace.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
     return [ThreadPoolTaskRunner, ProcessPoolTaskRunner]
@@ -20,6 +21,7 @@ def register_task_runners() -> list[type[Any]]:
 
 @hookimpl
 def register_result_serializers() -> list[type[Any]]:
+    # deferred: as above
     from headrace.serializers import CompressedPickleSerializer, JSONSerializer, PickleSerializer
 
     return [PickleSerializer, JSONSerializer, CompressedPickleSerializer]

@@ -11,6 +11,7 @@ import click
 
 def build_cli() -> click.Group:
     """A fresh `headrace` group with every plugin's commands attached."""
+    # deferred: `import headrace.cli` must not load pluggy and every plugin
     from headrace.plugins.manager import call_each
 
     @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> None:
         build_cli()(args=argv, prog_name="headrace")
     except Exception as exc:
         # a damaged, locked or failing store is reported in one line, not a traceback
-        from headrace.store._faults import failure_message
+        from headrace.store import failure_message
 
         message = failure_message(exc)
         if message is None:

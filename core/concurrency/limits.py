@@ -14,6 +14,7 @@ machines sharing a server or PostgreSQL) can never both take the last free slot.
 
 from __future__ import annotations
 
+from headrace.exceptions import ObjectNotFound
 from headrace.store import get_store
 from headrace.store.interface import Attempt, LimitRow, Store
 
@@ -90,8 +91,6 @@ def reset_limit(name: str, store: Store | None = None) -> None:
 
 
 def read_limit(name: str, store: Store | None = None) -> Limit:
-    from headrace.exceptions import ObjectNotFound
-
     limits = list_limits(store, name=name)
     if not limits:
         raise ObjectNotFound(f"concurrency limit {name!r} not found")

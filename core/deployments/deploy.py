@@ -9,7 +9,9 @@ from typing import Any, Unpack
 from headrace.deployments import records
 from headrace.deployments.deployment import DeploymentOptions, RunnerDeployment, to_deployment
 from headrace.deployments.loading import EntrypointError, load_flow
-from headrace.store._secrets import masked_parameters, open_parameters, seal_parameters
+from headrace.exceptions import ParameterBindError, ParameterTypeError
+from headrace.states import State
+from headrace.store import masked_parameters, open_parameters, seal_parameters
 from headrace.utilities import clock
 
 
@@ -79,8 +81,6 @@ class DeploymentFlowRun:
 
     @property
     def state(self) -> Any:
-        from headrace.states import State
-
         return State(self.state_type, name=self.state_name, message=self.state_message)
 
     @classmethod
@@ -104,8 +104,6 @@ def check_parameters(
     """The run's parameters (deployment defaults overridden by `parameters`), validated
     against the flow: unknown names, missing required ones and values that fail the flow's
     type annotations raise `RunRejected`; a flow that does not load raises too."""
-    from headrace.exceptions import ParameterBindError, ParameterTypeError
-
     merged = {**record.parameters, **parameters}
     names = record.parameter_names
     unknown = [] if names is None else sorted(set(merged) - set(names))

@@ -8,7 +8,8 @@ from typing import Any, TypedDict, Unpack
 from headrace.deployments import records
 from headrace.deployments.loading import EntrypointError, entrypoint_of
 from headrace.run_records import new_run_id
-from headrace.store._secrets import seal_parameters
+from headrace.schedules import Cron, Interval, RRule, Schedule
+from headrace.store import seal_parameters
 
 ScheduleArg = Any  # a number, timedelta, string or list of them
 
@@ -38,8 +39,6 @@ def normalize_schedules(
     schedule: Any = None,
 ) -> list[Any]:
     """Schedule objects from Prefect's `interval=`/`cron=`/`rrule=`/`schedules=` arguments."""
-    from headrace.schedules import Cron, Interval, RRule, Schedule
-
     given = [arg for arg in (interval, cron, rrule, schedules, schedule) if arg is not None]
     if len(given) > 1:
         raise ValueError("Only one of interval, cron, rrule, schedule or schedules can be given")

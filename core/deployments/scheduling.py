@@ -13,14 +13,13 @@ import datetime as dt
 from typing import Any
 
 from headrace.deployments import records
+from headrace.schedules import schedule_from_dict
 
 
 def upcoming_slots(
     record: records.DeploymentRecord, now: float, count: int
 ) -> list[tuple[float, dict[str, Any]]]:
     """(time, parameters) of the next `count` occurrences of each active schedule."""
-    from headrace.schedules import schedule_from_dict
-
     if record.paused:
         return []
     start = dt.datetime.fromtimestamp(now, tz=dt.timezone.utc)

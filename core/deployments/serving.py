@@ -19,7 +19,10 @@ from typing import Any, Unpack
 
 from headrace.deployments import records, scheduling
 from headrace.deployments.deployment import DeploymentOptions, RunnerDeployment, to_deployment
+from headrace.deployments.execution import run_stored_flow_run
 from headrace.run_records import new_run_id
+from headrace.store import get_store
+from headrace.store.runs import RUN_OWNER
 from headrace.utilities import clock
 
 logger = logging.getLogger("headrace.serve")
@@ -60,8 +63,6 @@ class Runner:
 
     def tick(self) -> list[str]:
         """One round at the current clock time; returns the ids of the runs started."""
-        from headrace.store.runs import RUN_OWNER
-
         now = clock.now()
         self.threads = {run_id: self.threads[run_id] for run_id in self.running()}
         scheduling.schedule_runs(self.deployments, now, self.schedule_ahead)
@@ -78,8 +79,6 @@ class Runner:
         return [row["id"] for row in claimed]
 
     def _run(self, row: dict[str, Any]) -> None:
-        from headrace.deployments.execution import run_stored_flow_run
-
         flow = self.flows[row["deployment_id"]]
         try:
             run_stored_flow_run(flow, row)
@@ -102,8 +101,6 @@ class Runner:
         ids = [record.id for record in self.deployments]
         if not ids:
             return poll
-        from headrace.store import get_store
-
         due = get_store().deployments.next_scheduled_time(ids)
         if due is None:
             return poll
@@ -131,8 +128,6 @@ class Runner:
         deadline = time.monotonic() + grace
         while self.running() and time.monotonic() < deadline and self._signals < 2:
             self.join(min(0.1, max(0.0, deadline - time.monotonic())))
-        from headrace.store import get_store
-
         store = get_store()
         store.flush()
         for run_id in self.running():

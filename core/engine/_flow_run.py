@@ -29,10 +29,8 @@ from headrace.states import (
     StateType,
     TimedOut,
 )
-from headrace.store import get_store
+from headrace.store import get_store, record_parameters, unwritten_warning
 from headrace.store import runs as records
-from headrace.store._faults import unwritten_warning
-from headrace.store._secrets import record_parameters
 from headrace.utilities.names import generate_slug
 
 if TYPE_CHECKING:

@@ -40,6 +40,7 @@ class StoreHandler(logging.Handler):
         if flow_run_id is None and task_run_id is None:
             return
         try:
+            # deferred: the store loads with the first run record, not with headrace.logging
             from headrace.store import get_store
             from headrace.store.runs import record_log
 

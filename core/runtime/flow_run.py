@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from headrace.context import FlowRunContext
+
 _ATTRIBUTES = [
     "flow_name",
     "flow_version",
@@ -23,8 +25,6 @@ _ATTRIBUTES = [
 def __getattr__(attribute: str) -> Any:
     if attribute not in _ATTRIBUTES:
         raise AttributeError(f"{__name__} has no attribute {attribute!r}")
-    from headrace.context import FlowRunContext
-
     ctx = FlowRunContext.get()
     if ctx is None:
         return {"parameters": {}, "tags": [], "run_count": 0}.get(attribute)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from headrace.context import TaskRunContext
+
 _ATTRIBUTES = ["id", "name", "parameters", "run_count", "tags", "task_name"]
 
 
 def __getattr__(attribute: str) -> Any:
     if attribute not in _ATTRIBUTES:
         raise AttributeError(f"{__name__} has no attribute {attribute!r}")
-    from headrace.context import TaskRunContext
-
     ctx = TaskRunContext.get()
     if ctx is None:
         return {"parameters": {}, "tags": [], "run_count": 0}.get(attribute)

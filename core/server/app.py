@@ -57,8 +57,9 @@ def _load_block_types() -> None:
         pass
 
 
-def create_app(auth: AuthConfig | None = None) -> FastAPI:
-    """A new application over the process's store (auth from the environment by default)."""
+def create_app(auth: AuthConfig | None = None, loopback_only: bool = False) -> FastAPI:
+    """A new application over the process's store (auth from the environment by default);
+    `loopback_only` when it listens on a loopback address."""
     import headrace
 
     auth = AuthConfig.from_env() if auth is None else auth
@@ -80,7 +81,7 @@ def create_app(auth: AuthConfig | None = None) -> FastAPI:
 
     app.include_router(login.router)
     _mount_ui(app)
-    app.add_middleware(SecurityMiddleware, auth=auth)
+    app.add_middleware(SecurityMiddleware, auth=auth, loopback_only=loopback_only)
     app.state.auth = auth
     return app
 

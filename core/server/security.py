@@ -1,6 +1,7 @@
 """Authentication and cross-origin (CSRF) checks, as one ASGI middleware in front of everything.
 
-Rules, in order:
+Rules, in order (a server bound to a loopback address first refuses requests sent to
+any other host name, which closes DNS rebinding):
 
 1. With authentication configured, every request needs it, API and pages alike: an
    `Authorization` header (`Bearer <HEADRACE_API_KEY>` or basic auth matching
@@ -34,6 +35,13 @@ LOGIN_PATH = "/login"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _hostname(host_header: str) -> str:
+    return (urlsplit(f"//{host_header}").hostname or "").lower()
+
+
 def _origin_of(url: str) -> str | None:
     parts = urlsplit(url)
     if not parts.scheme or not parts.netloc:
@@ -52,11 +60,18 @@ def _cookie(header: str, name: str) -> str | None:
 class SecurityMiddleware:
     """Refuses unauthenticated and cross-origin requests before any route runs."""
 
-    def __init__(self, app: ASGIApp, auth: AuthConfig) -> None:
+    def __init__(self, app: ASGIApp, auth: AuthConfig, loopback_only: bool = False) -> None:
         self.app = app
         self.auth = auth
         self.session_token = auth.session_token() if auth.enabled else None
         self.extra_origins = allowed_origins()
+        # a server on 127.0.0.1 answers only to loopback names: a web page whose own name
+        # was made to resolve to 127.0.0.1 (DNS rebinding) is not this server
+        self.hosts = (
+            LOOPBACK_HOSTS | {urlsplit(origin).hostname or "" for origin in self.extra_origins}
+            if loopback_only
+            else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -66,6 +81,13 @@ class SecurityMiddleware:
             key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]
         }
         path: str = scope["path"]
+        if self.hosts is not None and _hostname(headers.get("host", "")) not in self.hosts:
+            await _send_json(
+                send,
+                421,
+                {"detail": "refused: this server answers only to 127.0.0.1, localhost or ::1"},
+            )
+            return
         via_header = False
         if self.auth.enabled and path != LOGIN_PATH:
             via_header = self.auth.accepts_header(headers.get("authorization", ""))

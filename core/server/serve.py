@@ -6,6 +6,7 @@ then runs the app's shutdown, which commits every queued store write before exit
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import socket
@@ -53,7 +54,7 @@ def run(host: str, port: int, log_level: str = "warning") -> None:
     auth = AuthConfig.from_env()
     sock = bind(host, port)
     url = base_url(sock)
-    app = create_app(auth)
+    app = create_app(auth, loopback_only=ipaddress.ip_address(sock.getsockname()[0]).is_loopback)
     config = uvicorn.Config(
         app,
         log_level=log_level,

@@ -14,6 +14,13 @@ import threading
 
 from headrace.settings import get_settings, on_settings_change
 from headrace.store import _faults
+from headrace.store._faults import failure_message, unwritten_warning
+from headrace.store._secrets import (
+    masked_parameters,
+    open_parameters,
+    record_parameters,
+    seal_parameters,
+)
 from headrace.store.interface import Store
 from headrace.store.sql import SqlStore, register_schema, registered_schema_count
 
@@ -102,7 +109,13 @@ def _flush_at_exit() -> None:
 __all__ = [
     "SqlStore",
     "Store",
+    "failure_message",
     "get_store",
+    "masked_parameters",
+    "open_parameters",
+    "record_parameters",
+    "seal_parameters",
+    "unwritten_warning",
     "open_sql_store",
     "open_store",
     "register_schema",

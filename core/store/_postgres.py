@@ -85,7 +85,6 @@ class PostgresDatabase:
     for_update = " FOR UPDATE"
     for_update_skip_locked = " FOR UPDATE SKIP LOCKED"
     errors: tuple[type[BaseException], ...] = (psycopg.Error,)
-    integrity_errors: tuple[type[BaseException], ...] = (psycopg.IntegrityError,)
 
     def __init__(self, url: str) -> None:
         self.url = url.replace("postgresql+psycopg://", "postgresql://", 1)

@@ -44,7 +44,6 @@ class SqliteDatabase:
     for_update = ""
     for_update_skip_locked = ""
     errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
-    integrity_errors: tuple[type[BaseException], ...] = (sqlite3.IntegrityError,)
 
     def __init__(self, database: str | os.PathLike[str]) -> None:
         self.database = str(database)

@@ -18,9 +18,10 @@ Rules every implementation follows:
   every read of run history flushes first, so a process reads its own writes.
 - Everything else is synchronous and atomic per call: a method either does all it says
   or nothing, also when several processes (or machines) call it at once.
-- Missing objects raise `headrace.exceptions.ObjectNotFound` (blocks:
-  `headrace.blocks.errors.BlockNotFound`), duplicates `ObjectAlreadyExists`
-  (`BlockAlreadyExists`), as documented per method.
+- Errors are the classes of `headrace.exceptions`: missing objects raise `ObjectNotFound`
+  (blocks: `BlockNotFound`), duplicates `ObjectAlreadyExists` (`BlockAlreadyExists`), a
+  referenced block `BlockInUse`, an unusable slot request
+  `ConcurrencySlotAcquisitionError`, as documented per method.
 
 Changes to this module are announced in commit messages: other backends implement it.
 """

@@ -152,3 +152,11 @@ def test_bad_input_is_a_422_with_a_message(server, method, path, body):
     payload = reply.json()
     assert payload["detail"]
     assert "Traceback" not in reply.text
+
+
+def test_a_loopback_server_answers_only_to_loopback_names(server):
+    """DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1."""
+    rebound = httpx.get(f"{server.api}/health", headers={"Host": f"evil.example:{server.port}"})
+    assert rebound.status_code == 421
+    local = httpx.get(f"{server.api}/health", headers={"Host": f"localhost:{server.port}"})
+    assert local.json() is True

@@ -32,8 +32,10 @@ def ui_server(
     stop_server(server)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    # module scope: Playwright's sync API marks an event loop running in this thread while
+    # it is open, and async tests that a worker runs later must not find one
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():

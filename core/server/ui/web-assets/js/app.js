@@ -1,6 +1,7 @@
 // The single-page shell: hash routes to views, and one poll loop that refreshes the
 // current view every POLL_MS while the tab is visible (no reloads, no lost form input:
 // views redraw only their data regions).
+import { api } from "./api.js";
 import { fill, h } from "./dom.js";
 import { currentRoute } from "./router.js";
 import { dashboardView } from "./views/dashboard.js";
@@ -10,7 +11,7 @@ import { deploymentsView } from "./views/deployments.js";
 import { workPoolsView } from "./views/work_pools.js";
 import { blocksView, variablesView, limitsView } from "./views/config.js";
 
-export const POLL_MS = 2000;
+const POLL_MS = 2000;
 
 const ROUTES = [
   [/^\/$/, dashboardView, "dashboard"],
@@ -32,30 +33,40 @@ function status(text, isError = false) {
   node.classList.toggle("error", isError);
 }
 
-async function refresh(view, generation) {
+/** Redraw the current view. One redraw at a time: a request made meanwhile (a filter
+ * changed during a poll) runs right after, so an older answer never lands last. */
+async function refresh(entry) {
+  if (entry.busy) {
+    entry.again = true;
+    return;
+  }
+  entry.busy = true;
   try {
-    await view.refresh();
-    if (active && active.generation === generation) {
+    do {
+      entry.again = false;
+      await entry.view.refresh();
+    } while (entry.again && active === entry);
+    if (active === entry) {
       status("Live · updated " + new Date().toLocaleTimeString([], { hour12: false }));
       document.body.dataset.loaded = "true";
     }
   } catch (error) {
-    if (active && active.generation === generation) status("Cannot reach the server: " + error.message, true);
+    if (active === entry) status("Cannot reach the server: " + error.message, true);
+  } finally {
+    entry.busy = false;
   }
 }
 
 function schedule() {
   clearTimeout(timer);
   timer = setTimeout(async () => {
-    if (active && !document.hidden) await refresh(active.view, active.generation);
+    if (active && !document.hidden) await refresh(active);
     schedule();
   }, POLL_MS);
 }
 
-let generations = 0;
-
 async function route() {
-  const { path, params } = currentRoute();
+  const { path } = currentRoute();
   const root = document.getElementById("view");
   for (const [pattern, make, section] of ROUTES) {
     const match = path.match(pattern);
@@ -65,10 +76,10 @@ async function route() {
     }
     fill(root);
     document.body.dataset.loaded = "false";
-    const view = make(root, { params, match: match.slice(1) });
-    active = { view, generation: ++generations };
+    const view = make(root, { match: match.slice(1) });
+    active = { view, busy: false, again: false };
     document.title = `${view.title} · headrace`;
-    await refresh(view, active.generation);
+    await refresh(active);
     schedule();
     return;
   }
@@ -76,13 +87,13 @@ async function route() {
 }
 
 window.addEventListener("hashchange", route);
-window.addEventListener("paramschange", () => active && refresh(active.view, active.generation));
+window.addEventListener("paramschange", () => active && refresh(active));
 document.addEventListener("visibilitychange", () => {
-  if (!document.hidden && active) refresh(active.view, active.generation);
+  if (!document.hidden && active) refresh(active);
 });
 route();
 
 // the log-out button only where there is a session to end
-import("./api.js").then(({ api }) => api.settings()).then((settings) => {
+api.settings().then((settings) => {
   document.getElementById("logout").hidden = !settings.auth;
 }).catch(() => {});

@@ -49,7 +49,3 @@ export function fill(node, ...children) {
   append(node, children);
   return node;
 }
-
-export function link(href, ...children) {
-  return h("a", { href }, ...children);
-}
