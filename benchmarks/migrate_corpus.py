@@ -182,18 +182,24 @@ def dangling(code: str, names: TargetNames) -> list[str]:
         tree = ast.parse(code)
     except SyntaxError:
         return ["<does not parse>"]
-    root = "prefect" if names.target == "prefect" else "headrace"
+
+    def checked(module: str) -> bool:
+        top = module.split(".")[0]
+        if names.target == "prefect":  # the name list covers prefect itself only
+            return top == "prefect"
+        return top.split("_")[0] == "headrace"
+
     bad = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            if node.module.split(".")[0].split("_")[0] != root:
+            if not checked(node.module):
                 continue
             for alias in node.names:
                 if alias.name != "*" and not names.exists(node.module, alias.name):
                     bad.append(f"{node.module}.{alias.name}")
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name.split(".")[0].split("_")[0] == root and not names.exists(alias.name):
+                if checked(alias.name) and not names.exists(alias.name):
                     bad.append(alias.name)
     return bad
 
