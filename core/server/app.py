@@ -1,7 +1,7 @@
-"""The ASGI application: API routers under `/api`, the OpenAPI page at `/docs`, the UI at `/`.
+"""The ASGI application: API routers under `/api`, the schema at `/api/openapi.json`, the UI at `/`.
 
-The UI lives in `headrace.server.ui`, which provides `mount(app)`; it adds its pages and
-static assets to this app and reads only the public API.
+The UI lives in `headrace.server.ui`, which provides `mount(app)`; it adds its pages (the API
+reference at `/docs` among them) and static assets to this app and reads only the public API.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def create_app(auth: AuthConfig | None = None, loopback_only: bool = False) -> F
         version=headrace.__version__,
         description="The headrace server's REST API: runs, deployments, work pools, "
         "blocks, variables and concurrency limits.",
-        docs_url="/docs",
+        docs_url=None,  # the UI serves its own, offline API reference at /docs
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=_lifespan,
