@@ -31,6 +31,9 @@ ROUTE_MODULES = (
     "concurrency_limits",
 )
 
+#: seconds after the start at which the plugins' block types are imported in the background
+BLOCK_TYPES_DELAY_S = 1.0
+
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -38,11 +41,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
     get_store()  # open (and migrate) now: a broken database fails the start, not a request
     # block types come from plugins, some slow to import (database drivers, cloud SDKs):
-    # load them behind the first requests instead of in front of the first block page
-    threading.Thread(target=_load_block_types, name="headrace-block-types", daemon=True).start()
+    # load them behind the first requests instead of in front of the first block page, and
+    # a moment after the start so they do not compete with it for the CPU
+    warm = threading.Timer(BLOCK_TYPES_DELAY_S, _load_block_types)
+    warm.name, warm.daemon = "headrace-block-types", True
+    warm.start()
     try:
         yield
     finally:
+        warm.cancel()
         # uvicorn has finished the requests in flight; commit what they queued, then close
         get_store().flush(timeout=60)
         reset_store()
