@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from headrace.secret_parameters import masked_parameters
 from headrace.server.routes.common import Router, found, plain, respond, store
-from headrace.server.routes.flow_runs import StateTypeName
+from headrace.server.routes.flow_runs import StateTypeName, runs_out
 from headrace.store.interface import DeploymentRecord
 
 router = Router(tags=["deployments"])
@@ -214,7 +214,7 @@ def create_flow_run(deployment_id: str, body: CreateFlowRun) -> JSONResponse:
     run_id = store().deployments.create_flow_run(
         deployment, parameters, when, state, body.name, body.tags
     )
-    return respond(store().runs.read_flow_run(run_id), 201)
+    return respond(runs_out(store().runs.read_flow_run(run_id), False), 201)
 
 
 @router.post("/deployments/{deployment_id}/scheduled_runs")
@@ -232,9 +232,9 @@ def drop_unstarted_runs(deployment_id: str, body: DropRuns | None = None) -> int
 
 
 @router.get("/deployments/{deployment_id}/flow_runs")
-def deployment_runs(deployment_id: str) -> JSONResponse:
+def deployment_runs(deployment_id: str, include_encrypted: bool = False) -> JSONResponse:
     """The deployment's runs in scheduled order."""
-    return respond(store().deployments.deployment_runs(deployment_id))
+    return respond(runs_out(store().deployments.deployment_runs(deployment_id), include_encrypted))
 
 
 @router.post("/deployments/next_scheduled_time")
