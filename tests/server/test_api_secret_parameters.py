@@ -75,3 +75,12 @@ def test_a_secret_default_reads_as_the_mask_never_plain_or_ciphertext(
     assert opened["token"].get_secret_value() == PLAIN and opened["retries"] == 2
     run = get_store().runs.read_flow_run(run_id)
     assert open_parameters(run["parameters"], "a run")["token"].get_secret_value() == PLAIN
+
+    # the UI's run form sends the defaults it shows: the mask keeps the secret default
+    echoed = httpx.post(
+        f"{remote.api}/deployments/{deployment_id}/create_flow_run",
+        json={"parameters": {"token": MASK, "retries": 3}},
+    ).json()
+    run = get_store().runs.read_flow_run(echoed["id"])
+    opened = open_parameters(run["parameters"], "a run")
+    assert opened["token"].get_secret_value() == PLAIN and opened["retries"] == 3
