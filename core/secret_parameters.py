@@ -126,7 +126,8 @@ def _seal(value: Any, kind: str) -> dict[str, str]:
     return {SEALED_KEY: encrypt_secret(json.dumps(plain).encode()), KIND_KEY: kind}
 
 
-def _is_sealed(value: Any) -> bool:
+def is_sealed(value: Any) -> bool:
+    """Whether `value` is one sealed (encrypted) secret as `seal_parameters` stores it."""
     return isinstance(value, dict) and value.keys() == {SEALED_KEY, KIND_KEY}
 
 
@@ -143,7 +144,7 @@ def seal_parameters(parameters: dict[str, Any], owner: str) -> dict[str, Any]:
 
 
 def _seal_value(value: Any, what: str) -> Any:
-    if isinstance(value, _PLAIN) or _is_sealed(value):
+    if isinstance(value, _PLAIN) or is_sealed(value):
         return value
     if isinstance(value, dict):
         return {key: _seal_value(item, what) for key, item in value.items()}
@@ -172,7 +173,7 @@ def open_parameters(parameters: dict[str, Any], owner: str) -> dict[str, Any]:
 
 
 def _contains_sealed(value: Any) -> bool:
-    if _is_sealed(value):
+    if is_sealed(value):
         return True
     if isinstance(value, dict):
         return any(_contains_sealed(item) for item in value.values())
@@ -182,7 +183,7 @@ def _contains_sealed(value: Any) -> bool:
 
 
 def _open_value(value: Any, what: str) -> Any:
-    if _is_sealed(value):
+    if is_sealed(value):
         return _open(value, what)
     if isinstance(value, dict):
         return {key: _open_value(item, what) for key, item in value.items()}
@@ -220,7 +221,7 @@ def masked_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
 
 
 def _mask_sealed(value: Any) -> Any:
-    if _is_sealed(value):
+    if is_sealed(value):
         return MASK
     if isinstance(value, dict):
         return {key: _mask_sealed(item) for key, item in value.items()}

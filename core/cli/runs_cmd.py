@@ -6,6 +6,7 @@ import datetime as _dt
 
 import click
 
+from headrace.secret_parameters import masked_parameters
 from headrace.store.runs import get_flow_run, list_flow_runs, list_logs, list_task_runs
 
 _STATE_COLOURS = {
@@ -82,7 +83,7 @@ def show_run(run_id: str, logs: bool) -> None:
         f"  {run['state_message'] or ''}\n"
         f"id {run['id']}  started {_when(run['start_time'])}"
         f"  duration {_duration(run['start_time'], run['end_time'])}"
-        f"  parameters {run['parameters']}"
+        f"  parameters {masked_parameters(run['parameters'])}"
     )
     tasks = list_task_runs(run["id"])
     start = run["start_time"] or min((t["created"] for t in tasks), default=0.0)

@@ -213,7 +213,8 @@ def test_concurrency_limits_acquire_and_release_leases(server):
 
 
 def test_filter_bodies_accept_every_field_of_the_store_queries():
-    """The HTTP backend sends the interface's query dataclasses as they are."""
+    """The HTTP backend sends the interface's query dataclasses as they are (flow runs
+    also with `include_encrypted`, to get secret parameters sealed)."""
     import dataclasses
 
     from headrace.server.routes.flow_runs import FlowRunFilter
@@ -226,10 +227,10 @@ def test_filter_bodies_accept_every_field_of_the_store_queries():
         (TaskRunFilter, TaskRunQuery),
         (LogFilter, LogQuery),
     ):
-        assert set(model.model_fields) == {f.name for f in dataclasses.fields(query)}
-        assert model.model_validate(dataclasses.asdict(query())).model_dump() == dataclasses.asdict(
-            query()
-        )
+        fields = set(model.model_fields) - {"include_encrypted"}
+        assert fields == {f.name for f in dataclasses.fields(query)}
+        sent = dataclasses.asdict(query())
+        assert model.model_validate(sent).model_dump(exclude={"include_encrypted"}) == sent
 
 
 def test_a_batch_resent_after_the_server_forgot_its_id_keeps_one_task_run(server):

@@ -146,7 +146,11 @@ def test_deployment_secret_defaults_are_encrypted_and_reach_the_run(project, hom
 
     from headrace.cli import build_cli
 
-    for command in (["deployment", "inspect", "use-token/secret"], ["deployment", "ls", "--json"]):
+    for command in (
+        ["deployment", "inspect", "use-token/secret"],
+        ["deployment", "ls", "--json"],
+        ["runs", "show", run.id],
+    ):
         shown = CliRunner().invoke(build_cli(), command)
         assert shown.exit_code == 0, shown.output
         assert MASK in shown.output and "$secret" not in shown.output

@@ -14,9 +14,9 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from headrace.secret_parameters import masked_parameters
+from headrace.secret_parameters import MASK, is_sealed, masked_parameters
 from headrace.server.routes.common import Router, found, plain, respond, store
-from headrace.server.routes.flow_runs import StateTypeName
+from headrace.server.routes.flow_runs import StateTypeName, runs_out
 from headrace.store.interface import DeploymentRecord
 
 router = Router(tags=["deployments"])
@@ -191,12 +191,22 @@ def set_schedules(deployment_id: str, body: Schedules) -> JSONResponse:
     return respond(deployment_out(store().deployments.save(record), include_encrypted=False))
 
 
+def _with_defaults(defaults: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """The defaults updated by `given`; a secret default sent back as the mask (as the UI's
+    run form shows it) stays the secret, never becomes the mask itself."""
+    merged = dict(defaults)
+    for name, value in given.items():
+        if not (value == MASK and is_sealed(defaults.get(name))):
+            merged[name] = value
+    return merged
+
+
 @router.post("/deployments/{deployment_id}/create_flow_run", status_code=201)
 def create_flow_run(deployment_id: str, body: CreateFlowRun) -> JSONResponse:
     """A run of the deployment, Scheduled for `scheduled_time` (default now); a worker of
     its pool, or the `serve` process serving it, picks it up. Returns the run."""
     deployment = _deployment(deployment_id)
-    parameters = {**deployment.parameters, **body.parameters}
+    parameters = _with_defaults(deployment.parameters, body.parameters)
     names = deployment.parameter_names
     if body.check_parameter_names and names is not None:
         unknown = sorted(set(parameters) - set(names))
@@ -214,7 +224,7 @@ def create_flow_run(deployment_id: str, body: CreateFlowRun) -> JSONResponse:
     run_id = store().deployments.create_flow_run(
         deployment, parameters, when, state, body.name, body.tags
     )
-    return respond(store().runs.read_flow_run(run_id), 201)
+    return respond(runs_out(store().runs.read_flow_run(run_id), False), 201)
 
 
 @router.post("/deployments/{deployment_id}/scheduled_runs")
@@ -232,9 +242,9 @@ def drop_unstarted_runs(deployment_id: str, body: DropRuns | None = None) -> int
 
 
 @router.get("/deployments/{deployment_id}/flow_runs")
-def deployment_runs(deployment_id: str) -> JSONResponse:
+def deployment_runs(deployment_id: str, include_encrypted: bool = False) -> JSONResponse:
     """The deployment's runs in scheduled order."""
-    return respond(store().deployments.deployment_runs(deployment_id))
+    return respond(runs_out(store().deployments.deployment_runs(deployment_id), include_encrypted))
 
 
 @router.post("/deployments/next_scheduled_time")

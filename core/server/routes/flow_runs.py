@@ -1,12 +1,18 @@
-"""Flow runs: filter with paging, count, read one, its states, set its state."""
+"""Flow runs: filter with paging, count, read one, its states, set its state.
+
+Secret parameters of runs made from deployments are stored sealed (encrypted with the
+client's key); replies show them as the mask unless `include_encrypted=true` asks for the
+sealed form, as the HTTP store client does to open them when the run starts.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from headrace.secret_parameters import masked_parameters
 from headrace.server.routes.common import Router, found, respond, store
 from headrace.store.interface import FlowRunQuery, Sort
 
@@ -45,9 +51,19 @@ class FlowRunFilter(BaseModel):
     sort: SortName = "created_desc"
     limit: int | None = Field(200, ge=0, le=10_000)
     offset: int = Field(0, ge=0)
+    include_encrypted: bool = False
 
     def query(self) -> FlowRunQuery:
-        return FlowRunQuery(**self.model_dump())
+        return FlowRunQuery(**self.model_dump(exclude={"include_encrypted"}))
+
+
+def runs_out(rows: Any, include_encrypted: bool) -> Any:
+    """A flow run row (or a list of them) for a reply: sealed secrets masked unless asked for."""
+    if include_encrypted or rows is None:
+        return rows
+    if isinstance(rows, list):
+        return [runs_out(row, False) for row in rows]
+    return {**rows, "parameters": masked_parameters(rows["parameters"])}
 
 
 class SetState(BaseModel):
@@ -64,7 +80,8 @@ class SetState(BaseModel):
 @router.post("/flow_runs/filter")
 def read_flow_runs(body: FlowRunFilter | None = None) -> JSONResponse:
     """Flow runs matching the filter, one page (`limit`, `offset`) in `sort` order."""
-    return respond(store().runs.read_flow_runs((body or FlowRunFilter()).query()))
+    body = body or FlowRunFilter()
+    return respond(runs_out(store().runs.read_flow_runs(body.query()), body.include_encrypted))
 
 
 @router.post("/flow_runs/count")
@@ -74,9 +91,10 @@ def count_flow_runs(body: FlowRunFilter | None = None) -> int:
 
 
 @router.get("/flow_runs/{run_id}")
-def read_flow_run(run_id: str) -> JSONResponse:
+def read_flow_run(run_id: str, include_encrypted: bool = False) -> JSONResponse:
     """One flow run by id or unique id prefix."""
-    return respond(found(store().runs.read_flow_run(run_id), f"flow run {run_id!r}"))
+    run = found(store().runs.read_flow_run(run_id), f"flow run {run_id!r}")
+    return respond(runs_out(run, include_encrypted))
 
 
 @router.get("/flow_runs/{run_id}/states")

@@ -39,6 +39,12 @@ if TYPE_CHECKING:
     from headrace.states import State
 
 
+# the server shows secret parameters masked; this client holds the key and asks for the
+# sealed form, to open the secrets when a run starts
+_SEALED = {"include_encrypted": "true"}
+_SEALED_BODY = {"include_encrypted": True}
+
+
 def _state(state: State) -> tuple[str, str, str | None, float]:
     return (TYPE_VALUES[state.type], state.name, state.message, state._ts)
 
@@ -142,7 +148,7 @@ class HttpRuns:
     # reads: this process's queued records first, so it reads its own writes
     def read_flow_runs(self, query: FlowRunQuery) -> list[FlowRunRow]:
         self._flush()
-        return self._call("POST", "/flow_runs/filter", asdict(query))
+        return self._call("POST", "/flow_runs/filter", {**asdict(query), **_SEALED_BODY})
 
     def count_flow_runs(self, query: FlowRunQuery) -> int:
         self._flush()
@@ -150,7 +156,7 @@ class HttpRuns:
 
     def read_flow_run(self, run_id: str) -> FlowRunRow | None:
         self._flush()
-        return self._call("GET", f"/flow_runs/{run_id}", missing_ok=True)
+        return self._call("GET", f"/flow_runs/{run_id}", params=_SEALED, missing_ok=True)
 
     def read_task_runs(self, query: TaskRunQuery) -> list[TaskRunRow]:
         self._flush()
@@ -369,11 +375,6 @@ def _deployment(data: dict[str, Any]) -> DeploymentRecord:
     return DeploymentRecord(**data)
 
 
-# the server masks secret parameter defaults; a store client holds the key and wants them
-# sealed, to open them when a run starts
-_SEALED = {"include_encrypted": "true"}
-
-
 class HttpDeployments:
     def __init__(self, transport: Transport, flush: Any) -> None:
         self._call = transport.call
@@ -415,7 +416,7 @@ class HttpDeployments:
         body = {
             "work_pool_name": work_pool_name,
             "flow_names": flow_names,
-            "include_encrypted": True,
+            **_SEALED_BODY,
         }
         return [_deployment(d) for d in self._call("POST", "/deployments/filter", body)]
 
@@ -459,7 +460,7 @@ class HttpDeployments:
 
     def deployment_runs(self, deployment_id: str) -> list[FlowRunRow]:
         self._flush()
-        return self._call("GET", f"/deployments/{deployment_id}/flow_runs")
+        return self._call("GET", f"/deployments/{deployment_id}/flow_runs", params=_SEALED)
 
     def next_scheduled_time(self, deployment_ids: list[str]) -> float | None:
         body = {"deployment_ids": list(deployment_ids)}

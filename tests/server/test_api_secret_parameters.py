@@ -53,7 +53,34 @@ def test_a_secret_default_reads_as_the_mask_never_plain_or_ciphertext(
         shown = shown[0] if isinstance(shown, list) else shown
         assert shown["parameters"] == {"token": MASK, "retries": 2}
 
+    # a run made from it carries the sealed default: its replies show the mask as well
+    created = httpx.post(f"{remote.api}/deployments/{deployment_id}/create_flow_run", json={})
+    run_id = created.json()["id"]
+    run_replies = [
+        created,
+        httpx.get(f"{remote.api}/flow_runs/{run_id}"),
+        httpx.post(f"{remote.api}/flow_runs/filter", json={"ids": [run_id]}),
+        httpx.get(f"{remote.api}/deployments/{deployment_id}/flow_runs"),
+    ]
+    for reply in run_replies:
+        assert reply.status_code in (200, 201), reply.text
+        assert PLAIN not in reply.text and token not in reply.text and "$secret" not in reply.text
+        shown = reply.json()
+        shown = shown[0] if isinstance(shown, list) else shown
+        assert shown["parameters"] == {"token": MASK, "retries": 2}
+
     # the client holding the key (HEADRACE_API_URL) still gets the real secret back
     record = get_store().deployments.read(deployment_id)
     opened = open_parameters(record.parameters, "deployment 'api-token/masked'")
     assert opened["token"].get_secret_value() == PLAIN and opened["retries"] == 2
+    run = get_store().runs.read_flow_run(run_id)
+    assert open_parameters(run["parameters"], "a run")["token"].get_secret_value() == PLAIN
+
+    # the UI's run form sends the defaults it shows: the mask keeps the secret default
+    echoed = httpx.post(
+        f"{remote.api}/deployments/{deployment_id}/create_flow_run",
+        json={"parameters": {"token": MASK, "retries": 3}},
+    ).json()
+    run = get_store().runs.read_flow_run(echoed["id"])
+    opened = open_parameters(run["parameters"], "a run")
+    assert opened["token"].get_secret_value() == PLAIN and opened["retries"] == 3
