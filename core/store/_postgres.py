@@ -30,6 +30,8 @@ except ImportError as exc:  # pragma: no cover - depends on the installed extras
         "pip install 'headrace[postgres]'"
     ) from exc
 
+from headrace.store._batches import group_writes
+
 _STOP = object()
 _BATCH_LIMIT = 20000
 _LINGER_SECONDS = 0.05
@@ -252,14 +254,7 @@ class PostgresWriter:
                 connection.close()
 
     def _write(self, connection: Any) -> Any:
-        groups: dict[str, list[tuple[Any, ...]]] = {}
-        for sql, params in self._held:
-            rows = groups.get(sql)
-            if rows is None:
-                groups[sql] = rows = []
-            rows.append(params)
-        # a row is always queued for insertion before it is queued for an update
-        ordered = sorted(groups.items(), key=lambda item: item[0].startswith("UPDATE"))
+        ordered = group_writes(self._held)
         try:
             if connection is None or connection.closed:
                 connection = self._connect()

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from headrace.store import _faults, _spool
+from headrace.store._batches import group_writes
 from headrace.store.sql.schema import register_schema
 
 _STOP = object()
@@ -52,19 +53,12 @@ def apply_batch(
     """Write a batch in one transaction; returns how many rows were skipped, or -1 if
     `batch_id` was written before (nothing is written twice).
 
-    Rows are grouped per statement, INSERTs before UPDATEs: grouping turns thousands of
-    statements into a few `executemany` calls, and it is safe because a row is always
-    queued for insertion before it is queued for an update. `skip_bad_rows` writes row
-    by row and leaves out the rows a constraint rejects, so one bad row cannot keep a
-    replayed batch out of the store forever.
+    Rows are grouped per statement (see `_batches`), turning thousands of statements
+    into a few `executemany` calls. `skip_bad_rows` writes row by row, unfolded, and
+    leaves out the rows a constraint rejects, so one bad row cannot keep a replayed
+    batch out of the store forever.
     """
-    groups: dict[str, list[tuple[Any, ...]]] = {}
-    for sql, params in writes:
-        rows = groups.get(sql)
-        if rows is None:
-            groups[sql] = rows = []
-        rows.append(params)
-    ordered = sorted(groups.items(), key=lambda item: item[0].startswith("UPDATE"))
+    ordered = group_writes(writes, fold=not skip_bad_rows)
     skipped = 0
     connection.execute("BEGIN IMMEDIATE")
     try:

@@ -140,3 +140,34 @@ def test_unfinished_runs_and_crash_marking(store):
     assert store.runs.mark_crashed([("flow", running.id)], "gone") == 1
     assert store.runs.mark_crashed([("flow", running.id)], "gone") == 0  # already final
     assert store.runs.read_flow_run(running.id)["state_message"] == "gone"
+
+
+def test_task_run_updates_queued_with_the_insert_leave_the_same_row(store):
+    """The writer folds a task run's queued UPDATEs into its queued INSERT; the row and
+    the state history must read as if each statement had run in order."""
+    run = _flow_run(store, "folded", state=Running())
+    folded = TaskRun("load", "load-key", run.id, {}, {"db"})
+    folded.name, folded.state = "load-0", Pending()
+    store.runs.record_task_run(folded)
+    folded.state, folded.run_count, folded.start_ts = Running(), 1, 20.0
+    store.runs.record_task_run_state(folded)
+    folded.state, folded.end_ts, folded.cache_key = Completed(message="ok"), 21.5, "key-1"
+    store.runs.record_task_run_state(folded)
+    later = TaskRun("save", "save-key", run.id, {}, set())
+    later.name, later.state = "save-0", Running()
+    store.runs.record_task_run(later)
+    assert store.flush()
+    later.state, later.end_ts = Failed(message="late"), 30.0
+    store.runs.record_task_run_state(later)  # its INSERT was written in an earlier batch
+
+    row = store.runs.read_task_run(folded.id)
+    assert (row["state_type"], row["state_message"], row["run_count"]) == ("COMPLETED", "ok", 1)
+    assert (row["start_time"], row["end_time"], row["cache_key"]) == (20.0, 21.5, "key-1")
+    assert row["name"] == "load-0" and row["tags"] == ["db"] and row["flow_run_id"] == run.id
+    assert [s["name"] for s in store.runs.read_states(folded.id)] == [
+        "Pending",
+        "Running",
+        "Completed",
+    ]
+    late = store.runs.read_task_run(later.id)
+    assert (late["state_name"], late["end_time"]) == ("Failed", 30.0)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from headrace.exceptions import ObjectNotFound
 from headrace.states import TYPE_VALUES
+from headrace.store._batches import register_fold
 from headrace.store._process import RUN_OWNER
 from headrace.store.interface import (
     FINAL_STATE_TYPES,
@@ -43,13 +44,34 @@ _UPDATE_FLOW_RUN = (
 )
 _INSERT_TASK_RUN = (
     "INSERT INTO task_runs (id, flow_run_id, name, task_name, task_key, dynamic_key, tags,"
-    " state_type, state_name, state_message, run_count, cache_key, created, start_time, process)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " state_type, state_name, state_message, run_count, cache_key, created, start_time, process,"
+    " end_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _UPDATE_TASK_RUN = (
     "UPDATE task_runs SET state_type = ?, state_name = ?, state_message = ?, run_count = ?,"
     " cache_key = ?, start_time = ?, end_time = ? WHERE id = ?"
 )
+
+
+def _fold_task_run(row: tuple[Any, ...], update: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A queued task-run INSERT row with an UPDATE of the same run applied."""
+    state_type, state_name, message, run_count, cache_key, start, end, _ = update
+    return (
+        *row[:7],
+        state_type,
+        state_name,
+        message,
+        run_count,
+        cache_key,
+        row[12],
+        start,
+        row[14],
+        end,
+    )
+
+
+register_fold(_UPDATE_TASK_RUN, _INSERT_TASK_RUN, _fold_task_run)
+
 INSERT_STATE = (
     "INSERT INTO run_states (run_id, type, name, message, timestamp) VALUES (?, ?, ?, ?, ?)"
 )
@@ -302,6 +324,7 @@ class SqlRuns:
                 state._ts,
                 run.start_ts,
                 getattr(run, "process", RUN_OWNER),
+                run.end_ts,
             ),
         )
         self._enqueue(

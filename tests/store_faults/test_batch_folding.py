@@ -1,0 +1,46 @@
+"""How the writer turns queued writes into statements: a task run's UPDATEs fold into its
+queued INSERT, but never when a replayed batch is written row by row."""
+
+from __future__ import annotations
+
+from headrace.run_records import TaskRun
+from headrace.states import Completed, Running
+from headrace.store._batches import group_writes
+from headrace.store.sql import SqlRuns
+
+
+class _Queue:
+    dialect = "sqlite"
+
+    def __init__(self) -> None:
+        self.writes: list[tuple[str, tuple]] = []
+
+    def enqueue(self, sql: str, params: tuple) -> None:
+        self.writes.append((sql, params))
+
+
+def _queued_task_run() -> list[tuple[str, tuple]]:
+    queue = _Queue()
+    runs = SqlRuns(queue)
+    task = TaskRun("load", "load-key", "flow-1", {}, set())
+    task.name, task.state = "load-0", Running()
+    runs.record_task_run(task)
+    task.state, task.run_count, task.end_ts = Completed(), 1, 5.0
+    runs.record_task_run_state(task)
+    return queue.writes
+
+
+def test_an_update_queued_after_its_insert_is_folded_into_the_insert_row():
+    statements = dict(group_writes(_queued_task_run()))
+    assert not any(sql.startswith("UPDATE") for sql in statements)
+    ((task_row,),) = [rows for sql, rows in statements.items() if "INTO task_runs" in sql]
+    assert task_row[7:11] == ("COMPLETED", "Completed", None, 1) and task_row[-1] == 5.0
+    (states,) = [rows for sql, rows in statements.items() if "INTO run_states" in sql]
+    assert [state[1] for state in states] == ["RUNNING", "COMPLETED"]
+
+
+def test_rows_written_one_by_one_are_not_folded():
+    statements = dict(group_writes(_queued_task_run(), fold=False))
+    ((update,),) = [rows for sql, rows in statements.items() if sql.startswith("UPDATE")]
+    assert update[0] == "COMPLETED"
+    assert list(statements)[-1].startswith("UPDATE")  # after the INSERTs
