@@ -1,11 +1,15 @@
 """Result serializers (`result_serializer="pickle" | "json" | "compressed/pickle"`).
 
+`CompressedSerializer(serializer, compressionlib="lzma")` wraps any of them; its name in a
+result file's header (`compressed/json?compressionlib=lzma`) is enough to read it back.
+
 The built-ins register through the `register_result_serializers` hook, like a plugin's
 (see `headrace.builtins.execution`).
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import pickle
 import zlib
@@ -65,6 +69,49 @@ class CompressedPickleSerializer(PickleSerializer):
         return super().loads(zlib.decompress(blob))
 
 
+class CompressedSerializer(Serializer):
+    """Another serializer's bytes, compressed with `compressionlib` (any importable module
+    with `compress` and `decompress`, such as lzma, zlib or bz2)."""
+
+    def __init__(self, serializer: str | Serializer, compressionlib: str = "lzma") -> None:
+        self.serializer = resolve_serializer(serializer)
+        self.compressionlib = compressionlib
+        try:
+            lib = importlib.import_module(compressionlib)
+        except ImportError:
+            lib = None
+        if not (
+            callable(getattr(lib, "compress", None)) and callable(getattr(lib, "decompress", None))
+        ):
+            raise ValueError(
+                f"compressionlib {compressionlib!r} is not an importable module with "
+                "compress() and decompress()"
+            )
+        self._lib = lib
+
+    @property
+    def type(self) -> str:  # type: ignore[override]
+        """The name written to result headers; `resolve_serializer` turns it back into self."""
+        name = f"compressed/{self.serializer.type}"
+        return (
+            name
+            if self.compressionlib == "zlib"
+            else f"{name}?compressionlib={self.compressionlib}"
+        )
+
+    def dumps(self, value: Any) -> bytes:
+        return self._lib.compress(self.serializer.dumps(value))
+
+    def loads(self, blob: bytes) -> Any:
+        return self.serializer.loads(self._lib.decompress(blob))
+
+    def __repr__(self) -> str:
+        return (
+            f"CompressedSerializer(serializer={self.serializer!r}, "
+            f"compressionlib={self.compressionlib!r})"
+        )
+
+
 _BUILTIN = {cls.type: cls for cls in (PickleSerializer, JSONSerializer, CompressedPickleSerializer)}
 
 
@@ -76,6 +123,9 @@ def resolve_serializer(value: str | Serializer | None) -> Serializer:
         return value
     if value in _BUILTIN:
         return _BUILTIN[value]()
+    if value.startswith("compressed/"):
+        inner, _, lib = value.removeprefix("compressed/").partition("?compressionlib=")
+        return CompressedSerializer(inner, lib or "zlib")
     # deferred: the plugin manager (pluggy, every plugin) only for a name not built in
     from headrace.plugins.manager import collect
 
