@@ -220,3 +220,25 @@ def _resolved_hints(fn: Callable[..., Any]) -> dict[str, Any]:
     hints = typing.get_type_hints(fn)
     hints.pop("return", None)
     return hints
+
+
+def hook_list(hooks: Any, option: str, decorator: str) -> list[Callable[..., Any]]:
+    """The hooks given for `option` of `@flow`/`@task`, checked now rather than when a run
+    ends (a typo'd hook would otherwise surface only as a failed hook at run time)."""
+    if hooks is None:
+        return []
+    example = f"\n\n@{decorator}({option}=[hook1, hook2])\ndef my_{decorator}():\n\tpass"
+    try:
+        checked = list(hooks)
+    except TypeError:
+        raise TypeError(
+            f"Expected iterable for '{option}'; got {type(hooks).__name__} instead. "
+            f"Please provide a list of hooks to '{option}':{example}"
+        ) from None
+    for hook in checked:
+        if not callable(hook):
+            raise TypeError(
+                f"Expected callables in '{option}'; got {type(hook).__name__} instead. "
+                f"Please provide a list of hooks to '{option}':{example}"
+            )
+    return checked

@@ -113,6 +113,23 @@ def test_unexpected_keyword_raises_parameter_bind_error_without_values():
         calls_task_badly()
 
 
+def test_hooks_that_are_not_callables_are_rejected_at_decoration():
+    def hook(*_):
+        pass
+
+    with pytest.raises(TypeError) as info:
+        flow(on_failure=[hook, "typo"])(lambda: None)
+    assert str(info.value) == (
+        "Expected callables in 'on_failure'; got str instead. Please provide a list of "
+        "hooks to 'on_failure':\n\n@flow(on_failure=[hook1, hook2])\ndef my_flow():\n\tpass"
+    )
+    with pytest.raises(TypeError, match="Expected iterable for 'on_running'; got function"):
+        task(on_running=hook)(lambda: None)
+    with pytest.raises(TypeError, match=r"@task\(on_completion=\[hook1, hook2\]\)"):
+        task(on_completion=[1])(lambda: None)
+    assert flow(on_completion=(hook,))(lambda: None).on_completion == [hook]
+
+
 def test_validation_can_be_switched_off():
     @flow(validate_parameters=False)
     def raw(count: int):
