@@ -32,17 +32,46 @@ class Serializer:
 
 
 class PickleSerializer(Serializer):
-    """cloudpickle out (lambdas, local classes), plain pickle in."""
+    """cloudpickle out (lambdas, local classes), plain pickle in. `picklelib` names another
+    module with `dumps` and `loads` (`"pickle"`, `"dill"`); its bytes are still pickles,
+    so a reader knowing only the name `pickle` loads them."""
 
     type = "pickle"
 
-    def dumps(self, value: Any) -> bytes:
-        import cloudpickle
+    def __init__(self, picklelib: str = "cloudpickle") -> None:
+        if not isinstance(picklelib, str):
+            raise ValueError(
+                f"picklelib must name a module, not a {type(picklelib).__name__} object"
+            )
+        self.picklelib = picklelib
+        # cloudpickle, the default, is imported on first use: it is slow to import
+        self._lib: Any = None if picklelib == "cloudpickle" else _pickle_module(picklelib)
 
-        return cloudpickle.dumps(value)
+    def dumps(self, value: Any) -> bytes:
+        if self._lib is None:
+            import cloudpickle
+
+            return cloudpickle.dumps(value)
+        return self._lib.dumps(value)
 
     def loads(self, blob: bytes) -> Any:
-        return pickle.loads(blob)
+        return (self._lib or pickle).loads(blob)
+
+    def __repr__(self) -> str:
+        if self.picklelib == "cloudpickle":
+            return f"{type(self).__name__}()"
+        return f"{type(self).__name__}(picklelib={self.picklelib!r})"
+
+
+def _pickle_module(name: str) -> Any:
+    try:
+        lib = importlib.import_module(name)
+    except ImportError:
+        raise ValueError(f"Failed to import requested pickle library: {name!r}.") from None
+    for method in ("dumps", "loads"):
+        if not callable(getattr(lib, method, None)):
+            raise ValueError(f"Pickle library at {name!r} does not have a {method!r} method.")
+    return lib
 
 
 class JSONSerializer(Serializer):

@@ -12,6 +12,7 @@ from headrace.serializers import (
     CompressedPickleSerializer,
     CompressedSerializer,
     JSONSerializer,
+    PickleSerializer,
     resolve_serializer,
 )
 
@@ -47,3 +48,29 @@ def test_a_module_without_compress_is_rejected() -> None:
         CompressedSerializer("pickle", compressionlib="json")
     with pytest.raises(ValueError, match="'no_such_lib'"):
         CompressedSerializer("pickle", compressionlib="no_such_lib")
+
+
+def test_pickle_serializer_with_another_picklelib(tmp_path: Path) -> None:
+    import pickle
+
+    serializer = PickleSerializer(picklelib="pickle")
+    blob = serializer.dumps({"a": [1, 2]})
+    assert blob == pickle.dumps({"a": [1, 2]})
+    assert serializer.loads(blob) == {"a": [1, 2]}
+    with pytest.raises((pickle.PicklingError, AttributeError)):
+        serializer.dumps(lambda: 1)  # plain pickle cannot, the default (cloudpickle) can
+    assert PickleSerializer().loads(PickleSerializer().dumps(lambda: 1))() == 1
+    ResultStore(tmp_path, serializer).write([3], key="k")
+    record = ResultStore(tmp_path, "json").read("k")
+    assert record is not None and record.load() == [3]
+
+
+def test_pickle_serializer_rejects_bad_picklelib() -> None:
+    import pickle
+
+    with pytest.raises(ValueError, match="must name a module"):
+        PickleSerializer(picklelib=pickle)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="pickle library: 'no_such_lib'"):
+        PickleSerializer(picklelib="no_such_lib")
+    with pytest.raises(ValueError, match="Pickle library at 'zlib' does not have a 'dumps'"):
+        PickleSerializer(picklelib="zlib")  # has neither
