@@ -182,18 +182,24 @@ def dangling(code: str, names: TargetNames) -> list[str]:
         tree = ast.parse(code)
     except SyntaxError:
         return ["<does not parse>"]
-    root = "prefect" if names.target == "prefect" else "headrace"
+
+    def checked(module: str) -> bool:
+        top = module.split(".")[0]
+        if names.target == "prefect":  # the name list covers prefect itself only
+            return top == "prefect"
+        return top.split("_")[0] == "headrace"
+
     bad = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            if node.module.split(".")[0].split("_")[0] != root:
+            if not checked(node.module):
                 continue
             for alias in node.names:
                 if alias.name != "*" and not names.exists(node.module, alias.name):
                     bad.append(f"{node.module}.{alias.name}")
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name.split(".")[0].split("_")[0] == root and not names.exists(alias.name):
+                if checked(alias.name) and not names.exists(alias.name):
                     bad.append(alias.name)
     return bad
 
@@ -215,6 +221,7 @@ def run_corpus(args: argparse.Namespace) -> int:
     totals: Counter = Counter()
     todo_rules: Counter = Counter()
     shapes: Counter = Counter()
+    per_repo: dict[str, tuple[int, int]] = {}
     errors, dangling_names, not_idempotent = [], Counter(), []
     elapsed = 0.0
     with tempfile.TemporaryDirectory(prefix="migrate-corpus-") as tmp:
@@ -246,6 +253,10 @@ def run_corpus(args: argparse.Namespace) -> int:
                 if bad:
                     totals["dangling files"] += 1
                     dangling_names.update(bad)
+            per_repo[entry["repo"]] = (
+                sum(1 for f in report.files if f.status == "changed"),
+                sum(len(f.todos) for f in report.files if f.status == "changed"),
+            )
             second = run([str(root)], Options(target=args.target, jobs=args.jobs, write=False))
             for f in second.files:
                 if f.status == "changed":
@@ -267,6 +278,10 @@ def run_corpus(args: argparse.Namespace) -> int:
     print(f"TODOs: {totals['todos']} ({totals['todos'] / rewritten:.2f} per rewritten file)")
     for code, n in todo_rules.most_common():
         print(f"  {code:6s} {n:5d}")
+    if args.per_repo:
+        print("per repository (rewritten files, TODOs per rewritten file):")
+        for repo, (files, todos) in sorted(per_repo.items(), key=lambda kv: -kv[1][1]):
+            print(f"  {repo:55s} {files:4d}  {todos / max(files, 1):5.2f}")
     if args.shapes:
         print("most frequent TODO shapes:")
         for shape, n in shapes.most_common(args.shapes):
@@ -300,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target", choices=["headrace", "prefect"], default="headrace")
     parser.add_argument("-j", "--jobs", type=int, default=0)
     parser.add_argument("--show", type=int, default=15, help="examples listed per problem")
+    parser.add_argument("--per-repo", action="store_true", help="TODOs per repository")
     parser.add_argument("--repo", action="append", help="only this repository (repeatable)")
     parser.add_argument("--shapes", type=int, default=0, help="list the N commonest TODOs")
     parser.add_argument("--json", help="also write the numbers as JSON")

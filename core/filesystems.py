@@ -16,8 +16,8 @@ from typing import Any, BinaryIO, ClassVar
 from pydantic import Field, field_validator
 
 from headrace.blocks.core import Block
-from headrace.blocks.fields import SecretDict
 from headrace.logging import current_logger
+from headrace.secrets import SecretDict
 from headrace.utilities.object_keys import join_key, normalize_folder, object_key, relative_key
 
 __all__ = [

@@ -10,9 +10,8 @@ from headrace.plugins import hookimpl
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from headrace.migrate.cli import migrate
-
-    cli.add_command(migrate)
+    # lazy: the migrate machinery (libcst, the rules) loads only when the command runs
+    cli.add_lazy_command("migrate", "headrace.migrate.cli:migrate")
 
 
 @hookimpl

@@ -46,7 +46,9 @@ def register_result_serializers() -> list[type]:
 
 @hookspec
 def register_commands(cli: click.Group) -> None:
-    """Add click commands or groups to the `headrace` command line (`cli.add_command`)."""
+    """Add click commands or groups to the `headrace` command line (`cli.add_command`, or
+    `cli.add_lazy_command(name, "module:attribute")` to import the module only when the
+    command runs)."""
 
 
 @hookspec

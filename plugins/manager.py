@@ -77,6 +77,7 @@ _lock = threading.RLock()
 _manager: pluggy.PluginManager | None = None
 _building: pluggy.PluginManager | None = None
 _records: list[PluginRecord] = []
+_built_for: tuple[str, str] = ("", "")
 
 
 def _disabled_names() -> set[str]:
@@ -200,14 +201,25 @@ def _entry_point_records(pm: pluggy.PluginManager, disabled: set[str]) -> list[P
     return records
 
 
+def _plugin_environment() -> tuple[str, str]:
+    """The variables that decide which plugins load (a change means a new manager)."""
+    return os.environ.get(DISABLE_ENV, ""), os.environ.get(NO_AUTOLOAD_ENV, "")
+
+
 def get_plugin_manager() -> pluggy.PluginManager:
-    """The process-wide plugin manager, loaded on first use."""
-    global _manager, _building, _records
+    """The process-wide plugin manager, loaded on first use.
+
+    It is rebuilt when `HEADRACE_DISABLE_PLUGINS` or the autoload switch changed since it
+    was loaded, so a test (or a harness) that sets them never leaves a manager without
+    the installed plugins behind for the code that runs after it.
+    """
+    global _manager, _building, _records, _built_for
+    environment = _plugin_environment()
     manager = _manager
-    if manager is not None:
+    if manager is not None and environment == _built_for:
         return manager
     with _lock:
-        if _manager is not None:
+        if _manager is not None and environment == _built_for:
             return _manager
         if _building is not None:  # re-entered from a plugin's import
             return _building
@@ -220,6 +232,7 @@ def get_plugin_manager() -> pluggy.PluginManager:
                 records += _entry_point_records(pm, disabled)
             _records = records
             _manager = pm
+            _built_for = environment
         finally:
             _building = None
         return pm

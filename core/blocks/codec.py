@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
-from headrace.blocks.fields import MASK, SECRET_TYPES, SecretDict
 from headrace.blocks.registry import is_block
+from headrace.secrets import MASK, SECRET_TYPES, SecretDict
 
 if TYPE_CHECKING:
     from headrace.blocks.core import Block

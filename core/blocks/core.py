@@ -21,14 +21,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from headrace.blocks import codec, documents
-from headrace.blocks._crypto import decrypt, store_cipher
 from headrace.blocks.errors import (
     BlockAlreadyExists,
     BlockDocumentInvalid,
     BlockNotFound,
     InvalidBlockName,
 )
-from headrace.blocks.fields import SecretDict
 from headrace.blocks.names import (
     slug_from_class_name,
     slug_from_display_name,
@@ -36,7 +34,9 @@ from headrace.blocks.names import (
     validate_name,
 )
 from headrace.blocks.registry import lookup_block_type, register_block_type
+from headrace.secrets import SecretDict
 from headrace.store import get_store
+from headrace.store.encryption import decrypt, store_cipher
 from headrace.store.interface import BlockDocument, BlockDocumentWrite, Store
 
 if TYPE_CHECKING:

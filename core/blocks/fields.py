@@ -1,43 +1,11 @@
-"""Field types for blocks: `SecretDict`, and how to tell a secret field from a plain one."""
+"""Field types for blocks (Prefect's `prefect.blocks.fields`): `SecretDict` and friends.
+
+They are defined in `headrace.secrets`, shared with the store and flow parameters; this
+module keeps the import path Prefect code uses.
+"""
 
 from __future__ import annotations
 
-import typing
-from typing import Any
+from headrace.secrets import MASK, SECRET_TYPES, SecretDict, is_secret_annotation
 
-from pydantic import BaseModel, Secret, SecretBytes, SecretStr
-
-MASK = "**********"
-SECRET_TYPES = (SecretStr, SecretBytes, Secret)
-
-
-def _mask_leaves(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _mask_leaves(item) for key, item in value.items()}
-    return MASK
-
-
-class SecretDict(Secret[dict[str, Any]]):
-    """A dict whose values are all secret: keys stay visible, values (at any depth) are masked.
-
-    `field.get_secret_value()` returns the plain dict.
-    """
-
-    def _display(self) -> Any:  # repr/str show the keys so a reader knows what is inside
-        return _mask_leaves(self.get_secret_value())
-
-    def masked(self) -> dict[str, Any]:
-        return _mask_leaves(self.get_secret_value())
-
-
-def is_secret_annotation(annotation: Any) -> bool:
-    """True if a field's type is (or wraps, e.g. `SecretStr | None`) a secret type."""
-    if isinstance(annotation, type):
-        if issubclass(annotation, SECRET_TYPES):
-            return True
-        if issubclass(annotation, BaseModel):
-            return False
-    origin = typing.get_origin(annotation)
-    if isinstance(origin, type) and issubclass(origin, SECRET_TYPES):  # Secret[int]
-        return True
-    return any(is_secret_annotation(arg) for arg in typing.get_args(annotation))
+__all__ = ["MASK", "SECRET_TYPES", "SecretDict", "is_secret_annotation"]

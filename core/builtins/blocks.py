@@ -27,7 +27,5 @@ def register_block_types() -> list[type]:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    # deferred: click commands load only when the CLI is built
-    from headrace.cli.block_cmd import block
-
-    cli.add_command(block)
+    # lazy: the command's module imports pydantic and the block types; load it when it runs
+    cli.add_lazy_command("block", "headrace.cli.block_cmd:block")

@@ -10,14 +10,12 @@ from headrace.plugins import hookimpl
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    # deferred: command modules load only when the CLI is built
-    from headrace.cli import plugins_cmd, runs_cmd, store_cmd, variables_cmd
-
+    # lazy: a command's module loads only when that command runs
     cli.add_command(version)
-    cli.add_command(plugins_cmd.plugins)
-    cli.add_command(runs_cmd.runs)
-    cli.add_command(variables_cmd.variable)
-    cli.add_command(store_cmd.store)
+    cli.add_lazy_command("plugins", "headrace.cli.plugins_cmd:plugins")
+    cli.add_lazy_command("runs", "headrace.cli.runs_cmd:runs")
+    cli.add_lazy_command("variable", "headrace.cli.variables_cmd:variable")
+    cli.add_lazy_command("store", "headrace.cli.store_cmd:store")
 
 
 @click.command()

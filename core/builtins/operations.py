@@ -9,19 +9,13 @@ from headrace.plugins import hookimpl
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    # the command modules import the runtime; loading this plugin (e.g. to find a
-    # serializer while a flow runs) must not
-    from headrace.cli import (
-        concurrency_limit_cmd,
-        deployment_cmd,
-        global_concurrency_limit_cmd,
-        work_pool_cmd,
-        worker_cmd,
-    )
-
-    cli.add_command(concurrency_limit_cmd.concurrency_limit)
-    cli.add_command(global_concurrency_limit_cmd.gcl)
-    cli.add_command(global_concurrency_limit_cmd.gcl, name="global-concurrency-limit")
-    cli.add_command(work_pool_cmd.work_pool)
-    cli.add_command(deployment_cmd.deployment)
-    cli.add_command(worker_cmd.worker)
+    # lazy: the command modules import the runtime; they load only when their command runs
+    for name, target in (
+        ("concurrency-limit", "concurrency_limit_cmd:concurrency_limit"),
+        ("gcl", "global_concurrency_limit_cmd:gcl"),
+        ("global-concurrency-limit", "global_concurrency_limit_cmd:gcl"),
+        ("work-pool", "work_pool_cmd:work_pool"),
+        ("deployment", "deployment_cmd:deployment"),
+        ("worker", "worker_cmd:worker"),
+    ):
+        cli.add_lazy_command(name, f"headrace.cli.{target}")

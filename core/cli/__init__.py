@@ -6,7 +6,32 @@ Built-in commands are registered by `headrace.builtins.commands` through the sam
 
 from __future__ import annotations
 
+import importlib
+
 import click
+
+
+class PluginGroup(click.Group):
+    """The `headrace` group. Besides `add_command`, a plugin can `add_lazy_command(name,
+    "module:attribute")`: the module is imported only when that command runs (or help lists
+    it), so `headrace server start` does not pay for every other command's imports."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - click's signature
+        super().__init__(*args, **kwargs)
+        self.lazy_commands: dict[str, str] = {}
+
+    def add_lazy_command(self, name: str, target: str) -> None:
+        """Register `name` as the click command at `target` ("module:attribute")."""
+        self.lazy_commands[name] = target
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            module, _, attribute = self.lazy_commands[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return self.commands.get(cmd_name)
 
 
 def build_cli() -> click.Group:
@@ -14,7 +39,7 @@ def build_cli() -> click.Group:
     # deferred: `import headrace.cli` must not load pluggy and every plugin
     from headrace.plugins.manager import call_each
 
-    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.group(cls=PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
     def cli() -> None:
         """headrace: Prefect-3-compatible workflows, in-process."""
 

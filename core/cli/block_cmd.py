@@ -142,7 +142,7 @@ def _mentions(annotation: Any, base: type) -> bool:
 def _secret_from_text(cls: type, field: str, text: str) -> Any:
     """A typed secret: a `SecretDict` field takes a JSON object, the others the text as is."""
     # deferred: blocks bring pydantic, loaded only when this command runs
-    from headrace.blocks.fields import SecretDict
+    from headrace.secrets import SecretDict
 
     if not _mentions(cls.model_fields[field].annotation, SecretDict):
         return text
@@ -179,7 +179,7 @@ def create(type_slug: str, name: str, pairs: tuple[str, ...], overwrite: bool) -
     # deferred: blocks bring pydantic, loaded only when this command runs
     from pydantic import ValidationError
 
-    from headrace.blocks.fields import is_secret_annotation
+    from headrace.secrets import is_secret_annotation
 
     try:
         validate_name(name)

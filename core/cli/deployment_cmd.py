@@ -9,7 +9,7 @@ import click
 
 from headrace.cli._output import clear_errors, emit, json_option, table
 from headrace.deployments import records, run_deployment
-from headrace.store import masked_parameters
+from headrace.secret_parameters import masked_parameters
 
 
 @click.group("deployment")

@@ -44,7 +44,7 @@ def store() -> None:
 @click.option("--database", "path", default=None, help=_DATABASE_HELP)
 def check(path: str | None) -> None:
     """Run SQLite's integrity check and compare schema versions; exit 1 on a problem."""
-    from headrace.store._integrity import check as run_check
+    from headrace.store.integrity import check as run_check
 
     database = _database(path)
     report = run_check(database)
@@ -71,8 +71,8 @@ def recover(path: str | None, force: bool) -> None:
 
     Stop flows, workers and servers using the store first.
     """
-    from headrace.store._integrity import check as run_check
-    from headrace.store._integrity import recover as run_recover
+    from headrace.store.integrity import check as run_check
+    from headrace.store.integrity import recover as run_recover
 
     database = _database(path)
     if run_check(database).ok and not force:

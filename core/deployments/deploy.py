@@ -10,8 +10,8 @@ from headrace.deployments import records
 from headrace.deployments.deployment import DeploymentOptions, RunnerDeployment, to_deployment
 from headrace.deployments.loading import EntrypointError, load_flow
 from headrace.exceptions import ParameterBindError, ParameterTypeError
+from headrace.secret_parameters import masked_parameters, open_parameters, seal_parameters
 from headrace.states import State
-from headrace.store import masked_parameters, open_parameters, seal_parameters
 from headrace.utilities import clock
 
 

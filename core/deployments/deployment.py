@@ -9,7 +9,7 @@ from headrace.deployments import records
 from headrace.deployments.loading import EntrypointError, entrypoint_of
 from headrace.run_records import new_run_id
 from headrace.schedules import Cron, Interval, RRule, Schedule
-from headrace.store import seal_parameters
+from headrace.secret_parameters import seal_parameters
 
 ScheduleArg = Any  # a number, timedelta, string or list of them
 

@@ -9,7 +9,7 @@ from headrace.deployments import records
 from headrace.engine import FlowRunMachine, drive_async, drive_sync
 from headrace.exceptions import ParameterBindError
 from headrace.run_records import FlowRun
-from headrace.store import open_parameters
+from headrace.secret_parameters import open_parameters
 
 
 def run_stored_flow_run(flow: Any, row: dict[str, Any]) -> Any:

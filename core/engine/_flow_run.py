@@ -18,6 +18,7 @@ from headrace.logging.loggers import flow_run_logger
 from headrace.logging.prints import install_print_redirect
 from headrace.results import ResultStore
 from headrace.run_records import FlowRun
+from headrace.secret_parameters import record_parameters
 from headrace.states import (
     AwaitingRetry,
     Cancelled,
@@ -29,7 +30,7 @@ from headrace.states import (
     StateType,
     TimedOut,
 )
-from headrace.store import get_store, record_parameters, unwritten_warning
+from headrace.store import get_store, unwritten_warning
 from headrace.store import runs as records
 from headrace.utilities.names import generate_slug
 

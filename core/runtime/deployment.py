@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from headrace.context import FlowRunContext
-from headrace.store import get_store, masked_parameters
+from headrace.secret_parameters import masked_parameters
+from headrace.store import get_store
 
 _ATTRIBUTES = ["id", "name", "parameters", "flow_run_id"]
 

@@ -1,7 +1,7 @@
-"""The ASGI application: API routers under `/api`, the OpenAPI page at `/docs`, the UI at `/`.
+"""The ASGI application: API routers under `/api`, the schema at `/api/openapi.json`, the UI at `/`.
 
-The UI lives in `headrace.server.ui`, which provides `mount(app)`; it adds its pages and
-static assets to this app and reads only the public API.
+The UI lives in `headrace.server.ui`, which provides `mount(app)`; it adds its pages (the API
+reference at `/docs` among them) and static assets to this app and reads only the public API.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ ROUTE_MODULES = (
     "concurrency_limits",
 )
 
+#: seconds after the start at which the plugins' block types are imported in the background
+BLOCK_TYPES_DELAY_S = 1.0
+
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -38,11 +41,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
     get_store()  # open (and migrate) now: a broken database fails the start, not a request
     # block types come from plugins, some slow to import (database drivers, cloud SDKs):
-    # load them behind the first requests instead of in front of the first block page
-    threading.Thread(target=_load_block_types, name="headrace-block-types", daemon=True).start()
+    # load them behind the first requests instead of in front of the first block page, and
+    # a moment after the start so they do not compete with it for the CPU
+    warm = threading.Timer(BLOCK_TYPES_DELAY_S, _load_block_types)
+    warm.name, warm.daemon = "headrace-block-types", True
+    warm.start()
     try:
         yield
     finally:
+        warm.cancel()
         # uvicorn has finished the requests in flight; commit what they queued, then close
         get_store().flush(timeout=60)
         reset_store()
@@ -68,7 +75,7 @@ def create_app(auth: AuthConfig | None = None, loopback_only: bool = False) -> F
         version=headrace.__version__,
         description="The headrace server's REST API: runs, deployments, work pools, "
         "blocks, variables and concurrency limits.",
-        docs_url="/docs",
+        docs_url=None,  # the UI serves its own, offline API reference at /docs
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=_lifespan,

@@ -131,7 +131,7 @@ class SecurityMiddleware:
         )
 
     async def _unauthenticated(self, scope: Scope, path: str, send: Send) -> None:
-        if path.startswith("/api") or path.startswith("/docs") or self.auth.auth_string:
+        if path.startswith("/api") or self.auth.auth_string:
             challenge = 'Basic realm="headrace"' if self.auth.auth_string else "Bearer"
             await _send_json(
                 send,

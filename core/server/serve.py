@@ -60,12 +60,13 @@ def run(host: str, port: int, log_level: str = "warning") -> None:
         log_level=log_level,
         access_log=False,
         lifespan="on",
+        ws="none",  # no websocket routes: skip importing a websocket library at start
         timeout_graceful_shutdown=30,
         server_header=False,
     )
     server = uvicorn.Server(config)
     print(
-        f"headrace server at {url} (API {url}/api, OpenAPI docs {url}/docs)\n"
+        f"headrace server at {url} (API {url}/api, API reference {url}/docs)\n"
         f"store: {get_settings().database}"
         + ("; authentication on" if auth.enabled else "")
         + f"\npoint clients and workers at it with: export {API_URL_ENV}={url}/api",

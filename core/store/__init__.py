@@ -15,12 +15,6 @@ import threading
 from headrace.settings import get_settings, on_settings_change
 from headrace.store import _faults
 from headrace.store._faults import failure_message, unwritten_warning
-from headrace.store._secrets import (
-    masked_parameters,
-    open_parameters,
-    record_parameters,
-    seal_parameters,
-)
 from headrace.store.interface import Store
 from headrace.store.sql import SqlStore, register_schema, registered_schema_count
 
@@ -111,10 +105,6 @@ __all__ = [
     "Store",
     "failure_message",
     "get_store",
-    "masked_parameters",
-    "open_parameters",
-    "record_parameters",
-    "seal_parameters",
     "unwritten_warning",
     "open_sql_store",
     "open_store",

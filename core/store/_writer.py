@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from headrace.store import _faults, _spool
-from headrace.store.sql._schema import register_schema
+from headrace.store.sql.schema import register_schema
 
 _STOP = object()
 _BATCH_LIMIT = 20000

@@ -613,7 +613,11 @@ class Store(Protocol):
     deployments: DeploymentRepository
 
     def flush(self, timeout: float | None = 30.0) -> bool:
-        """Wait until every queued run-record write is stored; False on timeout."""
+        """Wait until every queued run-record write is stored.
+
+        False on timeout, and also while records are still unwritten (kept in the spool
+        file or in memory after a failed write), so "True" means all of them are stored.
+        """
 
     def close(self) -> None:
         """Flush, then release connections and threads."""

@@ -145,7 +145,7 @@ class ParameterValidator:
             complex_names = [name for name, check in self._plain_checks().items() if check is None]
             names: frozenset[str] = frozenset()
             if complex_names:
-                from headrace.blocks.fields import is_secret_annotation
+                from headrace.secrets import is_secret_annotation
 
                 try:
                     hints = _resolved_hints(self.fn)

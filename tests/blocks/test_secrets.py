@@ -11,10 +11,10 @@ import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretBytes, SecretStr, ValidationError
 
-from headrace.blocks._crypto import KEY_FILE_NAME
 from headrace.blocks.core import Block, SecretDict
 from headrace.blocks.errors import BlockEncryptionError
 from headrace.blocks.system import Secret, String
+from headrace.store.encryption import KEY_FILE_NAME
 
 PLAIN = "correct-horse-battery-staple"
 

@@ -235,3 +235,14 @@ def test_builtin_not_installed_is_quiet_but_a_broken_builtin_warns(
     assert "ModuleNotFoundError" in records[renamed].error
     assert any(renamed in str(w.message) for w in caught)
     assert records["headrace.builtins.blocks"].loaded
+
+
+def test_the_manager_follows_the_plugin_environment(example_dist, monkeypatch) -> None:
+    """A manager built while plugins were switched off is not kept once they are back on."""
+    assert get_plugin_manager().get_plugin("example") is not None
+    monkeypatch.setenv("HEADRACE_DISABLE_PLUGIN_AUTOLOAD", "1")
+    assert get_plugin_manager().get_plugin("example") is None
+    monkeypatch.delenv("HEADRACE_DISABLE_PLUGIN_AUTOLOAD")
+    assert get_plugin_manager().get_plugin("example") is not None
+    monkeypatch.setenv("HEADRACE_DISABLE_PLUGINS", "example")
+    assert get_plugin_manager().get_plugin("example") is None

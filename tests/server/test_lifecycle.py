@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import socket
 import sqlite3
@@ -55,7 +56,10 @@ def test_a_taken_port_is_a_clear_error(tmp_path):
 
 
 def test_openapi_page_and_schema(server):
-    assert httpx.get(f"{server.url}/docs").status_code == 200
+    page = httpx.get(f"{server.url}/docs")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert httpx.get(f"{server.url}/redoc").status_code == 404
+    _assert_only_local_assets(server, page.text)
     paths = httpx.get(f"{server.api}/openapi.json").json()["paths"]
     for path in (
         "/api/health",
@@ -81,3 +85,20 @@ def test_importing_headrace_does_not_import_the_server():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _assert_only_local_assets(server, html: str) -> None:
+    """The page and the scripts it loads name no other host: it must work offline."""
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert "/ui/js/apidocs.js" in assets
+    for asset in assets:
+        assert not asset.startswith("//") and "://" not in asset, asset
+        reply = httpx.get(f"{server.url}{asset}")
+        assert reply.status_code == 200, asset
+        if asset.endswith(".js"):
+            for imported in re.findall(r'from "([^"]+)"', reply.text):
+                assert imported.startswith("./"), imported
+    script = httpx.get(f"{server.url}/ui/js/apidocs.js").text
+    foreign = [url for url in re.findall(r"https?://[^\s\"'`)]+", script)]
+    assert foreign == []
+    assert "innerHTML" not in script

@@ -37,9 +37,10 @@ def test_api_key_is_needed_by_every_call_and_page(keyed):
     assert httpx.post(f"{keyed.api}/flow_runs/filter", json={}).status_code == 401
     wrong = httpx.get(f"{keyed.api}/health", headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401
-    assert httpx.get(f"{keyed.url}/docs").status_code == 401
-    page = httpx.get(f"{keyed.url}/", follow_redirects=False)
-    assert page.status_code == 303 and page.headers["location"].startswith("/login?next=")
+    assert httpx.get(f"{keyed.api}/openapi.json").status_code == 401
+    for path in ("/", "/docs"):
+        page = httpx.get(f"{keyed.url}{path}", follow_redirects=False)
+        assert page.status_code == 303 and page.headers["location"].startswith("/login?next=")
     assert httpx.get(f"{keyed.api}/health", headers=BEARER).json() is True
     assert httpx.post(f"{keyed.api}/flow_runs/filter", json={}, headers=BEARER).status_code == 200
 

@@ -205,6 +205,26 @@ def test_run_now_on_a_deployment_is_executed_by_a_worker(
     expect(page.locator('tr[data-worker="ui-worker"]')).to_have_attribute("data-health", "STOPPED")
 
 
+def test_the_api_reference_lists_every_route_from_the_local_schema(
+    ui_server: UiServer, page: Page, shot
+) -> None:
+    schema = httpx.get(f"{ui_server.url}/api/openapi.json", timeout=10).json()
+    page.goto(f"{ui_server.url}/docs")
+    health = page.locator('section.api-op[data-method="get"][data-path="/api/health"]')
+    expect(health.locator(".api-path")).to_have_text("/api/health")
+    count = sum(
+        method in ("get", "post", "put", "patch", "delete")
+        for item in schema["paths"].values()
+        for method in item
+    )
+    expect(page.locator("section.api-op")).to_have_count(count)
+    put = '[data-method="put"][data-path="/api/variables/name/{name}"]'
+    write = page.locator(f"section.api-op{put}")
+    expect(write).to_contain_text("VariableWrite")
+    expect(page.locator("#api-tags a")).not_to_have_count(0)
+    shot(page, "api-reference")
+
+
 def test_run_now_refuses_parameters_that_are_not_json(ui_server: UiServer, page: Page) -> None:
     ui_server.headrace("work-pool", "create", "ui-pool", "--type", "process", "--overwrite")
     ui_server.script("deploy", "ui-pool")

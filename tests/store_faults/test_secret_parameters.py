@@ -16,11 +16,11 @@ from faults import raw_bytes, rows
 from pydantic import BaseModel, SecretBytes, SecretStr
 
 from headrace import flow
-from headrace.blocks.fields import SecretDict
 from headrace.blocks.system import Secret
+from headrace.secret_parameters import MASK
+from headrace.secrets import SecretDict
 from headrace.states import StateType
 from headrace.store import get_store
-from headrace.store._secrets import MASK
 
 
 def _stored_parameters(database: Path) -> dict:
@@ -167,7 +167,7 @@ def test_a_model_holding_secrets_is_refused_as_a_deployment_default(project, hom
 def test_every_secret_kind_is_sealed_and_opened_as_its_own_type(home):
     """Deployment defaults of each secret type go through the store's key and come back
     as the same type with the same value; the stored JSON holds no plain text."""
-    from headrace.store._secrets import open_parameters, seal_parameters
+    from headrace.secret_parameters import open_parameters, seal_parameters
 
     given = {
         "text": SecretStr("plain-seal-11"),

@@ -1,4 +1,10 @@
-"""Deployments: read, filter, save, pause/resume, schedules, and the flow runs made for them."""
+"""Deployments: read, filter, save, pause/resume, schedules, and the flow runs made for them.
+
+Secret parameter defaults are stored encrypted with the client's key; a deployment read
+through the API shows each of them as the mask (`**********`), as the CLI does. The
+sealed form is added only when asked for with `include_encrypted=true`, for store
+clients that hold the key and open the secrets when a run starts (`HEADRACE_API_URL`).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,8 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from headrace.server.routes.common import Router, found, respond, store
+from headrace.secret_parameters import masked_parameters
+from headrace.server.routes.common import Router, found, plain, respond, store
 from headrace.server.routes.flow_runs import StateTypeName
 from headrace.store.interface import DeploymentRecord
 
@@ -42,6 +49,7 @@ class DeploymentFilter(BaseModel):
 
     work_pool_name: str | None = None
     flow_names: list[str] | None = None
+    include_encrypted: bool = False
 
 
 class Schedules(BaseModel):
@@ -108,15 +116,24 @@ def _deployment(deployment_id: str) -> DeploymentRecord:
     return found(store().deployments.read(deployment_id), f"deployment {deployment_id!r}")
 
 
+def deployment_out(record: DeploymentRecord, include_encrypted: bool) -> dict[str, Any]:
+    """A deployment as the API shows it: sealed secret parameters masked unless asked for."""
+    out = plain(record)
+    if not include_encrypted:
+        out["parameters"] = masked_parameters(out["parameters"])
+    return out
+
+
 @router.post("/deployments/filter")
 def read_deployments(body: DeploymentFilter | None = None) -> JSONResponse:
     """Deployments by flow name, then name."""
     body = body or DeploymentFilter()
-    return respond(store().deployments.list(body.work_pool_name, body.flow_names))
+    records = store().deployments.list(body.work_pool_name, body.flow_names)
+    return respond([deployment_out(record, body.include_encrypted) for record in records])
 
 
 @router.put("/deployments")
-def save_deployment(body: DeploymentWrite) -> JSONResponse:
+def save_deployment(body: DeploymentWrite, include_encrypted: bool = False) -> JSONResponse:
     """Create or update a deployment; changing its schedules drops the runs the old
     schedules made that have not started."""
     from headrace.schedules import schedule_from_dict
@@ -126,19 +143,23 @@ def save_deployment(body: DeploymentWrite) -> JSONResponse:
     if body.work_pool_name is not None:
         found(store().deployments.read_work_pool(body.work_pool_name),
               f"work pool {body.work_pool_name!r}")  # fmt: skip
-    return respond(store().deployments.save(DeploymentRecord(**body.model_dump())))
+    saved = store().deployments.save(DeploymentRecord(**body.model_dump()))
+    return respond(deployment_out(saved, include_encrypted))
 
 
 @router.get("/deployments/name/{flow_name}/{name}")
-def read_deployment_by_name(flow_name: str, name: str) -> JSONResponse:
-    return respond(
-        found(store().deployments.read_by_name(flow_name, name), f"deployment {flow_name}/{name}")
+def read_deployment_by_name(
+    flow_name: str, name: str, include_encrypted: bool = False
+) -> JSONResponse:
+    record = found(
+        store().deployments.read_by_name(flow_name, name), f"deployment {flow_name}/{name}"
     )
+    return respond(deployment_out(record, include_encrypted))
 
 
 @router.get("/deployments/{deployment_id}")
-def read_deployment(deployment_id: str) -> JSONResponse:
-    return respond(_deployment(deployment_id))
+def read_deployment(deployment_id: str, include_encrypted: bool = False) -> JSONResponse:
+    return respond(deployment_out(_deployment(deployment_id), include_encrypted))
 
 
 @router.delete("/deployments/{deployment_id}")
@@ -167,7 +188,7 @@ def set_schedules(deployment_id: str, body: Schedules) -> JSONResponse:
         schedule_from_dict(schedule)
     record = _deployment(deployment_id)
     record.schedules = body.schedules
-    return respond(store().deployments.save(record))
+    return respond(deployment_out(store().deployments.save(record), include_encrypted=False))
 
 
 @router.post("/deployments/{deployment_id}/create_flow_run", status_code=201)

@@ -369,6 +369,11 @@ def _deployment(data: dict[str, Any]) -> DeploymentRecord:
     return DeploymentRecord(**data)
 
 
+# the server masks secret parameter defaults; a store client holds the key and wants them
+# sealed, to open them when a run starts
+_SEALED = {"include_encrypted": "true"}
+
+
 class HttpDeployments:
     def __init__(self, transport: Transport, flush: Any) -> None:
         self._call = transport.call
@@ -391,20 +396,27 @@ class HttpDeployments:
 
     # deployments
     def save(self, record: DeploymentRecord) -> DeploymentRecord:
-        return _deployment(self._call("PUT", "/deployments", asdict(record)))
+        data = self._call("PUT", "/deployments", asdict(record), params=_SEALED)
+        return _deployment(data)
 
     def read(self, deployment_id: str) -> DeploymentRecord | None:
-        data = self._call("GET", f"/deployments/{deployment_id}", missing_ok=True)
+        data = self._call("GET", f"/deployments/{deployment_id}", params=_SEALED, missing_ok=True)
         return None if data is None else _deployment(data)
 
     def read_by_name(self, flow_name: str, name: str) -> DeploymentRecord | None:
-        data = self._call("GET", f"/deployments/name/{flow_name}/{name}", missing_ok=True)
+        data = self._call(
+            "GET", f"/deployments/name/{flow_name}/{name}", params=_SEALED, missing_ok=True
+        )
         return None if data is None else _deployment(data)
 
     def list(
         self, work_pool_name: str | None = None, flow_names: list[str] | None = None
     ) -> list[DeploymentRecord]:
-        body = {"work_pool_name": work_pool_name, "flow_names": flow_names}
+        body = {
+            "work_pool_name": work_pool_name,
+            "flow_names": flow_names,
+            "include_encrypted": True,
+        }
         return [_deployment(d) for d in self._call("POST", "/deployments/filter", body)]
 
     def delete(self, deployment_id: str) -> bool:

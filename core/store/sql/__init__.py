@@ -13,17 +13,17 @@ from typing import Any
 
 from headrace.store import _faults
 from headrace.store._process import process_alive
-from headrace.store.sql import _schema
+from headrace.store.sql import schema as _schema
 from headrace.store.sql._blocks import SqlBlocks
 from headrace.store.sql._concurrency import SqlConcurrency
 from headrace.store.sql._deployments import SqlDeployments
 from headrace.store.sql._runs import SqlRuns
-from headrace.store.sql._schema import (
+from headrace.store.sql._variables import SqlVariables
+from headrace.store.sql.schema import (
     on_store_open,
     register_schema,
     registered_schema_count,
 )
-from headrace.store.sql._variables import SqlVariables
 
 
 class SqlStore:

@@ -1,4 +1,5 @@
-"""Encryption at rest for block documents (Fernet: AES-128-CBC with an HMAC).
+"""Encryption at rest for block documents and secret deployment parameters (Fernet:
+AES-128-CBC with an HMAC).
 
 The key never lives in the database: it comes from `HEADRACE_ENCRYPTION_KEY` or from a
 key file created 0600 under `$HEADRACE_HOME`. The store keeps a small token encrypted
@@ -14,9 +15,9 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from headrace.blocks.errors import BlockEncryptionError
+from headrace.exceptions import BlockEncryptionError
 from headrace.settings import get_settings
-from headrace.store import Store
+from headrace.store.interface import Store
 
 KEY_ENV = "HEADRACE_ENCRYPTION_KEY"
 KEY_FILE_NAME = "encryption.key"

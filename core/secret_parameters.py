@@ -14,7 +14,8 @@ Two forms, for two needs:
   shows a sealed value as the mask.
 
 Parameters without secrets (the usual case) are returned as they are, without
-importing pydantic.
+importing pydantic. This sits above both the store and blocks (it knows the `Secret`
+block and the store's key); the store itself only keeps what it is given.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import json
 import sys
 from typing import Any
 
-MASK = "**********"
+MASK = "**********"  # headrace.secrets.MASK, not imported from there: that loads pydantic
 SEALED_KEY = "$secret"
 KIND_KEY = "$kind"
 _PLAIN = (str, int, float, bool, type(None))
@@ -37,7 +38,7 @@ def _pydantic_secret_kind(value: Any) -> str | None:
         return None
     from pydantic import BaseModel, Secret, SecretBytes, SecretStr
 
-    from headrace.blocks.fields import SecretDict
+    from headrace.secrets import SecretDict
 
     if isinstance(value, SecretDict):
         return "dict"
@@ -114,7 +115,7 @@ def record_parameters(
 
 # -- sealed (encrypted) secrets, for deployments ------------------------------------------------
 def _seal(value: Any, kind: str) -> dict[str, str]:
-    from headrace.blocks._crypto import encrypt_secret
+    from headrace.store.encryption import encrypt_secret
 
     if kind == "bytes":
         plain: Any = base64.b64encode(value.get_secret_value()).decode("ascii")
@@ -193,8 +194,8 @@ def _open_value(value: Any, what: str) -> Any:
 def _open(sealed: dict[str, str], what: str) -> Any:
     from pydantic import Secret, SecretBytes, SecretStr
 
-    from headrace.blocks._crypto import decrypt_secret
-    from headrace.blocks.fields import SecretDict
+    from headrace.secrets import SecretDict
+    from headrace.store.encryption import decrypt_secret
 
     plain = json.loads(decrypt_secret(sealed[SEALED_KEY], what))
     kind = sealed[KIND_KEY]

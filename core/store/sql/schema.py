@@ -35,6 +35,11 @@ def registered_schema_count() -> int:
     return len(_SCHEMAS)
 
 
+def schema_versions() -> dict[str, int]:
+    """The schema version (number of migrations) of each registered component."""
+    return {name: len(migrations) for name, migrations in _SCHEMAS.items()}
+
+
 def pending(done: set[str]) -> list[str]:
     return [name for name in _SCHEMAS if name not in done]
 

@@ -66,11 +66,9 @@ def _connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
 
 def known_versions() -> dict[str, int]:
     """The schema version of each component this headrace knows."""
-    try:
-        from headrace.store.sql import _schema
-    except ImportError:  # the schema registry before the store packages were split
-        from headrace.store import _sqlite as _schema  # type: ignore[no-redef]
-    return {name: len(migrations) for name, migrations in _schema._SCHEMAS.items()}
+    from headrace.store.sql.schema import schema_versions
+
+    return schema_versions()
 
 
 def check(path: str | Path) -> CheckReport:
