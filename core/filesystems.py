@@ -336,6 +336,12 @@ class LocalFileSystem(WritableFileSystem, WritableDeploymentStorage):
         default=None, description="Directory that relative paths resolve under."
     )
 
+    @field_validator("basepath", mode="before")
+    @classmethod
+    def _path_to_str(cls, value: object) -> object:
+        """Accept a `pathlib.Path` (stored as a string, so the block document stays JSON)."""
+        return str(value) if isinstance(value, Path) else value
+
     def _resolve(self, path: str | None) -> Path:
         base = Path(self.basepath).expanduser().resolve() if self.basepath else None
         if path is None:

@@ -8,7 +8,7 @@ from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from headrace import engine
 from headrace.task_runners import TaskRunner, ThreadPoolTaskRunner
-from headrace.utilities.callables import ParameterValidator, Signature
+from headrace.utilities.callables import ParameterValidator, Signature, hook_list
 from headrace.utilities.options import changed_options
 
 P = ParamSpec("P")
@@ -64,11 +64,11 @@ class Flow(Generic[P, R]):
         self.result_serializer = result_serializer
         self.cache_result_in_memory = cache_result_in_memory
         self.log_prints = log_prints
-        self.on_completion = list(on_completion or ())
-        self.on_failure = list(on_failure or ())
-        self.on_cancellation = list(on_cancellation or ())
-        self.on_crashed = list(on_crashed or ())
-        self.on_running = list(on_running or ())
+        self.on_completion = hook_list(on_completion, "on_completion", "flow")
+        self.on_failure = hook_list(on_failure, "on_failure", "flow")
+        self.on_cancellation = hook_list(on_cancellation, "on_cancellation", "flow")
+        self.on_crashed = hook_list(on_crashed, "on_crashed", "flow")
+        self.on_running = hook_list(on_running, "on_running", "flow")
         self.isasync = inspect.iscoroutinefunction(fn)
         self.signature = Signature(fn)
         self._validator = ParameterValidator(fn, self.signature)

@@ -8,7 +8,7 @@ without restarting the process, and the hot path only pays one dict lookup.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,16 +74,76 @@ def forget_cached_settings(home: str | None = None) -> None:
             _cache.pop(key, None)
 
 
+class Setting:
+    """One setting, named after its environment variable (Prefect's `PREFECT_*` objects).
+
+    Usable as a key of `temporary_settings({HEADRACE_HOME: path})`; `.value()` reads the
+    value in force now.
+    """
+
+    __slots__ = ("name", "field")
+
+    def __init__(self, name: str, field: str) -> None:
+        self.name = name
+        self.field = field
+
+    def value(self) -> object:
+        return getattr(get_settings(), self.field)
+
+    def __repr__(self) -> str:
+        return f"<Setting {self.name}>"
+
+
+HEADRACE_HOME = Setting("HEADRACE_HOME", "home")
+HEADRACE_LOGGING_LEVEL = Setting("HEADRACE_LOGGING_LEVEL", "logging_level")
+HEADRACE_DATABASE_URL = Setting("HEADRACE_DATABASE_URL", "database")
+HEADRACE_API_URL = Setting("HEADRACE_API_URL", "api_url")
+HEADRACE_TASK_RUNNER_THREAD_POOL_MAX_WORKERS = Setting(
+    "HEADRACE_TASK_RUNNER_THREAD_POOL_MAX_WORKERS", "thread_pool_max_workers"
+)
+#: Prefect's names for the same settings, so imports only change `prefect` -> `headrace`
+#: (the environment variables read are still the `HEADRACE_*` ones)
+PREFECT_HOME = HEADRACE_HOME
+PREFECT_LOGGING_LEVEL = HEADRACE_LOGGING_LEVEL
+PREFECT_API_URL = HEADRACE_API_URL
+_VARIABLES = frozenset(_OVERRIDABLE.values())
+
+
+def _variable(key: Setting | str) -> str:
+    """The environment variable behind a key: a Setting, a variable or a field name."""
+    name = key.name if isinstance(key, Setting) else key
+    if name in _VARIABLES:
+        return name
+    if name in _OVERRIDABLE:
+        return _OVERRIDABLE[name]
+    raise ValueError(f"unknown setting: {name!r}; known: {', '.join(sorted(_VARIABLES))}")
+
+
 @contextmanager
-def temporary_settings(**overrides: object) -> Iterator[Settings]:
-    """Override settings (by field name) for the duration of the block, then restore."""
-    unknown = set(overrides) - set(_OVERRIDABLE)
-    if unknown:
-        raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-    saved = {var: os.environ.get(var) for var in _OVERRIDABLE.values()}
+def temporary_settings(
+    updates: Mapping[Setting | str, object] | None = None,
+    set_defaults: Mapping[Setting | str, object] | None = None,
+    restore_defaults: Iterable[Setting | str] | None = None,
+    **overrides: object,
+) -> Iterator[Settings]:
+    """Override settings for the duration of the block, then restore them.
+
+    Keys are `Setting` objects, variable names or field names (`home=...`). `updates`
+    (and keywords) set values, None meaning the default; `restore_defaults` returns
+    settings to their defaults; `set_defaults` applies only to settings left unset
+    (by the environment, after `restore_defaults`), and `updates` win over both.
+    Every key is checked before anything changes.
+    """
+    wanted: dict[str, object] = {_variable(key): None for key in restore_defaults or ()}
+    for key, value in (set_defaults or {}).items():
+        var = _variable(key)
+        if (wanted[var] if var in wanted else os.environ.get(var)) is None:
+            wanted[var] = value
+    for key, value in [*(updates or {}).items(), *overrides.items()]:
+        wanted[_variable(key)] = value
+    saved = {var: os.environ.get(var) for var in _VARIABLES}
     try:
-        for name, value in overrides.items():
-            var = _OVERRIDABLE[name]
+        for var, value in wanted.items():
             if value is None:
                 os.environ.pop(var, None)
             else:

@@ -17,7 +17,7 @@ from headrace.exceptions import (
 from headrace.futures import PrefectFuture, PrefectFutureList
 from headrace.run_records import TaskRun
 from headrace.utilities.annotations import allow_failure, quote, unmapped
-from headrace.utilities.callables import Signature
+from headrace.utilities.callables import Signature, hook_list
 from headrace.utilities.hashing import hash_objects
 from headrace.utilities.options import changed_options
 
@@ -122,9 +122,9 @@ class Task(Generic[P, R]):
         self.cache_result_in_memory = cache_result_in_memory
         self.task_run_name = task_run_name
         self.log_prints = log_prints
-        self.on_completion = list(on_completion or ())
-        self.on_failure = list(on_failure or ())
-        self.on_running = list(on_running or ())
+        self.on_completion = hook_list(on_completion, "on_completion", "task")
+        self.on_failure = hook_list(on_failure, "on_failure", "task")
+        self.on_running = hook_list(on_running, "on_running", "task")
         self.viz_return_value = viz_return_value
         self._options = {
             "name": name,

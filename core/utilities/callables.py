@@ -19,6 +19,7 @@ class Signature:
         "var_keyword",
         "positional_only",
         "_names",
+        "_name_set",
         "_defaults",
         "_function_name",
     )
@@ -32,6 +33,7 @@ class Signature:
         self.positional_only = [p.name for p in params if p.kind is p.POSITIONAL_ONLY]
         self.simple = not (self.var_positional or self.var_keyword or self.positional_only)
         self._names = tuple(self.signature.parameters)
+        self._name_set = frozenset(self._names)
         self._defaults = {
             p.name: p.default for p in params if p.default is not inspect.Parameter.empty
         }
@@ -46,7 +48,7 @@ class Signature:
             # fast path for plain signatures; anything unusual goes through inspect
             bound = dict(zip(self._names, args, strict=False))
             if kwargs:
-                if not bound.keys().isdisjoint(kwargs):
+                if not bound.keys().isdisjoint(kwargs) or not self._name_set.issuperset(kwargs):
                     return self._bind_slow(args, kwargs)
                 bound.update(kwargs)
             if len(bound) < len(self._names):
@@ -63,8 +65,13 @@ class Signature:
         try:
             bound = self.signature.bind(*args, **kwargs)
         except TypeError as exc:
+            # like Prefect's message, but without argument values: they may be secrets
+            name = self._function_name
             raise ParameterBindError(
-                f"Error binding parameters for function {self._function_name!r}: {exc}."
+                f"Error binding parameters for function {name!r}: {exc}.\n"
+                f"Function {name!r} has signature {str(self.signature).strip('()')!r} but "
+                f"received {len(args)} positional argument(s) and keyword argument(s) "
+                f"{list(kwargs)}."
             ) from None
         bound.apply_defaults()
         return bound.arguments
@@ -213,3 +220,25 @@ def _resolved_hints(fn: Callable[..., Any]) -> dict[str, Any]:
     hints = typing.get_type_hints(fn)
     hints.pop("return", None)
     return hints
+
+
+def hook_list(hooks: Any, option: str, decorator: str) -> list[Callable[..., Any]]:
+    """The hooks given for `option` of `@flow`/`@task`, checked now rather than when a run
+    ends (a typo'd hook would otherwise surface only as a failed hook at run time)."""
+    if hooks is None:
+        return []
+    example = f"\n\n@{decorator}({option}=[hook1, hook2])\ndef my_{decorator}():\n\tpass"
+    try:
+        checked = list(hooks)
+    except TypeError:
+        raise TypeError(
+            f"Expected iterable for '{option}'; got {type(hooks).__name__} instead. "
+            f"Please provide a list of hooks to '{option}':{example}"
+        ) from None
+    for hook in checked:
+        if not callable(hook):
+            raise TypeError(
+                f"Expected callables in '{option}'; got {type(hook).__name__} instead. "
+                f"Please provide a list of hooks to '{option}':{example}"
+            )
+    return checked

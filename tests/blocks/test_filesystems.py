@@ -112,3 +112,12 @@ def test_remote_saved_with_settings(memory_base: str) -> None:
 def test_remote_base_path_needs_a_scheme() -> None:
     with pytest.raises(ValidationError, match="basepath must be a URL"):
         RemoteFileSystem(basepath="/just/a/path")
+
+
+def test_local_base_path_may_be_a_pathlib_path(tmp_path: Path) -> None:
+    fs = LocalFileSystem(basepath=tmp_path / "base")
+    assert fs.basepath == str(tmp_path / "base")
+    fs.write_path("a.txt", b"a")
+    assert (tmp_path / "base" / "a.txt").read_bytes() == b"a"
+    with pytest.raises(ValidationError):
+        LocalFileSystem(basepath=42)

@@ -4,7 +4,7 @@ import time
 import pytest
 
 from headrace import flow, runtime, tags, task
-from headrace.exceptions import FailedRun, ParameterTypeError
+from headrace.exceptions import FailedRun, ParameterBindError, ParameterTypeError
 from headrace.states import Failed
 
 
@@ -85,6 +85,49 @@ def test_parameters_are_coerced_and_validated():
     state = typed("five", return_state=True)
     assert state.is_failed()
     assert state.message.startswith("Validation of flow parameters failed")
+
+
+def test_unexpected_keyword_raises_parameter_bind_error_without_values():
+    @task
+    def double(x, y=1):
+        return x * 2
+
+    @flow
+    def add(x, y=1):
+        return x + y
+
+    @flow
+    def calls_task_badly():
+        return double("s3cret-value", z=2)
+
+    # same number of names as parameters: the fast binding path must not KeyError
+    with pytest.raises(ParameterBindError) as info:
+        add("s3cret-value", z=2)
+    first_line, detail = str(info.value).split("\n")
+    assert first_line == (
+        "Error binding parameters for function 'add': got an unexpected keyword argument 'z'."
+    )
+    assert "signature 'x, y=1'" in detail and "['z']" in detail
+    assert "s3cret-value" not in str(info.value)
+    with pytest.raises(ParameterBindError, match="function 'double': got an unexpected keyword"):
+        calls_task_badly()
+
+
+def test_hooks_that_are_not_callables_are_rejected_at_decoration():
+    def hook(*_):
+        pass
+
+    with pytest.raises(TypeError) as info:
+        flow(on_failure=[hook, "typo"])(lambda: None)
+    assert str(info.value) == (
+        "Expected callables in 'on_failure'; got str instead. Please provide a list of "
+        "hooks to 'on_failure':\n\n@flow(on_failure=[hook1, hook2])\ndef my_flow():\n\tpass"
+    )
+    with pytest.raises(TypeError, match="Expected iterable for 'on_running'; got function"):
+        task(on_running=hook)(lambda: None)
+    with pytest.raises(TypeError, match=r"@task\(on_completion=\[hook1, hook2\]\)"):
+        task(on_completion=[1])(lambda: None)
+    assert flow(on_completion=(hook,))(lambda: None).on_completion == [hook]
 
 
 def test_validation_can_be_switched_off():
