@@ -7,6 +7,8 @@ row, so the database writes the row (and its indexes) once instead of three time
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -52,3 +54,54 @@ def group_writes(writes: list[tuple[str, Row]], fold: bool = True) -> list[tuple
         ((sql, rows) for sql, rows in groups.items() if rows),
         key=lambda item: item[0].startswith("UPDATE"),
     )
+
+
+#: queued to ask the writer thread to finish what is queued and stop
+STOP = object()
+
+
+class QueuedWriter:
+    """The thread and queue a batching writer runs on (SQLite's and PostgreSQL's).
+
+    Callers put `(sql, params)` writes, `threading.Event`s (set once everything queued
+    before them is handled) and `STOP`; a subclass's `_run` takes them off `_queue`.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self._wake = threading.Event()
+
+    def enqueue(self, sql: str, params: tuple[Any, ...]) -> None:
+        if self._thread is None:
+            self._start()
+        self._queue.put((sql, params))
+
+    def _drained(self, timeout: float | None) -> bool:
+        """Wait until everything queued before this call is handled; False on timeout."""
+        if self._thread is None:
+            return True
+        done = threading.Event()
+        self._queue.put(done)
+        self._wake.set()
+        return done.wait(timeout)
+
+    def close(self) -> None:
+        if self._thread is None:
+            return
+        self._queue.put(STOP)
+        self._wake.set()
+        self._thread.join(timeout=30)
+        self._thread = None
+
+    def _start(self) -> None:
+        with self._start_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="headrace-store-writer", daemon=True
+                )
+                self._thread.start()
+
+    def _run(self) -> None:
+        raise NotImplementedError

@@ -30,9 +30,8 @@ except ImportError as exc:  # pragma: no cover - depends on the installed extras
         "pip install 'headrace[postgres]'"
     ) from exc
 
-from headrace.store._batches import group_writes
+from headrace.store._batches import STOP, QueuedWriter, group_writes
 
-_STOP = object()
 _BATCH_LIMIT = 20000
 _LINGER_SECONDS = 0.05
 #: after a failed batch, how long the writer waits before trying again
@@ -167,65 +166,35 @@ class PostgresDatabase:
         self._local = threading.local()
 
 
-class PostgresWriter:
+class PostgresWriter(QueuedWriter):
     """Writes queued `(sql, params)` in batches, one transaction and one `executemany`
     per statement each. A batch the database refuses is kept and retried, and the
     failure is said on stderr and by `flush()` returning False; nothing is dropped."""
 
     def __init__(self, connect: Any, location: str) -> None:
+        super().__init__()
         self._connect = connect
         self._location = location
-        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._start_lock = threading.Lock()
-        self._wake = threading.Event()
         self._held: list[tuple[str, tuple[Any, ...]]] = []
         self.error: BaseException | None = None
-
-    def enqueue(self, sql: str, params: tuple[Any, ...]) -> None:
-        if self._thread is None:
-            self._start()
-        self._queue.put((sql, params))
 
     def flush(self, timeout: float | None = 30.0) -> bool:
         """Wait until everything queued before this call is committed; False if that
         took longer than `timeout` or records could not be written (yet)."""
-        if self._thread is not None:
-            done = threading.Event()
-            self._queue.put(done)
-            self._wake.set()
-            if not done.wait(timeout):
-                return False
-        return not self._held
-
-    def close(self) -> None:
-        if self._thread is None:
-            return
-        self._queue.put(_STOP)
-        self._wake.set()
-        self._thread.join(timeout=30)
-        self._thread = None
-
-    def _start(self) -> None:
-        with self._start_lock:
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="headrace-store-writer", daemon=True
-                )
-                self._thread.start()
+        return self._drained(timeout) and not self._held
 
     def _run(self) -> None:
         connection = None
         try:
             while True:
                 item = self._queue.get()
-                if not isinstance(item, threading.Event) and item is not _STOP:
+                if not isinstance(item, threading.Event) and item is not STOP:
                     self._wake.wait(_LINGER_SECONDS)
                 self._wake.clear()
                 waiters: list[threading.Event] = []
                 stop = False
                 while True:
-                    if item is _STOP:
+                    if item is STOP:
                         stop = True
                     elif isinstance(item, threading.Event):
                         waiters.append(item)

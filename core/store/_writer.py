@@ -22,10 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from headrace.store import _faults, _spool
-from headrace.store._batches import group_writes
+from headrace.store._batches import STOP, QueuedWriter, group_writes
 from headrace.store.sql.schema import register_schema
 
-_STOP = object()
 _BATCH_LIMIT = 20000
 #: how long the writer lets writes accumulate before a batch (a flush cuts it short)
 _LINGER_SECONDS = 0.05
@@ -135,16 +134,13 @@ def replay_waiting_spools(connection: sqlite3.Connection, database: str) -> None
             _faults.say(f"wrote {written} run record(s) kept in {path} to the store{lost}")
 
 
-class BatchWriter:
+class BatchWriter(QueuedWriter):
     """Executes queued `(sql, params)` writes in batches, one transaction per batch."""
 
     def __init__(self, connect: Callable[[], sqlite3.Connection], database: str = "") -> None:
+        super().__init__()
         self._connect = connect
         self._connection: sqlite3.Connection | None = None
-        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._start_lock = threading.Lock()
-        self._wake = threading.Event()
         #: the store file ("" for an in-memory store) and its recovery file
         self.database = database
         self.spool_path: Path | None = None
@@ -155,24 +151,13 @@ class BatchWriter:
         self._held: list[tuple[str, list[Write]]] = []  # batches the spool could not take
         self._spool_error: BaseException | None = None
 
-    def enqueue(self, sql: str, params: tuple[Any, ...]) -> None:
-        if self._thread is None:
-            self._start()
-        self._queue.put((sql, params))
-
     def flush(self, timeout: float | None = 30.0) -> bool:
         """Block until everything queued before this call is committed.
 
         False if that took longer than `timeout` or if records are still unwritten
         (spooled or held); `problem()` then says what happened.
         """
-        if self._thread is not None:
-            done = threading.Event()
-            self._queue.put(done)
-            self._wake.set()
-            if not done.wait(timeout):
-                return False
-        return self.unwritten() == 0
+        return self._drained(timeout) and self.unwritten() == 0
 
     def unwritten(self) -> int:
         """How many records are not in the store (in the spool file or only in memory)."""
@@ -200,22 +185,6 @@ class BatchWriter:
             parts.append(f"{held} are only in memory ({where}) and are lost when this process ends")
         return "; ".join(parts)
 
-    def close(self) -> None:
-        if self._thread is None:
-            return
-        self._queue.put(_STOP)
-        self._wake.set()
-        self._thread.join(timeout=30)
-        self._thread = None
-
-    def _start(self) -> None:
-        with self._start_lock:
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="headrace-store-writer", daemon=True
-                )
-                self._thread.start()
-
     def _run(self) -> None:
         try:
             try:
@@ -224,7 +193,7 @@ class BatchWriter:
                 self._failed(exc)  # records go to the spool until the store opens
             while True:
                 item = self._queue.get()
-                if not isinstance(item, threading.Event) and item is not _STOP:
+                if not isinstance(item, threading.Event) and item is not STOP:
                     # let a burst accumulate so it is written in one transaction
                     self._wake.wait(_LINGER_SECONDS)
                 self._wake.clear()
@@ -232,7 +201,7 @@ class BatchWriter:
                 waiters: list[threading.Event] = []
                 stop = False
                 while True:
-                    if item is _STOP:
+                    if item is STOP:
                         stop = True
                     elif isinstance(item, threading.Event):
                         waiters.append(item)
