@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from headrace import engine
 from headrace._thread_pool import ThreadPool
 from headrace.exceptions import CrashedRun
-from headrace.futures import PrefectFuture
+from headrace.futures import PrefectFuture, TaskRunFuture
 from headrace.settings import get_settings
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ class ThreadPoolTaskRunner(TaskRunner):
     ) -> PrefectFuture:
         if self._pool is None:
             raise RuntimeError(f"{type(self).__name__} must be entered before submitting")
-        future = PrefectFuture(task_run)
+        future = TaskRunFuture(task_run)
         context = contextvars.copy_context()
         future.bind_work(
             lambda: context.run(self.run_task_run, task, task_run, parameters, wait_for, future)

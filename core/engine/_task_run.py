@@ -55,7 +55,7 @@ def plain_call_value(machine: TaskRunMachine, state: State) -> Any:
         return machine.returned
     if state.type is StateType.PENDING:
         return None
-    return state.result()
+    return state.result(_sync=True)
 
 
 class TaskRunMachine:
