@@ -120,6 +120,16 @@ def _default_io() -> Any:
     return writer
 
 
+def _read_server_default_result_storage_block_id() -> Any:
+    """The default result storage a Prefect server may configure; headrace's store and
+    server have no such setting (`PREFECT_DEFAULT_RESULT_STORAGE_BLOCK` is the way)."""
+    return None
+
+
+async def _aread_server_default_result_storage_block_id() -> Any:
+    return None
+
+
 def get_default_result_serializer() -> Serializer:
     """The serializer named by `PREFECT_RESULTS_DEFAULT_SERIALIZER` (default: pickle)."""
     return resolve_serializer(get_current_settings().results.default_serializer)
@@ -651,7 +661,7 @@ class ResultStore:
             self.storage.write_path(key, result_record.serialize_result())
         else:
             self.storage.write_path(key, result_record.serialize_result())
-            metadata_storage.write_path(key, result_record.serialize_metadata())
+            metadata_storage.write_path(self._lock_key(key), result_record.serialize_metadata())
         if self.cache_result_in_memory:
             self._remember(key, result_record)
 
@@ -727,7 +737,9 @@ class ResultStore:
         metadata_storage = self.metadata_storage
         try:
             if metadata_storage is not None and not _is_null_storage(metadata_storage):
-                metadata = ResultRecordMetadata.load_bytes(metadata_storage.read_path(key))
+                metadata = ResultRecordMetadata.load_bytes(
+                    metadata_storage.read_path(self._lock_key(key))
+                )
                 storage = self.storage
                 if metadata.storage_block_id is not None and self._storage is None:
                     storage = resolve_result_storage(metadata.storage_block_id, _sync=True)

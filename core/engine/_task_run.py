@@ -156,8 +156,15 @@ class TaskRunMachine:
         self.result_store = (base or ResultStore()).update_for_task(task, _sync=True)
         self.ctx.result_store = self.result_store  # type: ignore[union-attr]
         flow_parameters = self.flow_ctx.parameters if self.flow_ctx else None
-        with self:
-            key = task.cache_policy.compute_key(self.ctx, self.parameters, flow_parameters)
+        try:
+            with self:
+                key = task.cache_policy.compute_key(self.ctx, self.parameters, flow_parameters)
+        except Exception as exc:  # noqa: BLE001 - as Prefect: the run goes on, uncached
+            self.ctx.logger.warning(  # type: ignore[union-attr]
+                f"Error encountered when computing cache key - result will not be persisted "
+                f"to the cache: {exc}"
+            )
+            key = None
         if key is not None:
             self.cache_key = self.task_run.cache_key = key
 
