@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
@@ -257,6 +258,11 @@ class PrefectFutureList(list):
                         f"Timed out waiting for all futures to complete within {timeout} seconds"
                     ) from None
                 raise
+            if deadline is not None and time.monotonic() >= deadline:
+                # a slow result (e.g. a large one read back) counts against the timeout too
+                raise TimeoutError(
+                    f"Timed out waiting for all futures to complete within {timeout} seconds"
+                )
         return results
 
 
@@ -356,7 +362,23 @@ def visit_collection(value: Any, visit: Callable[[Any], Any]) -> Any:
         if isinstance(value, kind):
             return kind(visit_collection(item, visit) for item in value)
     if isinstance(value, dict):
-        return {key: visit_collection(item, visit) for key, item in value.items()}
+        items = (
+            (visit_collection(key, visit), visit_collection(item, visit))
+            for key, item in value.items()
+        )
+        # dict and OrderedDict keep their type; other mappings come back as plain dicts
+        return value.__class__(items) if type(value) in (dict, OrderedDict) else dict(items)
+    # a dataclass instance: a copy with its (init) fields visited
+    fields = getattr(type(value), "__dataclass_fields__", None)
+    if fields is not None and not isinstance(value, type):
+        import dataclasses
+
+        changes = {
+            name: visit_collection(getattr(value, name), visit)
+            for name, spec in fields.items()
+            if spec.init and spec._field_type is dataclasses._FIELD  # type: ignore[attr-defined]
+        }
+        return dataclasses.replace(value, **changes)
     return value
 
 

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from headrace.serializers import Serializer, resolve_serializer, serializer_from_dict
 from headrace.settings import get_current_settings
 from headrace.states import StoredResult
-from headrace.utilities import clock
 from headrace.utilities.asyncutils import async_dispatch
 
 if TYPE_CHECKING:
@@ -289,6 +288,13 @@ def _timestamp(value: _dt.datetime | None) -> float | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=_dt.timezone.utc)
     return value.timestamp()
+
+
+def _now() -> float:
+    """Now, as result expiry sees it (`headrace.types._datetime.now`, which tests patch)."""
+    from headrace.types import _datetime
+
+    return _datetime.now("UTC").timestamp()
 
 
 class ResultRecordMetadata(StoredResult):
@@ -591,7 +597,7 @@ class ResultStore:
         policy = getattr(task, "cache_policy", None)
         key_storage = getattr(policy, "key_storage", None)
         if key_storage is not None:
-            update["metadata_storage"] = resolve_result_storage_for_io(key_storage)
+            update["metadata_storage"] = resolve_result_storage(key_storage, _sync=True)
         if getattr(policy, "lock_manager", None) is not None:
             update["lock_manager"] = policy.lock_manager
         clone = self.model_copy(update)
@@ -712,7 +718,7 @@ class ResultStore:
             if self.is_locked(key) and not self.is_lock_holder(key, holder):
                 self.wait_for_lock(key)
         resolved = self._resolved_key_path(key)
-        now = clock.now()
+        now = _now()
         cached = self.cache.get(resolved) if self.cache_result_in_memory else None
         if cached is not None:
             expiry = _timestamp(cached.metadata.expiration)
@@ -759,9 +765,13 @@ class ResultStore:
             return None
 
     def exists(self, key: str) -> bool:
-        """Whether a record (and, with metadata storage, its metadata) is at `key` and
-        has not expired."""
-        return self.read(key, _wait_for_lock=False) is not None
+        """Whether a record (and, with metadata storage, its metadata) is in storage at
+        `key` and has not expired (the in-memory cache is not asked: files can go)."""
+        record = self._read_from_storage(self._resolved_key_path(key))
+        if record is None:
+            return False
+        expiry = _timestamp(record.metadata.expiration)
+        return expiry is None or expiry > _now()
 
     async def aexists(self, key: str) -> bool:
         return self.exists(key)

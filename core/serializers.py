@@ -14,6 +14,8 @@ import json
 import pickle
 from typing import Any, ClassVar
 
+from headrace.utilities.dispatch import _TYPE_REGISTRIES
+
 
 def _validation_error(title: str, field: str, value: Any, message: str) -> Exception:
     """A pydantic ValidationError (what Prefect's pydantic serializers raise); pydantic is
@@ -122,8 +124,10 @@ class Serializer:
         )
 
 
-#: serializers by their `type` (Serializer subclasses add themselves)
+#: serializers by their `type` (Serializer subclasses add themselves); it is also the
+#: registry `headrace.utilities.dispatch.get_registry_for_type(Serializer)` returns
 _REGISTRY: dict[str, Any] = {}
+_TYPE_REGISTRIES[Serializer] = _REGISTRY
 
 
 class UnknownSerializer(Serializer):
@@ -207,16 +211,11 @@ def _qualified_name(obj: Any) -> str:
 
 
 def _from_qualified_name(name: str) -> Any:
-    module_name, _, attribute = name.rpartition(".")
-    if not module_name:
+    if "." not in name:
         raise ImportError(f"{name!r} is not a dotted path")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        # a class inside a class (`pkg.mod.Outer.Inner`): walk down from the module
-        owner = _from_qualified_name(module_name)
-        return getattr(owner, attribute)
-    return getattr(module, attribute)
+    from headrace.utilities.importtools import from_qualified_name
+
+    return from_qualified_name(name)
 
 
 def prefect_json_object_encoder(obj: Any) -> Any:
@@ -290,9 +289,19 @@ class JSONSerializer(Serializer):
         super().__init__(**extra)
         dumps_kwargs, loads_kwargs = dict(dumps_kwargs or {}), dict(loads_kwargs or {})
         if "default" in dumps_kwargs:
-            raise ValueError("`default` cannot be provided. Use `object_encoder` instead.")
+            raise _validation_error(
+                "JSONSerializer",
+                "dumps_kwargs",
+                dumps_kwargs,
+                "`default` cannot be provided. Use `object_encoder` instead.",
+            )
         if "object_hook" in loads_kwargs:
-            raise ValueError("`object_hook` cannot be provided. Use `object_decoder` instead.")
+            raise _validation_error(
+                "JSONSerializer",
+                "loads_kwargs",
+                loads_kwargs,
+                "`object_hook` cannot be provided. Use `object_decoder` instead.",
+            )
         self.jsonlib = jsonlib
         self.object_encoder = object_encoder
         self.object_decoder = object_decoder
