@@ -39,6 +39,24 @@ class PausedRun(HeadraceException):
     """A run is paused."""
 
 
+class NotPausedError(HeadraceException):
+    """`resume_flow_run` was asked to resume a run that is not paused."""
+
+
+class FlowPauseTimeout(HeadraceException):
+    """A paused run was not resumed within its timeout (or can no longer be resumed)."""
+
+
+class Pause(BaseException):
+    """Raised inside a flow that suspends itself: the run ends Suspended and its process
+    may exit; resuming it re-runs it. A BaseException, like Prefect's signals, so a flow's
+    own `except Exception` does not swallow it."""
+
+    def __init__(self, *args: object, state: object = None) -> None:
+        super().__init__(*args)
+        self.state = state
+
+
 class UpstreamTaskError(HeadraceException):
     """An upstream task did not complete, so this task cannot start."""
 

@@ -17,7 +17,9 @@ from headrace.store.sql import schema as _schema
 from headrace.store.sql._blocks import SqlBlocks
 from headrace.store.sql._concurrency import SqlConcurrency
 from headrace.store.sql._deployments import SqlDeployments
+from headrace.store.sql._flow_run_inputs import SqlFlowRunInputs
 from headrace.store.sql._runs import SqlRuns
+from headrace.store.sql._task_queue import SqlTaskQueue
 from headrace.store.sql._variables import SqlVariables
 from headrace.store.sql.schema import (
     on_store_open,
@@ -37,6 +39,8 @@ class SqlStore:
         self.variables = SqlVariables(database)
         self.concurrency = SqlConcurrency(database)
         self.deployments = SqlDeployments(database)
+        self.flow_run_inputs = SqlFlowRunInputs(database)
+        self.task_queue = SqlTaskQueue(database)
         self._migrated: set[str] = set()
         self._migrate_lock = threading.Lock()
         self.schema_count = 0
