@@ -24,6 +24,7 @@ from typing import Any
 
 from headrace.context import FlowRunContext, TaskRunContext
 from headrace.exceptions import FlowPauseTimeout, NotPausedError, ObjectNotFound, Pause
+from headrace.input.actions import read_flow_run_input
 from headrace.input.dispatch import dispatch_async
 from headrace.input.run_input import (
     BaseRunInput,
@@ -79,6 +80,8 @@ class _PauseRequest:
     def propose(self) -> bool:
         """Pause in the store; False if this pause was resumed already (a re-run)."""
         verb = "suspended" if self.suspend else "paused"
+        if self.input_cls is not None:  # first, so a resume never misses the schema
+            _save_schema(self.input_cls, self.keyset, self.run.id)
         try:
             status = self.store.flow_run_inputs.pause(
                 self.run.id, self.key, self.suspend, self.timeout, self.keyset
@@ -88,8 +91,6 @@ class _PauseRequest:
         if status == "resumed":
             return False
         self.run.state = self.state
-        if self.input_cls is not None:
-            self.input_cls.save(self.keyset, self.run.id)  # type: ignore[arg-type]
         return True
 
     def status(self) -> str:
@@ -112,6 +113,12 @@ class _PauseRequest:
         if self.store.flow_run_inputs.expire_pause(self.run.id, self.key):
             raise FlowPauseTimeout("Flow run was paused and never resumed.")
         return self.resumed()
+
+
+def _save_schema(input_cls: type[BaseRunInput], keyset: Any, flow_run_id: str) -> None:
+    """Store the input's schema for the pause; a re-run finds it stored already."""
+    if read_flow_run_input(keyset["schema"], flow_run_id, _sync=True) is None:
+        input_cls.save(keyset, flow_run_id)
 
 
 def _check_pause_timeout(timeout: Any) -> float:
@@ -218,14 +225,14 @@ def _suspend_other(
     if wait_for_input is not None:
         input_cls = run_input_subclass_from_type(wait_for_input)
         keyset = keyset_from_paused_state(state)
+    if input_cls is not None:
+        _save_schema(input_cls, keyset, flow_run_id)
     try:
         get_store().flow_run_inputs.pause(
             flow_run_id, state.state_details.pause_key, True, timeout, keyset
         )
     except ValueError as exc:
         raise RuntimeError(f"Flow run cannot be suspended: {exc}") from None
-    if input_cls is not None:
-        input_cls.save(keyset, flow_run_id)  # type: ignore[arg-type]
 
 
 # -- resume --------------------------------------------------------------------------------

@@ -271,6 +271,31 @@ class Task(Generic[P, R]):
             return [future.state for future in futures]
         return futures
 
+    # -- background runs (headrace.background does the work, deferred like deployments) ----
+    def apply_async(
+        self,
+        args: tuple[Any, ...] | None = None,
+        kwargs: dict[str, Any] | None = None,
+        wait_for: Any = None,
+        dependencies: dict[str, Any] | None = None,
+    ) -> Any:
+        """Queue a background run for a task worker (`Task.serve`, `headrace task
+        serve`); returns a PrefectDistributedFuture. `dependencies` (Prefect's lineage
+        hints) are accepted and not recorded."""
+        from headrace.background import submit
+
+        return submit(self, args, kwargs, wait_for)
+
+    def delay(self, *args: Any, **kwargs: Any) -> Any:
+        """`apply_async(args, kwargs)`: run this task in the background on a task worker."""
+        return self.apply_async(args, kwargs)
+
+    def serve(self) -> None:
+        """Serve background runs of this task in this process (see `headrace.task_worker`)."""
+        from headrace.task_worker import serve
+
+        serve(self)
+
     def _require_flow(self, verb: str) -> FlowRunContext:
         flow_ctx = FlowRunContext._var.get(None)
         if flow_ctx is None:

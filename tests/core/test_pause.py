@@ -302,7 +302,7 @@ def test_a_suspended_deployment_run_is_rerun_by_its_worker_when_resumed(tmp_path
             stderr=stderr,
         )
     try:
-        wait_until(lambda: runs_in("PAUSED", "approve"), timeout=30, what="the suspension")
+        wait_until(lambda: runs_in("PAUSED", "approve"), timeout=60, what="the suspension")
         row = get_store().runs.read_flow_run(run_id)
         assert row["state_name"] == "Suspended"
         assert marker.read_text() == "ran\n"
