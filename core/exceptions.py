@@ -47,6 +47,10 @@ class FlowPauseTimeout(HeadraceException):
     """A paused run was not resumed within its timeout (or can no longer be resumed)."""
 
 
+class FlowRunWaitTimeout(HeadraceException):
+    """`wait_for_flow_run` gave up before the run reached a final state."""
+
+
 class Pause(BaseException):
     """Raised inside a flow that suspends itself: the run ends Suspended and its process
     may exit; resuming it re-runs it. A BaseException, like Prefect's signals, so a flow's

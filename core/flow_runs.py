@@ -18,12 +18,19 @@ from any process that reaches the same database or server.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from typing import Any
 
 from headrace.context import FlowRunContext, TaskRunContext
-from headrace.exceptions import FlowPauseTimeout, NotPausedError, ObjectNotFound, Pause
+from headrace.exceptions import (
+    FlowPauseTimeout,
+    FlowRunWaitTimeout,
+    NotPausedError,
+    ObjectNotFound,
+    Pause,
+)
 from headrace.input.actions import read_flow_run_input
 from headrace.input.dispatch import dispatch_async
 from headrace.input.run_input import (
@@ -34,6 +41,8 @@ from headrace.input.run_input import (
 )
 from headrace.states import Paused, Running, State, Suspended
 from headrace.store import get_store
+
+logger = logging.getLogger("headrace.flow_runs")
 
 #: flow run id -> pauses observed so far (the default pause keys "1", "2", ...); only runs
 #: that pause have an entry
@@ -258,6 +267,39 @@ def resume_flow_run(flow_run_id: Any, run_input: dict[str, Any] | None = None) -
     store.flow_run_inputs.resume(row["id"], run_input)
 
 
+# -- waiting -------------------------------------------------------------------------------
+async def wait_for_flow_run(
+    flow_run_id: Any,
+    timeout: int | None = 10800,
+    poll_interval: int | None = None,
+    client: Any = None,
+    log_states: bool = False,
+) -> Any:
+    """Wait until a flow run is in a final state and return it (a client `FlowRun`);
+    FlowRunWaitTimeout after `timeout` seconds. `poll_interval` caps the wait between
+    looks at the store (default: growing from 20 ms to 1 s)."""
+    from headrace.client.orchestration import get_client  # deferred: pydantic models
+
+    client = client or get_client(sync_client=True)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    seen = None
+    for delay in poll_delays(poll_interval or 1.0):
+        flow_run = client.read_flow_run(flow_run_id)
+        if hasattr(flow_run, "__await__"):
+            flow_run = await flow_run
+        state = flow_run.state
+        if log_states and state is not None and state.name != seen:
+            seen = state.name
+            logger.info(f"Flow run is in state {state.name!r}")
+        if state is not None and state.is_final():
+            return flow_run
+        if deadline is not None and time.monotonic() >= deadline:
+            raise FlowRunWaitTimeout(
+                f"Flow run with ID {flow_run_id} exceeded watch timeout of {timeout} seconds"
+            )
+        await asyncio.sleep(delay)
+
+
 __all__ = [
     "FlowPauseTimeout",
     "NotPausedError",
@@ -267,4 +309,5 @@ __all__ = [
     "pause_flow_run",
     "resume_flow_run",
     "suspend_flow_run",
+    "wait_for_flow_run",
 ]

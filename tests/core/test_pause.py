@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 
 from headrace import flow, pause_flow_run, resume_flow_run, suspend_flow_run
-from headrace.exceptions import FlowPauseTimeout, NotPausedError, ObjectNotFound
+from headrace.exceptions import (
+    FlowPauseTimeout,
+    FlowRunWaitTimeout,
+    NotPausedError,
+    ObjectNotFound,
+)
+from headrace.flow_runs import wait_for_flow_run
 from headrace.input import RunInput, read_flow_run_input, receive_input, send_input
 from headrace.run_records import FlowRun
 from headrace.states import Running
@@ -87,6 +93,8 @@ def test_a_run_paused_in_another_process_resumes_with_validated_input(tmp_path: 
         assert get_store().runs.read_flow_run(run_id)["state_type"] == "PAUSED"  # unchanged
 
         resume_flow_run(run_id[:8], run_input={"approved": True, "reviewer": "ann"})
+        finished = asyncio.run(wait_for_flow_run(run_id, timeout=30))
+        assert finished.state.is_completed()
         out, err = child.communicate(timeout=30)
     finally:
         child.kill()
@@ -114,6 +122,15 @@ def test_a_pause_that_times_out_fails_the_run() -> None:
     assert "Paused" in state_names(run_id)
     with pytest.raises(NotPausedError):
         resume_flow_run(run_id)
+
+
+def test_waiting_for_an_unfinished_run_times_out() -> None:
+    store = get_store()
+    run = FlowRun("forever", {})
+    run.state = Running()
+    store.runs.record_flow_run(run)
+    with pytest.raises(FlowRunWaitTimeout, match="exceeded watch timeout"):
+        asyncio.run(wait_for_flow_run(run.id, timeout=0.1))
 
 
 def test_a_resume_after_the_timeout_is_refused_and_the_pause_expires() -> None:
