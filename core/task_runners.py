@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from headrace import engine
 from headrace._thread_pool import ThreadPool
 from headrace.exceptions import CrashedRun
-from headrace.futures import PrefectFuture
+from headrace.futures import PrefectFuture, PrefectFutureList
 from headrace.settings import get_settings
 
 if TYPE_CHECKING:
@@ -45,9 +45,57 @@ class TaskRunner:
     def __exit__(self, *exc: object) -> None:
         return None
 
+    def __eq__(self, other: object) -> bool:
+        """Runners are equal when they are of one type and configured alike."""
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._configuration() == other._configuration()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def _configuration(self) -> dict[str, Any]:
+        return {}
+
     def submit(
+        self,
+        task: Task,
+        parameters: dict[str, Any],
+        wait_for: Any = None,
+        dependencies: Any = None,
+    ) -> PrefectFuture:
+        """Run `task` with `parameters` (a dict by name) in this runner; returns its
+        future. Works inside a flow run and, on an entered runner, outside one."""
+        from headrace.context import FlowRunContext
+
+        self._ensure_started()
+        flow_ctx = FlowRunContext._var.get(None)
+        bound = task.signature.bind((), dict(parameters))
+        return self._submit_run(task, task._new_run(bound, flow_ctx), bound, wait_for)
+
+    def map(
+        self, task: Task, parameters: dict[str, Any], wait_for: Any = None
+    ) -> PrefectFutureList:
+        """One run per element of the iterable values of `parameters` (`unmapped(x)`
+        passes `x` whole to every run); returns their futures in order."""
+        from headrace.context import FlowRunContext
+
+        self._ensure_started()
+        flow_ctx = FlowRunContext._var.get(None)
+        futures = PrefectFutureList()
+        signature = task.signature
+        for call in engine.expand_map(dict(parameters), signature.var_keyword):
+            bound = signature.bind((), call)
+            futures.append(self._submit_run(task, task._new_run(bound, flow_ctx), bound, wait_for))
+        return futures
+
+    def _ensure_started(self) -> None:
+        """Raise unless the runner can take work now (override when entering starts it)."""
+
+    def _submit_run(
         self, task: Task, task_run: TaskRun, parameters: dict[str, Any], wait_for: Any = None
     ) -> PrefectFuture:
+        """Run a task run the caller made (Task.submit and Task.map come here)."""
         raise NotImplementedError
 
     @staticmethod
@@ -99,11 +147,21 @@ class ThreadPoolTaskRunner(TaskRunner):
         if pool is not None:
             pool.shutdown()
 
-    def submit(
+    def _configuration(self) -> dict[str, Any]:
+        return {"max_workers": self.max_workers}
+
+    def _ensure_started(self) -> None:
+        if self._pool is None:
+            raise RuntimeError(
+                f"Task runner is not started: use {type(self).__name__} as a context manager "
+                "(`with runner:`) before submitting"
+            )
+
+    def _submit_run(
         self, task: Task, task_run: TaskRun, parameters: dict[str, Any], wait_for: Any = None
     ) -> PrefectFuture:
         if self._pool is None:
-            raise RuntimeError(f"{type(self).__name__} must be entered before submitting")
+            self._ensure_started()
         future = PrefectFuture(task_run)
         context = contextvars.copy_context()
         future.bind_work(
