@@ -10,7 +10,7 @@ import contextvars
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from headrace.exceptions import MissingContextError
 
@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from headrace.run_records import FlowRun, TaskRun
     from headrace.task_runners import TaskRunner
     from headrace.tasks import Task
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
 
 
 class RunContext:
@@ -215,6 +220,11 @@ class SettingsContext:
         return {"profile": _plain(self.profile), "settings": _plain(self.settings)}
 
 
+def root_settings_context() -> SettingsContext:
+    """The settings context of the process (settings from the environment)."""
+    return SettingsContext()
+
+
 def get_settings_context() -> SettingsContext:
     """The settings context in force (there always is one)."""
     context = SettingsContext.get()
@@ -312,6 +322,8 @@ def hydrated_context(serialized: dict[str, Any] | None = None) -> Iterator[None]
 def __getattr__(name: str) -> Any:
     # ContextModel is pydantic-based; build it only for code that uses it, so that
     # `from headrace import task` never imports pydantic
+    if name == "GLOBAL_SETTINGS_CONTEXT":
+        return root_settings_context()
     if name == "ContextModel":
         from headrace._context_model import ContextModel
 
@@ -331,6 +343,7 @@ __all__ = [
     "current_tags",
     "get_run_context",
     "get_settings_context",
+    "root_settings_context",
     "hydrated_context",
     "serialize_context",
     "tags",

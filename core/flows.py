@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 import inspect
+import logging
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from headrace import _entrypoints, engine
@@ -19,6 +20,13 @@ from headrace.utilities.options import changed_options
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
+F = TypeVar("F", bound="Flow[Any, Any]")
+
+#: a flow state hook: `hook(flow, flow_run, state)`
+FlowStateHook = Callable[..., Any]
+
+logger = logging.getLogger("headrace.flows")
 
 
 _HOOK_KINDS = ("on_completion", "on_failure", "on_cancellation", "on_crashed", "on_running")
@@ -374,6 +382,16 @@ def load_flow_arguments_from_entrypoint(
     return _entrypoints.flow_arguments(entrypoint, arguments)
 
 
+def load_placeholder_flow(entrypoint: str, raises: BaseException) -> Flow:
+    """A flow with the entrypoint's name and options whose calls raise `raises` (for
+    describing a flow that cannot be loaded here)."""
+
+    def placeholder(*args: Any, **kwargs: Any) -> Any:
+        raise raises
+
+    return Flow(placeholder, **load_flow_arguments_from_entrypoint(entrypoint))
+
+
 def load_function_and_convert_to_flow(entrypoint: str) -> Flow:
     """The function at an entrypoint as a flow (a plain function is wrapped with
     `log_prints=True`)."""
@@ -383,6 +401,41 @@ def load_function_and_convert_to_flow(entrypoint: str) -> Flow:
     except AttributeError as exc:
         raise RuntimeError(f"Function with name {name!r} not found in {path!r}.") from exc
     return value if isinstance(value, Flow) else Flow(value, log_prints=True)
+
+
+def select_flow(
+    flows: Iterable[Flow[Any, Any]], flow_name: str | None = None, from_message: str | None = None
+) -> Flow[Any, Any]:
+    """The flow named `flow_name` among `flows`, or the only one when no name is given."""
+    where = f" {from_message}" if from_message else ""
+    found = list(flows)
+    if flow_name is not None:
+        named = [candidate for candidate in found if candidate.name == flow_name]
+        if not named:
+            raise MissingFlowError(f"Flow {flow_name!r} not found{where}.")
+        return named[0]
+    if not found:
+        raise MissingFlowError(f"No flows found{where}.")
+    if len(found) > 1:
+        from headrace.exceptions import UnspecifiedFlowError
+
+        names = ", ".join(sorted(repr(candidate.name) for candidate in found))
+        raise UnspecifiedFlowError(f"Found {len(found)} flows{where}: {names}. Name one.")
+    return found[0]
+
+
+def serve(*args: Any, **kwargs: Any) -> Any:
+    """Serve several deployments in this process (`headrace.serve`)."""
+    from headrace.deployments import serve as serve_deployments  # deferred, as above
+
+    return serve_deployments(*args, **kwargs)
+
+
+async def aserve(*args: Any, **kwargs: Any) -> Any:
+    """`serve` from async code."""
+    from headrace.deployments import aserve as aserve_deployments  # deferred, as above
+
+    return await aserve_deployments(*args, **kwargs)
 
 
 def is_entrypoint_async(entrypoint: str) -> bool:
@@ -398,4 +451,8 @@ __all__ = [
     "load_flow_from_entrypoint",
     "load_function_and_convert_to_flow",
     "safe_load_flow_from_entrypoint",
+    "select_flow",
+    "serve",
+    "aserve",
+    "FlowStateHook",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextvars
 import os
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from headrace import engine
 from headrace._thread_pool import ThreadPool
@@ -26,6 +26,12 @@ if TYPE_CHECKING:
     from headrace.run_records import TaskRun
     from headrace.states import State
     from headrace.tasks import Task
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
+F = TypeVar("F", bound=PrefectFuture)
 
 
 class TaskRunner:
@@ -71,7 +77,7 @@ class TaskRunner:
         self._ensure_started()
         flow_ctx = FlowRunContext._var.get(None)
         bound = task.signature.bind((), dict(parameters))
-        return self._submit_run(task, task._new_run(bound, flow_ctx), bound, wait_for)
+        return self.submit_run(task, task._new_run(bound, flow_ctx), bound, wait_for)
 
     def map(
         self, task: Task, parameters: dict[str, Any], wait_for: Any = None
@@ -86,13 +92,13 @@ class TaskRunner:
         signature = task.signature
         for call in engine.expand_map(dict(parameters), signature.var_keyword):
             bound = signature.bind((), call)
-            futures.append(self._submit_run(task, task._new_run(bound, flow_ctx), bound, wait_for))
+            futures.append(self.submit_run(task, task._new_run(bound, flow_ctx), bound, wait_for))
         return futures
 
     def _ensure_started(self) -> None:
         """Raise unless the runner can take work now (override when entering starts it)."""
 
-    def _submit_run(
+    def submit_run(
         self, task: Task, task_run: TaskRun, parameters: dict[str, Any], wait_for: Any = None
     ) -> PrefectFuture:
         """Run a task run the caller made (Task.submit and Task.map come here)."""
@@ -157,7 +163,7 @@ class ThreadPoolTaskRunner(TaskRunner):
                 "(`with runner:`) before submitting"
             )
 
-    def _submit_run(
+    def submit_run(
         self, task: Task, task_run: TaskRun, parameters: dict[str, Any], wait_for: Any = None
     ) -> PrefectFuture:
         if self._pool is None:
@@ -243,7 +249,22 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
         return f"ProcessPoolTaskRunner(max_workers={self.max_workers})"
 
 
+class PrefectTaskRunner(TaskRunner):
+    """Prefect's runner that hands each task run to task workers (`Task.serve`). Not
+    supported as a flow's task runner: see docs/compatibility.md (use `Task.delay` and
+    `headrace task serve` for background runs)."""
+
+    name = "prefect"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError(
+            "PrefectTaskRunner is not supported by headrace; see docs/compatibility.md "
+            "(background task runs: Task.delay and `headrace task serve`)"
+        )
+
+
 __all__ = [
+    "PrefectTaskRunner",
     "ConcurrentTaskRunner",
     "ProcessPoolTaskRunner",
     "TaskRunner",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import inspect
+import logging
 import types
 from collections.abc import Callable, Iterable
-from typing import Any, Generic, ParamSpec, TypeVar, overload
+from typing import Any, Generic, ParamSpec, TypedDict, TypeVar, overload
 
 from headrace import cache_policies, engine
 from headrace._naming import check_run_name
@@ -18,7 +19,7 @@ from headrace.exceptions import (
     ParameterBindError,
     ReservedArgumentError,
 )
-from headrace.futures import PrefectFutureList
+from headrace.futures import PrefectFuture, PrefectFutureList
 from headrace.run_records import TaskRun
 from headrace.utilities.callables import Signature, hook_list
 from headrace.utilities.hashing import hash_objects
@@ -26,6 +27,50 @@ from headrace.utilities.options import changed_options
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
+
+#: type names of Prefect's `prefect.tasks`, for annotations in user code
+StateHookCallable = Callable[..., Any]
+RetryConditionCallable = Callable[..., bool] | None
+TaskRunNameCallbackWithParameters = Callable[[dict[str, Any]], str]
+TaskRunNameValueOrCallable = str | Callable[[], str] | TaskRunNameCallbackWithParameters
+FutureOrResult = PrefectFuture | Any
+OneOrManyFutureOrResult = FutureOrResult | Iterable[FutureOrResult]
+
+#: how many characters of the run id name a task run outside a flow (`name-abc`)
+NUM_CHARS_DYNAMIC_KEY = 3
+
+logger = logging.getLogger("headrace.tasks")
+
+
+class TaskOptions(TypedDict, total=False):
+    """The options `@task(...)` and `Task.with_options(...)` take, for typed wrappers."""
+
+    name: str | None
+    description: str | None
+    tags: Iterable[str] | None
+    version: str | None
+    cache_policy: Any
+    cache_key_fn: Callable[..., str | None] | None
+    cache_expiration: _dt.timedelta | None
+    task_run_name: TaskRunNameValueOrCallable | None
+    retries: int | None
+    retry_delay_seconds: float | list[float] | Callable[[int], list[float]] | None
+    retry_jitter_factor: float | None
+    persist_result: bool | None
+    result_storage: Any
+    result_serializer: Any
+    result_storage_key: str | None
+    cache_result_in_memory: bool
+    timeout_seconds: float | None
+    log_prints: bool | None
+    refresh_cache: bool | None
+    on_completion: list[StateHookCallable] | None
+    on_failure: list[StateHookCallable] | None
+    on_running: list[StateHookCallable] | None
+    retry_condition_fn: RetryConditionCallable
+    viz_return_value: Any
+
 
 _NOT_SET: Any = object()
 
@@ -330,7 +375,7 @@ class Task(Generic[P, R]):
         parameters = self.signature.bind(args, kwargs)
         if flow_ctx.tracing:
             return flow_ctx.trace_call(self, parameters, wait_for)  # type: ignore[attr-defined]
-        future = flow_ctx.task_runner._submit_run(
+        future = flow_ctx.task_runner.submit_run(
             self, self._new_run(parameters, flow_ctx), parameters, wait_for
         )
         if return_state:
@@ -360,7 +405,7 @@ class Task(Generic[P, R]):
         for call in calls:
             parameters = self.signature.bind((), call)
             futures.append(
-                runner._submit_run(self, self._new_run(parameters, flow_ctx), parameters, wait_for)
+                runner.submit_run(self, self._new_run(parameters, flow_ctx), parameters, wait_for)
             )
         if return_state:
             futures.wait()
