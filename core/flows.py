@@ -220,6 +220,23 @@ class Flow(Generic[P, R]):
 
         return visualize(self, args, kwargs)
 
+    def generate_mermaid_graph(self, *args: Any, **kwargs: Any) -> str:
+        """The Mermaid flowchart of this flow's calls (what `visualize` returns)."""
+        from headrace._visualize import visualize
+
+        return visualize(self, args, kwargs)
+
+    async def agenerate_mermaid_graph(self, *args: Any, **kwargs: Any) -> str:
+        """`generate_mermaid_graph` from async code (an async flow's function is awaited
+        in a worker thread, so the caller's event loop is never blocked)."""
+        import asyncio
+
+        return await asyncio.to_thread(self.generate_mermaid_graph, *args, **kwargs)
+
+    async def avisualize(self, *args: Any, **kwargs: Any) -> str:
+        """`visualize` from async code."""
+        return await self.agenerate_mermaid_graph(*args, **kwargs)
+
     def serialize_parameters(self, parameters: dict[str, Any]) -> dict[str, Any]:
         """Parameters as JSON-compatible values, for records and the API; a value that cannot
         be encoded is replaced by a placeholder naming its type."""
@@ -273,6 +290,21 @@ class Flow(Generic[P, R]):
         from headrace.deployments import deploy_flow  # deferred: see _DEPLOYMENTS_DEFERRED
 
         return deploy_flow(self, *args, **kwargs)
+
+    async def ato_deployment(self, *args: Any, **kwargs: Any) -> Any:
+        """`to_deployment` from async code."""
+        return self.to_deployment(*args, **kwargs)
+
+    async def adeploy(self, *args: Any, **kwargs: Any) -> Any:
+        """`deploy` from async code (the store calls run in a worker thread)."""
+        import asyncio
+
+        return await asyncio.to_thread(self.deploy, *args, **kwargs)
+
+    @classmethod
+    async def afrom_source(cls, source: Any, entrypoint: str) -> Flow[Any, Any]:
+        """`from_source` from async code."""
+        return cls.from_source(source, entrypoint)
 
     @classmethod
     def from_source(cls, source: Any, entrypoint: str) -> Flow[Any, Any]:

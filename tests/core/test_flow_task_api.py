@@ -3,6 +3,7 @@ entrypoint loading, runners used directly, contexts and `Flow.visualize`."""
 
 from __future__ import annotations
 
+import asyncio
 import textwrap
 from contextvars import ContextVar
 
@@ -200,3 +201,4 @@ def test_visualize_draws_task_calls_without_running_them() -> None:
         '    n1["load"]',
         "    n0 --> n1",
     ]
+    assert asyncio.run(etl.avisualize()) == etl.generate_mermaid_graph() == graph
