@@ -17,6 +17,7 @@ def register_commands(cli: click.Group) -> None:
     cli.add_lazy_command("variable", "headrace.cli.variables_cmd:variable")
     cli.add_lazy_command("store", "headrace.cli.store_cmd:store")
     cli.add_lazy_command("task", "headrace.cli.task_cmd:task")
+    cli.add_lazy_command("flow-run", "headrace.cli.flow_run_cmd:flow_run")
 
 
 @click.command()

@@ -73,6 +73,15 @@ def state_names(run_id: str) -> list[str]:
     return [row["name"] for row in get_store().runs.read_states(run_id)]
 
 
+def resume_cli(run_id: str, run_input: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "headrace", "flow-run", "resume", run_id, "--input", run_input],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def test_a_run_paused_in_another_process_resumes_with_validated_input(tmp_path: Path) -> None:
     script = tmp_path / "pausing.py"
     script.write_text(PAUSING_SCRIPT)
@@ -88,11 +97,15 @@ def test_a_run_paused_in_another_process_resumes_with_validated_input(tmp_path: 
         assert schema["properties"]["approved"]["default"] is False
         assert read_flow_run_input("paused-1-description", flow_run_id=run_id) == "Approve?"
 
-        with pytest.raises(ValueError, match="approved"):
-            resume_flow_run(run_id, run_input={"approved": "perhaps"})
-        assert get_store().runs.read_flow_run(run_id)["state_type"] == "PAUSED"  # unchanged
+        # resumed from a third process, the CLI: a bad input is refused and changes nothing
+        refused = resume_cli(run_id, '{"approved": "perhaps"}')
+        assert refused.returncode == 1
+        assert "Invalid run input at 'approved'" in refused.stderr
+        assert get_store().runs.read_flow_run(run_id)["state_type"] == "PAUSED"
 
-        resume_flow_run(run_id[:8], run_input={"approved": True, "reviewer": "ann"})
+        resumed = resume_cli(run_id[:8], '{"approved": true, "reviewer": "ann"}')
+        assert resumed.returncode == 0, resumed.stderr
+        assert f"Resumed flow run {run_id[:8]}" in resumed.stdout
         finished = asyncio.run(wait_for_flow_run(run_id, timeout=30))
         assert finished.state.is_completed()
         out, err = child.communicate(timeout=30)
@@ -122,6 +135,8 @@ def test_a_pause_that_times_out_fails_the_run() -> None:
     assert "Paused" in state_names(run_id)
     with pytest.raises(NotPausedError):
         resume_flow_run(run_id)
+    again = resume_cli(run_id, "{}")
+    assert again.returncode == 1 and "isn't paused" in again.stderr
 
 
 def test_waiting_for_an_unfinished_run_times_out() -> None:
