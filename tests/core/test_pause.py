@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -24,7 +25,7 @@ from headrace.flow_runs import wait_for_flow_run
 from headrace.input import RunInput, read_flow_run_input, receive_input, send_input
 from headrace.run_records import FlowRun
 from headrace.states import Running
-from headrace.store import get_store
+from headrace.store import get_store, reset_store
 from headrace.store.interface import FlowRunQuery
 
 PAUSING_SCRIPT = """
@@ -120,6 +121,23 @@ def test_a_run_paused_in_another_process_resumes_with_validated_input(tmp_path: 
     assert names.index("Paused") < names.index("Running", names.index("Paused"))
     with pytest.raises(NotPausedError):
         resume_flow_run(run_id)
+
+
+def test_a_run_paused_by_a_process_that_died_is_crashed(tmp_path: Path) -> None:
+    script = tmp_path / "pausing.py"
+    script.write_text(PAUSING_SCRIPT)
+    child = subprocess.Popen([sys.executable, str(script)], stderr=subprocess.DEVNULL)
+    try:
+        (paused,) = wait_until(lambda: runs_in("PAUSED"), what="the run to pause")
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    reset_store()  # the next process to open the store notices
+    row = get_store().runs.read_flow_run(paused["id"])
+    assert row["state_type"] == "CRASHED"
+    assert "ended before it was resumed" in row["state_message"]
+    with pytest.raises(NotPausedError):
+        resume_flow_run(paused["id"])
 
 
 def test_a_pause_that_times_out_fails_the_run() -> None:

@@ -17,6 +17,7 @@ from headrace.exceptions import (
     ObjectAlreadyExists,
     ObjectNotFound,
 )
+from headrace.store._process import process_alive
 from headrace.store.interface import FINAL_STATE_TYPES, FlowRunInputRow, PauseRow
 from headrace.store.sql._runs import INSERT_STATE
 from headrace.store.sql.schema import register_schema
@@ -42,7 +43,43 @@ CREATE TABLE flow_run_pauses (
 )
 """
 
-register_schema("flow_run_inputs", [_V1])
+ABANDONED_MESSAGE = "The process waiting in this paused run ended before it was resumed."
+
+
+def crash_abandoned_pauses(store: Any) -> int:
+    """Runs paused in a process of this machine that no longer exists become Crashed (a
+    suspended run has no process to wait for: it stays resumable)."""
+    db = store.database
+    rows = db.query(
+        "SELECT p.flow_run_id, p.pause_key, f.process FROM flow_run_pauses p"
+        " JOIN flow_runs f ON f.id = p.flow_run_id"
+        " WHERE p.status = 'paused' AND p.reschedule = 0 AND f.state_type = 'PAUSED'"
+    )
+    crashed = 0
+    now = time.time()
+    for row in rows:
+        if process_alive(row["process"]):
+            continue
+        with db.transaction() as tx:
+            if not tx.execute(
+                "UPDATE flow_run_pauses SET status = 'expired'"
+                " WHERE flow_run_id = ? AND pause_key = ? AND status = 'paused'",
+                (row["flow_run_id"], row["pause_key"]),
+            ):
+                continue
+            tx.execute(
+                "UPDATE flow_runs SET state_type = 'CRASHED', state_name = 'Crashed',"
+                " state_message = ?, end_time = ? WHERE id = ? AND state_type = 'PAUSED'",
+                (ABANDONED_MESSAGE, now, row["flow_run_id"]),
+            )
+            tx.execute(
+                INSERT_STATE, (row["flow_run_id"], "CRASHED", "Crashed", ABANDONED_MESSAGE, now)
+            )
+            crashed += 1
+    return crashed
+
+
+register_schema("flow_run_inputs", [_V1], on_open=crash_abandoned_pauses)
 
 _PAUSE_COLUMNS = "flow_run_id, pause_key, status, reschedule, timeout_at, keyset, created"
 
