@@ -115,7 +115,7 @@ class _PauseRequest:
     def input(self) -> Any:
         if self.input_cls is None:
             return None
-        return self.input_cls.load(self.keyset, self.run.id)  # type: ignore[arg-type]
+        return self.input_cls.load_response(self.keyset, self.run.id)  # type: ignore[arg-type]
 
     def timed_out(self) -> Any:
         """The timeout passed: the pause expires unless a resume came first."""
@@ -127,7 +127,7 @@ class _PauseRequest:
 def _save_schema(input_cls: type[BaseRunInput], keyset: Any, flow_run_id: str) -> None:
     """Store the input's schema for the pause; a re-run finds it stored already."""
     if read_flow_run_input(keyset["schema"], flow_run_id, _sync=True) is None:
-        input_cls.save(keyset, flow_run_id)
+        input_cls.save_schema(keyset, flow_run_id)
 
 
 def _check_pause_timeout(timeout: Any) -> float:

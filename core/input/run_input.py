@@ -26,7 +26,7 @@ from headrace.input.actions import (
     filter_flow_run_input,
     read_flow_run_input,
 )
-from headrace.input.dispatch import dispatch_async
+from headrace.input.dispatch import dispatch_async, in_async_context
 
 if TYPE_CHECKING:
     from headrace.states import State
@@ -86,10 +86,21 @@ class BaseRunInput(pydantic.BaseModel):
     def keyset_from_type(cls) -> Keyset:
         return keyset_from_base_key(cls.__name__.lower())
 
-    # -- the schema a pause waits on -------------------------------------------------------
+    # -- the schema a pause waits on (save/load answer awaitables in async code) ---------
     @classmethod
-    def save(cls, keyset: Keyset, flow_run_id: Any = None) -> None:
+    def save(cls, keyset: Keyset, flow_run_id: Any = None) -> Any:
         """Store this model's JSON schema (and description) under `keyset`."""
+        if in_async_context():
+            return cls.asave(keyset, flow_run_id)
+        return cls.save_schema(keyset, flow_run_id)
+
+    @classmethod
+    async def asave(cls, keyset: Keyset, flow_run_id: Any = None) -> None:
+        cls.save_schema(keyset, flow_run_id)
+
+    @classmethod
+    def save_schema(cls, keyset: Keyset, flow_run_id: Any = None) -> None:
+        """`save`, always synchronous."""
         schema = cls.model_json_schema(by_alias=True)
         create_flow_run_input(keyset["schema"], schema, flow_run_id, _sync=True)
         description = cls._description if isinstance(cls._description, str) else None
@@ -97,21 +108,24 @@ class BaseRunInput(pydantic.BaseModel):
             create_flow_run_input(keyset["description"], description, flow_run_id, _sync=True)
 
     @classmethod
-    async def asave(cls, keyset: Keyset, flow_run_id: Any = None) -> None:
-        cls.save(keyset, flow_run_id)
-
-    @classmethod
     def load(cls, keyset: Keyset, flow_run_id: Any = None) -> Any:
         """The response stored under `keyset` as an instance (field defaults if none)."""
+        if in_async_context():
+            return cls.aload(keyset, flow_run_id)
+        return cls.load_response(keyset, flow_run_id)
+
+    @classmethod
+    async def aload(cls, keyset: Keyset, flow_run_id: Any = None) -> Any:
+        return cls.load_response(keyset, flow_run_id)
+
+    @classmethod
+    def load_response(cls, keyset: Keyset, flow_run_id: Any = None) -> Any:
+        """`load`, always synchronous."""
         run_id = ensure_flow_run_id(flow_run_id)
         value = read_flow_run_input(keyset["response"], run_id, _sync=True)
         instance = cls(**value) if value else cls()
         instance._metadata = RunInputMetadata(key=keyset["response"], receiver=run_id)
         return instance
-
-    @classmethod
-    async def aload(cls, keyset: Keyset, flow_run_id: Any = None) -> Any:
-        return cls.load(keyset, flow_run_id)
 
     @classmethod
     def load_from_flow_run_input(cls, flow_run_input: FlowRunInput) -> Any:
@@ -139,14 +153,16 @@ class BaseRunInput(pydantic.BaseModel):
     # -- conversations between flow runs ---------------------------------------------------
     def respond(
         self, run_input: Any, sender: str | None = None, key_prefix: str | None = None
-    ) -> None:
+    ) -> Any:
         """Send `run_input` back to the flow run that sent this input."""
+        if in_async_context():
+            return self.arespond(run_input, sender, key_prefix)
         send_input(run_input, self._sender_run_id(), sender, key_prefix, _sync=True)
 
     async def arespond(
         self, run_input: Any, sender: str | None = None, key_prefix: str | None = None
     ) -> None:
-        self.respond(run_input, sender, key_prefix)
+        send_input(run_input, self._sender_run_id(), sender, key_prefix, _sync=True)
 
     def _sender_run_id(self) -> str:
         sender = self.metadata.sender
@@ -156,13 +172,16 @@ class BaseRunInput(pydantic.BaseModel):
 
     def send_to(
         self, flow_run_id: Any, sender: str | None = None, key_prefix: str | None = None
-    ) -> None:
+    ) -> Any:
+        """Send this input to a flow run."""
+        if in_async_context():
+            return self.asend_to(flow_run_id, sender, key_prefix)
         send_input(self, flow_run_id, sender, key_prefix, _sync=True)
 
     async def asend_to(
         self, flow_run_id: Any, sender: str | None = None, key_prefix: str | None = None
     ) -> None:
-        self.send_to(flow_run_id, sender, key_prefix)
+        send_input(self, flow_run_id, sender, key_prefix, _sync=True)
 
 
 class RunInput(BaseRunInput):
@@ -200,8 +219,8 @@ class AutomaticRunInput(BaseRunInput, Generic[T]):
     value: T
 
     @classmethod
-    def load(cls, keyset: Keyset, flow_run_id: Any = None) -> Any:
-        return super().load(keyset, flow_run_id).value
+    def load_response(cls, keyset: Keyset, flow_run_id: Any = None) -> Any:
+        return super().load_response(keyset, flow_run_id).value
 
     @classmethod
     def subclass_from_type(cls, _type: type[T]) -> type[AutomaticRunInput[T]]:
@@ -282,7 +301,13 @@ class GetInputHandler(Generic[R]):
         return instance.value if self._unwrap else instance
 
     def next(self) -> Any:
-        """The next input; TimeoutError if none arrives within `timeout` seconds."""
+        """The next input; TimeoutError if none arrives within `timeout` seconds (an
+        awaitable in async code)."""
+        if in_async_context():
+            return self.anext()
+        return self._next_waiting()
+
+    def _next_waiting(self) -> Any:
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
         for delay in poll_delays(self.poll_interval):
             found = self._take()
@@ -313,7 +338,7 @@ class GetInputHandler(Generic[R]):
 
     def __next__(self) -> Any:
         try:
-            return self.next()
+            return self._next_waiting()
         except TimeoutError:
             if self.raise_timeout_error:
                 raise

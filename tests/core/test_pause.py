@@ -22,7 +22,14 @@ from headrace.exceptions import (
     ObjectNotFound,
 )
 from headrace.flow_runs import wait_for_flow_run
-from headrace.input import RunInput, read_flow_run_input, receive_input, send_input
+from headrace.input import (
+    RunInput,
+    create_flow_run_input,
+    keyset_from_base_key,
+    read_flow_run_input,
+    receive_input,
+    send_input,
+)
 from headrace.run_records import FlowRun
 from headrace.states import Running
 from headrace.store import get_store, reset_store
@@ -376,3 +383,28 @@ def test_a_suspended_deployment_run_is_rerun_by_its_worker_when_resumed(tmp_path
     assert names.index("Suspended") < names.index("Resuming") < names.index("Completed")
     assert "Crashed" not in names
     assert marker.read_text() == "ran\n"  # the persisted task result was reused
+
+
+def test_input_calls_follow_the_callers_sync_or_async_convention() -> None:
+    class Person(RunInput):
+        name: str
+
+    @flow
+    def sync_flow() -> tuple:
+        create_flow_run_input("k", {"name": "ann"})
+        keyset = keyset_from_base_key("p")
+        create_flow_run_input(keyset["response"], {"name": "bob"})
+        return read_flow_run_input("k"), Person.load(keyset).name
+
+    @flow
+    async def async_flow() -> tuple:
+        await create_flow_run_input("k", {"name": "cy"})
+        keyset = keyset_from_base_key("p")
+        await create_flow_run_input(keyset["response"], {"name": "di"})
+        return await read_flow_run_input("k"), (await Person.load(keyset)).name
+
+    async def from_a_coroutine() -> tuple:
+        # a sync flow called from async code still makes sync calls, as in Prefect
+        return sync_flow(), await async_flow()
+
+    assert asyncio.run(from_a_coroutine()) == (({"name": "ann"}, "bob"), ({"name": "cy"}, "di"))
