@@ -384,10 +384,18 @@ class Task(Generic[P, R]):
         return future
 
     def map(
-        self, *args: Any, return_state: bool = False, wait_for: Any = None, **kwargs: Any
+        self,
+        *args: Any,
+        return_state: bool = False,
+        wait_for: Any = None,
+        deferred: bool = False,
+        **kwargs: Any,
     ) -> Any:
         """Submit one run per element of the iterable arguments (`unmapped(x)` is passed
-        whole); returns a PrefectFutureList."""
+        whole); returns a PrefectFutureList. `deferred=True` queues them as background
+        runs for task workers instead (inside a flow or not)."""
+        if deferred:
+            return self._map_deferred(args, kwargs, return_state, wait_for)
         flow_ctx = self._require_flow("map")
         try:
             bound = self.signature.signature.bind_partial(*args, **kwargs).arguments
@@ -407,6 +415,22 @@ class Task(Generic[P, R]):
             futures.append(
                 runner.submit_run(self, self._new_run(parameters, flow_ctx), parameters, wait_for)
             )
+        if return_state:
+            futures.wait()
+            return [future.state for future in futures]
+        return futures
+
+    def _map_deferred(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any], return_state: bool, wait_for: Any
+    ) -> Any:
+        try:
+            bound = self.signature.signature.bind_partial(*args, **kwargs).arguments
+        except TypeError as exc:
+            raise ParameterBindError(f"Error binding parameters: {exc}") from None
+        calls = engine.expand_map(bound, self.signature.var_keyword)
+        futures = PrefectFutureList(
+            self.apply_async(kwargs=call, wait_for=wait_for) for call in calls
+        )
         if return_state:
             futures.wait()
             return [future.state for future in futures]

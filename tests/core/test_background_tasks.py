@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from headrace import task
+from headrace import task, unmapped
 from headrace.exceptions import CrashedRun
 from headrace.futures import PrefectDistributedFuture, wait
 from headrace.store import get_store
@@ -24,7 +24,7 @@ import os
 import pathlib
 import time
 
-from headrace import task
+from headrace import task, unmapped
 
 LOG = pathlib.Path(os.environ["BACKGROUND_LOG"])
 
@@ -173,6 +173,9 @@ def test_results_failures_async_tasks_and_upstream_futures(tasks_module, workers
     assert failing.result(raise_on_failure=False).args == ("no good",)
     done, not_done = wait([total, chained, after, failing], timeout=30)
     assert len(done) == 4 and not not_done
+    mapped = tasks_module.add.map([1, 2, 3], unmapped(10), deferred=True)
+    assert all(isinstance(future, PrefectDistributedFuture) for future in mapped)
+    assert mapped.result(timeout=30) == [11, 12, 13]
 
 
 def test_a_killed_workers_run_is_retried_by_another_worker(
