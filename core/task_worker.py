@@ -25,7 +25,7 @@ from typing import Any
 from headrace.background import background_key, load_call, pack_outcome
 from headrace.engine import TaskRunMachine, drive_async, drive_sync
 from headrace.run_records import TaskRun, new_run_id
-from headrace.states import State, StateType
+from headrace.states import Failed, State, StateType
 from headrace.store import get_store
 from headrace.store import runs as records
 
@@ -150,7 +150,12 @@ class TaskWorker:
     def _execute(self, row: dict[str, Any]) -> None:
         run_id = row["task_run_id"]
         try:
-            state = self._run(row)
+            try:
+                state = self._run(row)
+            except Exception as exc:  # the call could not even start (e.g. unpicklable)
+                state = Failed(message=f"The task worker could not start the run: {exc!r}")
+                state.data = exc
+                self.store.runs.set_task_run_state(run_id, "FAILED", "Failed", state.message)
             self.store.flush()  # the run's records before its outcome, for the submitter
             status = _OUTCOME_STATUS.get(state.type, "failed")
             if not self.store.task_queue.complete(

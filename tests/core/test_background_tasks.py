@@ -75,6 +75,10 @@ def hangs_once_no_retries(marker: str) -> int:
 ALL_TASKS = ("square", "add", "fail", "twice", "hangs_once", "hangs_once_no_retries")
 
 
+class OnlyHere:
+    """Pickled by reference to this test module, which task workers cannot import."""
+
+
 def wait_until(condition: Callable[[], object], timeout: float = 20.0, what: str = "") -> object:
     deadline = time.monotonic() + timeout
     while True:
@@ -173,6 +177,11 @@ def test_results_failures_async_tasks_and_upstream_futures(tasks_module, workers
     assert failing.result(raise_on_failure=False).args == ("no good",)
     done, not_done = wait([total, chained, after, failing], timeout=30)
     assert len(done) == 4 and not not_done
+    # an argument the worker cannot unpickle (its class lives only in this test module)
+    broken = tasks_module.add.delay(OnlyHere(), 1)
+    with pytest.raises(ModuleNotFoundError):
+        broken.result(timeout=30)
+    assert "could not start the run" in broken.state.message
     mapped = tasks_module.add.map([1, 2, 3], unmapped(10), deferred=True)
     assert all(isinstance(future, PrefectDistributedFuture) for future in mapped)
     assert mapped.result(timeout=30) == [11, 12, 13]
