@@ -29,6 +29,7 @@ ROUTE_MODULES = (
     "blocks",
     "variables",
     "concurrency_limits",
+    "artifacts",
 )
 
 #: seconds after the start at which the plugins' block types are imported in the background
