@@ -16,57 +16,18 @@ import json
 import logging
 import math
 import warnings
-from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from headrace.client.schemas.actions import ArtifactCreate, ArtifactUpdate
 from headrace.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from headrace.client.schemas.objects import Artifact as ArtifactResponse
 from headrace.client.schemas.sorting import ArtifactSort
+from headrace.utilities._async_dispatch import dispatch, in_async_context
 
 logger = logging.getLogger("headrace.artifacts")
 
-R = TypeVar("R")
-
 Table = dict[str, list[Any]] | list[dict[str, Any]] | list[list[Any]]
-
-
-def _in_async_context() -> bool:
-    """True inside an async flow or task, or (outside runs) under a running event loop:
-    there the sync spelling hands back an awaitable, as Prefect's does."""
-    from headrace.context import FlowRunContext, TaskRunContext
-
-    ctx = TaskRunContext.get()
-    if ctx is not None:
-        return bool(ctx.task.isasync)
-    ctx = FlowRunContext.get()
-    if ctx is not None:
-        return bool(ctx.flow.isasync)
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
-def _dispatch(
-    async_impl: Callable[..., Coroutine[Any, Any, R]],
-) -> Callable[[Callable[..., R]], Callable[..., Any]]:
-    """Call the sync function, or the async twin in an async context; `_sync=True`
-    forces the sync one (Prefect's `_sync` switch), `.aio` is the async twin."""
-
-    def decorate(sync_fn: Callable[..., R]) -> Callable[..., Any]:
-        @functools.wraps(sync_fn)
-        def call(*args: Any, **kwargs: Any) -> Any:
-            sync = kwargs.pop("_sync", None)
-            run_sync = bool(sync) if sync is not None else not _in_async_context()
-            return (sync_fn if run_sync else async_impl)(*args, **kwargs)
-
-        call.aio = async_impl  # type: ignore[attr-defined]
-        return call
-
-    return decorate
 
 
 def _client(client: Any) -> Any:
@@ -120,7 +81,7 @@ class Artifact(ArtifactCreate):
         request = self._request()
         return await asyncio.to_thread(_client(client).create_artifact, request)
 
-    @_dispatch(acreate)
+    @dispatch(acreate)
     def create(self, client: Any = None) -> ArtifactResponse:
         return _client(client).create_artifact(self._request())
 
@@ -143,7 +104,7 @@ class Artifact(ArtifactCreate):
     @classmethod
     def get(cls, key: str | None = None, client: Any = None) -> Any:
         """The most recently updated artifact with this key (any key if None), or None."""
-        if _in_async_context():
+        if in_async_context():
             return cls.aget(key, client)
         return cls._get(key, client)
 
@@ -181,7 +142,7 @@ class Artifact(ArtifactCreate):
         **kwargs: Any,
     ) -> Any:
         """The artifact of `key` and False, or a new one made of the arguments and True."""
-        if _in_async_context():
+        if in_async_context():
             return cls.aget_or_create(key, description, data, client, **kwargs)
         return cls._get_or_create(key, description, data, client, **kwargs)
 
@@ -191,7 +152,7 @@ class Artifact(ArtifactCreate):
     async def aformat(self) -> Any:
         return self._format()
 
-    @_dispatch(aformat)
+    @dispatch(aformat)
     def format(self) -> Any:
         """The data as stored: JSON text for a plain artifact."""
         return self._format()
@@ -277,7 +238,7 @@ async def acreate_link_artifact(
     return await _acreate(artifact, client)
 
 
-@_dispatch(acreate_link_artifact)
+@dispatch(acreate_link_artifact)
 def create_link_artifact(
     link: str,
     link_text: str | None = None,
@@ -297,7 +258,7 @@ async def acreate_markdown_artifact(
     return await _acreate(MarkdownArtifact(key=key, description=description, markdown=markdown))
 
 
-@_dispatch(acreate_markdown_artifact)
+@dispatch(acreate_markdown_artifact)
 def create_markdown_artifact(
     markdown: str, key: str | None = None, description: str | None = None
 ) -> UUID:
@@ -312,7 +273,7 @@ async def acreate_table_artifact(
     return await _acreate(TableArtifact(key=key, description=description, table=table))
 
 
-@_dispatch(acreate_table_artifact)
+@dispatch(acreate_table_artifact)
 def create_table_artifact(
     table: Table, key: str | None = None, description: str | None = None
 ) -> UUID:
@@ -327,7 +288,7 @@ async def acreate_progress_artifact(
     return await _acreate(ProgressArtifact(key=key, description=description, progress=progress))
 
 
-@_dispatch(acreate_progress_artifact)
+@dispatch(acreate_progress_artifact)
 def create_progress_artifact(
     progress: float, key: str | None = None, description: str | None = None
 ) -> UUID:
@@ -354,7 +315,7 @@ async def aupdate_progress_artifact(
     return artifact_id
 
 
-@_dispatch(aupdate_progress_artifact)
+@dispatch(aupdate_progress_artifact)
 def update_progress_artifact(
     artifact_id: UUID,
     progress: float,
@@ -373,7 +334,7 @@ async def acreate_image_artifact(
     return await _acreate(ImageArtifact(key=key, description=description, image_url=image_url))
 
 
-@_dispatch(acreate_image_artifact)
+@dispatch(acreate_image_artifact)
 def create_image_artifact(
     image_url: str, key: str | None = None, description: str | None = None
 ) -> UUID:

@@ -1,0 +1,88 @@
+"""`Webhook`: a saved HTTP endpoint to call with a payload (Prefect's `blocks.webhook`).
+
+The URL and the headers are secrets (a webhook URL usually is the credential). `call`
+returns the `httpx.Response` whatever its status, as Prefect's does; in async code
+(`await webhook.call(...)`) it is a coroutine, in sync code it calls at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, field_validator
+
+from headrace.blocks._urls import check_http_url, check_public_url, redacted
+from headrace.blocks.core import Block
+from headrace.secrets import SecretDict
+from headrace.utilities._async_dispatch import dispatch
+
+__all__ = ["Webhook"]
+
+
+class Webhook(Block):
+    """Calls an HTTP endpoint: `Webhook.load("deploy-hook").call({"ref": "main"})`.
+
+    A dict payload is sent as JSON, a string as the raw body. With
+    `allow_private_urls=False`, a URL whose host resolves to a private or loopback
+    address is refused before anything is sent.
+    """
+
+    _block_type_name = "Webhook"
+
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"] = Field(
+        default="POST", description="The webhook request method."
+    )
+    url: SecretStr = Field(title="Webhook URL", description="The webhook URL.")
+    headers: SecretDict = Field(
+        default_factory=lambda: SecretDict({}),
+        title="Webhook Headers",
+        description="Headers to send with the request (secret: they often carry tokens).",
+    )
+    allow_private_urls: bool = Field(
+        default=True, description="Whether the URL may point at a private address."
+    )
+    verify: bool = Field(default=True, description="Whether to verify the TLS certificate.")
+    timeout: float = Field(default=30, description="Seconds to wait for the endpoint.")
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: SecretStr) -> SecretStr:
+        check_http_url(url.get_secret_value())
+        return url
+
+    def _request(self, payload: dict[str, Any] | str | None) -> dict[str, Any]:
+        url = self.url.get_secret_value()
+        if not self.allow_private_urls:
+            check_public_url(url)
+        body = {"content": payload} if isinstance(payload, str) else {"json": payload}
+        return {
+            "method": self.method,
+            "url": url,
+            "headers": self.headers.get_secret_value(),
+            **body,
+        }
+
+    async def acall(self, payload: dict[str, Any] | str | None = None) -> Any:
+        """`call`, awaited."""
+        import httpx
+
+        request = self._request(payload)
+        with redacted(*self._secrets()):
+            async with httpx.AsyncClient(verify=self.verify, timeout=self.timeout) as client:
+                return await client.request(**request)
+
+    @dispatch(acall)
+    def call(self, payload: dict[str, Any] | str | None = None) -> Any:
+        """Send `payload` (a dict as JSON, a string as is) and return the response."""
+        import httpx
+
+        request = self._request(payload)
+        with (
+            redacted(*self._secrets()),
+            httpx.Client(verify=self.verify, timeout=self.timeout) as client,
+        ):
+            return client.request(**request)
+
+    def _secrets(self) -> list[str]:
+        headers = self.headers.get_secret_value()
+        return [self.url.get_secret_value(), *(str(value) for value in headers.values())]
