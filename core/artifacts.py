@@ -23,7 +23,7 @@ from headrace.client.schemas.actions import ArtifactCreate, ArtifactUpdate
 from headrace.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from headrace.client.schemas.objects import Artifact as ArtifactResponse
 from headrace.client.schemas.sorting import ArtifactSort
-from headrace.utilities._async_dispatch import dispatch, in_async_context
+from headrace.utilities.async_dispatch import dispatch, in_async_context
 
 logger = logging.getLogger("headrace.artifacts")
 

@@ -14,7 +14,7 @@ from pydantic import Field, SecretStr, field_validator
 from headrace.blocks._urls import check_http_url, check_public_url, redacted
 from headrace.blocks.core import Block
 from headrace.secrets import SecretDict
-from headrace.utilities._async_dispatch import dispatch
+from headrace.utilities.async_dispatch import dispatch
 
 __all__ = ["Webhook"]
 
