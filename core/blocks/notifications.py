@@ -349,3 +349,30 @@ def _checked(check: Callable[[str], None], url: str, secrets: list[str] | None =
         check(url)
     except ValueError as exc:
         raise NotificationError(_scrub(str(exc), [url, *(secrets or [])])) from None
+
+
+#: Prefect's apprise-based blocks, deliberately left out (docs/compatibility.md)
+_NOT_PROVIDED = frozenset(
+    {
+        "AbstractAppriseNotificationBlock",
+        "AppriseNotificationBlock",
+        "DiscordWebhook",
+        "MattermostWebhook",
+        "MicrosoftTeamsWebhook",
+        "OpsgenieWebhook",
+        "PagerDutyWebHook",
+        "SendgridEmail",
+        "TwilioSMS",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NOT_PROVIDED:
+        raise ImportError(
+            f"headrace.blocks.notifications.{name} is not provided: Prefect sends it through "
+            "apprise, which headrace does not ship. Send to that service with "
+            "CustomWebhookNotificationBlock (any HTTP API) or headrace-email; see "
+            "docs/compatibility.md."
+        )
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

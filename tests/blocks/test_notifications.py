@@ -186,3 +186,27 @@ def test_notify_now_runs_a_third_party_async_notify(sink):
 
     asyncio.run(inside_a_loop())
     assert sent == [("b", "s"), ("b2", None)]
+
+
+def test_prefects_apprise_blocks_say_they_are_not_provided():
+    with pytest.raises(ImportError, match="MicrosoftTeamsWebhook is not provided.*compatibility"):
+        from headrace.blocks.notifications import MicrosoftTeamsWebhook  # noqa: F401
+    with pytest.raises(ImportError):
+        from headrace.blocks.notifications import NoSuchThing  # noqa: F401
+
+
+def test_prefects_abstract_path_has_the_interface():
+    from headrace.blocks import abstract
+
+    assert abstract.NotificationBlock is NotificationBlock
+    assert abstract.NotificationError is NotificationError
+
+    class Token(abstract.CredentialsBlock):
+        token: str
+
+        def get_client(self):
+            return {"token": self.token}
+
+    assert Token(token="t").get_client() == {"token": "t"}
+    with pytest.raises(TypeError):
+        abstract.CredentialsBlock()  # abstract: get_client is missing
