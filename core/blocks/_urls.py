@@ -15,32 +15,45 @@ from urllib.parse import urlsplit
 from headrace.secrets import MASK
 
 
-def check_public_url(url: str) -> None:
-    """ValueError unless `url` is http(s) and its host resolves only to public addresses
-    (for blocks with `allow_private_urls=False`: a saved block must not reach into the
-    network it runs in). The message names the host, never the whole URL."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("the URL must be an http(s) URL with a host")
-    host = parts.hostname
+def _invalid(reason: str = "") -> ValueError:
+    # Prefect's wording ("... is not a valid URL. <reason>"), without the URL itself
+    return ValueError(f"The webhook URL is not a valid URL.{' ' + reason if reason else ''}")
+
+
+def _host(url: str) -> tuple[str, int]:
     try:
-        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except OSError as exc:
-        raise ValueError(f"cannot resolve the URL's host {host!r}: {exc}") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise ValueError(
-                f"the URL's host {host!r} resolves to the private address {address}, and "
-                "allow_private_urls is False"
-            )
+        parts = urlsplit(url.strip())
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise _invalid() from None
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        raise _invalid("Only HTTP and HTTPS URLs are allowed.")
+    if parts.scheme not in ("http", "https") or not host:
+        raise _invalid()
+    return host, port or (443 if parts.scheme == "https" else 80)
 
 
 def check_http_url(url: str) -> None:
     """ValueError unless `url` is http(s) with a host; the message does not repeat it."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError("the URL must be an http(s) URL with a host")
+    _host(url)
+
+
+def check_public_url(url: str) -> None:
+    """ValueError unless `url` is http(s) and its host resolves only to public addresses
+    (for blocks with `allow_private_urls=False`: a saved block must not reach into the
+    network it runs in). The message names the host, never the whole URL."""
+    host, port = _host(url)
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except OSError:
+        raise _invalid(f"Its host {host!r} could not be resolved.") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global:
+            raise _invalid(
+                f"Its host {host!r} resolves to the private address {address}, and "
+                "allow_private_urls is False."
+            )
 
 
 class _Redactor(logging.Filter):

@@ -28,6 +28,7 @@ from headrace.blocks.core import Block
 from headrace.secrets import SecretDict
 
 __all__ = [
+    "PREFECT_NOTIFY_TYPE_DEFAULT",
     "CustomWebhookNotificationBlock",
     "NotificationBlock",
     "NotificationError",
@@ -38,6 +39,9 @@ __all__ = [
 ]
 
 StateHook = Callable[[Any, Any, Any], None]
+
+#: the default `notify_type` (Prefect's name)
+PREFECT_NOTIFY_TYPE_DEFAULT = "info"
 
 
 class NotificationError(Exception):
@@ -170,7 +174,8 @@ class SlackWebhook(NotificationBlock):
 
     url: SecretStr = Field(title="Webhook URL", description="Incoming webhook URL.")
     notify_type: Literal["info", "success", "warning", "failure"] = Field(
-        default="info", description="The kind of notification (Prefect's apprise field)."
+        default=PREFECT_NOTIFY_TYPE_DEFAULT,
+        description="The kind of notification (Prefect's apprise field).",
     )
     allow_private_urls: bool = Field(
         default=True, description="Whether the URL may point at a private address."
@@ -369,7 +374,7 @@ _NOT_PROVIDED = frozenset(
 
 def __getattr__(name: str) -> Any:
     if name in _NOT_PROVIDED:
-        raise ImportError(
+        raise NotImplementedError(
             f"headrace.blocks.notifications.{name} is not provided: Prefect sends it through "
             "apprise, which headrace does not ship. Send to that service with "
             "CustomWebhookNotificationBlock (any HTTP API) or headrace-email; see "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr
 
 from headrace.blocks._urls import check_http_url, check_public_url, redacted
 from headrace.blocks.core import Block
@@ -22,9 +22,10 @@ __all__ = ["Webhook"]
 class Webhook(Block):
     """Calls an HTTP endpoint: `Webhook.load("deploy-hook").call({"ref": "main"})`.
 
-    A dict payload is sent as JSON, a string as the raw body. With
-    `allow_private_urls=False`, a URL whose host resolves to a private or loopback
-    address is refused before anything is sent.
+    A dict payload is sent as JSON, a string as the raw body. The URL is checked when
+    called (ValueError "... is not a valid URL"); with `allow_private_urls=False`, a URL
+    whose host resolves to a private or loopback address is refused before anything is
+    sent.
     """
 
     _block_type_name = "Webhook"
@@ -44,16 +45,10 @@ class Webhook(Block):
     verify: bool = Field(default=True, description="Whether to verify the TLS certificate.")
     timeout: float = Field(default=30, description="Seconds to wait for the endpoint.")
 
-    @field_validator("url")
-    @classmethod
-    def _http_url(cls, url: SecretStr) -> SecretStr:
-        check_http_url(url.get_secret_value())
-        return url
-
     def _request(self, payload: dict[str, Any] | str | None) -> dict[str, Any]:
         url = self.url.get_secret_value()
-        if not self.allow_private_urls:
-            check_public_url(url)
+        # checked when called, as Prefect does: a block may be saved before its URL works
+        (check_http_url if self.allow_private_urls else check_public_url)(url)
         body = {"content": payload} if isinstance(payload, str) else {"json": payload}
         return {
             "method": self.method,
