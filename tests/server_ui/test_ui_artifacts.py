@@ -56,6 +56,7 @@ def test_the_run_page_renders_each_kind_of_artifact(reported: UiServer, page: Pa
     expect(table.locator("thead th")).to_have_text(["table", "rows"])
     expect(table.locator("tbody tr").first).to_contain_text("orders")
     expect(table).to_contain_text("Rows per table")
+    expect(table.locator(".artifact-task")).to_have_text("From task publish_table-0")
     expect(page.locator("#run-artifacts .progress-label")).to_have_text("75%")
     link = page.locator('#run-artifacts a[href="https://example.com/dashboards/1"]')
     expect(link).to_have_text("Dashboard")

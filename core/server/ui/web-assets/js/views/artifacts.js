@@ -60,7 +60,7 @@ export function artifactBody(artifact) {
 }
 
 /** An artifact as a panel: key and version, type, when, its run, the body. */
-export function artifactCard(artifact, { showRun = true } = {}) {
+export function artifactCard(artifact, { showRun = true, taskName = null } = {}) {
   const title = artifact.key
     ? h("a.artifact-key", { href: `#/artifacts/${encodeURIComponent(artifact.key)}` }, artifact.key)
     : h("span.muted", {}, "unkeyed");
@@ -71,6 +71,7 @@ export function artifactCard(artifact, { showRun = true } = {}) {
       h("span.muted.small", { title: when(artifact.updated) }, ago(artifact.updated))),
     artifact.description ? h("div.artifact-description", {}, markdown(artifact.description)) : null,
     artifactBody(artifact),
+    taskName ? h("p.muted.small.artifact-task", {}, "From task ", h("span.mono", {}, taskName)) : null,
     showRun && artifact.flow_run_id
       ? h("p.muted.small", {}, "From flow run ", h("a", { href: `#/runs/${artifact.flow_run_id}` }, shortId(artifact.flow_run_id)),
           artifact.task_run_id ? ` (task run ${shortId(artifact.task_run_id)})` : "")

@@ -161,7 +161,7 @@ export function runView(root, { match }) {
       : h("p.empty-note", {}, "No task runs."));
     fill(subflows, table(FLOW_RUN_HEADERS, children.map(flowRunRow), "No subflow runs."));
     fill(artifacts, published.length
-      ? published.map((artifact) => artifactCard(artifact, { showRun: false }))
+      ? published.map((artifact) => artifactCard(artifact, { showRun: false, taskName: taskNames[artifact.task_run_id] }))
       : h("p.empty-note", {}, "No artifacts."));
     await drawLogs();
     // one more round after the run ends picks up records written as it finished
