@@ -16,7 +16,7 @@ from headrace.blocks.core import Block
 from headrace.secrets import SecretDict
 from headrace.utilities.async_dispatch import dispatch
 
-__all__ = ["Webhook"]
+__all__ = ["Webhook", "WebhookError", "call_now"]
 
 
 class Webhook(Block):
@@ -81,3 +81,37 @@ class Webhook(Block):
     def _secrets(self) -> list[str]:
         headers = self.headers.get_secret_value()
         return [self.url.get_secret_value(), *(str(value) for value in headers.values())]
+
+
+class WebhookError(RuntimeError):
+    """A webhook answered with an error status; names the block and the status, never the
+    URL (it is a secret)."""
+
+    def __init__(self, name: str, status_code: int, reason: str) -> None:
+        super().__init__(f"webhook {name!r} answered {status_code} {reason}".rstrip())
+        self.status_code = status_code
+
+
+def call_now(block: Any, payload: dict[str, Any] | str | None = None) -> Any:
+    """Call a webhook block from sync code, wait for the answer and raise `WebhookError`
+    for a 4xx or 5xx one (`Webhook.call` returns any answer, as Prefect's does): for
+    automations and hooks, where a refused call must count as a failure. Works with any
+    block that has `call(payload)`, also one whose `call` is a coroutine function."""
+    import asyncio
+    import inspect
+
+    if isinstance(block, Webhook):
+        response = block.call(payload, _sync=True)
+    else:
+        response = block.call(payload)
+        if inspect.isawaitable(response):
+            response = asyncio.run(_awaited(response))
+    status = getattr(response, "status_code", None)
+    if isinstance(status, int) and status >= 400:
+        name = getattr(block, "_block_document_name", None) or type(block).__name__
+        raise WebhookError(name, status, getattr(response, "reason_phrase", "") or "")
+    return response
+
+
+async def _awaited(awaitable: Any) -> Any:
+    return await awaitable

@@ -24,7 +24,7 @@ from headrace.blocks.notifications import (  # noqa: E402
     notify_now,
     notify_on_failure,
 )
-from headrace.blocks.webhook import Webhook  # noqa: E402
+from headrace.blocks.webhook import Webhook, WebhookError, call_now  # noqa: E402
 
 SECRET_PATH = "/services/T000/B000/s3cr3tP4th"
 
@@ -213,3 +213,20 @@ def test_prefects_abstract_path_has_the_interface():
     assert Token(token="t").get_client() == {"token": "t"}
     with pytest.raises(TypeError):
         abstract.CredentialsBlock()  # abstract: get_client is missing
+
+
+def test_call_now_waits_and_raises_for_an_error_answer(sink):
+    Webhook(url=sink.url + SECRET_PATH).save("deploy-hook")
+    hook = Block.load("webhook/deploy-hook")
+    assert call_now(hook, {"ref": "main"}).status_code == 200
+    sink.status = 500
+    with pytest.raises(WebhookError, match="'deploy-hook' answered 500") as caught:
+        call_now(hook, "x")
+    assert "s3cr3t" not in str(caught.value) and caught.value.status_code == 500
+
+    async def inside_a_loop():  # still sync and sent: automations run it from any thread
+        return call_now(hook)
+
+    with pytest.raises(WebhookError):
+        asyncio.run(inside_a_loop())
+    assert len(sink.requests) == 3
