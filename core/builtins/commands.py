@@ -18,6 +18,7 @@ def register_commands(cli: click.Group) -> None:
     cli.add_lazy_command("store", "headrace.cli.store_cmd:store")
     cli.add_lazy_command("task", "headrace.cli.task_cmd:task")
     cli.add_lazy_command("flow-run", "headrace.cli.flow_run_cmd:flow_run")
+    cli.add_lazy_command("artifact", "headrace.cli.artifact_cmd:artifact")
 
 
 @click.command()
