@@ -49,7 +49,7 @@ def list_variables(limit: int, as_json: bool) -> None:
 def _row(name: str) -> dict[str, Any]:
     row = get_store().variables.get(name)
     if row is None:
-        raise click.ClickException(f"Variable {name!r} not found.")
+        raise click.ClickException(f"no variable named {name!r}")
     return _variable_json(row)
 
 
@@ -91,7 +91,7 @@ def set_variable(name: str, value: str, overwrite: bool, tags: tuple[str, ...]) 
 def unset_variable(name: str) -> None:
     """Delete a variable."""
     if not Variable.unset(name):
-        raise click.ClickException(f"Variable {name!r} not found.")
+        raise click.ClickException(f"no variable named {name!r}")
     click.echo(f"Deleted variable {name!r}.")
 
 

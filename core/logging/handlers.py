@@ -1,34 +1,31 @@
-"""The console formatter (Prefect's layout) and the handler that stores run logs."""
+"""Log handlers: the console one, and the one that keeps run logs in the store."""
 
 from __future__ import annotations
 
 import logging
-import time
+import sys
+from typing import Any
 
 
-class ConsoleFormatter(logging.Formatter):
-    """`12:00:01.234 | INFO    | Task run 'load-0' - message`."""
+class PrefectConsoleHandler(logging.StreamHandler):
+    """Writes formatted records to a stream (stderr by default). Prefect's name; `styles`,
+    `highlighter` and `markup` are accepted from Prefect logging files and not used:
+    headrace prints plain text, which keeps log lines greppable."""
 
-    def __init__(self) -> None:
-        super().__init__(datefmt="%H:%M:%S")
+    def __init__(
+        self,
+        stream: Any = None,
+        highlighter: Any = None,
+        styles: dict[str, str] | None = None,
+        level: int | str = logging.NOTSET,
+        markup: bool = False,
+    ) -> None:
+        super().__init__(stream if stream is not None else sys.stderr)
+        self.setLevel(level)
+        if self.formatter is None:
+            from headrace.logging.formatters import PrefectFormatter
 
-    def format(self, record: logging.LogRecord) -> str:
-        when = time.strftime(self.datefmt or "%H:%M:%S", time.localtime(record.created))
-        task_run_name = getattr(record, "task_run_name", None)
-        flow_run_name = getattr(record, "flow_run_name", None)
-        if task_run_name:
-            source = f"Task run {task_run_name!r}"
-        elif flow_run_name:
-            source = f"Flow run {flow_run_name!r}"
-        else:
-            source = record.name
-        text = (
-            f"{when}.{int(record.msecs):03d} | {record.levelname:<7} | {source} - "
-            f"{record.getMessage()}"
-        )
-        if record.exc_info:
-            text += "\n" + self.formatException(record.exc_info)
-        return text
+            self.setFormatter(PrefectFormatter())
 
 
 class StoreHandler(logging.Handler):
@@ -58,3 +55,7 @@ class StoreHandler(logging.Handler):
             )
         except Exception:
             self.handleError(record)
+
+
+#: Prefect's name for the handler that sends run logs to where runs are kept
+APILogHandler = StoreHandler
