@@ -6,6 +6,7 @@ into the run history; headrace's loggers propagate to the root logger.
 """
 
 from headrace.logging.loggers import (
+    LogEavesdropper,
     PrefectLogAdapter,
     RunLoggerAdapter,
     current_logger,
@@ -15,11 +16,13 @@ from headrace.logging.loggers import (
     get_logger,
     get_run_logger,
     get_worker_logger,
+    patch_print,
     setup_logging,
     task_run_logger,
 )
 
 __all__ = [
+    "LogEavesdropper",
     "PrefectLogAdapter",
     "RunLoggerAdapter",
     "current_logger",
@@ -29,6 +32,7 @@ __all__ = [
     "get_logger",
     "get_run_logger",
     "get_worker_logger",
+    "patch_print",
     "setup_logging",
     "task_run_logger",
 ]

@@ -52,21 +52,10 @@ class PrefectFormatter(logging.Formatter):
         return self._plain.format(record)
 
 
-#: the run fields a JSON line carries when the record has them
-_RUN_FIELDS = (
-    "flow_run_id",
-    "flow_run_name",
-    "flow_name",
-    "task_run_id",
-    "task_run_name",
-    "task_name",
-    "worker_id",
-)
-
-
 class JsonFormatter(logging.Formatter):
-    """One JSON object per record (`fmt="pretty"` indents it): time, level, logger,
-    message, the run's ids and names, and the exception text if any."""
+    """One JSON object per record: the record's attributes (name, levelname, filename,
+    lineno, the run's ids and names, ...), its formatted `message`, and the exception as
+    text. `fmt="pretty"` indents it."""
 
     def __init__(self, fmt: str = "default", dmft: str | None = None, style: str = "%") -> None:
         if fmt not in ("default", "pretty"):
@@ -75,19 +64,9 @@ class JsonFormatter(logging.Formatter):
         self._indent = 2 if fmt == "pretty" else None
 
     def format(self, record: logging.LogRecord) -> str:
-        import datetime as dt
-
-        data: dict[str, Any] = {
-            "timestamp": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(),
-            "level": record.levelname,
-            "levelno": record.levelno,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for name in _RUN_FIELDS:
-            value = getattr(record, name, None)
-            if value is not None:
-                data[name] = str(value)
-        if record.exc_info:
-            data["exception"] = self.formatException(record.exc_info)
+        data: dict[str, Any] = dict(record.__dict__)
+        data["msg"] = str(record.msg)
+        data["args"] = None if record.args is None else repr(record.args)
+        data["message"] = record.getMessage()
+        data["exc_info"] = self.formatException(record.exc_info) if record.exc_info else None
         return json.dumps(data, indent=self._indent, default=str)

@@ -28,6 +28,19 @@ class PrefectConsoleHandler(logging.StreamHandler):
             self.setFormatter(PrefectFormatter())
 
 
+class _SafeStreamHandler(logging.StreamHandler):
+    """A stream handler that stays quiet when its stream was closed (at interpreter exit,
+    or by a test's captured stream) instead of printing logging's error report."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(self.stream, "closed", False):
+            return
+        try:
+            super().emit(record)
+        except ValueError:  # "I/O operation on closed file" between the check and the write
+            pass
+
+
 class StoreHandler(logging.Handler):
     """Queues records that belong to a run for the store's background writer."""
 

@@ -20,11 +20,15 @@ def setup_logging(incremental: bool | None = None) -> dict[str, Any]:
 
 
 def get_logger(name: str | None = None) -> logging.Logger:
-    """A logger under the `headrace` namespace (no run context needed)."""
+    """A logger under the `headrace` namespace (no run context needed); a name starting
+    with `prefect.` (code written for Prefect) lands in the same place."""
     configuration.ensure_logging_setup()
     if not name:
         return logging.getLogger("headrace")
-    return logging.getLogger(name if name.startswith("headrace.") else f"headrace.{name}")
+    for prefix in ("headrace.", "prefect."):
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+    return logging.getLogger(f"headrace.{name}")
 
 
 def get_worker_logger(worker: Any, name: str | None = None) -> logging.Logger:
@@ -55,7 +59,9 @@ def _name_of(thing: Any) -> str | None:
 
 def flow_run_logger(flow_run: Any = None, flow: Any = None, **kwargs: Any) -> RunLoggerAdapter:
     """The logger of a flow run: records carry its id and name and the flow's name
-    (`flow` is the Flow or its name); keywords add fields."""
+    (`flow` is the Flow or its name); keywords add fields (`flow_run_id=` without a run)."""
+    if flow_run is None and "flow_run_id" not in kwargs:
+        raise ValueError("flow_run_logger needs a flow run or a flow_run_id")
     configuration.ensure_logging_setup()
     return RunLoggerAdapter(
         logging.getLogger("headrace.flow_runs"),
@@ -64,7 +70,7 @@ def flow_run_logger(flow_run: Any = None, flow: Any = None, **kwargs: Any) -> Ru
             "flow_run_name": getattr(flow_run, "name", None),
             "flow_name": _name_of(flow),
             "task_run_id": None,
-            **kwargs,
+            **{k: str(v) if k == "flow_run_id" else v for k, v in kwargs.items()},
         },
     )
 
@@ -142,3 +148,54 @@ def current_logger(fallback: str) -> logging.Logger | logging.LoggerAdapter:
         return get_run_logger()
     except MissingContextError:
         return get_logger(fallback)
+
+
+@contextmanager
+def patch_print() -> Iterator[None]:
+    """Inside the block, `print` in a run with `log_prints=True` goes to the run logger;
+    elsewhere it prints as usual."""
+    import builtins
+
+    from headrace.logging.prints import _print
+
+    previous = builtins.print
+    builtins.print = _print
+    try:
+        yield
+    finally:
+        builtins.print = previous
+
+
+class LogEavesdropper(logging.Handler):
+    """Collects what the logger `eavesdrop_on` (and its children) log at `level` and above
+    while the block runs; `text()` gives `[LEVEL]: message` lines.
+
+        with LogEavesdropper("my_logger") as eavesdropper:
+            ...
+        eavesdropper.text()
+    """
+
+    def __init__(self, eavesdrop_on: str, level: int = logging.NOTSET) -> None:
+        super().__init__(level=level)
+        self.eavesdrop_on = eavesdrop_on
+        self._lines: list[logging.LogRecord] = []
+        self._saved_level = logging.NOTSET
+
+    def __enter__(self) -> LogEavesdropper:
+        logger = logging.getLogger(self.eavesdrop_on)
+        self._saved_level = logger.level
+        if self.level and (logger.getEffectiveLevel() > self.level):
+            logger.setLevel(self.level)
+        logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        logger = logging.getLogger(self.eavesdrop_on)
+        logger.removeHandler(self)
+        logger.setLevel(self._saved_level)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._lines.append(record)
+
+    def text(self) -> str:
+        return "\n".join(f"[{r.levelname}]: {r.getMessage()}" for r in self._lines)
