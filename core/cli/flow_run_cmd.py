@@ -308,18 +308,32 @@ def cancel(flow_run_id: str, timeout: float) -> None:
             f"running flow by signalling its process, which only works on the same machine)."
         )
     runs.set_flow_run_state(run_id, "CANCELLING", "Cancelling", message)
-    if process_alive(process):
-        os.kill(int(key.partition(":")[0]), signal.SIGTERM)
+    pid = int(key.partition(":")[0] or 0)
+
+    def running() -> bool:
+        return process_alive(process) and not _zombie(pid)
+
+    if running():
+        os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while process_alive(process) and time.monotonic() < deadline:
+        while running() and time.monotonic() < deadline:
             time.sleep(0.05)
-        if process_alive(process):
+        if running():
             raise fail(
                 f"Flow run {run_id!r}'s process did not stop within {timeout:g} s; it is "
                 f"marked Cancelling."
             )
     runs.set_flow_run_state(run_id, "CANCELLED", "Cancelled", message, force=True)
     click.echo(f"Flow run {run_id!r} was cancelled.")
+
+
+def _zombie(pid: int) -> bool:
+    """An exited process its parent has not reaped yet: it runs nothing any more."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return False
 
 
 @flow_run.command("retry")
