@@ -26,5 +26,4 @@ def worker_start(pool: str, name: str | None, limit: int | None, run_once: bool)
     ensure_logging_setup()
     with clear_errors():
         process_worker = ProcessWorker(pool, name=name, limit=limit)
-    click.echo(f"Worker {process_worker.name!r} started for work pool {pool!r}.")
     process_worker.start(run_once=run_once)

@@ -98,6 +98,8 @@ def test_variables_blocks_and_alias_spellings(cli, home):
     assert [f["name"] for f in secret["fields"] if f["secret"]] == ["value"]
     assert cli("block", "type", "delete", "secret").code == 1
     assert cli("blocks", "ls", "-o", "json").json() == []
+    recovered = cli("store", "recover", "--force")
+    assert recovered.code == 0 and "store: copying the whole file" in recovered.err
 
 
 def test_config_profile_version_and_completion(cli, home, tmp_path):

@@ -134,5 +134,6 @@ def test_worker_lines_share_the_run_layout(tmp_path):
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    started = [line for line in done.stderr.splitlines() if "headrace.worker - " in line]
-    assert started and LINE.match(started[0]), done.stderr
+    lines = [line for line in done.stderr.splitlines() if "headrace.worker - " in line]
+    assert lines and all(LINE.match(line) for line in lines), done.stderr
+    assert any("Waiting for runs of work pool 'pool': 0 deployment(s)" in x for x in lines)
