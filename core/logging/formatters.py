@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
 
 DEFAULT_FORMAT = "%(asctime)s.%(msecs)03d | %(levelname)-7s | %(name)s - %(message)s"
@@ -43,13 +44,45 @@ class PrefectFormatter(logging.Formatter):
         self._task_run = sub(task_run_fmt or TASK_RUN_FORMAT)
         self._flow_run = sub(flow_run_fmt or FLOW_RUN_FORMAT)
         self._plain = sub(fmt)
+        # the default layout is built directly: logging.Formatter's generic path costs
+        # a good part of a logged task's time
+        self._default_layout = (
+            fmt == DEFAULT_FORMAT
+            and (task_run_fmt or TASK_RUN_FORMAT) == TASK_RUN_FORMAT
+            and (flow_run_fmt or FLOW_RUN_FORMAT) == FLOW_RUN_FORMAT
+            and datefmt == "%H:%M:%S"
+            and style == "%"
+            and not defaults
+        )
 
     def format(self, record: logging.LogRecord) -> str:
+        if self._default_layout:
+            return self._format_default(record)
         if getattr(record, "task_run_name", None):
             return self._task_run.format(record)
         if getattr(record, "flow_run_name", None):
             return self._flow_run.format(record)
         return self._plain.format(record)
+
+    def _format_default(self, record: logging.LogRecord) -> str:
+        task_run_name = getattr(record, "task_run_name", None)
+        if task_run_name:
+            source = f"Task run {task_run_name!r}"
+        else:
+            flow_run_name = getattr(record, "flow_run_name", None)
+            source = f"Flow run {flow_run_name!r}" if flow_run_name else record.name
+        when = time.strftime("%H:%M:%S", time.localtime(record.created))
+        text = (
+            f"{when}.{int(record.msecs):03d} | {record.levelname:<7} | {source} - "
+            f"{record.getMessage()}"
+        )
+        if record.exc_info:
+            record.exc_text = record.exc_text or self.formatException(record.exc_info)
+        if record.exc_text:
+            text += "\n" + record.exc_text
+        if record.stack_info:
+            text += "\n" + self.formatStack(record.stack_info)
+        return text
 
 
 class JsonFormatter(logging.Formatter):
