@@ -182,6 +182,8 @@ class LogEavesdropper(logging.Handler):
         self._saved_level = logging.NOTSET
 
     def __enter__(self) -> LogEavesdropper:
+        # first, so that the setup's levels are the ones restored on leaving
+        configuration.ensure_logging_setup()
         logger = logging.getLogger(self.eavesdrop_on)
         self._saved_level = logger.level
         if self.level and (logger.getEffectiveLevel() > self.level):
