@@ -414,6 +414,14 @@ class RunRepository(Protocol):
         """Mark `(kind, id)` runs Crashed (with a transition) if still unfinished; returns
         how many changed."""
 
+    def delete_flow_run(self, run_id: str) -> bool:
+        """Delete a flow run with its task runs, states and logs (child flow runs stay);
+        False if there is none with this id."""
+
+    def read_flows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The flows that have runs: `name`, `runs`, `first_run`, `last_run` (created
+        times), most recently run first."""
+
 
 @runtime_checkable
 class BlockRepository(Protocol):

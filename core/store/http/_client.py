@@ -216,6 +216,14 @@ class HttpRuns:
         self._flush()
         return self._call("POST", "/runs/mark_crashed", {"runs": runs, "message": message})
 
+    def delete_flow_run(self, run_id: str) -> bool:
+        self._flush()
+        return self._call("DELETE", f"/flow_runs/{run_id}")["deleted"]
+
+    def read_flows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        self._flush()
+        return self._call("GET", "/flows", params={} if limit is None else {"limit": limit})
+
 
 def _document(data: dict[str, Any]) -> BlockDocument:
     return BlockDocument(
