@@ -197,6 +197,8 @@ class Settings:
     thread_pool_max_workers: int
     #: the headrace server's API (`http://host:4200/api`); None: use `database` directly
     api_url: str | None = None
+    #: a logging dictConfig YAML file, used instead of headrace's own when it exists
+    logging_settings_path: Path | None = None
 
     @property
     def results_path(self) -> Path:
@@ -257,6 +259,7 @@ _FLAT_SUFFIXES = (
     "DATABASE_URL",
     "API_URL",
     "TASK_RUNNER_THREAD_POOL_MAX_WORKERS",
+    "LOGGING_SETTINGS_PATH",
 )
 _FLAT_VARIABLES = tuple(prefix + suffix for suffix in _FLAT_SUFFIXES for prefix in _PREFIXES)
 _FLAT_ENCODED = tuple(var.encode() for var in _FLAT_VARIABLES)
@@ -381,6 +384,7 @@ def get_settings() -> Settings:
             database=database,
             api_url=current.api.url,
             thread_pool_max_workers=current.tasks.runner.thread_pool_max_workers,
+            logging_settings_path=current.logging.config_path,
         )
         if len(_flat_cache) > 64:
             _flat_cache.clear()
@@ -453,7 +457,10 @@ _FIELD_NAMES = {
     "database_url": "DATABASE_URL",
     "api_url": "API_URL",
     "thread_pool_max_workers": "TASK_RUNNER_THREAD_POOL_MAX_WORKERS",
+    "logging_settings_path": "LOGGING_SETTINGS_PATH",
 }
+#: flat `Settings` field -> its variable (the logging configuration's placeholders use it)
+_OVERRIDABLE = {field: "HEADRACE_" + suffix for field, suffix in _FIELD_NAMES.items()}
 #: Prefect 2 names still seen in user code
 PREFECT_ORION_UI_URL = _SETTINGS["PREFECT_UI_URL"]
 
