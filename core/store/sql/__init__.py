@@ -17,6 +17,7 @@ from headrace.store.sql import schema as _schema
 from headrace.store.sql._blocks import SqlBlocks
 from headrace.store.sql._concurrency import SqlConcurrency
 from headrace.store.sql._deployments import SqlDeployments
+from headrace.store.sql._events import SqlAutomations, SqlEvents
 from headrace.store.sql._runs import SqlRuns
 from headrace.store.sql._variables import SqlVariables
 from headrace.store.sql.schema import (
@@ -37,6 +38,8 @@ class SqlStore:
         self.variables = SqlVariables(database)
         self.concurrency = SqlConcurrency(database)
         self.deployments = SqlDeployments(database)
+        self.events = SqlEvents(database)
+        self.automations = SqlAutomations(database)
         self._migrated: set[str] = set()
         self._migrate_lock = threading.Lock()
         self.schema_count = 0
