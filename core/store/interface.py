@@ -791,6 +791,12 @@ class AutomationRepository(Protocol):
     def firings(self, automation_id: str, limit: int = 50) -> list[FiringRow]:
         """The automation's most recent actions first."""
 
+    def set_work_pool_paused(self, name: str, paused: bool) -> bool:
+        """Pause (workers of the pool start no runs) or resume a work pool; False if it
+        already was."""
+
+    def paused_work_pools(self) -> list[str]: ...
+
 
 __all__ += [
     "AutomationRepository",

@@ -84,7 +84,8 @@ CREATE TABLE automation_evaluator (
     holder TEXT,
     expires REAL NOT NULL,
     cursor INTEGER NOT NULL DEFAULT 0
-)
+);
+CREATE TABLE work_pool_pauses (name TEXT PRIMARY KEY, paused REAL NOT NULL)
 """
 
 register_schema("events", [_EVENTS_V1])
@@ -431,6 +432,19 @@ class SqlAutomations:
             (automation_id, int(limit)),
         )
         return [_firing(row) for row in rows]
+
+    def set_work_pool_paused(self, name: str, paused: bool) -> bool:
+        if paused:
+            sql = (
+                "INSERT INTO work_pool_pauses (name, paused) VALUES (?, ?)"
+                " ON CONFLICT(name) DO NOTHING"
+            )
+            return self._db.execute(sql, (name, time.time())) > 0
+        return self._db.execute("DELETE FROM work_pool_pauses WHERE name = ?", (name,)) > 0
+
+    def paused_work_pools(self) -> list[str]:
+        rows = self._db.query("SELECT name FROM work_pool_pauses ORDER BY name")
+        return [row["name"] for row in rows]
 
     # -- the evaluator -----------------------------------------------------------------------
     def take_lease(self, name: str, holder: str, seconds: float) -> int | None:
