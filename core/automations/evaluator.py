@@ -81,6 +81,8 @@ class Evaluator:
         self._automations: list[_Compiled] | None = None
         self._version: Any = None
         self._last_retention = 0.0
+        self._renewer: threading.Thread | None = None
+        self._takeover = False
         self.leader = False
 
     @property
@@ -107,6 +109,9 @@ class Evaluator:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        if self._renewer is not None:
+            self._renewer.join(timeout)
+            self._renewer = None
         if self.leader:
             try:
                 self.store.automations.release_lease(LEASE_NAME, self.holder)
@@ -182,7 +187,10 @@ class Evaluator:
         from headrace.store.sql._events import LeaseLost
 
         try:
-            claimed = self.store.automations.claim_actions(LEASE_NAME, self.holder)
+            claimed = self.store.automations.claim_actions(
+                LEASE_NAME, self.holder, 20, takeover=self._takeover
+            )
+            self._takeover = False
         except LeaseLost:
             self._lose_lease()
             return
@@ -194,6 +202,8 @@ class Evaluator:
 
         adapter: TypeAdapter[Action] = TypeAdapter(ActionTypes)
         for item in claimed:
+            if not self.leader:
+                return  # the lease went (a stalled process): the new holder runs the rest
             automation = self.store.automations.read(item["automation_id"])
             error = None
             if automation is None:
@@ -213,20 +223,42 @@ class Evaluator:
 
     # -- lease and automations -----------------------------------------------------------
     def _hold_lease(self) -> bool:
-        now = time.time()
-        if self.leader and now < self._lease_until - LEASE_SECONDS / 2:
+        if self.leader:
             return True
+        now = time.time()
         cursor = self.store.automations.take_lease(LEASE_NAME, self.holder, LEASE_SECONDS)
         if cursor is None:
-            self._lose_lease()
             return False
-        if not self.leader:
-            self._cursor = cursor
-            self._automations = None  # states as committed by the previous holder
-            logger.info("automation evaluator %s holds the lease", self.holder)
+        self._cursor = cursor
+        self._automations = None  # the trigger states as the previous holder committed them
+        self._takeover = True
+        logger.info("automation evaluator %s holds the lease", self.holder)
         self.leader = True
         self._lease_until = now + LEASE_SECONDS
+        if self._renewer is None or not self._renewer.is_alive():
+            self._renewer = threading.Thread(
+                target=self._renew, name="headrace-automations-lease", daemon=True
+            )
+            self._renewer.start()
         return True
+
+    def _renew(self) -> None:
+        """Renew the lease while this process lives, also while a slow action runs: the
+        lease passes to another evaluator only when this one is gone (or stalled)."""
+        while self.leader and not self._stop.wait(LEASE_SECONDS / 3):
+            now = time.time()
+            try:
+                cursor = self.store.automations.take_lease(LEASE_NAME, self.holder, LEASE_SECONDS)
+            except Exception as exc:  # a locked store: try again while the lease lasts
+                logger.warning("automation evaluator: cannot renew the lease: %s", exc)
+                if now >= self._lease_until - LEASE_SECONDS / 3:
+                    self._lose_lease()
+                    return
+                continue
+            if cursor is None:
+                self._lose_lease()
+                return
+            self._lease_until = now + LEASE_SECONDS
 
     def _lose_lease(self) -> None:
         self.leader = False

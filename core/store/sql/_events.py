@@ -534,17 +534,21 @@ class SqlAutomations:
                     (now, firing["automation_id"]),
                 )
 
-    def claim_actions(self, name: str, holder: str, limit: int = 50) -> list[dict[str, Any]]:
-        """Mark up to `limit` pending actions (and those left running by a holder that
-        lost the lease) running for `holder`, oldest first, and return them."""
+    def claim_actions(
+        self, name: str, holder: str, limit: int = 50, takeover: bool = False
+    ) -> list[dict[str, Any]]:
+        """Mark up to `limit` pending actions running for `holder`, oldest first, and
+        return them; with `takeover` (the lease just changed hands) also those left
+        running by an earlier holder, which did not say whether they took effect."""
+        running = "status = 'running'" if takeover else "(status = 'running' AND holder != ?)"
+        params: tuple[Any, ...] = (int(limit),) if takeover else (holder, int(limit))
         with self._db.transaction() as tx:
             self._check_lease(tx, name, holder)
             rows = tx.query(
                 "SELECT id, automation_id, action_index, action, context, status, holder"
-                " FROM automation_firings WHERE status = 'pending'"
-                " OR (status = 'running' AND (holder IS NULL OR holder != ?))"
+                f" FROM automation_firings WHERE status = 'pending' OR {running}"
                 " ORDER BY fired, id LIMIT ?",
-                (holder, int(limit)),
+                params,
             )
             for row in rows:
                 tx.execute(
