@@ -30,6 +30,17 @@ _UTC = dt.timezone.utc
 _from_ts = dt.datetime.fromtimestamp
 _now = time.time
 _dumps = json.JSONEncoder(separators=(",", ":"), default=str).encode
+try:  # one C encoder made once: `json.dumps` builds a new one per call
+    from json.encoder import c_make_encoder, encode_basestring_ascii
+
+    _encoder = c_make_encoder(
+        None, str, encode_basestring_ascii, None, ":", ",", False, False, True
+    )
+
+    def _dump(value: Any) -> str:
+        return "".join(_encoder(value, 0))
+except ImportError:  # pragma: no cover - CPython always has the C encoder
+    _dump = _dumps
 _V4 = 0x4000 << 64 | 0x8000 << 48
 _V4_MASK = ~(0xF000 << 64 | 0xC000 << 48)
 #: an event (as JSON) larger than this is refused, as Prefect's default maximum size
@@ -108,24 +119,32 @@ def flow_run_related(
 
 
 class _RunRelated:
-    """A flow run's related resources, built once per run: labels, JSON and ids."""
+    """A flow run's related resources, built once per run: labels, JSON, ids and (on first
+    use) the models the returned events share."""
 
-    __slots__ = ("labels", "json", "ids")
+    __slots__ = ("labels", "json", "ids", "models")
 
     def __init__(self, labels: list[dict[str, str]]) -> None:
         self.labels = labels
         self.json = _dumps(labels)
         self.ids = f" {' '.join(r[RESOURCE_ID] for r in labels)} "
+        self.models: list[Any] | None = None
 
 
 #: the related resources of recent flow runs (built once per run, not per event)
 _run_related: dict[str, _RunRelated] = {}
 
 
-def _context_related() -> _RunRelated | None:
-    from headrace.context import FlowRunContext
+_flow_run_context: Any = None
 
-    ctx = FlowRunContext._var.get(None)
+
+def _context_related() -> _RunRelated | None:
+    global _flow_run_context
+    if _flow_run_context is None:
+        from headrace.context import FlowRunContext
+
+        _flow_run_context = FlowRunContext._var
+    ctx = _flow_run_context.get(None)
     if ctx is None:
         return None
     run = ctx.flow_run
@@ -149,8 +168,9 @@ def record_event(
     event_id: str | None = None,
     follows: str | None = None,
     with_context: bool = True,
-) -> tuple[str, list[dict[str, str]]]:
-    """Queue one checked event for the store; returns its id and related resources."""
+) -> tuple[str, Any]:
+    """Queue one checked event for the store; returns its id and related resources (a
+    list, or the run's `_RunRelated`)."""
     run = _context_related() if with_context else None
     if run is not None and related:
         seen = {r[RESOURCE_ID] for r in related}
@@ -161,17 +181,19 @@ def record_event(
         related_json, related_ids, related = run.json, run.ids, run.labels
     else:
         related = related or []
-        related_json = _dumps(related)
+        related_json = _dump(related)
         related_ids = f" {' '.join(r[RESOURCE_ID] for r in related)} " if related else ""
     body = (
-        f'{{"resource":{_dumps(labels)},"related":{related_json},"payload":{_dumps(payload)},'
-        f'"follows":{"null" if follows is None else _dumps(follows)}}}'
+        f'{{"resource":{_dump(labels)},"related":{related_json},"payload":{_dump(payload)},'
+        f'"follows":{"null" if follows is None else _dump(follows)}}}'
     )
     if len(body) > MAX_EVENT_BYTES:
         raise EventTooLarge(f"event {event!r} is {len(body)} bytes; the limit is {MAX_EVENT_BYTES}")
     if event_id is None:
         event_id = _format_uuid(_getrandbits(128) & _V4_MASK | _V4)
     _store().events.record_event(event_id, ts, event, labels[RESOURCE_ID], body, related_ids)
+    if run is not None:
+        return event_id, run
     return event_id, related
 
 
@@ -208,12 +230,14 @@ def emit_event(
     follows_id = None
     if follows is not None and abs(ts - follows.occurred.timestamp()) < 300:
         follows_id = str(follows.id)
+    bits = _getrandbits(128) & _V4_MASK | _V4 if id is None else id.int
     event_id, related_labels = record_event(
-        event, labels, related_labels, payload, ts, None if id is None else str(id), follows_id
+        event, labels, related_labels, payload, ts, _format_uuid(bits), follows_id
     )
-    return _build_event(occurred, event, labels, related_labels, payload, event_id, follows_id)
+    return _build_event(occurred, event, labels, related_labels, payload, bits, follows_id)
 
 
+_UNKNOWN_SAFETY: Any = None
 _new = object.__new__
 _set = object.__setattr__
 _models: Any = None
@@ -223,9 +247,9 @@ def _build_event(
     occurred: dt.datetime,
     event: str,
     labels: dict[str, str],
-    related: list[dict[str, str]],
+    related: Any,
     payload: Mapping[str, Any],
-    event_id: str,
+    id_bits: int,
     follows: str | None,
 ) -> Event:
     """The `Event` of checked values, without a second validation pass
@@ -236,18 +260,34 @@ def _build_event(
 
         from headrace.events.schemas import events
 
+        global _UNKNOWN_SAFETY
+        _UNKNOWN_SAFETY = uuid.SafeUUID.unknown
         _models = (events.Event, events.Resource, events.RelatedResource, uuid.UUID)
     event_cls, resource_cls, related_cls, uuid_cls = _models
+    if isinstance(related, _RunRelated):  # the run's own: models made once per run
+        if related.models is None:
+            related.models = [_fast(related_cls, {"root": r}, _ROOT_SET) for r in related.labels]
+        models = list(related.models)
+    else:
+        models = [_fast(related_cls, {"root": r}, _ROOT_SET) for r in related]
     values = {
         "occurred": occurred,
         "event": event,
         "resource": _fast(resource_cls, {"root": labels}, _ROOT_SET),
-        "related": [_fast(related_cls, {"root": r}, _ROOT_SET) for r in related],
+        "related": models,
         "payload": dict(payload),
-        "id": uuid_cls(event_id),
+        "id": _uuid(uuid_cls, id_bits),
         "follows": None if follows is None else uuid_cls(follows),
     }
     return _fast(event_cls, values, _EVENT_SET)
+
+
+def _uuid(cls: type, bits: int) -> Any:
+    """A UUID from its 128 bits without `UUID.__init__`'s argument checks."""
+    value = _new(cls)
+    _set(value, "int", bits)
+    _set(value, "is_safe", _UNKNOWN_SAFETY)
+    return value
 
 
 def _fast(cls: type, values: dict[str, Any], fields: frozenset[str]) -> Any:
@@ -263,10 +303,16 @@ _ROOT_SET = frozenset({"root"})
 _EVENT_SET = frozenset({"occurred", "event", "resource", "related", "payload", "id", "follows"})
 
 
-def _store() -> Any:
-    from headrace.store import get_store
+_get_store: Any = None
 
-    return get_store()
+
+def _store() -> Any:
+    global _get_store
+    if _get_store is None:
+        from headrace.store import get_store
+
+        _get_store = get_store
+    return _get_store()
 
 
 def event_from_row(row: Mapping[str, Any]) -> Event:
