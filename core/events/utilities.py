@@ -333,6 +333,64 @@ def event_from_row(row: Mapping[str, Any]) -> Event:
     )
 
 
+def _is_labels(value: Any, role: bool) -> bool:
+    return (
+        type(value) is dict
+        and type(value.get(RESOURCE_ID)) is str
+        and value[RESOURCE_ID] != ""
+        and (not role or (type(value.get(RESOURCE_ROLE)) is str and value[RESOURCE_ROLE] != ""))
+        and all(type(v) is str for v in value.values())
+    )
+
+
+def _timestamp(value: Any, now: float) -> float | None:
+    if value is None:
+        return now
+    if type(value) is str:
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=_UTC)
+        return parsed.timestamp()
+    return None
+
+
+def row_from_json(data: Any, received: float) -> dict[str, Any] | None:
+    """The stored row of an event given as Prefect's JSON, checked without building the
+    models (the server's ingest path); None if anything is off (the caller then validates
+    with the models, for the error message)."""
+    import uuid
+
+    if type(data) is not dict or type(data.get("event")) is not str or not data["event"]:
+        return None
+    resource, related = data.get("resource"), data.get("related", [])
+    payload = data.get("payload", {})
+    if not _is_labels(resource, False) or type(related) is not list or type(payload) is not dict:
+        return None
+    if not all(_is_labels(r, True) for r in related):
+        return None
+    occurred = _timestamp(data.get("occurred"), received)
+    if occurred is None:
+        return None
+    try:
+        event_id = str(uuid.UUID(data["id"])) if data.get("id") is not None else None
+        follows = str(uuid.UUID(data["follows"])) if data.get("follows") is not None else None
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return {
+        "id": event_id or _format_uuid(_getrandbits(128) & _V4_MASK | _V4),
+        "occurred": occurred,
+        "event": data["event"],
+        "resource": resource,
+        "related": related,
+        "payload": payload,
+        "follows": follows,
+        "received": received,
+    }
+
+
 def event_to_row(event: Event, received: float | None = None) -> dict[str, Any]:
     """The stored row of an `Event` (the server's `POST /api/events` uses it)."""
     return {

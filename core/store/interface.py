@@ -745,7 +745,8 @@ class EventRepository(Protocol):
         stored before is kept once."""
 
     def write_events(self, events: list[EventRow]) -> int:
-        """Store events now (not queued); returns how many were new."""
+        """Store events now (not queued), in one transaction; returns how many were given
+        (an id stored before is kept once)."""
 
     def read_events(self, query: EventQuery) -> list[EventRow]: ...
 

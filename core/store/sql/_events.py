@@ -13,6 +13,7 @@ import json
 import time
 from typing import Any
 
+from headrace.events.utilities import _dump
 from headrace.exceptions import ObjectAlreadyExists, ObjectNotFound
 from headrace.run_records import new_run_id
 from headrace.store.interface import (
@@ -114,15 +115,13 @@ def event_row(row: Any) -> EventRow:
 
 def event_params(event: EventRow) -> tuple[Any, ...]:
     """The INSERT parameters of a stored event."""
-    body = json.dumps(
+    body = _dump(
         {
             "resource": event["resource"],
             "related": event["related"],
             "payload": event["payload"],
             "follows": event["follows"],
-        },
-        separators=(",", ":"),
-        default=str,
+        }
     )
     related_ids = related_id_text(event["related"])
     resource_id = event["resource"]["prefect.resource.id"]
@@ -208,14 +207,10 @@ class SqlEvents:
 
     def write_events(self, events: list[EventRow]) -> int:
         rows = [event_params(event) for event in events]
-        if not rows:
-            return 0
-        with self._db.transaction() as tx:
-            ids = [row[0] for row in rows]
-            marks = ", ".join("?" * len(ids))
-            before = tx.query(f"SELECT COUNT(*) AS n FROM events WHERE id IN ({marks})", ids)
-            tx.executemany(INSERT_EVENT, rows)
-        return len(set(ids)) - before[0]["n"]
+        if rows:
+            with self._db.transaction() as tx:
+                tx.executemany(INSERT_EVENT, rows)
+        return len(rows)
 
     def read_events(self, query: EventQuery) -> list[EventRow]:
         self._db.flush()
