@@ -18,20 +18,69 @@ import uuid
 from typing import Any
 
 from headrace.events import _templates
-from headrace.events.actions import (
+from headrace.events.actions import (  # noqa: E402 - Prefect's `prefect.automations` names
     CallWebhook,
+    CancelFlowRun,
+    ChangeFlowRunState,
+    DoNothing,
+    PauseAutomation,
     PauseDeployment,
     PauseWorkPool,
+    ResumeAutomation,
     ResumeDeployment,
     ResumeWorkPool,
     RunDeployment,
     SendNotification,
+    SuspendFlowRun,
 )
-from headrace.events.schemas.automations import AutomationCore
+from headrace.events.schemas.automations import (  # noqa: E402
+    AutomationCore,
+    CompositeTrigger,
+    CompoundTrigger,
+    EventTrigger,
+    MetricTrigger,
+    MetricTriggerOperator,
+    MetricTriggerQuery,
+    Posture,
+    PrefectMetric,
+    ResourceTrigger,
+    SequenceTrigger,
+    Trigger,
+)
+from headrace.events.schemas.events import ResourceSpecification  # noqa: E402
 from headrace.exceptions import ObjectNotFound
 from headrace.store.interface import AutomationRow
 
-__all__ = ["Automation", "AutomationCore", "check_automation"]
+__all__ = [
+    "Automation",
+    "AutomationCore",
+    "CallWebhook",
+    "CancelFlowRun",
+    "ChangeFlowRunState",
+    "CompositeTrigger",
+    "CompoundTrigger",
+    "DoNothing",
+    "EventTrigger",
+    "MetricTrigger",
+    "MetricTriggerOperator",
+    "MetricTriggerQuery",
+    "PauseAutomation",
+    "PauseDeployment",
+    "PauseWorkPool",
+    "Posture",
+    "PrefectMetric",
+    "ResourceSpecification",
+    "ResourceTrigger",
+    "ResumeAutomation",
+    "ResumeDeployment",
+    "ResumeWorkPool",
+    "RunDeployment",
+    "SendNotification",
+    "SequenceTrigger",
+    "SuspendFlowRun",
+    "Trigger",
+    "check_automation",
+]
 
 
 def _store() -> Any:
@@ -166,3 +215,14 @@ class Automation(AutomationCore):
         if self.id is None:
             raise ValueError(f"automation {self.name!r} has not been created yet: call create()")
         return str(self.id)
+
+
+def __getattr__(name: str) -> object:
+    from headrace.events import _REFUSED
+
+    if name in _REFUSED:
+        raise NotImplementedError(
+            f"headrace.automations.{name} is not provided: {_REFUSED[name]} "
+            "(see docs/compatibility.md)"
+        )
+    raise AttributeError(f"module 'headrace.automations' has no attribute {name!r}")

@@ -16,9 +16,12 @@ from headrace.events.actions import (
     Action,
     CallWebhook,
     CancelFlowRun,
+    ChangeFlowRunState,
     DoNothing,
+    PauseAutomation,
     PauseDeployment,
     PauseWorkPool,
+    ResumeAutomation,
     ResumeDeployment,
     ResumeWorkPool,
     RunDeployment,
@@ -213,6 +216,25 @@ def _run(store: Any, action: Action, automation: dict[str, Any], event: EventRow
         _set_run_state(store, row, ("PAUSED", "Suspended"),
                        f"Suspended by automation {automation['name']!r}")  # fmt: skip
         return f"suspended flow run {row['id']}"
+    if isinstance(action, ChangeFlowRunState):
+        row = _flow_run(store, action, event)
+        name = action.name or action.state.capitalize()
+        message = action.message or f"State changed by automation {automation['name']!r}"
+        _set_run_state(store, row, (action.state, name), message)
+        return f"set flow run {row['id']} to {name}"
+    if isinstance(action, (PauseAutomation, ResumeAutomation)):
+        target = str(action.automation_id) if action.automation_id else None
+        if target is None:
+            found = next((r["prefect.resource.id"] for r in _resources(event)
+                          if r.get("prefect.resource.id", "").startswith("prefect.automation.")),
+                         None)  # fmt: skip
+            if found is None:
+                raise ActionFailed(f"{action.type}: the triggering event concerns no automation")
+            target = found[len("prefect.automation.") :]
+        enabled = isinstance(action, ResumeAutomation)
+        if not store.automations.set_enabled(target, enabled):
+            raise ActionFailed(f"automation {target} not found")
+        return f"{'resumed' if enabled else 'paused'} automation {target}"
     if isinstance(action, SendNotification):
         block = _block(store, action.block_document_id, "notify")
         context = template_context(store, automation, event)

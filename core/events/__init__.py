@@ -13,19 +13,20 @@ _AUTOMATIONS = "headrace.events.schemas.automations"
 _DEPLOYMENT = "headrace.events.schemas.deployment_triggers"
 _EVENTS = "headrace.events.schemas.events"
 
-__getattr__, __all__ = lazy_exports(
+_lazy_getattr, __all__ = lazy_exports(
     __name__,
     {
         **dict.fromkeys(
-            ["Action", "ActionTypes", "CallWebhook", "CancelFlowRun", "DoNothing",
-             "PauseDeployment", "PauseWorkPool", "ResumeDeployment", "ResumeWorkPool",
-             "RunDeployment", "SendNotification", "SuspendFlowRun"],
+            ["Action", "ActionTypes", "CallWebhook", "CancelFlowRun", "ChangeFlowRunState",
+             "DoNothing", "PauseAutomation", "PauseDeployment", "PauseWorkPool",
+             "ResumeAutomation", "ResumeDeployment", "ResumeWorkPool", "RunDeployment",
+             "SendNotification", "SuspendFlowRun"],
             _ACTIONS,
         ),
         **dict.fromkeys(
             ["AutomationCore", "CompositeTrigger", "CompoundTrigger", "EventTrigger",
-             "MetricTrigger", "Posture", "ResourceTrigger", "SequenceTrigger", "Trigger",
-             "TriggerTypes"],
+             "MetricTrigger", "MetricTriggerOperator", "MetricTriggerQuery", "Posture",
+             "ResourceTrigger", "SequenceTrigger", "Trigger", "TriggerTypes"],
             _AUTOMATIONS,
         ),
         **dict.fromkeys(
@@ -38,5 +39,25 @@ __getattr__, __all__ = lazy_exports(
             _EVENTS,
         ),
         "emit_event": "headrace.events.utilities",
+        "get_events_client": "headrace.events.clients",
+        "Automation": "headrace.automations",
     },
 )  # fmt: skip
+
+#: Prefect names headrace leaves out on purpose (see docs/compatibility.md)
+_REFUSED = {
+    "DeclareIncident": "incidents are a Prefect Cloud feature",
+    "DeleteFlowRun": "headrace keeps run history; flow runs are not deleted by automations",
+    "PauseWorkQueue": "headrace has work pools, not work queues",
+    "ResumeWorkQueue": "headrace has work pools, not work queues",
+    "FlowRunSubscriber": "use `headrace events stream --follow` or the events API",
+    "get_events_subscriber": "use `headrace events stream --follow` or the events API",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _REFUSED:
+        raise NotImplementedError(
+            f"headrace.events.{name} is not provided: {_REFUSED[name]} (see docs/compatibility.md)"
+        )
+    return _lazy_getattr(name)

@@ -98,6 +98,37 @@ class SuspendFlowRun(Action):
     type: Literal["suspend-flow-run"] = "suspend-flow-run"
 
 
+class ChangeFlowRunState(Action):
+    """Set the state of the flow run the triggering event is about."""
+
+    type: Literal["change-flow-run-state"] = "change-flow-run-state"
+    name: str | None = None
+    state: Literal[
+        "SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "CRASHED",
+        "PAUSED", "CANCELLING",
+    ]  # fmt: skip
+    message: str | None = None
+
+
+class AutomationAction(_SelectedOrInferred):
+    automation_id: uuid.UUID | None = None
+
+    @model_validator(mode="after")
+    def _automation_given(self) -> AutomationAction:
+        self._require("automation_id")
+        return self
+
+
+class PauseAutomation(AutomationAction):
+    """Pause an automation (the selected one, or the one the event is about)."""
+
+    type: Literal["pause-automation"] = "pause-automation"
+
+
+class ResumeAutomation(AutomationAction):
+    type: Literal["resume-automation"] = "resume-automation"
+
+
 class SendNotification(Action):
     """Send a message through a saved notification block (anything with `notify`)."""
 
@@ -124,6 +155,9 @@ ActionTypes = Annotated[
     | ResumeWorkPool
     | CancelFlowRun
     | SuspendFlowRun
+    | ChangeFlowRunState
+    | PauseAutomation
+    | ResumeAutomation
     | SendNotification
     | CallWebhook,
     Field(discriminator="type"),
@@ -132,6 +166,10 @@ ActionTypes = Annotated[
 __all__ = [
     "Action",
     "ActionTypes",
+    "AutomationAction",
+    "ChangeFlowRunState",
+    "PauseAutomation",
+    "ResumeAutomation",
     "CallWebhook",
     "CancelFlowRun",
     "DoNothing",

@@ -261,3 +261,36 @@ def test_pause_resume_update_delete():
     assert automation.delete() is True
     with pytest.raises(Exception, match="not found"):
         Automation.read(automation.id)
+
+
+def test_change_flow_run_state_and_pause_automation_actions(deployment_id):
+    from headrace.deployments import run_deployment
+    from headrace.events import ChangeFlowRunState, PauseAutomation
+
+    watched = Automation(
+        name="watched", trigger=EventTrigger(expect={"never"}), actions=[DoNothing()]
+    ).create()
+    Automation(
+        name="fixer",
+        trigger=EventTrigger(expect={"fix.it"}),
+        actions=[
+            ChangeFlowRunState(state="FAILED", message="marked failed"),
+            PauseAutomation(automation_id=watched.id),
+        ],
+    ).create()
+    run = run_deployment(deployment_id, timeout=0)
+    emit_event("fix.it", {"prefect.resource.id": f"prefect.flow-run.{run.id}"})
+    run_evaluator(Evaluator())
+    row = get_store().runs.read_flow_run(run.id)
+    assert (row["state_name"], row["state_message"]) == ("Failed", "marked failed")
+    assert Automation.read(watched.id).enabled is False
+
+
+def test_refused_prefect_names_say_why():
+    import headrace.automations
+    import headrace.events
+
+    with pytest.raises(NotImplementedError, match="compatibility.md"):
+        headrace.events.PauseWorkQueue  # noqa: B018
+    with pytest.raises(NotImplementedError, match="work queues"):
+        headrace.automations.ResumeWorkQueue  # noqa: B018

@@ -153,3 +153,13 @@ def test_event_filters():
     assert get_store().events.count_events(EventQuery(names=["a_one"])) == 0  # `_` is literal
     newest = get_store().events.read_events(EventQuery(limit=1))
     assert newest[0]["resource"]["prefect.resource.id"] == "q.2"
+
+
+async def test_get_events_client_sends_event_objects():
+    from headrace.events import get_events_client
+
+    event = Event(event="client.sent", resource={"prefect.resource.id": "c.1"}, payload={"a": 1})
+    async with get_events_client() as client:
+        await client.emit(event)
+    [row] = _events(names=["client.sent"])
+    assert row["id"] == str(event.id) and row["payload"] == {"a": 1}

@@ -123,12 +123,35 @@ class EventTrigger(ResourceTrigger):
         return " " * indent + text
 
 
+class MetricTriggerOperator(enum.Enum):
+    LT = "<"
+    LTE = "<="
+    GT = ">"
+    GTE = ">="
+
+
+class PrefectMetric(str, enum.Enum):
+    lateness = "lateness"
+    duration = "duration"
+    successes = "successes"
+
+
+class MetricTriggerQuery(BaseModel):
+    """What a metric trigger would watch (the names load; see `MetricTrigger`)."""
+
+    name: PrefectMetric
+    threshold: float
+    operator: MetricTriggerOperator
+    range: dt.timedelta = dt.timedelta(seconds=300)
+    firing_for: dt.timedelta = dt.timedelta(seconds=300)
+
+
 class MetricTrigger(ResourceTrigger):
-    """Accepted so that Prefect definitions load; headrace does not evaluate metrics."""
+    """Refused with a clear error: headrace does not evaluate metrics (see docs/events.md)."""
 
     type: Literal["metric"] = "metric"
     posture: Literal[Posture.Metric] = Posture.Metric
-    metric: dict[str, Any]
+    metric: MetricTriggerQuery
 
     @model_validator(mode="after")
     def _unsupported(self) -> MetricTrigger:
@@ -216,7 +239,10 @@ __all__ = [
     "CompoundTrigger",
     "EventTrigger",
     "MetricTrigger",
+    "MetricTriggerOperator",
+    "MetricTriggerQuery",
     "Posture",
+    "PrefectMetric",
     "ResourceTrigger",
     "SequenceTrigger",
     "Trigger",
