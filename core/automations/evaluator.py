@@ -38,6 +38,8 @@ LEASE_SECONDS = float(os.environ.get("HEADRACE_AUTOMATIONS_LEASE_SECONDS", "10")
 #: seconds between looks at the store for new events when idle
 POLL_SECONDS = float(os.environ.get("HEADRACE_AUTOMATIONS_POLL_SECONDS", "0.1"))
 _BATCH = 1000
+#: how long an evaluator on PostgreSQL waits for a gap in the event numbers to fill
+GAP_SECONDS = 2.0
 #: events older than this many days are dropped once evaluated (0 keeps them for ever)
 RETENTION_DAYS = float(os.environ.get("HEADRACE_EVENTS_RETENTION_DAYS", "7"))
 
@@ -83,6 +85,7 @@ class Evaluator:
         self._last_retention = 0.0
         self._renewer: threading.Thread | None = None
         self._takeover = False
+        self._gap: tuple[int, float] | None = None
         self.leader = False
 
     @property
@@ -138,7 +141,7 @@ class Evaluator:
         if not self._hold_lease():
             return False
         automations = self._load()
-        events = self.store.events.events_after(self._cursor, _BATCH)
+        events = self._contiguous(self.store.events.events_after(self._cursor, _BATCH))
         now = time.time()
         firings: list[dict[str, Any]] = []
         for seq, event in events:
@@ -171,6 +174,25 @@ class Evaluator:
         self._carry_out()
         self._retention(now)
         return len(events) == _BATCH
+
+    def _contiguous(self, events: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
+        """On PostgreSQL, numbers are handed out when a row is inserted but rows become
+        visible when their transaction commits, so a gap may be a row still to come: stop
+        before a gap until it has stayed open for GAP_SECONDS (a rolled-back or conflicting
+        insert leaves a gap for ever). SQLite writes one transaction at a time: no gaps."""
+        if getattr(self.store.database, "dialect", "sqlite") == "sqlite":
+            return events
+        expected = self._cursor + 1
+        for index, (seq, _) in enumerate(events):
+            if seq != expected:
+                now = time.monotonic()
+                if self._gap is None or self._gap[0] != expected:
+                    self._gap = (expected, now)
+                if now - self._gap[1] < GAP_SECONDS:
+                    return events[:index]
+            expected = seq + 1
+        self._gap = None
+        return events
 
     def _firing(self, compiled: _Compiled, firing: _triggers.Firing, key: str) -> dict[str, Any]:
         logger.info("automation %r fired", compiled.row["name"])
