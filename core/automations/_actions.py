@@ -164,6 +164,17 @@ def _set_run_state(store: Any, row: dict[str, Any], state: tuple[str, str], mess
     )  # fmt: skip
 
 
+def _json_or_text(payload: str) -> Any:
+    """A rendered payload that is a JSON object is sent as JSON, anything else as text."""
+    import json
+
+    try:
+        parsed = json.loads(payload)
+    except ValueError:
+        return payload
+    return parsed if isinstance(parsed, dict) else payload
+
+
 def run(store: Any, action: Action, automation: dict[str, Any], event: EventRow | None) -> str:
     """Carry out one action; returns what it did, raises ActionFailed."""
     where = f"automation {automation['name']!r}, action {action.type}"
@@ -243,9 +254,11 @@ def _run(store: Any, action: Action, automation: dict[str, Any], event: EventRow
         block.notify(body, subject)
         return f"notified through {block._block_document_name}"
     if isinstance(action, CallWebhook):
+        from headrace.blocks.webhook import call_now
+
         block = _block(store, action.block_document_id, "call")
         context = template_context(store, automation, event)
         payload = _templates.render(action.payload, context, f"{where} payload")
-        block.call(payload)
+        call_now(block, _json_or_text(payload))  # an error status is a failed action
         return f"called webhook {block._block_document_name}"
     raise ActionFailed(f"unknown action {action.type!r}")

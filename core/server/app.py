@@ -31,6 +31,9 @@ ROUTE_MODULES = (
     "concurrency_limits",
     "events",
     "automations",
+    "flow_run_inputs",
+    "task_queue",
+    "artifacts",
 )
 
 #: seconds after the start at which the plugins' block types are imported in the background

@@ -12,6 +12,7 @@ import { workPoolsView } from "./views/work_pools.js";
 import { blocksView, variablesView, limitsView } from "./views/config.js";
 import { automationsView } from "./views/automations.js";
 import { eventsView } from "./views/events.js";
+import { artifactKeyView, artifactsView } from "./views/artifacts.js";
 
 const POLL_MS = 2000;
 
@@ -26,6 +27,8 @@ const ROUTES = [
   [/^\/concurrency$/, limitsView, "concurrency"],
   [/^\/automations$/, automationsView, "automations"],
   [/^\/events$/, eventsView, "events"],
+  [/^\/artifacts$/, artifactsView, "artifacts"],
+  [/^\/artifacts\/([^/]+)$/, artifactKeyView, "artifacts"],
 ];
 
 let active = null;
