@@ -110,11 +110,16 @@ class Runner:
     def start(self) -> None:
         """Loop until stopped (by `stop()` or SIGINT/SIGTERM), then shut down cleanly."""
         restore = self._install_signal_handlers()
+        from headrace.automations.evaluator import start_if_local
+
+        evaluator = start_if_local()  # automations, when there is no server to run them
         try:
             while not self._stop.is_set():
                 self.tick()
                 self._stop.wait(self.next_wake())
         finally:
+            if evaluator is not None:
+                evaluator.stop()
             self.shutdown()
             restore()
 
