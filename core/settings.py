@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _OVERRIDABLE = {
@@ -21,6 +21,7 @@ _OVERRIDABLE = {
     "api_url": "HEADRACE_API_URL",
     "thread_pool_max_workers": "HEADRACE_TASK_RUNNER_THREAD_POOL_MAX_WORKERS",
     "logging_settings_path": "HEADRACE_LOGGING_SETTINGS_PATH",
+    "api_key": "HEADRACE_API_KEY",
 }
 
 
@@ -36,6 +37,8 @@ class Settings:
     api_url: str | None = None
     #: a logging dictConfig YAML file, used instead of headrace's own when it exists
     logging_settings_path: Path | None = None
+    #: the server's bearer token; never shown in a repr
+    api_key: str | None = field(default=None, repr=False)
 
     @property
     def results_path(self) -> Path:
@@ -55,7 +58,7 @@ def get_settings() -> Settings:
     key = _env_key()
     settings = _cache.get(key)
     if settings is None:
-        home_raw, level, database, database_url, api_url, max_workers, logging_path = key
+        home_raw, level, database, database_url, api_url, max_workers, logging_path, api_key = key
         home = Path(home_raw).expanduser() if home_raw else Path.home() / ".headrace"
         settings = Settings(
             home=home,
@@ -68,6 +71,7 @@ def get_settings() -> Settings:
             logging_settings_path=(
                 Path(logging_path).expanduser() if logging_path else home / "logging.yml"
             ),
+            api_key=api_key or None,
         )
         _cache[key] = settings
     return settings
@@ -110,7 +114,9 @@ HEADRACE_TASK_RUNNER_THREAD_POOL_MAX_WORKERS = Setting(
 #: Prefect's names for the same settings, so imports only change `prefect` -> `headrace`
 #: (the environment variables read are still the `HEADRACE_*` ones)
 HEADRACE_LOGGING_SETTINGS_PATH = Setting("HEADRACE_LOGGING_SETTINGS_PATH", "logging_settings_path")
+HEADRACE_API_KEY = Setting("HEADRACE_API_KEY", "api_key")
 PREFECT_HOME = HEADRACE_HOME
+PREFECT_API_KEY = HEADRACE_API_KEY
 PREFECT_LOGGING_SETTINGS_PATH = HEADRACE_LOGGING_SETTINGS_PATH
 PREFECT_LOGGING_LEVEL = HEADRACE_LOGGING_LEVEL
 PREFECT_API_URL = HEADRACE_API_URL
