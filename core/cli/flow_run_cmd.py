@@ -405,29 +405,30 @@ def delete(flow_run_id: str, yes: bool) -> None:
 
 @flow_run.command("resume")
 @click.argument("flow_run_id", metavar="ID")
-@click.option("--run-input", default=None, help="Input for a run waiting for input, as JSON.")
+@click.option(
+    "--run-input",
+    "--input",
+    "run_input",
+    default=None,
+    help="The input a run waiting for input gets, as a JSON object.",
+)
 def resume(flow_run_id: str, run_input: str | None) -> None:
     """Resume a paused or suspended flow run."""
-    row = resolve_flow_run(flow_run_id)
-    if row["state_type"] != "PAUSED":
-        raise fail(f"Flow run {row['id']!r} is {row['state_name']}, not paused.")
-    try:
-        from headrace.flow_runs import resume_flow_run
-    except ImportError:
-        raise fail(
-            "resuming runs is not available in this build: headrace.flow_runs."
-            "resume_flow_run is missing"
-        ) from None
     import json
 
-    kwargs: dict[str, Any] = {}
+    from headrace.flow_runs import resume_flow_run
+
+    row = resolve_flow_run(flow_run_id)
+    values = None
     if run_input is not None:
         try:
-            kwargs["run_input"] = json.loads(run_input)
+            values = json.loads(run_input)
         except ValueError as exc:
             raise click.BadParameter(f"not JSON: {exc}", param_hint="--run-input") from None
+        if not isinstance(values, dict):
+            raise click.BadParameter("must be a JSON object", param_hint="--run-input")
     try:
-        resume_flow_run(row["id"], **kwargs)
+        resume_flow_run(row["id"], run_input=values)
     except Exception as exc:  # the runtime's refusal (wrong input, not paused) in one line
         raise fail(str(exc)) from None
     click.echo(f"Flow run {row['id']!r} resumed.")

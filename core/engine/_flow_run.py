@@ -14,7 +14,7 @@ from headrace._naming import check_run_name
 from headrace.context import FlowRunContext, TaskRunContext, current_tags
 from headrace.engine._outcomes import call_hooks, return_value_to_state
 from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
-from headrace.exceptions import FlowRunTimeoutError, ParameterTypeError, TerminationSignal
+from headrace.exceptions import FlowRunTimeoutError, ParameterTypeError, Pause, TerminationSignal
 from headrace.logging.loggers import flow_run_logger
 from headrace.logging.prints import install_print_redirect
 from headrace.results import ResultStore
@@ -224,7 +224,9 @@ class FlowRunMachine:
     def crash(self, exc: BaseException) -> None:
         """An interrupt reached the engine: Cancelled for cancellation, else Crashed."""
         self.error = exc
-        if type(exc).__name__ == "CancelledError":  # asyncio's, without importing asyncio
+        if isinstance(exc, Pause) and isinstance(exc.state, State):  # suspend_flow_run()
+            self.state = exc.state
+        elif type(exc).__name__ == "CancelledError":  # asyncio's, without importing asyncio
             self.state = Cancelled(message="The flow run was cancelled.", data=exc)
         else:
             detail = "SIGTERM" if isinstance(exc, TerminationSignal) else type(exc).__name__
