@@ -92,7 +92,11 @@ class TaskRunMachine:
         task, run = self.task, self.task_run
         flow_run = self.flow_ctx.flow_run if self.flow_ctx else None
         self.ctx = TaskRunContext(
-            task, run, self.parameters, self._log_prints(), lambda: task_run_logger(run, flow_run)
+            task,
+            run,
+            self.parameters,
+            self._log_prints(),
+            lambda: task_run_logger(run, flow_run=flow_run),
         )
         try:
             if self.wait_for:

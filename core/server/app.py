@@ -31,6 +31,7 @@ ROUTE_MODULES = (
     "concurrency_limits",
     "flow_run_inputs",
     "task_queue",
+    "artifacts",
 )
 
 #: seconds after the start at which the plugins' block types are imported in the background

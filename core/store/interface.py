@@ -414,6 +414,14 @@ class RunRepository(Protocol):
         """Mark `(kind, id)` runs Crashed (with a transition) if still unfinished; returns
         how many changed."""
 
+    def delete_flow_run(self, run_id: str) -> bool:
+        """Delete a flow run with its task runs, states and logs (child flow runs stay);
+        False if there is none with this id."""
+
+    def read_flows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The flows that have runs: `name`, `runs`, `first_run`, `last_run` (created
+        times), most recently run first."""
+
 
 @runtime_checkable
 class BlockRepository(Protocol):
@@ -611,6 +619,7 @@ class Store(Protocol):
     variables: VariableRepository
     concurrency: ConcurrencyRepository
     deployments: DeploymentRepository
+    artifacts: ArtifactRepository
     flow_run_inputs: FlowRunInputRepository
     task_queue: TaskQueueRepository
 
@@ -795,3 +804,87 @@ __all__ += [
     "TaskOutcomeRow",
     "TaskQueueRepository",
 ]
+
+
+# -- artifacts -----------------------------------------------------------------------------
+class ArtifactRow(TypedDict):
+    """An artifact as stored: what a run published for people to read (a markdown report,
+    a table, a link, a progress figure, an image URL). `data` is the decoded JSON value;
+    `version` counts the artifacts of one key from 1 (None for artifacts without a key)."""
+
+    id: str
+    key: str | None
+    version: int | None
+    type: str | None
+    description: str | None
+    data: Any
+    metadata: dict[str, str] | None
+    flow_run_id: str | None
+    task_run_id: str | None
+    created: float
+    updated: float
+
+
+ArtifactSortKey = Literal["created_desc", "created_asc", "updated_desc", "key_asc", "key_desc"]
+
+
+@dataclass
+class ArtifactQuery:
+    """Which artifacts to read (None fields do not filter, the rest are ANDed).
+
+    `key_exists` True: only keyed artifacts, False: only unkeyed ones. `latest_only`
+    keeps the newest version of each key (unkeyed artifacts are left out then)."""
+
+    ids: list[str] | None = None
+    keys: list[str] | None = None
+    key_like: str | None = None
+    key_exists: bool | None = None
+    types: list[str] | None = None
+    exclude_types: list[str] | None = None
+    flow_run_ids: list[str] | None = None
+    task_run_ids: list[str] | None = None
+    latest_only: bool = False
+    sort: ArtifactSortKey = "created_desc"
+    limit: int | None = 200
+    offset: int = 0
+
+
+@runtime_checkable
+class ArtifactRepository(Protocol):
+    """Artifacts of runs; each `create` with a key adds that key's next version."""
+
+    def create(
+        self,
+        key: str | None,
+        type: str | None,
+        description: str | None,
+        data: Any,
+        metadata: dict[str, str] | None,
+        flow_run_id: str | None,
+        task_run_id: str | None,
+    ) -> ArtifactRow:
+        """Store a new artifact (the next version of `key`) and return it."""
+
+    def read(self, artifact_id: str) -> ArtifactRow | None:
+        """One artifact by id or unique id prefix; None if none or ambiguous."""
+
+    def update(
+        self,
+        artifact_id: str,
+        data: Any,
+        description: str | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> ArtifactRow:
+        """Replace the data (and the description and metadata when given); ObjectNotFound
+        for an unknown id."""
+
+    def delete(self, artifact_id: str) -> bool:
+        """False if there was no such artifact."""
+
+    def list(self, query: ArtifactQuery) -> list[ArtifactRow]: ...
+
+    def count(self, query: ArtifactQuery) -> int:
+        """How many match (limit and offset ignored)."""
+
+
+__all__ += ["ArtifactQuery", "ArtifactRepository", "ArtifactRow", "ArtifactSortKey"]

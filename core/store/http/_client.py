@@ -17,6 +17,8 @@ from headrace.states import TYPE_VALUES
 from headrace.store.http._shipper import Shipper
 from headrace.store.http._transport import ServerUnavailable, Transport
 from headrace.store.interface import (
+    ArtifactQuery,
+    ArtifactRow,
     Attempt,
     BlockDocument,
     BlockDocumentWrite,
@@ -213,6 +215,14 @@ class HttpRuns:
     def mark_crashed(self, runs: list[tuple[str, str]], message: str) -> int:
         self._flush()
         return self._call("POST", "/runs/mark_crashed", {"runs": runs, "message": message})
+
+    def delete_flow_run(self, run_id: str) -> bool:
+        self._flush()
+        return self._call("DELETE", f"/flow_runs/{run_id}")["deleted"]
+
+    def read_flows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        self._flush()
+        return self._call("GET", "/flows", params={} if limit is None else {"limit": limit})
 
 
 def _document(data: dict[str, Any]) -> BlockDocument:
@@ -644,6 +654,56 @@ class HttpTaskQueue:
         return row
 
 
+class HttpArtifacts:
+    """`ArtifactRepository`: one request per call (artifacts are few and read at once)."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._call = transport.call
+
+    def create(
+        self,
+        key: str | None,
+        type: str | None,
+        description: str | None,
+        data: Any,
+        metadata: dict[str, str] | None,
+        flow_run_id: str | None,
+        task_run_id: str | None,
+    ) -> ArtifactRow:
+        body = {
+            "key": key,
+            "type": type,
+            "description": description,
+            "data": data,
+            "metadata": metadata,
+            "flow_run_id": flow_run_id,
+            "task_run_id": task_run_id,
+        }
+        return self._call("POST", "/artifacts", body)
+
+    def read(self, artifact_id: str) -> ArtifactRow | None:
+        return self._call("GET", f"/artifacts/{artifact_id}", missing_ok=True)
+
+    def update(
+        self,
+        artifact_id: str,
+        data: Any,
+        description: str | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> ArtifactRow:
+        body = {"data": data, "description": description, "metadata": metadata}
+        return self._call("PATCH", f"/artifacts/{artifact_id}", body)
+
+    def delete(self, artifact_id: str) -> bool:
+        return self._call("DELETE", f"/artifacts/{artifact_id}")["deleted"]
+
+    def list(self, query: ArtifactQuery) -> list[ArtifactRow]:
+        return self._call("POST", "/artifacts/filter", asdict(query))
+
+    def count(self, query: ArtifactQuery) -> int:
+        return self._call("POST", "/artifacts/count", asdict(query))["count"]
+
+
 class HttpStore:
     """A `Store` whose repositories call the server at `api_url`.
 
@@ -665,6 +725,7 @@ class HttpStore:
         self.variables = HttpVariables(self._transport)
         self.concurrency = HttpConcurrency(self._transport)
         self.deployments = HttpDeployments(self._transport, self._shipper.flush)
+        self.artifacts = HttpArtifacts(self._transport)
         self.flow_run_inputs = HttpFlowRunInputs(self._transport, self._shipper.flush)
         self.task_queue = HttpTaskQueue(self._transport)
 

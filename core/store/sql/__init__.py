@@ -14,6 +14,7 @@ from typing import Any
 from headrace.store import _faults
 from headrace.store._process import process_alive
 from headrace.store.sql import schema as _schema
+from headrace.store.sql._artifacts import SqlArtifacts
 from headrace.store.sql._blocks import SqlBlocks
 from headrace.store.sql._concurrency import SqlConcurrency
 from headrace.store.sql._deployments import SqlDeployments
@@ -41,6 +42,7 @@ class SqlStore:
         self.deployments = SqlDeployments(database)
         self.flow_run_inputs = SqlFlowRunInputs(database)
         self.task_queue = SqlTaskQueue(database)
+        self.artifacts = SqlArtifacts(database)
         self._migrated: set[str] = set()
         self._migrate_lock = threading.Lock()
         self.schema_count = 0
