@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from headrace import flow, task, unmapped
-from headrace.exceptions import CrashedRun
+from headrace.exceptions import CrashedRun, MissingResult
 from headrace.futures import PrefectDistributedFuture, wait
 from headrace.store import get_store
 from headrace.task_runners import PrefectTaskRunner
@@ -263,6 +263,8 @@ def test_bad_worker_arguments_are_clear_errors(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert "missing.py does not exist" in proc.stderr
+    with pytest.raises(MissingResult, match="No background task run nope"):
+        PrefectDistributedFuture("nope").result(timeout=5)
     with pytest.raises(TypeError, match="not a task"):
         TaskWorker(print)
     with pytest.raises(ValueError, match="limit"):
