@@ -47,14 +47,16 @@ logger = logging.getLogger("headrace.flow_runs")
 #: the type a pause waits for input of (`wait_for_input=T` returns a T)
 T = TypeVar("T")
 
-#: flow run id -> pauses observed so far (the default pause keys "1", "2", ...); only runs
-#: that pause have an entry
-_observed_pauses: dict[str, int] = {}
+#: (flow run id, start of this execution) -> pauses observed so far, for the default pause
+#: keys "1", "2", ...: a suspended run executed again counts from 1 again, also in the same
+#: process (`serve`); only runs that pause have an entry
+_observed_pauses: dict[tuple[str, float | None], int] = {}
 
 
-def _next_pause_key(flow_run_id: str) -> str:
-    count = _observed_pauses.get(flow_run_id, 0) + 1
-    _observed_pauses[flow_run_id] = count
+def _next_pause_key(run: Any) -> str:
+    execution = (run.id, run.start_ts)
+    count = _observed_pauses.get(execution, 0) + 1
+    _observed_pauses[execution] = count
     return str(count)
 
 
@@ -73,7 +75,7 @@ class _PauseRequest:
         self.logger = context.logger
         self.timeout = timeout
         self.suspend = suspend
-        key = key or _next_pause_key(self.run.id)
+        key = key or _next_pause_key(self.run)
         self.state: State = (
             Suspended(timeout_seconds=timeout, pause_key=key)
             if suspend
