@@ -97,8 +97,10 @@ class _PauseRequest:
         if self.input_cls is not None:  # first, so a resume never misses the schema
             _save_schema(self.input_cls, self.keyset, self.run.id)
         try:
+            # a suspension's state is recorded by the engine once the run has stopped: a
+            # resume must not come before that last write (it would be overwritten)
             status = self.store.flow_run_inputs.pause(
-                self.run.id, self.key, self.suspend, self.timeout, self.keyset
+                self.run.id, self.key, self.suspend, self.timeout, self.keyset, not self.suspend
             )
         except ValueError as exc:
             raise RuntimeError(f"Flow run cannot be {verb}: {exc}") from None
@@ -226,7 +228,6 @@ def suspend_flow_run(
     )
     if not request.propose():
         return request.input()
-    get_store().flush()
     raise Pause(state=request.state)
 
 

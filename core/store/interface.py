@@ -739,10 +739,13 @@ class FlowRunInputRepository(Protocol):
         reschedule: bool,
         timeout_seconds: float | None,
         keyset: dict[str, str] | None,
+        set_state: bool = True,
     ) -> str:
         """Pause a Running (or Pending) flow run: the run becomes Paused (`reschedule`:
         Suspended) unless this `pause_key` was already resumed, which returns "resumed"
-        (a re-run passing the same pause again). Returns "paused" otherwise.
+        (a re-run passing the same pause again). Returns "paused" otherwise. Without
+        `set_state` the run's state is left to its engine, which records Suspended when
+        it has stopped (so a resume cannot come before the engine's last write).
         ObjectNotFound for an unknown run; ValueError for a run that cannot pause (final,
         or a suspension of a run without a deployment)."""
 

@@ -10,7 +10,7 @@ import pytest
 
 from headrace.exceptions import FlowPauseTimeout, NotPausedError
 from headrace.run_records import FlowRun
-from headrace.states import Running
+from headrace.states import Running, Suspended
 from headrace.store import get_store
 
 pytestmark = pytest.mark.usefixtures("store_backend")
@@ -81,7 +81,7 @@ def test_a_completed_run_keeps_its_outcome() -> None:
 
 def test_pauses_resume_once_and_check_their_input() -> None:
     store = get_store()
-    run = FlowRun("paused", {})
+    run = FlowRun("paused", {}, deployment_id="d-1")
     run.state = Running()
     store.runs.record_flow_run(run)
     inputs = store.flow_run_inputs
@@ -120,3 +120,20 @@ def test_inputs_filter_by_prefix_in_order() -> None:
     with pytest.raises(ValueError):
         inputs.create_input("run", "bad", "not json", None)
     assert inputs.delete_input("run", "a-2") and not inputs.delete_input("run", "a-2")
+
+
+def test_a_suspension_left_to_its_engine_is_resumable_once_the_engine_recorded_it() -> None:
+    store = get_store()
+    run = FlowRun("suspends", {}, deployment_id="d-1")
+    run.state = Running()
+    store.runs.record_flow_run(run)
+    inputs = store.flow_run_inputs
+    assert inputs.pause(run.id, "1", True, None, None, set_state=False) == "paused"
+    assert store.runs.read_flow_run(run.id)["state_type"] == "RUNNING"
+    with pytest.raises(NotPausedError):  # the engine has not stopped yet
+        inputs.resume(run.id, None)
+    run.state = Suspended(pause_key="1")
+    store.runs.record_flow_run_state(run)  # what the engine writes when it stops
+    assert inputs.resume(run.id, None)["reschedule"] is True
+    row = store.runs.read_flow_run(run.id)
+    assert (row["state_type"], row["state_name"]) == ("SCHEDULED", "Resuming")

@@ -366,14 +366,17 @@ def test_a_suspended_deployment_run_is_rerun_by_its_worker_when_resumed(tmp_path
         with pytest.raises(ValueError):
             resume_flow_run(run_id, run_input={"value": "many"})
         resume_flow_run(run_id, run_input={"value": 2})
-        wait_until(
-            lambda: (
-                get_store().runs.read_flow_run(run_id)["state_type"]
-                in ("COMPLETED", "FAILED", "CRASHED")
-            ),
-            timeout=60,
-            what="the re-run to end",
-        )
+        try:
+            wait_until(
+                lambda: (
+                    get_store().runs.read_flow_run(run_id)["state_type"]
+                    in ("COMPLETED", "FAILED", "CRASHED")
+                ),
+                timeout=60,
+                what="the re-run to end",
+            )
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}: {state_names(run_id)}\n{log.read_text()}") from None
     finally:
         worker.terminate()
         worker.wait(timeout=30)
@@ -381,6 +384,7 @@ def test_a_suspended_deployment_run_is_rerun_by_its_worker_when_resumed(tmp_path
     assert names[-1] == "Completed", (names, log.read_text())
     names = state_names(run_id)
     assert names.index("Suspended") < names.index("Resuming") < names.index("Completed")
+    assert names.count("Suspended") == 1
     assert "Crashed" not in names
     assert marker.read_text() == "ran\n"  # the persisted task result was reused
 
@@ -448,7 +452,11 @@ def test_a_served_flow_suspends_and_is_rerun_by_serve_when_resumed(tmp_path: Pat
         run_id = run_deployment("served/s", parameters={"marker": str(marker)}, timeout=0).id
         wait_until(lambda: runs_in("PAUSED", "served"), timeout=60, what="the suspension")
         resume_flow_run(run_id, run_input={"value": "onwards"})
-        wait_until(marker.exists, timeout=60, what="the re-run")
+        try:
+            wait_until(marker.exists, timeout=60, what="the re-run")
+        except AssertionError as exc:
+            log_text = (tmp_path / "serve.log").read_text()
+            raise AssertionError(f"{exc}: {state_names(run_id)}\n{log_text}") from None
     finally:
         server.terminate()
         server.wait(timeout=30)

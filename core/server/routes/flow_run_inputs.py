@@ -43,6 +43,7 @@ class PauseRequest(BaseModel):
     reschedule: bool = False
     timeout_seconds: float | None = Field(None, gt=0)
     keyset: dict[str, str] | None = None
+    set_state: bool = True
 
 
 class ResumeRequest(BaseModel):
@@ -83,7 +84,7 @@ def pause(run_id: str, body: PauseRequest) -> dict[str, str]:
     """Pause (or, with `reschedule`, suspend) the run; "resumed" if this pause key was
     resumed already."""
     status = store().flow_run_inputs.pause(
-        run_id, body.pause_key, body.reschedule, body.timeout_seconds, body.keyset
+        run_id, body.pause_key, body.reschedule, body.timeout_seconds, body.keyset, body.set_state
     )
     return {"status": status}
 

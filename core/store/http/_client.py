@@ -647,6 +647,7 @@ class HttpFlowRunInputs:
         reschedule: bool,
         timeout_seconds: float | None,
         keyset: dict[str, str] | None,
+        set_state: bool = True,
     ) -> str:
         self._flush()
         body = {
@@ -654,6 +655,7 @@ class HttpFlowRunInputs:
             "reschedule": reschedule,
             "timeout_seconds": timeout_seconds,
             "keyset": keyset,
+            "set_state": set_state,
         }
         return self._call("POST", f"/flow_runs/{flow_run_id}/pause", body)["status"]
 

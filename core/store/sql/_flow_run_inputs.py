@@ -179,6 +179,7 @@ class SqlFlowRunInputs:
         reschedule: bool,
         timeout_seconds: float | None,
         keyset: dict[str, str] | None,
+        set_state: bool = True,
     ) -> str:
         self._db.flush()  # the run's own queued records first
         now = time.time()
@@ -221,12 +222,13 @@ class SqlFlowRunInputs:
                     now,
                 ),
             )
-            tx.execute(
-                "UPDATE flow_runs SET state_type = 'PAUSED', state_name = ?, state_message = NULL"
-                " WHERE id = ?",
-                (name, flow_run_id),
-            )
-            tx.execute(INSERT_STATE, (flow_run_id, "PAUSED", name, None, now))
+            if set_state:
+                tx.execute(
+                    "UPDATE flow_runs SET state_type = 'PAUSED', state_name = ?,"
+                    " state_message = NULL WHERE id = ?",
+                    (name, flow_run_id),
+                )
+                tx.execute(INSERT_STATE, (flow_run_id, "PAUSED", name, None, now))
         return "paused"
 
     def read_pause(self, flow_run_id: str, pause_key: str) -> PauseRow | None:
