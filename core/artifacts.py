@@ -41,6 +41,11 @@ def _client(client: Any) -> Any:
     return SyncPrefectClient()
 
 
+def _use_async(sync: bool | None) -> bool:
+    """Prefect's `_sync` switch for the classmethods (the functions use `dispatch`)."""
+    return not sync if sync is not None else in_async_context()
+
+
 def _run_ids() -> tuple[str | None, str | None]:
     """(task run id, flow run id) of the code calling; FutureWarning outside any run."""
     from headrace.context import FlowRunContext, TaskRunContext
@@ -102,9 +107,9 @@ class Artifact(ArtifactCreate):
         return await asyncio.to_thread(cls._get, key, client)
 
     @classmethod
-    def get(cls, key: str | None = None, client: Any = None) -> Any:
+    def get(cls, key: str | None = None, client: Any = None, _sync: bool | None = None) -> Any:
         """The most recently updated artifact with this key (any key if None), or None."""
-        if in_async_context():
+        if _use_async(_sync):
             return cls.aget(key, client)
         return cls._get(key, client)
 
@@ -139,10 +144,11 @@ class Artifact(ArtifactCreate):
         description: str | None = None,
         data: Any = None,
         client: Any = None,
+        _sync: bool | None = None,
         **kwargs: Any,
     ) -> Any:
         """The artifact of `key` and False, or a new one made of the arguments and True."""
-        if in_async_context():
+        if _use_async(_sync):
             return cls.aget_or_create(key, description, data, client, **kwargs)
         return cls._get_or_create(key, description, data, client, **kwargs)
 
