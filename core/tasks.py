@@ -384,10 +384,18 @@ class Task(Generic[P, R]):
         return future
 
     def map(
-        self, *args: Any, return_state: bool = False, wait_for: Any = None, **kwargs: Any
+        self,
+        *args: Any,
+        return_state: bool = False,
+        wait_for: Any = None,
+        deferred: bool = False,
+        **kwargs: Any,
     ) -> Any:
         """Submit one run per element of the iterable arguments (`unmapped(x)` is passed
-        whole); returns a PrefectFutureList."""
+        whole); returns a PrefectFutureList. `deferred=True` queues them as background
+        runs for task workers instead (inside a flow or not)."""
+        if deferred:
+            return self._map_deferred(args, kwargs, return_state, wait_for)
         flow_ctx = self._require_flow("map")
         try:
             bound = self.signature.signature.bind_partial(*args, **kwargs).arguments
@@ -411,6 +419,47 @@ class Task(Generic[P, R]):
             futures.wait()
             return [future.state for future in futures]
         return futures
+
+    def _map_deferred(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any], return_state: bool, wait_for: Any
+    ) -> Any:
+        try:
+            bound = self.signature.signature.bind_partial(*args, **kwargs).arguments
+        except TypeError as exc:
+            raise ParameterBindError(f"Error binding parameters: {exc}") from None
+        calls = engine.expand_map(bound, self.signature.var_keyword)
+        futures = PrefectFutureList(
+            self.apply_async(kwargs=call, wait_for=wait_for) for call in calls
+        )
+        if return_state:
+            futures.wait()
+            return [future.state for future in futures]
+        return futures
+
+    # -- background runs (headrace.background does the work, deferred like deployments) ----
+    def apply_async(
+        self,
+        args: tuple[Any, ...] | None = None,
+        kwargs: dict[str, Any] | None = None,
+        wait_for: Any = None,
+        dependencies: dict[str, Any] | None = None,
+    ) -> Any:
+        """Queue a background run for a task worker (`Task.serve`, `headrace task
+        serve`); returns a PrefectDistributedFuture. `dependencies` (Prefect's lineage
+        hints) are accepted and not recorded."""
+        from headrace.background import submit
+
+        return submit(self, args, kwargs, wait_for)
+
+    def delay(self, *args: Any, **kwargs: Any) -> Any:
+        """`apply_async(args, kwargs)`: run this task in the background on a task worker."""
+        return self.apply_async(args, kwargs)
+
+    def serve(self) -> None:
+        """Serve background runs of this task in this process (see `headrace.task_worker`)."""
+        from headrace.task_worker import serve
+
+        serve(self)
 
     def _require_flow(self, verb: str) -> FlowRunContext:
         flow_ctx = FlowRunContext._var.get(None)

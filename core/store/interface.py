@@ -414,6 +414,14 @@ class RunRepository(Protocol):
         """Mark `(kind, id)` runs Crashed (with a transition) if still unfinished; returns
         how many changed."""
 
+    def delete_flow_run(self, run_id: str) -> bool:
+        """Delete a flow run with its task runs, states and logs (child flow runs stay);
+        False if there is none with this id."""
+
+    def read_flows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The flows that have runs: `name`, `runs`, `first_run`, `last_run` (created
+        times), most recently run first."""
+
 
 @runtime_checkable
 class BlockRepository(Protocol):
@@ -612,6 +620,8 @@ class Store(Protocol):
     concurrency: ConcurrencyRepository
     deployments: DeploymentRepository
     artifacts: ArtifactRepository
+    flow_run_inputs: FlowRunInputRepository
+    task_queue: TaskQueueRepository
 
     def flush(self, timeout: float | None = 30.0) -> bool:
         """Wait until every queued run-record write is stored.
@@ -647,6 +657,183 @@ __all__ = [
     "VariableRow",
     "WorkPoolRow",
     "WorkerRow",
+]
+
+
+# -- events and automations (headrace.events, headrace.automations) ------------------------
+class EventRow(TypedDict):
+    """An event as stored: `resource` and each of `related` are label dicts; times are
+    Unix seconds (`received`: when the store, or the server, got it)."""
+
+    id: str
+    occurred: float
+    event: str
+    resource: dict[str, str]
+    related: list[dict[str, str]]
+    payload: dict[str, Any]
+    follows: str | None
+    received: float
+
+
+@dataclass
+class EventQuery:
+    """Which events to read. `names` and `resource_ids` are patterns: exact, or a prefix
+    ending in `*`; `related_resource_ids` are exact ids of related resources (any of them).
+    Bounds are inclusive Unix seconds."""
+
+    names: list[str] | None = None
+    resource_ids: list[str] | None = None
+    related_resource_ids: list[str] | None = None
+    occurred_after: float | None = None
+    occurred_before: float | None = None
+    sort: Literal["occurred_desc", "occurred_asc"] = "occurred_desc"
+    limit: int | None = 200
+    offset: int = 0
+
+
+# -- flow run inputs and pauses (headrace.flow_runs, headrace.input) ----------------------
+class FlowRunInputRow(TypedDict):
+    """One input of a flow run; `value` is the JSON text as sent."""
+
+    flow_run_id: str
+    key: str
+    value: str
+    sender: str | None
+    created: float
+
+
+class PauseRow(TypedDict):
+    """One pause of a flow run. `status` is "paused", "resumed" or "expired"; `reschedule`
+    (a suspension) means the run's process exits and resuming re-runs it; `keyset` names
+    the input keys when the pause waits for input."""
+
+    flow_run_id: str
+    pause_key: str
+    status: str
+    reschedule: bool
+    timeout_at: float | None
+    keyset: dict[str, str] | None
+    created: float
+
+
+@runtime_checkable
+class FlowRunInputRepository(Protocol):
+    """Inputs sent to flow runs, and pauses waiting to be resumed."""
+
+    def create_input(self, flow_run_id: str, key: str, value: str, sender: str | None) -> None:
+        """ObjectAlreadyExists if the run already has an input under `key`."""
+
+    def read_input(self, flow_run_id: str, key: str) -> FlowRunInputRow | None: ...
+
+    def filter_inputs(
+        self, flow_run_id: str, key_prefix: str, limit: int, exclude_keys: list[str]
+    ) -> list[FlowRunInputRow]:
+        """Inputs whose key starts with `key_prefix`, oldest first."""
+
+    def delete_input(self, flow_run_id: str, key: str) -> bool: ...
+
+    def pause(
+        self,
+        flow_run_id: str,
+        pause_key: str,
+        reschedule: bool,
+        timeout_seconds: float | None,
+        keyset: dict[str, str] | None,
+    ) -> str:
+        """Pause a Running (or Pending) flow run: the run becomes Paused (`reschedule`:
+        Suspended) unless this `pause_key` was already resumed, which returns "resumed"
+        (a re-run passing the same pause again). Returns "paused" otherwise.
+        ObjectNotFound for an unknown run; ValueError for a run that cannot pause (final,
+        or a suspension of a run without a deployment)."""
+
+    def read_pause(self, flow_run_id: str, pause_key: str) -> PauseRow | None: ...
+
+    def expire_pause(self, flow_run_id: str, pause_key: str) -> bool:
+        """A pause's timeout passed: True if it was still paused (now "expired"), False
+        if it was resumed first."""
+
+    def resume(self, flow_run_id: str, run_input: dict[str, Any] | None) -> PauseRow:
+        """Resume the run's open pause, atomically: validate and store `run_input` when the
+        pause waits for input (ValueError if it does not fit the schema), mark the pause
+        resumed, and set the run Running (a suspension: Scheduled "Resuming", due now, for
+        its deployment's workers). NotPausedError if the run is not paused;
+        FlowPauseTimeout if its pause timed out."""
+
+
+# -- background task runs (Task.delay, task workers) --------------------------------------
+class QueuedTaskRow(TypedDict):
+    """A background task run claimed by a task worker: its pickled call and which
+    attempt this is (a lease that expired counts as an attempt)."""
+
+    task_run_id: str
+    task_key: str
+    task_name: str
+    payload: bytes
+    attempts: int
+
+
+class TaskOutcomeRow(TypedDict):
+    """Where a background task run is: `status` "scheduled", "running", "completed",
+    "failed" or "crashed"; `outcome` (final runs) is the pickled result or error."""
+
+    task_run_id: str
+    status: str
+    state_name: str | None
+    message: str | None
+    outcome: bytes | None
+
+
+@runtime_checkable
+class TaskQueueRepository(Protocol):
+    """Background task runs waiting for, held by, or finished on task workers. A worker
+    holds a run under a lease it renews; a lease that expires puts the run back in the
+    queue while it has attempts left, else the run is marked Crashed."""
+
+    def enqueue(
+        self,
+        task_run_id: str,
+        task_key: str,
+        task_name: str,
+        run_name: str,
+        tags: list[str],
+        payload: bytes,
+        max_attempts: int,
+    ) -> None:
+        """Queue a run and record its task run Scheduled, in one transaction."""
+
+    def claim(
+        self, task_keys: list[str], worker: str, process: str, lease_seconds: float, limit: int
+    ) -> list[QueuedTaskRow]:
+        """Take up to `limit` queued runs of these task keys, oldest first (after putting
+        back or crashing runs whose leases expired). No two workers get the same run."""
+
+    def renew(self, task_run_ids: list[str], worker: str, lease_seconds: float) -> list[str]:
+        """Extend this worker's leases; returns the ids it no longer holds."""
+
+    def complete(
+        self,
+        task_run_id: str,
+        worker: str,
+        status: str,
+        state_name: str,
+        message: str | None,
+        outcome: bytes,
+    ) -> bool:
+        """Store a run's outcome; False (nothing stored) if the worker lost its lease."""
+
+    def reap(self) -> int:
+        """Put back or crash the runs whose leases expired; returns how many changed."""
+
+    def read_outcome(self, task_run_id: str) -> TaskOutcomeRow | None: ...
+
+
+__all__ += [
+    "FlowRunInputRepository",
+    "FlowRunInputRow",
+    "PauseRow",
+    "QueuedTaskRow",
+    "TaskOutcomeRow",
+    "TaskQueueRepository",
 ]
 
 
@@ -691,6 +878,136 @@ class ArtifactQuery:
     sort: ArtifactSortKey = "created_desc"
     limit: int | None = 200
     offset: int = 0
+
+
+class WebhookRow(TypedDict):
+    """A webhook: calls to `/api/hooks/<slug>` become events through `template`."""
+
+    slug: str
+    name: str
+    description: str
+    template: str
+    enabled: bool
+    created: float
+
+
+class AutomationRow(TypedDict):
+    """An automation as stored: its definition (`trigger`, `actions`, ... as JSON data of
+    `headrace.events.schemas.automations.AutomationCore`) plus what the evaluator did."""
+
+    id: str
+    name: str
+    description: str
+    enabled: bool
+    tags: list[str]
+    trigger: dict[str, Any]
+    actions: list[dict[str, Any]]
+    actions_on_trigger: list[dict[str, Any]]
+    actions_on_resolve: list[dict[str, Any]]
+    owner_resource: str | None
+    created: float
+    updated: float
+    fired_count: int
+    last_fired: float | None
+    last_error: str | None
+    last_error_at: float | None
+
+
+class FiringRow(TypedDict):
+    """One action an automation's firing took: `status` is pending, running, done or failed."""
+
+    id: str
+    automation_id: str
+    action_index: int
+    action_type: str
+    event_id: str | None
+    fired: float
+    status: str
+    error: str | None
+    finished: float | None
+
+
+@runtime_checkable
+class EventRepository(Protocol):
+    """Events (queued like run records) and the webhooks that turn HTTP calls into events."""
+
+    def record_event(
+        self,
+        event_id: str,
+        occurred: float,
+        name: str,
+        resource_id: str,
+        body: str,
+        related_ids: str,
+    ) -> None:
+        """Queue an event: `body` is the JSON of `{"resource", "related", "payload",
+        "follows"}`, `related_ids` the related resources' ids joined by spaces. An id
+        stored before is kept once."""
+
+    def write_events(self, events: list[EventRow]) -> int:
+        """Store events now (not queued), in one transaction; returns how many were given
+        (an id stored before is kept once)."""
+
+    def read_events(self, query: EventQuery) -> list[EventRow]: ...
+
+    def count_events(self, query: EventQuery) -> int: ...
+
+    def save_webhook(self, webhook: WebhookRow, overwrite: bool) -> WebhookRow:
+        """ObjectAlreadyExists for a taken slug unless `overwrite`."""
+
+    def read_webhook(self, slug: str) -> WebhookRow | None: ...
+
+    def list_webhooks(self) -> list[WebhookRow]: ...
+
+    def delete_webhook(self, slug: str) -> bool: ...
+
+
+@runtime_checkable
+class AutomationRepository(Protocol):
+    """Automations and the record of their firings (evaluated by a process holding the
+    evaluator lease: see `headrace.automations.evaluator`)."""
+
+    def create(self, spec: dict[str, Any]) -> AutomationRow:
+        """A new automation from an `AutomationCore` dumped as JSON data."""
+
+    def read(self, automation_id: str) -> AutomationRow | None:
+        """By id or unique id prefix."""
+
+    def list(
+        self, name: str | None = None, owner_resource: str | None = None
+    ) -> list[AutomationRow]:
+        """By name, then creation."""
+
+    def replace(self, automation_id: str, spec: dict[str, Any]) -> AutomationRow:
+        """New definition (its trigger starts afresh); ObjectNotFound if unknown."""
+
+    def set_enabled(self, automation_id: str, enabled: bool) -> bool:
+        """False if unknown."""
+
+    def delete(self, automation_id: str) -> bool: ...
+
+    def delete_owned(self, owner_resource: str) -> int:
+        """Delete the automations a deployment owns (its `triggers=`); returns how many."""
+
+    def firings(self, automation_id: str, limit: int = 50) -> list[FiringRow]:
+        """The automation's most recent actions first."""
+
+    def set_work_pool_paused(self, name: str, paused: bool) -> bool:
+        """Pause (workers of the pool start no runs) or resume a work pool; False if it
+        already was."""
+
+    def paused_work_pools(self) -> list[str]: ...
+
+
+__all__ += [
+    "AutomationRepository",
+    "AutomationRow",
+    "EventQuery",
+    "EventRepository",
+    "EventRow",
+    "FiringRow",
+    "WebhookRow",
+]
 
 
 @runtime_checkable

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from headrace.events._runs import flow_run_state_event
 from headrace.store import get_store
-from headrace.store._process import PROCESS_KEY, RUN_OWNER
+from headrace.store._process import HOST, PROCESS_KEY, RUN_OWNER, process_alive
 from headrace.store.interface import FlowRunQuery, LogQuery, TaskRunQuery
 from headrace.store.sql import CRASHED_MESSAGE, mark_crashed_runs
 
@@ -24,10 +25,12 @@ if TYPE_CHECKING:
 # -- writes (queued) ----------------------------------------------------------------------
 def record_flow_run(store: Store, run: FlowRun) -> None:
     store.runs.record_flow_run(run)
+    flow_run_state_event(run)
 
 
 def record_flow_run_state(store: Store, run: FlowRun) -> None:
     store.runs.record_flow_run_state(run)
+    flow_run_state_event(run)
 
 
 def record_task_run(store: Store, run: TaskRun) -> None:
@@ -88,6 +91,7 @@ def list_logs(flow_run_id: str, store: Store | None = None) -> list[dict[str, An
 
 __all__ = [
     "CRASHED_MESSAGE",
+    "HOST",
     "PROCESS_KEY",
     "RUN_OWNER",
     "get_flow_run",
@@ -96,6 +100,7 @@ __all__ = [
     "list_states",
     "list_task_runs",
     "mark_crashed_runs",
+    "process_alive",
     "record_flow_run",
     "record_flow_run_state",
     "record_log",

@@ -20,18 +20,27 @@ from headrace.store.interface import (
     ArtifactQuery,
     ArtifactRow,
     Attempt,
+    AutomationRow,
     BlockDocument,
     BlockDocumentWrite,
     DeploymentRecord,
+    EventQuery,
+    EventRow,
+    FiringRow,
+    FlowRunInputRow,
     FlowRunQuery,
     FlowRunRow,
     LimitRow,
     LogQuery,
     LogRow,
+    PauseRow,
+    QueuedTaskRow,
     StateRow,
+    TaskOutcomeRow,
     TaskRunQuery,
     TaskRunRow,
     VariableRow,
+    WebhookRow,
     WorkerRow,
     WorkPoolRow,
 )
@@ -211,6 +220,14 @@ class HttpRuns:
     def mark_crashed(self, runs: list[tuple[str, str]], message: str) -> int:
         self._flush()
         return self._call("POST", "/runs/mark_crashed", {"runs": runs, "message": message})
+
+    def delete_flow_run(self, run_id: str) -> bool:
+        self._flush()
+        return self._call("DELETE", f"/flow_runs/{run_id}")["deleted"]
+
+    def read_flows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        self._flush()
+        return self._call("GET", "/flows", params={} if limit is None else {"limit": limit})
 
 
 def _document(data: dict[str, Any]) -> BlockDocument:
@@ -505,6 +522,231 @@ class HttpDeployments:
         return self._call("GET", f"/workers/{worker_id}/unfinished_runs")
 
 
+class HttpEvents:
+    """`EventRepository`: events shipped in batches with the run records."""
+
+    def __init__(self, transport: Transport, shipper: Shipper) -> None:
+        self._call = transport.call
+        self._put = shipper.put
+        self._flush = shipper.flush
+
+    def record_event(
+        self,
+        event_id: str,
+        occurred: float,
+        name: str,
+        resource_id: str,
+        body: str,
+        related_ids: str,
+    ) -> None:
+        self._put(("event", event_id, occurred, name, resource_id, body, related_ids))
+
+    def write_events(self, events: list[EventRow]) -> int:
+        return self._call("POST", "/events", list(events))["accepted"]
+
+    def read_events(self, query: EventQuery) -> list[EventRow]:
+        self._flush()
+        return self._call("POST", "/events/filter", asdict(query))
+
+    def count_events(self, query: EventQuery) -> int:
+        self._flush()
+        return self._call("POST", "/events/count", asdict(query))
+
+    def save_webhook(self, webhook: WebhookRow, overwrite: bool) -> WebhookRow:
+        body = {**webhook, "overwrite": overwrite}
+        return self._call("PUT", f"/webhooks/{webhook['slug']}", body)
+
+    def read_webhook(self, slug: str) -> WebhookRow | None:
+        return self._call("GET", f"/webhooks/{slug}", missing_ok=True)
+
+    def list_webhooks(self) -> list[WebhookRow]:
+        return self._call("GET", "/webhooks")
+
+    def delete_webhook(self, slug: str) -> bool:
+        return self._call("DELETE", f"/webhooks/{slug}")["deleted"]
+
+
+class HttpAutomations:
+    """`AutomationRepository` over the server (which evaluates the automations)."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._call = transport.call
+
+    def create(self, spec: dict[str, Any]) -> AutomationRow:
+        return self._call("POST", "/automations", spec)
+
+    def read(self, automation_id: str) -> AutomationRow | None:
+        return self._call("GET", f"/automations/{automation_id}", missing_ok=True)
+
+    def list(
+        self, name: str | None = None, owner_resource: str | None = None
+    ) -> list[AutomationRow]:
+        body = {"name": name, "owner_resource": owner_resource}
+        return self._call("POST", "/automations/filter", body)
+
+    def replace(self, automation_id: str, spec: dict[str, Any]) -> AutomationRow:
+        return self._call("PUT", f"/automations/{automation_id}", spec)
+
+    def set_enabled(self, automation_id: str, enabled: bool) -> bool:
+        action = "resume" if enabled else "pause"
+        result = self._call("POST", f"/automations/{automation_id}/{action}", missing_ok=True)
+        return bool(result and result["changed"])
+
+    def delete(self, automation_id: str) -> bool:
+        return self._call("DELETE", f"/automations/{automation_id}")["deleted"]
+
+    def delete_owned(self, owner_resource: str) -> int:
+        body = {"owner_resource": owner_resource}
+        return self._call("POST", "/automations/delete_owned", body)["deleted"]
+
+    def firings(self, automation_id: str, limit: int = 50) -> list[FiringRow]:
+        return self._call("GET", f"/automations/{automation_id}/firings", params={"limit": limit})
+
+    def set_work_pool_paused(self, name: str, paused: bool) -> bool:
+        method = "POST" if paused else "DELETE"
+        return self._call(method, f"/paused_work_pools/{name}")["changed"]
+
+    def paused_work_pools(self) -> list[str]:
+        return self._call("GET", "/paused_work_pools")
+
+
+# -- flow run inputs and pauses, background task runs (headrace.flow_runs, .background) ----
+def _b64(blob: bytes) -> str:
+    return base64.b64encode(blob).decode("ascii")
+
+
+class HttpFlowRunInputs:
+    """`FlowRunInputRepository`; pausing and resuming ship this process's records first."""
+
+    def __init__(self, transport: Transport, flush: Any) -> None:
+        self._call = transport.call
+        self._flush = flush
+
+    def create_input(self, flow_run_id: str, key: str, value: str, sender: str | None) -> None:
+        body = {"key": key, "value": value, "sender": sender}
+        self._call("POST", f"/flow_runs/{flow_run_id}/input", body)
+
+    def read_input(self, flow_run_id: str, key: str) -> FlowRunInputRow | None:
+        return self._call(
+            "POST", f"/flow_runs/{flow_run_id}/input/read", {"key": key}, missing_ok=True
+        )
+
+    def filter_inputs(
+        self, flow_run_id: str, key_prefix: str, limit: int, exclude_keys: list[str]
+    ) -> list[FlowRunInputRow]:
+        body = {"key_prefix": key_prefix, "limit": limit, "exclude_keys": list(exclude_keys)}
+        return self._call("POST", f"/flow_runs/{flow_run_id}/input/filter", body)
+
+    def delete_input(self, flow_run_id: str, key: str) -> bool:
+        return self._call("POST", f"/flow_runs/{flow_run_id}/input/delete", {"key": key})["deleted"]
+
+    def pause(
+        self,
+        flow_run_id: str,
+        pause_key: str,
+        reschedule: bool,
+        timeout_seconds: float | None,
+        keyset: dict[str, str] | None,
+    ) -> str:
+        self._flush()
+        body = {
+            "pause_key": pause_key,
+            "reschedule": reschedule,
+            "timeout_seconds": timeout_seconds,
+            "keyset": keyset,
+        }
+        return self._call("POST", f"/flow_runs/{flow_run_id}/pause", body)["status"]
+
+    def read_pause(self, flow_run_id: str, pause_key: str) -> PauseRow | None:
+        body = {"pause_key": pause_key}
+        return self._call("POST", f"/flow_runs/{flow_run_id}/pause/read", body, missing_ok=True)
+
+    def expire_pause(self, flow_run_id: str, pause_key: str) -> bool:
+        body = {"pause_key": pause_key}
+        return self._call("POST", f"/flow_runs/{flow_run_id}/pause/expire", body)["expired"]
+
+    def resume(self, flow_run_id: str, run_input: dict[str, Any] | None) -> PauseRow:
+        self._flush()
+        body = {"run_input": run_input}
+        return self._call("POST", f"/flow_runs/{flow_run_id}/resume", body)
+
+
+class HttpTaskQueue:
+    """`TaskQueueRepository`: pickled calls and outcomes travel as base64."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._call = transport.call
+
+    def enqueue(
+        self,
+        task_run_id: str,
+        task_key: str,
+        task_name: str,
+        run_name: str,
+        tags: list[str],
+        payload: bytes,
+        max_attempts: int,
+    ) -> None:
+        body = {
+            "task_run_id": task_run_id,
+            "task_key": task_key,
+            "task_name": task_name,
+            "run_name": run_name,
+            "tags": list(tags),
+            "payload": _b64(payload),
+            "max_attempts": max_attempts,
+        }
+        self._call("POST", "/task_queue", body)
+
+    def claim(
+        self, task_keys: list[str], worker: str, process: str, lease_seconds: float, limit: int
+    ) -> list[QueuedTaskRow]:
+        body = {
+            "task_keys": list(task_keys),
+            "worker": worker,
+            "process": process,
+            "lease_seconds": lease_seconds,
+            "limit": limit,
+        }
+        rows = self._call("POST", "/task_queue/claim", body)
+        return [{**row, "payload": base64.b64decode(row["payload"])} for row in rows]
+
+    def renew(self, task_run_ids: list[str], worker: str, lease_seconds: float) -> list[str]:
+        body = {
+            "task_run_ids": list(task_run_ids),
+            "worker": worker,
+            "lease_seconds": lease_seconds,
+        }
+        return self._call("POST", "/task_queue/renew", body)
+
+    def complete(
+        self,
+        task_run_id: str,
+        worker: str,
+        status: str,
+        state_name: str,
+        message: str | None,
+        outcome: bytes,
+    ) -> bool:
+        body = {
+            "worker": worker,
+            "status": status,
+            "state_name": state_name,
+            "message": message,
+            "outcome": _b64(outcome),
+        }
+        return self._call("POST", f"/task_queue/{task_run_id}/complete", body)["stored"]
+
+    def reap(self) -> int:
+        return self._call("POST", "/task_queue/reap")["changed"]
+
+    def read_outcome(self, task_run_id: str) -> TaskOutcomeRow | None:
+        row = self._call("GET", f"/task_queue/{task_run_id}", missing_ok=True)
+        if row is not None and row["outcome"] is not None:
+            row["outcome"] = base64.b64decode(row["outcome"])
+        return row
+
+
 class HttpArtifacts:
     """`ArtifactRepository`: one request per call (artifacts are few and read at once)."""
 
@@ -576,7 +818,11 @@ class HttpStore:
         self.variables = HttpVariables(self._transport)
         self.concurrency = HttpConcurrency(self._transport)
         self.deployments = HttpDeployments(self._transport, self._shipper.flush)
+        self.events = HttpEvents(self._transport, self._shipper)
+        self.automations = HttpAutomations(self._transport)
         self.artifacts = HttpArtifacts(self._transport)
+        self.flow_run_inputs = HttpFlowRunInputs(self._transport, self._shipper.flush)
+        self.task_queue = HttpTaskQueue(self._transport)
 
     def __repr__(self) -> str:
         return f"HttpStore({self.location!r})"
