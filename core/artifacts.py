@@ -23,7 +23,7 @@ from headrace.client.schemas.actions import ArtifactCreate, ArtifactUpdate
 from headrace.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from headrace.client.schemas.objects import Artifact as ArtifactResponse
 from headrace.client.schemas.sorting import ArtifactSort
-from headrace.utilities.async_dispatch import dispatch, in_async_context
+from headrace.utilities.asyncutils import async_dispatch, in_async_context
 
 logger = logging.getLogger("headrace.artifacts")
 
@@ -42,7 +42,7 @@ def _client(client: Any) -> Any:
 
 
 def _use_async(sync: bool | None) -> bool:
-    """Prefect's `_sync` switch for the classmethods (the functions use `dispatch`)."""
+    """Prefect's `_sync` switch for the classmethods (the functions use `async_dispatch`)."""
     return not sync if sync is not None else in_async_context()
 
 
@@ -86,7 +86,7 @@ class Artifact(ArtifactCreate):
         request = self._request()
         return await asyncio.to_thread(_client(client).create_artifact, request)
 
-    @dispatch(acreate)
+    @async_dispatch(acreate)
     def create(self, client: Any = None) -> ArtifactResponse:
         return _client(client).create_artifact(self._request())
 
@@ -158,7 +158,7 @@ class Artifact(ArtifactCreate):
     async def aformat(self) -> Any:
         return self._format()
 
-    @dispatch(aformat)
+    @async_dispatch(aformat)
     def format(self) -> Any:
         """The data as stored: JSON text for a plain artifact."""
         return self._format()
@@ -244,7 +244,7 @@ async def acreate_link_artifact(
     return await _acreate(artifact, client)
 
 
-@dispatch(acreate_link_artifact)
+@async_dispatch(acreate_link_artifact)
 def create_link_artifact(
     link: str,
     link_text: str | None = None,
@@ -264,7 +264,7 @@ async def acreate_markdown_artifact(
     return await _acreate(MarkdownArtifact(key=key, description=description, markdown=markdown))
 
 
-@dispatch(acreate_markdown_artifact)
+@async_dispatch(acreate_markdown_artifact)
 def create_markdown_artifact(
     markdown: str, key: str | None = None, description: str | None = None
 ) -> UUID:
@@ -279,7 +279,7 @@ async def acreate_table_artifact(
     return await _acreate(TableArtifact(key=key, description=description, table=table))
 
 
-@dispatch(acreate_table_artifact)
+@async_dispatch(acreate_table_artifact)
 def create_table_artifact(
     table: Table, key: str | None = None, description: str | None = None
 ) -> UUID:
@@ -294,7 +294,7 @@ async def acreate_progress_artifact(
     return await _acreate(ProgressArtifact(key=key, description=description, progress=progress))
 
 
-@dispatch(acreate_progress_artifact)
+@async_dispatch(acreate_progress_artifact)
 def create_progress_artifact(
     progress: float, key: str | None = None, description: str | None = None
 ) -> UUID:
@@ -321,7 +321,7 @@ async def aupdate_progress_artifact(
     return artifact_id
 
 
-@dispatch(aupdate_progress_artifact)
+@async_dispatch(aupdate_progress_artifact)
 def update_progress_artifact(
     artifact_id: UUID,
     progress: float,
@@ -340,7 +340,7 @@ async def acreate_image_artifact(
     return await _acreate(ImageArtifact(key=key, description=description, image_url=image_url))
 
 
-@dispatch(acreate_image_artifact)
+@async_dispatch(acreate_image_artifact)
 def create_image_artifact(
     image_url: str, key: str | None = None, description: str | None = None
 ) -> UUID:

@@ -265,7 +265,7 @@ def test_cli_ls_inspect_delete():
     assert listed.exit_code == 0, listed.output
     rows = json.loads(listed.output)
     assert [(r["key"], r["version"]) for r in rows] == [("sums", 1), ("weekly", 2)]
-    every = json.loads(runner.invoke(cli, ["artifact", "ls", "--all", "--json"]).output)
+    every = json.loads(runner.invoke(cli, ["artifact", "ls", "--all", "--output", "json"]).output)
     assert len(every) == 3
     shown = runner.invoke(cli, ["artifact", "inspect", "weekly"])
     assert shown.exit_code == 0 and "weekly v2" in shown.output and "| # first" in shown.output
