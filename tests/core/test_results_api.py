@@ -162,7 +162,7 @@ def test_concurrent_future_family() -> None:
         event = threading.Event()
         slow = PrefectConcurrentFuture(uuid.uuid4(), pool.submit(event.wait, 5))
         fast = PrefectConcurrentFuture(uuid.uuid4(), pool.submit(lambda: Completed(data=7)))
-        done, not_done = wait([slow, fast], timeout=1)
+        done, not_done = wait([slow, fast], timeout=0.3)
         assert done == {fast} and not_done == {slow}
         assert fast.result() == 7 and fast.state.is_completed()
         with pytest.raises(ValueError, match="non-negative"):
