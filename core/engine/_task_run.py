@@ -37,6 +37,7 @@ from headrace.states import (
 )
 from headrace.store import get_store
 from headrace.store import runs as records
+from headrace.transactions import Transaction, get_transaction
 from headrace.utilities import clock
 
 if TYPE_CHECKING:
@@ -376,6 +377,28 @@ class TaskRunMachine:
             if hooks:
                 with self:
                     call_hooks(hooks, task, run, state, self.ctx.logger)
+            if state.type is StateType.COMPLETED and (
+                task.on_commit_hooks or task.on_rollback_hooks or get_transaction() is not None
+            ):
+                with self:
+                    self._join_transaction(state)
         if self.future is not None:
             self.future.set_final_state(state)
         return state
+
+    def _join_transaction(self, state: State) -> None:
+        """As in Prefect, a completed task run is a transaction of its own: inside an
+        enclosing transaction it commits (its on_commit hooks) or rolls back (its
+        on_rollback hooks) with it; outside any, it commits at once."""
+        task = self.task
+        txn = Transaction(key=self.cache_key, write_on_commit=False, logger=self.ctx.logger)  # type: ignore[union-attr]
+        txn.stage(
+            state.data,
+            on_rollback_hooks=list(task.on_rollback_hooks),
+            on_commit_hooks=list(task.on_commit_hooks),
+        )
+        parent = get_transaction()
+        if parent is not None:
+            parent.add_child(txn)
+        else:
+            txn.commit()

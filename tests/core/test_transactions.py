@@ -146,3 +146,44 @@ def test_file_locks_lapse_after_their_hold_timeout(tmp_path: Path) -> None:
         locks.release_lock("k", "one")
     locks.release_lock("k", "two")
     assert locks.wait_for_lock("k", timeout=0)
+
+
+def test_task_hooks_commit_and_roll_back_with_the_transaction() -> None:
+    from headrace import flow, task
+
+    calls: list[str] = []
+
+    @task(on_commit=[lambda txn: calls.append("commit load")])
+    def load(x: int) -> int:
+        return x
+
+    @load.on_rollback
+    def undo_load(txn: object) -> None:
+        calls.append("rollback load")
+
+    @task
+    def publish(x: int) -> int:
+        raise RuntimeError("publish failed")
+
+    @flow
+    def pipeline(fail: bool) -> None:
+        with transaction():
+            load(1)
+            assert calls == []  # committed with the transaction, not before
+            if fail:
+                publish(1)
+
+    pipeline(False)
+    assert calls == ["commit load"]
+    calls.clear()
+    with pytest.raises(RuntimeError, match="publish failed"):
+        pipeline(True)
+    assert calls == ["rollback load"]
+    calls.clear()
+
+    @flow
+    def without_transaction() -> None:
+        load(2)
+        assert calls == ["commit load"]  # outside a transaction: at once
+
+    without_transaction()
