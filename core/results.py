@@ -936,10 +936,14 @@ def _null_storage() -> Any:
 
 def _format_storage_key(template: str) -> str:
     """A task's `result_storage_key` with `{parameters[x]}` and runtime fields filled."""
+    import headrace
     from headrace import runtime
 
     values = {name: getattr(runtime, name) for name in ("flow_run", "task_run", "deployment")}
-    return template.format(**values, parameters=runtime.task_run.parameters)
+    # `{prefect.runtime.flow_run.flow_version}` in templates written for Prefect works too
+    return template.format(
+        **values, parameters=runtime.task_run.parameters, headrace=headrace, prefect=headrace
+    )
 
 
 async def get_or_create_default_task_scheduling_storage() -> Any:

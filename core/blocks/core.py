@@ -26,6 +26,7 @@ from headrace.blocks.errors import (
     BlockDocumentInvalid,
     BlockNotFound,
     InvalidBlockName,
+    UnknownBlockType,
 )
 from headrace.blocks.names import (
     slug_from_class_name,
@@ -161,6 +162,7 @@ class Block(BaseModel):
         if name is None:
             if self._block_document_name is None or self._is_anonymous:
                 raise InvalidBlockName(
+                    "You're attempting to save a block document without a name: "
                     f"{type(self).__name__}.save() needs a name, e.g. .save('my-block')"
                 )
             name = self._block_document_name
@@ -202,7 +204,12 @@ class Block(BaseModel):
     def _resolve_load_target(cls, name: str) -> tuple[type[Block], str, str]:
         if "/" in name:
             slug, doc_name = split_reference(name)
-            target = lookup_block_type(slug)
+            try:
+                target = lookup_block_type(slug)
+            except UnknownBlockType as exc:
+                raise UnknownBlockType(
+                    f"Unable to find block document named {doc_name} for block type {slug}: {exc}"
+                ) from None
             if cls is not Block and not issubclass(target, cls):
                 raise BlockNotFound(
                     f"{name!r} is a {target.__name__} block, not a {cls.__name__}; "
@@ -284,7 +291,9 @@ def _persist(
     existing = None if anonymous else store.blocks.find(slug, name)
     if existing is not None and not overwrite:
         raise BlockAlreadyExists(
-            f"a block {slug}/{name} is already saved; pass overwrite=True to replace it"
+            "You are attempting to save values with a name that is already in use for this "
+            f"block type: a block {slug}/{name} is already saved; pass overwrite=True to "
+            "replace it"
         )
     doc_id = existing.id if existing is not None else str(uuid.uuid4())
     references: dict[str, str] = {}

@@ -165,7 +165,14 @@ class TaskRunMachine:
         flow_parameters = self.flow_ctx.parameters if self.flow_ctx else None
         try:
             with self:
-                key = task.cache_policy.compute_key(self.ctx, self.parameters, flow_parameters)
+                if task.result_storage_key is not None and not (
+                    task.cache_policy_explicit or task.cache_key_fn
+                ):
+                    # Prefect: the formatted storage key is where the result goes and
+                    # what later runs find it by
+                    key = self.result_store.storage_key_fn()
+                else:
+                    key = task.cache_policy.compute_key(self.ctx, self.parameters, flow_parameters)
         except Exception as exc:  # noqa: BLE001 - as Prefect: the run goes on, uncached
             self.ctx.logger.warning(  # type: ignore[union-attr]
                 f"Error encountered when computing cache key - result will not be persisted "

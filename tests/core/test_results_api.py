@@ -171,3 +171,20 @@ def test_concurrent_future_family() -> None:
             list(as_completed([fast, slow], timeout=0.05))
         event.set()
         assert [f for f in as_completed([slow])] == [slow]
+
+
+def test_result_storage_key_is_where_the_result_goes_and_what_finds_it() -> None:
+    calls: list[int] = []
+
+    @task(result_storage_key="{prefect.runtime.flow_run.flow_version}-{parameters[x]}")
+    def double(x: int) -> int:
+        calls.append(x)
+        return 2 * x
+
+    @flow(version="v7")
+    def run() -> tuple[int, int, object]:
+        return double(3), double(3), get_run_context().result_store.result_storage
+
+    first, second, storage = run()
+    assert (first, second, calls) == (6, 6, [3])  # the second call found the stored result
+    assert ResultRecord.deserialize(storage.read_path("v7-3")).result == 6
