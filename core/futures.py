@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
+from headrace.exceptions import MissingResult
 from headrace.states import Pending, State, _state_result
 from headrace.utilities.annotations import quote
 
@@ -460,7 +461,11 @@ class PrefectDistributedFuture(TaskRunFuture):
         from headrace.store import get_store
 
         row = get_store().task_queue.read_outcome(self.task_run_id)
-        if row is None or row["status"] not in _BACKGROUND_FINAL:
+        if row is None:
+            raise MissingResult(
+                f"No background task run {self.task_run_id} in {get_store().location}"
+            )
+        if row["status"] not in _BACKGROUND_FINAL:
             return False
         kind = _BACKGROUND_FINAL[row["status"]]
         data = None if row["outcome"] is None else _loads(row["outcome"])

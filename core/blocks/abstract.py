@@ -1,6 +1,10 @@
 """Prefect's abstract block bases at Prefect's path (`prefect.blocks.abstract`), for
-plugin and library authors who subclass them: `CredentialsBlock` and the
-notification-block interface (defined in `headrace.blocks.notifications`)."""
+plugin and library authors who subclass them.
+
+Each base declares the methods its kind of block offers; a subclass implements them, as
+plain methods (headrace's blocks are synchronous) or as coroutines. The notification
+interface itself lives in `headrace.blocks.notifications` and is re-exported here.
+"""
 
 from __future__ import annotations
 
@@ -17,37 +21,18 @@ __all__ = [
     "DatabaseBlock",
     "JobBlock",
     "JobRun",
+    "LoggerOrAdapter",
     "NotificationBlock",
     "NotificationError",
     "ObjectStorageBlock",
     "SecretBlock",
 ]
 
-
-class CredentialsBlock(Block):
-    """Credentials for an external system that hand out a client for it (`get_client`)."""
-
-    @property
-    def logger(self) -> logging.Logger | logging.LoggerAdapter:
-        """The run's logger inside a flow or task run, else one named after the class."""
-        from headrace.exceptions import MissingContextError
-        from headrace.logging import get_run_logger
-
-        try:
-            return get_run_logger()
-        except MissingContextError:
-            return logging.getLogger(f"headrace.blocks.{type(self).__name__}")
-
-    @abstractmethod
-    def get_client(self, *args: Any, **kwargs: Any) -> Any:
-        """A client for the external system."""
-
-
-LoggerOrAdapter = logging.Logger | logging.LoggerAdapter
 T = TypeVar("T")
+LoggerOrAdapter = logging.Logger | logging.LoggerAdapter
 
 
-def _block_logger(owner: object) -> LoggerOrAdapter:
+def _logger(owner: object) -> LoggerOrAdapter:
     """The run's logger inside a flow or task run, else one named after the class."""
     from headrace.exceptions import MissingContextError
     from headrace.logging import get_run_logger
@@ -58,47 +43,58 @@ def _block_logger(owner: object) -> LoggerOrAdapter:
         return logging.getLogger(f"headrace.blocks.{type(owner).__name__}")
 
 
-class JobRun(ABC, Generic[T]):
-    """A job started by a `JobBlock` (not itself a block): wait for it, then fetch its result."""
+class CredentialsBlock(Block):
+    """Credentials for an external system that hand out a client for it (`get_client`)."""
 
     @property
     def logger(self) -> LoggerOrAdapter:
-        return _block_logger(self)
+        return _logger(self)
+
+    @abstractmethod
+    def get_client(self, *args: Any, **kwargs: Any) -> Any:
+        """A client for the external system."""
+
+
+class JobRun(ABC, Generic[T]):  # not a block: what `JobBlock.trigger` hands back
+    """One run of a job in an external system."""
+
+    @property
+    def logger(self) -> LoggerOrAdapter:
+        return _logger(self)
 
     @abstractmethod
     def wait_for_completion(self) -> Any:
-        """Block until the job has finished."""
+        """Wait until the job run finishes."""
 
     @abstractmethod
     def fetch_result(self) -> T:
-        """The job's result, once it has finished."""
+        """The finished job run's result."""
 
 
-class JobBlock(Block, ABC, Generic[T]):
-    """A block that starts jobs in an external system (`trigger()` returns a JobRun)."""
+class JobBlock(Block, Generic[T]):
+    """A job in an external system that can be started (`trigger`) and waited on."""
 
     @property
     def logger(self) -> LoggerOrAdapter:
-        return _block_logger(self)
+        return _logger(self)
 
     @abstractmethod
     def trigger(self) -> JobRun[T]:
-        """Start a job; the run is followed through the JobRun returned."""
+        """Start the job; returns its run."""
 
 
-class DatabaseBlock(Block, ABC):
-    """A block that talks to a database: fetch and execute operations, as a context
-    manager that closes its connections."""
+class DatabaseBlock(Block):
+    """A database, queried with PEP 249 style operations and parameters."""
 
     @property
     def logger(self) -> LoggerOrAdapter:
-        return _block_logger(self)
+        return _logger(self)
 
     @abstractmethod
     def fetch_one(
-        self, operation: str, parameters: dict[str, Any] | None = None, **kwargs: Any
+        self, operation: str, parameters: dict[str, Any] | None = None, **execution_kwargs: Any
     ) -> tuple[Any, ...]:
-        """One row of the operation's result."""
+        """The first row the operation returns."""
 
     @abstractmethod
     def fetch_many(
@@ -106,83 +102,77 @@ class DatabaseBlock(Block, ABC):
         operation: str,
         parameters: dict[str, Any] | None = None,
         size: int | None = None,
-        **kwargs: Any,
+        **execution_kwargs: Any,
     ) -> list[tuple[Any, ...]]:
-        """Up to `size` rows."""
+        """Up to `size` rows the operation returns."""
 
     @abstractmethod
     def fetch_all(
-        self, operation: str, parameters: dict[str, Any] | None = None, **kwargs: Any
+        self, operation: str, parameters: dict[str, Any] | None = None, **execution_kwargs: Any
     ) -> list[tuple[Any, ...]]:
-        """Every row."""
+        """Every row the operation returns."""
 
     @abstractmethod
     def execute(
-        self, operation: str, parameters: dict[str, Any] | None = None, **kwargs: Any
+        self, operation: str, parameters: dict[str, Any] | None = None, **execution_kwargs: Any
     ) -> None:
-        """Run an operation that returns no rows."""
+        """Run an operation that returns no rows (INSERT, UPDATE, DDL)."""
 
     @abstractmethod
     def execute_many(
-        self, operation: str, seq_of_parameters: list[dict[str, Any]], **kwargs: Any
+        self, operation: str, seq_of_parameters: list[dict[str, Any]], **execution_kwargs: Any
     ) -> None:
         """Run an operation once per parameter set."""
 
-    def __enter__(self) -> DatabaseBlock:
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        close = getattr(self, "close", None)
-        if callable(close):
-            close()
-
-    async def __aenter__(self) -> DatabaseBlock:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.__exit__(*exc)
-
-
-class ObjectStorageBlock(Block, ABC):
-    """A block for object storage (buckets): download and upload objects and folders."""
+class ObjectStorageBlock(Block):
+    """Storage of objects by path: download and upload objects, files and folders."""
 
     @property
     def logger(self) -> LoggerOrAdapter:
-        return _block_logger(self)
+        return _logger(self)
 
     @abstractmethod
     def download_object_to_path(
-        self, from_path: str, to_path: str | Path, **kwargs: Any
-    ) -> Path: ...
+        self, from_path: str, to_path: str | Path, **download_kwargs: Any
+    ) -> Path:
+        """Download one object to a local path."""
 
     @abstractmethod
     def download_object_to_file_object(
-        self, from_path: str, to_file_object: BinaryIO, **kwargs: Any
-    ) -> BinaryIO: ...
+        self, from_path: str, to_file_object: BinaryIO, **download_kwargs: Any
+    ) -> BinaryIO:
+        """Download one object into a binary file object."""
 
     @abstractmethod
     def download_folder_to_path(
-        self, from_folder: str, to_folder: str | Path, **kwargs: Any
-    ) -> Path: ...
+        self, from_folder: str, to_folder: str | Path, **download_kwargs: Any
+    ) -> Path:
+        """Download every object under a folder to a local folder."""
 
     @abstractmethod
-    def upload_from_path(self, from_path: str | Path, to_path: str, **kwargs: Any) -> str: ...
+    def upload_from_path(self, from_path: str | Path, to_path: str, **upload_kwargs: Any) -> str:
+        """Upload a local file; returns where it went."""
 
     @abstractmethod
     def upload_from_file_object(
-        self, from_file_object: BinaryIO, to_path: str, **kwargs: Any
-    ) -> str: ...
+        self, from_file_object: BinaryIO, to_path: str, **upload_kwargs: Any
+    ) -> str:
+        """Upload a binary file object; returns where it went."""
 
     @abstractmethod
-    def upload_from_folder(self, from_folder: str | Path, to_folder: str, **kwargs: Any) -> str: ...
+    def upload_from_folder(
+        self, from_folder: str | Path, to_folder: str | None = None, **upload_kwargs: Any
+    ) -> str:
+        """Upload a local folder; returns where it went."""
 
 
-class SecretBlock(Block, ABC):
-    """A block that reads and writes one secret in a secret manager."""
+class SecretBlock(Block):
+    """A secret kept in an external system (a vault, a cloud secret manager)."""
 
     @property
     def logger(self) -> LoggerOrAdapter:
-        return _block_logger(self)
+        return _logger(self)
 
     @abstractmethod
     def read_secret(self) -> bytes:
@@ -190,4 +180,4 @@ class SecretBlock(Block, ABC):
 
     @abstractmethod
     def write_secret(self, secret_data: bytes) -> str:
-        """Store a new value; returns where (e.g. the secret version's path)."""
+        """Store a new value; returns where (or which version) it was written."""

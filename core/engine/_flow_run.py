@@ -255,7 +255,7 @@ class FlowRunMachine:
         run.end_ts = time.time()
         state.state_details.flow_run_id = run.id
         self._transition(state)
-        level = 20 if state.type is StateType.COMPLETED else 40
+        level = 20 if state.type in (StateType.COMPLETED, StateType.PAUSED) else 40
         self.logger.log(level, f"Finished in state {state}")
         hooks = {
             StateType.COMPLETED: flow.on_completion_hooks,

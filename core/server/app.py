@@ -29,6 +29,8 @@ ROUTE_MODULES = (
     "blocks",
     "variables",
     "concurrency_limits",
+    "events",
+    "automations",
     "flow_run_inputs",
     "task_queue",
     "artifacts",
@@ -42,7 +44,9 @@ BLOCK_TYPES_DELAY_S = 1.0
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     from headrace.store import get_store, reset_store
 
+    global evaluator
     get_store()  # open (and migrate) now: a broken database fails the start, not a request
+    evaluator = _start_evaluator()
     # block types come from plugins, some slow to import (database drivers, cloud SDKs):
     # load them behind the first requests instead of in front of the first block page, and
     # a moment after the start so they do not compete with it for the CPU
@@ -53,9 +57,22 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         warm.cancel()
+        if evaluator is not None:
+            evaluator.stop()
+            evaluator = None
         # uvicorn has finished the requests in flight; commit what they queued, then close
         get_store().flush(timeout=60)
         reset_store()
+
+
+#: the automation evaluator of this server process (None when HEADRACE_AUTOMATIONS=0)
+evaluator = None
+
+
+def _start_evaluator() -> object | None:
+    from headrace.automations.evaluator import start_if_local
+
+    return start_if_local()
 
 
 def _load_block_types() -> None:

@@ -12,6 +12,7 @@ made; each call is `[kind, *arguments]`:
     ["task_run_state", id, state, run_count, cache_key, start_time, end_time]
     ["state", run_id, state]
     ["log", flow_run_id, task_run_id, level, logger, message, timestamp]
+    ["event", id, occurred, event, resource_id, body, related_ids]
 
 with `state = [type, name, message, timestamp]`. The reply comes after the records are
 committed, so an acknowledged batch is never lost; a batch id seen before is acknowledged
@@ -78,6 +79,23 @@ def _state(value: Any) -> bool:
     )
 
 
+def _event_body(value: Any) -> bool:
+    """An event's JSON body: an object whose resource has a `prefect.resource.id`."""
+    if not isinstance(value, str):
+        return False
+    try:
+        body = json.loads(value)
+    except ValueError:
+        return False
+    resource = body.get("resource") if isinstance(body, dict) else None
+    return (
+        isinstance(resource, dict)
+        and isinstance(resource.get("prefect.resource.id"), str)
+        and isinstance(body.get("related", []), list)
+        and isinstance(body.get("payload", {}), dict)
+    )
+
+
 _T, _TN, _N, _NN, _C = _text, _text_or_none, _number, _number_or_none, _count
 #: each kind's arguments: (name, check) in order; checked before anything is written
 _ARGUMENTS: dict[str, tuple[tuple[str, Callable[[Any], bool]], ...]] = {
@@ -104,6 +122,10 @@ _ARGUMENTS: dict[str, tuple[tuple[str, Callable[[Any], bool]], ...]] = {
     "log": (
         ("flow_run_id", _TN), ("task_run_id", _TN), ("level", _C), ("logger", _T),
         ("message", _T), ("timestamp", _N),
+    ),
+    "event": (
+        ("id", _T), ("occurred", _N), ("event", _T), ("resource_id", _T), ("body", _event_body),
+        ("related_ids", _T),
     ),
 }  # fmt: skip
 _CHECKS = {kind: tuple(check for _, check in spec) for kind, spec in _ARGUMENTS.items()}
@@ -194,6 +216,8 @@ def _apply(calls: list[tuple[str, tuple[Any, ...]]]) -> None:
             )
         elif kind == "state":
             runs.record_state(args[0], _State(args[1]))
+        elif kind == "event":
+            store().events.record_event(*args)  # type: ignore[attr-defined]
         else:
             runs.record_log(*args)
 
