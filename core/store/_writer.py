@@ -71,7 +71,7 @@ def apply_batch(
                 return -1
         for sql, rows in ordered:
             if not skip_bad_rows:
-                connection.executemany(sql, rows)
+                _execute_rows(connection, sql, rows)
                 continue
             for params in rows:
                 try:
@@ -84,6 +84,42 @@ def apply_batch(
         raise
     connection.execute("COMMIT")
     return skipped
+
+
+#: the fewest rows worth one multi-row INSERT (fewer go through `executemany`)
+_MULTI_ROW_MIN = 64
+#: the most rows in one multi-row INSERT; SQLite's parameter limit may lower it
+_MULTI_ROW_MAX = 2048
+
+
+def _execute_rows(connection: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """Run `sql` once per row. A plain `INSERT ... VALUES (?, ...)` goes as multi-row
+    INSERTs of a few fixed sizes (so their prepared statements are reused): one call
+    into SQLite per thousand rows instead of one per row, which costs less and lets
+    other Python threads run (the GIL is released) while SQLite writes them."""
+    at = sql.rfind(" VALUES (")
+    values = sql[at + 8 :]
+    if len(rows) < _MULTI_ROW_MIN or at < 0 or not sql.startswith("INSERT"):
+        connection.executemany(sql, rows)
+        return
+    if not values.endswith(")") or ")" in values[:-1]:
+        connection.executemany(sql, rows)
+        return
+    limit = connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // values.count("?")
+    size = _MULTI_ROW_MAX
+    while size > limit:
+        size //= 2
+    start, total = 0, len(rows)
+    while size >= _MULTI_ROW_MIN:
+        if total - start >= size:
+            statement = f"{sql},{','.join([values] * (size - 1))}"
+            while total - start >= size:
+                chunk = rows[start : start + size]
+                connection.execute(statement, list(itertools.chain.from_iterable(chunk)))
+                start += size
+        size //= 2
+    if start < total:
+        connection.executemany(sql, rows[start:])
 
 
 def replay_spool(

@@ -176,6 +176,10 @@ CREATE INDEX flow_runs_state_created ON flow_runs (state_type, created);
 DROP INDEX flow_runs_state
 """
 
+# a task run's states written in its own row when they reach the store in one batch with
+# its first state (see store/_batches.py); later states still go to run_states
+_RUNS_V4 = "ALTER TABLE task_runs ADD COLUMN history BLOB"
+
 _BLOCKS_V1 = """
 CREATE TABLE block_documents (
     id TEXT PRIMARY KEY,
@@ -273,7 +277,7 @@ CREATE TABLE workers (
 );
 """
 
-register_schema("runs", [_RUNS_V1, _RUNS_V2, _RUNS_V3])
+register_schema("runs", [_RUNS_V1, _RUNS_V2, _RUNS_V3, _RUNS_V4])
 register_schema("blocks", [_BLOCKS_V1])
 register_schema("variables", [_VARIABLES_V1])
 register_schema("concurrency", [_CONCURRENCY_V1])
