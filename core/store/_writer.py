@@ -28,6 +28,8 @@ from headrace.store.sql.schema import register_schema
 _BATCH_LIMIT = 20000
 #: how long the writer lets writes accumulate before a batch (a flush cuts it short)
 _LINGER_SECONDS = 0.05
+#: a busy writer checkpoints the WAL after this many batches (an idle one after each)
+_CHECKPOINT_BATCHES = 8
 #: after a failed write, how long new batches go straight to the spool before a retry
 _RETRY_INTERVAL = 5.0
 
@@ -186,6 +188,7 @@ class BatchWriter(QueuedWriter):
         self._spooled_rows = 0  # rows in our spool file, not yet in the store
         self._held: list[tuple[str, list[Write]]] = []  # batches the spool could not take
         self._spool_error: BaseException | None = None
+        self._unchecked = 0  # batches committed since the last checkpoint
 
     def flush(self, timeout: float | None = 30.0) -> bool:
         """Block until everything queued before this call is committed.
@@ -255,6 +258,8 @@ class BatchWriter(QueuedWriter):
                     waiter.set()
                 if stop:
                     return
+                if batch and self.error is None:
+                    self._checkpoint()
         finally:
             _live_spools.discard(self.spool_path)  # type: ignore[arg-type]
             if self._connection is not None:
@@ -268,6 +273,8 @@ class BatchWriter(QueuedWriter):
             connection = self._connect()
             try:
                 connection.execute(f"PRAGMA busy_timeout = {int(_faults.lock_timeout() * 1000)}")
+                # the writer checkpoints after its commits (see `_checkpoint`), not in them
+                connection.execute("PRAGMA wal_autocheckpoint = 0")
                 if not self.database:
                     self.database = connection.execute("PRAGMA database_list").fetchone()[2]
             except BaseException:
@@ -275,6 +282,20 @@ class BatchWriter(QueuedWriter):
                 raise
             self._connection = connection
         return self._connection
+
+    def _checkpoint(self) -> None:
+        """Copy the WAL's pages into the store file once the queue is idle or the WAL
+        has grown past SQLite's usual limit: this runs after a batch's flush waiters
+        are released, so nobody waits for it, and SQLite does it without the GIL. A
+        passive checkpoint never blocks readers or other writers; what it cannot copy
+        now is copied the next time."""
+        self._unchecked += 1
+        if self._queue.empty() or self._unchecked >= _CHECKPOINT_BATCHES:
+            self._unchecked = 0
+            try:
+                self._open().execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:
+                pass  # the next write reports a store that went wrong
 
     def _spool_file(self) -> Path | None:
         """This writer's recovery file (None for an in-memory store)."""
