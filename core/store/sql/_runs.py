@@ -177,7 +177,7 @@ _TASK_SORTS = {
 }
 
 
-def _tags_json(tags: set[str] | frozenset[str]) -> str:
+def _tags_json(tags: set[str] | frozenset[str] | list[str]) -> str:
     return json.dumps(sorted(tags)) if tags else "[]"
 
 
@@ -425,6 +425,48 @@ class SqlRuns:
         timestamp: float,
     ) -> None:
         self._enqueue(_INSERT_LOG, (flow_run_id, task_run_id, level, logger, message, timestamp))
+
+    def record_calls(self, records: list[list[Any]]) -> None:
+        """Queue a batch of records in the server's ingest format, `[kind, *arguments]`
+        (see `headrace.server.routes.ingest`; `state = [type, name, message, timestamp]`),
+        checked by the caller: the rows the `record_*` methods write, built without a
+        run object per record."""
+        enqueue = self._enqueue
+        for record in records:
+            kind = record[0]
+            if kind == "task_run_state":
+                _, id_, state, run_count, cache_key, start, end = record
+                enqueue(_UPDATE_TASK_RUN, (*state[:3], run_count, cache_key, start, end, id_))
+                enqueue(INSERT_STATE, (id_, *state))
+            elif kind == "state":
+                enqueue(INSERT_STATE, (record[1], *record[2]))
+            elif kind == "task_run":
+                (_, id_, flow_run_id, name, task_name, task_key, dynamic_key, tags, state,
+                 run_count, cache_key, start, end, process) = record  # fmt: skip
+                enqueue(
+                    _INSERT_TASK_RUN,
+                    (id_, flow_run_id, name, task_name, task_key, dynamic_key, _tags_json(tags),
+                     *state[:3], run_count, cache_key, state[3], start, process, end, None),
+                )  # fmt: skip
+                enqueue(INSERT_STATE, (id_, *state))
+            elif kind == "log":
+                enqueue(_INSERT_LOG, tuple(record[1:]))
+            elif kind == "flow_run":
+                (_, id_, name, flow_name, version, parameters, tags, state, run_count, start, _,
+                 parent_flow, parent_task, deployment, process) = record  # fmt: skip
+                enqueue(
+                    _INSERT_FLOW_RUN,
+                    (id_, name, flow_name, version, json.dumps(parameters, default=repr),
+                     _tags_json(tags), *state[:3], run_count, state[3], start, parent_flow,
+                     parent_task, deployment, process),
+                )  # fmt: skip
+                enqueue(INSERT_STATE, (id_, *state))
+            elif kind == "flow_run_state":
+                _, id_, state, run_count, start, end = record
+                enqueue(_UPDATE_FLOW_RUN, (*state[:3], run_count, start, end, id_))
+                enqueue(INSERT_STATE, (id_, *state))
+            else:
+                raise ValueError(f"unknown record kind {kind!r}")
 
     # -- reads ---------------------------------------------------------------------------
     def _page(self, limit: int | None, offset: int, params: list[Any]) -> str:
