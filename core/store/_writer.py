@@ -25,7 +25,8 @@ from headrace.store import _faults, _spool
 from headrace.store._batches import STOP, QueuedWriter, group_writes
 from headrace.store.sql.schema import register_schema
 
-_BATCH_LIMIT = 20000
+#: writes per batch at most: enough for a 10,000-task map or ingest batch with its states
+_BATCH_LIMIT = 65536
 #: how long the writer lets writes accumulate before a batch (a flush cuts it short)
 _LINGER_SECONDS = 0.05
 #: a busy writer checkpoints the WAL after this many batches (an idle one after each)

@@ -20,11 +20,11 @@ without being written twice (a client resends when a reply is lost).
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from typing import Any
 
+import orjson
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -128,7 +128,7 @@ class IngestBatch(BaseModel):
 def parse_batch(body: bytes) -> tuple[str | None, list[list[Any]]]:
     """The batch id and the validated records; ValueError naming the first bad one."""
     try:
-        payload = json.loads(body)
+        payload = orjson.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValueError(f"the body is not JSON: {exc}") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("records"), list):
