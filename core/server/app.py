@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from headrace.server import errors
 from headrace.server.config import AuthConfig
-from headrace.server.front import close_store, open_store
+from headrace.server.lifecycle import close_store, open_store
 from headrace.server.security import SecurityMiddleware
 
 #: the routers, one module per part of the store (each exports `router`)
@@ -34,7 +34,7 @@ ROUTE_MODULES = (
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # (`headrace server start` serves the app behind `front.Front`, which runs these itself)
+    # (`headrace server start` serves this app behind `front.Front`, which runs them itself)
     stop_warming = open_store()  # a broken database fails the start, not a request
     try:
         yield

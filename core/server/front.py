@@ -17,11 +17,10 @@ from collections.abc import Callable
 from typing import Any
 
 from headrace.server.config import AuthConfig
+from headrace.server.lifecycle import close_store, open_store
 from headrace.server.security import ASGIApp, Receive, Scope, SecurityMiddleware, Send
 
 HEALTH_PATH = "/api/health"
-#: seconds after the start at which the plugins' block types are imported in the background
-BLOCK_TYPES_DELAY_S = 1.0
 _HEALTHY = (
     {
         "type": "http.response.start",
@@ -30,38 +29,6 @@ _HEALTHY = (
     },
     {"type": "http.response.body", "body": b"true"},
 )
-
-
-def open_store() -> Callable[[], None]:
-    """Open (and migrate) the server's store and start importing block types a moment
-    later; returns what stops the import if it has not begun."""
-    from headrace.store import get_store
-
-    get_store()
-    # block types come from plugins, some slow to import (database drivers, cloud SDKs):
-    # load them behind the first requests instead of in front of the first block page, and
-    # a moment after the start so they do not compete with it for the CPU
-    warm = threading.Timer(BLOCK_TYPES_DELAY_S, _load_block_types)
-    warm.name, warm.daemon = "headrace-block-types", True
-    warm.start()
-    return warm.cancel
-
-
-def close_store() -> None:
-    """Commit what the requests queued (uvicorn has finished them), then close."""
-    from headrace.store import get_store, reset_store
-
-    get_store().flush(timeout=60)
-    reset_store()
-
-
-def _load_block_types() -> None:
-    from headrace.blocks.registry import block_types
-
-    try:
-        block_types()
-    except Exception:  # a broken plugin is reported where its blocks are used
-        pass
 
 
 class Front:
@@ -94,6 +61,7 @@ class Front:
         """The FastAPI application (with its own security middleware), built once."""
         with self._lock:
             if self._app is None:
+                # FastAPI is imported here, in the builder thread, not before the start
                 from headrace.server.app import create_app
 
                 app: Any = create_app(self._auth, loopback_only=self._loopback_only)
