@@ -25,6 +25,12 @@ _EXPORTS = {
     "aserve": "headrace.deployments",
     "deploy": "headrace.deployments",
     "get_client": "headrace.client.orchestration",
+    "pause_flow_run": "headrace.flow_runs",
+    "apause_flow_run": "headrace.flow_runs",
+    "suspend_flow_run": "headrace.flow_runs",
+    "asuspend_flow_run": "headrace.flow_runs",
+    "resume_flow_run": "headrace.flow_runs",
+    "aresume_flow_run": "headrace.flow_runs",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -8,18 +8,24 @@ from __future__ import annotations
 
 import contextvars
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from headrace.exceptions import MissingContextError
 
 if TYPE_CHECKING:
+    from headrace._context_model import ContextModel as ContextModel
     from headrace.flows import Flow
     from headrace.results import ResultStore
     from headrace.run_records import FlowRun, TaskRun
     from headrace.task_runners import TaskRunner
     from headrace.tasks import Task
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
 
 
 class RunContext:
@@ -49,6 +55,8 @@ class FlowRunContext(RunContext):
         "_token",
     )
     _var: contextvars.ContextVar[FlowRunContext] = contextvars.ContextVar("headrace_flow_run")
+    #: True in `Flow.visualize()`'s tracing context, where calls add graph nodes instead
+    tracing = False
 
     def __init__(
         self,
@@ -118,6 +126,10 @@ class TaskRunContext(RunContext):
         return logger
 
 
+#: Prefect's name for the context a flow run's engine holds
+EngineContext = FlowRunContext
+
+
 def get_run_context() -> TaskRunContext | FlowRunContext:
     """The innermost run context; raises MissingContextError outside any run."""
     ctx = TaskRunContext._var.get(None) or FlowRunContext._var.get(None)
@@ -149,11 +161,190 @@ def tags(*new_tags: str) -> Iterator[set[str]]:
         _tags.reset(token)
 
 
+class TagsContext:
+    """The tags `with tags(...)` blocks add, as Prefect's `TagsContext.get().current_tags`;
+    entering one sets the tags for its block."""
+
+    def __init__(self, current_tags: Iterable[str] = ()) -> None:
+        self.current_tags = set(current_tags)
+        self._token: contextvars.Token | None = None
+
+    @classmethod
+    def get(cls) -> TagsContext:
+        return cls(_tags.get())
+
+    def __enter__(self) -> TagsContext:
+        if self._token is not None:
+            raise RuntimeError("Context already entered. Context enter calls cannot be nested.")
+        self._token = _tags.set(frozenset(self.current_tags))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is None:
+            raise RuntimeError("Asymmetric use of context. Context exit called without an enter.")
+        _tags.reset(self._token)
+        self._token = None
+
+    def serialize(self) -> dict[str, Any]:
+        return {"current_tags": set(self.current_tags)}
+
+
+class SettingsContext:
+    """The settings in force (`headrace.settings.get_settings()`), with the profile they
+    came from when settings profiles are in use."""
+
+    def __init__(self, profile: Any = None, settings: Any = None) -> None:
+        from headrace.settings import get_settings
+
+        self.profile = profile
+        self.settings = settings if settings is not None else get_settings()
+
+    @classmethod
+    def get(cls) -> SettingsContext:
+        return cls()
+
+    def __enter__(self) -> SettingsContext:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SettingsContext):
+            return NotImplemented
+        return (self.profile, self.settings) == (other.profile, other.settings)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def serialize(self) -> dict[str, Any]:
+        return {"profile": _plain(self.profile), "settings": _plain(self.settings)}
+
+
+def root_settings_context() -> SettingsContext:
+    """The settings context of the process (settings from the environment)."""
+    return SettingsContext()
+
+
+def get_settings_context() -> SettingsContext:
+    """The settings context in force (there always is one)."""
+    context = SettingsContext.get()
+    if context is None:
+        raise MissingContextError("No settings context found.")
+    return context
+
+
+def _plain(value: Any) -> Any:
+    """A value as plain data (dicts, lists, strings), for serialized contexts."""
+    import dataclasses
+    from pathlib import PurePath
+
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, PurePath):
+        return str(value)
+    if hasattr(value, "model_dump"):
+        return _plain(value.model_dump())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(item) for item in value]
+    return str(value)
+
+
+def serialize_context(asset_ctx_kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The current contexts as plain data, to rebuild with `hydrated_context` in another
+    thread or process (a flow run's task runs sent to workers, for instance)."""
+    flow_ctx = FlowRunContext.get()
+    task_ctx = TaskRunContext.get()
+    current = _tags.get()
+    return {
+        "flow_run_context": _serialize_run(flow_ctx, "flow") if flow_ctx else {},
+        "task_run_context": _serialize_run(task_ctx, "task") if task_ctx else {},
+        "tags_context": {"current_tags": set(current)} if current else {},
+        "settings_context": SettingsContext.get().serialize(),
+        "asset_context": dict(asset_ctx_kwargs or {}),
+        "deployment_id": getattr(flow_ctx.flow_run, "deployment_id", None) if flow_ctx else None,
+        "deployment_parameters": None,
+    }
+
+
+def _serialize_run(ctx: Any, kind: str) -> dict[str, Any]:
+    return {
+        kind: getattr(ctx, kind),
+        f"{kind}_run": getattr(ctx, f"{kind}_run"),
+        "parameters": dict(ctx.parameters),
+        "log_prints": ctx.log_prints,
+        "result_store": ctx.result_store,
+    }
+
+
+@contextmanager
+def hydrated_context(serialized: dict[str, Any] | None = None) -> Iterator[None]:
+    """Enter the contexts `serialize_context` described (tags, flow and task runs)."""
+    from contextlib import ExitStack
+
+    serialized = serialized or {}
+    with ExitStack() as stack:
+        tags_ctx = serialized.get("tags_context") or {}
+        if tags_ctx.get("current_tags"):
+            stack.enter_context(TagsContext(tags_ctx["current_tags"]))
+        flow_data = serialized.get("flow_run_context") or {}
+        if flow_data:
+            flow = flow_data["flow"]
+            ctx = FlowRunContext(
+                flow,
+                flow_data["flow_run"],
+                flow.task_runner.duplicate(),
+                flow_data.get("parameters", {}),
+                flow_data.get("result_store"),
+                bool(flow_data.get("log_prints")),
+                logging.LoggerAdapter(logging.getLogger("headrace.flow_runs"), {}),
+            )
+            stack.enter_context(ctx.task_runner)
+            stack.enter_context(ctx)
+        task_data = serialized.get("task_run_context") or {}
+        if task_data:
+            task_ctx = TaskRunContext(
+                task_data["task"],
+                task_data["task_run"],
+                task_data.get("parameters", {}),
+                bool(task_data.get("log_prints")),
+                logging.LoggerAdapter(logging.getLogger("headrace.task_runs"), {}),
+                task_data.get("result_store"),
+            )
+            token = TaskRunContext._var.set(task_ctx)
+            stack.callback(TaskRunContext._var.reset, token)
+        yield
+
+
+def __getattr__(name: str) -> Any:
+    # ContextModel is pydantic-based; build it only for code that uses it, so that
+    # `from headrace import task` never imports pydantic
+    if name == "GLOBAL_SETTINGS_CONTEXT":
+        return root_settings_context()
+    if name == "ContextModel":
+        from headrace._context_model import ContextModel
+
+        globals()[name] = ContextModel
+        return ContextModel
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
+    "ContextModel",
+    "EngineContext",
     "FlowRunContext",
     "RunContext",
+    "SettingsContext",
+    "TagsContext",
     "TaskRunContext",
     "current_tags",
     "get_run_context",
+    "get_settings_context",
+    "root_settings_context",
+    "hydrated_context",
+    "serialize_context",
     "tags",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class HeadraceException(Exception):
     """Base class of every headrace exception."""
@@ -66,7 +68,11 @@ class SignatureMismatchError(HeadraceException, TypeError):
     """Parameters given to a call do not match the function's signature."""
 
 
-class TerminationSignal(BaseException):
+class ExternalSignal(BaseException):
+    """Base of signals from outside the process (never caught by `except Exception`)."""
+
+
+class TerminationSignal(ExternalSignal):
     """The process received SIGTERM while a run was in progress.
 
     A BaseException, as in Prefect: it must not be caught by `except Exception` in user
@@ -142,3 +148,160 @@ class ConcurrencySlotAcquisitionError(HeadraceException):
 
 class AcquireConcurrencySlotTimeoutError(ConcurrencySlotAcquisitionError, TimeoutError):
     """Slots were not free within `timeout_seconds`."""
+
+
+# -- the rest of Prefect 3's exception names ------------------------------------------------
+
+
+def exception_traceback(exc: BaseException) -> str:
+    """The exception and its traceback as printable text."""
+    import traceback
+
+    return "".join(traceback.TracebackException.from_exception(exc).format())
+
+
+class MissingFlowError(HeadraceException):
+    """An entrypoint or script does not contain the flow asked for."""
+
+
+class UnspecifiedFlowError(HeadraceException):
+    """A script holds several flows and none was named."""
+
+
+class ScriptError(HeadraceException):
+    """Importing a user's script (to load a flow from it) raised an exception."""
+
+    def __init__(self, user_exc: BaseException, path: str) -> None:
+        super().__init__(f"Script at {str(path)!r} encountered an exception: {user_exc!r}")
+        self.user_exc = user_exc
+        self.path = path
+
+
+class ObjectLimitReached(HeadraceException):
+    """The store refused to create an object because a limit was reached."""
+
+
+class ObjectUnsupported(HeadraceException):
+    """The store does not support this kind of object."""
+
+
+class MissingProfileError(HeadraceException, ValueError):
+    """A settings profile that does not exist was asked for."""
+
+
+class ReservedArgumentError(HeadraceException, TypeError):
+    """A flow or task function uses a parameter name the call convention reserves."""
+
+
+class InvalidNameError(HeadraceException, ValueError):
+    """A name contains a character that names may not contain."""
+
+
+class PrefectSignal(BaseException):
+    """Base of signal-like exceptions that user code must never catch."""
+
+
+class Abort(PrefectSignal):
+    """The orchestrator told the run to stop at once."""
+
+
+class Pause(PrefectSignal):
+    """The run paused and exits to be resumed later."""
+
+    def __init__(self, *args: object, state: Any = None) -> None:
+        super().__init__(*args)
+        self.state = state
+
+
+class BlockMissingCapabilities(HeadraceException):
+    """A block lacks a capability the caller needs (e.g. it cannot write paths)."""
+
+
+class ProtectedBlockError(HeadraceException):
+    """A protected (built-in) block type cannot be changed."""
+
+
+class InvalidRepositoryURLError(HeadraceException):
+    """A repository URL given as a flow's source is not valid."""
+
+
+class InfrastructureError(HeadraceException):
+    """The infrastructure running a flow run failed."""
+
+
+class InfrastructureNotFound(HeadraceException):
+    """The infrastructure a flow run ran on no longer exists."""
+
+
+class InfrastructureNotAvailable(HeadraceException):
+    """The infrastructure a flow run ran on cannot be reached."""
+
+
+class NotPausedError(HeadraceException):
+    """Resuming a run that is not paused."""
+
+
+class FlowPauseTimeout(HeadraceException):
+    """A paused run was not resumed in time."""
+
+
+class FlowRunWaitTimeout(HeadraceException):
+    """Waiting for a flow run to finish took longer than allowed."""
+
+
+class FlowRunWatchError(HeadraceException):
+    """Watching a flow run failed."""
+
+
+class PrefectImportError(ImportError):
+    """An optional dependency of a feature is not installed."""
+
+
+class SerializationError(HeadraceException):
+    """A value could not be serialized or deserialized."""
+
+
+class EventTooLarge(HeadraceException):
+    """An event is larger than the configured maximum size."""
+
+    def __init__(self, size: int, maximum_size: int) -> None:
+        super().__init__(f"Event is too large to emit ({size} > {maximum_size} bytes)")
+        self.size = size
+        self.maximum_size = maximum_size
+
+
+class ProfileSettingsValidationError(HeadraceException):
+    """A settings profile holds invalid values."""
+
+    def __init__(self, errors: list[tuple[Any, Exception]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+class HashError(HeadraceException):
+    """An object could not be hashed (e.g. for a cache key)."""
+
+
+def __getattr__(name: str) -> Any:
+    # httpx costs import time that runs without a server never need; build it on first use
+    if name == "PrefectHTTPStatusError":
+        import httpx
+
+        class PrefectHTTPStatusError(httpx.HTTPStatusError):
+            """An HTTP error from the API, with the server's error details in its message."""
+
+            @classmethod
+            def from_httpx_error(cls, error: httpx.HTTPStatusError) -> PrefectHTTPStatusError:
+                try:
+                    details = error.response.json()
+                except ValueError:
+                    details = None
+                message = str(error)
+                if details is not None:
+                    message = f"{message}\nResponse: {details}"
+                return cls(message, request=error.request, response=error.response)
+
+        PrefectHTTPStatusError.__module__ = __name__
+        globals()[name] = PrefectHTTPStatusError
+        return PrefectHTTPStatusError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

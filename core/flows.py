@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import copy
 import inspect
-from collections.abc import Callable
+import logging
+import types
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
-from headrace import engine
+from headrace import _entrypoints, engine
+from headrace._entrypoints import import_object
+from headrace._naming import check_name, check_run_name
+from headrace.context import FlowRunContext
+from headrace.exceptions import MissingFlowError, ReservedArgumentError, ScriptError
 from headrace.task_runners import TaskRunner, ThreadPoolTaskRunner
 from headrace.utilities.callables import ParameterValidator, Signature, hook_list
 from headrace.utilities.options import changed_options
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
+F = TypeVar("F", bound="Flow[Any, Any]")
+
+#: a flow state hook: `hook(flow, flow_run, state)`
+FlowStateHook = Callable[..., Any]
+
+logger = logging.getLogger("headrace.flows")
+
+
+_HOOK_KINDS = ("on_completion", "on_failure", "on_cancellation", "on_crashed", "on_running")
 
 
 class Flow(Generic[P, R]):
@@ -41,15 +58,29 @@ class Flow(Generic[P, R]):
         on_crashed: list[Callable[..., Any]] | None = None,
         on_running: list[Callable[..., Any]] | None = None,
     ) -> None:
+        if name is not None and not isinstance(name, str):
+            hint = " Perhaps you meant to call it? e.g. '@flow(name=get_flow_run_name())'"
+            raise TypeError(
+                f"Expected string for flow parameter 'name'; got {type(name).__name__} "
+                f"instead.{hint if callable(name) else ''}"
+            )
+        self._method_kind = None
+        if isinstance(fn, (classmethod, staticmethod)):
+            self._method_kind = "class" if isinstance(fn, classmethod) else "static"
+            fn = fn.__func__
         if not callable(fn):
             raise TypeError("@flow needs a function")
         if retries is not None and (not isinstance(retries, int) or retries < 0):
             raise ValueError(f"retries must be a non-negative integer, got {retries!r}")
-        if timeout_seconds is not None and timeout_seconds <= 0:
-            raise ValueError("timeout_seconds must be > 0")
+        if timeout_seconds is not None and timeout_seconds < 0:
+            raise ValueError("timeout_seconds must be >= 0")
+        check_run_name(flow_run_name, "flow_run_name")
         self.fn = fn
-        self.name = name or getattr(fn, "__name__", "flow").replace("_", "-")
-        self.version = version
+        default_name = getattr(fn, "__name__", "flow")
+        if default_name == "<lambda>":
+            default_name = "unknown-lambda"  # "<" and ">" are not allowed in names
+        self.name = check_name(name) or default_name.replace("_", "-")
+        self._version = version
         self.description = description or inspect.getdoc(fn)
         self.flow_run_name = flow_run_name
         self.retries = retries or 0
@@ -59,18 +90,25 @@ class Flow(Generic[P, R]):
         self.task_runner: TaskRunner = task_runner or ThreadPoolTaskRunner()
         self.timeout_seconds = float(timeout_seconds) if timeout_seconds else None
         self.should_validate_parameters = validate_parameters
+        if persist_result is None and (result_storage is not None or result_serializer is not None):
+            persist_result = True
         self.persist_result = persist_result
         self.result_storage = result_storage
         self.result_serializer = result_serializer
         self.cache_result_in_memory = cache_result_in_memory
         self.log_prints = log_prints
-        self.on_completion = hook_list(on_completion, "on_completion", "flow")
-        self.on_failure = hook_list(on_failure, "on_failure", "flow")
-        self.on_cancellation = hook_list(on_cancellation, "on_cancellation", "flow")
-        self.on_crashed = hook_list(on_crashed, "on_crashed", "flow")
-        self.on_running = hook_list(on_running, "on_running", "flow")
+        self.on_completion_hooks = hook_list(on_completion, "on_completion", "flow")
+        self.on_failure_hooks = hook_list(on_failure, "on_failure", "flow")
+        self.on_cancellation_hooks = hook_list(on_cancellation, "on_cancellation", "flow")
+        self.on_crashed_hooks = hook_list(on_crashed, "on_crashed", "flow")
+        self.on_running_hooks = hook_list(on_running, "on_running", "flow")
         self.isasync = inspect.iscoroutinefunction(fn)
+        self.isgenerator = inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn)
         self.signature = Signature(fn)
+        if any(param in _RESERVED for param in self.signature.names):
+            raise ReservedArgumentError(
+                "'wait_for' is a reserved argument name and cannot be used in flow functions."
+            )
         self._validator = ParameterValidator(fn, self.signature)
         self._options = {
             "name": name,
@@ -99,9 +137,110 @@ class Flow(Generic[P, R]):
         self.__qualname__ = getattr(fn, "__qualname__", self.name)
         self.__wrapped__ = fn
 
+    @property
+    def version(self) -> str | None:
+        """The version given, else a hash of the file that defines the flow (computed on
+        first use: most flows never ask)."""
+        if self._version is None:
+            self._version = _source_file_hash(self.fn)
+        return self._version
+
+    @version.setter
+    def version(self, value: str | None) -> None:
+        self._version = value
+
+    @property
+    def isclassmethod(self) -> bool:
+        return self._method_kind == "class"
+
+    @property
+    def isstaticmethod(self) -> bool:
+        return self._method_kind == "static"
+
+    def __get__(self, instance: Any, owner: Any) -> Flow[P, R]:
+        """Flows work as instance, class and static methods: reading one through an
+        instance (or, for a classmethod, a class) gives a copy bound to it."""
+        if self._method_kind == "class":
+            return self._bound_to(owner)
+        if instance is None or self._method_kind == "static":
+            return self
+        return self._bound_to(instance)
+
+    def _bound_to(self, target: Any) -> Flow[P, R]:
+        bound = copy.copy(self)
+        bound.fn = types.MethodType(self.fn, target)  # type: ignore[assignment]
+        bound._method_kind = None
+        bound.signature = Signature(bound.fn)
+        bound._validator = ParameterValidator(bound.fn, bound.signature)
+        bound._options = {**self._options}
+        return bound
+
+    # -- hooks, also as decorators: `@my_flow.on_completion` --------------------------------
+    def on_completion(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        self.on_completion_hooks.append(fn)
+        return fn
+
+    def on_failure(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        self.on_failure_hooks.append(fn)
+        return fn
+
+    def on_cancellation(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        self.on_cancellation_hooks.append(fn)
+        return fn
+
+    def on_crashed(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        self.on_crashed_hooks.append(fn)
+        return fn
+
+    def on_running(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        self.on_running_hooks.append(fn)
+        return fn
+
     def with_options(self, **options: Any) -> Flow[P, R]:
-        """A copy of this flow with some options changed."""
-        return Flow(self.fn, **changed_options(self._options, self.name, "flow", options))
+        """A copy of this flow with some options changed (hooks added by decorator and
+        `timeout_seconds=0`, meaning none, included)."""
+        current = {
+            **self._options,
+            **{kind: list(getattr(self, f"{kind}_hooks")) for kind in _HOOK_KINDS},
+        }
+        merged = changed_options(current, self.name, "flow", options)
+        fn: Any = self.fn
+        if self._method_kind == "class":
+            fn = classmethod(fn)
+        elif self._method_kind == "static":
+            fn = staticmethod(fn)
+        return Flow(fn, **merged)
+
+    def visualize(self, *args: Any, **kwargs: Any) -> str:
+        """The graph of this flow's task and subflow calls as a Mermaid flowchart (text
+        that GitHub, GitLab and mermaid.live render). The flow's function runs with task
+        calls traced, not run: give it the arguments it needs; a task's
+        `viz_return_value` stands in for its result where the flow inspects one."""
+        from headrace._visualize import visualize
+
+        return visualize(self, args, kwargs)
+
+    def generate_mermaid_graph(self, *args: Any, **kwargs: Any) -> str:
+        """The Mermaid flowchart of this flow's calls (what `visualize` returns)."""
+        from headrace._visualize import visualize
+
+        return visualize(self, args, kwargs)
+
+    async def agenerate_mermaid_graph(self, *args: Any, **kwargs: Any) -> str:
+        """`generate_mermaid_graph` from async code (an async flow's function is awaited
+        in a worker thread, so the caller's event loop is never blocked)."""
+        import asyncio
+
+        return await asyncio.to_thread(self.generate_mermaid_graph, *args, **kwargs)
+
+    async def avisualize(self, *args: Any, **kwargs: Any) -> str:
+        """`visualize` from async code."""
+        return await self.agenerate_mermaid_graph(*args, **kwargs)
+
+    def serialize_parameters(self, parameters: dict[str, Any]) -> dict[str, Any]:
+        """Parameters as JSON-compatible values, for records and the API; a value that cannot
+        be encoded is replaced by a placeholder naming its type."""
+        return {name: _jsonable(value) for name, value in parameters.items()}
 
     def validate_parameters(self, parameters: dict[str, Any]) -> dict[str, Any]:
         """Coerce parameters to the function's annotations; ParameterTypeError if impossible."""
@@ -120,6 +259,10 @@ class Flow(Generic[P, R]):
     ) -> Any:
         """Run the flow; returns its result (raising its error if it failed) or, with
         `return_state=True`, its final state."""
+        parent = FlowRunContext._var.get(None)
+        if parent is not None and parent.tracing:
+            parameters = self.signature.bind(args, kwargs)
+            return parent.trace_subflow(self, parameters, wait_for)  # type: ignore[attr-defined]
         if wait_for:
             engine.wait_for_upstreams(wait_for)
         machine = engine.FlowRunMachine(self, self.signature.bind(args, kwargs))
@@ -148,6 +291,21 @@ class Flow(Generic[P, R]):
 
         return deploy_flow(self, *args, **kwargs)
 
+    async def ato_deployment(self, *args: Any, **kwargs: Any) -> Any:
+        """`to_deployment` from async code."""
+        return self.to_deployment(*args, **kwargs)
+
+    async def adeploy(self, *args: Any, **kwargs: Any) -> Any:
+        """`deploy` from async code (the store calls run in a worker thread)."""
+        import asyncio
+
+        return await asyncio.to_thread(self.deploy, *args, **kwargs)
+
+    @classmethod
+    async def afrom_source(cls, source: Any, entrypoint: str) -> Flow[Any, Any]:
+        """`from_source` from async code."""
+        return cls.from_source(source, entrypoint)
+
     @classmethod
     def from_source(cls, source: Any, entrypoint: str) -> Flow[Any, Any]:
         """Load a flow from `source` (a local directory) and `entrypoint` (`path.py:function`)."""
@@ -157,6 +315,38 @@ class Flow(Generic[P, R]):
 
     def __repr__(self) -> str:
         return f"Flow(name={self.name!r})"
+
+
+_RESERVED = frozenset({"wait_for"})
+
+
+def _source_file_hash(fn: Any) -> str | None:
+    try:
+        path = inspect.getsourcefile(fn)
+        if path is None:
+            return None
+        with open(path, "rb") as file:
+            import hashlib
+
+            return hashlib.md5(file.read(), usedforsecurity=False).hexdigest()
+    except (OSError, TypeError):
+        return None
+
+
+def _jsonable(value: Any) -> Any:
+    import json
+
+    try:
+        json.dumps(value)
+        return value
+    except (TypeError, ValueError, RecursionError):
+        pass
+    try:
+        from pydantic_core import to_jsonable_python
+
+        return to_jsonable_python(value)
+    except Exception:
+        return f"<{type(value).__name__}>"
 
 
 def _await_outcome(coro: Any, return_state: bool) -> Any:
@@ -182,4 +372,119 @@ def flow(__fn: Any = None, **options: Any) -> Any:
     return lambda fn: Flow(fn, **options)
 
 
-__all__ = ["Flow", "flow"]
+# -- loading flows from entrypoints (the parsing lives in headrace._entrypoints) -----------
+
+
+def load_flow_from_entrypoint(entrypoint: str, use_placeholder_flow: bool = True) -> Flow:
+    """The flow an entrypoint (`path/file.py:name`, `file.py:Class.method` or
+    `package.module.name`) names. When the script fails to import and
+    `use_placeholder_flow` is true, a flow built by `safe_load_flow_from_entrypoint`
+    stands in; otherwise ScriptError."""
+    separator = ":" if ":" in entrypoint else "."
+    path, _, name = entrypoint.rpartition(separator)
+    try:
+        value = import_object(entrypoint)
+    except ScriptError:
+        if not use_placeholder_flow:
+            raise
+        value = safe_load_flow_from_entrypoint(entrypoint)
+        if value is None:
+            raise
+    except AttributeError as exc:
+        raise MissingFlowError(f"Flow function with name {name!r} not found in {path!r}.") from exc
+    if not isinstance(value, Flow):
+        raise MissingFlowError(
+            f"Function with name {name!r} is not a flow. Make sure that it is decorated "
+            "with '@flow'."
+        )
+    return value
+
+
+def safe_load_flow_from_entrypoint(entrypoint: str) -> Flow | None:
+    """The flow at `path/file.py:name`, built without running the script's other code;
+    None when the flow's decorator arguments need something the script cannot import."""
+    return _entrypoints.safe_load_flow(entrypoint, Flow)
+
+
+def load_flow_arguments_from_entrypoint(
+    entrypoint: str, arguments: list[str] | set[str] | None = None
+) -> dict[str, Any]:
+    """The arguments given to `@flow(...)` at an entrypoint (all, or those named), read
+    without running the script; `name` defaults as `@flow` would name the flow."""
+    return _entrypoints.flow_arguments(entrypoint, arguments)
+
+
+def load_placeholder_flow(entrypoint: str, raises: BaseException) -> Flow:
+    """A flow with the entrypoint's name and options whose calls raise `raises` (for
+    describing a flow that cannot be loaded here)."""
+
+    def placeholder(*args: Any, **kwargs: Any) -> Any:
+        raise raises
+
+    return Flow(placeholder, **load_flow_arguments_from_entrypoint(entrypoint))
+
+
+def load_function_and_convert_to_flow(entrypoint: str) -> Flow:
+    """The function at an entrypoint as a flow (a plain function is wrapped with
+    `log_prints=True`)."""
+    path, _, name = entrypoint.rpartition(":")
+    try:
+        value = import_object(entrypoint)
+    except AttributeError as exc:
+        raise RuntimeError(f"Function with name {name!r} not found in {path!r}.") from exc
+    return value if isinstance(value, Flow) else Flow(value, log_prints=True)
+
+
+def select_flow(
+    flows: Iterable[Flow[Any, Any]], flow_name: str | None = None, from_message: str | None = None
+) -> Flow[Any, Any]:
+    """The flow named `flow_name` among `flows`, or the only one when no name is given."""
+    where = f" {from_message}" if from_message else ""
+    found = list(flows)
+    if flow_name is not None:
+        named = [candidate for candidate in found if candidate.name == flow_name]
+        if not named:
+            raise MissingFlowError(f"Flow {flow_name!r} not found{where}.")
+        return named[0]
+    if not found:
+        raise MissingFlowError(f"No flows found{where}.")
+    if len(found) > 1:
+        from headrace.exceptions import UnspecifiedFlowError
+
+        names = ", ".join(sorted(repr(candidate.name) for candidate in found))
+        raise UnspecifiedFlowError(f"Found {len(found)} flows{where}: {names}. Name one.")
+    return found[0]
+
+
+def serve(*args: Any, **kwargs: Any) -> Any:
+    """Serve several deployments in this process (`headrace.serve`)."""
+    from headrace.deployments import serve as serve_deployments  # deferred, as above
+
+    return serve_deployments(*args, **kwargs)
+
+
+async def aserve(*args: Any, **kwargs: Any) -> Any:
+    """`serve` from async code."""
+    from headrace.deployments import aserve as aserve_deployments  # deferred, as above
+
+    return await aserve_deployments(*args, **kwargs)
+
+
+def is_entrypoint_async(entrypoint: str) -> bool:
+    """Whether the function at `path/file.py:name` is `async def` (read, not run)."""
+    return _entrypoints.is_async(entrypoint)
+
+
+__all__ = [
+    "Flow",
+    "flow",
+    "is_entrypoint_async",
+    "load_flow_arguments_from_entrypoint",
+    "load_flow_from_entrypoint",
+    "load_function_and_convert_to_flow",
+    "safe_load_flow_from_entrypoint",
+    "select_flow",
+    "serve",
+    "aserve",
+    "FlowStateHook",
+]

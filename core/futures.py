@@ -240,8 +240,113 @@ def _wait_state(future: PrefectFuture) -> State:
     return future.state
 
 
+#: a background run's queue status -> the state type it ended in
+_BACKGROUND_FINAL = {"completed": "COMPLETED", "failed": "FAILED", "crashed": "CRASHED"}
+#: longest pause between two looks at the store while waiting for a background result
+MAX_POLL_SECONDS = 0.25
+#: how often a waiting submitter also settles background runs whose workers died
+REAP_EVERY_SECONDS = 1.0
+
+
+def _loads(blob: bytes) -> Any:
+    import cloudpickle  # deferred: only background runs send pickled outcomes
+
+    return cloudpickle.loads(blob)
+
+
+def _restore(task_run_id: str) -> PrefectDistributedFuture:
+    return PrefectDistributedFuture(task_run_id)
+
+
+class PrefectDistributedFuture(PrefectFuture):
+    """The future of a background task run: its state and result are read from the
+    store, so it works in any process (it pickles as its task run id)."""
+
+    __slots__ = ("_watching",)
+
+    def __init__(self, task_run_id: str) -> None:
+        from headrace.run_records import TaskRun  # deferred: the engine's futures need none
+
+        run = TaskRun("", "", None, {}, set())
+        run.id = task_run_id
+        super().__init__(run)
+        self._watching = False
+
+    @property
+    def state(self) -> State:
+        """The final state once done; until then the task run's state in the store."""
+        if self._state is not None or self._check():
+            return self._state  # type: ignore[return-value]
+        from headrace.store import get_store  # deferred: only background runs read it
+
+        row = get_store().runs.read_task_run(self.task_run_id)
+        if row is None or row["state_type"] is None:
+            return Pending()
+        return State(row["state_type"], name=row["state_name"], message=row["state_message"])
+
+    def done(self) -> bool:
+        return self._state is not None or self._check()
+
+    def _check(self) -> bool:
+        """Settle this future if the run has ended; True if it has."""
+        from headrace.store import get_store
+
+        row = get_store().task_queue.read_outcome(self.task_run_id)
+        if row is None or row["status"] not in _BACKGROUND_FINAL:
+            return False
+        kind = _BACKGROUND_FINAL[row["status"]]
+        data = None if row["outcome"] is None else _loads(row["outcome"])
+        state = State(kind, name=row["state_name"], message=row["message"], data=data)
+        state.state_details.task_run_id = self.task_run_id
+        self.set_final_state(state)
+        return True
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait (at most `timeout` seconds) for the run to end on some task worker."""
+        if self._state is not None:
+            return
+        from headrace.store import get_store
+
+        store = get_store()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        delay = 0.005
+        next_reap = time.monotonic() + REAP_EVERY_SECONDS
+        while not self._check():
+            now = time.monotonic()
+            if deadline is not None and now >= deadline:
+                return
+            if now >= next_reap:  # a dead worker's run must end even if no worker is left
+                store.task_queue.reap()
+                next_reap = now + REAP_EVERY_SECONDS
+            pause = delay if deadline is None else min(delay, deadline - now)
+            time.sleep(max(0.0, pause))
+            delay = min(delay * 2, MAX_POLL_SECONDS)
+
+    def result(self, timeout: float | None = None, raise_on_failure: bool = True) -> Any:
+        self.wait(timeout)
+        if self._state is None:
+            raise TimeoutError(
+                f"Task run {self.task_run_id} did not complete within {timeout} seconds"
+            )
+        return self._state.result(raise_on_failure=raise_on_failure)
+
+    def add_done_callback(self, fn: Callable[[PrefectFuture], Any]) -> None:
+        """Call `fn(future)` when the run ends (a thread of this process watches for it)."""
+        super().add_done_callback(fn)
+        if self._state is None and not self._watching:
+            self._watching = True
+            threading.Thread(target=self.wait, name="headrace-future-watch", daemon=True).start()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (self.task_run_id,))
+
+    def __repr__(self) -> str:
+        return f"PrefectDistributedFuture(task_run_id={self.task_run_id!r})"
+
+
 __all__ = [
     "DoneAndNotDoneFutures",
+    "PrefectDistributedFuture",
     "PrefectFuture",
     "PrefectFutureList",
     "TaskRunFuture",

@@ -20,6 +20,7 @@ _OVERRIDABLE = {
     "database_url": "HEADRACE_DATABASE_URL",
     "api_url": "HEADRACE_API_URL",
     "thread_pool_max_workers": "HEADRACE_TASK_RUNNER_THREAD_POOL_MAX_WORKERS",
+    "logging_settings_path": "HEADRACE_LOGGING_SETTINGS_PATH",
 }
 
 
@@ -33,6 +34,8 @@ class Settings:
     thread_pool_max_workers: int
     #: the headrace server's API (`http://host:4200/api`); None: use `database` directly
     api_url: str | None = None
+    #: a logging dictConfig YAML file, used instead of headrace's own when it exists
+    logging_settings_path: Path | None = None
 
     @property
     def results_path(self) -> Path:
@@ -52,7 +55,7 @@ def get_settings() -> Settings:
     key = _env_key()
     settings = _cache.get(key)
     if settings is None:
-        home_raw, level, database, database_url, api_url, max_workers = key
+        home_raw, level, database, database_url, api_url, max_workers, logging_path = key
         home = Path(home_raw).expanduser() if home_raw else Path.home() / ".headrace"
         settings = Settings(
             home=home,
@@ -62,6 +65,9 @@ def get_settings() -> Settings:
             database=database_url or database or str(home / "headrace.db"),
             api_url=api_url.rstrip("/") if api_url else None,
             thread_pool_max_workers=int(max_workers) if max_workers else 32,
+            logging_settings_path=(
+                Path(logging_path).expanduser() if logging_path else home / "logging.yml"
+            ),
         )
         _cache[key] = settings
     return settings
@@ -103,7 +109,9 @@ HEADRACE_TASK_RUNNER_THREAD_POOL_MAX_WORKERS = Setting(
 )
 #: Prefect's names for the same settings, so imports only change `prefect` -> `headrace`
 #: (the environment variables read are still the `HEADRACE_*` ones)
+HEADRACE_LOGGING_SETTINGS_PATH = Setting("HEADRACE_LOGGING_SETTINGS_PATH", "logging_settings_path")
 PREFECT_HOME = HEADRACE_HOME
+PREFECT_LOGGING_SETTINGS_PATH = HEADRACE_LOGGING_SETTINGS_PATH
 PREFECT_LOGGING_LEVEL = HEADRACE_LOGGING_LEVEL
 PREFECT_API_URL = HEADRACE_API_URL
 _VARIABLES = frozenset(_OVERRIDABLE.values())

@@ -57,12 +57,18 @@ class StateDetails:
         "scheduled_time",
         "retriable",
         "storage_key",
+        "pause_timeout",
+        "pause_reschedule",
+        "pause_key",
+        "run_input_keyset",
     )
 
     def __init__(self, **values: Any) -> None:
         # one chained assignment: every final task state gets details (hot path)
         self.flow_run_id = self.task_run_id = self.cache_key = self.cache_expiration = None
         self.scheduled_time = self.retriable = self.storage_key = None
+        self.pause_timeout = self.pause_reschedule = self.pause_key = None
+        self.run_input_keyset = None
         for name, value in values.items():
             if name in self.__slots__:  # unknown fields are ignored, as they were
                 setattr(self, name, value)
@@ -323,12 +329,37 @@ def Cancelling(**kwargs: Any) -> State:
     return State(StateType.CANCELLING, **kwargs)
 
 
-def Paused(**kwargs: Any) -> State:
-    return State(StateType.PAUSED, **kwargs)
+def Paused(
+    timeout_seconds: float | None = None,
+    pause_expiration_time: _dt.datetime | None = None,
+    reschedule: bool = False,
+    pause_key: str | None = None,
+    **kwargs: Any,
+) -> State:
+    """A paused run; `timeout_seconds` (or `pause_expiration_time`) says until when it
+    may be resumed, `reschedule` that it is suspended (its process exits)."""
+    if timeout_seconds is not None and pause_expiration_time is not None:
+        raise ValueError("Cannot supply both a pause_expiration_time and timeout_seconds")
+    state = State(StateType.PAUSED, **kwargs)
+    details = state.state_details
+    if pause_expiration_time is not None:
+        details.pause_timeout = pause_expiration_time
+    elif timeout_seconds is not None:
+        details.pause_timeout = state.timestamp + _dt.timedelta(seconds=timeout_seconds)
+    details.pause_reschedule = reschedule
+    details.pause_key = pause_key
+    return state
 
 
-def Suspended(**kwargs: Any) -> State:
-    return State(StateType.PAUSED, name="Suspended", **kwargs)
+def Suspended(
+    timeout_seconds: float | None = None,
+    pause_expiration_time: _dt.datetime | None = None,
+    pause_key: str | None = None,
+    **kwargs: Any,
+) -> State:
+    """A paused run whose process exits; resuming it runs it again."""
+    kwargs.setdefault("name", "Suspended")
+    return Paused(timeout_seconds, pause_expiration_time, True, pause_key, **kwargs)
 
 
 def NotReady(**kwargs: Any) -> State:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import contextvars
 import os
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from headrace import engine
 from headrace._thread_pool import ThreadPool
 from headrace.exceptions import CrashedRun
-from headrace.futures import PrefectFuture
+from headrace.futures import PrefectFuture, PrefectFutureList
 from headrace.settings import get_settings
 
 if TYPE_CHECKING:
@@ -26,6 +26,12 @@ if TYPE_CHECKING:
     from headrace.run_records import TaskRun
     from headrace.states import State
     from headrace.tasks import Task
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
+F = TypeVar("F", bound=PrefectFuture)
 
 
 class TaskRunner:
@@ -45,9 +51,57 @@ class TaskRunner:
     def __exit__(self, *exc: object) -> None:
         return None
 
+    def __eq__(self, other: object) -> bool:
+        """Runners are equal when they are of one type and configured alike."""
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._configuration() == other._configuration()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def _configuration(self) -> dict[str, Any]:
+        return {}
+
     def submit(
+        self,
+        task: Task,
+        parameters: dict[str, Any],
+        wait_for: Any = None,
+        dependencies: Any = None,
+    ) -> PrefectFuture:
+        """Run `task` with `parameters` (a dict by name) in this runner; returns its
+        future. Works inside a flow run and, on an entered runner, outside one."""
+        from headrace.context import FlowRunContext
+
+        self._ensure_started()
+        flow_ctx = FlowRunContext._var.get(None)
+        bound = task.signature.bind((), dict(parameters))
+        return self.submit_run(task, task._new_run(bound, flow_ctx), bound, wait_for)
+
+    def map(
+        self, task: Task, parameters: dict[str, Any], wait_for: Any = None
+    ) -> PrefectFutureList:
+        """One run per element of the iterable values of `parameters` (`unmapped(x)`
+        passes `x` whole to every run); returns their futures in order."""
+        from headrace.context import FlowRunContext
+
+        self._ensure_started()
+        flow_ctx = FlowRunContext._var.get(None)
+        futures = PrefectFutureList()
+        signature = task.signature
+        for call in engine.expand_map(dict(parameters), signature.var_keyword):
+            bound = signature.bind((), call)
+            futures.append(self.submit_run(task, task._new_run(bound, flow_ctx), bound, wait_for))
+        return futures
+
+    def _ensure_started(self) -> None:
+        """Raise unless the runner can take work now (override when entering starts it)."""
+
+    def submit_run(
         self, task: Task, task_run: TaskRun, parameters: dict[str, Any], wait_for: Any = None
     ) -> PrefectFuture:
+        """Run a task run the caller made (Task.submit and Task.map come here)."""
         raise NotImplementedError
 
     @staticmethod
@@ -99,11 +153,21 @@ class ThreadPoolTaskRunner(TaskRunner):
         if pool is not None:
             pool.shutdown()
 
-    def submit(
+    def _configuration(self) -> dict[str, Any]:
+        return {"max_workers": self.max_workers}
+
+    def _ensure_started(self) -> None:
+        if self._pool is None:
+            raise RuntimeError(
+                f"Task runner is not started: use {type(self).__name__} as a context manager "
+                "(`with runner:`) before submitting"
+            )
+
+    def submit_run(
         self, task: Task, task_run: TaskRun, parameters: dict[str, Any], wait_for: Any = None
     ) -> PrefectFuture:
         if self._pool is None:
-            raise RuntimeError(f"{type(self).__name__} must be entered before submitting")
+            self._ensure_started()
         future = PrefectFuture(task_run)
         context = contextvars.copy_context()
         future.bind_work(
@@ -185,7 +249,22 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
         return f"ProcessPoolTaskRunner(max_workers={self.max_workers})"
 
 
+class PrefectTaskRunner(TaskRunner):
+    """Prefect's runner that hands each task run to task workers (`Task.serve`). Not
+    supported as a flow's task runner: see docs/compatibility.md (use `Task.delay` and
+    `headrace task serve` for background runs)."""
+
+    name = "prefect"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError(
+            "PrefectTaskRunner is not supported by headrace; see docs/compatibility.md "
+            "(background task runs: Task.delay and `headrace task serve`)"
+        )
+
+
 __all__ = [
+    "PrefectTaskRunner",
     "ConcurrentTaskRunner",
     "ProcessPoolTaskRunner",
     "TaskRunner",

@@ -2,27 +2,75 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import inspect
+import logging
+import types
 from collections.abc import Callable, Iterable
-from typing import Any, Generic, ParamSpec, TypeVar, overload
+from typing import Any, Generic, ParamSpec, TypedDict, TypeVar, overload
 
 from headrace import cache_policies, engine
+from headrace._naming import check_run_name
 from headrace.context import FlowRunContext, current_tags
 from headrace.exceptions import (
     MappingLengthMismatch,
     MappingMissingIterable,
     ParameterBindError,
+    ReservedArgumentError,
 )
 from headrace.futures import PrefectFuture, PrefectFutureList
 from headrace.run_records import TaskRun
-from headrace.utilities.annotations import allow_failure, quote, unmapped
 from headrace.utilities.callables import Signature, hook_list
 from headrace.utilities.hashing import hash_objects
 from headrace.utilities.options import changed_options
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
+
+#: type names of Prefect's `prefect.tasks`, for annotations in user code
+StateHookCallable = Callable[..., Any]
+RetryConditionCallable = Callable[..., bool] | None
+TaskRunNameCallbackWithParameters = Callable[[dict[str, Any]], str]
+TaskRunNameValueOrCallable = str | Callable[[], str] | TaskRunNameCallbackWithParameters
+FutureOrResult = PrefectFuture | Any
+OneOrManyFutureOrResult = FutureOrResult | Iterable[FutureOrResult]
+
+#: how many characters of the run id name a task run outside a flow (`name-abc`)
+NUM_CHARS_DYNAMIC_KEY = 3
+
+logger = logging.getLogger("headrace.tasks")
+
+
+class TaskOptions(TypedDict, total=False):
+    """The options `@task(...)` and `Task.with_options(...)` take, for typed wrappers."""
+
+    name: str | None
+    description: str | None
+    tags: Iterable[str] | None
+    version: str | None
+    cache_policy: Any
+    cache_key_fn: Callable[..., str | None] | None
+    cache_expiration: _dt.timedelta | None
+    task_run_name: TaskRunNameValueOrCallable | None
+    retries: int | None
+    retry_delay_seconds: float | list[float] | Callable[[int], list[float]] | None
+    retry_jitter_factor: float | None
+    persist_result: bool | None
+    result_storage: Any
+    result_serializer: Any
+    result_storage_key: str | None
+    cache_result_in_memory: bool
+    timeout_seconds: float | None
+    log_prints: bool | None
+    refresh_cache: bool | None
+    on_completion: list[StateHookCallable] | None
+    on_failure: list[StateHookCallable] | None
+    on_running: list[StateHookCallable] | None
+    retry_condition_fn: RetryConditionCallable
+    viz_return_value: Any
+
 
 _NOT_SET: Any = object()
 
@@ -43,16 +91,6 @@ def exponential_backoff(backoff_factor: float) -> Callable[[int], list[float]]:
         return [backoff_factor * 2**attempt for attempt in range(retries)]
 
     return retry_delays
-
-
-def _is_iterable(value: Any) -> bool:
-    if isinstance(value, (str, bytes, bytearray)) or hasattr(value, "read"):
-        return False
-    try:
-        iter(value)
-    except TypeError:
-        return False
-    return True
 
 
 class Task(Generic[P, R]):
@@ -85,19 +123,45 @@ class Task(Generic[P, R]):
         on_running: list[Callable[..., Any]] | None = None,
         retry_condition_fn: Callable[..., bool] | None = None,
         viz_return_value: Any = None,
+        on_commit: list[Callable[..., Any]] | None = None,
+        on_rollback: list[Callable[..., Any]] | None = None,
     ) -> None:
+        self._method_kind = None
+        if isinstance(fn, (classmethod, staticmethod)):
+            self._method_kind = "class" if isinstance(fn, classmethod) else "static"
+            fn = fn.__func__
         if not callable(fn):
             raise TypeError("@task needs a function")
+        check_run_name(task_run_name, "task_run_name")
+        if retry_condition_fn is not None and not callable(retry_condition_fn):
+            raise TypeError(
+                "Expected `retry_condition_fn` to be callable, got "
+                f"{type(retry_condition_fn).__name__} instead."
+            )
         self.fn = fn
         self.name = name or getattr(fn, "__name__", type(fn).__name__)
         self.description = description or inspect.getdoc(fn)
         self.tags = set(tags or ())
         self.version = version
         self.isasync = inspect.iscoroutinefunction(fn)
+        self.isgenerator = inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn)
         self.signature = Signature(fn)
-        self.task_key = f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', self.name)}"
+        if "wait_for" in self.signature.names:
+            raise ReservedArgumentError(
+                "'wait_for' is a reserved argument name and cannot be used in task functions."
+            )
+        self.task_key = _task_key(fn)
         self._check_options(retries, retry_jitter_factor, timeout_seconds, cache_expiration)
         self.retries = retries or 0
+        if callable(retry_delay_seconds):
+            retry_delay_seconds = retry_delay_seconds(self.retries)
+        elif not isinstance(retry_delay_seconds, (list, int, float, type(None))):
+            raise TypeError(
+                "Invalid `retry_delay_seconds` provided; must be an int, float, list or "
+                f"callable. Received type {type(retry_delay_seconds)}"
+            )
+        if isinstance(retry_delay_seconds, list) and len(retry_delay_seconds) > 50:
+            raise ValueError("Can not configure more than 50 retry delays per task.")
         self.retry_delay_seconds = retry_delay_seconds
         self.retry_jitter_factor = retry_jitter_factor
         self.retry_condition_fn = retry_condition_fn
@@ -106,7 +170,17 @@ class Task(Generic[P, R]):
         self.cache_policy_explicit = cache_policy is not _NOT_SET and not isinstance(
             cache_policy, type(cache_policies.NONE)
         )
-        if cache_key_fn is not None:
+        if persist_result is None and (
+            self.cache_policy_explicit
+            or cache_key_fn is not None
+            or result_storage_key is not None
+            or result_storage is not None
+            or result_serializer is not None
+        ):
+            persist_result = True  # Prefect 3: these only make sense with persisted results
+        if persist_result is False:
+            self.cache_policy = cache_policies.NONE
+        elif cache_key_fn is not None:
             self.cache_policy = cache_policies.CacheKeyFnPolicy(cache_key_fn)
         elif cache_policy is _NOT_SET:
             self.cache_policy = cache_policies.DEFAULT
@@ -122,9 +196,11 @@ class Task(Generic[P, R]):
         self.cache_result_in_memory = cache_result_in_memory
         self.task_run_name = task_run_name
         self.log_prints = log_prints
-        self.on_completion = hook_list(on_completion, "on_completion", "task")
-        self.on_failure = hook_list(on_failure, "on_failure", "task")
-        self.on_running = hook_list(on_running, "on_running", "task")
+        self.on_completion_hooks = hook_list(on_completion, "on_completion", "task")
+        self.on_failure_hooks = hook_list(on_failure, "on_failure", "task")
+        self.on_running_hooks = hook_list(on_running, "on_running", "task")
+        self.on_commit_hooks = hook_list(on_commit, "on_commit", "task")
+        self.on_rollback_hooks = hook_list(on_rollback, "on_rollback", "task")
         self.viz_return_value = viz_return_value
         self._options = {
             "name": name,
@@ -151,6 +227,8 @@ class Task(Generic[P, R]):
             "on_running": on_running,
             "retry_condition_fn": retry_condition_fn,
             "viz_return_value": viz_return_value,
+            "on_commit": on_commit,
+            "on_rollback": on_rollback,
         }
         try:
             self.__doc__ = fn.__doc__
@@ -166,7 +244,7 @@ class Task(Generic[P, R]):
         if retries is not None and (not isinstance(retries, int) or retries < 0):
             raise ValueError(f"retries must be a non-negative integer, got {retries!r}")
         if jitter is not None and jitter < 0:
-            raise ValueError("retry_jitter_factor must be >= 0")
+            raise ValueError("`retry_jitter_factor` must be >= 0.")
         if timeout is not None and timeout <= 0:
             raise ValueError("timeout_seconds must be > 0")
         if expiration is not None and not isinstance(expiration, _dt.timedelta):
@@ -185,10 +263,63 @@ class Task(Generic[P, R]):
             return float(delays[min(attempt - 1, len(delays) - 1)])
         return float(delays)
 
+    @property
+    def source_code(self) -> str | None:
+        """The function's source text, read on first use (None for callables without one)."""
+        if "_source_code" not in self.__dict__:
+            try:
+                self._source_code: str | None = inspect.getsource(self.fn)
+            except (OSError, TypeError):
+                self._source_code = None
+        return self._source_code
+
+    @property
+    def isclassmethod(self) -> bool:
+        return self._method_kind == "class"
+
+    @property
+    def isstaticmethod(self) -> bool:
+        return self._method_kind == "static"
+
+    @property
+    def ismethod(self) -> bool:
+        return isinstance(self.fn, types.MethodType)
+
+    # -- hooks, also as decorators: `@my_task.on_completion` --------------------------------
+    def on_completion(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        self.on_completion_hooks.append(fn)
+        return fn
+
+    def on_failure(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        self.on_failure_hooks.append(fn)
+        return fn
+
+    def on_running(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        self.on_running_hooks.append(fn)
+        return fn
+
+    def on_commit(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        self.on_commit_hooks.append(fn)
+        return fn
+
+    def on_rollback(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        self.on_rollback_hooks.append(fn)
+        return fn
+
     # -- options ---------------------------------------------------------------------------
     def with_options(self, **options: Any) -> Task[P, R]:
-        """A copy of this task with some options changed."""
-        return Task(self.fn, **changed_options(self._options, self.name, "task", options))
+        """A copy of this task with some options changed (hooks added by decorator
+        included)."""
+        current = {
+            **self._options,
+            **{kind: list(getattr(self, f"{kind}_hooks")) for kind in _HOOK_KINDS},
+        }
+        fn: Any = self.fn
+        if self._method_kind == "class":
+            fn = classmethod(fn)
+        elif self._method_kind == "static":
+            fn = staticmethod(fn)
+        return Task(fn, **changed_options(current, self.name, "task", options))
 
     # -- running ---------------------------------------------------------------------------
     def _new_run(self, parameters: dict[str, Any], flow_ctx: FlowRunContext | None) -> TaskRun:
@@ -220,6 +351,8 @@ class Task(Generic[P, R]):
         `return_state=True`, its final state."""
         parameters = self.signature.bind(args, kwargs)
         flow_ctx = FlowRunContext._var.get(None)
+        if flow_ctx is not None and flow_ctx.tracing:
+            return flow_ctx.trace_call(self, parameters, wait_for)  # type: ignore[attr-defined]
         machine = engine.TaskRunMachine(
             self, self._new_run(parameters, flow_ctx), parameters, wait_for
         )
@@ -240,7 +373,9 @@ class Task(Generic[P, R]):
         `return_state=True`, the final state once it is known)."""
         flow_ctx = self._require_flow("submit")
         parameters = self.signature.bind(args, kwargs)
-        future = flow_ctx.task_runner.submit(
+        if flow_ctx.tracing:
+            return flow_ctx.trace_call(self, parameters, wait_for)  # type: ignore[attr-defined]
+        future = flow_ctx.task_runner.submit_run(
             self, self._new_run(parameters, flow_ctx), parameters, wait_for
         )
         if return_state:
@@ -249,27 +384,82 @@ class Task(Generic[P, R]):
         return future
 
     def map(
-        self, *args: Any, return_state: bool = False, wait_for: Any = None, **kwargs: Any
+        self,
+        *args: Any,
+        return_state: bool = False,
+        wait_for: Any = None,
+        deferred: bool = False,
+        **kwargs: Any,
     ) -> Any:
         """Submit one run per element of the iterable arguments (`unmapped(x)` is passed
-        whole); returns a PrefectFutureList."""
+        whole); returns a PrefectFutureList. `deferred=True` queues them as background
+        runs for task workers instead (inside a flow or not)."""
+        if deferred:
+            return self._map_deferred(args, kwargs, return_state, wait_for)
         flow_ctx = self._require_flow("map")
         try:
             bound = self.signature.signature.bind_partial(*args, **kwargs).arguments
         except TypeError as exc:
             raise ParameterBindError(f"Error binding parameters: {exc}") from None
-        calls = _expand_map(bound)
+        if flow_ctx.tracing:
+            try:
+                traced = engine.expand_map(bound, self.signature.var_keyword)
+            except (MappingMissingIterable, MappingLengthMismatch):
+                traced = None
+            return flow_ctx.trace_map(self, bound, traced, wait_for)  # type: ignore[attr-defined]
+        calls = engine.expand_map(bound, self.signature.var_keyword)
         runner = flow_ctx.task_runner
         futures = PrefectFutureList()
         for call in calls:
             parameters = self.signature.bind((), call)
             futures.append(
-                runner.submit(self, self._new_run(parameters, flow_ctx), parameters, wait_for)
+                runner.submit_run(self, self._new_run(parameters, flow_ctx), parameters, wait_for)
             )
         if return_state:
             futures.wait()
             return [future.state for future in futures]
         return futures
+
+    def _map_deferred(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any], return_state: bool, wait_for: Any
+    ) -> Any:
+        try:
+            bound = self.signature.signature.bind_partial(*args, **kwargs).arguments
+        except TypeError as exc:
+            raise ParameterBindError(f"Error binding parameters: {exc}") from None
+        calls = engine.expand_map(bound, self.signature.var_keyword)
+        futures = PrefectFutureList(
+            self.apply_async(kwargs=call, wait_for=wait_for) for call in calls
+        )
+        if return_state:
+            futures.wait()
+            return [future.state for future in futures]
+        return futures
+
+    # -- background runs (headrace.background does the work, deferred like deployments) ----
+    def apply_async(
+        self,
+        args: tuple[Any, ...] | None = None,
+        kwargs: dict[str, Any] | None = None,
+        wait_for: Any = None,
+        dependencies: dict[str, Any] | None = None,
+    ) -> Any:
+        """Queue a background run for a task worker (`Task.serve`, `headrace task
+        serve`); returns a PrefectDistributedFuture. `dependencies` (Prefect's lineage
+        hints) are accepted and not recorded."""
+        from headrace.background import submit
+
+        return submit(self, args, kwargs, wait_for)
+
+    def delay(self, *args: Any, **kwargs: Any) -> Any:
+        """`apply_async(args, kwargs)`: run this task in the background on a task worker."""
+        return self.apply_async(args, kwargs)
+
+    def serve(self) -> None:
+        """Serve background runs of this task in this process (see `headrace.task_worker`)."""
+        from headrace.task_worker import serve
+
+        serve(self)
 
     def _require_flow(self, verb: str) -> FlowRunContext:
         flow_ctx = FlowRunContext._var.get(None)
@@ -281,58 +471,38 @@ class Task(Generic[P, R]):
         return flow_ctx
 
     def __get__(self, instance: Any, owner: Any) -> Any:
-        if instance is None:
+        """Tasks work as instance, class and static methods: reading one through an
+        instance (or, for a classmethod, a class) gives a copy bound to it."""
+        if self._method_kind == "class":
+            return self._bound_to(owner)
+        if instance is None or self._method_kind == "static":
             return self
-        import functools
+        return self._bound_to(instance)
 
-        bound = functools.partial(self.__call__, instance)
-        bound.fn = functools.partial(self.fn, instance)  # type: ignore[attr-defined]
+    def _bound_to(self, target: Any) -> Task[P, R]:
+        bound = copy.copy(self)
+        bound.fn = types.MethodType(self.fn, target)  # type: ignore[assignment]
+        bound._method_kind = None
+        bound.signature = Signature(bound.fn)
         return bound
 
     def __repr__(self) -> str:
         return f"Task(name={self.name!r})"
 
 
-def _expand_map(bound: dict[str, Any]) -> list[dict[str, Any]]:
-    """One keyword dict per mapped call; raises on missing or mismatched iterables."""
-    static: dict[str, Any] = {}
-    iterables: dict[str, list[Any]] = {}
-    annotations: dict[str, type] = {}
-    for name, value in bound.items():
-        if isinstance(value, unmapped):
-            static[name] = value.unwrap()
-            continue
-        wrapper = None
-        if isinstance(value, (allow_failure, quote)):
-            wrapper, value = type(value), value.unwrap()
-        if isinstance(value, PrefectFuture):
-            value = value.result()
-        if _is_iterable(value):
-            iterables[name] = list(value)
-            if wrapper is not None:
-                annotations[name] = wrapper
-        else:
-            static[name] = wrapper(value) if wrapper is not None else value
-    if not iterables:
-        raise MappingMissingIterable(
-            "No iterable parameters were received. Parameters for map must include at least "
-            "one iterable."
-        )
-    lengths = {name: len(values) for name, values in iterables.items()}
-    if len(set(lengths.values())) > 1:
-        raise MappingLengthMismatch(
-            "Received iterable parameters with different lengths. Parameters for map must "
-            f"all be the same length. Got lengths: {lengths}"
-        )
-    count = next(iter(lengths.values()))
-    calls = []
-    for index in range(count):
-        call = dict(static)
-        for name, values in iterables.items():
-            item = values[index]
-            call[name] = annotations[name](item) if name in annotations else item
-        calls.append(call)
-    return calls
+_HOOK_KINDS = ("on_completion", "on_failure", "on_running", "on_commit", "on_rollback")
+
+
+def _task_key(fn: Any) -> str:
+    """`name-hash`: the function's name and a digest of where it is defined, so that two
+    tasks of the same name in different places never share a cache key."""
+    import hashlib
+
+    qualname = getattr(fn, "__qualname__", None) or type(fn).__qualname__
+    code = getattr(fn, "__code__", None) or getattr(type(fn).__call__, "__code__", None)
+    origin = f"{getattr(fn, '__module__', '')}:{qualname}:{getattr(code, 'co_filename', '')}"
+    digest = hashlib.md5(origin.encode(), usedforsecurity=False).hexdigest()[:8]
+    return f"{qualname.split('.')[-1]}-{digest}"
 
 
 @overload

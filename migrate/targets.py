@@ -15,7 +15,7 @@ from pathlib import Path
 _NAMES_FILE = Path(__file__).with_name("prefect_names.txt")
 #: the integration packages headrace ships (`integrations/<name>`): `prefect_<name>` imports
 #: become `headrace_<name>`; other `prefect_*` packages (prefect_github, ...) are left alone
-INTEGRATIONS = frozenset({"aws", "gcp", "snowflake", "slack", "dbt", "dask", "ray"})
+INTEGRATIONS = frozenset({"aws", "gcp", "snowflake", "slack", "dbt", "dask", "ray", "email"})
 
 
 def has_counterpart(root: str) -> bool:

@@ -19,10 +19,21 @@ HEADRACE_PLUGIN_API = 1
 @hookimpl
 def register_block_types() -> list[type]:
     # deferred: loading a plugin must not import pydantic; the hook does
+    from headrace.blocks.notifications import CustomWebhookNotificationBlock, SlackWebhook
     from headrace.blocks.system import JSON, Secret, String
+    from headrace.blocks.webhook import Webhook
     from headrace.filesystems import LocalFileSystem, RemoteFileSystem
 
-    return [Secret, JSON, String, LocalFileSystem, RemoteFileSystem]
+    return [
+        Secret,
+        JSON,
+        String,
+        LocalFileSystem,
+        RemoteFileSystem,
+        SlackWebhook,
+        CustomWebhookNotificationBlock,
+        Webhook,
+    ]
 
 
 @hookimpl

@@ -16,6 +16,15 @@ def register_commands(cli: click.Group) -> None:
     cli.add_lazy_command("runs", "headrace.cli.runs_cmd:runs")
     cli.add_lazy_command("variable", "headrace.cli.variables_cmd:variable")
     cli.add_lazy_command("store", "headrace.cli.store_cmd:store")
+    cli.add_lazy_command("task", "headrace.cli.task_cmd:task")
+    cli.add_lazy_command("flow-run", "headrace.cli.flow_run_cmd:flow_run")
+    cli.add_lazy_command("artifact", "headrace.cli.artifact_cmd:artifact")
+    cli.add_lazy_command("flow", "headrace.cli.flow_cmd:flow")
+    cli.add_lazy_command("task-run", "headrace.cli.task_run_cmd:task_run")
+    cli.add_lazy_command("config", "headrace.cli.config_cmd:config")
+    cli.add_lazy_command("profile", "headrace.cli.config_cmd:profile")
+    cli.add_lazy_command("work-queue", "headrace.cli.work_queue_cmd:work_queue")
+    cli.add_lazy_command("dashboard", "headrace.cli.dashboard_cmd:dashboard")
 
 
 @click.command()

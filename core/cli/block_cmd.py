@@ -17,6 +17,7 @@ from headrace.blocks import documents
 from headrace.blocks.errors import BlockError  # no pydantic: cheap to import with the CLI
 from headrace.blocks.names import did_you_mean, validate_name
 from headrace.blocks.registry import block_type_source, block_types, lookup_block_type
+from headrace.cli._output import json_option, not_supported, print_json, table
 from headrace.store import get_store
 
 
@@ -24,51 +25,132 @@ def _fail(exc: Exception) -> None:
     raise click.ClickException(str(exc)) from None
 
 
-@click.group()
+@click.group("block")
 def block() -> None:
     """Work with blocks: typed, named configuration saved in the store."""
 
 
-@block.command("types")
-def types_() -> None:
-    """List the registered block types (built-in and from plugins)."""
-    # deferred: rich loads only to draw a table
-    from rich.console import Console
-    from rich.table import Table
+@block.group("type", invoke_without_command=True)
+@click.pass_context
+def type_(ctx: click.Context) -> None:
+    """Block types (built-in and from plugins): ls, inspect; alone it lists them."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(types_ls)
 
-    table = Table("slug", "class", "capabilities", "from", "description")
-    for slug, cls in block_types().items():
-        table.add_row(
-            slug,
-            f"{cls.__module__}.{cls.__qualname__}",
-            ", ".join(sorted(cls.get_block_capabilities())),
-            block_type_source(slug) or "(defined in code)",
-            cls.get_description() or "",
-        )
-    Console(width=200).print(table)
+
+block.add_command(type_, "types")
+
+
+def _type_json(slug: str, cls: type) -> dict[str, Any]:
+    return {
+        "slug": slug,
+        "name": cls.__name__,
+        "class": f"{cls.__module__}.{cls.__qualname__}",
+        "capabilities": sorted(cls.get_block_capabilities()),
+        "source": block_type_source(slug),
+        "description": cls.get_description() or "",
+    }
+
+
+@type_.command("ls")
+@json_option
+def types_ls(as_json: bool = False) -> None:
+    """List the registered block types."""
+    found = [_type_json(slug, cls) for slug, cls in block_types().items()]
+    if as_json:
+        print_json(found)
+        return
+    table(
+        ["Slug", "Class", "Capabilities", "From", "Description"],
+        [
+            [
+                t["slug"],
+                t["class"],
+                ", ".join(t["capabilities"]),
+                t["source"] or "(defined in code)",
+                t["description"],
+            ]
+            for t in found
+        ],
+        optional=("Class", "From"),
+    )
+
+
+@type_.command("inspect")
+@click.argument("slug")
+@json_option
+def types_inspect(slug: str, as_json: bool) -> None:
+    """A block type: its fields (secret ones marked) and where it comes from."""
+    from headrace.secrets import is_secret_annotation
+
+    try:
+        cls = lookup_block_type(slug)
+    except BlockError as exc:
+        _fail(exc)
+    data = _type_json(slug, cls)
+    data["fields"] = [
+        {
+            "name": name,
+            "type": getattr(info.annotation, "__name__", str(info.annotation)),
+            "required": info.is_required(),
+            "secret": is_secret_annotation(info.annotation),
+            "description": info.description,
+        }
+        for name, info in cls.model_fields.items()
+    ]
+    if as_json:
+        print_json(data)
+        return
+    for key in ("slug", "class", "source", "description"):
+        click.echo(f"{key + ':':<13} {data[key] or '-'}")
+    click.echo(f"{'capabilities:':<13} {', '.join(data['capabilities']) or '-'}")
+    click.echo("fields:")
+    for field in data["fields"]:
+        flags = ", ".join(f for f in ("required", "secret") if field[f])
+        click.echo(f"  {field['name']}: {field['type']}" + (f" ({flags})" if flags else ""))
+
+
+type_.add_command(
+    not_supported(
+        "block type delete",
+        "block types come from code and plugins, not the store; uninstall or disable the "
+        "plugin (HEADRACE_DISABLE_PLUGINS) to remove one",
+    )
+)
 
 
 @block.command("ls")
 @click.option("--type", "slug", default=None, help="Only blocks of this type slug.")
-def ls(slug: str | None) -> None:
+@json_option
+def ls(slug: str | None, as_json: bool) -> None:
     """List saved blocks (never their values)."""
-    # deferred: rich loads only to draw a table
-    from rich.console import Console
-    from rich.table import Table
-
     rows = documents.list_documents(get_store(), slug)
+    found = [
+        {
+            "reference": row.reference,
+            "block_type_slug": row.block_type_slug,
+            "name": row.name,
+            "created": row.created,
+            "updated": row.updated,
+        }
+        for row in rows
+    ]
+    if as_json:
+        print_json(found)
+        return
     if not rows:
         click.echo("No blocks saved." if slug is None else f"No {slug!r} blocks saved.")
         return
-    table = Table("block", "type", "name", "updated")
-    for row in rows:
-        table.add_row(row.reference, row.block_type_slug, row.name, row.updated)
-    Console(width=200).print(table)
+    table(
+        ["Block", "Type", "Name", "Updated"],
+        [[b["reference"], b["block_type_slug"], b["name"], b["updated"]] for b in found],
+    )
 
 
 @block.command("inspect")
 @click.argument("reference", metavar="SLUG/NAME")
-def inspect_(reference: str) -> None:
+@json_option
+def inspect_(reference: str, as_json: bool) -> None:
     """Show a saved block's fields, secrets masked."""
     # deferred: blocks bring pydantic, loaded only when this command runs
     from headrace.blocks import codec
@@ -80,13 +162,26 @@ def inspect_(reference: str) -> None:
         _fail(exc)
     slug = loaded.get_block_type_slug()
     row = documents.get(get_store(), slug, loaded._block_document_name or "")
+    data = {
+        "reference": row.reference,
+        "block_type_slug": slug,
+        "block_type": type(loaded).__name__,
+        "name": row.name,
+        "schema_version": row.schema_version,
+        "created": row.created,
+        "updated": row.updated,
+        "fields": codec.masked_fields(loaded),
+    }
+    if as_json:
+        print_json(data)
+        return
     click.echo(f"block:          {row.reference}")
     click.echo(f"type:           {type(loaded).__name__} ({slug})")
     click.echo(f"schema version: {row.schema_version}")
     click.echo(f"created:        {row.created}")
     click.echo(f"updated:        {row.updated}")
     click.echo("fields:")
-    for key, value in codec.masked_fields(loaded).items():
+    for key, value in data["fields"].items():
         click.echo(f"  {key}: {json.dumps(value)}")
 
 

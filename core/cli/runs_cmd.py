@@ -1,4 +1,5 @@
-"""`headrace runs ls` and `headrace runs show ID`: the run history in the store."""
+"""`headrace runs ls` (the same command as `flow-run ls`) and `headrace runs show ID`: a
+flow run with its task runs as a table and a timeline."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import datetime as _dt
 
 import click
 
+from headrace.cli._runs_view import log_line
+from headrace.cli.flow_run_cmd import ls as flow_run_ls
 from headrace.secret_parameters import masked_parameters
-from headrace.store.runs import get_flow_run, list_flow_runs, list_logs, list_task_runs
+from headrace.store.runs import get_flow_run, list_logs, list_task_runs
 
 _STATE_COLOURS = {
     "COMPLETED": "green",
@@ -43,26 +46,7 @@ def runs() -> None:
     """Inspect the run history."""
 
 
-@runs.command("ls")
-@click.option("--limit", default=20, show_default=True, help="How many runs to show.")
-@click.option("--flow", "flow_name", default=None, help="Only runs of this flow.")
-def list_runs(limit: int, flow_name: str | None) -> None:
-    """Recent flow runs, newest first."""
-    # deferred: rich loads only to draw a table
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table("id", "flow", "run name", "state", "started", "duration")
-    for row in list_flow_runs(limit=limit, flow_name=flow_name):
-        table.add_row(
-            row["id"][:8],
-            row["flow_name"],
-            row["name"],
-            _state(row),
-            _when(row["start_time"]),
-            _duration(row["start_time"], row["end_time"]),
-        )
-    Console().print(table)
+runs.add_command(flow_run_ls, "ls")
 
 
 @runs.command("show")
@@ -101,8 +85,9 @@ def show_run(run_id: str, logs: bool) -> None:
         )
     console.print(table)
     if logs:
+        names = {task["id"]: task["name"] for task in tasks}
         for record in list_logs(run["id"]):
-            console.print(f"{_when(record['timestamp'])} {record['message']}", markup=False)
+            console.print(log_line(record, run["name"], names), markup=False, highlight=False)
 
 
 def _bar(task: dict, start: float, span: float, width: int) -> str:

@@ -35,6 +35,13 @@ def _database(path: str | None) -> str:
     return path
 
 
+def _step(text: str) -> None:
+    """Progress of a long store operation, on stderr (stdout keeps the report)."""
+    import time
+
+    click.echo(f"{time.strftime('%H:%M:%S')} store: {text}...", err=True)
+
+
 @click.group()
 def store() -> None:
     """Check the store file, or save what is readable from a damaged one."""
@@ -75,11 +82,12 @@ def recover(path: str | None, force: bool) -> None:
     from headrace.store.integrity import recover as run_recover
 
     database = _database(path)
+    _step("running the integrity check")
     if run_check(database).ok and not force:
         click.echo(f"the store {database} passes the integrity check; nothing to recover")
         click.echo("(--force rewrites it anyway)")
         return
-    report = run_recover(database)
+    report = run_recover(database, progress=_step)
     click.echo(f"recovered {database} ({report.method})")
     for table in report.tables:
         lost = f"; unreadable parts skipped: {'; '.join(table.errors)}" if table.errors else ""

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 import click
 
 from headrace.cli._output import clear_errors
+from headrace.logging.configuration import ensure_logging_setup
 from headrace.workers import ProcessWorker
 
 
@@ -23,8 +22,8 @@ def worker() -> None:
 def worker_start(pool: str, name: str | None, limit: int | None, run_once: bool) -> None:
     """Run the pool's scheduled and requested flow runs until SIGINT/SIGTERM."""
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s | %(levelname)s | %(message)s")
+    # the worker's lines in the one headrace layout (`headrace.logging`'s configuration file)
+    ensure_logging_setup()
     with clear_errors():
         process_worker = ProcessWorker(pool, name=name, limit=limit)
-    click.echo(f"Worker {process_worker.name!r} started for work pool {pool!r}.")
     process_worker.start(run_once=run_once)

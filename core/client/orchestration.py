@@ -21,8 +21,15 @@ import time
 import uuid
 from typing import Any
 
-from headrace.client.schemas.actions import VariableCreate, VariableUpdate
+from headrace.client.schemas.actions import (
+    ArtifactCreate,
+    ArtifactUpdate,
+    VariableCreate,
+    VariableUpdate,
+)
 from headrace.client.schemas.filters import (
+    ArtifactCollectionFilter,
+    ArtifactFilter,
     DeploymentFilter,
     FlowFilter,
     FlowRunFilter,
@@ -31,6 +38,8 @@ from headrace.client.schemas.filters import (
     WorkPoolFilter,
 )
 from headrace.client.schemas.objects import (
+    Artifact,
+    ArtifactCollection,
     BlockDocument,
     BlockType,
     DeploymentResponse,
@@ -46,7 +55,10 @@ from headrace.client.schemas.responses import (
     StateRejectDetails,
 )
 from headrace.client.schemas.sorting import (
+    ARTIFACT_SORTS,
     RUN_SORTS,
+    ArtifactCollectionSort,
+    ArtifactSort,
     DeploymentSort,
     FlowRunSort,
     LogSort,
@@ -54,7 +66,13 @@ from headrace.client.schemas.sorting import (
 )
 from headrace.exceptions import ObjectNotFound
 from headrace.states import State
-from headrace.store.interface import FlowRunQuery, LogQuery, Store, TaskRunQuery
+from headrace.store.interface import (
+    ArtifactQuery,
+    FlowRunQuery,
+    LogQuery,
+    Store,
+    TaskRunQuery,
+)
 
 #: an id list that filters left empty: the query can match nothing
 _NOTHING: list[str] = []
@@ -391,6 +409,68 @@ class SyncPrefectClient:
         documents = documents[start : None if limit is None else start + limit]
         return [self._block_document(document, include_secrets) for document in documents]
 
+    # -- artifacts --------------------------------------------------------------------------
+    def create_artifact(self, artifact: ArtifactCreate) -> Artifact:
+        """Publish an artifact (the next version of its key)."""
+        row = self._store.artifacts.create(
+            artifact.key,
+            artifact.type,
+            artifact.description,
+            artifact.data,
+            artifact.metadata_,
+            _ids([artifact.flow_run_id])[0] if artifact.flow_run_id else None,
+            _ids([artifact.task_run_id])[0] if artifact.task_run_id else None,
+        )
+        return Artifact.from_row(dict(row))
+
+    def update_artifact(self, artifact_id: uuid.UUID | str, artifact: ArtifactUpdate) -> None:
+        self._store.artifacts.update(
+            str(artifact_id), artifact.data, artifact.description, artifact.metadata_
+        )
+
+    def delete_artifact(self, artifact_id: uuid.UUID | str) -> None:
+        if not self._store.artifacts.delete(str(artifact_id)):
+            raise ObjectNotFound(f"artifact {str(artifact_id)!r} not found")
+
+    def read_artifacts(
+        self,
+        *,
+        artifact_filter: ArtifactFilter | None = None,
+        flow_run_filter: FlowRunFilter | None = None,
+        task_run_filter: TaskRunFilter | None = None,
+        sort: ArtifactSort | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Artifact]:
+        """Artifacts matching every filter given; newest first unless `sort` says."""
+        query = self._artifact_query(artifact_filter, flow_run_filter, task_run_filter)
+        if query is None:
+            return []
+        query.sort = ARTIFACT_SORTS[ArtifactSort(sort).value] if sort else "created_desc"  # type: ignore[assignment]
+        query.limit, query.offset = limit, offset
+        return [Artifact.from_row(dict(row)) for row in self._store.artifacts.list(query)]
+
+    def read_latest_artifacts(
+        self,
+        *,
+        artifact_filter: ArtifactCollectionFilter | None = None,
+        flow_run_filter: FlowRunFilter | None = None,
+        task_run_filter: TaskRunFilter | None = None,
+        sort: ArtifactCollectionSort | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[ArtifactCollection]:
+        """The newest artifact of each key."""
+        query = self._artifact_query(artifact_filter, flow_run_filter, task_run_filter)
+        if query is None:
+            return []
+        query.latest_only = True
+        order = ArtifactCollectionSort(sort).value if sort else "KEY_ASC"
+        query.sort = ARTIFACT_SORTS[order]  # type: ignore[assignment]
+        query.limit, query.offset = limit, offset
+        rows = self._store.artifacts.list(query)
+        return [ArtifactCollection.from_row(dict(row)) for row in rows]
+
     # -- helpers --------------------------------------------------------------------------------
     @staticmethod
     def _result(changed: bool, state: State | None) -> OrchestrationResult:
@@ -457,6 +537,42 @@ class SyncPrefectClient:
             if f.paused is not None and f.paused.eq_ is not None:
                 records = [r for r in records if r.paused is f.paused.eq_]
         return records
+
+    def _artifact_query(
+        self,
+        artifact_filter: ArtifactFilter | ArtifactCollectionFilter | None,
+        flow_run_filter: FlowRunFilter | None,
+        task_run_filter: TaskRunFilter | None,
+    ) -> ArtifactQuery | None:
+        """The store query for these filters; None when they can match nothing."""
+        query = ArtifactQuery(limit=None)
+        f = artifact_filter
+        if f is not None:
+            if getattr(f, "id", None) is not None and f.id.any_ is not None:  # type: ignore[union-attr]
+                query.ids = _ids(f.id.any_)  # type: ignore[union-attr]
+            if f.key is not None:
+                query.keys = f.key.any_
+                query.key_like = f.key.like_
+                query.key_exists = f.key.exists_
+            if f.type is not None:
+                query.types = f.type.any_
+                query.exclude_types = f.type.not_any_
+            if f.flow_run_id is not None and f.flow_run_id.any_ is not None:
+                query.flow_run_ids = _ids(f.flow_run_id.any_)
+            if f.task_run_id is not None and f.task_run_id.any_ is not None:
+                query.task_run_ids = _ids(f.task_run_id.any_)
+        if flow_run_filter is not None:
+            runs = self._flow_run_query(None, flow_run_filter, None, None)
+            if runs is None:
+                return None
+            ids = [row["id"] for row in self._store.runs.read_flow_runs(runs)]
+            query.flow_run_ids = _narrow(query.flow_run_ids, ids)
+        if task_run_filter is not None:
+            tasks = TaskRunQuery(limit=None)
+            self._apply_task_run_filter(tasks, task_run_filter)
+            ids = [row["id"] for row in self._store.runs.read_task_runs(tasks)]
+            query.task_run_ids = _narrow(query.task_run_ids, ids)
+        return query
 
     def _flow_run_query(
         self,

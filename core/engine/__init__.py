@@ -33,6 +33,7 @@ _EXPORTS = {
     "TaskRunMachine": "headrace.engine._task_run",
     "drive_async": "headrace.engine._drivers",
     "drive_sync": "headrace.engine._drivers",
+    "expand_map": "headrace.engine._mapping",
     "pack_call": "headrace.engine._remote",
     "plain_call_value": "headrace.engine._task_run",
     "resolve_parameters": "headrace.engine._inputs",
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from headrace.engine._flow_run import FlowRunMachine as FlowRunMachine
     from headrace.engine._inputs import resolve_parameters as resolve_parameters
     from headrace.engine._inputs import wait_for_upstreams as wait_for_upstreams
+    from headrace.engine._mapping import expand_map as expand_map
     from headrace.engine._remote import pack_call as pack_call
     from headrace.engine._remote import run_packed as run_packed
     from headrace.engine._remote import unpack_outcome as unpack_outcome

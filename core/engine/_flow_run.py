@@ -10,10 +10,11 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from headrace._naming import check_run_name
 from headrace.context import FlowRunContext, TaskRunContext, current_tags
 from headrace.engine._outcomes import call_hooks, return_value_to_state
 from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
-from headrace.exceptions import FlowRunTimeoutError, ParameterTypeError, TerminationSignal
+from headrace.exceptions import FlowRunTimeoutError, ParameterTypeError, Pause, TerminationSignal
 from headrace.logging.loggers import flow_run_logger
 from headrace.logging.prints import install_print_redirect
 from headrace.results import ResultStore
@@ -106,8 +107,8 @@ class FlowRunMachine:
         run.start_ts = time.time()
         run.run_count = 1
         self._transition(Running())
-        if flow.on_running:
-            call_hooks(flow.on_running, flow, run, self.flow_run.state, self.logger)
+        if flow.on_running_hooks:
+            call_hooks(flow.on_running_hooks, flow, run, self.flow_run.state, self.logger)
         return True
 
     def _name_run(self) -> None:
@@ -116,6 +117,7 @@ class FlowRunMachine:
         if template is None:
             run.name = run.name or generate_slug()
         else:
+            check_run_name(template, "flow_run_name")
             token = FlowRunContext._var.set(
                 FlowRunContext(
                     self.flow, run, self.flow.task_runner, self.parameters, None, False, self.logger
@@ -201,9 +203,13 @@ class FlowRunMachine:
         self.flow_run.run_count += 1
         self.error = None
         self._transition(Running())  # Prefect's flow retries re-enter Running (tasks: Retrying)
-        if self.flow.on_running:  # Prefect calls on_running hooks on every attempt
+        if self.flow.on_running_hooks:  # Prefect calls on_running hooks on every attempt
             call_hooks(
-                self.flow.on_running, self.flow, self.flow_run, self.flow_run.state, self.logger
+                self.flow.on_running_hooks,
+                self.flow,
+                self.flow_run,
+                self.flow_run.state,
+                self.logger,
             )
 
     def _persist(self, state: State) -> None:
@@ -218,7 +224,9 @@ class FlowRunMachine:
     def crash(self, exc: BaseException) -> None:
         """An interrupt reached the engine: Cancelled for cancellation, else Crashed."""
         self.error = exc
-        if type(exc).__name__ == "CancelledError":  # asyncio's, without importing asyncio
+        if isinstance(exc, Pause) and isinstance(exc.state, State):  # suspend_flow_run()
+            self.state = exc.state
+        elif type(exc).__name__ == "CancelledError":  # asyncio's, without importing asyncio
             self.state = Cancelled(message="The flow run was cancelled.", data=exc)
         else:
             detail = "SIGTERM" if isinstance(exc, TerminationSignal) else type(exc).__name__
@@ -241,10 +249,10 @@ class FlowRunMachine:
         level = 20 if state.type is StateType.COMPLETED else 40
         self.logger.log(level, f"Finished in state {state}")
         hooks = {
-            StateType.COMPLETED: flow.on_completion,
-            StateType.FAILED: flow.on_failure,
-            StateType.CRASHED: flow.on_crashed,
-            StateType.CANCELLED: flow.on_cancellation,
+            StateType.COMPLETED: flow.on_completion_hooks,
+            StateType.FAILED: flow.on_failure_hooks,
+            StateType.CRASHED: flow.on_crashed_hooks,
+            StateType.CANCELLED: flow.on_cancellation_hooks,
         }.get(state.type, ())
         if hooks:  # inside the run's context, so log_prints applies to hooks too
             call_hooks(hooks, flow, run, state, self.logger)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import inspect
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -59,10 +63,47 @@ def call_hooks(
     state: State,
     logger: logging.LoggerAdapter,
 ) -> None:
-    """Call each hook `(task_or_flow, run, state)`; a failing hook is logged, never raised."""
+    """Call each hook `(task_or_flow, run, state)`, awaiting async ones; a failing hook is
+    logged, never raised, and the others still run."""
     for hook in hooks:
-        name = getattr(hook, "__name__", repr(hook))
+        name = getattr(hook, "__name__", None) or getattr(
+            getattr(hook, "func", None), "__name__", repr(hook)
+        )
+        logger.info(f"Running hook {name!r} in response to entering state {state.name!r}")
         try:
-            hook(owner, run, state)
+            outcome = hook(owner, run, state)
+            if inspect.isawaitable(outcome):
+                _await_here(outcome)
         except Exception as exc:
             logger.error(f"An error was encountered while running hook {name!r}: {exc!r}")
+        else:
+            logger.info(f"Hook {name!r} finished running successfully")
+
+
+def _await_here(awaitable: Any) -> Any:
+    """Run an async hook to completion from sync code, also when this thread already runs
+    an event loop (an async flow ending): then in a short-lived thread of its own."""
+
+    async def wrapper() -> Any:
+        return await awaitable
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(wrapper())
+    outcome: list[Any] = []
+    context = contextvars.copy_context()
+
+    def run() -> None:
+        try:
+            outcome.append((True, context.run(asyncio.run, wrapper())))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome.append((False, exc))
+
+    thread = threading.Thread(target=run, name="headrace-hook")
+    thread.start()
+    thread.join()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value

@@ -12,6 +12,7 @@ import random
 import time
 from typing import TYPE_CHECKING, Any
 
+from headrace._naming import check_run_name
 from headrace.concurrency.tags import aoccupy_tag_slots, occupy_tag_slots
 from headrace.context import FlowRunContext, TaskRunContext
 from headrace.engine._inputs import resolve_parameters, wait_for_upstreams
@@ -91,7 +92,11 @@ class TaskRunMachine:
         task, run = self.task, self.task_run
         flow_run = self.flow_ctx.flow_run if self.flow_ctx else None
         self.ctx = TaskRunContext(
-            task, run, self.parameters, self._log_prints(), lambda: task_run_logger(run, flow_run)
+            task,
+            run,
+            self.parameters,
+            self._log_prints(),
+            lambda: task_run_logger(run, flow_run=flow_run),
         )
         try:
             if self.wait_for:
@@ -121,8 +126,8 @@ class TaskRunMachine:
         self._set_initial(State(StateType.RUNNING))
         if task.log_prints:
             install_print_redirect()
-        if task.on_running:
-            call_hooks(task.on_running, task, run, self.state, self.ctx.logger)
+        if task.on_running_hooks:
+            call_hooks(task.on_running_hooks, task, run, self.state, self.ctx.logger)
         return True
 
     def _log_prints(self) -> bool:
@@ -134,6 +139,7 @@ class TaskRunMachine:
         template = self.task.task_run_name
         if template is None:
             return
+        check_run_name(template, "task_run_name")
         with self:
             name = template() if callable(template) else template.format(**self.parameters)
         # the logger is built lazily, after naming, so it picks the name up
@@ -316,9 +322,9 @@ class TaskRunMachine:
         run.run_count += 1
         self.state = run.state = Retrying()
         records.record_state_only(self.store, run.id, self.state)
-        if self.task.on_running:  # Prefect calls on_running hooks on every attempt
+        if self.task.on_running_hooks:  # Prefect calls on_running hooks on every attempt
             with self:
-                call_hooks(self.task.on_running, self.task, run, self.state, self.ctx.logger)
+                call_hooks(self.task.on_running_hooks, self.task, run, self.state, self.ctx.logger)
 
     def _persist(self, state: State) -> None:
         task = self.task
@@ -364,9 +370,9 @@ class TaskRunMachine:
                     f"Finished in state {state}",
                 )
             hooks = (
-                task.on_completion
+                task.on_completion_hooks
                 if state.is_completed()
-                else (task.on_failure if state.is_failed() else ())
+                else (task.on_failure_hooks if state.is_failed() else ())
             )
             if hooks:
                 with self:

@@ -1,47 +1,39 @@
-"""Logger objects and the one-time logging setup (`prefect.logging.loggers` in Prefect)."""
+"""Logger objects (`prefect.logging.loggers` in Prefect): `get_run_logger()` inside a flow
+or task run, `get_logger()` elsewhere, and the switches that silence them."""
 
 from __future__ import annotations
 
 import contextvars
 import logging
-import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from headrace.context import FlowRunContext, TaskRunContext
 from headrace.exceptions import MissingContextError
-from headrace.logging._handlers import ConsoleFormatter, StoreHandler
-from headrace.settings import get_settings
-
-_setup_lock = threading.Lock()
-_configured = False
+from headrace.logging import configuration
 
 
-def setup_logging() -> None:
-    """Attach headrace's console and store handlers once per process."""
-    global _configured
-    if _configured:
-        return
-    with _setup_lock:
-        if _configured:
-            return
-        root = logging.getLogger("headrace")
-        root.setLevel(get_settings().logging_level)
-        console = logging.StreamHandler(sys.stderr)
-        console.setFormatter(ConsoleFormatter())
-        console.set_name("headrace-console")
-        root.addHandler(console)
-        root.addHandler(StoreHandler())
-        root.propagate = False
-        _configured = True
+def setup_logging(incremental: bool | None = None) -> dict[str, Any]:
+    """Apply the logging configuration file (see `headrace.logging.configuration`)."""
+    return configuration.setup_logging(incremental)
 
 
 def get_logger(name: str | None = None) -> logging.Logger:
-    """A logger under the `headrace` namespace (no run context needed)."""
-    setup_logging()
-    return logging.getLogger("headrace" if not name else f"headrace.{name}")
+    """A logger under the `headrace` namespace (no run context needed); a name starting
+    with `prefect.` (code written for Prefect) lands in the same place."""
+    configuration.ensure_logging_setup()
+    if not name:
+        return logging.getLogger("headrace")
+    for prefix in ("headrace.", "prefect."):
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+    return logging.getLogger(f"headrace.{name}")
+
+
+def get_worker_logger(worker: Any, name: str | None = None) -> logging.Logger:
+    """The logger of a worker (`headrace.workers.<name>`)."""
+    return get_logger(f"workers.{name or getattr(worker, 'name', 'worker')}")
 
 
 class RunLoggerAdapter(logging.LoggerAdapter):
@@ -52,30 +44,52 @@ class RunLoggerAdapter(logging.LoggerAdapter):
         kwargs["extra"] = {**self.extra, **extra} if extra else self.extra
         return msg, kwargs
 
+    def getChild(self, suffix: str, extra: dict[str, Any] | None = None) -> RunLoggerAdapter:  # noqa: N802
+        """An adapter on a child logger with this one's run fields (plus `extra`)."""
+        return RunLoggerAdapter(self.logger.getChild(suffix), {**self.extra, **(extra or {})})
 
-def flow_run_logger(flow_run: Any, flow_name: str) -> RunLoggerAdapter:
-    setup_logging()
+
+#: Prefect's name for the run logger adapter
+PrefectLogAdapter = RunLoggerAdapter
+
+
+def _name_of(thing: Any) -> str | None:
+    return thing if isinstance(thing, str) or thing is None else getattr(thing, "name", None)
+
+
+def flow_run_logger(flow_run: Any = None, flow: Any = None, **kwargs: Any) -> RunLoggerAdapter:
+    """The logger of a flow run: records carry its id and name and the flow's name
+    (`flow` is the Flow or its name); keywords add fields (`flow_run_id=` without a run)."""
+    if flow_run is None and "flow_run_id" not in kwargs:
+        raise ValueError("flow_run_logger needs a flow run or a flow_run_id")
+    configuration.ensure_logging_setup()
     return RunLoggerAdapter(
         logging.getLogger("headrace.flow_runs"),
         {
-            "flow_run_id": flow_run.id,
-            "flow_run_name": flow_run.name,
-            "flow_name": flow_name,
+            "flow_run_id": str(flow_run.id) if flow_run is not None else None,
+            "flow_run_name": getattr(flow_run, "name", None),
+            "flow_name": _name_of(flow),
             "task_run_id": None,
+            **{k: str(v) if k == "flow_run_id" else v for k, v in kwargs.items()},
         },
     )
 
 
-def task_run_logger(task_run: Any, flow_run: Any | None) -> RunLoggerAdapter:
-    setup_logging()
+def task_run_logger(
+    task_run: Any, task: Any = None, flow_run: Any = None, flow: Any = None, **kwargs: Any
+) -> RunLoggerAdapter:
+    """The logger of a task run, with its flow run's fields when it has one."""
+    configuration.ensure_logging_setup()
     return RunLoggerAdapter(
         logging.getLogger("headrace.task_runs"),
         {
-            "task_run_id": task_run.id,
+            "task_run_id": str(task_run.id),
             "task_run_name": task_run.name,
-            "task_name": task_run.task_name,
-            "flow_run_id": flow_run.id if flow_run is not None else None,
-            "flow_run_name": flow_run.name if flow_run is not None else None,
+            "task_name": getattr(task, "name", None) or getattr(task_run, "task_name", None),
+            "flow_run_id": str(flow_run.id) if flow_run is not None else None,
+            "flow_run_name": getattr(flow_run, "name", None),
+            "flow_name": _name_of(flow) or getattr(flow_run, "flow_name", None),
+            **kwargs,
         },
     )
 
@@ -86,12 +100,25 @@ _run_logger_disabled: contextvars.ContextVar[bool] = contextvars.ContextVar(
 
 
 @contextmanager
+def disable_logger(name: str) -> Iterator[None]:
+    """Silence the logger `name` for the block, then restore it."""
+    logger = logging.getLogger(name)
+    previous = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = previous
+
+
+@contextmanager
 def disable_run_logger() -> Iterator[None]:
     """Inside the block `get_run_logger()` works without a run and logs nowhere, so a
     task's `.fn` that logs can be called in a unit test (Prefect's helper of that name)."""
     token = _run_logger_disabled.set(True)
     try:
-        yield
+        with disable_logger("headrace.flow_runs"), disable_logger("headrace.task_runs"):
+            yield
     finally:
         _run_logger_disabled.reset(token)
 
@@ -121,3 +148,56 @@ def current_logger(fallback: str) -> logging.Logger | logging.LoggerAdapter:
         return get_run_logger()
     except MissingContextError:
         return get_logger(fallback)
+
+
+@contextmanager
+def patch_print() -> Iterator[None]:
+    """Inside the block, `print` in a run with `log_prints=True` goes to the run logger;
+    elsewhere it prints as usual."""
+    import builtins
+
+    from headrace.logging.prints import _print
+
+    previous = builtins.print
+    builtins.print = _print
+    try:
+        yield
+    finally:
+        builtins.print = previous
+
+
+class LogEavesdropper(logging.Handler):
+    """Collects what the logger `eavesdrop_on` (and its children) log at `level` and above
+    while the block runs; `text()` gives `[LEVEL]: message` lines.
+
+        with LogEavesdropper("my_logger") as eavesdropper:
+            ...
+        eavesdropper.text()
+    """
+
+    def __init__(self, eavesdrop_on: str, level: int = logging.NOTSET) -> None:
+        super().__init__(level=level)
+        self.eavesdrop_on = eavesdrop_on
+        self._lines: list[logging.LogRecord] = []
+        self._saved_level = logging.NOTSET
+
+    def __enter__(self) -> LogEavesdropper:
+        # first, so that the setup's levels are the ones restored on leaving
+        configuration.ensure_logging_setup()
+        logger = logging.getLogger(self.eavesdrop_on)
+        self._saved_level = logger.level
+        if self.level and (logger.getEffectiveLevel() > self.level):
+            logger.setLevel(self.level)
+        logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        logger = logging.getLogger(self.eavesdrop_on)
+        logger.removeHandler(self)
+        logger.setLevel(self._saved_level)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._lines.append(record)
+
+    def text(self) -> str:
+        return "\n".join(f"[{r.levelname}]: {r.getMessage()}" for r in self._lines)

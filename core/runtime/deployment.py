@@ -8,7 +8,7 @@ from headrace.context import FlowRunContext
 from headrace.secret_parameters import masked_parameters
 from headrace.store import get_store
 
-_ATTRIBUTES = ["id", "name", "parameters", "flow_run_id"]
+_ATTRIBUTES = ["id", "name", "parameters", "flow_run_id", "version"]
 
 
 def __getattr__(attribute: str) -> Any:

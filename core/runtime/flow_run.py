@@ -19,6 +19,9 @@ _ATTRIBUTES = [
     "scheduled_start_time",
     "tags",
     "deployment_id",
+    "job_variables",
+    "api_url",
+    "ui_url",
 ]
 
 
@@ -26,8 +29,10 @@ def __getattr__(attribute: str) -> Any:
     if attribute not in _ATTRIBUTES:
         raise AttributeError(f"{__name__} has no attribute {attribute!r}")
     ctx = FlowRunContext.get()
+    if attribute in ("api_url", "ui_url"):
+        return _url(ctx.flow_run.id if ctx else None, attribute, "flow-runs/flow-run")
     if ctx is None:
-        return {"parameters": {}, "tags": [], "run_count": 0}.get(attribute)
+        return {"parameters": {}, "tags": [], "run_count": 0, "job_variables": {}}.get(attribute)
     run = ctx.flow_run
     values = {
         "id": run.id,
@@ -41,6 +46,7 @@ def __getattr__(attribute: str) -> Any:
         "parent_flow_run_id": run.parent_flow_run_id,
         "deployment_id": run.deployment_id,
         "parent_deployment_id": None,
+        "job_variables": {},
         "root_flow_run_id": _root_id(run),
     }
     return values[attribute]
@@ -48,3 +54,18 @@ def __getattr__(attribute: str) -> Any:
 
 def _root_id(run: Any) -> str:
     return run.parent_flow_run_id or run.id
+
+
+def _url(run_id: str | None, attribute: str, path: str) -> str | None:
+    """The run's address on the API server (`HEADRACE_API_URL`) or in its UI; None
+    without a server or outside a run."""
+    from headrace.settings import get_settings
+
+    api = get_settings().api_url
+    if run_id is None or not api:
+        return None
+    api = api.rstrip("/")
+    if attribute == "api_url":
+        return f"{api}/{path.split('/')[0]}/{run_id}"
+    base = api[: -len("/api")] if api.endswith("/api") else api
+    return f"{base}/runs/{path.split('/')[1]}/{run_id}"

@@ -6,13 +6,17 @@ from typing import Any
 
 from headrace.context import TaskRunContext
 
-_ATTRIBUTES = ["id", "name", "parameters", "run_count", "tags", "task_name"]
+_ATTRIBUTES = ["id", "name", "parameters", "run_count", "tags", "task_name", "api_url", "ui_url"]
 
 
 def __getattr__(attribute: str) -> Any:
     if attribute not in _ATTRIBUTES:
         raise AttributeError(f"{__name__} has no attribute {attribute!r}")
     ctx = TaskRunContext.get()
+    if attribute in ("api_url", "ui_url"):
+        from headrace.runtime.flow_run import _url
+
+        return _url(ctx.task_run.id if ctx else None, attribute, "task-runs/task-run")
     if ctx is None:
         return {"parameters": {}, "tags": [], "run_count": 0}.get(attribute)
     run = ctx.task_run

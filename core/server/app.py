@@ -29,6 +29,9 @@ ROUTE_MODULES = (
     "blocks",
     "variables",
     "concurrency_limits",
+    "flow_run_inputs",
+    "task_queue",
+    "artifacts",
 )
 
 

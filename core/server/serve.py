@@ -7,6 +7,7 @@ then runs the app's shutdown, which commits every queued store write before exit
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import signal
 import socket
@@ -55,8 +56,15 @@ def run(host: str, port: int, log_level: str = "warning") -> None:
     sock = bind(host, port)
     url = base_url(sock)
     app = Front(auth, loopback_only=ipaddress.ip_address(sock.getsockname()[0]).is_loopback)
+    # uvicorn's lines in headrace's layout: its loggers are configured by headrace's
+    # logging file (the `uvicorn` entry), not by uvicorn's own configuration
+    from headrace.logging.configuration import ensure_logging_setup
+
+    ensure_logging_setup()
+    logging.getLogger("uvicorn").setLevel(log_level.upper())
     config = uvicorn.Config(
         app,
+        log_config=None,
         log_level=log_level,
         access_log=False,
         lifespan="on",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,8 +161,10 @@ def _copy_table(source: sqlite3.Connection, target: sqlite3.Connection, table: T
                 return
 
 
-def recover(path: str | Path) -> RecoverReport:
-    """Copy what is readable into a fresh file, keep the old one renamed beside it."""
+def recover(path: str | Path, progress: Callable[[str], None] | None = None) -> RecoverReport:
+    """Copy what is readable into a fresh file, keep the old one renamed beside it;
+    `progress` is told each step (the copy of a large store takes a while)."""
+    say = progress or (lambda step: None)
     path = Path(path)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     fresh = path.with_name(f"{path.name}.recovering-{os.getpid()}")
@@ -172,16 +175,18 @@ def recover(path: str | Path) -> RecoverReport:
     source = _connect(path)
     try:
         try:
+            say("copying the whole file (VACUUM INTO)")
             source.execute("VACUUM INTO ?", (str(fresh),))
             report.method = "VACUUM INTO"
         except sqlite3.Error as exc:
             report.problems.append(f"a whole copy failed ({exc}); copying row by row")
             fresh.unlink(missing_ok=True)
         if report.method == "VACUUM INTO":
+            say("counting the rows saved")
             _count_rows(fresh, report)
             report.problems.clear()
         else:
-            _copy_rows(source, fresh, report)
+            _copy_rows(source, fresh, report, say)
     finally:
         source.close()
     os.chmod(fresh, 0o600)
@@ -207,7 +212,9 @@ def _count_rows(fresh: Path, report: RecoverReport) -> None:
         connection.close()
 
 
-def _copy_rows(source: sqlite3.Connection, fresh: Path, report: RecoverReport) -> None:
+def _copy_rows(
+    source: sqlite3.Connection, fresh: Path, report: RecoverReport, say: Callable[[str], None]
+) -> None:
     try:
         schema = source.execute(
             "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
@@ -223,11 +230,12 @@ def _copy_rows(source: sqlite3.Connection, fresh: Path, report: RecoverReport) -
         for kind, _name, sql in schema:
             if kind == "table":
                 target.execute(sql)
-        for kind, name, _sql in schema:
-            if kind == "table":
-                table = TableReport(name)
-                _copy_table(source, target, table)
-                report.tables.append(table)
+        tables = [name for kind, name, _sql in schema if kind == "table"]
+        for number, name in enumerate(tables, 1):
+            say(f"copying table {name} row by row ({number} of {len(tables)})")
+            table = TableReport(name)
+            _copy_table(source, target, table)
+            report.tables.append(table)
         for kind, name, sql in schema:
             if kind in ("index", "trigger", "view"):
                 try:

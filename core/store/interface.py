@@ -414,6 +414,14 @@ class RunRepository(Protocol):
         """Mark `(kind, id)` runs Crashed (with a transition) if still unfinished; returns
         how many changed."""
 
+    def delete_flow_run(self, run_id: str) -> bool:
+        """Delete a flow run with its task runs, states and logs (child flow runs stay);
+        False if there is none with this id."""
+
+    def read_flows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The flows that have runs: `name`, `runs`, `first_run`, `last_run` (created
+        times), most recently run first."""
+
 
 @runtime_checkable
 class BlockRepository(Protocol):
@@ -611,6 +619,9 @@ class Store(Protocol):
     variables: VariableRepository
     concurrency: ConcurrencyRepository
     deployments: DeploymentRepository
+    artifacts: ArtifactRepository
+    flow_run_inputs: FlowRunInputRepository
+    task_queue: TaskQueueRepository
 
     def flush(self, timeout: float | None = 30.0) -> bool:
         """Wait until every queued run-record write is stored.
@@ -647,3 +658,233 @@ __all__ = [
     "WorkPoolRow",
     "WorkerRow",
 ]
+
+
+# -- flow run inputs and pauses (headrace.flow_runs, headrace.input) ----------------------
+class FlowRunInputRow(TypedDict):
+    """One input of a flow run; `value` is the JSON text as sent."""
+
+    flow_run_id: str
+    key: str
+    value: str
+    sender: str | None
+    created: float
+
+
+class PauseRow(TypedDict):
+    """One pause of a flow run. `status` is "paused", "resumed" or "expired"; `reschedule`
+    (a suspension) means the run's process exits and resuming re-runs it; `keyset` names
+    the input keys when the pause waits for input."""
+
+    flow_run_id: str
+    pause_key: str
+    status: str
+    reschedule: bool
+    timeout_at: float | None
+    keyset: dict[str, str] | None
+    created: float
+
+
+@runtime_checkable
+class FlowRunInputRepository(Protocol):
+    """Inputs sent to flow runs, and pauses waiting to be resumed."""
+
+    def create_input(self, flow_run_id: str, key: str, value: str, sender: str | None) -> None:
+        """ObjectAlreadyExists if the run already has an input under `key`."""
+
+    def read_input(self, flow_run_id: str, key: str) -> FlowRunInputRow | None: ...
+
+    def filter_inputs(
+        self, flow_run_id: str, key_prefix: str, limit: int, exclude_keys: list[str]
+    ) -> list[FlowRunInputRow]:
+        """Inputs whose key starts with `key_prefix`, oldest first."""
+
+    def delete_input(self, flow_run_id: str, key: str) -> bool: ...
+
+    def pause(
+        self,
+        flow_run_id: str,
+        pause_key: str,
+        reschedule: bool,
+        timeout_seconds: float | None,
+        keyset: dict[str, str] | None,
+    ) -> str:
+        """Pause a Running (or Pending) flow run: the run becomes Paused (`reschedule`:
+        Suspended) unless this `pause_key` was already resumed, which returns "resumed"
+        (a re-run passing the same pause again). Returns "paused" otherwise.
+        ObjectNotFound for an unknown run; ValueError for a run that cannot pause (final,
+        or a suspension of a run without a deployment)."""
+
+    def read_pause(self, flow_run_id: str, pause_key: str) -> PauseRow | None: ...
+
+    def expire_pause(self, flow_run_id: str, pause_key: str) -> bool:
+        """A pause's timeout passed: True if it was still paused (now "expired"), False
+        if it was resumed first."""
+
+    def resume(self, flow_run_id: str, run_input: dict[str, Any] | None) -> PauseRow:
+        """Resume the run's open pause, atomically: validate and store `run_input` when the
+        pause waits for input (ValueError if it does not fit the schema), mark the pause
+        resumed, and set the run Running (a suspension: Scheduled "Resuming", due now, for
+        its deployment's workers). NotPausedError if the run is not paused;
+        FlowPauseTimeout if its pause timed out."""
+
+
+# -- background task runs (Task.delay, task workers) --------------------------------------
+class QueuedTaskRow(TypedDict):
+    """A background task run claimed by a task worker: its pickled call and which
+    attempt this is (a lease that expired counts as an attempt)."""
+
+    task_run_id: str
+    task_key: str
+    task_name: str
+    payload: bytes
+    attempts: int
+
+
+class TaskOutcomeRow(TypedDict):
+    """Where a background task run is: `status` "scheduled", "running", "completed",
+    "failed" or "crashed"; `outcome` (final runs) is the pickled result or error."""
+
+    task_run_id: str
+    status: str
+    state_name: str | None
+    message: str | None
+    outcome: bytes | None
+
+
+@runtime_checkable
+class TaskQueueRepository(Protocol):
+    """Background task runs waiting for, held by, or finished on task workers. A worker
+    holds a run under a lease it renews; a lease that expires puts the run back in the
+    queue while it has attempts left, else the run is marked Crashed."""
+
+    def enqueue(
+        self,
+        task_run_id: str,
+        task_key: str,
+        task_name: str,
+        run_name: str,
+        tags: list[str],
+        payload: bytes,
+        max_attempts: int,
+    ) -> None:
+        """Queue a run and record its task run Scheduled, in one transaction."""
+
+    def claim(
+        self, task_keys: list[str], worker: str, process: str, lease_seconds: float, limit: int
+    ) -> list[QueuedTaskRow]:
+        """Take up to `limit` queued runs of these task keys, oldest first (after putting
+        back or crashing runs whose leases expired). No two workers get the same run."""
+
+    def renew(self, task_run_ids: list[str], worker: str, lease_seconds: float) -> list[str]:
+        """Extend this worker's leases; returns the ids it no longer holds."""
+
+    def complete(
+        self,
+        task_run_id: str,
+        worker: str,
+        status: str,
+        state_name: str,
+        message: str | None,
+        outcome: bytes,
+    ) -> bool:
+        """Store a run's outcome; False (nothing stored) if the worker lost its lease."""
+
+    def reap(self) -> int:
+        """Put back or crash the runs whose leases expired; returns how many changed."""
+
+    def read_outcome(self, task_run_id: str) -> TaskOutcomeRow | None: ...
+
+
+__all__ += [
+    "FlowRunInputRepository",
+    "FlowRunInputRow",
+    "PauseRow",
+    "QueuedTaskRow",
+    "TaskOutcomeRow",
+    "TaskQueueRepository",
+]
+
+
+# -- artifacts -----------------------------------------------------------------------------
+class ArtifactRow(TypedDict):
+    """An artifact as stored: what a run published for people to read (a markdown report,
+    a table, a link, a progress figure, an image URL). `data` is the decoded JSON value;
+    `version` counts the artifacts of one key from 1 (None for artifacts without a key)."""
+
+    id: str
+    key: str | None
+    version: int | None
+    type: str | None
+    description: str | None
+    data: Any
+    metadata: dict[str, str] | None
+    flow_run_id: str | None
+    task_run_id: str | None
+    created: float
+    updated: float
+
+
+ArtifactSortKey = Literal["created_desc", "created_asc", "updated_desc", "key_asc", "key_desc"]
+
+
+@dataclass
+class ArtifactQuery:
+    """Which artifacts to read (None fields do not filter, the rest are ANDed).
+
+    `key_exists` True: only keyed artifacts, False: only unkeyed ones. `latest_only`
+    keeps the newest version of each key (unkeyed artifacts are left out then)."""
+
+    ids: list[str] | None = None
+    keys: list[str] | None = None
+    key_like: str | None = None
+    key_exists: bool | None = None
+    types: list[str] | None = None
+    exclude_types: list[str] | None = None
+    flow_run_ids: list[str] | None = None
+    task_run_ids: list[str] | None = None
+    latest_only: bool = False
+    sort: ArtifactSortKey = "created_desc"
+    limit: int | None = 200
+    offset: int = 0
+
+
+@runtime_checkable
+class ArtifactRepository(Protocol):
+    """Artifacts of runs; each `create` with a key adds that key's next version."""
+
+    def create(
+        self,
+        key: str | None,
+        type: str | None,
+        description: str | None,
+        data: Any,
+        metadata: dict[str, str] | None,
+        flow_run_id: str | None,
+        task_run_id: str | None,
+    ) -> ArtifactRow:
+        """Store a new artifact (the next version of `key`) and return it."""
+
+    def read(self, artifact_id: str) -> ArtifactRow | None:
+        """One artifact by id or unique id prefix; None if none or ambiguous."""
+
+    def update(
+        self,
+        artifact_id: str,
+        data: Any,
+        description: str | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> ArtifactRow:
+        """Replace the data (and the description and metadata when given); ObjectNotFound
+        for an unknown id."""
+
+    def delete(self, artifact_id: str) -> bool:
+        """False if there was no such artifact."""
+
+    def list(self, query: ArtifactQuery) -> list[ArtifactRow]: ...
+
+    def count(self, query: ArtifactQuery) -> int:
+        """How many match (limit and offset ignored)."""
+
+
+__all__ += ["ArtifactQuery", "ArtifactRepository", "ArtifactRow", "ArtifactSortKey"]

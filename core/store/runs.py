@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from headrace.store import get_store
-from headrace.store._process import PROCESS_KEY, RUN_OWNER
+from headrace.store._process import HOST, PROCESS_KEY, RUN_OWNER, process_alive
 from headrace.store.interface import FlowRunQuery, LogQuery, TaskRunQuery
 from headrace.store.sql import CRASHED_MESSAGE, mark_crashed_runs
 
@@ -88,6 +88,7 @@ def list_logs(flow_run_id: str, store: Store | None = None) -> list[dict[str, An
 
 __all__ = [
     "CRASHED_MESSAGE",
+    "HOST",
     "PROCESS_KEY",
     "RUN_OWNER",
     "get_flow_run",
@@ -96,6 +97,7 @@ __all__ = [
     "list_states",
     "list_task_runs",
     "mark_crashed_runs",
+    "process_alive",
     "record_flow_run",
     "record_flow_run_state",
     "record_log",

@@ -12,6 +12,7 @@ import sys
 from headrace.deployments import records
 from headrace.deployments.execution import run_stored_flow_run
 from headrace.deployments.loading import EntrypointError, load_flow
+from headrace.exceptions import Pause
 
 
 class Terminated(BaseException):
@@ -44,6 +45,8 @@ def main(run_id: str) -> int:
         return 1
     except Terminated:
         return 143
+    except Pause:  # suspended: the run is recorded Suspended and resumes as a new start
+        return 0
     return 0 if state.is_completed() else 1
 
 

@@ -30,6 +30,8 @@ from headrace.utilities import clock
 logger = logging.getLogger("headrace.worker")
 
 MISSED_HEARTBEATS = 3
+#: while idle, a worker says it is waiting this often
+_IDLE_REPORT_SECONDS = 300.0
 
 
 def heartbeat_seconds() -> float:
@@ -97,6 +99,8 @@ class ProcessWorker:
         self._signals = 0
         self._registered = False
         self._preexec = _death_signal_setter()
+        self._idle_since: float | None = None
+        self._idle_said = 0.0
 
     # -- bookkeeping ----------------------------------------------------------------------
     def register(self) -> None:
@@ -126,7 +130,33 @@ class ProcessWorker:
         paths = {d.id: d.path for d in deployments}
         for row in claimed:
             self._launch(row, paths.get(row["deployment_id"]))
+        self._report_waiting(bool(claimed or self.children), deployments)
         return [row["id"] for row in claimed]
+
+    def _report_waiting(self, busy: bool, deployments: list[Any]) -> None:
+        """While idle, say so when it starts and every few minutes after: what the pool
+        has and when its next scheduled run is due (a worker waiting is not a hung one)."""
+        now = time.monotonic()
+        if busy:
+            self._idle_since = None
+            return
+        if self._idle_since is not None and now - self._idle_said < _IDLE_REPORT_SECONDS:
+            return
+        self._idle_since = self._idle_since or now
+        self._idle_said = now
+        ids = [d.id for d in deployments]
+        due = get_store().deployments.next_scheduled_time(ids) if ids else None
+        when = (
+            "no run scheduled"
+            if due is None
+            else time.strftime("next scheduled run at %Y-%m-%d %H:%M:%S", time.localtime(due))
+        )
+        logger.info(
+            "Waiting for runs of work pool %r: %d deployment(s), %s",
+            self.work_pool_name,
+            len(deployments),
+            when,
+        )
 
     def _launch(self, row: dict[str, Any], path: str | None) -> None:
         logger.info("Starting flow run %r (%s)", row["name"], row["id"])

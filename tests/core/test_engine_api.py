@@ -26,7 +26,7 @@ class OneThreadPerTask(TaskRunner):
     def duplicate(self) -> OneThreadPerTask:
         return OneThreadPerTask()
 
-    def submit(self, task, task_run, parameters, wait_for=None):  # noqa: ANN001, ANN201
+    def submit_run(self, task, task_run, parameters, wait_for=None):  # noqa: ANN001, ANN201
         future = PrefectFuture(task_run)
         machine = engine.TaskRunMachine(task, task_run, parameters, wait_for, future)
         run_in_context = contextvars.copy_context().run

@@ -127,7 +127,7 @@ def test_hooks_that_are_not_callables_are_rejected_at_decoration():
         task(on_running=hook)(lambda: None)
     with pytest.raises(TypeError, match=r"@task\(on_completion=\[hook1, hook2\]\)"):
         task(on_completion=[1])(lambda: None)
-    assert flow(on_completion=(hook,))(lambda: None).on_completion == [hook]
+    assert flow(on_completion=(hook,))(lambda: None).on_completion_hooks == [hook]
 
 
 def test_validation_can_be_switched_off():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -278,7 +279,9 @@ def test_deployment_inspect_and_delete(project: Path) -> None:
     greet.deploy("daily", work_pool_name="local", cron="0 6 * * *", print_next_steps=False)
     run_deployment("greet/daily", timeout=0)
     shown = cli("deployment", "inspect", "greet/daily").output
-    assert '"cron": "0 6 * * *"' in shown and '"state_type": "SCHEDULED"' in shown
+    data = json.loads(shown)
+    assert data["schedules"][0]["cron"] == "0 6 * * *"
+    assert data["runs"][0]["state"]["type"] == "SCHEDULED"
     assert cli("deployment", "delete", "greet/daily").exit_code == 0
     assert cli("deployment", "inspect", "greet/daily").exit_code == 1
     # nothing is left scheduled for a deleted deployment

@@ -110,6 +110,27 @@ def slack(workdir: Path) -> Any:
         return [message.text for message in fake.messages]
 
 
+def email(workdir: Path) -> Any:
+    from headrace_email import email_send_message
+    from headrace_email.testing import local_smtp_server, trusting
+
+    with local_smtp_server("starttls") as server, trusting(server.ca_file):
+
+        @flow
+        def mail() -> None:
+            email_send_message(
+                subject="wheel check",
+                msg="sent over starttls",
+                email_server_credentials=server.credentials(),
+                email_to="ops@example.test",
+            )
+
+        mail()
+        (received,) = server.messages
+        html = next(p for p in received.message.walk() if p.get_content_type() == "text/html")
+        return html.get_payload(decode=True).decode().strip()
+
+
 def dbt(workdir: Path) -> Any:
     from headrace_dbt import run_dbt_seed
     from headrace_dbt.testing import SAMPLE_PROJECT, DbtProject
@@ -154,6 +175,7 @@ def ray(workdir: Path) -> Any:
 
 
 FLOWS: dict[str, Callable[[Path], Any]] = {
+    "email": email,
     "aws": aws,
     "gcp": gcp,
     "snowflake": snowflake,

@@ -40,7 +40,7 @@ else:  # pragma: no cover - the project's venv is 3.11
 
 ROOT = Path(__file__).parents[2]
 HERE = Path(__file__).parent
-INTEGRATIONS = ("aws", "dask", "dbt", "gcp", "ray", "slack", "snowflake")
+INTEGRATIONS = ("aws", "dask", "dbt", "email", "gcp", "ray", "slack", "snowflake")
 SOURCES = {"headrace": ROOT, **{f"headrace-{n}": ROOT / "integrations" / n for n in INTEGRATIONS}}
 
 # One line of legacy code per integration, what its migrate rule must turn it into, and
@@ -74,6 +74,13 @@ LEGACY = {
         "DBT101",
         "from headrace_dbt.cli.commands import trigger_dbt_cli_command",
     ),
+    "email": (
+        "from prefect_email import email_send_message\n\n"
+        "async def send(creds):\n"
+        '    await email_send_message(subject="s", msg="m", email_server_credentials=creds)\n',
+        "EMAIL201",
+        '    email_send_message(subject="s", msg="m", email_server_credentials=creds)',
+    ),
     "dask": (
         "from prefect_dask import DaskTaskRunner\n\nrunner = DaskTaskRunner(cluster=cluster)\n",
         "DASK201",
@@ -93,12 +100,13 @@ FLOW_RESULTS = {
     "gcp": "hello from gcs",
     "snowflake": [[42]],
     "slack": ["deployed"],
+    "email": "sent over starttls",
     "dbt": ["seed.headrace_sample.raw_customers", "seed.headrace_sample.raw_orders"],
     "dask": [2, 4, 6],
     "ray": {"doubled": [2, 4, 6]},  # and "worker_headrace": checked apart
 }
 # two processes at once; dbt and Ray (the slowest to start) in different ones
-FLOW_GROUPS = (("dbt", "aws", "slack", "gcp"), ("ray", "dask", "snowflake"))
+FLOW_GROUPS = (("dbt", "aws", "slack", "gcp"), ("ray", "dask", "snowflake", "email"))
 
 
 def _version(source: Path) -> str:

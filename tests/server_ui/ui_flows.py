@@ -54,6 +54,58 @@ def ui_broken(reason: str = "disk full") -> None:
     _bad_config(reason)
 
 
+REPORT = """# Nightly report
+
+Loaded **1,204 rows** in *3.2 s*; see [the docs](https://example.com/docs).
+
+- extract
+- transform
+  - dedupe
+- load
+
+| table | rows |
+|---|---|
+| orders | 1200 |
+| customers | 4 |
+
+```
+select count(*) from orders
+```
+
+<script>window.__pwned = true</script>
+[bad link](javascript:window.__pwned=true) <img src=x onerror="window.__pwned=true">
+"""
+
+
+@task
+def publish_table() -> None:
+    from headrace.artifacts import create_table_artifact
+
+    create_table_artifact(
+        [{"table": "orders", "rows": 1200}, {"table": "customers", "rows": 4}],
+        key="row-counts",
+        description="Rows per table",
+    )
+
+
+@flow
+def ui_report(image_url: str, version: int = 1) -> None:
+    from headrace.artifacts import (
+        create_image_artifact,
+        create_link_artifact,
+        create_markdown_artifact,
+        create_progress_artifact,
+        update_progress_artifact,
+    )
+
+    create_markdown_artifact(REPORT.replace("Nightly", f"Nightly v{version}"), key="nightly-report")
+    publish_table()
+    progress = create_progress_artifact(40, key="load-progress")
+    update_progress_artifact(progress, 75)
+    create_link_artifact("https://example.com/dashboards/1", "Dashboard", key="dashboard-link")
+    create_image_artifact(image_url, key="run-chart", description="The *chart*")
+
+
 def _config() -> None:
     """A secret block, a variable and a concurrency limit for the configuration pages."""
     from headrace.blocks.system import Secret
@@ -94,6 +146,9 @@ def main(command: str, arg: str | None = None) -> None:
         ui_pipeline(4)
         main("many", "30")
         _config()
+    elif command == "report":  # ARG: a URL of an image the server serves
+        ui_report(arg or "", 1)
+        ui_report(arg or "", 2)
     elif command == "deploy":
         _deploy(arg or "ui-pool")
     else:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from headrace.utilities.artifact_keys import check_artifact_key
 
 
 class VariableCreate(BaseModel):
@@ -19,4 +22,31 @@ class VariableUpdate(BaseModel):
     tags: list[str] | None = None
 
 
-__all__ = ["VariableCreate", "VariableUpdate"]
+class ArtifactCreate(BaseModel):
+    """An artifact to publish; `key` takes lowercase letters, digits and dashes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str | None = Field(default=None)
+    type: str | None = Field(default=None)
+    description: str | None = Field(default=None)
+    data: dict[str, Any] | Any | None = Field(default=None)
+    metadata_: dict[str, str] | None = Field(default=None)
+    flow_run_id: UUID | None = Field(default=None)
+    task_run_id: UUID | None = Field(default=None)
+
+    @field_validator("key")
+    @classmethod
+    def _valid_key(cls, value: str | None) -> str | None:
+        return None if value is None else check_artifact_key(value)
+
+
+class ArtifactUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    data: dict[str, Any] | Any | None = Field(default=None)
+    description: str | None = Field(default=None)
+    metadata_: dict[str, str] | None = Field(default=None)
+
+
+__all__ = ["ArtifactCreate", "ArtifactUpdate", "VariableCreate", "VariableUpdate"]

@@ -189,3 +189,50 @@ class LogFilter(PrefectFilterBaseModel):
     timestamp: LogFilterTimestamp | None = None
     flow_run_id: LogFilterFlowRunId | None = None
     task_run_id: LogFilterTaskRunId | None = None
+
+
+# -- artifacts -----------------------------------------------------------------------------
+class ArtifactFilterId(PrefectFilterBaseModel):
+    any_: list[UUID] | None = None
+
+
+class ArtifactFilterKey(PrefectFilterBaseModel):
+    any_: list[str] | None = None
+    like_: str | None = None
+    exists_: bool | None = None
+
+
+class ArtifactFilterType(PrefectFilterBaseModel):
+    any_: list[str] | None = None
+    not_any_: list[str] | None = None
+
+
+class ArtifactFilterFlowRunId(PrefectFilterBaseModel):
+    any_: list[UUID] | None = None
+
+
+class ArtifactFilterTaskRunId(PrefectFilterBaseModel):
+    any_: list[UUID] | None = None
+
+
+class ArtifactFilter(PrefectFilterBaseModel):
+    id: ArtifactFilterId | None = None
+    key: ArtifactFilterKey | None = None
+    type: ArtifactFilterType | None = None
+    flow_run_id: ArtifactFilterFlowRunId | None = None
+    task_run_id: ArtifactFilterTaskRunId | None = None
+
+
+class ArtifactCollectionFilterKey(ArtifactFilterKey):
+    pass
+
+
+class ArtifactCollectionFilterType(ArtifactFilterType):
+    pass
+
+
+class ArtifactCollectionFilter(PrefectFilterBaseModel):
+    key: ArtifactCollectionFilterKey | None = None
+    type: ArtifactCollectionFilterType | None = None
+    flow_run_id: ArtifactFilterFlowRunId | None = None
+    task_run_id: ArtifactFilterTaskRunId | None = None

@@ -262,7 +262,61 @@ class BlockDocument(BaseModel):
     updated: dt.datetime | None = None
 
 
+class Artifact(ObjectBaseModel):
+    """A published artifact, as `Artifact.get` and `read_artifacts` return it."""
+
+    key: str | None = None
+    type: str | None = None
+    description: str | None = None
+    data: Any = None
+    metadata_: dict[str, str] | None = None
+    flow_run_id: uuid.UUID | None = None
+    task_run_id: uuid.UUID | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Artifact:
+        return cls(**_artifact_fields(row))
+
+
+class ArtifactCollection(ObjectBaseModel):
+    """The newest artifact of a key (`latest_id`), as `read_latest_artifacts` returns it."""
+
+    key: str
+    latest_id: uuid.UUID
+    type: str | None = None
+    description: str | None = None
+    data: Any = None
+    metadata_: dict[str, str] | None = None
+    flow_run_id: uuid.UUID | None = None
+    task_run_id: uuid.UUID | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> ArtifactCollection:
+        fields = _artifact_fields(row)
+        # a collection's id is the key's, stable across versions
+        fields["latest_id"] = fields["id"]
+        fields["id"] = uuid.uuid5(_FLOW_NAMESPACE, "artifact-key:" + row["key"])
+        return cls(**fields)
+
+
+def _artifact_fields(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": uuid.UUID(row["id"]),
+        "created": _utc(row["created"]),
+        "updated": _utc(row["updated"]),
+        "key": row["key"],
+        "type": row["type"],
+        "description": row["description"],
+        "data": row["data"],
+        "metadata_": row["metadata"],
+        "flow_run_id": _uuid(row["flow_run_id"]),
+        "task_run_id": _uuid(row["task_run_id"]),
+    }
+
+
 __all__ = [
+    "Artifact",
+    "ArtifactCollection",
     "BlockDocument",
     "BlockType",
     "Deployment",

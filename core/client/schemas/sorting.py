@@ -46,6 +46,32 @@ class VariableSort(str, Enum):
     NAME_ASC = "NAME_ASC"
 
 
+class ArtifactSort(str, Enum):
+    CREATED_DESC = "CREATED_DESC"
+    UPDATED_DESC = "UPDATED_DESC"
+    ID_DESC = "ID_DESC"
+    KEY_DESC = "KEY_DESC"
+    KEY_ASC = "KEY_ASC"
+
+
+class ArtifactCollectionSort(str, Enum):
+    CREATED_DESC = "CREATED_DESC"
+    UPDATED_DESC = "UPDATED_DESC"
+    ID_DESC = "ID_DESC"
+    KEY_DESC = "KEY_DESC"
+    KEY_ASC = "KEY_ASC"
+
+
+#: the store's order for each artifact sort (ids are random, so ID_DESC is by creation)
+ARTIFACT_SORTS = {
+    "CREATED_DESC": "created_desc",
+    "UPDATED_DESC": "updated_desc",
+    "ID_DESC": "created_desc",
+    "KEY_DESC": "key_desc",
+    "KEY_ASC": "key_asc",
+}
+
+
 #: the store's order for each run sort (the next scheduled start is the expected one)
 RUN_SORTS = {
     "ID_DESC": "id_desc",
@@ -59,4 +85,12 @@ RUN_SORTS = {
     "END_TIME_DESC": "end_time_desc",
 }
 
-__all__ = ["DeploymentSort", "FlowRunSort", "LogSort", "TaskRunSort", "VariableSort"]
+__all__ = [
+    "ArtifactCollectionSort",
+    "ArtifactSort",
+    "DeploymentSort",
+    "FlowRunSort",
+    "LogSort",
+    "TaskRunSort",
+    "VariableSort",
+]

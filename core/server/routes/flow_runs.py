@@ -112,6 +112,18 @@ def set_flow_run_state(run_id: str, body: SetState) -> dict[str, bool]:
     return {"changed": changed}
 
 
+@router.delete("/flow_runs/{run_id}")
+def delete_flow_run(run_id: str) -> dict[str, bool]:
+    """Delete the run with its task runs, states and logs."""
+    return {"deleted": store().runs.delete_flow_run(run_id)}
+
+
+@router.get("/flows")
+def read_flows(limit: int | None = None) -> JSONResponse:
+    """The flows that have runs, most recently run first."""
+    return respond(store().runs.read_flows(limit))
+
+
 class MarkCrashed(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

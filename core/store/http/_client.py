@@ -17,16 +17,22 @@ from headrace.states import TYPE_VALUES
 from headrace.store.http._shipper import Shipper
 from headrace.store.http._transport import ServerUnavailable, Transport
 from headrace.store.interface import (
+    ArtifactQuery,
+    ArtifactRow,
     Attempt,
     BlockDocument,
     BlockDocumentWrite,
     DeploymentRecord,
+    FlowRunInputRow,
     FlowRunQuery,
     FlowRunRow,
     LimitRow,
     LogQuery,
     LogRow,
+    PauseRow,
+    QueuedTaskRow,
     StateRow,
+    TaskOutcomeRow,
     TaskRunQuery,
     TaskRunRow,
     VariableRow,
@@ -209,6 +215,14 @@ class HttpRuns:
     def mark_crashed(self, runs: list[tuple[str, str]], message: str) -> int:
         self._flush()
         return self._call("POST", "/runs/mark_crashed", {"runs": runs, "message": message})
+
+    def delete_flow_run(self, run_id: str) -> bool:
+        self._flush()
+        return self._call("DELETE", f"/flow_runs/{run_id}")["deleted"]
+
+    def read_flows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        self._flush()
+        return self._call("GET", "/flows", params={} if limit is None else {"limit": limit})
 
 
 def _document(data: dict[str, Any]) -> BlockDocument:
@@ -503,6 +517,193 @@ class HttpDeployments:
         return self._call("GET", f"/workers/{worker_id}/unfinished_runs")
 
 
+# -- flow run inputs and pauses, background task runs (headrace.flow_runs, .background) ----
+def _b64(blob: bytes) -> str:
+    return base64.b64encode(blob).decode("ascii")
+
+
+class HttpFlowRunInputs:
+    """`FlowRunInputRepository`; pausing and resuming ship this process's records first."""
+
+    def __init__(self, transport: Transport, flush: Any) -> None:
+        self._call = transport.call
+        self._flush = flush
+
+    def create_input(self, flow_run_id: str, key: str, value: str, sender: str | None) -> None:
+        body = {"key": key, "value": value, "sender": sender}
+        self._call("POST", f"/flow_runs/{flow_run_id}/input", body)
+
+    def read_input(self, flow_run_id: str, key: str) -> FlowRunInputRow | None:
+        return self._call(
+            "POST", f"/flow_runs/{flow_run_id}/input/read", {"key": key}, missing_ok=True
+        )
+
+    def filter_inputs(
+        self, flow_run_id: str, key_prefix: str, limit: int, exclude_keys: list[str]
+    ) -> list[FlowRunInputRow]:
+        body = {"key_prefix": key_prefix, "limit": limit, "exclude_keys": list(exclude_keys)}
+        return self._call("POST", f"/flow_runs/{flow_run_id}/input/filter", body)
+
+    def delete_input(self, flow_run_id: str, key: str) -> bool:
+        return self._call("POST", f"/flow_runs/{flow_run_id}/input/delete", {"key": key})["deleted"]
+
+    def pause(
+        self,
+        flow_run_id: str,
+        pause_key: str,
+        reschedule: bool,
+        timeout_seconds: float | None,
+        keyset: dict[str, str] | None,
+    ) -> str:
+        self._flush()
+        body = {
+            "pause_key": pause_key,
+            "reschedule": reschedule,
+            "timeout_seconds": timeout_seconds,
+            "keyset": keyset,
+        }
+        return self._call("POST", f"/flow_runs/{flow_run_id}/pause", body)["status"]
+
+    def read_pause(self, flow_run_id: str, pause_key: str) -> PauseRow | None:
+        body = {"pause_key": pause_key}
+        return self._call("POST", f"/flow_runs/{flow_run_id}/pause/read", body, missing_ok=True)
+
+    def expire_pause(self, flow_run_id: str, pause_key: str) -> bool:
+        body = {"pause_key": pause_key}
+        return self._call("POST", f"/flow_runs/{flow_run_id}/pause/expire", body)["expired"]
+
+    def resume(self, flow_run_id: str, run_input: dict[str, Any] | None) -> PauseRow:
+        self._flush()
+        body = {"run_input": run_input}
+        return self._call("POST", f"/flow_runs/{flow_run_id}/resume", body)
+
+
+class HttpTaskQueue:
+    """`TaskQueueRepository`: pickled calls and outcomes travel as base64."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._call = transport.call
+
+    def enqueue(
+        self,
+        task_run_id: str,
+        task_key: str,
+        task_name: str,
+        run_name: str,
+        tags: list[str],
+        payload: bytes,
+        max_attempts: int,
+    ) -> None:
+        body = {
+            "task_run_id": task_run_id,
+            "task_key": task_key,
+            "task_name": task_name,
+            "run_name": run_name,
+            "tags": list(tags),
+            "payload": _b64(payload),
+            "max_attempts": max_attempts,
+        }
+        self._call("POST", "/task_queue", body)
+
+    def claim(
+        self, task_keys: list[str], worker: str, process: str, lease_seconds: float, limit: int
+    ) -> list[QueuedTaskRow]:
+        body = {
+            "task_keys": list(task_keys),
+            "worker": worker,
+            "process": process,
+            "lease_seconds": lease_seconds,
+            "limit": limit,
+        }
+        rows = self._call("POST", "/task_queue/claim", body)
+        return [{**row, "payload": base64.b64decode(row["payload"])} for row in rows]
+
+    def renew(self, task_run_ids: list[str], worker: str, lease_seconds: float) -> list[str]:
+        body = {
+            "task_run_ids": list(task_run_ids),
+            "worker": worker,
+            "lease_seconds": lease_seconds,
+        }
+        return self._call("POST", "/task_queue/renew", body)
+
+    def complete(
+        self,
+        task_run_id: str,
+        worker: str,
+        status: str,
+        state_name: str,
+        message: str | None,
+        outcome: bytes,
+    ) -> bool:
+        body = {
+            "worker": worker,
+            "status": status,
+            "state_name": state_name,
+            "message": message,
+            "outcome": _b64(outcome),
+        }
+        return self._call("POST", f"/task_queue/{task_run_id}/complete", body)["stored"]
+
+    def reap(self) -> int:
+        return self._call("POST", "/task_queue/reap")["changed"]
+
+    def read_outcome(self, task_run_id: str) -> TaskOutcomeRow | None:
+        row = self._call("GET", f"/task_queue/{task_run_id}", missing_ok=True)
+        if row is not None and row["outcome"] is not None:
+            row["outcome"] = base64.b64decode(row["outcome"])
+        return row
+
+
+class HttpArtifacts:
+    """`ArtifactRepository`: one request per call (artifacts are few and read at once)."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._call = transport.call
+
+    def create(
+        self,
+        key: str | None,
+        type: str | None,
+        description: str | None,
+        data: Any,
+        metadata: dict[str, str] | None,
+        flow_run_id: str | None,
+        task_run_id: str | None,
+    ) -> ArtifactRow:
+        body = {
+            "key": key,
+            "type": type,
+            "description": description,
+            "data": data,
+            "metadata": metadata,
+            "flow_run_id": flow_run_id,
+            "task_run_id": task_run_id,
+        }
+        return self._call("POST", "/artifacts", body)
+
+    def read(self, artifact_id: str) -> ArtifactRow | None:
+        return self._call("GET", f"/artifacts/{artifact_id}", missing_ok=True)
+
+    def update(
+        self,
+        artifact_id: str,
+        data: Any,
+        description: str | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> ArtifactRow:
+        body = {"data": data, "description": description, "metadata": metadata}
+        return self._call("PATCH", f"/artifacts/{artifact_id}", body)
+
+    def delete(self, artifact_id: str) -> bool:
+        return self._call("DELETE", f"/artifacts/{artifact_id}")["deleted"]
+
+    def list(self, query: ArtifactQuery) -> list[ArtifactRow]:
+        return self._call("POST", "/artifacts/filter", asdict(query))
+
+    def count(self, query: ArtifactQuery) -> int:
+        return self._call("POST", "/artifacts/count", asdict(query))["count"]
+
+
 class HttpStore:
     """A `Store` whose repositories call the server at `api_url`.
 
@@ -524,6 +725,9 @@ class HttpStore:
         self.variables = HttpVariables(self._transport)
         self.concurrency = HttpConcurrency(self._transport)
         self.deployments = HttpDeployments(self._transport, self._shipper.flush)
+        self.artifacts = HttpArtifacts(self._transport)
+        self.flow_run_inputs = HttpFlowRunInputs(self._transport, self._shipper.flush)
+        self.task_queue = HttpTaskQueue(self._transport)
 
     def __repr__(self) -> str:
         return f"HttpStore({self.location!r})"

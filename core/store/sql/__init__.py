@@ -14,10 +14,13 @@ from typing import Any
 from headrace.store import _faults
 from headrace.store._process import process_alive
 from headrace.store.sql import schema as _schema
+from headrace.store.sql._artifacts import SqlArtifacts
 from headrace.store.sql._blocks import SqlBlocks
 from headrace.store.sql._concurrency import SqlConcurrency
 from headrace.store.sql._deployments import SqlDeployments
+from headrace.store.sql._flow_run_inputs import SqlFlowRunInputs
 from headrace.store.sql._runs import SqlRuns
+from headrace.store.sql._task_queue import SqlTaskQueue
 from headrace.store.sql._variables import SqlVariables
 from headrace.store.sql.schema import (
     on_store_open,
@@ -37,6 +40,9 @@ class SqlStore:
         self.variables = SqlVariables(database)
         self.concurrency = SqlConcurrency(database)
         self.deployments = SqlDeployments(database)
+        self.flow_run_inputs = SqlFlowRunInputs(database)
+        self.task_queue = SqlTaskQueue(database)
+        self.artifacts = SqlArtifacts(database)
         self._migrated: set[str] = set()
         self._migrate_lock = threading.Lock()
         self.schema_count = 0

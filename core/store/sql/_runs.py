@@ -631,6 +631,31 @@ class SqlRuns:
     ) -> bool:
         return self._set_state("task_runs", run_id, state_type, state_name, message, force)
 
+    def delete_flow_run(self, run_id: str) -> bool:
+        self._db.flush()
+        tasks = "SELECT id FROM task_runs WHERE flow_run_id = ?"
+        with self._db.transaction() as tx:
+            tx.execute(
+                f"DELETE FROM logs WHERE flow_run_id = ? OR task_run_id IN ({tasks})",
+                (run_id, run_id),
+            )
+            tx.execute(
+                f"DELETE FROM run_states WHERE run_id = ? OR run_id IN ({tasks})", (run_id, run_id)
+            )
+            tx.execute("DELETE FROM task_runs WHERE flow_run_id = ?", (run_id,))
+            tx.execute("DELETE FROM deployment_runs WHERE flow_run_id = ?", (run_id,))
+            return bool(tx.execute("DELETE FROM flow_runs WHERE id = ?", (run_id,)))
+
+    def read_flows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        self._db.flush()
+        params: list[Any] = []
+        sql = (
+            "SELECT flow_name AS name, COUNT(*) AS runs, MIN(created) AS first_run,"
+            " MAX(created) AS last_run FROM flow_runs GROUP BY flow_name"
+            " ORDER BY MAX(created) DESC"
+        ) + self._page(limit, 0, params)
+        return [dict(row) for row in self._db.query(sql, params)]
+
     def unfinished_runs(self) -> list[tuple[str, str, str | None]]:
         found: list[tuple[str, str, str | None]] = []
         for kind, table in (("flow", "flow_runs"), ("task", "task_runs")):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
@@ -10,20 +9,11 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from headrace.blocks.core import Block
+from headrace.blocks.notifications import NotificationBlock, Sent
 from headrace_slack._redact import redacting_logger
 from headrace_slack.errors import SlackWebhookError
 
 DEFAULT_BASE_URL = WebClient.BASE_URL
-
-
-class Sent:
-    """The message went out; awaiting this gives None, as awaiting Prefect's notify does."""
-
-    __slots__ = ()
-
-    def __await__(self) -> Generator[None, None, None]:
-        return None
-        yield  # a generator: awaiting finishes at once
 
 
 class SlackCredentials(Block):
@@ -53,8 +43,9 @@ class SlackCredentials(Block):
         )
 
 
-class SlackWebhook(Block):
-    """An incoming-webhook URL, kept secret because whoever has it can post.
+class SlackWebhook(NotificationBlock):
+    """An incoming-webhook URL, kept secret because whoever has it can post; a notification
+    block, so automations and `notify_on_failure` hooks can send through it.
 
     Any https host is accepted (hooks.slack.com, hooks.slack-gov.com, a company proxy):
     Slack's own hosts are not the only ones in use.
@@ -64,7 +55,8 @@ class SlackWebhook(Block):
         SlackWebhook.load("alerts").notify("Nightly load finished")
     """
 
-    _block_type_name = "Slack Webhook"
+    # prefect-slack's name and slug; `slack-webhook` is the core block of that name
+    _block_type_name = "Slack Incoming Webhook"
 
     url: SecretStr = Field(description="The incoming webhook URL.")
 

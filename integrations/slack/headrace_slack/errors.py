@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from slack_sdk.errors import SlackApiError
 
+from headrace.blocks.notifications import NotificationError
+
 #: Slack's error codes -> what usually fixes them
 HINTS = {
     "channel_not_found": "no such channel for this token: check the name, or use the "
@@ -38,8 +40,9 @@ class SlackMessageError(SlackApiError):
         )
 
 
-class SlackWebhookError(RuntimeError):
-    """An incoming webhook refused a message (revoked hook, archived channel, bad body)."""
+class SlackWebhookError(NotificationError, RuntimeError):
+    """An incoming webhook refused a message (revoked hook, archived channel, bad body);
+    a NotificationError like every notification block's failure."""
 
     def __init__(self, status: int, body: str) -> None:
         self.status = status

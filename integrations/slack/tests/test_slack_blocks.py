@@ -31,7 +31,7 @@ def test_credentials_round_trip_through_the_store(headrace_harness):
 def test_webhook_loads_from_the_base_class_by_slug(headrace_harness):
     SlackWebhook(url=HOOK).save("alerts")
 
-    loaded = Block.load("slack-webhook/alerts")
+    loaded = Block.load("slack-incoming-webhook/alerts")
 
     assert isinstance(loaded, SlackWebhook)
     assert loaded.url.get_secret_value() == HOOK
@@ -76,3 +76,12 @@ def test_plugin_registers_both_block_types():
 
     registered = set(collect("register_block_types"))
     assert {SlackCredentials, SlackWebhook} <= registered
+
+
+def test_the_webhook_is_a_notification_block_with_prefect_slacks_slug():
+    from headrace.blocks.notifications import NotificationBlock
+    from headrace.blocks.notifications import SlackWebhook as CoreSlackWebhook
+
+    assert isinstance(SlackWebhook(url=HOOK), NotificationBlock)
+    assert SlackWebhook.get_block_type_slug() == "slack-incoming-webhook"
+    assert CoreSlackWebhook.get_block_type_slug() == "slack-webhook"

@@ -71,3 +71,20 @@ def test_a_failing_hook_is_logged_without_the_url(headrace_slack_server, caplog,
     assert "HTTP 404: no_service" in headrace_run_logs.text
     assert "revokedsecret" not in headrace_run_logs.text
     assert "revokedsecret" not in caplog.text
+
+
+def test_the_core_failure_hook_sends_through_the_slack_webhook(
+    headrace_slack_server, headrace_slack_webhook
+):
+    from headrace.blocks.notifications import notify_on_failure as core_hook
+
+    headrace_slack_webhook.save("core-alerts")
+
+    @flow(on_failure=[core_hook("slack-incoming-webhook/core-alerts")])
+    def broken() -> None:
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        broken()
+    [message] = headrace_slack_server.messages
+    assert message.text.startswith("*Flow run broken/") and "disk full" in message.text

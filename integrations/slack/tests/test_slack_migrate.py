@@ -65,7 +65,8 @@ async def announce():
 
 AFTER_2X = """\
 from headrace import flow
-from headrace_slack import SlackCredentials, SlackWebhook
+from headrace.blocks.notifications import SlackWebhook
+from headrace_slack import SlackCredentials
 from headrace_slack.messages import send_chat_message
 
 
@@ -140,7 +141,7 @@ def test_prefect_target_keeps_the_await(tmp_path):
 
     text = path.read_text()
     assert "await send_chat_message(" in text
-    assert "from prefect_slack import SlackCredentials, SlackWebhook" in text
+    assert "from prefect.blocks.notifications import SlackWebhook" in text
 
 
 def test_notifier_hook_joins_an_existing_on_failure_list(tmp_path):

@@ -1,10 +1,10 @@
 """Prefect 2.x Slack code -> headrace_slack.
 
-`prefect_slack` imports keep their names (the import root is renamed by the core), so
-this rule covers what differs: the core `prefect.blocks.notifications.SlackWebhook`
-block moves to `headrace_slack.SlackWebhook`, and the message tasks, async in
-prefect-slack, are plain functions here, so `await send_chat_message(...)` loses its
-`await` when the target is headrace.
+`prefect_slack` imports keep their names (the import root is renamed by the core), and
+so does the core's `prefect.blocks.notifications.SlackWebhook` (headrace has it at the
+same path), so this rule covers what differs: the message tasks, async in prefect-slack,
+are plain functions here, so `await send_chat_message(...)` loses its `await` when the
+target is headrace.
 """
 
 from __future__ import annotations
@@ -24,13 +24,9 @@ TASKS = {
 class SlackImports2x(RenameImports):
     code = "SLACK201"
     name = "slack-2x"
-    summary = (
-        "`prefect.blocks.notifications.SlackWebhook` -> `headrace_slack.SlackWebhook`; "
-        "`await send_chat_message(...)` -> `send_chat_message(...)`"
-    )
+    summary = "`await send_chat_message(...)` -> `send_chat_message(...)`"
     phase = PHASE_2X
     triggers = ("SlackWebhook", "prefect_slack", "headrace_slack")
-    moves = {"prefect.blocks.notifications.SlackWebhook": "prefect_slack.SlackWebhook"}
     todo_notes = "awaited SlackCredentials.get_client() calls: the client is synchronous here."
 
     def leave_Await(self, original_node, updated_node):

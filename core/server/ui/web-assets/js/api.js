@@ -67,6 +67,9 @@ export const api = {
   workPools: () => post("/work_pools/filter"),
   workers: (pool) => post("/workers/filter", { work_pool_name: pool }),
 
+  // artifacts
+  artifacts: (query) => post("/artifacts/filter", compact(query)),
+
   // configuration
   blocks: () => post("/block_documents/filter", {}),
   variables: () => post("/variables/filter", {}),

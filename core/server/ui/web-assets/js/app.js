@@ -10,6 +10,7 @@ import { runView } from "./views/run.js";
 import { deploymentsView } from "./views/deployments.js";
 import { workPoolsView } from "./views/work_pools.js";
 import { blocksView, variablesView, limitsView } from "./views/config.js";
+import { artifactKeyView, artifactsView } from "./views/artifacts.js";
 
 const POLL_MS = 2000;
 
@@ -22,6 +23,8 @@ const ROUTES = [
   [/^\/blocks$/, blocksView, "blocks"],
   [/^\/variables$/, variablesView, "variables"],
   [/^\/concurrency$/, limitsView, "concurrency"],
+  [/^\/artifacts$/, artifactsView, "artifacts"],
+  [/^\/artifacts\/([^/]+)$/, artifactKeyView, "artifacts"],
 ];
 
 let active = null;

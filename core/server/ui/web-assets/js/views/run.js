@@ -1,10 +1,11 @@
 // One flow run: summary, failure traceback, parameters, task-run timeline, subflows,
-// state history and logs with a level filter. Redraws while the run is unfinished.
+// artifacts, state history and logs with a level filter. Redraws while the run is unfinished.
 import { api, ApiError } from "../api.js";
 import { fill, h } from "../dom.js";
 import { timeline } from "../charts.js";
 import { FINAL_STATE_TYPES, LOG_LEVELS, clock, duration, json, levelName, stateBadge, titleCase, when } from "../format.js";
 import { FLOW_RUN_HEADERS, errorNote, flowRunRow, table } from "./common.js";
+import { artifactCard } from "./artifacts.js";
 
 // what one poll reads at most; the API pages through the rest
 const TASK_LIMIT = 5000;
@@ -31,6 +32,7 @@ export function runView(root, { match }) {
   const taskTimeline = h("div#task-timeline");
   const taskSummary = h("span.muted.small#task-summary");
   const subflows = h("div#subflows");
+  const artifacts = h("div#run-artifacts");
   const states = h("ol.state-history#state-history");
   const level = h("select#log-level", { "aria-label": "Log level" },
     LOG_LEVELS.map(([value, name]) => h("option", { value, selected: value === 20 }, `${name} and above`)));
@@ -56,6 +58,7 @@ export function runView(root, { match }) {
       h("section.panel", {}, h("h2", {}, "State history"), states)),
     h("section.panel", {}, h("div.panel-title", {}, h("h2", {}, "Task runs and subflows"), taskSummary), taskTimeline),
     h("section.panel", {}, h("h2", {}, "Subflow runs"), subflows),
+    h("section.panel", {}, h("h2", {}, "Artifacts"), artifacts),
     h("section.panel", {}, h("div.panel-title", {}, h("h2", {}, "Logs"), logTask, level), logs),
   );
 
@@ -99,13 +102,14 @@ export function runView(root, { match }) {
       throw error;
     }
     const final = FINAL_STATE_TYPES.includes(run.state_type);
-    const [tasks, children, history, errorLogs] = await Promise.all([
+    const [tasks, children, history, errorLogs, published] = await Promise.all([
       api.taskRuns({ flow_run_ids: [runId], limit: TASK_LIMIT }),
       api.flowRuns({ parent_flow_run_ids: [runId], limit: 200, sort: "created_asc" }),
       api.flowRunStates(runId),
       run.state_type === "FAILED" || run.state_type === "CRASHED"
         ? api.logs({ flow_run_ids: [runId], level_min: 40, limit: 200 })
         : Promise.resolve([]),
+      api.artifacts({ flow_run_ids: [runId], sort: "created_asc", limit: 200 }),
     ]);
     taskNames = Object.fromEntries(tasks.map((task) => [task.id, task.name]));
     if (run.deployment_id && deploymentName === null) {
@@ -156,6 +160,9 @@ export function runView(root, { match }) {
         })
       : h("p.empty-note", {}, "No task runs."));
     fill(subflows, table(FLOW_RUN_HEADERS, children.map(flowRunRow), "No subflow runs."));
+    fill(artifacts, published.length
+      ? published.map((artifact) => artifactCard(artifact, { showRun: false, taskName: taskNames[artifact.task_run_id] }))
+      : h("p.empty-note", {}, "No artifacts."));
     await drawLogs();
     // one more round after the run ends picks up records written as it finished
     const done = final && children.every((child) => FINAL_STATE_TYPES.includes(child.state_type));
