@@ -292,6 +292,11 @@ class SyncPrefectClient:
         if log_filter is not None:
             if log_filter.level is not None:
                 query.level_min = log_filter.level.ge_
+                query.level_max = log_filter.level.le_
+            if log_filter.name is not None:
+                query.loggers = log_filter.name.any_
+            if log_filter.text is not None:
+                query.text = log_filter.text.query
             if log_filter.timestamp is not None:
                 query.after = _ts(log_filter.timestamp.after_)
                 query.before = _ts(log_filter.timestamp.before_)

@@ -25,6 +25,10 @@ from headrace.client.schemas.filters import (
     LogFilter,
     LogFilterFlowRunId,
     LogFilterLevel,
+    LogFilterName,
+    LogFilterTaskRunId,
+    LogFilterTextSearch,
+    LogFilterTimestamp,
     TaskRunFilter,
     TaskRunFilterState,
     TaskRunFilterStateType,
@@ -120,6 +124,49 @@ async def test_read_flow_and_task_runs_with_prefect_filters():
         assert (await client.read_task_run(bad.id)).task_name == "double"
         with pytest.raises(ObjectNotFound):
             await client.read_flow_run(uuid.uuid4())
+
+
+async def test_read_logs_by_level_range_logger_task_run_time_and_text():
+    _run_flows()
+    async with get_client() as client:
+        (run,) = await client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=["nightly"]))
+        )
+        every = await client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
+        warnings = await client.read_logs(
+            LogFilter(
+                flow_run_id=LogFilterFlowRunId(any_=[run.id]),
+                level=LogFilterLevel(ge_=logging.WARNING, le_=logging.WARNING),
+            )
+        )
+        assert [log.message for log in warnings] == ["doubling 0", "doubling 1", "doubling 2"]
+        task_logs = [log for log in every if log.task_run_id is not None]
+        first_task = task_logs[0].task_run_id
+        mine = await client.read_logs(LogFilter(task_run_id=LogFilterTaskRunId(any_=[first_task])))
+        assert mine and {log.task_run_id for log in mine} == {first_task}
+        by_logger = await client.read_logs(
+            LogFilter(
+                flow_run_id=LogFilterFlowRunId(any_=[run.id]),
+                name=LogFilterName(any_=[task_logs[0].name]),
+            )
+        )
+        assert by_logger and {log.name for log in by_logger} == {task_logs[0].name}
+        middle = every[len(every) // 2].timestamp
+        later = await client.read_logs(
+            LogFilter(
+                flow_run_id=LogFilterFlowRunId(any_=[run.id]),
+                timestamp=LogFilterTimestamp(after_=middle),
+            )
+        )
+        assert later and all(log.timestamp >= middle for log in later)
+        assert len(later) < len(every)
+        found = await client.read_logs(
+            LogFilter(
+                flow_run_id=LogFilterFlowRunId(any_=[run.id]),
+                text=LogFilterTextSearch(query='DOUBLING -"doubling 1" +2'),
+            )
+        )
+        assert [log.message for log in found] == ["doubling 2"]
 
 
 async def test_read_logs_by_run_and_level():

@@ -7,6 +7,7 @@ call costs a tuple and a queue put; reads flush that queue first.
 from __future__ import annotations
 
 import json
+import re
 import struct
 import time
 from typing import TYPE_CHECKING, Any
@@ -215,6 +216,18 @@ def _in(column: str, values: list[Any], where: list[str], params: list[Any]) -> 
 def like_escape(text: str) -> str:
     """`text` for a LIKE pattern with `ESCAPE '\\'`: its wildcards match themselves."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def text_terms(text: str) -> list[tuple[str, bool]]:
+    """A log search as (word or phrase, wanted) pairs: `error -debug "time out" +db`
+    wants error, "time out" and db and refuses debug."""
+    terms = []
+    for match in re.finditer(r'([+-]?)(?:"([^"]*)"|(\S+))', text):
+        sign, phrase, word = match.groups()
+        term = phrase if phrase is not None else word
+        if term:
+            terms.append((term, sign != "-"))
+    return terms
 
 
 def _tags(column: str, tags: list[str], where: list[str], params: list[Any], find: str) -> None:
@@ -560,14 +573,20 @@ class SqlRuns:
             _in("flow_run_id", query.flow_run_ids, where, params)
         if query.task_run_ids is not None:
             _in("task_run_id", query.task_run_ids, where, params)
+        if query.loggers is not None:
+            _in("logger", query.loggers, where, params)
         for clause, value in (
             ("level >= ?", query.level_min),
+            ("level <= ?", query.level_max),
             ("timestamp >= ?", query.after),
             ("timestamp <= ?", query.before),
         ):
             if value is not None:
                 where.append(clause)
                 params.append(value)
+        for word, wanted in text_terms(query.text or ""):
+            where.append(f"LOWER(message) {'' if wanted else 'NOT '}LIKE ? ESCAPE '\\'")
+            params.append(f"%{like_escape(word.lower())}%")
         order = "DESC" if query.sort == "timestamp_desc" else ""
         sql = (
             "SELECT rowid AS id, flow_run_id, task_run_id, level, logger, message, timestamp"
