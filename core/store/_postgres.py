@@ -11,13 +11,15 @@ LOCKED` for claiming runs) instead of SQLite's database-wide write lock.
 from __future__ import annotations
 
 import functools
+import hashlib
 import queue
 import re
-import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -30,12 +32,15 @@ except ImportError as exc:  # pragma: no cover - depends on the installed extras
         "pip install 'headrace[postgres]'"
     ) from exc
 
+from headrace.store import _faults, _spool
 from headrace.store._batches import STOP, QueuedWriter, group_writes
 
 _BATCH_LIMIT = 20000
 _LINGER_SECONDS = 0.05
-#: after a failed batch, how long the writer waits before trying again
+#: after a failed batch, how long new batches go to the recovery file before a retry
 _RETRY_SECONDS = 1.0
+
+Write = tuple[str, tuple[Any, ...]]
 #: the migration lock: one process migrates at a time (pg_advisory_xact_lock key)
 _MIGRATION_LOCK = 0x6865616472616365  # "headrace"
 
@@ -100,7 +105,8 @@ class PostgresDatabase:
                 f"cannot connect to the PostgreSQL store {self.location}: "
                 f"{str(exc).strip().splitlines()[-1]}"
             ) from None
-        self.writer = PostgresWriter(self._new_connection, self.location)
+        self._spool_base = spool_base(self.location)
+        self.writer = PostgresWriter(self._new_connection, self.location, self._spool_base)
 
     # -- connections -------------------------------------------------------------------
     def _new_connection(self) -> psycopg.Connection[Any]:
@@ -157,6 +163,14 @@ class PostgresDatabase:
     def flush(self, timeout: float | None = 30.0) -> bool:
         return self.writer.flush(timeout)
 
+    def write_problem(self) -> str | None:
+        """What keeps queued run records out of the database (None: nothing)."""
+        return self.writer.problem()
+
+    def recover_writes(self) -> None:
+        """Write the run records earlier processes of this machine spooled."""
+        replay_waiting_spools(self.connection(), self._spool_base)
+
     def close(self) -> None:
         self.writer.close()
         with self._connections_lock:
@@ -168,20 +182,48 @@ class PostgresDatabase:
 
 class PostgresWriter(QueuedWriter):
     """Writes queued `(sql, params)` in batches, one transaction and one `executemany`
-    per statement each. A batch the database refuses is kept and retried, and the
-    failure is said on stderr and by `flush()` returning False; nothing is dropped."""
+    per statement each. A batch the database refuses (it is down, unreachable, full) is
+    appended to a recovery file under `$HEADRACE_HOME/spool/` (see `_spool`), and so is
+    every batch after it until the database takes writes again (tried every second);
+    then the file is written back, in order, and removed. A process that ends before
+    that leaves the file for the next process that opens this database. The failure is
+    said on stderr, by `flush()` returning False and by `problem()`; nothing is dropped.
+    """
 
-    def __init__(self, connect: Any, location: str) -> None:
+    def __init__(self, connect: Any, location: str, spool_base: str | None = None) -> None:
         super().__init__()
         self._connect = connect
         self._location = location
-        self._held: list[tuple[str, tuple[Any, ...]]] = []
+        self._spool_base = spool_base
+        self.spool_path: Path | None = None
+        self._spooled_rows = 0
+        #: batches neither written nor spooled (no recovery file, or it failed)
+        self._pending: list[tuple[str, list[Write]]] = []
+        self._retry_at = 0.0
         self.error: BaseException | None = None
 
     def flush(self, timeout: float | None = 30.0) -> bool:
         """Wait until everything queued before this call is committed; False if that
         took longer than `timeout` or records could not be written (yet)."""
-        return self._drained(timeout) and not self._held
+        return self._drained(timeout) and self.unwritten() == 0
+
+    def unwritten(self) -> int:
+        return self._spooled_rows + sum(len(writes) for _, writes in self._pending)
+
+    def problem(self) -> str | None:
+        """What is wrong, for a person: None while every record is in the database."""
+        if not self.unwritten():
+            return None
+        error = _faults.describe(self.error) if self.error else "unknown error"
+        where = (
+            f"kept in {self.spool_path} until it takes writes again"
+            if self._spooled_rows
+            else "kept in memory only"
+        )
+        return (
+            f"{self.unwritten()} run record(s) could not be written to {self._location} "
+            f"({error}); {where}"
+        )
 
     def _run(self) -> None:
         connection = None
@@ -191,6 +233,7 @@ class PostgresWriter(QueuedWriter):
                 if not isinstance(item, threading.Event) and item is not STOP:
                     self._wake.wait(_LINGER_SECONDS)
                 self._wake.clear()
+                batch: list[Write] = []
                 waiters: list[threading.Event] = []
                 stop = False
                 while True:
@@ -199,53 +242,157 @@ class PostgresWriter(QueuedWriter):
                     elif isinstance(item, threading.Event):
                         waiters.append(item)
                     else:
-                        self._held.append(item)
-                    if len(self._held) >= _BATCH_LIMIT:
+                        batch.append(item)
+                    if len(batch) >= _BATCH_LIMIT:
                         break
                     try:
                         item = self._queue.get_nowait()
                     except queue.Empty:
                         break
-                if self._held:
-                    connection = self._write(connection)
+                if batch or self.unwritten():
+                    connection = self._write(connection, batch)
                 for waiter in waiters:
                     waiter.set()
                 if stop:
-                    if self._held:
-                        print(
-                            f"headrace: {len(self._held)} run records could not be written to "
-                            f"{self._location}: {self.error}",
-                            file=sys.stderr,
-                        )
+                    if self.unwritten():
+                        _faults.say(self.problem() or "")
                     return
         finally:
+            _live_spools.discard(self.spool_path)  # type: ignore[arg-type]
             if connection is not None:
                 connection.close()
 
-    def _write(self, connection: Any) -> Any:
-        ordered = group_writes(self._held)
-        try:
-            if connection is None or connection.closed:
-                connection = self._connect()
-            with connection.transaction(), connection.cursor() as cursor:
-                for sql, rows in ordered:
-                    cursor.executemany(translate(sql), rows)
-        except psycopg.Error as exc:
-            if self.error is None:
-                print(
-                    f"headrace: cannot write run records to {self._location} ({exc}); "
-                    f"keeping {len(self._held)} in memory and retrying",
-                    file=sys.stderr,
-                )
-            self.error = exc
-            if connection is not None and connection.broken:
-                connection = None
-            time.sleep(_RETRY_SECONDS)
-            return connection
-        if self.error is not None:
-            print(
-                f"headrace: {self._location} takes writes again; nothing is lost", file=sys.stderr
-            )
-        self.error = None
-        self._held = []
+    def _write(self, connection: Any, batch: list[Write]) -> Any:
+        pending = [*self._pending, (uuid.uuid4().hex, batch)] if batch else self._pending
+        self._pending = []
+        if self.error is None or time.monotonic() >= self._retry_at:
+            try:
+                if connection is None or connection.closed:
+                    connection = self._connect()
+                if self._spooled_rows:
+                    assert self.spool_path is not None
+                    replay_spool(connection, self.spool_path)
+                    self.spool_path.unlink(missing_ok=True)
+                    self._spooled_rows = 0
+                while pending:
+                    apply_batch(connection, pending[0][1])
+                    pending.pop(0)
+            except psycopg.Error as exc:
+                self._failed(exc)
+                if connection is not None and (connection.broken or connection.closed):
+                    connection = None
+            else:
+                if self.error is not None:
+                    _faults.say(f"{self._location} takes writes again; nothing is lost")
+                self.error = None
+                return connection
+        self._spool(pending)
         return connection
+
+    def _failed(self, exc: BaseException) -> None:
+        first = self.error is None
+        self.error = exc
+        self._retry_at = time.monotonic() + _RETRY_SECONDS
+        if first:
+            spool = self._spool_file()
+            where = f"saving them to {spool}" if spool is not None else "keeping them in memory"
+            _faults.say(
+                f"cannot write run records to {self._location} "
+                f"({_faults.describe(exc)}); {where} and retrying"
+            )
+
+    def _spool_file(self) -> Path | None:
+        if self.spool_path is None and self._spool_base is not None:
+            from headrace.store._process import PROCESS_KEY
+
+            self.spool_path = _spool.spool_path(self._spool_base, PROCESS_KEY, id(self))
+            _live_spools.add(self.spool_path)
+        return self.spool_path
+
+    def _spool(self, pending: list[tuple[str, list[Write]]]) -> None:
+        if not pending:
+            return
+        spool = self._spool_file()
+        if spool is not None:
+            try:
+                spool.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                _spool.append(spool, pending)
+            except OSError as exc:
+                _faults.say(f"cannot write the recovery file {spool} ({_faults.describe(exc)})")
+            else:
+                self._spooled_rows += sum(len(writes) for _, writes in pending)
+                return
+        self._pending = pending
+        time.sleep(_RETRY_SECONDS)  # nothing to do until the next try
+
+
+#: spool files a writer of this process may still append to (never replayed by others)
+_live_spools: set[Path] = set()
+
+
+def apply_batch(connection: Any, writes: list[Write], batch_id: str | None = None) -> bool:
+    """Write a batch in one transaction; False if `batch_id` was written before."""
+    with connection.transaction(), connection.cursor() as cursor:
+        if batch_id is not None:
+            cursor.execute(
+                "INSERT INTO store_spool_batches (id, written) VALUES (%s, %s)"
+                " ON CONFLICT (id) DO NOTHING",
+                (batch_id, time.time()),
+            )
+            if cursor.rowcount == 0:
+                return False
+        for sql, rows in group_writes(writes, fold=batch_id is None):
+            cursor.executemany(translate(sql), rows)
+    return True
+
+
+def replay_spool(connection: Any, path: Path) -> None:
+    """Write a recovery file's batches not written yet, each once; a row the database
+    refuses (a constraint) is left out, the rest of its batch is written."""
+    for batch_id, writes in _spool.read(path):
+        try:
+            apply_batch(connection, writes, batch_id)
+        except psycopg.IntegrityError:
+            with connection.transaction(), connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO store_spool_batches (id, written) VALUES (%s, %s)"
+                    " ON CONFLICT (id) DO NOTHING",
+                    (batch_id, time.time()),
+                )
+                if cursor.rowcount == 0:
+                    continue
+                for sql, params in writes:
+                    try:
+                        with connection.transaction():
+                            cursor.execute(translate(sql), params)
+                    except psycopg.IntegrityError:
+                        _faults.say(f"left out a run record the database refused: {sql[:40]}")
+
+
+def spool_base(location: str) -> str:
+    """Where the recovery files of a PostgreSQL database live on this machine."""
+    from headrace.settings import get_settings
+
+    digest = hashlib.sha256(location.encode()).hexdigest()[:16]
+    return str(get_settings().home / "spool" / f"postgresql-{digest}")
+
+
+def replay_waiting_spools(connection: Any, base: str) -> None:
+    """When a store opens: write the records that processes now gone (or closed stores
+    of this process) could not."""
+    from headrace.store._process import PROCESS_KEY, process_alive
+
+    for path in _spool.spool_files(base):
+        owner = _spool.owner_key(path)
+        if path in _live_spools or (owner != PROCESS_KEY and process_alive(owner)):
+            continue
+        try:
+            replay_spool(connection, path)
+        except psycopg.Error as exc:
+            _faults.say(
+                f"cannot write the run records waiting in {path} ({_faults.describe(exc)}); "
+                "they stay there for the next start"
+            )
+            continue
+        path.unlink(missing_ok=True)
+        _faults.say(f"wrote the run records kept in {path} to the database")

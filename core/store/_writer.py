@@ -23,7 +23,6 @@ from typing import Any
 
 from headrace.store import _faults, _spool
 from headrace.store._batches import STOP, QueuedWriter, group_writes
-from headrace.store.sql.schema import register_schema
 
 #: writes per batch at most: enough for a 10,000-task map or ingest batch with its states
 _BATCH_LIMIT = 65536
@@ -33,11 +32,6 @@ _LINGER_SECONDS = 0.05
 _CHECKPOINT_BATCHES = 8
 #: after a failed write, how long new batches go straight to the spool before a retry
 _RETRY_INTERVAL = 5.0
-
-# the ids of replayed spool batches, so that a batch is never written twice
-register_schema(
-    "spool", ["CREATE TABLE store_spool_batches (id TEXT PRIMARY KEY, written REAL NOT NULL)"]
-)
 
 Write = tuple[str, tuple[Any, ...]]
 
