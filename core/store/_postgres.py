@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import queue
 import re
 import threading
@@ -56,6 +57,21 @@ _REAL = re.compile(r"\bREAL\b")
 _BLOB = re.compile(r"\bBLOB\b")
 
 
+POOL_SIZE_ENV = "HEADRACE_DATABASE_POOL_SIZE"
+
+
+def pool_size() -> int:
+    """How many connections a process's store opens at most for reads and transactions."""
+    raw = os.environ.get(POOL_SIZE_ENV, "10")
+    try:
+        size = int(raw)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise ValueError(f"${POOL_SIZE_ENV} must be a whole number of connections, not {raw!r}")
+    return size
+
+
 def masked(url: str) -> str:
     """The URL without its password, for messages."""
     parts = urlsplit(url)
@@ -85,7 +101,13 @@ class PostgresTransaction:
 
 
 class PostgresDatabase:
-    """A PostgreSQL database: thread-local connections plus one batching writer thread."""
+    """A PostgreSQL database: a bounded pool of connections plus one batching writer.
+
+    At most `HEADRACE_DATABASE_POOL_SIZE` connections (default 10) serve reads and
+    transactions at once, however many threads ask (a server has dozens); a thread
+    waits for a free one. Idle connections are kept for the next caller; one the server
+    dropped (a restart) is replaced.
+    """
 
     dialect = "postgresql"
     for_update = " FOR UPDATE"
@@ -98,8 +120,11 @@ class PostgresDatabase:
         self._local = threading.local()
         self._connections: list[psycopg.Connection[Any]] = []
         self._connections_lock = threading.Lock()
+        self._idle: queue.LifoQueue[psycopg.Connection[Any]] = queue.LifoQueue()
+        self._slots = threading.BoundedSemaphore(pool_size())
         try:
-            self.connection()
+            with self.connection():
+                pass
         except psycopg.OperationalError as exc:
             raise ConnectionError(
                 f"cannot connect to the PostgreSQL store {self.location}: "
@@ -117,34 +142,70 @@ class PostgresDatabase:
             self._connections.append(connection)
         return connection
 
-    def connection(self) -> psycopg.Connection[Any]:
-        """This thread's connection (autocommit; use `transaction()` to group writes); a
-        connection the server dropped (a restart) is replaced."""
-        connection = getattr(self._local, "connection", None)
-        if connection is None or connection.closed or connection.broken:
-            connection = self._local.connection = self._new_connection()
-        return connection
+    def _discard(self, connection: psycopg.Connection[Any]) -> None:
+        with self._connections_lock:
+            if connection in self._connections:
+                self._connections.remove(connection)
+        connection.close()
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection[Any]]:
+        """A pooled connection for the block (autocommit; `transaction()` groups writes);
+        inside a block of this thread, the same connection again."""
+        held = getattr(self._local, "connection", None)
+        if held is not None:
+            yield held
+            return
+        self._slots.acquire()
+        connection = None
+        try:
+            try:
+                connection = self._idle.get_nowait()
+            except queue.Empty:
+                pass
+            if connection is None or connection.closed or connection.broken:
+                connection = self._new_connection()
+            self._local.connection = connection
+            try:
+                yield connection
+            finally:
+                self._local.connection = None
+        finally:
+            if connection is not None:
+                idle = psycopg.pq.TransactionStatus.IDLE
+                if (
+                    connection.closed
+                    or connection.broken
+                    or connection.info.transaction_status != idle
+                ):
+                    self._discard(connection)
+                else:
+                    self._idle.put(connection)
+            self._slots.release()
 
     @contextmanager
     def transaction(self) -> Iterator[PostgresTransaction]:
         """A transaction: committed on success, rolled back on error."""
-        connection = self.connection()
-        with connection.transaction():
+        with self.connection() as connection, connection.transaction():
             yield PostgresTransaction(connection)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         """Rows of a read; a read on a connection the server dropped is retried once on a
-        new one (a write is not: it may have been applied before the drop)."""
-        connection = self.connection()
-        try:
+        new one (a write is not: it may have been applied before the drop; nor is a read
+        inside a transaction)."""
+        nested = getattr(self._local, "connection", None) is not None
+        with self.connection() as connection:
+            try:
+                return connection.execute(translate(sql), params or None).fetchall()
+            except psycopg.OperationalError:
+                if nested or not connection.broken:
+                    raise
+        with self.connection() as connection:
             return connection.execute(translate(sql), params or None).fetchall()
-        except psycopg.OperationalError:
-            if not connection.broken:
-                raise
-        return self.connection().execute(translate(sql), params or None).fetchall()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        return self.connection().execute(translate(sql), params or None).rowcount
+        with self.connection() as connection:
+            return connection.execute(translate(sql), params or None).rowcount
 
     def lock_migrations(self, tx: PostgresTransaction) -> None:
         """Two processes opening a fresh database must not both create its tables."""
@@ -169,7 +230,8 @@ class PostgresDatabase:
 
     def recover_writes(self) -> None:
         """Write the run records earlier processes of this machine spooled."""
-        replay_waiting_spools(self.connection(), self._spool_base)
+        with self.connection() as connection:
+            replay_waiting_spools(connection, self._spool_base)
 
     def close(self) -> None:
         self.writer.close()
@@ -178,6 +240,7 @@ class PostgresDatabase:
         for connection in connections:
             connection.close()
         self._local = threading.local()
+        self._idle = queue.LifoQueue()
 
 
 class PostgresWriter(QueuedWriter):
