@@ -12,7 +12,7 @@ import pytest
 
 from headrace import flow, get_client, get_run_logger, task
 from headrace.blocks.system import Secret
-from headrace.client.schemas.actions import VariableCreate, VariableUpdate
+from headrace.client.schemas.actions import VariableCreate, VariableUpdate, WorkPoolCreate
 from headrace.client.schemas.filters import (
     DeploymentFilter,
     DeploymentFilterName,
@@ -248,6 +248,50 @@ async def test_deployments_and_runs_made_from_them():
             await client.create_flow_run_from_deployment(deployment.id, parameters={"x": 1})
         with pytest.raises(ObjectNotFound):
             await client.read_deployment_by_name("numbers/weekly")
+
+
+async def test_work_pools_their_queue_and_its_runs():
+    async with get_client() as client:
+        pool = await client.create_work_pool(WorkPoolCreate(name="etl", type="process"))
+        assert pool.name == "etl" and pool.type == "process"
+        with pytest.raises(ObjectAlreadyExists):
+            await client.create_work_pool(WorkPoolCreate(name="etl"))
+        await client.create_work_pool(WorkPoolCreate(name="other"))
+        assert [p.name for p in await client.read_work_pools()] == ["etl", "other"]
+        assert (await client.read_work_pool("etl")).id == pool.id
+        (queue,) = await client.read_work_queues(work_pool_name="etl")
+        assert queue.name == "default" and queue.id == pool.default_queue_id
+        assert (await client.read_work_queue(queue.id)).work_pool_name == "etl"
+        assert (await client.read_work_queue_by_name("default", "etl")).id == queue.id
+        with pytest.raises(ObjectNotFound, match="one queue"):
+            await client.read_work_queue_by_name("high-priority", "etl")
+        assert len(await client.read_work_queues()) == 2
+
+        record = records.save_deployment(
+            records.DeploymentRecord(
+                id="",
+                name="nightly",
+                flow_name="numbers",
+                path=None,
+                entrypoint=None,
+                work_pool_name="etl",
+                parameters={"limit": 1},
+                parameter_names=["limit"],
+            )
+        )
+        first = await client.create_flow_run_from_deployment(uuid.UUID(record.id))
+        second = await client.create_flow_run_from_deployment(uuid.UUID(record.id))
+        waiting = await client.get_runs_in_work_queue(queue.id, limit=10)
+        assert {run.id for run in waiting} == {first.id, second.id}
+        assert (
+            await client.get_runs_in_work_queue((await client.read_work_queues("other"))[0].id)
+            == []
+        )
+        assert await client.read_workers_for_work_pool("etl") == []
+
+        await client.delete_work_pool("other")
+        with pytest.raises(ObjectNotFound):
+            await client.read_work_pool("other")
 
 
 async def test_variables():
