@@ -20,6 +20,7 @@ without being written twice (a client resends when a reply is lost).
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -128,7 +129,11 @@ class IngestBatch(BaseModel):
 def parse_batch(body: bytes) -> tuple[str | None, list[list[Any]]]:
     """The batch id and the validated records; ValueError naming the first bad one."""
     try:
-        payload = orjson.loads(body)
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            # what orjson refuses and json takes: NaN and Infinity, integers past 64 bits
+            payload = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValueError(f"the body is not JSON: {exc}") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("records"), list):
