@@ -32,7 +32,6 @@ chromium:
 test: $(STAMP) postgresql chromium
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(VENV)/bin/lint-imports  # import rules: .importlinter (no cycles, no private imports)
 	$(PY) -m pytest -n 2 --dist loadgroup -q tests integrations
 
 lint: $(STAMP)

@@ -1,13 +1,16 @@
 """Cache policies: how a task run's cache key is computed (Prefect 3's names).
 
-Policies compose with `+` (all parts must produce a key) and `INPUTS - "arg"` drops an
-argument from the inputs hash.
+Policies compose with `+` (the parts' keys hashed together; parts without a key are left
+out) and `INPUTS - "arg"` drops an argument from the inputs hash. `configure()` attaches
+where cache keys are stored (`key_storage`), a lock manager and an isolation level, as a
+new policy.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from headrace.utilities.hashing import hash_objects
@@ -15,92 +18,209 @@ from headrace.utilities.hashing import hash_objects
 if TYPE_CHECKING:
     from headrace.context import TaskRunContext
 
+#: type -> function making values of that type hash stably (e.g. a DataFrame to its
+#: records); consulted for every input of an INPUTS policy
+STABLE_TRANSFORMS: dict[type, Callable[[Any], Any]] = {}
 
+
+@dataclass
 class CachePolicy:
     """Base class: `compute_key` returns a key, or None to not cache this run."""
 
+    key_storage: Any = None
+    isolation_level: Any = None
+    lock_manager: Any = None
+
+    @classmethod
+    def from_cache_key_fn(cls, cache_key_fn: Callable[..., str | None]) -> CacheKeyFnPolicy:
+        return CacheKeyFnPolicy(cache_key_fn=cache_key_fn)
+
+    def configure(
+        self, key_storage: Any = None, lock_manager: Any = None, isolation_level: Any = None
+    ) -> CachePolicy:
+        """A copy with the given (non-None) storage, lock manager and isolation level."""
+        changes = {
+            name: value
+            for name, value in (
+                ("key_storage", key_storage),
+                ("lock_manager", lock_manager),
+                ("isolation_level", isolation_level),
+            )
+            if value is not None
+        }
+        return replace(self, **changes)
+
     def compute_key(
         self,
-        task_ctx: TaskRunContext,
-        inputs: dict[str, Any],
+        task_ctx: TaskRunContext | None,
+        inputs: dict[str, Any] | None,
         flow_parameters: dict[str, Any] | None,
         **kwargs: Any,
     ) -> str | None:
         raise NotImplementedError
 
+    def __sub__(self, other: str) -> CachePolicy:
+        """Only input-based policies depend on arguments: others stay as they are."""
+        if not isinstance(other, str):
+            raise TypeError("Can only subtract strings from key policies.")
+        return self
+
     def __add__(self, other: CachePolicy) -> CachePolicy:
-        if isinstance(other, _NoCache):
+        if other is None or isinstance(other, _None):
             return self
-        if isinstance(self, _NoCache):
+        if isinstance(self, _None):
             return other
-        left = self.policies if isinstance(self, CompoundCachePolicy) else [self]
-        right = other.policies if isinstance(other, CompoundCachePolicy) else [other]
-        return CompoundCachePolicy([*left, *right])
-
-    def __sub__(self, name: str) -> CachePolicy:
-        raise TypeError(f"cannot exclude inputs from {type(self).__name__}")
-
-    @classmethod
-    def from_cache_key_fn(cls, cache_key_fn: Callable[..., str | None]) -> CachePolicy:
-        return CacheKeyFnPolicy(cache_key_fn)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
+        _check_compatible(self, other)
+        return CompoundCachePolicy(
+            policies=[self, other],
+            key_storage=self.key_storage or other.key_storage,
+            isolation_level=self.isolation_level or other.isolation_level,
+            lock_manager=self.lock_manager or other.lock_manager,
+        )
 
 
+def _check_compatible(one: CachePolicy, two: CachePolicy) -> None:
+    for name, what in (
+        ("key_storage", "storage locations"),
+        ("lock_manager", "lock implementations"),
+        ("isolation_level", "isolation levels"),
+    ):
+        left, right = getattr(one, name), getattr(two, name)
+        if left is not None and right is not None and left != right:
+            raise ValueError(f"Cannot add CachePolicies with different {what}.")
+
+
+@dataclass
 class CacheKeyFnPolicy(CachePolicy):
     """Calls a user function `(context, parameters) -> key`."""
 
-    def __init__(self, cache_key_fn: Callable[..., str | None]) -> None:
+    cache_key_fn: Callable[..., str | None] | None = None
+
+    def __init__(
+        self,
+        cache_key_fn: Callable[..., str | None] | None = None,
+        key_storage: Any = None,
+        isolation_level: Any = None,
+        lock_manager: Any = None,
+    ) -> None:
+        # cache_key_fn first, so `CacheKeyFnPolicy(fn)` works as it always has here
         self.cache_key_fn = cache_key_fn
+        self.key_storage, self.isolation_level, self.lock_manager = (
+            key_storage,
+            isolation_level,
+            lock_manager,
+        )
 
     def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):  # type: ignore[override]
+        if self.cache_key_fn is None:
+            return None
         return self.cache_key_fn(task_ctx, inputs)
 
 
+@dataclass
 class CompoundCachePolicy(CachePolicy):
-    """Several policies hashed together; no key if any part gives none."""
+    """Several policies hashed together; parts giving no key are left out (no key at
+    all if none gives one). Nested compounds are flattened and INPUTS parts merged."""
 
-    def __init__(self, policies: list[CachePolicy]) -> None:
-        self.policies = policies
+    policies: list[CachePolicy] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        flat: list[CachePolicy] = []
+        for policy in self.policies:
+            if isinstance(policy, CompoundCachePolicy):
+                flat.extend(policy.policies)
+            else:
+                flat.append(policy)
+        excludes: list[str] = []
+        merged: Inputs | None = None
+        kept: list[CachePolicy] = []
+        for policy in flat:
+            if isinstance(policy, Inputs):
+                excludes += [name for name in policy.exclude if name not in excludes]
+                if merged is None:
+                    merged = policy
+                    kept.append(policy)
+                continue
+            kept.append(policy)
+        if merged is not None and sorted(merged.exclude) != sorted(excludes):
+            kept[kept.index(merged)] = replace(merged, exclude=excludes)
+        self.policies = kept
 
     def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):  # type: ignore[override]
-        keys = [policy.compute_key(task_ctx, inputs, flow_parameters) for policy in self.policies]
-        if any(key is None for key in keys):
-            return None
-        return hash_objects(*keys)
+        keys = []
+        for policy in self.policies:
+            key = policy.compute_key(task_ctx, inputs, flow_parameters, **kwargs)
+            if key is not None:
+                keys.append(key)
+        return hash_objects(*keys) if keys else None
 
-    def __sub__(self, name: str) -> CachePolicy:
+    def __add__(self, other: CachePolicy) -> CachePolicy:
+        if other is None or isinstance(other, _None):
+            return self
+        _check_compatible(self, other)
         return CompoundCachePolicy(
-            [policy - name if isinstance(policy, Inputs) else policy for policy in self.policies]
+            policies=[*self.policies, other],
+            key_storage=self.key_storage or other.key_storage,
+            isolation_level=self.isolation_level or other.isolation_level,
+            lock_manager=self.lock_manager or other.lock_manager,
+        )
+
+    def __sub__(self, other: str) -> CachePolicy:
+        if not isinstance(other, str):
+            raise TypeError("Can only subtract strings from key policies.")
+        if not any(isinstance(policy, Inputs) for policy in self.policies):
+            return self
+        return replace(
+            self,
+            policies=[
+                policy - other if isinstance(policy, Inputs) else policy for policy in self.policies
+            ],
         )
 
     def __repr__(self) -> str:
-        return " + ".join(repr(policy) for policy in self.policies)
+        return " + ".join(repr(policy) for policy in self.policies) or "CompoundCachePolicy()"
 
 
-class _NoCache(CachePolicy):
+@dataclass
+class _None(CachePolicy):
     """Never cache."""
 
     def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):  # type: ignore[override]
         return None
 
+    def __add__(self, other: CachePolicy) -> CachePolicy:
+        return other if other is not None else self
+
     def __repr__(self) -> str:
         return "NONE"
 
 
+@dataclass
 class Inputs(CachePolicy):
     """Hash of the task's arguments (minus excluded ones)."""
 
-    def __init__(self, exclude: list[str] | None = None) -> None:
-        self.exclude = list(exclude or [])
+    exclude: list[str] = field(default_factory=list)
 
     def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):  # type: ignore[override]
-        kept = {name: value for name, value in inputs.items() if name not in self.exclude}
-        return hash_objects(kept)
+        kept = {}
+        for name, value in (inputs or {}).items():
+            if name in self.exclude:
+                continue
+            transform = STABLE_TRANSFORMS.get(type(value))
+            kept[name] = transform(value) if transform is not None else value
+        key = hash_objects(kept)
+        if key is None:
+            # never fall back to a key without the inputs: that would serve wrong results
+            raise ValueError(
+                "the task's inputs cannot be hashed (neither JSON nor cloudpickle); "
+                "use a cache_key_fn, or exclude them with `INPUTS - 'name'`"
+            )
+        return key
 
-    def __sub__(self, name: str) -> CachePolicy:
-        return Inputs(exclude=[*self.exclude, name])
+    def __sub__(self, other: str) -> CachePolicy:
+        if not isinstance(other, str):
+            raise TypeError("Can only subtract strings from key policies.")
+        return replace(self, exclude=[*self.exclude, other])
 
     def __repr__(self) -> str:
         return f"Inputs(exclude={self.exclude})" if self.exclude else "INPUTS"
@@ -109,11 +229,18 @@ class Inputs(CachePolicy):
 _source_hashes: dict[Any, str | None] = {}
 
 
+@dataclass
 class TaskSource(CachePolicy):
     """Hash of the task function's source: editing the task invalidates its cache."""
 
     def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):  # type: ignore[override]
-        fn = task_ctx.task.fn
+        if task_ctx is None:
+            return None
+        task = task_ctx.task
+        stored = getattr(task, "source_code", None)
+        if isinstance(stored, str):
+            return hash_objects(stored)
+        fn = getattr(task, "fn", task)
         if fn not in _source_hashes:
             try:
                 source: Any = inspect.getsource(fn)
@@ -127,33 +254,40 @@ class TaskSource(CachePolicy):
         return "TASK_SOURCE"
 
 
+@dataclass
 class FlowParameters(CachePolicy):
     """Hash of the enclosing flow run's parameters."""
 
     def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):  # type: ignore[override]
-        return hash_objects(flow_parameters or {})
+        if not flow_parameters:
+            return None
+        return hash_objects(flow_parameters)
 
     def __repr__(self) -> str:
         return "FLOW_PARAMETERS"
 
 
+@dataclass
 class RunId(CachePolicy):
-    """The flow run's id: caching only within one flow run."""
+    """The flow run's id (the task run's outside a flow): caching within one run."""
 
     def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):  # type: ignore[override]
-        return task_ctx.task_run.flow_run_id or task_ctx.task_run.id
+        if task_ctx is None:
+            return None
+        run = task_ctx.task_run
+        return str(run.flow_run_id or run.id)
 
     def __repr__(self) -> str:
         return "RUN_ID"
 
 
-NONE = _NoCache()
+NONE = _None()
+NO_CACHE = NONE
 INPUTS = Inputs()
 TASK_SOURCE = TaskSource()
 FLOW_PARAMETERS = FlowParameters()
 RUN_ID = RunId()
 DEFAULT = INPUTS + TASK_SOURCE + RUN_ID
-NO_CACHE = NONE
 
 __all__ = [
     "DEFAULT",
@@ -162,6 +296,7 @@ __all__ = [
     "NONE",
     "NO_CACHE",
     "RUN_ID",
+    "STABLE_TRANSFORMS",
     "TASK_SOURCE",
     "CacheKeyFnPolicy",
     "CachePolicy",

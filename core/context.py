@@ -53,6 +53,8 @@ class FlowRunContext(RunContext):
         "logger",
         "task_counts",
         "_token",
+        "persist_result",
+        "task_persist_default",
     )
     _var: contextvars.ContextVar[FlowRunContext] = contextvars.ContextVar("headrace_flow_run")
     #: True in `Flow.visualize()`'s tracing context, where calls add graph nodes instead
@@ -77,6 +79,10 @@ class FlowRunContext(RunContext):
         self.logger = logger
         self.task_counts: dict[str, int] = {}
         self._token: contextvars.Token | None = None
+        #: whether this run persists its result (`headrace.results.should_persist_result`)
+        self.persist_result = False
+        #: PREFECT_TASKS_DEFAULT_PERSIST_RESULT, read once per flow run (not per task)
+        self.task_persist_default: bool | None = None
 
     def next_dynamic_key(self, task_key: str) -> str:
         """A per-flow-run counter per task, as Prefect's dynamic_key (thread-safe enough:
@@ -98,7 +104,15 @@ class FlowRunContext(RunContext):
 class TaskRunContext(RunContext):
     """What a running task (and code it calls) can see about itself."""
 
-    __slots__ = ("task", "task_run", "parameters", "log_prints", "_logger", "result_store")
+    __slots__ = (
+        "task",
+        "task_run",
+        "parameters",
+        "log_prints",
+        "_logger",
+        "_result_store",
+        "persist_result",
+    )
     _var: contextvars.ContextVar[TaskRunContext] = contextvars.ContextVar("headrace_task_run")
 
     def __init__(
@@ -115,7 +129,26 @@ class TaskRunContext(RunContext):
         self.parameters = parameters
         self.log_prints = log_prints
         self._logger = logger
-        self.result_store = result_store
+        self._result_store = result_store
+        self.persist_result = False
+
+    @property
+    def result_store(self) -> ResultStore:
+        """The run's result store; made on first use for runs that do not persist."""
+        store = self._result_store
+        if store is None:
+            from headrace.results import ResultStore
+
+            flow_ctx = FlowRunContext._var.get(None)
+            base = flow_ctx.result_store if flow_ctx is not None else None
+            store = self._result_store = (base or ResultStore()).update_for_task(
+                self.task, _sync=True
+            )
+        return store
+
+    @result_store.setter
+    def result_store(self, store: ResultStore | None) -> None:
+        self._result_store = store
 
     @property
     def logger(self) -> logging.LoggerAdapter:

@@ -22,6 +22,7 @@ from headrace.utilities.object_keys import join_key, normalize_folder, object_ke
 
 __all__ = [
     "LocalFileSystem",
+    "NullFileSystem",
     "ObjectStorageBucket",
     "PathNotFound",
     "ReadableDeploymentStorage",
@@ -393,6 +394,30 @@ class LocalFileSystem(WritableFileSystem, WritableDeploymentStorage):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
         return len(files)
+
+
+class NullFileSystem(Block):
+    """Storage that keeps nothing: as a result store's `metadata_storage` it means "write
+    bare results, no metadata beside them"."""
+
+    _block_type_name = "Null File System"
+
+    def read_path(self, path: str) -> bytes:
+        raise PathNotFound(f"a NullFileSystem holds nothing (asked for {path!r})")
+
+    def write_path(self, path: str, content: bytes) -> None:
+        return None
+
+    def get_directory(self, from_path: str | None = None, local_path: str | None = None) -> None:
+        return None
+
+    def put_directory(
+        self,
+        local_path: str | None = None,
+        to_path: str | None = None,
+        ignore_file: str | None = None,
+    ) -> None:
+        return None
 
 
 class RemoteFileSystem(WritableFileSystem, WritableDeploymentStorage):

@@ -21,7 +21,7 @@ import asyncio
 import logging
 import time
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from headrace.context import FlowRunContext, TaskRunContext
 from headrace.exceptions import (
@@ -44,14 +44,19 @@ from headrace.store import get_store
 
 logger = logging.getLogger("headrace.flow_runs")
 
-#: flow run id -> pauses observed so far (the default pause keys "1", "2", ...); only runs
-#: that pause have an entry
-_observed_pauses: dict[str, int] = {}
+#: the type a pause waits for input of (`wait_for_input=T` returns a T)
+T = TypeVar("T")
+
+#: (flow run id, start of this execution) -> pauses observed so far, for the default pause
+#: keys "1", "2", ...: a suspended run executed again counts from 1 again, also in the same
+#: process (`serve`); only runs that pause have an entry
+_observed_pauses: dict[tuple[str, float | None], int] = {}
 
 
-def _next_pause_key(flow_run_id: str) -> str:
-    count = _observed_pauses.get(flow_run_id, 0) + 1
-    _observed_pauses[flow_run_id] = count
+def _next_pause_key(run: Any) -> str:
+    execution = (run.id, run.start_ts)
+    count = _observed_pauses.get(execution, 0) + 1
+    _observed_pauses[execution] = count
     return str(count)
 
 
@@ -70,7 +75,7 @@ class _PauseRequest:
         self.logger = context.logger
         self.timeout = timeout
         self.suspend = suspend
-        key = key or _next_pause_key(self.run.id)
+        key = key or _next_pause_key(self.run)
         self.state: State = (
             Suspended(timeout_seconds=timeout, pause_key=key)
             if suspend
@@ -138,11 +143,11 @@ def _check_pause_timeout(timeout: Any) -> float:
 
 # -- pause ---------------------------------------------------------------------------------
 async def apause_flow_run(
-    wait_for_input: Any = None,
+    wait_for_input: type[T] | None = None,
     timeout: int = 3600,
     poll_interval: int = 10,
     key: str | None = None,
-) -> Any:
+) -> T | None:
     """`pause_flow_run` for async flows: waits without blocking the event loop."""
     request = _PauseRequest(wait_for_input, _check_pause_timeout(timeout), key, suspend=False)
     request.logger.info("Pausing flow, execution will continue when this flow run is resumed.")
@@ -160,11 +165,11 @@ async def apause_flow_run(
 
 @dispatch_async(apause_flow_run)
 def pause_flow_run(
-    wait_for_input: Any = None,
+    wait_for_input: type[T] | None = None,
     timeout: int = 3600,
     poll_interval: int = 10,
     key: str | None = None,
-) -> Any:
+) -> T | None:
     """Pause the current flow run until another process resumes it (or `timeout` seconds
     pass: FlowPauseTimeout). With `wait_for_input` (a RunInput subclass or any type),
     returns the input the run was resumed with. `key` tells pauses apart; it defaults to
@@ -187,21 +192,21 @@ def pause_flow_run(
 
 # -- suspend -------------------------------------------------------------------------------
 async def asuspend_flow_run(
-    wait_for_input: Any = None,
+    wait_for_input: type[T] | None = None,
     flow_run_id: Any = None,
     timeout: int | None = None,
     key: str | None = None,
-) -> Any:
+) -> T | None:
     return suspend_flow_run(wait_for_input, flow_run_id, timeout, key, _sync=True)
 
 
 @dispatch_async(asuspend_flow_run)
 def suspend_flow_run(
-    wait_for_input: Any = None,
+    wait_for_input: type[T] | None = None,
     flow_run_id: Any = None,
     timeout: int | None = None,
     key: str | None = None,
-) -> Any:
+) -> T | None:
     """Suspend a flow run: it becomes Suspended and, for the current run, its process
     leaves the flow at once (`Pause`). Resuming re-runs it through its deployment, so the
     run needs one; persist task results (`persist_result=True`) so finished tasks are not

@@ -269,7 +269,7 @@ class Flow(Generic[P, R]):
         if self.isasync:
             return _await_outcome(engine.drive_async(machine), return_state)
         state = engine.drive_sync(machine)
-        return state if return_state else state.result()
+        return state if return_state else state.result(_sync=True)
 
     # -- deployments (headrace.deployments does the work) ---------------------------------
     # _DEPLOYMENTS_DEFERRED: headrace.deployments (schedules, work pools, entrypoint loading)
@@ -352,7 +352,7 @@ def _jsonable(value: Any) -> Any:
 def _await_outcome(coro: Any, return_state: bool) -> Any:
     async def outcome() -> Any:
         state = await coro
-        return state if return_state else state.result()
+        return state if return_state else state.result(_sync=True)
 
     return outcome()
 

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
-from headrace.states import Pending, State
+from headrace.exceptions import MissingResult
+from headrace.states import Pending, State, _state_result
 from headrace.utilities.annotations import quote
 
 if TYPE_CHECKING:
     from headrace.run_records import TaskRun
+
+R = TypeVar("R")
+F = TypeVar("F")
 
 _worker = threading.local()
 #: guards every future's small critical sections; futures are many, locks are not cheap
@@ -28,18 +33,112 @@ def mark_worker_thread() -> None:
     _worker.is_worker = True
 
 
-class PrefectFuture:
-    """The eventual final state of a task run submitted to a task runner.
+def _check_timeout(timeout: float | None) -> None:
+    if timeout is not None and timeout < 0:
+        raise ValueError(f"'timeout' must be a non-negative number, got {timeout}")
+
+
+class PrefectFuture(Generic[R]):
+    """The eventual final state of a run: `wait()`, `result()`, `add_done_callback()`.
+
+    The base of every future (Prefect's abstract `PrefectFuture`); subclasses implement
+    those three. `_final_state` holds the final state once known.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        # `PrefectFuture(task_run)` is headrace's engine API for task runners (Prefect's
+        # class is abstract): it makes the in-process `TaskRunFuture`
+        return object.__new__(TaskRunFuture if cls is PrefectFuture else cls)
+
+    def __init__(self, task_run_id: Any) -> None:
+        self._task_run_id = task_run_id
+        self._final_state: State | None = None
+
+    @property
+    def task_run_id(self) -> Any:
+        return self._task_run_id
+
+    @property
+    def state(self) -> State:
+        """The final state once known; Pending until then."""
+        return self._final_state or Pending()
+
+    def wait(self, timeout: float | None = None) -> None:
+        raise NotImplementedError
+
+    def result(self, timeout: float | None = None, raise_on_failure: bool = True) -> Any:
+        raise NotImplementedError
+
+    def add_done_callback(self, fn: Callable[[PrefectFuture], Any]) -> None:
+        raise NotImplementedError
+
+
+class PrefectTaskRunFuture(PrefectFuture[R]):
+    """A future for one task run, known by its id."""
+
+
+class PrefectWrappedFuture(PrefectTaskRunFuture[R], Generic[R, F]):
+    """A future wrapping another future object (e.g. a `concurrent.futures.Future`)."""
+
+    def __init__(self, task_run_id: Any, wrapped_future: F) -> None:
+        self._wrapped_future = wrapped_future
+        super().__init__(task_run_id)
+
+    @property
+    def wrapped_future(self) -> F:
+        return self._wrapped_future
+
+    def add_done_callback(self, fn: Callable[[PrefectFuture], Any]) -> None:
+        if self._final_state is not None:
+            fn(self)
+            return
+        self._wrapped_future.add_done_callback(lambda _wrapped: fn(self))  # type: ignore[attr-defined]
+
+
+class PrefectConcurrentFuture(PrefectWrappedFuture[R, "concurrent.futures.Future[Any]"]):
+    """Wraps a `concurrent.futures.Future` whose result is the run's final state (or,
+    for work that returns plain values, the value itself)."""
+
+    def wait(self, timeout: float | None = None) -> None:
+        import concurrent.futures
+
+        try:
+            outcome = self._wrapped_future.result(timeout=timeout)
+        except concurrent.futures.TimeoutError:
+            return
+        if isinstance(outcome, State):
+            self._final_state = outcome
+
+    def result(self, timeout: float | None = None, raise_on_failure: bool = True) -> Any:
+        import concurrent.futures
+
+        if self._final_state is None:
+            try:
+                outcome = self._wrapped_future.result(timeout=timeout)
+            except concurrent.futures.TimeoutError as exc:
+                raise TimeoutError(
+                    f"Task run {self.task_run_id} did not complete within {timeout} seconds"
+                ) from exc
+            if not isinstance(outcome, State):
+                return outcome
+            self._final_state = outcome
+        return _state_result(self._final_state, raise_on_failure)
+
+
+class TaskRunFuture(PrefectFuture[R]):
+    """headrace's future for a task run submitted to an in-process task runner.
 
     Kept small (a map makes thousands): the wake-up event is only created when someone
     actually waits before the run is done.
     """
 
-    __slots__ = ("task_run", "_state", "_event", "_callbacks", "_work", "_claimed")
+    __slots__ = ("task_run", "_final_state", "_event", "_callbacks", "_work", "_claimed")
 
     def __init__(self, task_run: TaskRun) -> None:
         self.task_run = task_run
-        self._state: State | None = None
+        self._final_state: State | None = None
         self._event: threading.Event | None = None
         self._callbacks: list[Callable[[PrefectFuture], Any]] | None = None
         self._work: Callable[[], Any] | None = None
@@ -52,21 +151,21 @@ class PrefectFuture:
     @property
     def state(self) -> State:
         """The final state once done; until then the task run's current state."""
-        if self._state is not None:
-            return self._state
+        if self._final_state is not None:
+            return self._final_state
         return self.task_run.state or Pending()
 
     def done(self) -> bool:
-        return self._state is not None
+        return self._final_state is not None
 
     def wait(self, timeout: float | None = None) -> None:
         """Wait for the task run to finish (at most `timeout` seconds)."""
-        if self._state is not None:
+        if self._final_state is not None:
             return
         if getattr(_worker, "is_worker", False) and self.run_work():
             return
         with _settle_lock:
-            if self._state is not None:
+            if self._final_state is not None:
                 return
             if self._event is None:
                 self._event = threading.Event()
@@ -76,24 +175,24 @@ class PrefectFuture:
     def result(self, timeout: float | None = None, raise_on_failure: bool = True) -> Any:
         """The task's return value; raises its exception if it failed and `raise_on_failure`."""
         self.wait(timeout)
-        state = self._state
+        state = self._final_state
         if state is None:
             raise TimeoutError(
                 f"Task run {self.task_run.id} did not complete within {timeout} seconds"
             )
-        return state.result(raise_on_failure=raise_on_failure)
+        return _state_result(state, raise_on_failure)
 
     async def aresult(self, timeout: float | None = None, raise_on_failure: bool = True) -> Any:
         import asyncio
 
-        if self._state is None:
+        if self._final_state is None:
             await asyncio.to_thread(self.wait, timeout)
         return self.result(timeout=0, raise_on_failure=raise_on_failure)
 
     def add_done_callback(self, fn: Callable[[PrefectFuture], Any]) -> None:
         """Call `fn(future)` when the run finishes (at once if it already has)."""
         with _settle_lock:
-            if self._state is None:
+            if self._final_state is None:
                 if self._callbacks is None:
                     self._callbacks = []
                 self._callbacks.append(fn)
@@ -117,7 +216,7 @@ class PrefectFuture:
 
     def set_final_state(self, state: State) -> None:
         with _settle_lock:
-            self._state = state
+            self._final_state = state
             self._work = None
             event, callbacks, self._callbacks = self._event, self._callbacks, None
         if event is not None:
@@ -135,8 +234,8 @@ class PrefectFuture:
         )
 
 
-#: The name headrace's docs use; Prefect code says PrefectFuture.
-TaskRunFuture = PrefectFuture
+def _is_done(future: PrefectFuture) -> bool:
+    return getattr(future, "_final_state", None) is not None
 
 
 class PrefectFutureList(list):
@@ -146,11 +245,25 @@ class PrefectFutureList(list):
         wait(self, timeout=timeout)
 
     def result(self, timeout: float | None = None, raise_on_failure: bool = True) -> list[Any]:
+        """Every result, in order; a failure is raised as soon as it is seen."""
+        _check_timeout(timeout)
         deadline = None if timeout is None else time.monotonic() + timeout
         results = []
         for future in self:
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-            results.append(future.result(timeout=remaining, raise_on_failure=raise_on_failure))
+            try:
+                results.append(future.result(timeout=remaining, raise_on_failure=raise_on_failure))
+            except TimeoutError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise TimeoutError(
+                        f"Timed out waiting for all futures to complete within {timeout} seconds"
+                    ) from None
+                raise
+            if deadline is not None and time.monotonic() >= deadline:
+                # a slow result (e.g. a large one read back) counts against the timeout too
+                raise TimeoutError(
+                    f"Timed out waiting for all futures to complete within {timeout} seconds"
+                )
         return results
 
 
@@ -160,22 +273,47 @@ class DoneAndNotDoneFutures(NamedTuple):
 
 
 def wait(futures: Iterable[PrefectFuture], timeout: float | None = None) -> DoneAndNotDoneFutures:
-    """Wait for all futures (at most `timeout` seconds); report which finished."""
-    futures = list(futures)
-    deadline = None if timeout is None else time.monotonic() + timeout
-    for future in futures:
-        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-        future.wait(remaining)
-    done = {future for future in futures if future.done()}
-    return DoneAndNotDoneFutures(done, set(futures) - done)
+    """Wait for all futures (at most `timeout` seconds, watching all of them at once);
+    report which finished."""
+    _check_timeout(timeout)
+    unique = set(futures)
+    pending = {future for future in unique if not _is_done(future)}
+    if timeout is None:
+        for future in pending:
+            future.wait()
+        return DoneAndNotDoneFutures(unique, set())
+    finished: set[PrefectFuture] = set()
+    signal = threading.Condition()
+
+    def _on_done(future: PrefectFuture) -> None:
+        with signal:
+            finished.add(future)
+            signal.notify_all()
+
+    for future in pending:
+        future.add_done_callback(_on_done)
+    deadline = time.monotonic() + timeout
+    with signal:
+        while not pending <= finished:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            signal.wait(remaining)
+        settled = set(finished)
+    for future in pending & settled:
+        future.wait(0)  # records the final state on wrappers of other futures
+    not_done = pending - settled
+    return DoneAndNotDoneFutures(unique - not_done, not_done)
 
 
 def as_completed(
     futures: Iterable[PrefectFuture], timeout: float | None = None
 ) -> Iterator[PrefectFuture]:
     """Yield futures as they finish; TimeoutError if some are still running at `timeout`."""
-    pending = list(dict.fromkeys(futures))
-    finished: list[PrefectFuture] = []
+    _check_timeout(timeout)
+    unique = list(dict.fromkeys(futures))
+    finished: list[PrefectFuture] = [future for future in unique if _is_done(future)]
+    pending = [future for future in unique if not _is_done(future)]
     signal = threading.Condition()
 
     def _on_done(future: PrefectFuture) -> None:
@@ -183,22 +321,26 @@ def as_completed(
             finished.append(future)
             signal.notify_all()
 
-    for future in pending:
-        future.add_done_callback(_on_done)
     deadline = None if timeout is None else time.monotonic() + timeout
     yielded = 0
-    while yielded < len(pending):
+    for future in finished[:]:
+        yielded += 1
+        yield future
+    for future in pending:
+        future.add_done_callback(_on_done)
+    while yielded < len(unique):
         with signal:
             while len(finished) <= yielded:
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     raise TimeoutError(
-                        f"{len(pending) - yielded} (of {len(pending)}) futures unfinished"
+                        f"{len(unique) - yielded} (of {len(unique)}) futures unfinished"
                     )
                 signal.wait(remaining)
             batch = finished[yielded:]
         for future in batch:
             yielded += 1
+            future.wait(0)
             yield future
 
 
@@ -221,23 +363,47 @@ def visit_collection(value: Any, visit: Callable[[Any], Any]) -> Any:
         if isinstance(value, kind):
             return kind(visit_collection(item, visit) for item in value)
     if isinstance(value, dict):
-        return {key: visit_collection(item, visit) for key, item in value.items()}
+        items = (
+            (visit_collection(key, visit), visit_collection(item, visit))
+            for key, item in value.items()
+        )
+        # dict and OrderedDict keep their type; other mappings come back as plain dicts
+        return value.__class__(items) if type(value) in (dict, OrderedDict) else dict(items)
+    # a dataclass instance: a copy with its (init) fields visited
+    fields = getattr(type(value), "__dataclass_fields__", None)
+    if fields is not None and not isinstance(value, type):
+        import dataclasses
+
+        changes = {
+            name: visit_collection(getattr(value, name), visit)
+            for name, spec in fields.items()
+            if spec.init and spec._field_type is dataclasses._FIELD  # type: ignore[attr-defined]
+        }
+        return dataclasses.replace(value, **changes)
     return value
 
 
 def resolve_futures_to_states(value: Any) -> Any:
     """Replace futures (also inside lists, tuples, sets, dicts) by their final states."""
-    return visit_collection(value, lambda item: _wait_state(item))
+    return visit_collection(
+        value, lambda item: _wait_state(item) if isinstance(item, PrefectFuture) else item
+    )
 
 
 def resolve_futures_to_results(value: Any) -> Any:
     """Replace futures (also inside collections) by their results."""
-    return visit_collection(value, lambda item: _wait_state(item).result())
+    return visit_collection(
+        value, lambda item: _result_of(item) if isinstance(item, PrefectFuture) else item
+    )
 
 
 def _wait_state(future: PrefectFuture) -> State:
     future.wait()
     return future.state
+
+
+def _result_of(future: PrefectFuture) -> Any:
+    return future.result()
 
 
 #: a background run's queue status -> the state type it ended in
@@ -258,7 +424,7 @@ def _restore(task_run_id: str) -> PrefectDistributedFuture:
     return PrefectDistributedFuture(task_run_id)
 
 
-class PrefectDistributedFuture(PrefectFuture):
+class PrefectDistributedFuture(TaskRunFuture):
     """The future of a background task run: its state and result are read from the
     store, so it works in any process (it pickles as its task run id)."""
 
@@ -275,8 +441,8 @@ class PrefectDistributedFuture(PrefectFuture):
     @property
     def state(self) -> State:
         """The final state once done; until then the task run's state in the store."""
-        if self._state is not None or self._check():
-            return self._state  # type: ignore[return-value]
+        if self._final_state is not None or self._check():
+            return self._final_state  # type: ignore[return-value]
         from headrace.store import get_store  # deferred: only background runs read it
 
         row = get_store().runs.read_task_run(self.task_run_id)
@@ -285,14 +451,18 @@ class PrefectDistributedFuture(PrefectFuture):
         return State(row["state_type"], name=row["state_name"], message=row["state_message"])
 
     def done(self) -> bool:
-        return self._state is not None or self._check()
+        return self._final_state is not None or self._check()
 
     def _check(self) -> bool:
         """Settle this future if the run has ended; True if it has."""
         from headrace.store import get_store
 
         row = get_store().task_queue.read_outcome(self.task_run_id)
-        if row is None or row["status"] not in _BACKGROUND_FINAL:
+        if row is None:
+            raise MissingResult(
+                f"No background task run {self.task_run_id} in {get_store().location}"
+            )
+        if row["status"] not in _BACKGROUND_FINAL:
             return False
         kind = _BACKGROUND_FINAL[row["status"]]
         data = None if row["outcome"] is None else _loads(row["outcome"])
@@ -303,7 +473,7 @@ class PrefectDistributedFuture(PrefectFuture):
 
     def wait(self, timeout: float | None = None) -> None:
         """Wait (at most `timeout` seconds) for the run to end on some task worker."""
-        if self._state is not None:
+        if self._final_state is not None:
             return
         from headrace.store import get_store
 
@@ -324,16 +494,16 @@ class PrefectDistributedFuture(PrefectFuture):
 
     def result(self, timeout: float | None = None, raise_on_failure: bool = True) -> Any:
         self.wait(timeout)
-        if self._state is None:
+        if self._final_state is None:
             raise TimeoutError(
                 f"Task run {self.task_run_id} did not complete within {timeout} seconds"
             )
-        return self._state.result(raise_on_failure=raise_on_failure)
+        return _state_result(self._final_state, raise_on_failure)
 
     def add_done_callback(self, fn: Callable[[PrefectFuture], Any]) -> None:
         """Call `fn(future)` when the run ends (a thread of this process watches for it)."""
         super().add_done_callback(fn)
-        if self._state is None and not self._watching:
+        if self._final_state is None and not self._watching:
             self._watching = True
             threading.Thread(target=self.wait, name="headrace-future-watch", daemon=True).start()
 
@@ -346,9 +516,12 @@ class PrefectDistributedFuture(PrefectFuture):
 
 __all__ = [
     "DoneAndNotDoneFutures",
+    "PrefectConcurrentFuture",
     "PrefectDistributedFuture",
     "PrefectFuture",
     "PrefectFutureList",
+    "PrefectTaskRunFuture",
+    "PrefectWrappedFuture",
     "TaskRunFuture",
     "as_completed",
     "resolve_futures_to_results",

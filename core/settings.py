@@ -1,8 +1,15 @@
-"""Settings read from `HEADRACE_*` environment variables.
+"""Settings: every value headrace reads from the environment, read and checked in one place.
 
-Settings are read lazily and cached per value of `HEADRACE_HOME`, so a harness that
-points `HEADRACE_HOME` somewhere else (or calls `temporary_settings`) is picked up
-without restarting the process, and the hot path only pays one dict lookup.
+Each setting has a `HEADRACE_*` environment variable and the `PREFECT_*` name Prefect users
+already set (the `HEADRACE_*` one wins when both are set); a profile file
+(`HEADRACE_PROFILES_PATH`, default `$HEADRACE_HOME/profiles.toml`) can give values the
+environment does not. `get_current_settings()` parses all of them at once, so a bad value
+fails at start with an error that names the variable, not deep inside a run.
+
+Settings are cached per environment snapshot: a harness that changes `HEADRACE_HOME`, or
+`temporary_settings`, is picked up without restarting the process. The module-level
+`Setting` objects (`PREFECT_HOME`, `HEADRACE_HOME`, ...) are what `temporary_settings` and
+`Setting.value()` take, as in Prefect.
 """
 
 from __future__ import annotations
@@ -12,21 +19,177 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
-_OVERRIDABLE = {
-    "home": "HEADRACE_HOME",
-    "logging_level": "HEADRACE_LOGGING_LEVEL",
-    "database": "HEADRACE_DATABASE",
-    "database_url": "HEADRACE_DATABASE_URL",
-    "api_url": "HEADRACE_API_URL",
-    "thread_pool_max_workers": "HEADRACE_TASK_RUNNER_THREAD_POOL_MAX_WORKERS",
-    "logging_settings_path": "HEADRACE_LOGGING_SETTINGS_PATH",
-}
+
+class SettingsError(ValueError):
+    """A setting's value is not valid; the message names the variable."""
+
+
+# -- parsers ---------------------------------------------------------------------------
+def _text(raw: str) -> str:
+    return raw
+
+
+def _optional_text(raw: str) -> str | None:
+    return raw or None
+
+
+def _bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on", "t", "y"):
+        return True
+    if lowered in ("0", "false", "no", "off", "f", "n", ""):
+        return False
+    raise ValueError("expected true or false")
+
+
+def _optional_bool(raw: str) -> bool | None:
+    return None if raw.strip() == "" else _bool(raw)
+
+
+def _positive_int(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError("expected a whole number") from None
+    if value < 1:
+        raise ValueError("expected a number of at least 1")
+    return value
+
+
+def _non_negative_int(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError("expected a whole number") from None
+    if value < 0:
+        raise ValueError("expected a number of at least 0")
+    return value
+
+
+def _non_negative_float(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError("expected a number of seconds") from None
+    if value < 0:
+        raise ValueError("expected a number of at least 0")
+    return value
+
+
+def _path(raw: str) -> Path:
+    return Path(raw).expanduser()
+
+
+def _level(raw: str) -> str:
+    level = raw.strip().upper()
+    if level.isdigit():
+        return level
+    if level not in ("CRITICAL", "ERROR", "WARNING", "WARN", "INFO", "DEBUG", "NOTSET"):
+        raise ValueError("expected a logging level (DEBUG, INFO, WARNING, ERROR, CRITICAL)")
+    return level
+
+
+def _url(raw: str) -> str | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.startswith(("http://", "https://")):
+        raise ValueError("expected an http:// or https:// URL")
+    return raw.rstrip("/")
+
+
+def _csv(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+# -- the table -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Def:
+    suffix: str  # HEADRACE_<suffix> / PREFECT_<suffix>
+    path: str  # where it lives in get_current_settings(): "results.persist_by_default"
+    parse: Callable[[str], Any]
+    default: Any  # a value, or a callable of the settings parsed so far (in table order)
+    secret: bool = False
+
+
+def _home(values: dict[str, Any]) -> Path:
+    return Path.home() / ".headrace"
+
+
+_DEFS: tuple[_Def, ...] = (
+    _Def("HOME", "home", _path, _home),
+    _Def("PROFILES_PATH", "profiles_path", _path, lambda v: v["home"] / "profiles.toml"),
+    _Def("PROFILE", "profile", _optional_text, None),
+    _Def("DEBUG_MODE", "debug_mode", _bool, False),
+    _Def("TEST_MODE", "testing.test_mode", _bool, False),
+    _Def("LOGGING_LEVEL", "logging.level", _level, "INFO"),
+    _Def(
+        "LOGGING_SETTINGS_PATH", "logging.config_path", _path, lambda v: v["home"] / "logging.yml"
+    ),
+    _Def("LOGGING_EXTRA_LOGGERS", "logging.extra_loggers", _csv, ()),
+    _Def("LOGGING_LOG_PRINTS", "logging.log_prints", _bool, False),
+    _Def("LOGGING_COLORS", "logging.colors", _bool, True),
+    _Def("LOGGING_MARKUP", "logging.markup", _bool, False),
+    _Def("DATABASE", "server.database.legacy_path", _optional_text, None),
+    _Def("DATABASE_URL", "server.database.connection_url", _optional_text, None),
+    _Def("API_URL", "api.url", _url, None),
+    _Def("API_KEY", "api.key", _optional_text, None, secret=True),
+    _Def("UI_URL", "ui.url", _url, None),
+    _Def("RESULTS_PERSIST_BY_DEFAULT", "results.persist_by_default", _bool, False),
+    _Def("RESULTS_DEFAULT_SERIALIZER", "results.default_serializer", _text, "pickle"),
+    _Def(
+        "LOCAL_STORAGE_PATH", "results.local_storage_path", _path, lambda v: v["home"] / "storage"
+    ),
+    _Def("DEFAULT_RESULT_STORAGE_BLOCK", "results.default_storage_block", _optional_text, None),
+    _Def("TASKS_DEFAULT_PERSIST_RESULT", "tasks.default_persist_result", _optional_bool, None),
+    _Def("TASKS_REFRESH_CACHE", "tasks.refresh_cache", _bool, False),
+    _Def("TASKS_DEFAULT_NO_CACHE", "tasks.default_no_cache", _bool, False),
+    _Def("TASKS_DISABLE_CACHING", "tasks.disable_caching", _bool, False),
+    _Def("TASK_DEFAULT_RETRIES", "tasks.default_retries", _non_negative_int, 0),
+    _Def(
+        "TASK_DEFAULT_RETRY_DELAY_SECONDS",
+        "tasks.default_retry_delay_seconds",
+        _non_negative_float,
+        0.0,
+    ),
+    _Def(
+        "TASK_RUNNER_THREAD_POOL_MAX_WORKERS",
+        "tasks.runner.thread_pool_max_workers",
+        _positive_int,
+        32,
+    ),
+    _Def(
+        "TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS",
+        "tasks.runner.process_pool_max_workers",
+        _positive_int,
+        lambda v: os.cpu_count() or 1,
+    ),
+    _Def(
+        "TASK_SCHEDULING_DEFAULT_STORAGE_BLOCK",
+        "tasks.scheduling.default_storage_block",
+        _optional_text,
+        None,
+    ),
+    _Def("FLOW_DEFAULT_RETRIES", "flows.default_retries", _non_negative_int, 0),
+    _Def(
+        "FLOW_DEFAULT_RETRY_DELAY_SECONDS",
+        "flows.default_retry_delay_seconds",
+        _non_negative_float,
+        0.0,
+    ),
+)
+_BY_SUFFIX = {d.suffix: d for d in _DEFS}
+_PREFIXES = ("HEADRACE_", "PREFECT_")
+#: every variable read, HEADRACE_* first (it wins), as bytes keys of os.environ's own dict
+_VARIABLES = tuple(prefix + d.suffix for d in _DEFS for prefix in _PREFIXES)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """The settings in force; build with `get_settings()`."""
+    """The settings headrace's own code reads on its hot paths (see `get_settings`)."""
 
     home: Path
     logging_level: str
@@ -40,91 +203,292 @@ class Settings:
     @property
     def results_path(self) -> Path:
         """Default result storage: one file per persisted result or cache key."""
-        return self.home / "storage"
+        return get_current_settings().results.local_storage_path
 
 
-_cache: dict[tuple[str | None, ...], Settings] = {}
+class CurrentSettings(SimpleNamespace):
+    """All settings in force, by section (`settings.results.persist_by_default`)."""
+
+    def to_environment_variables(self, exclude_unset: bool = False) -> dict[str, str]:
+        """`HEADRACE_*` variables that reproduce these settings (e.g. for a subprocess)."""
+        out = {}
+        for d in _DEFS:
+            value = _lookup(self, d.path)
+            if value is None or (exclude_unset and d.suffix not in self._explicit):
+                continue
+            if isinstance(value, (list, tuple)):
+                value = ",".join(value)
+            out["HEADRACE_" + d.suffix] = str(value)
+        return out
+
+    def __repr__(self) -> str:
+        shown = []
+        for d in _DEFS:
+            value = _lookup(self, d.path)
+            shown.append(f"{d.path}={'********' if d.secret and value else value!r}")
+        return f"Settings({', '.join(shown)})"
 
 
-def _env_key() -> tuple[str | None, ...]:
-    return tuple(os.environ.get(var) for var in _OVERRIDABLE.values())
+def _lookup(root: Any, path: str) -> Any:
+    for part in path.split("."):
+        root = getattr(root, part)
+    return root
+
+
+def _snapshot_of(encoded: tuple[bytes, ...], names: tuple[str, ...]) -> tuple[Any, ...]:
+    """The raw values of some variables (a cache key: compared, decoded only to parse)."""
+    data = getattr(os.environ, "_data", None)
+    if data is not None and os.name == "posix":
+        # os.environ keeps bytes keys and values on POSIX: reading them directly is
+        # several times cheaper than os.environ.get
+        return tuple([data.get(key) for key in encoded])
+    return tuple([os.environ.get(var) for var in names])
+
+
+def _decode(raw: Any) -> str | None:
+    return raw.decode("utf-8", "surrogateescape") if isinstance(raw, bytes) else raw
+
+
+_ENCODED = tuple(var.encode() for var in _VARIABLES)
+#: the variables behind `get_settings()` (its cache key): HOME, LOGGING_LEVEL, DATABASE,
+#: DATABASE_URL, API_URL and the thread pool size, both spellings
+_FLAT_SUFFIXES = (
+    "HOME",
+    "LOGGING_LEVEL",
+    "DATABASE",
+    "DATABASE_URL",
+    "API_URL",
+    "TASK_RUNNER_THREAD_POOL_MAX_WORKERS",
+    "LOGGING_SETTINGS_PATH",
+)
+_FLAT_VARIABLES = tuple(prefix + suffix for suffix in _FLAT_SUFFIXES for prefix in _PREFIXES)
+_FLAT_ENCODED = tuple(var.encode() for var in _FLAT_VARIABLES)
+_profile_paths: dict[tuple[Any, ...], str] = {}
+_current_cache: dict[tuple[Any, ...], CurrentSettings] = {}
+_flat_cache: dict[tuple[Any, ...], Settings] = {}
+
+
+def _profile_values(profiles_path: Path, wanted: str | None) -> dict[str, str]:
+    """The active profile's settings: `[profiles.NAME]` tables, `active = "NAME"` on top."""
+    try:
+        text = profiles_path.read_text()
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return {}
+    import tomllib
+
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"profiles file {profiles_path}: not valid TOML ({exc})") from None
+    name = wanted or document.get("active")
+    if not name:
+        return {}
+    profiles = document.get("profiles") or {}
+    if name not in profiles:
+        if wanted:
+            raise SettingsError(
+                f"HEADRACE_PROFILE={wanted!r}: no such profile in {profiles_path} "
+                f"(known: {', '.join(sorted(profiles)) or 'none'})"
+            )
+        return {}
+    return {str(key): str(value) for key, value in profiles[name].items()}
+
+
+def _parse(
+    snapshot: tuple[str | None, ...], profile: Mapping[str, str] | None
+) -> tuple[dict[str, Any], set[str]]:
+    values: dict[str, Any] = {}
+    explicit: set[str] = set()
+    for index, d in enumerate(_DEFS):
+        raw, variable = None, None
+        for offset, prefix in enumerate(_PREFIXES):
+            candidate = snapshot[2 * index + offset]
+            if candidate is not None:
+                raw, variable = candidate, prefix + d.suffix
+                break
+        if raw is None and profile:
+            for prefix in _PREFIXES:
+                if prefix + d.suffix in profile:
+                    variable = f"{prefix}{d.suffix} (profile)"
+                    raw = profile[prefix + d.suffix]
+                    break
+        if raw is None:
+            values[d.path] = d.default(values) if callable(d.default) else d.default
+            continue
+        try:
+            values[d.path] = d.parse(raw)
+        except ValueError as exc:
+            shown = "********" if d.secret else repr(raw)
+            raise SettingsError(f"{variable}={shown}: {exc}") from None
+        explicit.add(d.suffix)
+    return values, explicit
+
+
+def get_current_settings() -> CurrentSettings:
+    """All settings in force, parsed and checked (SettingsError names a bad variable)."""
+    snapshot = _snapshot_of(_ENCODED, _VARIABLES)
+    where = (snapshot[0], snapshot[1], snapshot[2], snapshot[3])  # HOME, PROFILES_PATH
+    path = _profile_paths.get(where)
+    if path is None:
+        home, chosen = _decode(snapshot[0] or snapshot[1]), _decode(snapshot[2] or snapshot[3])
+        root = Path(home).expanduser() if home else Path.home() / ".headrace"
+        path = _profile_paths[where] = str(
+            Path(chosen).expanduser() if chosen else root / "profiles.toml"
+        )
+    try:
+        stamp: Any = os.stat(path).st_mtime_ns
+    except OSError:
+        stamp = None
+    key = (snapshot, path, stamp)
+    current = _current_cache.get(key)
+    if current is None:
+        wanted = _decode(snapshot[4] or snapshot[5])  # HEADRACE_PROFILE / PREFECT_PROFILE
+        profile = _profile_values(Path(path), wanted) if stamp is not None else {}
+        values, explicit = _parse(tuple(_decode(raw) for raw in snapshot), profile)
+        current = _build(values)
+        current._explicit = frozenset(explicit)
+        if len(_current_cache) > 64:
+            _current_cache.clear()
+        _current_cache[key] = current
+    return current
+
+
+def _build(values: Mapping[str, Any]) -> CurrentSettings:
+    root = CurrentSettings()
+    for dotted, value in values.items():
+        node: Any = root
+        *sections, leaf = dotted.split(".")
+        for section in sections:
+            if not hasattr(node, section):
+                setattr(node, section, SimpleNamespace())
+            node = getattr(node, section)
+        setattr(node, leaf, value)
+    return root
 
 
 def get_settings() -> Settings:
-    """The settings for the current environment (cached per environment values)."""
-    key = _env_key()
-    settings = _cache.get(key)
+    """The settings headrace's runtime reads (cached per environment)."""
+    snapshot = _snapshot_of(_FLAT_ENCODED, _FLAT_VARIABLES)
+    settings = _flat_cache.get(snapshot)
     if settings is None:
-        home_raw, level, database, database_url, api_url, max_workers, logging_path = key
-        home = Path(home_raw).expanduser() if home_raw else Path.home() / ".headrace"
+        current = get_current_settings()
+        home = current.home
+        database = (
+            current.server.database.connection_url
+            or current.server.database.legacy_path
+            or str(home / "headrace.db")
+        )
         settings = Settings(
             home=home,
-            logging_level=(level or "INFO").upper(),
-            # HEADRACE_DATABASE_URL: a SQLite path or postgresql://...; HEADRACE_DATABASE
-            # is its older name
-            database=database_url or database or str(home / "headrace.db"),
-            api_url=api_url.rstrip("/") if api_url else None,
-            thread_pool_max_workers=int(max_workers) if max_workers else 32,
-            logging_settings_path=(
-                Path(logging_path).expanduser() if logging_path else home / "logging.yml"
-            ),
+            logging_level=current.logging.level,
+            database=database,
+            api_url=current.api.url,
+            thread_pool_max_workers=current.tasks.runner.thread_pool_max_workers,
+            logging_settings_path=current.logging.config_path,
         )
-        _cache[key] = settings
+        if len(_flat_cache) > 64:
+            _flat_cache.clear()
+        _flat_cache[snapshot] = settings
     return settings
 
 
 def forget_cached_settings(home: str | None = None) -> None:
     """Drop cached settings (only those naming `home`, if given), e.g. after deleting it."""
-    for key in list(_cache):
-        if home is None or home in key:
-            _cache.pop(key, None)
+    for cache in (_flat_cache, _current_cache):
+        for key in list(cache):
+            if home is None or home in repr(key):
+                cache.pop(key, None)
 
 
+# -- setting objects -------------------------------------------------------------------
 class Setting:
     """One setting, named after its environment variable (Prefect's `PREFECT_*` objects).
 
-    Usable as a key of `temporary_settings({HEADRACE_HOME: path})`; `.value()` reads the
+    Usable as a key of `temporary_settings({PREFECT_HOME: path})`; `.value()` reads the
     value in force now.
     """
 
-    __slots__ = ("name", "field")
+    __slots__ = ("name", "_def")
 
-    def __init__(self, name: str, field: str) -> None:
+    def __init__(self, name: str, definition: _Def) -> None:
         self.name = name
-        self.field = field
+        self._def = definition
 
-    def value(self) -> object:
-        return getattr(get_settings(), self.field)
+    @property
+    def field(self) -> str:
+        return self._def.path
+
+    def value(self) -> Any:
+        return _lookup(get_current_settings(), self._def.path)
+
+    def value_from(self, settings: Any) -> Any:
+        return _lookup(settings, self._def.path)
+
+    def default(self) -> Any:
+        default = self._def.default
+        return default({"home": Path.home() / ".headrace"}) if callable(default) else default
+
+    @property
+    def is_secret(self) -> bool:
+        return self._def.secret
 
     def __repr__(self) -> str:
         return f"<Setting {self.name}>"
 
-
-HEADRACE_HOME = Setting("HEADRACE_HOME", "home")
-HEADRACE_LOGGING_LEVEL = Setting("HEADRACE_LOGGING_LEVEL", "logging_level")
-HEADRACE_DATABASE_URL = Setting("HEADRACE_DATABASE_URL", "database")
-HEADRACE_API_URL = Setting("HEADRACE_API_URL", "api_url")
-HEADRACE_TASK_RUNNER_THREAD_POOL_MAX_WORKERS = Setting(
-    "HEADRACE_TASK_RUNNER_THREAD_POOL_MAX_WORKERS", "thread_pool_max_workers"
-)
-#: Prefect's names for the same settings, so imports only change `prefect` -> `headrace`
-#: (the environment variables read are still the `HEADRACE_*` ones)
-HEADRACE_LOGGING_SETTINGS_PATH = Setting("HEADRACE_LOGGING_SETTINGS_PATH", "logging_settings_path")
-PREFECT_HOME = HEADRACE_HOME
-PREFECT_LOGGING_SETTINGS_PATH = HEADRACE_LOGGING_SETTINGS_PATH
-PREFECT_LOGGING_LEVEL = HEADRACE_LOGGING_LEVEL
-PREFECT_API_URL = HEADRACE_API_URL
-_VARIABLES = frozenset(_OVERRIDABLE.values())
+    def __bool__(self) -> bool:
+        """Prefect 2 code wrote `if PREFECT_X:` meaning its value."""
+        return bool(self.value())
 
 
-def _variable(key: Setting | str) -> str:
-    """The environment variable behind a key: a Setting, a variable or a field name."""
-    name = key.name if isinstance(key, Setting) else key
-    if name in _VARIABLES:
-        return name
-    if name in _OVERRIDABLE:
-        return _OVERRIDABLE[name]
-    raise ValueError(f"unknown setting: {name!r}; known: {', '.join(sorted(_VARIABLES))}")
+#: the Setting object of each name (both spellings map to the same object)
+_SETTINGS: dict[str, Setting] = {}
+for _d in _DEFS:
+    _SETTINGS["HEADRACE_" + _d.suffix] = _SETTINGS["PREFECT_" + _d.suffix] = Setting(
+        "HEADRACE_" + _d.suffix, _d
+    )
+globals().update(_SETTINGS)
+del _d
+
+#: headrace's older names for some settings' fields (`temporary_settings(home=...)`)
+_FIELD_NAMES = {
+    "home": "HOME",
+    "logging_level": "LOGGING_LEVEL",
+    "database": "DATABASE",
+    "database_url": "DATABASE_URL",
+    "api_url": "API_URL",
+    "thread_pool_max_workers": "TASK_RUNNER_THREAD_POOL_MAX_WORKERS",
+    "logging_settings_path": "LOGGING_SETTINGS_PATH",
+}
+#: flat `Settings` field -> its variable (the logging configuration's placeholders use it)
+_OVERRIDABLE = {field: "HEADRACE_" + suffix for field, suffix in _FIELD_NAMES.items()}
+#: Prefect 2 names still seen in user code
+PREFECT_ORION_UI_URL = _SETTINGS["PREFECT_UI_URL"]
+
+
+def _suffix(key: Setting | str) -> str:
+    """The setting a key names: a Setting, either variable name, or an old field name."""
+    if isinstance(key, Setting):
+        return key._def.suffix
+    name = getattr(key, "name", key)
+    if isinstance(name, str):
+        if name in _FIELD_NAMES:
+            return _FIELD_NAMES[name]
+        for prefix in _PREFIXES:
+            if name.startswith(prefix) and name[len(prefix) :] in _BY_SUFFIX:
+                return name[len(prefix) :]
+    raise ValueError(
+        f"unknown setting: {key!r}; known: "
+        + ", ".join(sorted("HEADRACE_" + d.suffix for d in _DEFS))
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name.startswith(("PREFECT_", "HEADRACE_")):
+        raise AttributeError(
+            f"headrace has no setting {name}: the settings it reads are listed in "
+            "docs/compatibility.md (Settings)"
+        )
+    raise AttributeError(f"module 'headrace.settings' has no attribute {name!r}")
 
 
 @contextmanager
@@ -133,31 +497,43 @@ def temporary_settings(
     set_defaults: Mapping[Setting | str, object] | None = None,
     restore_defaults: Iterable[Setting | str] | None = None,
     **overrides: object,
-) -> Iterator[Settings]:
+) -> Iterator[CurrentSettings]:
     """Override settings for the duration of the block, then restore them.
 
-    Keys are `Setting` objects, variable names or field names (`home=...`). `updates`
-    (and keywords) set values, None meaning the default; `restore_defaults` returns
-    settings to their defaults; `set_defaults` applies only to settings left unset
-    (by the environment, after `restore_defaults`), and `updates` win over both.
-    Every key is checked before anything changes.
+    Keys are `Setting` objects, variable names (`PREFECT_*` or `HEADRACE_*`) or field
+    names (`home=...`). `updates` (and keywords) set values, None meaning the default;
+    `restore_defaults` returns settings to their defaults; `set_defaults` applies only to
+    settings left unset (by the environment, after `restore_defaults`), and `updates`
+    win over both. Every key and value is checked before anything changes.
     """
-    wanted: dict[str, object] = {_variable(key): None for key in restore_defaults or ()}
+    wanted: dict[str, object] = {_suffix(key): None for key in restore_defaults or ()}
     for key, value in (set_defaults or {}).items():
-        var = _variable(key)
-        if (wanted[var] if var in wanted else os.environ.get(var)) is None:
-            wanted[var] = value
+        suffix = _suffix(key)
+        current = (
+            wanted[suffix]
+            if suffix in wanted
+            else os.environ.get("HEADRACE_" + suffix, os.environ.get("PREFECT_" + suffix))
+        )
+        if current is None:
+            wanted[suffix] = value
     for key, value in [*(updates or {}).items(), *overrides.items()]:
-        wanted[_variable(key)] = value
+        wanted[_suffix(key)] = value
+    for suffix, value in wanted.items():
+        if value is not None:
+            try:
+                _BY_SUFFIX[suffix].parse(_as_text(value))
+            except ValueError as exc:
+                raise SettingsError(f"HEADRACE_{suffix}={value!r}: {exc}") from None
     saved = {var: os.environ.get(var) for var in _VARIABLES}
     try:
-        for var, value in wanted.items():
+        for suffix, value in wanted.items():
+            os.environ.pop("PREFECT_" + suffix, None)
             if value is None:
-                os.environ.pop(var, None)
+                os.environ.pop("HEADRACE_" + suffix, None)
             else:
-                os.environ[var] = str(value)
+                os.environ["HEADRACE_" + suffix] = _as_text(value)
         _notify_change()
-        yield get_settings()
+        yield get_current_settings()
     finally:
         _notify_change()
         for var, value in saved.items():
@@ -166,6 +542,14 @@ def temporary_settings(
             else:
                 os.environ[var] = value
         _notify_change()
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple, set)):
+        return ",".join(str(item) for item in value)
+    return str(value)
 
 
 #: called when `temporary_settings` changes the settings in force (the store registers

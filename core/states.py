@@ -8,6 +8,7 @@ model here.
 from __future__ import annotations
 
 import datetime as _dt
+import sys
 import time
 from collections.abc import Iterable
 from enum import Enum
@@ -17,10 +18,10 @@ from headrace.exceptions import (
     CancelledRun,
     CrashedRun,
     FailedRun,
-    MissingResult,
     PausedRun,
     UnfinishedRun,
 )
+from headrace.utilities.asyncutils import async_dispatch
 
 
 class StateType(str, Enum):
@@ -61,6 +62,9 @@ class StateDetails:
         "pause_reschedule",
         "pause_key",
         "run_input_keyset",
+        "child_flow_run_id",
+        "refresh_cache",
+        "deferred",
     )
 
     def __init__(self, **values: Any) -> None:
@@ -68,7 +72,8 @@ class StateDetails:
         self.flow_run_id = self.task_run_id = self.cache_key = self.cache_expiration = None
         self.scheduled_time = self.retriable = self.storage_key = None
         self.pause_timeout = self.pause_reschedule = self.pause_key = None
-        self.run_input_keyset = None
+        self.run_input_keyset = self.child_flow_run_id = self.refresh_cache = None
+        self.deferred = None
         for name, value in values.items():
             if name in self.__slots__:  # unknown fields are ignored, as they were
                 setattr(self, name, value)
@@ -94,8 +99,10 @@ class State:
         message: str | None = None,
         data: Any = None,
         timestamp: float | _dt.datetime | None = None,
-        state_details: StateDetails | None = None,
+        state_details: StateDetails | dict[str, Any] | None = None,
     ) -> None:
+        if state_details.__class__ is dict:
+            state_details = StateDetails(**state_details)  # type: ignore[arg-type]
         if type.__class__ is not StateType:
             type = StateType(type)
         self.type = type
@@ -157,14 +164,25 @@ class State:
     def timestamp(self) -> _dt.datetime:
         return _dt.datetime.fromtimestamp(self._ts, tz=_dt.timezone.utc)
 
-    def result(self, raise_on_failure: bool = True, fetch: bool | None = None) -> Any:
-        """The run's return value; raises the run's error if it failed and `raise_on_failure`.
-
-        `fetch` is accepted (and ignored) for Prefect 2 code: results are always fetched.
-        """
+    async def aresult(
+        self, raise_on_failure: bool = True, retry_result_failure: bool = True
+    ) -> Any:
+        """`result` for async code (also what `await state.result()` runs)."""
         return _state_result(self, raise_on_failure)
 
-    async def aresult(self, raise_on_failure: bool = True) -> Any:
+    @async_dispatch(aresult)
+    def result(
+        self,
+        raise_on_failure: bool = True,
+        retry_result_failure: bool = True,
+        fetch: bool | None = None,
+    ) -> Any:
+        """The run's return value; raises the run's error if it failed and `raise_on_failure`.
+
+        In async code (an async flow or task, or a running event loop) this returns an
+        awaitable, as in Prefect 3: `await state.result()`. `fetch` is accepted (and
+        ignored) for Prefect 2 code: results are always fetched.
+        """
         return _state_result(self, raise_on_failure)
 
     def copy(self, **updates: Any) -> State:
@@ -246,31 +264,61 @@ def is_state_iterable(value: Any) -> bool:
     return _is_state_iterable(value)
 
 
+_WRAPPERS = {
+    StateType.FAILED: (FailedRun, "Run failed."),
+    StateType.CRASHED: (CrashedRun, "Run crashed."),
+    StateType.CANCELLED: (CancelledRun, "Run cancelled."),
+}
+
+
 def get_state_exception(state: State) -> BaseException:
-    """The exception a final, unsuccessful state stands for."""
+    """The exception a failed, crashed or cancelled state stands for.
+
+    Its data when that is an exception; the first failure of nested states; otherwise
+    FailedRun/CrashedRun/CancelledRun carrying the data (a string) or the state's message.
+    ValueError for a state of another type; TypeError for data that cannot be an error.
+    """
+    if state.type not in _WRAPPERS:
+        raise ValueError(f"Expected failed or crashed state got {state!r}.")
+    wrapper, default_message = _WRAPPERS[state.type]
     data = state.data
     if isinstance(data, StoredResult):
         data = data.load()
+    if data is None:
+        return wrapper(state.message or default_message)
     if isinstance(data, BaseException):
         return data
+    if isinstance(data, str):
+        return wrapper(data)
     if isinstance(data, State):
         return get_state_exception(data)
     if _is_state_iterable(data):
         for item in data:
-            if not item.is_completed():
+            if item.type in _WRAPPERS:
                 return get_state_exception(item)
-    if state.is_failed():
-        return FailedRun(state.message or "Run failed.")
-    if state.is_crashed():
-        return CrashedRun(state.message or "Run crashed.")
-    if state.is_cancelled():
-        return CancelledRun(state.message or "Run cancelled.")
-    return MissingResult(f"State {state.name!r} has no exception.")
+        raise ValueError("Failed state result was an iterable of states but none were failed.")
+    raise TypeError(
+        f"Unexpected result for failed state: {data!r} —— "
+        f"{type(data).__name__} cannot be resolved into an exception"
+    )
 
 
+async def aget_state_exception(state: State) -> BaseException:
+    """`get_state_exception` for async code."""
+    return get_state_exception(state)
+
+
+async def araise_state_exception(state: State) -> None:
+    """`raise_state_exception` for async code."""
+    if state.type in _WRAPPERS:
+        raise get_state_exception(state)
+
+
+@async_dispatch(araise_state_exception)
 def raise_state_exception(state: State) -> None:
-    """Raise the state's exception if it is failed, crashed or cancelled."""
-    if state.type in (StateType.FAILED, StateType.CRASHED, StateType.CANCELLED):
+    """Raise the state's exception if it is failed, crashed or cancelled (awaitable in
+    async code, as in Prefect 3)."""
+    if state.type in _WRAPPERS:
         raise get_state_exception(state)
 
 
@@ -366,6 +414,23 @@ def NotReady(**kwargs: Any) -> State:
     return State(StateType.PENDING, name="NotReady", **kwargs)
 
 
+def Submitting(**kwargs: Any) -> State:
+    return State(StateType.PENDING, name="Submitting", **kwargs)
+
+
+def InfrastructurePending(**kwargs: Any) -> State:
+    return State(StateType.PENDING, name="InfrastructurePending", **kwargs)
+
+
+def AwaitingConcurrencySlot(scheduled_time: _dt.datetime | None = None, **kwargs: Any) -> State:
+    return Scheduled(scheduled_time=scheduled_time, name="AwaitingConcurrencySlot", **kwargs)
+
+
+def format_exception(exc: BaseException) -> str:
+    """`ValueError: message`, the way Prefect writes an error into a state message."""
+    return f"{type(exc).__name__}: {exc}"
+
+
 def exception_to_failed_state(exc: BaseException, message: str | None = None) -> State:
     """A Failed state carrying the exception, with Prefect's message wording."""
     if message is None:
@@ -373,8 +438,123 @@ def exception_to_failed_state(exc: BaseException, message: str | None = None) ->
     return Failed(message=message, data=exc)
 
 
-def exception_to_crashed_state(exc: BaseException) -> State:
-    return Crashed(message=f"Execution was interrupted: {type(exc).__name__}({exc})", data=exc)
+def _crash_message(exc: BaseException) -> str:
+    from headrace.exceptions import TerminationSignal
+
+    if type(exc).__name__ == "CancelledError":  # asyncio's, without importing asyncio
+        return "Execution was cancelled by the runtime environment."
+    if isinstance(exc, KeyboardInterrupt):
+        return "Execution was aborted by an interrupt signal."
+    if isinstance(exc, TerminationSignal):
+        return "Execution was aborted by a termination signal."
+    if isinstance(exc, SystemExit):
+        return "Execution was aborted by Python system exit call."
+    return f"Execution was interrupted by an unexpected exception: {format_exception(exc)}"
+
+
+def exception_to_crashed_state(exc: BaseException, result_store: Any = None) -> State:
+    """A Crashed state for an error raised outside the user's code (interrupts, signals)."""
+    data = result_store.create_result_record(exc) if result_store is not None else exc
+    return Crashed(message=_crash_message(exc), data=data)
+
+
+def exception_to_failed_state_from_store(
+    exc: BaseException | None = None,
+    result_store: Any = None,
+    write_result: bool = False,
+    **kwargs: Any,
+) -> State:
+    """Prefect's `exception_to_failed_state`: message `'<existing> ValueError: msg'`, data
+    the exception (or its result record when a result store is given), not retriable."""
+    if exc is None:
+        exc = sys.exc_info()[1]
+        if exc is None:
+            raise ValueError("Exception was not passed and no active exception could be found.")
+    data: Any = exc
+    if result_store is not None:
+        data = result_store.create_result_record(exc)
+        if write_result:
+            _persist_quietly(result_store, data)
+    message = kwargs.pop("message", "") or ""
+    if message and not message.endswith(" "):
+        message += " "
+    state = Failed(data=data, message=message + format_exception(exc), **kwargs)
+    state.state_details.retriable = False
+    return state
+
+
+def _persist_quietly(result_store: Any, record: Any) -> None:
+    try:
+        result_store.persist_result_record(record)
+    except Exception as exc:  # noqa: BLE001 - as Prefect: the run goes on, the write is lost
+        import logging
+
+        logging.getLogger("headrace.states").warning(
+            "Encountered an error while persisting result: %s Execution will continue, "
+            "but the result has not been persisted",
+            exc,
+        )
+
+
+def return_value_to_state_sync(
+    retval: Any,
+    result_store: Any,
+    key: str | None = None,
+    expiration: Any = None,
+    write_result: bool = False,
+) -> State:
+    """The state a function's return value stands for, its data a result record of
+    `result_store` (Prefect's rule: a state built by the user is kept; states of other
+    runs are aggregated; anything else completes)."""
+    from headrace.results import ResultRecord, ResultRecordMetadata
+
+    def record_of(value: Any) -> Any:
+        record = result_store.create_result_record(value, key=key, expiration=expiration)
+        if write_result:
+            _persist_quietly(result_store, record)
+        return record
+
+    if isinstance(retval, State) and not (
+        retval._details is not None and (retval._details.flow_run_id or retval._details.task_run_id)
+    ):
+        if not isinstance(retval.data, (ResultRecord, ResultRecordMetadata)):
+            retval.data = record_of(retval.data)
+        return retval
+    if isinstance(retval, State) or _is_state_iterable(retval):
+        group = StateGroup(list(retval) if not isinstance(retval, State) else [retval])
+        if group.all_completed():
+            kind, message = StateType.COMPLETED, "All states completed."
+        elif group.any_cancelled():
+            kind = StateType.CANCELLED
+            message = f"{group.cancelled_count}/{group.total_count} states cancelled."
+        elif group.any_paused():
+            kind = StateType.PAUSED
+            message = f"{group.paused_count}/{group.total_count} states paused."
+        elif group.any_failed():
+            kind = StateType.FAILED
+            message = f"{group.fail_count}/{group.total_count} states failed."
+        elif not group.all_final():
+            kind = StateType.FAILED
+            message = f"{group.not_final_count}/{group.total_count} states are not final."
+        else:
+            kind, message = StateType.FAILED, "Given states: " + group.counts_message()
+        return State(kind, message=message, data=record_of(retval))
+    if retval.__class__.__name__ == "generator":
+        retval = list(retval)
+    if isinstance(retval, ResultRecord):
+        return Completed(data=retval)
+    return Completed(data=record_of(retval))
+
+
+async def return_value_to_state(
+    retval: Any,
+    result_store: Any,
+    key: str | None = None,
+    expiration: Any = None,
+    write_result: bool = False,
+) -> State:
+    """`return_value_to_state_sync` for async code (Prefect's public, async, name)."""
+    return return_value_to_state_sync(retval, result_store, key, expiration, write_result)
 
 
 class StateGroup:
@@ -382,24 +562,49 @@ class StateGroup:
 
     def __init__(self, states: Iterable[State]) -> None:
         self.states = list(states)
-        self.type_counts: dict[StateType, int] = {}
+        counts: dict[StateType, int] = dict.fromkeys(StateType, 0)
         for state in self.states:
-            self.type_counts[state.type] = self.type_counts.get(state.type, 0) + 1
+            counts[state.type] += 1
+        self.type_counts = counts
+        self.total_count = len(self.states)
+        self.cancelled_count = counts[StateType.CANCELLED]
+        self.paused_count = counts[StateType.PAUSED]
+        self.final_count = sum(counts[kind] for kind in TERMINAL_STATES)
+        self.not_final_count = self.total_count - self.final_count
 
+    @property
     def fail_count(self) -> int:
-        return sum(
-            self.type_counts.get(kind, 0)
-            for kind in (StateType.FAILED, StateType.CRASHED, StateType.CANCELLED)
-        )
+        """Failed and crashed states (cancelled ones are counted apart)."""
+        return self.type_counts[StateType.FAILED] + self.type_counts[StateType.CRASHED]
 
     def all_completed(self) -> bool:
-        return self.type_counts.get(StateType.COMPLETED, 0) == len(self.states)
+        return self.type_counts[StateType.COMPLETED] == self.total_count
+
+    def any_cancelled(self) -> bool:
+        return self.cancelled_count > 0
+
+    def any_failed(self) -> bool:
+        return self.fail_count > 0
+
+    def any_paused(self) -> bool:
+        return self.paused_count > 0
 
     def all_final(self) -> bool:
-        return all(state.is_final() for state in self.states)
+        return self.final_count == self.total_count
+
+    def counts_message(self) -> str:
+        parts = [f"total={self.total_count}"]
+        if self.not_final_count:
+            parts.append(f"not_final={self.not_final_count}")
+        parts += [f"{kind.value!r}={count}" for kind, count in self.type_counts.items() if count]
+        return ", ".join(parts)
+
+    def __repr__(self) -> str:
+        return f"StateGroup<{self.counts_message()}>"
 
 
 __all__ = [
+    "AwaitingConcurrencySlot",
     "AwaitingRetry",
     "Cached",
     "Cancelled",
@@ -407,6 +612,7 @@ __all__ = [
     "Completed",
     "Crashed",
     "Failed",
+    "InfrastructurePending",
     "Late",
     "NotReady",
     "Paused",
@@ -418,11 +624,16 @@ __all__ = [
     "StateDetails",
     "StateGroup",
     "StateType",
+    "Submitting",
     "Suspended",
     "TimedOut",
+    "aget_state_exception",
+    "araise_state_exception",
     "exception_to_crashed_state",
     "exception_to_failed_state",
+    "format_exception",
     "get_state_exception",
     "is_state_iterable",
     "raise_state_exception",
+    "return_value_to_state",
 ]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from headrace import engine
 from headrace._thread_pool import ThreadPool
 from headrace.exceptions import CrashedRun
-from headrace.futures import PrefectFuture, PrefectFutureList
+from headrace.futures import PrefectFuture, PrefectFutureList, TaskRunFuture
 from headrace.settings import get_settings
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ class ThreadPoolTaskRunner(TaskRunner):
     ) -> PrefectFuture:
         if self._pool is None:
             self._ensure_started()
-        future = PrefectFuture(task_run)
+        future = TaskRunFuture(task_run)
         context = contextvars.copy_context()
         future.bind_work(
             lambda: context.run(self.run_task_run, task, task_run, parameters, wait_for, future)
@@ -250,17 +250,28 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
 
 
 class PrefectTaskRunner(TaskRunner):
-    """Prefect's runner that hands each task run to task workers (`Task.serve`). Not
-    supported as a flow's task runner: see docs/compatibility.md (use `Task.delay` and
-    `headrace task serve` for background runs)."""
+    """Hands each submitted task run to task workers as a background run (what
+    `Task.apply_async` does): a flow with this runner needs workers serving its tasks
+    (`Task.serve`, `headrace task serve`). Futures are PrefectDistributedFutures."""
 
     name = "prefect"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise NotImplementedError(
-            "PrefectTaskRunner is not supported by headrace; see docs/compatibility.md "
-            "(background task runs: Task.delay and `headrace task serve`)"
-        )
+    def duplicate(self) -> PrefectTaskRunner:
+        return type(self)()
+
+    def submit_run(
+        self, task: Task, task_run: TaskRun, parameters: dict[str, Any], wait_for: Any = None
+    ) -> PrefectFuture:
+        from headrace.background import submit  # deferred: only this runner queues runs
+        from headrace.context import FlowRunContext
+
+        flow_ctx = FlowRunContext._var.get(None)
+        if flow_ctx is not None:
+            flow_ctx.logger.info(f"Submitting task {task.name} for execution by a task worker...")
+        return submit(task, kwargs=parameters, wait_for=wait_for)
+
+    def __repr__(self) -> str:
+        return "PrefectTaskRunner()"
 
 
 __all__ = [

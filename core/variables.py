@@ -10,7 +10,9 @@ import json
 import re
 from typing import Any
 
+from headrace.exceptions import ObjectAlreadyExists
 from headrace.store import get_store
+from headrace.utilities.asyncutils import async_dispatch
 
 _NAME = re.compile(r"^[a-z0-9_-]+$")
 
@@ -31,18 +33,45 @@ def check_variable(name: str, value: Any) -> None:
         raise TypeError(f"variable {name!r} must hold a JSON value: {exc}") from None
 
 
+class VariableAlreadyExists(ObjectAlreadyExists, ValueError):
+    """`Variable.set` of an existing name without `overwrite=True`."""
+
+
 class Variable:
-    """A named JSON value: `Variable.set("x", {...})`, `Variable.get("x")`."""
+    """A named JSON value: `Variable.set("x", {...})`, `Variable.get("x")`.
+
+    Like Prefect 3, `get`, `set` and `unset` return their value in sync code and an
+    awaitable in async code (`await Variable.get("x")`); `aget`, `aset` and `aunset` are
+    the explicit async forms.
+    """
 
     def __init__(self, name: str, value: Any, tags: list[str] | None = None) -> None:
         self.name = name
         self.value = value
         self.tags = list(tags or [])
 
+    def __class_getitem__(cls, _item: Any) -> type[Variable]:
+        """`Variable[str].get(...)`: the type is for type checkers only."""
+        return cls
+
     def __repr__(self) -> str:
         return f"Variable(name={self.name!r}, value={self.value!r})"
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Variable):
+            return NotImplemented
+        return (self.name, self.value, self.tags) == (other.name, other.value, other.tags)
+
+    __hash__ = None  # type: ignore[assignment]
+
     @classmethod
+    async def aget(cls, name: str, default: Any = None) -> Any:
+        import asyncio
+
+        return await asyncio.to_thread(cls.get, name, default, _sync=True)
+
+    @classmethod
+    @async_dispatch(aget)
     def get(cls, name: str, default: Any = None) -> Any:
         """The variable's value, or `default` if there is no such variable."""
         _check_name(name)
@@ -50,15 +79,36 @@ class Variable:
         return row["value"] if row is not None else default
 
     @classmethod
+    async def aset(
+        cls, name: str, value: Any, tags: list[str] | None = None, overwrite: bool = False
+    ) -> Variable:
+        import asyncio
+
+        return await asyncio.to_thread(cls.set, name, value, tags, overwrite, _sync=True)
+
+    @classmethod
+    @async_dispatch(aset)
     def set(
         cls, name: str, value: Any, tags: list[str] | None = None, overwrite: bool = False
     ) -> Variable:
         """Create (or with `overwrite=True` replace) a variable; the value must be JSON-able."""
         check_variable(name, value)
-        get_store().variables.set(name, value, list(tags or []), overwrite)
+        try:
+            get_store().variables.set(name, value, list(tags or []), overwrite)
+        except ObjectAlreadyExists:
+            raise VariableAlreadyExists(
+                f"Variable {name!r} already exists. Use `overwrite=True` to update it."
+            ) from None
         return cls(name, value, tags)
 
     @classmethod
+    async def aunset(cls, name: str) -> bool:
+        import asyncio
+
+        return await asyncio.to_thread(cls.unset, name, _sync=True)
+
+    @classmethod
+    @async_dispatch(aunset)
     def unset(cls, name: str) -> bool:
         """Delete a variable; False if there was none."""
         _check_name(name)
@@ -68,25 +118,5 @@ class Variable:
     def list(cls) -> list[Variable]:
         return [cls(row["name"], row["value"], row["tags"]) for row in get_store().variables.list()]
 
-    @classmethod
-    async def aget(cls, name: str, default: Any = None) -> Any:
-        import asyncio
 
-        return await asyncio.to_thread(cls.get, name, default)
-
-    @classmethod
-    async def aset(
-        cls, name: str, value: Any, tags: list[str] | None = None, overwrite: bool = False
-    ) -> Variable:
-        import asyncio
-
-        return await asyncio.to_thread(cls.set, name, value, tags, overwrite)
-
-    @classmethod
-    async def aunset(cls, name: str) -> bool:
-        import asyncio
-
-        return await asyncio.to_thread(cls.unset, name)
-
-
-__all__ = ["Variable"]
+__all__ = ["Variable", "VariableAlreadyExists"]

@@ -35,7 +35,7 @@ def _exception_of(state: State) -> BaseException | None:
     if not state.is_final() or state.is_completed():
         return None
     try:
-        state.result()
+        state.result(_sync=True)
     except BaseException as exc:  # noqa: BLE001 - the run's own error is what we want
         return exc
     return None

@@ -38,6 +38,7 @@ from headrace.secrets import SecretDict
 from headrace.store import get_store
 from headrace.store.encryption import decrypt, store_cipher
 from headrace.store.interface import BlockDocument, BlockDocumentWrite, Store
+from headrace.utilities.asyncutils import async_dispatch, in_async_context
 
 if TYPE_CHECKING:
     from cryptography.fernet import Fernet
@@ -85,11 +86,6 @@ class Block(BaseModel):
     _block_document_id: uuid.UUID | None = PrivateAttr(None)
     _block_document_name: str | None = PrivateAttr(None)
     _is_anonymous: bool = PrivateAttr(False)
-
-    def __await__(self) -> Generator[Any, None, Block]:
-        """`await Secret.load("x")` works as in Prefect 3's async contexts: it is the block."""
-        return self
-        yield  # makes this a generator: awaiting finishes at once with the block
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -155,6 +151,11 @@ class Block(BaseModel):
         return "sha256:" + hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
     # -- save --------------------------------------------------------------------------
+    async def asave(self, name: str | None = None, overwrite: bool = False) -> SavedDocumentId:
+        """`save` without blocking the event loop."""
+        return await asyncio.to_thread(self.save, name, overwrite, _sync=True)
+
+    @async_dispatch(asave)
     def save(self, name: str | None = None, overwrite: bool = False) -> SavedDocumentId:
         """Save under `name`; refuses to replace an existing document unless `overwrite`."""
         if name is None:
@@ -177,12 +178,14 @@ class Block(BaseModel):
             block._is_anonymous = anonymous
         return SavedDocumentId(doc_id)
 
-    async def asave(self, name: str | None = None, overwrite: bool = False) -> SavedDocumentId:
-        """`save` without blocking the event loop."""
-        return await asyncio.to_thread(self.save, name, overwrite)
-
     # -- load --------------------------------------------------------------------------
     @classmethod
+    async def aload(cls: type[B], name: str, validate: bool = True) -> B:
+        """`load` without blocking the event loop."""
+        return await asyncio.to_thread(cls.load, name, validate, _sync=True)
+
+    @classmethod
+    @async_dispatch(aload)
     def load(cls: type[B], name: str, validate: bool = True) -> B:
         """Load a saved block: `Secret.load("name")` or `Block.load("secret/name")`.
 
@@ -194,11 +197,6 @@ class Block(BaseModel):
         row = documents.get(store, slug, doc_name)
         cipher = store_cipher(store)
         return target._from_row(row, lambda id_: _load_child(store, cipher, id_), cipher, validate)
-
-    @classmethod
-    async def aload(cls: type[B], name: str, validate: bool = True) -> B:
-        """`load` without blocking the event loop."""
-        return await asyncio.to_thread(cls.load, name, validate)
 
     @classmethod
     def _resolve_load_target(cls, name: str) -> tuple[type[Block], str, str]:
@@ -240,11 +238,14 @@ class Block(BaseModel):
 
     # -- delete ------------------------------------------------------------------------
     @_ClassOrInstanceMethod
-    def delete(cls, self: Block | None, name: str | None = None) -> None:
-        """Delete a saved block: `block.delete()` or `Secret.delete("name")`.
+    def delete(cls, self: Block | None, name: str | None = None, _sync: bool | None = None) -> None:
+        """Delete a saved block: `block.delete()` or `Secret.delete("name")` (awaitable in
+        async code, as in Prefect 3).
 
         Refused while another block references it.
         """
+        if not (_sync if _sync is not None else not in_async_context()):
+            return self.adelete(name) if self is not None else cls.adelete(name)  # type: ignore[return-value]
         if name is None:
             if self is None or self._block_document_name is None:
                 raise InvalidBlockName("delete() needs a name, or a block that was saved/loaded")
@@ -263,9 +264,9 @@ class Block(BaseModel):
     async def adelete(cls, self: Block | None, name: str | None = None) -> None:
         """`delete` without blocking the event loop."""
         if self is not None:
-            await asyncio.to_thread(self.delete, name)
+            await asyncio.to_thread(self.delete, name, _sync=True)
         else:
-            await asyncio.to_thread(cls.delete, name)
+            await asyncio.to_thread(cls.delete, name, _sync=True)
 
 
 def _persist(
@@ -361,5 +362,5 @@ def resolve_block_reference(value: Block | str) -> Block:
     if isinstance(value, Block):
         return value
     if isinstance(value, str):
-        return Block.load(value)
+        return Block.load(value, _sync=True)
     raise TypeError(f"expected a Block or a 'block-type/name' string, not {type(value).__name__}")

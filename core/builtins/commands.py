@@ -16,6 +16,8 @@ def register_commands(cli: click.Group) -> None:
     cli.add_lazy_command("runs", "headrace.cli.runs_cmd:runs")
     cli.add_lazy_command("variable", "headrace.cli.variables_cmd:variable")
     cli.add_lazy_command("store", "headrace.cli.store_cmd:store")
+    cli.add_lazy_command("events", "headrace.cli.events_cmd:events")
+    cli.add_lazy_command("automation", "headrace.cli.automation_cmd:automation")
     cli.add_lazy_command("task", "headrace.cli.task_cmd:task")
     cli.add_lazy_command("flow-run", "headrace.cli.flow_run_cmd:flow_run")
     cli.add_lazy_command("artifact", "headrace.cli.artifact_cmd:artifact")

@@ -19,6 +19,7 @@ from headrace.cli._output import (
     console,
     duration,
     fail,
+    iso,
     json_option,
     local_time,
     print_json,
@@ -164,7 +165,12 @@ def inspect(flow_run_id: str, web: bool, as_json: bool) -> None:
     store = get_store()
     data = flow_run_json(row)
     data["states"] = [
-        {"type": s["type"], "name": s["name"], "message": s["message"], "timestamp": _iso(s)}
+        {
+            "type": s["type"],
+            "name": s["name"],
+            "message": s["message"],
+            "timestamp": iso(s["timestamp"]),
+        }
         for s in store.runs.read_states(row["id"])
     ]
     tasks = store.runs.read_task_runs(TaskRunQuery(flow_run_ids=[row["id"]]))
@@ -173,12 +179,6 @@ def inspect(flow_run_id: str, web: bool, as_json: bool) -> None:
         print_json(data)
         return
     _print_details(data)
-
-
-def _iso(state: dict[str, Any]) -> str | None:
-    from headrace.cli._output import iso
-
-    return iso(state["timestamp"])
 
 
 def _print_details(data: dict[str, Any]) -> None:
@@ -431,7 +431,7 @@ def resume(flow_run_id: str, run_input: str | None) -> None:
         resume_flow_run(row["id"], run_input=values)
     except Exception as exc:  # the runtime's refusal (wrong input, not paused) in one line
         raise fail(str(exc)) from None
-    click.echo(f"Flow run {row['id']!r} resumed.")
+    click.echo(f"Resumed flow run {row['id']} ({row['name']}).")
 
 
 @flow_run.command("watch")

@@ -47,8 +47,9 @@ def gcl_ls(as_json: bool) -> None:
 
 @gcl.command("inspect")
 @click.argument("name")
-def gcl_inspect(name: str) -> None:
-    """Show one limit as JSON."""
+@json_option
+def gcl_inspect(name: str, as_json: bool) -> None:
+    """Show one limit as JSON (`-o json` accepted: the output is JSON either way)."""
     with clear_errors():
         click.echo(json.dumps(limits.read_limit(name).to_dict(), indent=2))
 

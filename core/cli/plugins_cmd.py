@@ -6,11 +6,12 @@ import json
 
 import click
 
+from headrace.cli._output import json_option
 from headrace.plugins.manager import plugin_records
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
+@json_option
 def plugins(as_json: bool) -> None:
     """List plugins: distribution, version, hooks implemented, status and load errors."""
 

@@ -7,9 +7,11 @@ from typing import Any, TypedDict, Unpack
 
 from headrace.deployments import records
 from headrace.deployments.loading import EntrypointError, entrypoint_of
+from headrace.events._runs import deployment_event
 from headrace.run_records import new_run_id
 from headrace.schedules import Cron, Interval, RRule, Schedule
 from headrace.secret_parameters import seal_parameters
+from headrace.store import get_store
 
 ScheduleArg = Any  # a number, timedelta, string or list of them
 
@@ -17,7 +19,8 @@ ScheduleArg = Any  # a number, timedelta, string or list of them
 class DeploymentOptions(TypedDict, total=False):
     """The keyword arguments `Flow.to_deployment`, `Flow.serve` and `Flow.deploy` share,
     written once. Prefect's infrastructure options (job_variables, work_queue_name,
-    triggers, image, ...) are accepted too and ignored: headrace runs local processes."""
+    image, ...) are accepted too and ignored: headrace runs local processes. `triggers` become
+    automations that run the deployment (see headrace.automations)."""
 
     interval: ScheduleArg
     cron: ScheduleArg
@@ -29,6 +32,7 @@ class DeploymentOptions(TypedDict, total=False):
     description: str | None
     tags: list[str] | None
     version: str | None
+    triggers: list[Any] | None
 
 
 def normalize_schedules(
@@ -77,6 +81,7 @@ class RunnerDeployment:
         work_pool_name: str | None = None,
         entrypoint: str | None = None,
         path: str | None = None,
+        triggers: list[Any] | None = None,
     ) -> None:
         self.flow = flow
         self.name = name
@@ -90,6 +95,12 @@ class RunnerDeployment:
         self.entrypoint = entrypoint
         self.path = path
         self._check_parameters()
+        # checked now: a bad trigger or template fails here, not when the event arrives
+        self.triggers: list[Any] = []
+        if triggers:
+            from headrace.automations._deployments import normalize_triggers
+
+            self.triggers = normalize_triggers(triggers, name)
 
     @property
     def flow_name(self) -> str:
@@ -132,7 +143,17 @@ class RunnerDeployment:
         """Save the deployment in the store; returns its id."""
         if self.work_pool_name is not None:
             records.get_work_pool(self.work_pool_name)  # a clear error for an unknown pool
-        return records.save_deployment(self.to_record()).id
+        store = get_store()
+        existed = store.deployments.read_by_name(self.flow_name, self.name) is not None
+        saved = records.save_deployment(self.to_record())
+        deployment_event("updated" if existed else "created", saved)
+        if self.triggers:
+            from headrace.automations._deployments import sync_deployment_triggers
+
+            sync_deployment_triggers(saved.id, self.name, self.triggers, store)
+        elif existed:  # deployed again without triggers: its automations go
+            store.automations.delete_owned(f"prefect.deployment.{saved.id}")
+        return saved.id
 
     def __repr__(self) -> str:
         return f"RunnerDeployment(name={self.name!r}, flow_name={self.flow_name!r})"
@@ -171,4 +192,5 @@ def to_deployment(
         work_pool_name=work_pool_name,
         entrypoint=entrypoint,
         path=path,
+        triggers=options.get("triggers"),
     )

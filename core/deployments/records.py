@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from headrace.events._runs import deployment_event, work_pool_event
 from headrace.exceptions import HeadraceException, ObjectNotFound
 from headrace.store import get_store
 from headrace.store.interface import FINAL_STATE_TYPES, DeploymentRecord, Store
@@ -26,7 +27,9 @@ class RunRejected(HeadraceException):
 def create_work_pool(name: str, type: str = "process", overwrite: bool = False) -> dict[str, Any]:
     if type != "process":
         raise ValueError(f"unsupported work pool type {type!r}; headrace runs 'process' pools")
-    return dict(get_store().deployments.create_work_pool(name, type, overwrite))
+    row = dict(get_store().deployments.create_work_pool(name, type, overwrite))
+    work_pool_event("created", name)
+    return row
 
 
 def get_work_pool(name: str) -> dict[str, Any]:
@@ -46,6 +49,7 @@ def list_work_pools() -> list[dict[str, Any]]:
 def delete_work_pool(name: str) -> None:
     get_work_pool(name)
     get_store().deployments.delete_work_pool(name)
+    work_pool_event("deleted", name)
 
 
 # -- deployments ------------------------------------------------------------------------------
@@ -76,8 +80,13 @@ def list_deployments(work_pool_name: str | None = None) -> list[DeploymentRecord
 
 
 def delete_deployment(name_or_id: str) -> None:
-    """Delete a deployment and the runs of it that have not started; past runs stay."""
-    get_store().deployments.delete(get_deployment(name_or_id).id)
+    """Delete a deployment and the runs of it that have not started; past runs stay.
+    The automations made from its triggers go with it."""
+    store = get_store()
+    record = get_deployment(name_or_id)
+    store.deployments.delete(record.id)
+    store.automations.delete_owned(f"prefect.deployment.{record.id}")
+    deployment_event("deleted", record)
 
 
 # -- flow runs of deployments -----------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any, Unpack
 from headrace.deployments import records, scheduling
 from headrace.deployments.deployment import DeploymentOptions, RunnerDeployment, to_deployment
 from headrace.deployments.execution import run_stored_flow_run
+from headrace.exceptions import Pause
 from headrace.run_records import new_run_id
 from headrace.store import get_store
 from headrace.store.runs import RUN_OWNER
@@ -84,6 +85,8 @@ class Runner:
             run_stored_flow_run(flow, row)
         except records.RunRejected as exc:
             logger.error("Flow run %r could not start: %s", row["name"], exc)
+        except Pause:  # suspend_flow_run(): resuming makes it due again, here or elsewhere
+            logger.info("Flow run %r suspended", row["name"])
         except BaseException as exc:  # noqa: BLE001 - the engine recorded the run's end
             logger.error("Flow run %r ended with %r", row["name"], exc)
 
@@ -110,11 +113,16 @@ class Runner:
     def start(self) -> None:
         """Loop until stopped (by `stop()` or SIGINT/SIGTERM), then shut down cleanly."""
         restore = self._install_signal_handlers()
+        from headrace.automations.evaluator import start_if_local
+
+        evaluator = start_if_local()  # automations, when there is no server to run them
         try:
             while not self._stop.is_set():
                 self.tick()
                 self._stop.wait(self.next_wake())
         finally:
+            if evaluator is not None:
+                evaluator.stop()
             self.shutdown()
             restore()
 

@@ -17,9 +17,10 @@ from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
 from headrace.exceptions import FlowRunTimeoutError, ParameterTypeError, Pause, TerminationSignal
 from headrace.logging.loggers import flow_run_logger
 from headrace.logging.prints import install_print_redirect
-from headrace.results import ResultStore
+from headrace.results import ResultStore, flow_persists
 from headrace.run_records import FlowRun
 from headrace.secret_parameters import record_parameters
+from headrace.settings import get_current_settings
 from headrace.states import (
     AwaitingRetry,
     Cancelled,
@@ -89,9 +90,11 @@ class FlowRunMachine:
             )
             return False
         self.logger.info(f"Beginning flow run {run.name!r} for flow {flow.name!r}")
-        result_store = None
-        if flow.persist_result or flow.result_storage is not None:
-            result_store = ResultStore(flow.result_storage, flow.result_serializer)
+        # every flow run has a result store (Prefect's `get_run_context().result_store`),
+        # built from its parent's; it writes only when the run persists its result
+        parent_store = self.parent.result_store if self.parent is not None else None
+        result_store = (parent_store or ResultStore()).update_for_flow(flow, _sync=True)
+        persist = flow_persists(flow, self.parent.persist_result if self.parent else None)
         # log_prints left unset follows the parent flow, as in Prefect
         log_prints = flow.log_prints
         if log_prints is None:
@@ -100,6 +103,12 @@ class FlowRunMachine:
         self.runner.__enter__()
         self.ctx = FlowRunContext(
             flow, run, self.runner, self.parameters, result_store, log_prints, self.logger
+        )
+        self.ctx.persist_result = persist
+        self.ctx.task_persist_default = (
+            self.parent.task_persist_default
+            if self.parent is not None
+            else get_current_settings().tasks.default_persist_result
         )
         self._token = FlowRunContext._var.set(self.ctx)
         if log_prints:
@@ -213,7 +222,7 @@ class FlowRunMachine:
             )
 
     def _persist(self, state: State) -> None:
-        if self.ctx is None or self.ctx.result_store is None or self.flow.persist_result is False:
+        if self.ctx is None or self.ctx.result_store is None or not self.ctx.persist_result:
             return
         try:
             record = self.ctx.result_store.write(state.data)
@@ -246,7 +255,7 @@ class FlowRunMachine:
         run.end_ts = time.time()
         state.state_details.flow_run_id = run.id
         self._transition(state)
-        level = 20 if state.type is StateType.COMPLETED else 40
+        level = 20 if state.type in (StateType.COMPLETED, StateType.PAUSED) else 40
         self.logger.log(level, f"Finished in state {state}")
         hooks = {
             StateType.COMPLETED: flow.on_completion_hooks,

@@ -21,11 +21,11 @@ def _strict(item: PrefectFuture | State) -> Any:
     state = _state_of(item)
     if not state.is_completed():
         raise UpstreamTaskError(_upstream_message(item, state))
-    return state.result()
+    return state.result(_sync=True)
 
 
 def _lenient(item: PrefectFuture | State) -> Any:
-    return _state_of(item).result(raise_on_failure=False)
+    return _state_of(item).result(raise_on_failure=False, _sync=True)
 
 
 def _upstream_message(item: PrefectFuture | State, state: State) -> str:

@@ -44,7 +44,7 @@ def return_value_to_state(value: Any) -> State:
     group = StateGroup(states)
     if group.all_completed():
         return Completed(message="All states completed.", data=value)
-    failed = group.fail_count()
+    failed = group.fail_count
     if failed:
         return Failed(message=f"{failed}/{len(states)} states failed.", data=states)
     unfinished = sum(1 for state in states if not state.is_final())

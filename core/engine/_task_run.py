@@ -22,7 +22,7 @@ from headrace.exceptions import CrashedRun, TaskRunTimeoutError, UpstreamTaskErr
 from headrace.futures import PrefectFuture
 from headrace.logging.loggers import task_run_logger
 from headrace.logging.prints import install_print_redirect
-from headrace.results import ResultStore
+from headrace.results import ResultStore, get_default_persist_setting_for_tasks, task_persists
 from headrace.run_records import TaskRun
 from headrace.states import (
     AwaitingRetry,
@@ -56,7 +56,7 @@ def plain_call_value(machine: TaskRunMachine, state: State) -> Any:
         return machine.returned
     if state.type is StateType.PENDING:
         return None
-    return state.result()
+    return state.result(_sync=True)
 
 
 class TaskRunMachine:
@@ -80,6 +80,7 @@ class TaskRunMachine:
         self.store = get_store()
         self.ctx: TaskRunContext | None = None
         self.result_store: ResultStore | None = None
+        self.persist = False
         self.cache_key: str | None = None
         self.state: State | None = None
         #: what the function returned on its last attempt (Prefect's plain-call value)
@@ -110,7 +111,15 @@ class TaskRunMachine:
         self.ctx.parameters = self.parameters
         if task.task_run_name is not None:
             self._name_run()
-        if task.persist_result is not False and (task.persist_result or self._caching_wanted()):
+        flow_ctx = self.flow_ctx
+        if flow_ctx is not None:
+            self.persist = task_persists(
+                task, flow_ctx.persist_result, flow_ctx.task_persist_default
+            )
+        else:
+            self.persist = task_persists(task, None, get_default_persist_setting_for_tasks())
+        self.ctx.persist_result = self.persist
+        if self.persist:
             self._prepare_results()
         if self.cache_key is not None and not task.refresh_cache:
             record = self.result_store.read(self.cache_key)  # type: ignore[union-attr]
@@ -145,35 +154,25 @@ class TaskRunMachine:
         # the logger is built lazily, after naming, so it picks the name up
         self.task_run.name = name
 
-    def _caching_wanted(self) -> bool:
-        """Prefect 3's rule: caching needs persisted results; persisting (explicitly or by
-        choosing a cache policy or key function) turns caching on with the task's policy."""
-        task = self.task
-        if task.persist_result is False:
-            return False
-        return (
-            bool(task.persist_result)
-            or task.cache_key_fn is not None
-            or (task.cache_policy_explicit)
-        )
-
     def _prepare_results(self) -> None:
+        """The run's result store (its flow's, updated for the task) and, since Prefect 3
+        caches whatever it persists, its cache key under the task's cache policy."""
         task = self.task
-        storage = task.result_storage
-        serializer = task.result_serializer
-        if storage is None and self.flow_ctx is not None and self.flow_ctx.result_store:
-            self.result_store = self.flow_ctx.result_store
-            if serializer is not None:
-                self.result_store = ResultStore(self.result_store.storage, serializer)
-        else:
-            self.result_store = ResultStore(storage, serializer)
+        base = self.flow_ctx.result_store if self.flow_ctx is not None else None
+        self.result_store = (base or ResultStore()).update_for_task(task, _sync=True)
         self.ctx.result_store = self.result_store  # type: ignore[union-attr]
-        if self._caching_wanted():
-            flow_parameters = self.flow_ctx.parameters if self.flow_ctx else None
+        flow_parameters = self.flow_ctx.parameters if self.flow_ctx else None
+        try:
             with self:
                 key = task.cache_policy.compute_key(self.ctx, self.parameters, flow_parameters)
-            if key is not None:
-                self.cache_key = self.task_run.cache_key = key
+        except Exception as exc:  # noqa: BLE001 - as Prefect: the run goes on, uncached
+            self.ctx.logger.warning(  # type: ignore[union-attr]
+                f"Error encountered when computing cache key - result will not be persisted "
+                f"to the cache: {exc}"
+            )
+            key = None
+        if key is not None:
+            self.cache_key = self.task_run.cache_key = key
 
     def _set_initial(self, state: State) -> None:
         self.state = self.task_run.state = state
@@ -328,7 +327,7 @@ class TaskRunMachine:
 
     def _persist(self, state: State) -> None:
         task = self.task
-        if self.result_store is None or task.persist_result is False:
+        if self.result_store is None or not self.persist:
             return
         expiration = None
         if task.cache_expiration is not None:

@@ -101,5 +101,29 @@ class JsonFormatter(logging.Formatter):
         data["msg"] = str(record.msg)
         data["args"] = None if record.args is None else repr(record.args)
         data["message"] = record.getMessage()
-        data["exc_info"] = self.formatException(record.exc_info) if record.exc_info else None
-        return json.dumps(data, indent=self._indent, default=str)
+        data["exc_info"] = _exception(record.exc_info) if record.exc_info else None
+        return json.dumps(data, indent=self._indent, default=_jsonable)
+
+
+def _exception(exc_info: Any) -> dict[str, Any]:
+    import traceback
+
+    kind, value, tb = exc_info
+    return {
+        "type": getattr(kind, "__name__", str(kind)),
+        "message": str(value),
+        "traceback": traceback.format_tb(tb) if tb is not None else [],
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    """Times as ISO text, ids and paths as text; anything else named, never a crash."""
+    import datetime as dt
+    import uuid
+    from pathlib import PurePath
+
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (uuid.UUID, PurePath)):
+        return str(value)
+    return f"<non-serializable: {type(value).__name__}>"

@@ -61,7 +61,7 @@ def flow_run_logger(flow_run: Any = None, flow: Any = None, **kwargs: Any) -> Ru
     """The logger of a flow run: records carry its id and name and the flow's name
     (`flow` is the Flow or its name); keywords add fields (`flow_run_id=` without a run)."""
     if flow_run is None and "flow_run_id" not in kwargs:
-        raise ValueError("flow_run_logger needs a flow run or a flow_run_id")
+        raise ValueError("Either 'flow_run' or 'flow_run_id' must be provided.")
     configuration.ensure_logging_setup()
     return RunLoggerAdapter(
         logging.getLogger("headrace.flow_runs"),

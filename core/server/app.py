@@ -29,6 +29,8 @@ ROUTE_MODULES = (
     "blocks",
     "variables",
     "concurrency_limits",
+    "events",
+    "automations",
     "flow_run_inputs",
     "task_queue",
     "artifacts",

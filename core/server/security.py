@@ -57,6 +57,10 @@ def _cookie(header: str, name: str) -> str | None:
     return None
 
 
+#: webhook endpoints, called by other systems without a login (see headrace.events.webhooks)
+PUBLIC_PREFIX = "/api/hooks/"
+
+
 class SecurityMiddleware:
     """Refuses unauthenticated and cross-origin requests before any route runs."""
 
@@ -89,6 +93,9 @@ class SecurityMiddleware:
             )
             return
         via_header = False
+        if path.startswith(PUBLIC_PREFIX):  # webhooks: the random slug is the credential
+            await self.app(scope, receive, send)
+            return
         if self.auth.enabled and path != LOGIN_PATH:
             via_header = self.auth.accepts_header(headers.get("authorization", ""))
             via_cookie = not via_header and self._cookie_ok(headers.get("cookie", ""))

@@ -666,6 +666,37 @@ __all__ = [
 ]
 
 
+# -- events and automations (headrace.events, headrace.automations) ------------------------
+class EventRow(TypedDict):
+    """An event as stored: `resource` and each of `related` are label dicts; times are
+    Unix seconds (`received`: when the store, or the server, got it)."""
+
+    id: str
+    occurred: float
+    event: str
+    resource: dict[str, str]
+    related: list[dict[str, str]]
+    payload: dict[str, Any]
+    follows: str | None
+    received: float
+
+
+@dataclass
+class EventQuery:
+    """Which events to read. `names` and `resource_ids` are patterns: exact, or a prefix
+    ending in `*`; `related_resource_ids` are exact ids of related resources (any of them).
+    Bounds are inclusive Unix seconds."""
+
+    names: list[str] | None = None
+    resource_ids: list[str] | None = None
+    related_resource_ids: list[str] | None = None
+    occurred_after: float | None = None
+    occurred_before: float | None = None
+    sort: Literal["occurred_desc", "occurred_asc"] = "occurred_desc"
+    limit: int | None = 200
+    offset: int = 0
+
+
 # -- flow run inputs and pauses (headrace.flow_runs, headrace.input) ----------------------
 class FlowRunInputRow(TypedDict):
     """One input of a flow run; `value` is the JSON text as sent."""
@@ -853,6 +884,136 @@ class ArtifactQuery:
     sort: ArtifactSortKey = "created_desc"
     limit: int | None = 200
     offset: int = 0
+
+
+class WebhookRow(TypedDict):
+    """A webhook: calls to `/api/hooks/<slug>` become events through `template`."""
+
+    slug: str
+    name: str
+    description: str
+    template: str
+    enabled: bool
+    created: float
+
+
+class AutomationRow(TypedDict):
+    """An automation as stored: its definition (`trigger`, `actions`, ... as JSON data of
+    `headrace.events.schemas.automations.AutomationCore`) plus what the evaluator did."""
+
+    id: str
+    name: str
+    description: str
+    enabled: bool
+    tags: list[str]
+    trigger: dict[str, Any]
+    actions: list[dict[str, Any]]
+    actions_on_trigger: list[dict[str, Any]]
+    actions_on_resolve: list[dict[str, Any]]
+    owner_resource: str | None
+    created: float
+    updated: float
+    fired_count: int
+    last_fired: float | None
+    last_error: str | None
+    last_error_at: float | None
+
+
+class FiringRow(TypedDict):
+    """One action an automation's firing took: `status` is pending, running, done or failed."""
+
+    id: str
+    automation_id: str
+    action_index: int
+    action_type: str
+    event_id: str | None
+    fired: float
+    status: str
+    error: str | None
+    finished: float | None
+
+
+@runtime_checkable
+class EventRepository(Protocol):
+    """Events (queued like run records) and the webhooks that turn HTTP calls into events."""
+
+    def record_event(
+        self,
+        event_id: str,
+        occurred: float,
+        name: str,
+        resource_id: str,
+        body: str,
+        related_ids: str,
+    ) -> None:
+        """Queue an event: `body` is the JSON of `{"resource", "related", "payload",
+        "follows"}`, `related_ids` the related resources' ids joined by spaces. An id
+        stored before is kept once."""
+
+    def write_events(self, events: list[EventRow]) -> int:
+        """Store events now (not queued), in one transaction; returns how many were given
+        (an id stored before is kept once)."""
+
+    def read_events(self, query: EventQuery) -> list[EventRow]: ...
+
+    def count_events(self, query: EventQuery) -> int: ...
+
+    def save_webhook(self, webhook: WebhookRow, overwrite: bool) -> WebhookRow:
+        """ObjectAlreadyExists for a taken slug unless `overwrite`."""
+
+    def read_webhook(self, slug: str) -> WebhookRow | None: ...
+
+    def list_webhooks(self) -> list[WebhookRow]: ...
+
+    def delete_webhook(self, slug: str) -> bool: ...
+
+
+@runtime_checkable
+class AutomationRepository(Protocol):
+    """Automations and the record of their firings (evaluated by a process holding the
+    evaluator lease: see `headrace.automations.evaluator`)."""
+
+    def create(self, spec: dict[str, Any]) -> AutomationRow:
+        """A new automation from an `AutomationCore` dumped as JSON data."""
+
+    def read(self, automation_id: str) -> AutomationRow | None:
+        """By id or unique id prefix."""
+
+    def list(
+        self, name: str | None = None, owner_resource: str | None = None
+    ) -> list[AutomationRow]:
+        """By name, then creation."""
+
+    def replace(self, automation_id: str, spec: dict[str, Any]) -> AutomationRow:
+        """New definition (its trigger starts afresh); ObjectNotFound if unknown."""
+
+    def set_enabled(self, automation_id: str, enabled: bool) -> bool:
+        """False if unknown."""
+
+    def delete(self, automation_id: str) -> bool: ...
+
+    def delete_owned(self, owner_resource: str) -> int:
+        """Delete the automations a deployment owns (its `triggers=`); returns how many."""
+
+    def firings(self, automation_id: str, limit: int = 50) -> list[FiringRow]:
+        """The automation's most recent actions first."""
+
+    def set_work_pool_paused(self, name: str, paused: bool) -> bool:
+        """Pause (workers of the pool start no runs) or resume a work pool; False if it
+        already was."""
+
+    def paused_work_pools(self) -> list[str]: ...
+
+
+__all__ += [
+    "AutomationRepository",
+    "AutomationRow",
+    "EventQuery",
+    "EventRepository",
+    "EventRow",
+    "FiringRow",
+    "WebhookRow",
+]
 
 
 @runtime_checkable

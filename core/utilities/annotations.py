@@ -44,6 +44,9 @@ class quote(BaseAnnotation[T]):
 
     __slots__ = ()
 
+    def unquote(self) -> T:
+        return self.value
+
 
 class allow_failure(BaseAnnotation[T]):
     """Run the downstream task even if this upstream failed; it receives the exception."""

@@ -116,3 +116,13 @@ _ANIMALS = (
 def generate_slug() -> str:
     """An 'adjective-animal' name; unique enough to tell runs apart in a listing."""
     return f"{random.choice(_ADJECTIVES)}-{random.choice(_ANIMALS)}"
+
+
+def obfuscate(value: object, show_tail: bool = False) -> str:
+    """Eight characters standing for a secret: `********`, or with `show_tail` and a value
+    longer than 10 characters, up to its last 4 (`****pqrs`), as Prefect's helper."""
+    text = "" if value is None else str(value)
+    if not show_tail or len(text) <= 10:
+        return "*" * 8
+    tail = text[-min(4, len(text) - 10) :]
+    return "*" * (8 - len(tail)) + tail

@@ -126,6 +126,8 @@ class ProcessWorker:
         scheduling.schedule_runs(deployments, now, self.schedule_ahead)
         self.collect()
         free = None if self.limit is None else self.limit - len(self.children)
+        if self.work_pool_name in get_store().automations.paused_work_pools():
+            return []  # paused (PauseWorkPool): start nothing until resumed
         claimed = records.claim_due_runs([d.id for d in deployments], self.id, now, free, RUN_OWNER)
         paths = {d.id: d.path for d in deployments}
         for row in claimed:
@@ -188,6 +190,9 @@ class ProcessWorker:
         (a second signal terminates them)."""
         restore = self._install_signal_handlers()
         logger.info("Worker %r started for pool %r", self.name, self.work_pool_name)
+        from headrace.automations.evaluator import start_if_local
+
+        evaluator = None if run_once else start_if_local()  # automations, without a server
         try:
             while not self._stop.is_set():
                 self.tick()
@@ -195,6 +200,8 @@ class ProcessWorker:
                     break
                 self._stop.wait(min(_poll_seconds(), heartbeat_seconds()))
         finally:
+            if evaluator is not None:
+                evaluator.stop()
             self.shutdown()
             restore()
 

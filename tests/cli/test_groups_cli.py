@@ -130,6 +130,10 @@ def test_config_profile_version_and_completion(cli, home, tmp_path):
     assert cli("config", "set", "PREFECT_API_URL=nowhere").code == 1
     assert cli("profiles", "ls", "-o", "json").json() == [{"name": "environment", "active": True}]
     assert "no profiles file" in cli("profile", "use", "prod").err
+    assert cli("server", "database", "upgrade").code == 0
+    assert "only moves forward" in cli("server", "database", "reset", "-y").err
+    down = cli("server", "status", env={"HEADRACE_API_URL": "http://127.0.0.1:9/api"})
+    assert down.code == 1 and "no headrace server answers" in down.err
 
     import headrace
 

@@ -47,6 +47,8 @@ def test_flow_runs_through_the_server(cli, home, tmp_path, server):
         check=True,
         capture_output=True,
     )
+    status = cli("server", "status", env=api)
+    assert status.code == 0 and f"available at {server.api}" in status.out
     runs = cli("flow-run", "ls", "-o", "json", env=api).json()
     assert [r["name"] for r in runs] == ["remote-2", "remote-1"]
     flows = cli("flow", "ls", "-o", "json", env=api).json()

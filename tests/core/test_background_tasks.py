@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from headrace import task, unmapped
-from headrace.exceptions import CrashedRun
+from headrace import flow, task, unmapped
+from headrace.exceptions import CrashedRun, MissingResult
 from headrace.futures import PrefectDistributedFuture, wait
 from headrace.store import get_store
+from headrace.task_runners import PrefectTaskRunner
 from headrace.task_worker import TaskWorker
 
 TASKS = """
@@ -24,7 +25,7 @@ import os
 import pathlib
 import time
 
-from headrace import task, unmapped
+from headrace import flow, task, unmapped
 
 LOG = pathlib.Path(os.environ["BACKGROUND_LOG"])
 
@@ -186,6 +187,15 @@ def test_results_failures_async_tasks_and_upstream_futures(tasks_module, workers
     assert all(isinstance(future, PrefectDistributedFuture) for future in mapped)
     assert mapped.result(timeout=30) == [11, 12, 13]
 
+    @flow(task_runner=PrefectTaskRunner())
+    def fan_out() -> list[int]:
+        futures = tasks_module.add.map([1, 2], unmapped(5))
+        single = tasks_module.twice.submit(4)
+        assert isinstance(single, PrefectDistributedFuture)
+        return [future.result(timeout=30) for future in [*futures, single]]
+
+    assert fan_out() == [6, 7, 8]
+
 
 def test_a_killed_workers_run_is_retried_by_another_worker(
     tasks_module, workers: Workers, tmp_path: Path
@@ -253,6 +263,8 @@ def test_bad_worker_arguments_are_clear_errors(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert "missing.py does not exist" in proc.stderr
+    with pytest.raises(MissingResult, match="No background task run nope"):
+        PrefectDistributedFuture("nope").result(timeout=5)
     with pytest.raises(TypeError, match="not a task"):
         TaskWorker(print)
     with pytest.raises(ValueError, match="limit"):

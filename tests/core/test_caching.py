@@ -141,7 +141,7 @@ def test_persisted_result_uses_the_serializer_and_storage(tmp_path):
     files = list((tmp_path / "results").iterdir())
     assert len(files) == 1
     header, payload = files[0].read_bytes().split(b"\n", 1)
-    assert b'"serializer": "json"' in header
+    assert b'"serializer":{"type":"json"' in header
     assert payload == b'{"n": 3}'
 
 

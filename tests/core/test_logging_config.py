@@ -137,3 +137,21 @@ def test_worker_lines_share_the_run_layout(tmp_path):
     lines = [line for line in done.stderr.splitlines() if "headrace.worker - " in line]
     assert lines and all(LINE.match(line) for line in lines), done.stderr
     assert any("Waiting for runs of work pool 'pool': 0 deployment(s)" in x for x in lines)
+
+
+def test_the_api_key_never_reaches_a_stored_or_printed_line(monkeypatch, capfd):
+    from headrace.store.runs import list_logs
+
+    key = "hr-key-0123456789abcdef"
+    monkeypatch.setenv("HEADRACE_API_KEY", key)
+
+    @flow
+    def leaky() -> None:
+        get_run_logger().info("calling with key %s", key)
+        get_run_logger().info("as a mapping: %(token)s", {"token": key})
+
+    state = leaky(return_state=True)
+    stored = [row["message"] for row in list_logs(state.state_details.flow_run_id)]
+    assert "calling with key ********" in stored and "as a mapping: ********" in stored
+    assert not any(key in message for message in stored)
+    assert key not in capfd.readouterr().err

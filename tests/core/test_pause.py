@@ -408,3 +408,49 @@ def test_input_calls_follow_the_callers_sync_or_async_convention() -> None:
         return sync_flow(), await async_flow()
 
     assert asyncio.run(from_a_coroutine()) == (({"name": "ann"}, "bob"), ({"name": "cy"}, "di"))
+
+
+SERVED_FLOW = """
+import pathlib
+import sys
+
+from headrace import flow, suspend_flow_run
+
+
+@flow
+def served(marker: str) -> None:
+    word = suspend_flow_run(wait_for_input=str, timeout=120)
+    pathlib.Path(marker).write_text(word)
+
+
+if __name__ == "__main__":
+    served.serve(name="s", print_starting_message=False)
+"""
+
+
+def test_a_served_flow_suspends_and_is_rerun_by_serve_when_resumed(tmp_path: Path) -> None:
+    from headrace.deployments.deploy import run_deployment
+
+    script = tmp_path / "served.py"
+    script.write_text(SERVED_FLOW)
+    marker = tmp_path / "word"
+    with (tmp_path / "serve.log").open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, str(script)],
+            env={**os.environ, "HEADRACE_SERVE_POLL_SECONDS": "0.1"},
+            stdout=log,
+            stderr=log,
+        )
+    try:
+        from headrace.deployments import records
+
+        wait_until(lambda: records.list_deployments(), timeout=60, what="the deployment")
+        run_id = run_deployment("served/s", parameters={"marker": str(marker)}, timeout=0).id
+        wait_until(lambda: runs_in("PAUSED", "served"), timeout=60, what="the suspension")
+        resume_flow_run(run_id, run_input={"value": "onwards"})
+        wait_until(marker.exists, timeout=60, what="the re-run")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert marker.read_text() == "onwards"
+    assert "suspended" in (tmp_path / "serve.log").read_text()

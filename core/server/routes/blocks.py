@@ -69,7 +69,7 @@ def _masked_values(document: BlockDocument) -> dict[str, Any] | None:
     from headrace.blocks.core import Block
 
     try:
-        block = Block.load(document.reference)
+        block = Block.load(document.reference, _sync=True)
     except Exception:
         return None
     return codec.masked_fields(block)

@@ -12,6 +12,7 @@ made; each call is `[kind, *arguments]`:
     ["task_run_state", id, state, run_count, cache_key, start_time, end_time]
     ["state", run_id, state]
     ["log", flow_run_id, task_run_id, level, logger, message, timestamp]
+    ["event", id, occurred, event, resource_id, body, related_ids]
 
 with `state = [type, name, message, timestamp]`. The reply comes after the records are
 committed, so an acknowledged batch is never lost; a batch id seen before is acknowledged
@@ -60,6 +61,25 @@ def _tags(value: list[Any]) -> bool:
     return all(tag.__class__ is str for tag in value)
 
 
+def _event_body(value: str) -> bool:
+    """An event's JSON body: an object whose resource has a `prefect.resource.id`."""
+    try:
+        body = json.loads(value)
+    except ValueError:
+        return False
+    resource = body.get("resource") if isinstance(body, dict) else None
+    return (
+        isinstance(resource, dict)
+        and isinstance(resource.get("prefect.resource.id"), str)
+        and isinstance(body.get("related", []), list)
+        and isinstance(body.get("payload", {}), dict)
+    )
+
+
+#: arguments checked further than by class, by name
+_DEEPER = {"state": _state, "tags": _tags, "body": _event_body}
+
+
 #: each kind's arguments: (name, allowed classes) in order; checked before anything is written
 _ARGUMENTS: dict[str, tuple[tuple[str, frozenset[type]], ...]] = {
     "flow_run": (
@@ -86,14 +106,17 @@ _ARGUMENTS: dict[str, tuple[tuple[str, frozenset[type]], ...]] = {
         ("flow_run_id", _TN), ("task_run_id", _TN), ("level", _C), ("logger", _T),
         ("message", _T), ("timestamp", _N),
     ),
+    "event": (
+        ("id", _T), ("occurred", _N), ("event", _T), ("resource_id", _T), ("body", _T),
+        ("related_ids", _T),
+    ),
 }  # fmt: skip
-#: kind -> (allowed classes of the record's items, kind first; where its state is, where
-#: its tags are)
+#: kind -> (allowed classes of the record's items, kind first; (position, check) of the
+#: items checked further)
 _CHECKS = {
     kind: (
         (_T, *(allowed for _, allowed in spec)),
-        next((i + 1 for i, (name, _) in enumerate(spec) if name == "state"), 0),
-        next((i + 1 for i, (name, _) in enumerate(spec) if name == "tags"), 0),
+        tuple((i + 1, _DEEPER[name]) for i, (name, _) in enumerate(spec) if name in _DEEPER),
     )
     for kind, spec in _ARGUMENTS.items()
 }
@@ -107,12 +130,8 @@ def _problem(index: int, record: list[Any]) -> str:
         names = ", ".join(name for name, _ in spec)
         return f"records[{index}] ({kind}): expected {len(spec)} arguments ({names})"
     for (name, allowed), value in zip(spec, record[1:], strict=True):
-        valid = value.__class__ in allowed
-        if valid and name == "state":
-            valid = _state(value)
-        elif valid and name == "tags":
-            valid = _tags(value)
-        if not valid:
+        deeper = _DEEPER.get(name)
+        if value.__class__ not in allowed or (deeper is not None and not deeper(value)):
             return f"records[{index}] ({kind}): invalid {name} {value!r:.80}"
     return f"records[{index}] ({kind}): invalid"
 
@@ -149,12 +168,11 @@ def parse_batch(body: bytes) -> tuple[str | None, list[list[Any]]]:
             raise ValueError(
                 f"records[{index}]: expected [kind, ...] with kind one of {sorted(_ARGUMENTS)}"
             )
-        spec, state, tags = check
+        spec, deeper = check
         if (
             len(record) != len(spec)
             or not all(map(_member, spec, map(type, record)))
-            or (state and not _state(record[state]))
-            or (tags and record[tags] and not _tags(record[tags]))
+            or not all(valid(record[at]) for at, valid in deeper)
         ):
             raise ValueError(_problem(index, record))
     return batch, records
@@ -200,12 +218,17 @@ def _ingest(body: bytes) -> dict[str, Any]:
     with _ingest_lock:  # one batch at a time, so a resent batch cannot race its first copy
         if batch is not None and batch in _seen:
             return {"accepted": 0, "duplicate": True}
+        events = [record for record in records if record[0] == "event"]
+        if events:
+            records = [record for record in records if record[0] != "event"]
         store().runs.record_calls(_without_stored_task_runs(records))
+        for event in events:
+            store().events.record_event(*event[1:])  # type: ignore[attr-defined]
         if not store().flush(timeout=120):
             raise RuntimeError("the store did not commit the batch in time")
         if batch is not None:
             _seen.add(batch)
-    return {"accepted": len(records), "duplicate": False}
+    return {"accepted": len(records) + len(events), "duplicate": False}
 
 
 @router.post(

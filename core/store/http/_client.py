@@ -20,9 +20,13 @@ from headrace.store.interface import (
     ArtifactQuery,
     ArtifactRow,
     Attempt,
+    AutomationRow,
     BlockDocument,
     BlockDocumentWrite,
     DeploymentRecord,
+    EventQuery,
+    EventRow,
+    FiringRow,
     FlowRunInputRow,
     FlowRunQuery,
     FlowRunRow,
@@ -36,6 +40,7 @@ from headrace.store.interface import (
     TaskRunQuery,
     TaskRunRow,
     VariableRow,
+    WebhookRow,
     WorkerRow,
     WorkPoolRow,
 )
@@ -517,6 +522,94 @@ class HttpDeployments:
         return self._call("GET", f"/workers/{worker_id}/unfinished_runs")
 
 
+class HttpEvents:
+    """`EventRepository`: events shipped in batches with the run records."""
+
+    def __init__(self, transport: Transport, shipper: Shipper) -> None:
+        self._call = transport.call
+        self._put = shipper.put
+        self._flush = shipper.flush
+
+    def record_event(
+        self,
+        event_id: str,
+        occurred: float,
+        name: str,
+        resource_id: str,
+        body: str,
+        related_ids: str,
+    ) -> None:
+        self._put(("event", event_id, occurred, name, resource_id, body, related_ids))
+
+    def write_events(self, events: list[EventRow]) -> int:
+        return self._call("POST", "/events", list(events))["accepted"]
+
+    def read_events(self, query: EventQuery) -> list[EventRow]:
+        self._flush()
+        return self._call("POST", "/events/filter", asdict(query))
+
+    def count_events(self, query: EventQuery) -> int:
+        self._flush()
+        return self._call("POST", "/events/count", asdict(query))
+
+    def save_webhook(self, webhook: WebhookRow, overwrite: bool) -> WebhookRow:
+        body = {**webhook, "overwrite": overwrite}
+        return self._call("PUT", f"/webhooks/{webhook['slug']}", body)
+
+    def read_webhook(self, slug: str) -> WebhookRow | None:
+        return self._call("GET", f"/webhooks/{slug}", missing_ok=True)
+
+    def list_webhooks(self) -> list[WebhookRow]:
+        return self._call("GET", "/webhooks")
+
+    def delete_webhook(self, slug: str) -> bool:
+        return self._call("DELETE", f"/webhooks/{slug}")["deleted"]
+
+
+class HttpAutomations:
+    """`AutomationRepository` over the server (which evaluates the automations)."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._call = transport.call
+
+    def create(self, spec: dict[str, Any]) -> AutomationRow:
+        return self._call("POST", "/automations", spec)
+
+    def read(self, automation_id: str) -> AutomationRow | None:
+        return self._call("GET", f"/automations/{automation_id}", missing_ok=True)
+
+    def list(
+        self, name: str | None = None, owner_resource: str | None = None
+    ) -> list[AutomationRow]:
+        body = {"name": name, "owner_resource": owner_resource}
+        return self._call("POST", "/automations/filter", body)
+
+    def replace(self, automation_id: str, spec: dict[str, Any]) -> AutomationRow:
+        return self._call("PUT", f"/automations/{automation_id}", spec)
+
+    def set_enabled(self, automation_id: str, enabled: bool) -> bool:
+        action = "resume" if enabled else "pause"
+        result = self._call("POST", f"/automations/{automation_id}/{action}", missing_ok=True)
+        return bool(result and result["changed"])
+
+    def delete(self, automation_id: str) -> bool:
+        return self._call("DELETE", f"/automations/{automation_id}")["deleted"]
+
+    def delete_owned(self, owner_resource: str) -> int:
+        body = {"owner_resource": owner_resource}
+        return self._call("POST", "/automations/delete_owned", body)["deleted"]
+
+    def firings(self, automation_id: str, limit: int = 50) -> list[FiringRow]:
+        return self._call("GET", f"/automations/{automation_id}/firings", params={"limit": limit})
+
+    def set_work_pool_paused(self, name: str, paused: bool) -> bool:
+        method = "POST" if paused else "DELETE"
+        return self._call(method, f"/paused_work_pools/{name}")["changed"]
+
+    def paused_work_pools(self) -> list[str]:
+        return self._call("GET", "/paused_work_pools")
+
+
 # -- flow run inputs and pauses, background task runs (headrace.flow_runs, .background) ----
 def _b64(blob: bytes) -> str:
     return base64.b64encode(blob).decode("ascii")
@@ -725,6 +818,8 @@ class HttpStore:
         self.variables = HttpVariables(self._transport)
         self.concurrency = HttpConcurrency(self._transport)
         self.deployments = HttpDeployments(self._transport, self._shipper.flush)
+        self.events = HttpEvents(self._transport, self._shipper)
+        self.automations = HttpAutomations(self._transport)
         self.artifacts = HttpArtifacts(self._transport)
         self.flow_run_inputs = HttpFlowRunInputs(self._transport, self._shipper.flush)
         self.task_queue = HttpTaskQueue(self._transport)

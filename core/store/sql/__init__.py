@@ -18,6 +18,7 @@ from headrace.store.sql._artifacts import SqlArtifacts
 from headrace.store.sql._blocks import SqlBlocks
 from headrace.store.sql._concurrency import SqlConcurrency
 from headrace.store.sql._deployments import SqlDeployments
+from headrace.store.sql._events import SqlAutomations, SqlEvents
 from headrace.store.sql._flow_run_inputs import SqlFlowRunInputs
 from headrace.store.sql._runs import SqlRuns
 from headrace.store.sql._task_queue import SqlTaskQueue
@@ -40,6 +41,8 @@ class SqlStore:
         self.variables = SqlVariables(database)
         self.concurrency = SqlConcurrency(database)
         self.deployments = SqlDeployments(database)
+        self.events = SqlEvents(database)
+        self.automations = SqlAutomations(database)
         self.flow_run_inputs = SqlFlowRunInputs(database)
         self.task_queue = SqlTaskQueue(database)
         self.artifacts = SqlArtifacts(database)

@@ -79,6 +79,13 @@ class SqlTaskQueue:
             return []
         now = time.time()
         marks = ",".join("?" * len(task_keys))
+        # idle workers poll: look without the write lock first, take it only for work
+        if not self._db.query(
+            f"SELECT 1 AS x FROM task_queue WHERE (status = 'scheduled' AND task_key IN ({marks}))"
+            " OR (status = 'running' AND lease_expires < ?) LIMIT 1",
+            (*task_keys, now),
+        ):
+            return []
         claimed: list[str] = []
         with self._db.transaction() as tx:
             self._reap(tx, now)

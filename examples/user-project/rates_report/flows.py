@@ -19,7 +19,10 @@ API_URL = "https://rates.example.com/v1"
 
 
 def _headers() -> dict[str, str]:
-    return {"authorization": f"Bearer {Secret.load('rates-api-token').get()}"}
+    # shared by sync and async tasks: `_sync=True` asks for the block itself even inside
+    # an async task, where a plain `Secret.load(...)` returns an awaitable (as in Prefect 3)
+    token = Secret.load("rates-api-token", _sync=True).get()
+    return {"authorization": f"Bearer {token}"}
 
 
 @task(cache_policy=INPUTS, cache_expiration=datetime.timedelta(days=1))

@@ -19,7 +19,7 @@ def notify_on_failure(webhook: SlackWebhook | str, mention: str | None = None) -
     """
 
     def post_failure(owner: Any, run: Any, state: Any) -> None:
-        block = SlackWebhook.load(webhook) if isinstance(webhook, str) else webhook
+        block = SlackWebhook.load(webhook, _sync=True) if isinstance(webhook, str) else webhook
         block.notify(failure_message(owner, run, state, mention))
 
     post_failure.__name__ = "notify_slack_on_failure"

@@ -75,4 +75,11 @@ export const api = {
   variables: () => post("/variables/filter", {}),
   concurrencyLimits: () => post("/concurrency_limits/filter", {}),
   settings: () => get("/ui/settings"),
+
+  // events and automations
+  events: (query) => post("/events/filter", compact(query)),
+  automations: () => post("/automations/filter", {}),
+  automationFirings: (id, limit) => get(`/automations/${encodeURIComponent(id)}/firings?limit=${limit}`),
+  pauseAutomation: (id) => post(`/automations/${encodeURIComponent(id)}/pause`),
+  resumeAutomation: (id) => post(`/automations/${encodeURIComponent(id)}/resume`),
 };

@@ -10,6 +10,8 @@ import { runView } from "./views/run.js";
 import { deploymentsView } from "./views/deployments.js";
 import { workPoolsView } from "./views/work_pools.js";
 import { blocksView, variablesView, limitsView } from "./views/config.js";
+import { automationsView } from "./views/automations.js";
+import { eventsView } from "./views/events.js";
 import { artifactKeyView, artifactsView } from "./views/artifacts.js";
 
 const POLL_MS = 2000;
@@ -23,6 +25,8 @@ const ROUTES = [
   [/^\/blocks$/, blocksView, "blocks"],
   [/^\/variables$/, variablesView, "variables"],
   [/^\/concurrency$/, limitsView, "concurrency"],
+  [/^\/automations$/, automationsView, "automations"],
+  [/^\/events$/, eventsView, "events"],
   [/^\/artifacts$/, artifactsView, "artifacts"],
   [/^\/artifacts\/([^/]+)$/, artifactKeyView, "artifacts"],
 ];

@@ -1,0 +1,1 @@
+"""The models of events, triggers and deployment triggers (`headrace.events.schemas.*`)."""

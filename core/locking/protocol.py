@@ -1,0 +1,44 @@
+"""The interface every lock manager has (Prefect's `LockManager` protocol)."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+
+@runtime_checkable
+class LockManager(Protocol):
+    def acquire_lock(
+        self,
+        key: str,
+        holder: str,
+        acquire_timeout: float | None = None,
+        hold_timeout: float | None = None,
+    ) -> bool:
+        """Take the lock on `key` for `holder`, waiting up to `acquire_timeout` seconds
+        (None: as long as it takes); it lapses after `hold_timeout` seconds if given."""
+        ...
+
+    async def aacquire_lock(
+        self,
+        key: str,
+        holder: str,
+        acquire_timeout: float | None = None,
+        hold_timeout: float | None = None,
+    ) -> bool: ...
+
+    def release_lock(self, key: str, holder: str) -> None:
+        """Release `holder`'s lock; ValueError if `holder` does not hold it."""
+        ...
+
+    def is_locked(self, key: str) -> bool: ...
+
+    def is_lock_holder(self, key: str, holder: str) -> bool: ...
+
+    def wait_for_lock(self, key: str, timeout: float | None = None) -> bool:
+        """Wait until `key` is free; False if still locked after `timeout` seconds."""
+        ...
+
+    async def await_for_lock(self, key: str, timeout: float | None = None) -> bool: ...
+
+
+__all__ = ["LockManager"]
