@@ -32,7 +32,6 @@ from headrace.exceptions import (
     Pause,
 )
 from headrace.input.actions import read_flow_run_input
-from headrace.input.dispatch import dispatch_async
 from headrace.input.run_input import (
     BaseRunInput,
     keyset_from_paused_state,
@@ -41,6 +40,7 @@ from headrace.input.run_input import (
 )
 from headrace.states import Paused, Running, State, Suspended
 from headrace.store import get_store
+from headrace.utilities.asyncutils import async_dispatch
 
 logger = logging.getLogger("headrace.flow_runs")
 
@@ -165,7 +165,7 @@ async def apause_flow_run(
         await asyncio.sleep(min(delay, remaining))
 
 
-@dispatch_async(apause_flow_run)
+@async_dispatch(apause_flow_run)
 def pause_flow_run(
     wait_for_input: type[T] | None = None,
     timeout: int = 3600,
@@ -202,7 +202,7 @@ async def asuspend_flow_run(
     return suspend_flow_run(wait_for_input, flow_run_id, timeout, key, _sync=True)
 
 
-@dispatch_async(asuspend_flow_run)
+@async_dispatch(asuspend_flow_run)
 def suspend_flow_run(
     wait_for_input: type[T] | None = None,
     flow_run_id: Any = None,
@@ -255,7 +255,7 @@ async def aresume_flow_run(flow_run_id: Any, run_input: dict[str, Any] | None = 
     resume_flow_run(flow_run_id, run_input, _sync=True)
 
 
-@dispatch_async(aresume_flow_run)
+@async_dispatch(aresume_flow_run)
 def resume_flow_run(flow_run_id: Any, run_input: dict[str, Any] | None = None) -> None:
     """Resume a paused (or suspended) flow run, from any process using the same store.
 

@@ -10,8 +10,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from headrace.context import FlowRunContext
-from headrace.input.dispatch import dispatch_async
 from headrace.store import get_store
+from headrace.utilities.asyncutils import async_dispatch
 
 if TYPE_CHECKING:
     import pydantic
@@ -66,7 +66,7 @@ async def acreate_flow_run_input(
     create_flow_run_input(key, value, flow_run_id, sender, _sync=True)
 
 
-@dispatch_async(acreate_flow_run_input)
+@async_dispatch(acreate_flow_run_input)
 def create_flow_run_input(
     key: str, value: Any, flow_run_id: Any = None, sender: str | None = None
 ) -> None:
@@ -82,7 +82,7 @@ async def acreate_flow_run_input_from_model(
     create_flow_run_input_from_model(key, model_instance, flow_run_id, sender, _sync=True)
 
 
-@dispatch_async(acreate_flow_run_input_from_model)
+@async_dispatch(acreate_flow_run_input_from_model)
 def create_flow_run_input_from_model(
     key: str, model_instance: pydantic.BaseModel, flow_run_id: Any = None, sender: str | None = None
 ) -> None:
@@ -98,7 +98,7 @@ async def aread_flow_run_input(key: str, flow_run_id: Any = None) -> Any:
     return read_flow_run_input(key, flow_run_id, _sync=True)
 
 
-@dispatch_async(aread_flow_run_input)
+@async_dispatch(aread_flow_run_input)
 def read_flow_run_input(key: str, flow_run_id: Any = None) -> Any:
     """The decoded input `key` of a flow run, or None if there is none."""
     row = get_store().flow_run_inputs.read_input(ensure_flow_run_id(flow_run_id), key)
@@ -111,7 +111,7 @@ async def afilter_flow_run_input(
     return filter_flow_run_input(key_prefix, limit, exclude_keys, flow_run_id, _sync=True)
 
 
-@dispatch_async(afilter_flow_run_input)
+@async_dispatch(afilter_flow_run_input)
 def filter_flow_run_input(
     key_prefix: str, limit: int = 1, exclude_keys: set[str] | None = None, flow_run_id: Any = None
 ) -> list[FlowRunInput]:
@@ -126,7 +126,7 @@ async def adelete_flow_run_input(key: str, flow_run_id: Any = None) -> None:
     delete_flow_run_input(key, flow_run_id, _sync=True)
 
 
-@dispatch_async(adelete_flow_run_input)
+@async_dispatch(adelete_flow_run_input)
 def delete_flow_run_input(key: str, flow_run_id: Any = None) -> None:
     """Remove the input `key` of a flow run (nothing happens if there is none)."""
     get_store().flow_run_inputs.delete_input(ensure_flow_run_id(flow_run_id), key)

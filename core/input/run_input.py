@@ -26,7 +26,7 @@ from headrace.input.actions import (
     filter_flow_run_input,
     read_flow_run_input,
 )
-from headrace.input.dispatch import dispatch_async, in_async_context
+from headrace.utilities.asyncutils import async_dispatch, in_async_context
 
 if TYPE_CHECKING:
     from headrace.states import State
@@ -372,7 +372,7 @@ async def asend_input(
     send_input(run_input, flow_run_id, sender, key_prefix, _sync=True)
 
 
-@dispatch_async(asend_input)
+@async_dispatch(asend_input)
 def send_input(
     run_input: Any, flow_run_id: Any, sender: str | None = None, key_prefix: str | None = None
 ) -> None:
