@@ -1008,8 +1008,13 @@ class AutomationRepository(Protocol):
     def paused_work_pools(self) -> list[str]: ...
 
 
+class LeaseLost(Exception):
+    """The automation evaluator's lease passed to another process (nothing was written)."""
+
+
 __all__ += [
     "AutomationRepository",
+    "LeaseLost",
     "AutomationRow",
     "EventQuery",
     "EventRepository",

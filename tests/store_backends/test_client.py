@@ -310,7 +310,7 @@ async def test_variables():
 
 
 async def test_block_documents_mask_secrets_unless_asked():
-    Secret(value="hunter2").save("db-password")
+    await Secret(value="hunter2").asave("db-password")
     async with get_client() as client:
         shown = await client.read_block_document_by_name(
             "db-password", "secret", include_secrets=False
