@@ -169,3 +169,21 @@ def test_concurrent_saves_from_threads() -> None:
     assert [Secret.load(f"secret-{i}").get() for i in range(16)] == [
         f"value-{i}" for i in range(16)
     ]
+
+
+def test_a_block_with_its_own_private_methods_saves_and_loads() -> None:
+    """Block types name their own helpers freely (storage blocks have `_write`/`_read`);
+    saving must not call them."""
+
+    class Shelf(Block):
+        _block_type_slug = "test-shelf"
+        label: str
+
+        def _write(self, key: str, content: bytes) -> None:
+            raise AssertionError("a save must not call the block's own _write")
+
+        def _read(self, key: str) -> bytes:
+            raise AssertionError("a load must not call the block's own _read")
+
+    Shelf(label="top").save("top-shelf")
+    assert Shelf.load("top-shelf").label == "top"
