@@ -168,9 +168,9 @@ class Block(BaseModel):
                 )
             name = self._block_document_name
         validate_name(name)
-        return self._write(name, False, overwrite)
+        return self._save_document(name, False, overwrite)
 
-    def _write(self, name: str, anonymous: bool, overwrite: bool) -> SavedDocumentId:
+    def _save_document(self, name: str, anonymous: bool, overwrite: bool) -> SavedDocumentId:
         store = get_store()
         cipher = store_cipher(store)  # a wrong key fails here, before anything is written
         saved: list[tuple[Block, str, str, bool]] = []
