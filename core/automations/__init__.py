@@ -17,7 +17,7 @@ import asyncio
 import uuid
 from typing import Any
 
-from headrace.events import _templates
+from headrace.events import templates as _templates
 from headrace.events.actions import (  # noqa: E402 - Prefect's `prefect.automations` names
     CallWebhook,
     CancelFlowRun,

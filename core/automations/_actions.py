@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from headrace.events import _templates
+from headrace.events import templates as _templates
 from headrace.events.actions import (
     Action,
     CallWebhook,
@@ -152,7 +152,7 @@ def _block(store: Any, block_document_id: Any, needs: str) -> Any:
 
 
 def _set_run_state(store: Any, row: dict[str, Any], state: tuple[str, str], message: str) -> None:
-    from headrace.events._runs import flow_run_state_change
+    from headrace.events.builtin_events import flow_run_state_change
 
     if not store.runs.set_flow_run_state(row["id"], state[0], state[1], message):
         raise ActionFailed(
@@ -193,16 +193,22 @@ def _run(store: Any, action: Action, automation: dict[str, Any], event: EventRow
     if isinstance(action, DoNothing):
         return "nothing"
     if isinstance(action, RunDeployment):
-        from headrace.deployments.deploy import run_deployment
+        from headrace.secret_parameters import seal_parameters
 
         record = _deployment(store, _deployment_id(action, event))
         context = template_context(store, automation, event)
         parameters = _templates.render_values(action.parameters or {}, context, where)
+        unknown = sorted(set(parameters) - set(record.parameter_names or parameters))
+        if unknown:
+            raise ActionFailed(
+                f"deployment {record.full_name} has no parameter(s) {', '.join(unknown)}"
+            )
+        sealed = seal_parameters(parameters, f"a run of deployment {record.full_name!r}")
         when = time.time() + action.schedule_after
-        flow_run = run_deployment(record.id, parameters, scheduled_time=when, timeout=0)
-        return f"created flow run {flow_run.id} of {record.full_name}"
+        run_id = store.deployments.create_flow_run(record, {**record.parameters, **sealed}, when)
+        return f"created flow run {run_id} of {record.full_name}"
     if isinstance(action, (PauseDeployment, ResumeDeployment)):
-        from headrace.events._runs import deployment_event
+        from headrace.events.builtin_events import deployment_event
 
         record = _deployment(store, _deployment_id(action, event))
         paused = isinstance(action, PauseDeployment)
@@ -210,7 +216,7 @@ def _run(store: Any, action: Action, automation: dict[str, Any], event: EventRow
             deployment_event("paused" if paused else "resumed", record)
         return f"{'paused' if paused else 'resumed'} {record.full_name}"
     if isinstance(action, (PauseWorkPool, ResumeWorkPool)):
-        from headrace.events._runs import work_pool_event
+        from headrace.events.builtin_events import work_pool_event
 
         name = _work_pool_name(store, action, event)
         paused = isinstance(action, PauseWorkPool)

@@ -160,7 +160,7 @@ class Evaluator:
                 firings += [self._firing(compiled, f, f"t{f.at}:{f.key}") for f in found]
         states = {c.row["id"]: c.state for c in automations if c.dirty}
         if events or states or firings:
-            from headrace.store.sql._events import LeaseLost
+            from headrace.store.interface import LeaseLost
 
             try:
                 self.store.automations.commit_evaluation(
@@ -206,7 +206,7 @@ class Evaluator:
 
     def _carry_out(self) -> None:
         from headrace.events.actions import Action
-        from headrace.store.sql._events import LeaseLost
+        from headrace.store.interface import LeaseLost
 
         try:
             claimed = self.store.automations.claim_actions(

@@ -7,7 +7,7 @@ from typing import Any, TypedDict, Unpack
 
 from headrace.deployments import records
 from headrace.deployments.loading import EntrypointError, entrypoint_of
-from headrace.events._runs import deployment_event
+from headrace.events.builtin_events import deployment_event
 from headrace.run_records import new_run_id
 from headrace.schedules import Cron, Interval, RRule, Schedule
 from headrace.secret_parameters import seal_parameters
@@ -98,7 +98,7 @@ class RunnerDeployment:
         # checked now: a bad trigger or template fails here, not when the event arrives
         self.triggers: list[Any] = []
         if triggers:
-            from headrace.automations._deployments import normalize_triggers
+            from headrace.automations.deployment_triggers import normalize_triggers
 
             self.triggers = normalize_triggers(triggers, name)
 
@@ -148,7 +148,7 @@ class RunnerDeployment:
         saved = records.save_deployment(self.to_record())
         deployment_event("updated" if existed else "created", saved)
         if self.triggers:
-            from headrace.automations._deployments import sync_deployment_triggers
+            from headrace.automations.deployment_triggers import sync_deployment_triggers
 
             sync_deployment_triggers(saved.id, self.name, self.triggers, store)
         elif existed:  # deployed again without triggers: its automations go

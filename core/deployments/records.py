@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headrace.events._runs import deployment_event, work_pool_event
+from headrace.events.builtin_events import deployment_event, work_pool_event
 from headrace.exceptions import HeadraceException, ObjectNotFound
 from headrace.store import get_store
 from headrace.store.interface import FINAL_STATE_TYPES, DeploymentRecord, Store

@@ -14,6 +14,7 @@ from headrace._naming import check_run_name
 from headrace.context import FlowRunContext, TaskRunContext, current_tags
 from headrace.engine._outcomes import call_hooks, return_value_to_state
 from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
+from headrace.events.builtin_events import flow_run_state_event
 from headrace.exceptions import FlowRunTimeoutError, ParameterTypeError, Pause, TerminationSignal
 from headrace.logging.loggers import flow_run_logger
 from headrace.logging.prints import install_print_redirect
@@ -81,6 +82,7 @@ class FlowRunMachine:
         run.parameters = recorded
         run.state = Pending()
         records.record_flow_run(self.store, run)
+        flow_run_state_event(run)  # prefect.flow-run.Pending
         if invalid is not None:
             self.error = invalid
             self.state = Failed(
@@ -141,6 +143,7 @@ class FlowRunMachine:
     def _transition(self, state: State) -> None:
         self.flow_run.state = state
         records.record_flow_run_state(self.store, self.flow_run)
+        flow_run_state_event(self.flow_run)  # prefect.flow-run.<State>
 
     # -- calling ---------------------------------------------------------------------------
     def call_sync(self) -> Any:

@@ -16,7 +16,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qs
 
-from headrace.events import _templates
+from headrace.events import templates as _templates
 from headrace.store.interface import WebhookRow
 
 

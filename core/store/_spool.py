@@ -1,6 +1,7 @@
 """The recovery file for run records the store could not take.
 
-One JSON line per batch, `{"batch": id, "writes": [[sql, params], ...]}`, appended and
+One JSON line per batch, `{"batch": id, "sql": [statement, ...], "writes": [[statement's
+position, params], ...]}` (earlier versions wrote `[sql, params]`; both are read), appended and
 fsync'd before the writer moves on, in a file next to the store that only its owner
 can read: `<store>.spool-<pid>-<start ticks>-<writer>.jsonl`. Opening the store replays
 the files no live writer is appending to (those of processes that are gone, and of
@@ -17,6 +18,13 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from headrace.store.sql.schema import register_schema
+
+# the ids of replayed spool batches, so that a batch is never written twice
+register_schema(
+    "spool", ["CREATE TABLE store_spool_batches (id TEXT PRIMARY KEY, written REAL NOT NULL)"]
+)
 
 SPOOL_INFIX = ".spool-"
 SPOOL_SUFFIX = ".jsonl"
@@ -64,16 +72,21 @@ def _unparam(value: Any) -> Any:
     return value
 
 
+def _line(batch_id: str, writes: list[Write]) -> str:
+    """A batch as one JSON line; each statement's text is written once (`sql`), each
+    write names it by its position."""
+    statements: dict[str, int] = {}
+    rows = [
+        [statements.setdefault(sql, len(statements)), [_param(p) for p in ps]] for sql, ps in writes
+    ]
+    return json.dumps(
+        {"batch": batch_id, "sql": list(statements), "writes": rows}, separators=(",", ":")
+    )
+
+
 def append(path: Path, batches: list[tuple[str, list[Write]]]) -> None:
     """Append batches and fsync: when this returns, they survive a crash or power loss."""
-    lines = "".join(
-        json.dumps(
-            {"batch": batch_id, "writes": [[sql, [_param(p) for p in ps]] for sql, ps in writes]},
-            separators=(",", ":"),
-        )
-        + "\n"
-        for batch_id, writes in batches
-    ).encode()
+    lines = "".join(_line(batch_id, writes) + "\n" for batch_id, writes in batches).encode()
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         size = os.fstat(fd).st_size
@@ -98,6 +111,9 @@ def read(path: Path) -> Iterator[tuple[str, list[Write]]]:
             try:
                 data = json.loads(line)
                 batch_id, writes = data["batch"], data["writes"]
-            except (ValueError, KeyError, TypeError):
+                statements = data.get("sql")  # files of earlier versions: the text per write
+                if statements is not None:
+                    writes = [(statements[at], ps) for at, ps in writes]
+            except (ValueError, KeyError, TypeError, IndexError):
                 continue
             yield batch_id, [(sql, tuple(_unparam(p) for p in ps)) for sql, ps in writes]

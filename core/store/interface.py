@@ -224,6 +224,12 @@ class LogQuery:
     sort: Literal["timestamp_asc", "timestamp_desc"] = "timestamp_asc"
     limit: int | None = None
     offset: int = 0
+    #: inclusive, like `level_min`
+    level_max: int | None = None
+    #: logger names (`headrace.flow_runs`, ...)
+    loggers: list[str] | None = None
+    #: words the message must contain (any case); `-word` must not, `"a phrase"` whole
+    text: str | None = None
 
 
 # -- value objects -------------------------------------------------------------------------
@@ -999,8 +1005,13 @@ class AutomationRepository(Protocol):
     def paused_work_pools(self) -> list[str]: ...
 
 
+class LeaseLost(Exception):
+    """The automation evaluator's lease passed to another process (nothing was written)."""
+
+
 __all__ += [
     "AutomationRepository",
+    "LeaseLost",
     "AutomationRow",
     "EventQuery",
     "EventRepository",

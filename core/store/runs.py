@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from headrace.events._runs import flow_run_state_event
 from headrace.store import get_store
 from headrace.store._process import HOST, PROCESS_KEY, RUN_OWNER, process_alive
 from headrace.store.interface import FlowRunQuery, LogQuery, TaskRunQuery
@@ -25,12 +24,10 @@ if TYPE_CHECKING:
 # -- writes (queued) ----------------------------------------------------------------------
 def record_flow_run(store: Store, run: FlowRun) -> None:
     store.runs.record_flow_run(run)
-    flow_run_state_event(run)
 
 
 def record_flow_run_state(store: Store, run: FlowRun) -> None:
     store.runs.record_flow_run_state(run)
-    flow_run_state_event(run)
 
 
 def record_task_run(store: Store, run: TaskRun) -> None:

@@ -13,7 +13,6 @@ import json
 import time
 from typing import Any
 
-from headrace.events.utilities import _dump
 from headrace.exceptions import ObjectAlreadyExists, ObjectNotFound
 from headrace.run_records import new_run_id
 from headrace.store.interface import (
@@ -21,6 +20,7 @@ from headrace.store.interface import (
     EventQuery,
     EventRow,
     FiringRow,
+    LeaseLost,
     WebhookRow,
 )
 from headrace.store.sql.schema import register_schema
@@ -92,6 +92,8 @@ CREATE TABLE work_pool_pauses (name TEXT PRIMARY KEY, paused REAL NOT NULL)
 register_schema("events", [_EVENTS_V1])
 register_schema("automations", [_AUTOMATIONS_V1])
 
+_dumps = json.JSONEncoder(separators=(",", ":"), default=str).encode
+
 INSERT_EVENT = (
     "INSERT INTO events (id, occurred, event, resource_id, body, related_ids, received)"
     " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING"
@@ -115,7 +117,7 @@ def event_row(row: Any) -> EventRow:
 
 def event_params(event: EventRow) -> tuple[Any, ...]:
     """The INSERT parameters of a stored event."""
-    body = _dump(
+    body = _dumps(
         {
             "resource": event["resource"],
             "related": event["related"],
@@ -323,10 +325,6 @@ def _firing(row: Any) -> FiringRow:
 
 def _spec_text(spec: dict[str, Any]) -> str:
     return json.dumps(spec, separators=(",", ":"), default=str)
-
-
-class LeaseLost(Exception):
-    """The evaluator lease passed to another process; the transaction was rolled back."""
 
 
 class SqlAutomations:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headrace.events import _templates
+from headrace.events import templates as _templates
 
 
 def normalize_triggers(triggers: Any, deployment_name: str) -> list[Any]:
