@@ -83,6 +83,7 @@ class Server:
         self.api = f"http://127.0.0.1:{self.port}/api"
         self.process: subprocess.Popen[bytes] | None = None
         self.start_cpu_s = 0.0
+        self.ready_s = 0.0
 
     def start(self, timeout: float = 300) -> float:
         """Start it; returns seconds from spawn to the first healthy answer."""
@@ -100,7 +101,16 @@ class Server:
                 try:
                     if client.get(f"{self.api}/health").status_code == 200:
                         self.start_cpu_s = _cpu_seconds(self.process.pid)
-                        return time.perf_counter() - t0
+                        healthy = time.perf_counter() - t0
+                        # then the first answer of the runs list (headrace builds its API
+                        # behind the health check: this is when everything answers)
+                        if self.engine == "headrace":
+                            path = f"{self.api}/flow_runs/filter"
+                            client.post(path, json={"limit": 1}).raise_for_status()
+                        else:
+                            client.post(f"{self.api}/flow_runs/filter", json={"limit": 1})
+                        self.ready_s = time.perf_counter() - t0
+                        return healthy
                 except httpx.TransportError:
                     pass
                 if time.perf_counter() > deadline or self.process.poll() is not None:
@@ -137,17 +147,18 @@ def _run_workload(engine: str, python: str, script: str, args: list[str], env: d
 
 # -- the measurements ----------------------------------------------------------------------
 def bench_start(engine: str, python: str, repeat: int) -> dict:
-    times, cpu = [], []
+    times, cpu, ready = [], [], []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as tmp:
             server = Server(engine, python, Path(tmp))
             try:
                 times.append(server.start())
                 cpu.append(server.start_cpu_s)
+                ready.append(server.ready_s)
             finally:
                 server.stop()
     # CPU time of the server process itself (Prefect's serves from a child process)
-    result = {"start_s": min(times), "start_all_s": times}
+    result = {"start_s": min(times), "start_all_s": times, "start_ready_s": min(ready)}
     if engine == "headrace":
         result["start_cpu_s"] = min(cpu)
     return result
@@ -395,6 +406,12 @@ def print_report(results: dict, tasks: int, runs: int) -> None:
     rows = [
         ("server start to healthy", _ms(h.get("start_s")), _ms(p.get("start_s")), "< 1 s"),
         ("  CPU time of that start", _ms(h.get("start_cpu_s")), "—", ""),
+        (
+            "  start to the first runs-list answer",
+            _ms(h.get("start_ready_s")),
+            _ms(p.get("start_ready_s")),
+            "",
+        ),
         (f"{m}: flow wall time", _ms(h.get("map_wall_s")), _ms(p.get("map_wall_s")), ""),
         (
             f"{m}: task runs recorded",

@@ -23,7 +23,7 @@ from headrace.client.schemas.actions import ArtifactCreate, ArtifactUpdate
 from headrace.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from headrace.client.schemas.objects import Artifact as ArtifactResponse
 from headrace.client.schemas.sorting import ArtifactSort
-from headrace.utilities.async_dispatch import dispatch, in_async_context
+from headrace.utilities.asyncutils import async_dispatch, in_async_context
 
 logger = logging.getLogger("headrace.artifacts")
 
@@ -39,6 +39,11 @@ def _client(client: Any) -> Any:
     if isinstance(client, SyncPrefectClient):
         return client
     return SyncPrefectClient()
+
+
+def _use_async(sync: bool | None) -> bool:
+    """Prefect's `_sync` switch for the classmethods (the functions use `async_dispatch`)."""
+    return not sync if sync is not None else in_async_context()
 
 
 def _run_ids() -> tuple[str | None, str | None]:
@@ -81,7 +86,7 @@ class Artifact(ArtifactCreate):
         request = self._request()
         return await asyncio.to_thread(_client(client).create_artifact, request)
 
-    @dispatch(acreate)
+    @async_dispatch(acreate)
     def create(self, client: Any = None) -> ArtifactResponse:
         return _client(client).create_artifact(self._request())
 
@@ -102,9 +107,9 @@ class Artifact(ArtifactCreate):
         return await asyncio.to_thread(cls._get, key, client)
 
     @classmethod
-    def get(cls, key: str | None = None, client: Any = None) -> Any:
+    def get(cls, key: str | None = None, client: Any = None, _sync: bool | None = None) -> Any:
         """The most recently updated artifact with this key (any key if None), or None."""
-        if in_async_context():
+        if _use_async(_sync):
             return cls.aget(key, client)
         return cls._get(key, client)
 
@@ -139,10 +144,11 @@ class Artifact(ArtifactCreate):
         description: str | None = None,
         data: Any = None,
         client: Any = None,
+        _sync: bool | None = None,
         **kwargs: Any,
     ) -> Any:
         """The artifact of `key` and False, or a new one made of the arguments and True."""
-        if in_async_context():
+        if _use_async(_sync):
             return cls.aget_or_create(key, description, data, client, **kwargs)
         return cls._get_or_create(key, description, data, client, **kwargs)
 
@@ -152,7 +158,7 @@ class Artifact(ArtifactCreate):
     async def aformat(self) -> Any:
         return self._format()
 
-    @dispatch(aformat)
+    @async_dispatch(aformat)
     def format(self) -> Any:
         """The data as stored: JSON text for a plain artifact."""
         return self._format()
@@ -238,7 +244,7 @@ async def acreate_link_artifact(
     return await _acreate(artifact, client)
 
 
-@dispatch(acreate_link_artifact)
+@async_dispatch(acreate_link_artifact)
 def create_link_artifact(
     link: str,
     link_text: str | None = None,
@@ -258,7 +264,7 @@ async def acreate_markdown_artifact(
     return await _acreate(MarkdownArtifact(key=key, description=description, markdown=markdown))
 
 
-@dispatch(acreate_markdown_artifact)
+@async_dispatch(acreate_markdown_artifact)
 def create_markdown_artifact(
     markdown: str, key: str | None = None, description: str | None = None
 ) -> UUID:
@@ -273,7 +279,7 @@ async def acreate_table_artifact(
     return await _acreate(TableArtifact(key=key, description=description, table=table))
 
 
-@dispatch(acreate_table_artifact)
+@async_dispatch(acreate_table_artifact)
 def create_table_artifact(
     table: Table, key: str | None = None, description: str | None = None
 ) -> UUID:
@@ -288,7 +294,7 @@ async def acreate_progress_artifact(
     return await _acreate(ProgressArtifact(key=key, description=description, progress=progress))
 
 
-@dispatch(acreate_progress_artifact)
+@async_dispatch(acreate_progress_artifact)
 def create_progress_artifact(
     progress: float, key: str | None = None, description: str | None = None
 ) -> UUID:
@@ -315,7 +321,7 @@ async def aupdate_progress_artifact(
     return artifact_id
 
 
-@dispatch(aupdate_progress_artifact)
+@async_dispatch(aupdate_progress_artifact)
 def update_progress_artifact(
     artifact_id: UUID,
     progress: float,
@@ -334,7 +340,7 @@ async def acreate_image_artifact(
     return await _acreate(ImageArtifact(key=key, description=description, image_url=image_url))
 
 
-@dispatch(acreate_image_artifact)
+@async_dispatch(acreate_image_artifact)
 def create_image_artifact(
     image_url: str, key: str | None = None, description: str | None = None
 ) -> UUID:

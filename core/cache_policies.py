@@ -9,8 +9,8 @@ new policy.
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from headrace.utilities.hashing import hash_objects
@@ -18,18 +18,40 @@ from headrace.utilities.hashing import hash_objects
 if TYPE_CHECKING:
     from headrace.context import TaskRunContext
 
+logger = logging.getLogger("headrace.cache_policies")
+
 #: type -> function making values of that type hash stably (e.g. a DataFrame to its
 #: records); consulted for every input of an INPUTS policy
 STABLE_TRANSFORMS: dict[type, Callable[[Any], Any]] = {}
 
 
-@dataclass
 class CachePolicy:
-    """Base class: `compute_key` returns a key, or None to not cache this run."""
+    """Base class: `compute_key` returns a key, or None to not cache this run.
 
-    key_storage: Any = None
-    isolation_level: Any = None
-    lock_manager: Any = None
+    Policies are small value objects: equal when of one class with equal fields
+    (`_fields`), copied with changes by `_replace`.
+    """
+
+    _fields: tuple[str, ...] = ("key_storage", "isolation_level", "lock_manager")
+
+    def __init__(
+        self, key_storage: Any = None, isolation_level: Any = None, lock_manager: Any = None
+    ) -> None:
+        self.key_storage = key_storage
+        self.isolation_level = isolation_level
+        self.lock_manager = lock_manager
+
+    def _replace(self, **changes: Any) -> Any:
+        values = {name: getattr(self, name) for name in self._fields}
+        values.update(changes)
+        return type(self)(**values)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self._fields)
+
+    __hash__ = None  # type: ignore[assignment]
 
     @classmethod
     def from_cache_key_fn(cls, cache_key_fn: Callable[..., str | None]) -> CacheKeyFnPolicy:
@@ -48,7 +70,7 @@ class CachePolicy:
             )
             if value is not None
         }
-        return replace(self, **changes)
+        return self._replace(**changes)
 
     def compute_key(
         self,
@@ -90,11 +112,10 @@ def _check_compatible(one: CachePolicy, two: CachePolicy) -> None:
             raise ValueError(f"Cannot add CachePolicies with different {what}.")
 
 
-@dataclass
 class CacheKeyFnPolicy(CachePolicy):
     """Calls a user function `(context, parameters) -> key`."""
 
-    cache_key_fn: Callable[..., str | None] | None = None
+    _fields = ("cache_key_fn", *CachePolicy._fields)
 
     def __init__(
         self,
@@ -103,13 +124,8 @@ class CacheKeyFnPolicy(CachePolicy):
         isolation_level: Any = None,
         lock_manager: Any = None,
     ) -> None:
-        # cache_key_fn first, so `CacheKeyFnPolicy(fn)` works as it always has here
+        super().__init__(key_storage, isolation_level, lock_manager)
         self.cache_key_fn = cache_key_fn
-        self.key_storage, self.isolation_level, self.lock_manager = (
-            key_storage,
-            isolation_level,
-            lock_manager,
-        )
 
     def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):  # type: ignore[override]
         if self.cache_key_fn is None:
@@ -117,14 +133,21 @@ class CacheKeyFnPolicy(CachePolicy):
         return self.cache_key_fn(task_ctx, inputs)
 
 
-@dataclass
 class CompoundCachePolicy(CachePolicy):
     """Several policies hashed together; parts giving no key are left out (no key at
     all if none gives one). Nested compounds are flattened and INPUTS parts merged."""
 
-    policies: list[CachePolicy] = field(default_factory=list)
+    _fields = ("policies", *CachePolicy._fields)
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        policies: list[CachePolicy] | None = None,
+        key_storage: Any = None,
+        isolation_level: Any = None,
+        lock_manager: Any = None,
+    ) -> None:
+        super().__init__(key_storage, isolation_level, lock_manager)
+        self.policies = list(policies or [])
         flat: list[CachePolicy] = []
         for policy in self.policies:
             if isinstance(policy, CompoundCachePolicy):
@@ -143,7 +166,7 @@ class CompoundCachePolicy(CachePolicy):
                 continue
             kept.append(policy)
         if merged is not None and sorted(merged.exclude) != sorted(excludes):
-            kept[kept.index(merged)] = replace(merged, exclude=excludes)
+            kept[kept.index(merged)] = merged._replace(exclude=excludes)
         self.policies = kept
 
     def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):  # type: ignore[override]
@@ -170,8 +193,7 @@ class CompoundCachePolicy(CachePolicy):
             raise TypeError("Can only subtract strings from key policies.")
         if not any(isinstance(policy, Inputs) for policy in self.policies):
             return self
-        return replace(
-            self,
+        return self._replace(
             policies=[
                 policy - other if isinstance(policy, Inputs) else policy for policy in self.policies
             ],
@@ -181,7 +203,6 @@ class CompoundCachePolicy(CachePolicy):
         return " + ".join(repr(policy) for policy in self.policies) or "CompoundCachePolicy()"
 
 
-@dataclass
 class _None(CachePolicy):
     """Never cache."""
 
@@ -195,11 +216,20 @@ class _None(CachePolicy):
         return "NONE"
 
 
-@dataclass
 class Inputs(CachePolicy):
     """Hash of the task's arguments (minus excluded ones)."""
 
-    exclude: list[str] = field(default_factory=list)
+    _fields = ("exclude", *CachePolicy._fields)
+
+    def __init__(
+        self,
+        exclude: list[str] | None = None,
+        key_storage: Any = None,
+        isolation_level: Any = None,
+        lock_manager: Any = None,
+    ) -> None:
+        super().__init__(key_storage, isolation_level, lock_manager)
+        self.exclude = list(exclude or [])
 
     def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):  # type: ignore[override]
         kept = {}
@@ -220,7 +250,7 @@ class Inputs(CachePolicy):
     def __sub__(self, other: str) -> CachePolicy:
         if not isinstance(other, str):
             raise TypeError("Can only subtract strings from key policies.")
-        return replace(self, exclude=[*self.exclude, other])
+        return self._replace(exclude=[*self.exclude, other])
 
     def __repr__(self) -> str:
         return f"Inputs(exclude={self.exclude})" if self.exclude else "INPUTS"
@@ -229,7 +259,6 @@ class Inputs(CachePolicy):
 _source_hashes: dict[Any, str | None] = {}
 
 
-@dataclass
 class TaskSource(CachePolicy):
     """Hash of the task function's source: editing the task invalidates its cache."""
 
@@ -254,7 +283,6 @@ class TaskSource(CachePolicy):
         return "TASK_SOURCE"
 
 
-@dataclass
 class FlowParameters(CachePolicy):
     """Hash of the enclosing flow run's parameters."""
 
@@ -267,7 +295,6 @@ class FlowParameters(CachePolicy):
         return "FLOW_PARAMETERS"
 
 
-@dataclass
 class RunId(CachePolicy):
     """The flow run's id (the task run's outside a flow): caching within one run."""
 

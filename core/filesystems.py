@@ -8,7 +8,6 @@ Both are usable as a task's `result_storage=`: the result store calls
 from __future__ import annotations
 
 import abc
-import fnmatch
 import shutil
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, ClassVar
@@ -80,30 +79,24 @@ class WritableDeploymentStorage(ReadableDeploymentStorage, abc.ABC):
     ) -> int: ...
 
 
-def _ignore_patterns(ignore_file: str | None) -> list[str]:
+def _ignore_spec(ignore_file: str | None) -> Any:
+    """The ignore file's patterns, with git's rules: `/dist` only at the top, `build/`
+    only folders, `**` across folders, `!keep.log` brings a file back, `#` comments."""
     if ignore_file is None:
-        return []
+        return None
+    import pathspec  # deferred: only uploads with an ignore file need it
+
     lines = Path(ignore_file).read_text().splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
-
-
-def _is_ignored(relative: PurePosixPath, patterns: list[str]) -> bool:
-    """gitignore-like matching: a pattern matches the whole path, a name or a parent folder."""
-    for pattern in patterns:
-        bare = pattern.rstrip("/")
-        if fnmatch.fnmatch(str(relative), bare) or any(
-            fnmatch.fnmatch(part, bare) for part in relative.parts
-        ):
-            return True
-    return False
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def local_files(root: Path, ignore_file: str | None) -> list[tuple[Path, PurePosixPath]]:
-    patterns = _ignore_patterns(ignore_file)
+    """The files under `root` (and their paths relative to it) the ignore file keeps."""
+    spec = _ignore_spec(ignore_file)
     found = []
     for path in sorted(root.rglob("*")):
         relative = PurePosixPath(path.relative_to(root).as_posix())
-        if path.is_file() and not _is_ignored(relative, patterns):
+        if path.is_file() and (spec is None or not spec.match_file(str(relative))):
             found.append((path, relative))
     return found
 

@@ -7,6 +7,7 @@ nested submissions cannot deadlock a bounded thread pool.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -26,6 +27,8 @@ F = TypeVar("F")
 _worker = threading.local()
 #: guards every future's small critical sections; futures are many, locks are not cheap
 _settle_lock = threading.Lock()
+
+logger = logging.getLogger("headrace.futures")
 
 
 def mark_worker_thread() -> None:

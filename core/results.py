@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import logging
 import os
 import tempfile
 import threading
@@ -33,6 +34,20 @@ from headrace.utilities.asyncutils import async_dispatch
 if TYPE_CHECKING:
     from headrace.flows import Flow
     from headrace.tasks import Task
+
+
+logger = logging.getLogger("headrace.results")
+
+#: what `result_storage=` and `result_serializer=` accept (Prefect's type aliases)
+ResultStorage = Any  # a storage block, a "block-type/name" reference, or a path
+ResultSerializer = Any  # a Serializer or its name
+#: types whose values Prefect keeps in the state itself rather than in storage
+LITERAL_TYPES: set[type] = {type(None), bool}
+
+
+def default_cache() -> OrderedDict[str, ResultRecord]:
+    """A fresh in-memory record cache (an LRU of 1000 records in `ResultStore`)."""
+    return OrderedDict()
 
 
 class StorageLike(Protocol):
@@ -921,10 +936,26 @@ def _null_storage() -> Any:
 
 def _format_storage_key(template: str) -> str:
     """A task's `result_storage_key` with `{parameters[x]}` and runtime fields filled."""
+    import headrace
     from headrace import runtime
 
     values = {name: getattr(runtime, name) for name in ("flow_run", "task_run", "deployment")}
-    return template.format(**values, parameters=runtime.task_run.parameters)
+    # `{prefect.runtime.flow_run.flow_version}` in templates written for Prefect works too
+    return template.format(
+        **values, parameters=runtime.task_run.parameters, headrace=headrace, prefect=headrace
+    )
+
+
+async def get_or_create_default_task_scheduling_storage() -> Any:
+    """Where background task runs keep their parameters: the block named by
+    `PREFECT_TASK_SCHEDULING_DEFAULT_STORAGE_BLOCK`, else the local result storage."""
+    settings = get_current_settings()
+    block = settings.tasks.scheduling.default_storage_block
+    if block is not None:
+        return resolve_result_storage(block, _sync=True)
+    from headrace.filesystems import LocalFileSystem
+
+    return LocalFileSystem(basepath=str(settings.results.local_storage_path))
 
 
 def get_result_store() -> ResultStore:

@@ -14,6 +14,7 @@ Settings are cached per environment snapshot: a harness that changes `HEADRACE_H
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -137,6 +138,7 @@ _DEFS: tuple[_Def, ...] = (
     _Def("DATABASE_URL", "server.database.connection_url", _optional_text, None),
     _Def("API_URL", "api.url", _url, None),
     _Def("API_KEY", "api.key", _optional_text, None, secret=True),
+    _Def("API_AUTH_STRING", "api.auth_string", _optional_text, None, secret=True),
     _Def("UI_URL", "ui.url", _url, None),
     _Def("RESULTS_PERSIST_BY_DEFAULT", "results.persist_by_default", _bool, False),
     _Def("RESULTS_DEFAULT_SERIALIZER", "results.default_serializer", _text, "pickle"),
@@ -351,6 +353,166 @@ def get_current_settings() -> CurrentSettings:
             _current_cache.clear()
         _current_cache[key] = current
     return current
+
+
+# -- profiles ---------------------------------------------------------------------------
+DEFAULT_PROFILES_PATH = Path.home() / ".headrace" / "profiles.toml"
+
+
+def canonical_environment_prefix(settings: Any = None) -> str:
+    """The prefix of the environment variables headrace writes (`HEADRACE_`)."""
+    return "HEADRACE_"
+
+
+@dataclass
+class Profile:
+    """A named set of settings (`{"PREFECT_API_URL": "http://..."}`) in the profiles file."""
+
+    name: str
+    settings: dict[str, Any]
+    source: Path | None = None
+
+    def validate_settings(self) -> None:
+        """SettingsError naming the first unknown setting or bad value."""
+        for key, value in self.settings.items():
+            suffix = _suffix(key)
+            try:
+                _BY_SUFFIX[suffix].parse(_as_text(value))
+            except ValueError as exc:
+                raise SettingsError(f"profile {self.name!r}: {key}={value!r}: {exc}") from None
+
+
+class ProfilesCollection:
+    """The profiles of a profiles file and which one is active."""
+
+    def __init__(self, profiles: Iterable[Profile], active: str | None = None) -> None:
+        self.profiles_by_name = {profile.name: profile for profile in profiles}
+        self.active_name = active
+
+    @property
+    def names(self) -> set[str]:
+        return set(self.profiles_by_name)
+
+    @property
+    def active_profile(self) -> Profile | None:
+        return self.profiles_by_name.get(self.active_name) if self.active_name else None
+
+    def set_active(self, name: str | None) -> None:
+        if name is not None and name not in self.profiles_by_name:
+            raise ValueError(f"Unknown profile name {name!r}.")
+        self.active_name = name
+
+    def add_profile(self, profile: Profile) -> None:
+        if profile.name in self.profiles_by_name:
+            raise ValueError(f"Profile name {profile.name!r} already exists in collection.")
+        self.profiles_by_name[profile.name] = profile
+
+    def remove_profile(self, name: str) -> None:
+        self.profiles_by_name.pop(name)
+
+    def update_profile(self, name: str, settings: Mapping[str, Any]) -> Profile:
+        """Merge `settings` into a profile (created if new); a None value removes one."""
+        profile = self.profiles_by_name.get(name) or Profile(name, {})
+        merged = {**profile.settings, **settings}
+        profile = Profile(name, {k: v for k, v in merged.items() if v is not None}, profile.source)
+        self.profiles_by_name[name] = profile
+        return profile
+
+    def __getitem__(self, name: str) -> Profile:
+        return self.profiles_by_name[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.profiles_by_name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "active": self.active_name,
+            "profiles": {name: dict(p.settings) for name, p in self.profiles_by_name.items()},
+        }
+
+
+def _profiles_path() -> Path:
+    return get_current_settings().profiles_path
+
+
+def load_profiles(include_defaults: bool = True) -> ProfilesCollection:
+    """The profiles in the profiles file (with a `default` profile if none exists)."""
+    import tomllib
+
+    path = _profiles_path()
+    document: dict[str, Any] = {}
+    if path.exists():
+        try:
+            document = tomllib.loads(path.read_text())
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"profiles file {path}: not valid TOML ({exc})") from None
+    profiles = [
+        Profile(name, dict(values), path)
+        for name, values in (document.get("profiles") or {}).items()
+    ]
+    collection = ProfilesCollection(profiles, active=document.get("active"))
+    if include_defaults and "default" not in collection.names:
+        collection.add_profile(Profile("default", {}))
+        if collection.active_name is None:
+            collection.active_name = "default"
+    return collection
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(str(value))  # a TOML basic string is a JSON string
+
+
+def save_profiles(profiles: ProfilesCollection) -> None:
+    """Write the profiles file (atomically), then forget cached settings."""
+    path = _profiles_path()
+    lines = []
+    if profiles.active_name:
+        lines.append(f"active = {_toml_value(profiles.active_name)}")
+    for name, profile in profiles.profiles_by_name.items():
+        lines.append(f"\n[profiles.{json.dumps(name)}]")
+        lines += [f"{key} = {_toml_value(value)}" for key, value in profile.settings.items()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text("\n".join(lines) + "\n")
+    os.replace(tmp, path)
+    forget_cached_settings()
+
+
+def load_profile(name: str) -> Profile:
+    profiles = load_profiles()
+    if name not in profiles.names:
+        raise ValueError(f"Profile {name!r} not found.")
+    return profiles[name]
+
+
+def load_current_profile() -> Profile:
+    """The active profile (`HEADRACE_PROFILE`, else the file's `active`)."""
+    profiles = load_profiles()
+    wanted = os.environ.get("HEADRACE_PROFILE") or os.environ.get("PREFECT_PROFILE")
+    name = wanted or profiles.active_name or "default"
+    if name not in profiles.names:
+        raise SettingsError(f"HEADRACE_PROFILE={name!r}: no such profile")
+    return profiles[name]
+
+
+def update_current_profile(settings: Mapping[Setting | str, Any]) -> Profile:
+    """Set (None: remove) settings in the active profile and save the profiles file."""
+    current = load_current_profile()
+    profiles = load_profiles()
+    named = {
+        (key.name if isinstance(key, Setting) else str(key)): value
+        for key, value in settings.items()
+    }
+    for key in named:
+        _suffix(key)  # unknown names are refused before anything is written
+    profile = profiles.update_profile(current.name, named)
+    profile.validate_settings()
+    save_profiles(profiles)
+    return profile
 
 
 def _build(values: Mapping[str, Any]) -> CurrentSettings:

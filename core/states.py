@@ -8,6 +8,7 @@ model here.
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import sys
 import time
 from collections.abc import Iterable
@@ -22,6 +23,8 @@ from headrace.exceptions import (
     UnfinishedRun,
 )
 from headrace.utilities.asyncutils import async_dispatch
+
+logger = logging.getLogger("headrace.states")
 
 
 class StateType(str, Enum):
@@ -487,9 +490,7 @@ def _persist_quietly(result_store: Any, record: Any) -> None:
     try:
         result_store.persist_result_record(record)
     except Exception as exc:  # noqa: BLE001 - as Prefect: the run goes on, the write is lost
-        import logging
-
-        logging.getLogger("headrace.states").warning(
+        logger.warning(
             "Encountered an error while persisting result: %s Execution will continue, "
             "but the result has not been persisted",
             exc,

@@ -14,6 +14,7 @@ import hashlib
 import inspect
 import json
 import re
+import textwrap
 import uuid
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -26,6 +27,7 @@ from headrace.blocks.errors import (
     BlockDocumentInvalid,
     BlockNotFound,
     InvalidBlockName,
+    UnknownBlockType,
 )
 from headrace.blocks.names import (
     slug_from_class_name,
@@ -161,15 +163,19 @@ class Block(BaseModel):
         if name is None:
             if self._block_document_name is None or self._is_anonymous:
                 raise InvalidBlockName(
+                    "You're attempting to save a block document without a name: "
                     f"{type(self).__name__}.save() needs a name, e.g. .save('my-block')"
                 )
             name = self._block_document_name
         validate_name(name)
+        return self._write(name, False, overwrite)
+
+    def _write(self, name: str, anonymous: bool, overwrite: bool) -> SavedDocumentId:
         store = get_store()
         cipher = store_cipher(store)  # a wrong key fails here, before anything is written
         saved: list[tuple[Block, str, str, bool]] = []
         writes: list[BlockDocumentWrite] = []
-        doc_id = _persist(store, cipher, self, name, False, overwrite, saved, writes)
+        doc_id = _persist(store, cipher, self, name, anonymous, overwrite, saved, writes)
         # one transaction; nested blocks the old version used alone are dropped
         store.blocks.save(writes, overwrite)
         for block, block_id, block_name, anonymous in saved:  # only once committed
@@ -199,10 +205,72 @@ class Block(BaseModel):
         return target._from_row(row, lambda id_: _load_child(store, cipher, id_), cipher, validate)
 
     @classmethod
+    async def aload_from_ref(cls: type[B], ref: Any, validate: bool = True) -> B:
+        """`load_from_ref` without blocking the event loop."""
+        return await asyncio.to_thread(cls.load_from_ref, ref, validate, _sync=True)
+
+    @classmethod
+    @async_dispatch(aload_from_ref)
+    def load_from_ref(cls: type[B], ref: Any, validate: bool = True) -> B:
+        """A block from a reference: a document id (UUID or its string), a
+        `"block-type/name"` string, or a dict with `block_document_id` or
+        `block_type_slug` and `block_document_name`."""
+        if isinstance(ref, dict):
+            if "block_document_id" in ref:
+                ref = ref["block_document_id"]
+            elif "block_type_slug" in ref and "block_document_name" in ref:
+                ref = f"{ref['block_type_slug']}/{ref['block_document_name']}"
+            else:
+                raise ValueError(f"Invalid reference format {ref!r}.")
+        if isinstance(ref, str) and "/" in ref:
+            return cls.load(ref, validate, _sync=True)
+        try:
+            doc_id = str(uuid.UUID(str(ref)))
+        except ValueError:
+            raise ValueError(f"Invalid reference format {ref!r}.") from None
+        store = get_store()
+        row = documents.get_by_id(store, doc_id)
+        block = load_document(store, row, validate)
+        if cls is not Block and not isinstance(block, cls):
+            raise BlockNotFound(
+                f"block document {doc_id} is a {type(block).__name__}, not a {cls.__name__}"
+            )
+        return block  # type: ignore[return-value]
+
+    @classmethod
+    def get_code_example(cls) -> str | None:
+        """The usage example of the block type: `_code_example`, else the `Example:` /
+        `Examples:` section of the class docstring, else a `load` snippet."""
+        own = cls.__dict__.get("_code_example")
+        if own:
+            return inspect.cleandoc(own)
+        doc = cls.__dict__.get("__doc__")
+        if doc:
+            lines = inspect.cleandoc(doc).splitlines()
+            for index, line in enumerate(lines):
+                if line.strip() in ("Example:", "Examples:"):
+                    body: list[str] = []
+                    for rest in lines[index + 1 :]:
+                        if rest.strip() and not rest.startswith((" ", "\t")):
+                            break  # the next section
+                        body.append(rest)
+                    return textwrap.dedent("\n".join(body)).strip("\n")
+        variable = re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+        return (
+            f"```python\nfrom {cls.__module__} import {cls.__name__}\n\n"
+            f'{variable}_block = {cls.__name__}.load("BLOCK_NAME")\n```'
+        )
+
+    @classmethod
     def _resolve_load_target(cls, name: str) -> tuple[type[Block], str, str]:
         if "/" in name:
             slug, doc_name = split_reference(name)
-            target = lookup_block_type(slug)
+            try:
+                target = lookup_block_type(slug)
+            except UnknownBlockType as exc:
+                raise UnknownBlockType(
+                    f"Unable to find block document named {doc_name} for block type {slug}: {exc}"
+                ) from None
             if cls is not Block and not issubclass(target, cls):
                 raise BlockNotFound(
                     f"{name!r} is a {target.__name__} block, not a {cls.__name__}; "
@@ -284,7 +352,9 @@ def _persist(
     existing = None if anonymous else store.blocks.find(slug, name)
     if existing is not None and not overwrite:
         raise BlockAlreadyExists(
-            f"a block {slug}/{name} is already saved; pass overwrite=True to replace it"
+            "You are attempting to save values with a name that is already in use for this "
+            f"block type: a block {slug}/{name} is already saved; pass overwrite=True to "
+            "replace it"
         )
     doc_id = existing.id if existing is not None else str(uuid.uuid4())
     references: dict[str, str] = {}

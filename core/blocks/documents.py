@@ -28,7 +28,11 @@ def not_found(store: Store, slug: str, name: str) -> BlockNotFound:
     hint = did_you_mean(name, names)
     if not hint and not names:
         hint = f" No {slug!r} blocks are saved."
-    return BlockNotFound(f"no block {slug}/{name} is saved.{hint}")
+    # Prefect's words first (code and tests match on them), then headrace's detail
+    return BlockNotFound(
+        f"Unable to find block document named {name} for block type {slug}: "
+        f"no block {slug}/{name} is saved.{hint}"
+    )
 
 
 def get_by_id(store: Store, doc_id: str) -> BlockDocument:

@@ -14,7 +14,7 @@ from pydantic import Field, SecretStr
 from headrace.blocks._urls import check_http_url, check_public_url, redacted
 from headrace.blocks.core import Block
 from headrace.secrets import SecretDict
-from headrace.utilities.async_dispatch import dispatch
+from headrace.utilities.asyncutils import async_dispatch
 
 __all__ = ["Webhook", "WebhookError", "call_now"]
 
@@ -66,7 +66,7 @@ class Webhook(Block):
             async with httpx.AsyncClient(verify=self.verify, timeout=self.timeout) as client:
                 return await client.request(**request)
 
-    @dispatch(acall)
+    @async_dispatch(acall)
     def call(self, payload: dict[str, Any] | str | None = None) -> Any:
         """Send `payload` (a dict as JSON, a string as is) and return the response."""
         import httpx

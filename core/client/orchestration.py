@@ -26,6 +26,7 @@ from headrace.client.schemas.actions import (
     ArtifactUpdate,
     VariableCreate,
     VariableUpdate,
+    WorkPoolCreate,
 )
 from headrace.client.schemas.filters import (
     ArtifactCollectionFilter,
@@ -38,6 +39,7 @@ from headrace.client.schemas.filters import (
     WorkPoolFilter,
 )
 from headrace.client.schemas.objects import (
+    DEFAULT_QUEUE_NAME,
     Artifact,
     ArtifactCollection,
     BlockDocument,
@@ -47,6 +49,9 @@ from headrace.client.schemas.objects import (
     Log,
     TaskRun,
     Variable,
+    Worker,
+    WorkPool,
+    WorkQueue,
 )
 from headrace.client.schemas.responses import (
     OrchestrationResult,
@@ -292,6 +297,11 @@ class SyncPrefectClient:
         if log_filter is not None:
             if log_filter.level is not None:
                 query.level_min = log_filter.level.ge_
+                query.level_max = log_filter.level.le_
+            if log_filter.name is not None:
+                query.loggers = log_filter.name.any_
+            if log_filter.text is not None:
+                query.text = log_filter.text.query
             if log_filter.timestamp is not None:
                 query.after = _ts(log_filter.timestamp.after_)
                 query.before = _ts(log_filter.timestamp.before_)
@@ -300,6 +310,105 @@ class SyncPrefectClient:
             if log_filter.task_run_id is not None:
                 query.task_run_ids = _ids(log_filter.task_run_id.any_)
         return [Log.from_row(dict(row)) for row in self._store.runs.read_logs(query)]
+
+    # -- work pools and their queue ---------------------------------------------------------
+    def create_work_pool(self, work_pool: WorkPoolCreate, overwrite: bool = False) -> WorkPool:
+        """A new work pool (ObjectAlreadyExists if the name is taken, unless `overwrite`)."""
+        row = self._store.deployments.create_work_pool(work_pool.name, work_pool.type, overwrite)
+        return WorkPool.from_row(dict(row))
+
+    def read_work_pool(self, work_pool_name: str) -> WorkPool:
+        row = self._store.deployments.read_work_pool(work_pool_name)
+        if row is None:
+            raise ObjectNotFound(f"work pool {work_pool_name!r} not found")
+        return WorkPool.from_row(dict(row))
+
+    def read_work_pools(
+        self,
+        limit: int | None = None,
+        offset: int = 0,
+        work_pool_filter: WorkPoolFilter | None = None,
+    ) -> list[WorkPool]:
+        pools = [WorkPool.from_row(dict(row)) for row in self._store.deployments.list_work_pools()]
+        if work_pool_filter is not None and work_pool_filter.name is not None:
+            names = work_pool_filter.name.any_
+            if names is not None:
+                pools = [pool for pool in pools if pool.name in names]
+        pools = pools[offset or 0 :]
+        return pools if limit is None else pools[:limit]
+
+    def delete_work_pool(self, work_pool_name: str) -> None:
+        if not self._store.deployments.delete_work_pool(work_pool_name):
+            raise ObjectNotFound(f"work pool {work_pool_name!r} not found")
+
+    def read_workers_for_work_pool(
+        self, work_pool_name: str, limit: int | None = None, offset: int | None = None
+    ) -> list[Worker]:
+        """The pool's workers, newest first; a stopped (or reaped) one is OFFLINE."""
+        pool = self.read_work_pool(work_pool_name)
+        rows = self._store.deployments.list_workers(work_pool_name)
+        workers = sorted(
+            (Worker.from_row(dict(row)) for row in rows),
+            key=lambda worker: worker.created or 0,
+            reverse=True,
+        )
+        for worker in workers:
+            worker.work_pool_id = pool.id
+        workers = workers[offset or 0 :]
+        return workers if limit is None else workers[:limit]
+
+    def read_work_queues(
+        self,
+        work_pool_name: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[WorkQueue]:
+        """The queues of a pool (of every pool without a name): a headrace pool has one,
+        `default`, from which all its deployments run."""
+        if work_pool_name is not None:
+            pools = [self.read_work_pool(work_pool_name)]
+        else:
+            pools = self.read_work_pools()
+        queues = [WorkQueue.of_pool(pool) for pool in pools][offset:]
+        return queues if limit is None else queues[:limit]
+
+    def read_work_queue(self, id: uuid.UUID | str) -> WorkQueue:
+        wanted = uuid.UUID(str(id))
+        for queue in self.read_work_queues():
+            if queue.id == wanted:
+                return queue
+        raise ObjectNotFound(f"work queue {id} not found")
+
+    def read_work_queue_by_name(self, name: str, work_pool_name: str | None = None) -> WorkQueue:
+        if name != DEFAULT_QUEUE_NAME or work_pool_name is None:
+            raise ObjectNotFound(
+                f"work queue {name!r} not found: a headrace work pool has one queue, "
+                f"{DEFAULT_QUEUE_NAME!r} (name its pool with work_pool_name=)"
+            )
+        return WorkQueue.of_pool(self.read_work_pool(work_pool_name))
+
+    def get_runs_in_work_queue(
+        self, id: uuid.UUID | str, limit: int = 10, scheduled_before: Any = None
+    ) -> list[FlowRun]:
+        """The queue's Scheduled runs, soonest first, without claiming them (a worker
+        claims them); `scheduled_before` limits them to those due by then."""
+        queue = self.read_work_queue(id)
+        query = FlowRunQuery(
+            work_pool_names=[queue.work_pool_name],
+            state_types=["SCHEDULED"],
+            sort="expected_start_time_asc",
+            limit=None if scheduled_before is not None else limit,
+        )
+        runs = [FlowRun.from_row(dict(row)) for row in self._store.runs.read_flow_runs(query)]
+        if scheduled_before is not None:
+            due = _ts(scheduled_before)
+            runs = [
+                run
+                for run in runs
+                if run.expected_start_time is not None
+                and run.expected_start_time.timestamp() <= due
+            ][:limit]
+        return runs
 
     # -- deployments ------------------------------------------------------------------------
     def read_deployment(self, deployment_id: uuid.UUID | str) -> DeploymentResponse:

@@ -37,6 +37,7 @@ from headrace.states import (
 )
 from headrace.store import get_store
 from headrace.store import runs as records
+from headrace.transactions import Transaction, get_transaction
 from headrace.utilities import clock
 
 if TYPE_CHECKING:
@@ -164,7 +165,14 @@ class TaskRunMachine:
         flow_parameters = self.flow_ctx.parameters if self.flow_ctx else None
         try:
             with self:
-                key = task.cache_policy.compute_key(self.ctx, self.parameters, flow_parameters)
+                if task.result_storage_key is not None and not (
+                    task.cache_policy_explicit or task.cache_key_fn
+                ):
+                    # Prefect: the formatted storage key is where the result goes and
+                    # what later runs find it by
+                    key = self.result_store.storage_key_fn()
+                else:
+                    key = task.cache_policy.compute_key(self.ctx, self.parameters, flow_parameters)
         except Exception as exc:  # noqa: BLE001 - as Prefect: the run goes on, uncached
             self.ctx.logger.warning(  # type: ignore[union-attr]
                 f"Error encountered when computing cache key - result will not be persisted "
@@ -376,6 +384,28 @@ class TaskRunMachine:
             if hooks:
                 with self:
                     call_hooks(hooks, task, run, state, self.ctx.logger)
+            if state.type is StateType.COMPLETED and (
+                task.on_commit_hooks or task.on_rollback_hooks or get_transaction() is not None
+            ):
+                with self:
+                    self._join_transaction(state)
         if self.future is not None:
             self.future.set_final_state(state)
         return state
+
+    def _join_transaction(self, state: State) -> None:
+        """As in Prefect, a completed task run is a transaction of its own: inside an
+        enclosing transaction it commits (its on_commit hooks) or rolls back (its
+        on_rollback hooks) with it; outside any, it commits at once."""
+        task = self.task
+        txn = Transaction(key=self.cache_key, write_on_commit=False, logger=self.ctx.logger)  # type: ignore[union-attr]
+        txn.stage(
+            state.data,
+            on_rollback_hooks=list(task.on_rollback_hooks),
+            on_commit_hooks=list(task.on_commit_hooks),
+        )
+        parent = get_transaction()
+        if parent is not None:
+            parent.add_child(txn)
+        else:
+            txn.commit()

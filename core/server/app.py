@@ -7,7 +7,6 @@ reference at `/docs` among them) and static assets to this app and reads only th
 from __future__ import annotations
 
 import importlib
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,6 +14,7 @@ from fastapi import FastAPI
 
 from headrace.server import errors
 from headrace.server.config import AuthConfig
+from headrace.server.lifecycle import close_store, open_store
 from headrace.server.security import SecurityMiddleware
 
 #: the routers, one module per part of the store (each exports `router`)
@@ -36,52 +36,16 @@ ROUTE_MODULES = (
     "artifacts",
 )
 
-#: seconds after the start at which the plugins' block types are imported in the background
-BLOCK_TYPES_DELAY_S = 1.0
-
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    from headrace.store import get_store, reset_store
-
-    global evaluator
-    get_store()  # open (and migrate) now: a broken database fails the start, not a request
-    evaluator = _start_evaluator()
-    # block types come from plugins, some slow to import (database drivers, cloud SDKs):
-    # load them behind the first requests instead of in front of the first block page, and
-    # a moment after the start so they do not compete with it for the CPU
-    warm = threading.Timer(BLOCK_TYPES_DELAY_S, _load_block_types)
-    warm.name, warm.daemon = "headrace-block-types", True
-    warm.start()
+    # (`headrace server start` serves this app behind `front.Front`, which runs them itself)
+    stop_warming = open_store()  # a broken database fails the start, not a request
     try:
         yield
     finally:
-        warm.cancel()
-        if evaluator is not None:
-            evaluator.stop()
-            evaluator = None
-        # uvicorn has finished the requests in flight; commit what they queued, then close
-        get_store().flush(timeout=60)
-        reset_store()
-
-
-#: the automation evaluator of this server process (None when HEADRACE_AUTOMATIONS=0)
-evaluator = None
-
-
-def _start_evaluator() -> object | None:
-    from headrace.automations.evaluator import start_if_local
-
-    return start_if_local()
-
-
-def _load_block_types() -> None:
-    from headrace.blocks.registry import block_types
-
-    try:
-        block_types()
-    except Exception:  # a broken plugin is reported where its blocks are used
-        pass
+        stop_warming()
+        close_store()
 
 
 def create_app(auth: AuthConfig | None = None, loopback_only: bool = False) -> FastAPI:

@@ -48,14 +48,14 @@ def run(host: str, port: int, log_level: str = "warning") -> None:
     """Serve until told to stop; prints where, and how to point clients at it."""
     import uvicorn
 
-    from headrace.server.app import create_app
+    from headrace.server.front import Front
     from headrace.settings import get_settings
 
     os.environ.pop(API_URL_ENV, None)
     auth = AuthConfig.from_env()
     sock = bind(host, port)
     url = base_url(sock)
-    app = create_app(auth, loopback_only=ipaddress.ip_address(sock.getsockname()[0]).is_loopback)
+    app = Front(auth, loopback_only=ipaddress.ip_address(sock.getsockname()[0]).is_loopback)
     # uvicorn's lines in headrace's layout: its loggers are configured by headrace's
     # logging file (the `uvicorn` entry), not by uvicorn's own configuration
     from headrace.logging.configuration import ensure_logging_setup

@@ -1,8 +1,9 @@
 """How a batch of queued `(sql, params)` writes becomes a few `executemany` calls.
 
-A task run is queued as one INSERT and then an UPDATE per state change; when the
-INSERT and its UPDATEs sit in the same batch, the UPDATEs are folded into the INSERT's
-row, so the database writes the row (and its indexes) once instead of three times.
+A task run is queued as one INSERT, then an UPDATE per change of its row and a state
+row per transition; when the INSERT sits in the same batch, the UPDATEs and the state
+rows of that run are folded into the INSERT's row (its state history rides in the row),
+so the database writes one row and its indexes instead of five rows.
 """
 
 from __future__ import annotations
@@ -14,42 +15,59 @@ from typing import Any
 
 Row = tuple[Any, ...]
 
-#: UPDATE statement -> (the INSERT it folds into, how the UPDATE's params change its row);
-#: the UPDATE's last parameter and the INSERT's first are the row's id
-_FOLDS: dict[str, tuple[str, Callable[[Row, Row], Row]]] = {}
+#: statement -> (the INSERT it folds into, where the row's id is in the statement's
+#: params); the INSERT's first parameter is the row's id
+_FOLDS: dict[str, tuple[str, int]] = {}
+#: INSERT statement -> how its queued row absorbs the writes folded into it
+_MERGES: dict[str, Callable[[Row, list[tuple[str, Row]]], Row]] = {}
 
 
-def register_fold(update_sql: str, insert_sql: str, fold: Callable[[Row, Row], Row]) -> None:
-    """Let `update_sql` rows be merged into a queued `insert_sql` row of the same id."""
-    _FOLDS[update_sql] = (insert_sql, fold)
+def register_fold(
+    insert_sql: str,
+    folds: dict[str, int],
+    merge: Callable[[Row, list[tuple[str, Row]]], Row],
+) -> None:
+    """Let writes of the statements in `folds` (statement -> index of the row's id in
+    its params) be merged into a queued `insert_sql` row of the same id:
+    `merge(row, [(sql, params), ...])` returns the row to insert."""
+    for sql, key in folds.items():
+        _FOLDS[sql] = (insert_sql, key)
+    _MERGES[insert_sql] = merge
 
 
 def group_writes(writes: list[tuple[str, Row]], fold: bool = True) -> list[tuple[str, list[Row]]]:
     """The batch's rows grouped per statement, INSERTs before UPDATEs.
 
     Grouping is safe because a row is always queued for insertion before it is queued
-    for an update; folding (see the module docstring) leaves the rows as if each
-    statement had run in order.
+    for an update or gets a state; folding (see the module docstring) leaves the rows as
+    if each statement had run in order.
     """
     groups: dict[str, list[Row]] = {}
     rules = _FOLDS if fold else {}
-    targets = {insert_sql for insert_sql, _ in rules.values()}
-    queued: dict[Any, tuple[str, list[Row], int]] = {}  # id -> its INSERT and row
-    for sql, params in writes:
-        rows = groups.get(sql)
+    merges = _MERGES if fold else {}
+    queued: dict[Any, tuple[str, list[tuple[str, Row]]]] = {}  # id -> its INSERT, folds
+    spots: list[tuple[list[Row], int, list[tuple[str, Row]], Any]] = []
+    get_rule, get_queued, get_group = rules.get, queued.get, groups.get
+    for write in writes:
+        sql, params = write
+        rule = get_rule(sql)
+        if rule is not None:
+            entry = get_queued(params[rule[1]])
+            if entry is not None and entry[0] == rule[0]:
+                entry[1].append(write)
+                continue
+        rows = get_group(sql)
         if rows is None:
             groups[sql] = rows = []
-        if rules:
-            rule = rules.get(sql)
-            if rule is not None:
-                spot = queued.get(params[-1])
-                if spot is not None and spot[0] == rule[0]:
-                    _, queued_rows, index = spot
-                    queued_rows[index] = rule[1](queued_rows[index], params)
-                    continue
-            elif sql in targets:
-                queued[params[0]] = (sql, rows, len(rows))
+        merge = merges.get(sql) if merges else None
+        if merge is not None:
+            folded: list[tuple[str, Row]] = []
+            queued[params[0]] = (sql, folded)
+            spots.append((rows, len(rows), folded, merge))
         rows.append(params)
+    for rows, index, folded, merge in spots:
+        if folded:
+            rows[index] = merge(rows[index], folded)
     return sorted(
         ((sql, rows) for sql, rows in groups.items() if rows),
         key=lambda item: item[0].startswith("UPDATE"),

@@ -18,6 +18,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from headrace.store.sql.schema import register_schema
+
+# the ids of replayed spool batches, so that a batch is never written twice
+register_schema(
+    "spool", ["CREATE TABLE store_spool_batches (id TEXT PRIMARY KEY, written REAL NOT NULL)"]
+)
+
 SPOOL_INFIX = ".spool-"
 SPOOL_SUFFIX = ".jsonl"
 _BYTES = "$b64"

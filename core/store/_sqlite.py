@@ -12,6 +12,7 @@ from typing import Any
 
 from headrace.store import _faults
 from headrace.store._writer import BatchWriter, replay_waiting_spools
+from headrace.store.sql.schema import POSTGRESQL_ONLY
 
 
 class SqliteTransaction:
@@ -108,8 +109,9 @@ class SqliteDatabase:
         """Serialize migrating processes (the immediate transaction already does)."""
 
     def ddl(self, statement: str) -> str:
-        """A migration statement as this database needs it (SQLite: unchanged)."""
-        return statement
+        """A migration statement as this database needs it: unchanged, or nothing for
+        one marked `POSTGRESQL_ONLY`."""
+        return "" if POSTGRESQL_ONLY in statement else statement
 
     # -- background writes -------------------------------------------------------------
     def enqueue(self, sql: str, params: tuple[Any, ...]) -> None:

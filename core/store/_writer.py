@@ -23,18 +23,15 @@ from typing import Any
 
 from headrace.store import _faults, _spool
 from headrace.store._batches import STOP, QueuedWriter, group_writes
-from headrace.store.sql.schema import register_schema
 
-_BATCH_LIMIT = 20000
+#: writes per batch at most: enough for a 10,000-task map or ingest batch with its states
+_BATCH_LIMIT = 65536
 #: how long the writer lets writes accumulate before a batch (a flush cuts it short)
 _LINGER_SECONDS = 0.05
+#: a busy writer checkpoints the WAL after this many batches (an idle one after each)
+_CHECKPOINT_BATCHES = 8
 #: after a failed write, how long new batches go straight to the spool before a retry
 _RETRY_INTERVAL = 5.0
-
-# the ids of replayed spool batches, so that a batch is never written twice
-register_schema(
-    "spool", ["CREATE TABLE store_spool_batches (id TEXT PRIMARY KEY, written REAL NOT NULL)"]
-)
 
 Write = tuple[str, tuple[Any, ...]]
 
@@ -71,7 +68,7 @@ def apply_batch(
                 return -1
         for sql, rows in ordered:
             if not skip_bad_rows:
-                connection.executemany(sql, rows)
+                _execute_rows(connection, sql, rows)
                 continue
             for params in rows:
                 try:
@@ -84,6 +81,42 @@ def apply_batch(
         raise
     connection.execute("COMMIT")
     return skipped
+
+
+#: the fewest rows worth one multi-row INSERT (fewer go through `executemany`)
+_MULTI_ROW_MIN = 64
+#: the most rows in one multi-row INSERT; SQLite's parameter limit may lower it
+_MULTI_ROW_MAX = 2048
+
+
+def _execute_rows(connection: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """Run `sql` once per row. A plain `INSERT ... VALUES (?, ...)` goes as multi-row
+    INSERTs of a few fixed sizes (so their prepared statements are reused): one call
+    into SQLite per thousand rows instead of one per row, which costs less and lets
+    other Python threads run (the GIL is released) while SQLite writes them."""
+    at = sql.rfind(" VALUES (")
+    values = sql[at + 8 :]
+    if len(rows) < _MULTI_ROW_MIN or at < 0 or not sql.startswith("INSERT"):
+        connection.executemany(sql, rows)
+        return
+    if not values.endswith(")") or ")" in values[:-1]:
+        connection.executemany(sql, rows)
+        return
+    limit = connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // values.count("?")
+    size = _MULTI_ROW_MAX
+    while size > limit:
+        size //= 2
+    start, total = 0, len(rows)
+    while size >= _MULTI_ROW_MIN:
+        if total - start >= size:
+            statement = f"{sql},{','.join([values] * (size - 1))}"
+            while total - start >= size:
+                chunk = rows[start : start + size]
+                connection.execute(statement, list(itertools.chain.from_iterable(chunk)))
+                start += size
+        size //= 2
+    if start < total:
+        connection.executemany(sql, rows[start:])
 
 
 def replay_spool(
@@ -150,6 +183,7 @@ class BatchWriter(QueuedWriter):
         self._spooled_rows = 0  # rows in our spool file, not yet in the store
         self._held: list[tuple[str, list[Write]]] = []  # batches the spool could not take
         self._spool_error: BaseException | None = None
+        self._unchecked = 0  # batches committed since the last checkpoint
 
     def flush(self, timeout: float | None = 30.0) -> bool:
         """Block until everything queued before this call is committed.
@@ -219,6 +253,8 @@ class BatchWriter(QueuedWriter):
                     waiter.set()
                 if stop:
                     return
+                if batch and self.error is None:
+                    self._checkpoint()
         finally:
             _live_spools.discard(self.spool_path)  # type: ignore[arg-type]
             if self._connection is not None:
@@ -232,6 +268,8 @@ class BatchWriter(QueuedWriter):
             connection = self._connect()
             try:
                 connection.execute(f"PRAGMA busy_timeout = {int(_faults.lock_timeout() * 1000)}")
+                # the writer checkpoints after its commits (see `_checkpoint`), not in them
+                connection.execute("PRAGMA wal_autocheckpoint = 0")
                 if not self.database:
                     self.database = connection.execute("PRAGMA database_list").fetchone()[2]
             except BaseException:
@@ -239,6 +277,20 @@ class BatchWriter(QueuedWriter):
                 raise
             self._connection = connection
         return self._connection
+
+    def _checkpoint(self) -> None:
+        """Copy the WAL's pages into the store file once the queue is idle or the WAL
+        has grown past SQLite's usual limit: this runs after a batch's flush waiters
+        are released, so nobody waits for it, and SQLite does it without the GIL. A
+        passive checkpoint never blocks readers or other writers; what it cannot copy
+        now is copied the next time."""
+        self._unchecked += 1
+        if self._queue.empty() or self._unchecked >= _CHECKPOINT_BATCHES:
+            self._unchecked = 0
+            try:
+                self._open().execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:
+                pass  # the next write reports a store that went wrong
 
     def _spool_file(self) -> Path | None:
         """This writer's recovery file (None for an in-memory store)."""

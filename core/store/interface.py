@@ -224,6 +224,12 @@ class LogQuery:
     sort: Literal["timestamp_asc", "timestamp_desc"] = "timestamp_asc"
     limit: int | None = None
     offset: int = 0
+    #: inclusive, like `level_min`
+    level_max: int | None = None
+    #: logger names (`headrace.flow_runs`, ...)
+    loggers: list[str] | None = None
+    #: words the message must contain (any case); `-word` must not, `"a phrase"` whole
+    text: str | None = None
 
 
 # -- value objects -------------------------------------------------------------------------

@@ -214,6 +214,28 @@ def test_prefects_abstract_path_has_the_interface():
     with pytest.raises(TypeError):
         abstract.CredentialsBlock()  # abstract: get_client is missing
 
+    class Vault(abstract.SecretBlock):
+        value: bytes = b""
+
+        def read_secret(self):
+            return self.value
+
+        def write_secret(self, secret_data):
+            self.value = secret_data
+            return "v2"
+
+    vault = Vault()
+    assert vault.write_secret(b"s") == "v2" and vault.read_secret() == b"s"
+    assert vault.logger.name == "headrace.blocks.Vault"
+
+    class HalfDone(abstract.ObjectStorageBlock):
+        def upload_from_path(self, from_path, to_path, **kwargs):
+            return to_path
+
+    for base in (HalfDone, abstract.DatabaseBlock, abstract.JobBlock, abstract.SecretBlock):
+        with pytest.raises(TypeError, match="abstract"):
+            base()
+
 
 def test_call_now_waits_and_raises_for_an_error_answer(sink):
     Webhook(url=sink.url + SECRET_PATH).save("deploy-hook")

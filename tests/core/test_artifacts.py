@@ -179,12 +179,15 @@ def test_the_sync_spelling_can_be_forced_and_aio_is_the_async_twin():
     async def main():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)
-            forced = create_markdown_artifact("sync", _sync=True)
+            forced = create_markdown_artifact("sync", key="forced", _sync=True)
             awaited = await create_markdown_artifact.aio("async")
-        return forced, awaited
+            got = Artifact.get("forced", _sync=True)
+            made, created = Artifact.get_or_create("forced", _sync=True)
+        return forced, awaited, got, made, created
 
-    forced, awaited = asyncio.run(main())
+    forced, awaited, got, made, created = asyncio.run(main())
     assert isinstance(forced, uuid.UUID) and _read(awaited)["data"] == "async"
+    assert got.id == forced and made.id == forced and created is False
 
 
 def test_artifact_class_create_get_or_create_and_format():
@@ -262,7 +265,7 @@ def test_cli_ls_inspect_delete():
     assert listed.exit_code == 0, listed.output
     rows = json.loads(listed.output)
     assert [(r["key"], r["version"]) for r in rows] == [("sums", 1), ("weekly", 2)]
-    every = json.loads(runner.invoke(cli, ["artifact", "ls", "--all", "--json"]).output)
+    every = json.loads(runner.invoke(cli, ["artifact", "ls", "--all", "--output", "json"]).output)
     assert len(every) == 3
     shown = runner.invoke(cli, ["artifact", "inspect", "weekly"])
     assert shown.exit_code == 0 and "weekly v2" in shown.output and "| # first" in shown.output

@@ -56,6 +56,10 @@ class ServerProcess:
         while True:
             try:
                 if httpx.get(f"{self.api}/health", headers=headers, timeout=2).status_code < 500:
+                    # the rest of the API is built right after the health check answers:
+                    # wait for it, so a loaded machine does not time out a test's first call
+                    left = max(deadline - time.monotonic(), 5.0)
+                    httpx.get(f"{self.api}/version", headers=headers, timeout=left)
                     return self
             except httpx.TransportError:
                 pass

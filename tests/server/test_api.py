@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 
@@ -108,6 +109,24 @@ def test_set_state_refuses_to_change_a_finished_run_unless_forced(server, runs):
     forced = _post(api, f"/flow_runs/{runs[1]}/set_state", {**body, "force": True})
     assert forced.json() == {"changed": True}
     assert httpx.get(f"{api}/flow_runs/{runs[1]}").json()["state_type"] == "CANCELLED"
+
+
+def test_ingest_takes_what_python_json_writes_nan_and_big_integers(server):
+    run_id = str(uuid.uuid4())
+    record = _flow_run(run_id, "odd", "COMPLETED", time.time(), [])
+    record[5] = {"ratio": float("nan"), "big": 2**70}
+    body = json.dumps({"batch": uuid.uuid4().hex, "records": [record]})  # writes NaN
+    reply = httpx.post(
+        f"{server.api}/ingest", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert reply.status_code == 200, reply.text
+    assert httpx.post(f"{server.api}/flow_runs/count", json={"ids": [run_id]}).json() == 1
+    bad = httpx.post(
+        f"{server.api}/ingest",
+        content=b'{"records": [',
+        headers={"Content-Type": "application/json"},
+    )
+    assert bad.status_code == 422 and "not JSON" in bad.text
 
 
 def test_a_resent_batch_is_recorded_once(server):

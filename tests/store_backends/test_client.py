@@ -12,7 +12,7 @@ import pytest
 
 from headrace import flow, get_client, get_run_logger, task
 from headrace.blocks.system import Secret
-from headrace.client.schemas.actions import VariableCreate, VariableUpdate
+from headrace.client.schemas.actions import VariableCreate, VariableUpdate, WorkPoolCreate
 from headrace.client.schemas.filters import (
     DeploymentFilter,
     DeploymentFilterName,
@@ -25,6 +25,10 @@ from headrace.client.schemas.filters import (
     LogFilter,
     LogFilterFlowRunId,
     LogFilterLevel,
+    LogFilterName,
+    LogFilterTaskRunId,
+    LogFilterTextSearch,
+    LogFilterTimestamp,
     TaskRunFilter,
     TaskRunFilterState,
     TaskRunFilterStateType,
@@ -122,6 +126,49 @@ async def test_read_flow_and_task_runs_with_prefect_filters():
             await client.read_flow_run(uuid.uuid4())
 
 
+async def test_read_logs_by_level_range_logger_task_run_time_and_text():
+    _run_flows()
+    async with get_client() as client:
+        (run,) = await client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=["nightly"]))
+        )
+        every = await client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
+        warnings = await client.read_logs(
+            LogFilter(
+                flow_run_id=LogFilterFlowRunId(any_=[run.id]),
+                level=LogFilterLevel(ge_=logging.WARNING, le_=logging.WARNING),
+            )
+        )
+        assert [log.message for log in warnings] == ["doubling 0", "doubling 1", "doubling 2"]
+        task_logs = [log for log in every if log.task_run_id is not None]
+        first_task = task_logs[0].task_run_id
+        mine = await client.read_logs(LogFilter(task_run_id=LogFilterTaskRunId(any_=[first_task])))
+        assert mine and {log.task_run_id for log in mine} == {first_task}
+        by_logger = await client.read_logs(
+            LogFilter(
+                flow_run_id=LogFilterFlowRunId(any_=[run.id]),
+                name=LogFilterName(any_=[task_logs[0].name]),
+            )
+        )
+        assert by_logger and {log.name for log in by_logger} == {task_logs[0].name}
+        middle = every[len(every) // 2].timestamp
+        later = await client.read_logs(
+            LogFilter(
+                flow_run_id=LogFilterFlowRunId(any_=[run.id]),
+                timestamp=LogFilterTimestamp(after_=middle),
+            )
+        )
+        assert later and all(log.timestamp >= middle for log in later)
+        assert len(later) < len(every)
+        found = await client.read_logs(
+            LogFilter(
+                flow_run_id=LogFilterFlowRunId(any_=[run.id]),
+                text=LogFilterTextSearch(query='DOUBLING -"doubling 1" +2'),
+            )
+        )
+        assert [log.message for log in found] == ["doubling 2"]
+
+
 async def test_read_logs_by_run_and_level():
     _run_flows()
     async with get_client() as client:
@@ -201,6 +248,50 @@ async def test_deployments_and_runs_made_from_them():
             await client.create_flow_run_from_deployment(deployment.id, parameters={"x": 1})
         with pytest.raises(ObjectNotFound):
             await client.read_deployment_by_name("numbers/weekly")
+
+
+async def test_work_pools_their_queue_and_its_runs():
+    async with get_client() as client:
+        pool = await client.create_work_pool(WorkPoolCreate(name="etl", type="process"))
+        assert pool.name == "etl" and pool.type == "process"
+        with pytest.raises(ObjectAlreadyExists):
+            await client.create_work_pool(WorkPoolCreate(name="etl"))
+        await client.create_work_pool(WorkPoolCreate(name="other"))
+        assert [p.name for p in await client.read_work_pools()] == ["etl", "other"]
+        assert (await client.read_work_pool("etl")).id == pool.id
+        (queue,) = await client.read_work_queues(work_pool_name="etl")
+        assert queue.name == "default" and queue.id == pool.default_queue_id
+        assert (await client.read_work_queue(queue.id)).work_pool_name == "etl"
+        assert (await client.read_work_queue_by_name("default", "etl")).id == queue.id
+        with pytest.raises(ObjectNotFound, match="one queue"):
+            await client.read_work_queue_by_name("high-priority", "etl")
+        assert len(await client.read_work_queues()) == 2
+
+        record = records.save_deployment(
+            records.DeploymentRecord(
+                id="",
+                name="nightly",
+                flow_name="numbers",
+                path=None,
+                entrypoint=None,
+                work_pool_name="etl",
+                parameters={"limit": 1},
+                parameter_names=["limit"],
+            )
+        )
+        first = await client.create_flow_run_from_deployment(uuid.UUID(record.id))
+        second = await client.create_flow_run_from_deployment(uuid.UUID(record.id))
+        waiting = await client.get_runs_in_work_queue(queue.id, limit=10)
+        assert {run.id for run in waiting} == {first.id, second.id}
+        assert (
+            await client.get_runs_in_work_queue((await client.read_work_queues("other"))[0].id)
+            == []
+        )
+        assert await client.read_workers_for_work_pool("etl") == []
+
+        await client.delete_work_pool("other")
+        with pytest.raises(ObjectNotFound):
+            await client.read_work_pool("other")
 
 
 async def test_variables():

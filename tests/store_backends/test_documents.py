@@ -73,7 +73,7 @@ def test_reopening_migrates_nothing_and_keeps_data(store_url):
             row["component"]: row["version"]
             for row in second.database.query("SELECT component, version FROM schema_versions")
         }
-        assert versions["runs"] == 3 and versions["blocks"] == 1
+        assert versions["runs"] == 5 and versions["blocks"] == 1
         second.database.execute("UPDATE schema_versions SET version = 99 WHERE component = 'runs'")
     finally:
         second.close()

@@ -40,3 +40,44 @@ def test_records_survive_a_database_outage(capfd):
         store.close()
     finally:
         server.stop()
+
+
+def test_records_of_a_store_closed_during_an_outage_are_written_by_the_next_open(
+    capfd, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("HEADRACE_HOME", str(tmp_path / "home"))
+    server = PostgresServer()
+    try:
+        url = server.url(server.create_schema())
+        store = open_store(url)
+        run = FlowRun("etl", {}, name="steady")
+        run.state = Running()
+        store.runs.record_flow_run(run)
+        assert store.flush(timeout=10)
+
+        server.halt()
+        for i in range(5):
+            task = TaskRun("load", "load-key", run.id, {}, set())
+            task.name, task.state = f"load-{i}", Completed()
+            store.runs.record_task_run(task)
+        assert store.flush(timeout=10) is False
+        problem = store.write_problem()
+        assert problem is not None and "10 run record(s)" in problem and "spool" in problem
+        spooled = list((tmp_path / "home" / "spool").iterdir())
+        assert len(spooled) == 1 and spooled[0].stat().st_mode & 0o777 == 0o600
+        store.close()  # the process ends its use of the database while it is down
+        assert "could not be written" in capfd.readouterr().err
+
+        server.start()
+        reopened = open_store(url)
+        assert "wrote the run records kept in" in capfd.readouterr().err
+        assert not list((tmp_path / "home" / "spool").iterdir())
+        stored = reopened.runs.read_task_runs(TaskRunQuery(flow_run_ids=[run.id]))
+        assert sorted(t["name"] for t in stored) == [f"load-{i}" for i in range(5)]
+        assert len(reopened.runs.read_states(stored[0]["id"])) == 1
+        again = open_store(url)  # nothing is replayed twice
+        assert len(again.runs.read_task_runs(TaskRunQuery(flow_run_ids=[run.id]))) == 5
+        again.close()
+        reopened.close()
+    finally:
+        server.stop()

@@ -125,9 +125,10 @@ def test_a_lock_released_within_the_timeout_is_waited_out(tmp_path, home, databa
 def test_a_store_that_cannot_grow_spools_the_records(tmp_path, home, database):
     """RLIMIT_FSIZE: no file may grow past the limit (SIGXFSZ ignored, so writes fail with
     EFBIG, as on a full disk). Each flow's records are one commit of several pages to the
-    write-ahead log, which soon reaches the limit; the spool file stays below it."""
+    write-ahead log, which soon reaches the limit; the spool file (run records and the
+    flow-run state events) stays below it."""
     _prepare(home)
-    limit = 64 * 1024
+    limit = 128 * 1024
     source = f"""
         import resource, signal
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
@@ -191,7 +192,7 @@ def test_records_that_not_even_the_spool_can_take_are_reported_as_lost(tmp_path,
     spool can take it. Nothing is kept, the script says so and exits 3, and no torn line
     is left in the spool file."""
     _prepare(home)
-    limit = 64 * 1024
+    limit = 128 * 1024
     source = f"""
         import resource, signal
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

@@ -49,4 +49,17 @@ class ArtifactUpdate(BaseModel):
     metadata_: dict[str, str] | None = Field(default=None)
 
 
-__all__ = ["ArtifactCreate", "ArtifactUpdate", "VariableCreate", "VariableUpdate"]
+__all__ = [
+    "ArtifactCreate",
+    "ArtifactUpdate",
+    "VariableCreate",
+    "VariableUpdate",
+    "WorkPoolCreate",
+]
+
+
+class WorkPoolCreate(BaseModel):
+    """A work pool to create: its name and the kind of worker that serves it."""
+
+    name: str = Field(min_length=1)
+    type: str = "process"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class PrefectFilterBaseModel(BaseModel):
@@ -167,8 +167,13 @@ class WorkPoolFilter(PrefectFilterBaseModel):
 
 
 # -- logs ----------------------------------------------------------------------------------------
+class LogFilterName(PrefectFilterBaseModel):
+    any_: list[str] | None = None
+
+
 class LogFilterLevel(PrefectFilterBaseModel):
     ge_: int | None = None
+    le_: int | None = None
 
 
 class LogFilterTimestamp(PrefectFilterBaseModel):
@@ -184,11 +189,19 @@ class LogFilterTaskRunId(PrefectFilterBaseModel):
     any_: list[UUID] | None = None
 
 
+class LogFilterTextSearch(PrefectFilterBaseModel):
+    """Words the message must contain (any case); `-word` must not, `"a phrase"` whole."""
+
+    query: str = Field(max_length=200)
+
+
 class LogFilter(PrefectFilterBaseModel):
     level: LogFilterLevel | None = None
     timestamp: LogFilterTimestamp | None = None
     flow_run_id: LogFilterFlowRunId | None = None
     task_run_id: LogFilterTaskRunId | None = None
+    name: LogFilterName | None = None
+    text: LogFilterTextSearch | None = None
 
 
 # -- artifacts -----------------------------------------------------------------------------

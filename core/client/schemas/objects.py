@@ -327,4 +327,74 @@ __all__ = [
     "TaskRun",
     "Variable",
     "flow_id",
+    "WorkPool",
+    "WorkQueue",
+    "Worker",
 ]
+
+
+#: a headrace work pool has one queue, under this name (Prefect's pools start with it)
+DEFAULT_QUEUE_NAME = "default"
+_QUEUE_NAMESPACE = uuid.UUID("5f0c2b4e-6f1d-4a3e-9b2a-7d1e8c4f0a61")
+
+
+def work_queue_id(work_pool_name: str) -> uuid.UUID:
+    """The id of a pool's queue: the same everywhere, derived from the pool's name."""
+    return uuid.uuid5(_QUEUE_NAMESPACE, work_pool_name)
+
+
+class WorkPool(ObjectBaseModel):
+    name: str
+    type: str
+    is_paused: bool = False
+    default_queue_id: uuid.UUID | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> WorkPool:
+        name = row["name"]
+        return cls(
+            id=uuid.uuid5(_QUEUE_NAMESPACE, f"pool:{name}"),
+            created=_utc(row["created"]),
+            name=name,
+            type=row["type"],
+            default_queue_id=work_queue_id(name),
+        )
+
+
+class WorkQueue(ObjectBaseModel):
+    """A pool's queue: every deployment of the pool runs from it."""
+
+    name: str = DEFAULT_QUEUE_NAME
+    work_pool_name: str
+    work_pool_id: uuid.UUID | None = None
+    is_paused: bool = False
+    concurrency_limit: int | None = None
+    priority: int = 1
+
+    @classmethod
+    def of_pool(cls, pool: WorkPool) -> WorkQueue:
+        return cls(
+            id=work_queue_id(pool.name),
+            created=pool.created,
+            work_pool_name=pool.name,
+            work_pool_id=pool.id,
+        )
+
+
+class Worker(ObjectBaseModel):
+    name: str
+    work_pool_id: uuid.UUID | None = None
+    work_pool_name: str
+    last_heartbeat_time: dt.datetime | None = None
+    status: str = "ONLINE"
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Worker:
+        return cls(
+            id=uuid.uuid5(_QUEUE_NAMESPACE, f"worker:{row['id']}"),
+            created=_utc(row["started"]),
+            name=row["name"],
+            work_pool_name=row["work_pool_name"],
+            last_heartbeat_time=_utc(row["heartbeat"]),
+            status="OFFLINE" if row["stopped"] is not None else "ONLINE",
+        )

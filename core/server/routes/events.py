@@ -82,7 +82,7 @@ def _store_events(body: bytes) -> dict[str, Any]:
 
 
 def _wake_evaluator() -> None:
-    from headrace.server import app as server_app
+    from headrace.server import lifecycle as server_app
 
     evaluator = getattr(server_app, "evaluator", None)
     if evaluator is not None:

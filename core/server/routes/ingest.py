@@ -24,9 +24,9 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from typing import Any
 
+import orjson
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -37,52 +37,32 @@ from headrace.store.interface import TaskRunQuery
 
 router = Router(tags=["ingest"])
 
-_STATE_TYPES = {kind.value: kind for kind in StateType}
+_STATE_TYPES = frozenset(kind.value for kind in StateType)
+_NONE = type(None)
+# what each argument may be, by exact class (bool is not a number here); `state` and
+# `tags` arguments are lists checked further by `_state` and `_tags`
+_T, _TN = frozenset({str}), frozenset({str, _NONE})
+_N, _NN = frozenset({int, float}), frozenset({int, float, _NONE})
+_C, _LIST, _OBJECT = frozenset({int}), frozenset({list}), frozenset({dict})
+_STATE = _TAGS = _LIST
 
 
-def _text(value: Any) -> bool:
-    return isinstance(value, str)
-
-
-def _text_or_none(value: Any) -> bool:
-    return value is None or isinstance(value, str)
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _number_or_none(value: Any) -> bool:
-    return value is None or _number(value)
-
-
-def _count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _object(value: Any) -> bool:
-    return isinstance(value, dict)
-
-
-def _tags(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(tag, str) for tag in value)
-
-
-def _state(value: Any) -> bool:
+def _state(value: list[Any]) -> bool:
     return (
-        isinstance(value, list)
-        and len(value) == 4
+        len(value) == 4
         and value[0] in _STATE_TYPES
-        and isinstance(value[1], str)
-        and _text_or_none(value[2])
-        and _number(value[3])
+        and value[1].__class__ is str
+        and value[2].__class__ in _TN
+        and value[3].__class__ in _N
     )
 
 
-def _event_body(value: Any) -> bool:
+def _tags(value: list[Any]) -> bool:
+    return all(tag.__class__ is str for tag in value)
+
+
+def _event_body(value: str) -> bool:
     """An event's JSON body: an object whose resource has a `prefect.resource.id`."""
-    if not isinstance(value, str):
-        return False
     try:
         body = json.loads(value)
     except ValueError:
@@ -96,39 +76,51 @@ def _event_body(value: Any) -> bool:
     )
 
 
-_T, _TN, _N, _NN, _C = _text, _text_or_none, _number, _number_or_none, _count
-#: each kind's arguments: (name, check) in order; checked before anything is written
-_ARGUMENTS: dict[str, tuple[tuple[str, Callable[[Any], bool]], ...]] = {
+#: arguments checked further than by class, by name
+_DEEPER = {"state": _state, "tags": _tags, "body": _event_body}
+
+
+#: each kind's arguments: (name, allowed classes) in order; checked before anything is written
+_ARGUMENTS: dict[str, tuple[tuple[str, frozenset[type]], ...]] = {
     "flow_run": (
         ("id", _T), ("name", _T), ("flow_name", _T), ("flow_version", _TN),
-        ("parameters", _object), ("tags", _tags), ("state", _state), ("run_count", _C),
+        ("parameters", _OBJECT), ("tags", _TAGS), ("state", _STATE), ("run_count", _C),
         ("start_time", _NN), ("end_time", _NN), ("parent_flow_run_id", _TN),
         ("parent_task_run_id", _TN), ("deployment_id", _TN), ("process", _TN),
     ),
     "flow_run_state": (
-        ("id", _T), ("state", _state), ("run_count", _C), ("start_time", _NN),
+        ("id", _T), ("state", _STATE), ("run_count", _C), ("start_time", _NN),
         ("end_time", _NN),
     ),
     "task_run": (
         ("id", _T), ("flow_run_id", _TN), ("name", _T), ("task_name", _T), ("task_key", _T),
-        ("dynamic_key", _TN), ("tags", _tags), ("state", _state), ("run_count", _C),
+        ("dynamic_key", _TN), ("tags", _TAGS), ("state", _STATE), ("run_count", _C),
         ("cache_key", _TN), ("start_time", _NN), ("end_time", _NN), ("process", _TN),
     ),
     "task_run_state": (
-        ("id", _T), ("state", _state), ("run_count", _C), ("cache_key", _TN),
+        ("id", _T), ("state", _STATE), ("run_count", _C), ("cache_key", _TN),
         ("start_time", _NN), ("end_time", _NN),
     ),
-    "state": (("run_id", _T), ("state", _state)),
+    "state": (("run_id", _T), ("state", _STATE)),
     "log": (
         ("flow_run_id", _TN), ("task_run_id", _TN), ("level", _C), ("logger", _T),
         ("message", _T), ("timestamp", _N),
     ),
     "event": (
-        ("id", _T), ("occurred", _N), ("event", _T), ("resource_id", _T), ("body", _event_body),
+        ("id", _T), ("occurred", _N), ("event", _T), ("resource_id", _T), ("body", _T),
         ("related_ids", _T),
     ),
 }  # fmt: skip
-_CHECKS = {kind: tuple(check for _, check in spec) for kind, spec in _ARGUMENTS.items()}
+#: kind -> (allowed classes of the record's items, kind first; (position, check) of the
+#: items checked further)
+_CHECKS = {
+    kind: (
+        (_T, *(allowed for _, allowed in spec)),
+        tuple((i + 1, _DEEPER[name]) for i, (name, _) in enumerate(spec) if name in _DEEPER),
+    )
+    for kind, spec in _ARGUMENTS.items()
+}
+_member = frozenset.__contains__
 
 
 def _problem(index: int, record: list[Any]) -> str:
@@ -137,8 +129,9 @@ def _problem(index: int, record: list[Any]) -> str:
     if len(record) - 1 != len(spec):
         names = ", ".join(name for name, _ in spec)
         return f"records[{index}] ({kind}): expected {len(spec)} arguments ({names})"
-    for (name, check), value in zip(spec, record[1:], strict=True):
-        if not check(value):
+    for (name, allowed), value in zip(spec, record[1:], strict=True):
+        deeper = _DEEPER.get(name)
+        if value.__class__ not in allowed or (deeper is not None and not deeper(value)):
             return f"records[{index}] ({kind}): invalid {name} {value!r:.80}"
     return f"records[{index}] ({kind}): invalid"
 
@@ -152,84 +145,14 @@ class IngestBatch(BaseModel):
     records: list[list[Any]] = Field(description="calls in order: [kind, *arguments]")
 
 
-class _State:
-    """A stored state as the SQL repository reads it from a live `State`."""
-
-    __slots__ = ("type", "name", "message", "_ts")
-
-    def __init__(self, raw: list[Any]) -> None:
-        self.type = _STATE_TYPES[raw[0]]
-        self.name, self.message, self._ts = raw[1], raw[2], raw[3]
-
-
-class _Run:
-    """A flow or task run as the SQL repository reads it from a live run object."""
-
-    def __init__(self, **fields: Any) -> None:
-        self.__dict__.update(fields)
-
-
-def _flow_run(args: tuple[Any, ...]) -> _Run:
-    (id_, name, flow_name, version, parameters, tags, state, run_count, start, end,
-     parent_flow, parent_task, deployment, process) = args  # fmt: skip
-    return _Run(
-        id=id_, name=name, flow_name=flow_name, flow_version=version, parameters=parameters,
-        tags=tags, state=_State(state), run_count=run_count, start_ts=start, end_ts=end,
-        parent_flow_run_id=parent_flow, parent_task_run_id=parent_task,
-        deployment_id=deployment, process=process,
-    )  # fmt: skip
-
-
-def _task_run(args: tuple[Any, ...]) -> _Run:
-    (id_, flow_run_id, name, task_name, task_key, dynamic_key, tags, state, run_count,
-     cache_key, start, end, process) = args  # fmt: skip
-    return _Run(
-        id=id_, flow_run_id=flow_run_id, name=name, task_name=task_name, task_key=task_key,
-        dynamic_key=dynamic_key, tags=tags, state=_State(state), run_count=run_count,
-        cache_key=cache_key, start_ts=start, end_ts=end, process=process,
-    )  # fmt: skip
-
-
-def _apply(calls: list[tuple[str, tuple[Any, ...]]]) -> None:
-    runs = store().runs
-    for kind, args in calls:
-        if kind == "flow_run":
-            runs.record_flow_run(_flow_run(args))
-        elif kind == "flow_run_state":
-            id_, state, run_count, start, end = args
-            runs.record_flow_run_state(
-                _Run(id=id_, state=_State(state), run_count=run_count, start_ts=start, end_ts=end)
-            )
-        elif kind == "task_run":
-            runs.record_task_run(_task_run(args))
-        elif kind == "task_run_state":
-            id_, state, run_count, cache_key, start, end = args
-            runs.record_task_run_state(
-                _Run(
-                    id=id_,
-                    state=_State(state),
-                    run_count=run_count,
-                    cache_key=cache_key,
-                    start_ts=start,
-                    end_ts=end,
-                )  # fmt: skip
-            )
-        elif kind == "state":
-            runs.record_state(args[0], _State(args[1]))
-        elif kind == "event":
-            store().events.record_event(*args)  # type: ignore[attr-defined]
-        else:
-            runs.record_log(*args)
-
-
-def _apply_check(check: Callable[[Any], bool], value: Any) -> bool:
-    return check(value)
-
-
-def parse_batch(body: bytes) -> tuple[str | None, list[tuple[str, tuple[Any, ...]]]]:
-    """The batch id and the validated calls; ValueError naming the first bad record."""
+def parse_batch(body: bytes) -> tuple[str | None, list[list[Any]]]:
+    """The batch id and the validated records; ValueError naming the first bad one."""
     try:
-        payload = json.loads(body)
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            # what orjson refuses and json takes: NaN and Infinity, integers past 64 bits
+            payload = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValueError(f"the body is not JSON: {exc}") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("records"), list):
@@ -237,18 +160,22 @@ def parse_batch(body: bytes) -> tuple[str | None, list[tuple[str, tuple[Any, ...
     batch = payload.get("batch")
     if batch is not None and not isinstance(batch, str):
         raise ValueError("batch must be a string")
-    calls = []
-    for index, record in enumerate(payload["records"]):
-        checks = _CHECKS.get(record[0]) if isinstance(record, list) and record else None
-        if checks is None:
+    records = payload["records"]
+    checks = _CHECKS.get
+    for index, record in enumerate(records):
+        check = checks(record[0]) if record.__class__ is list and record else None
+        if check is None:
             raise ValueError(
                 f"records[{index}]: expected [kind, ...] with kind one of {sorted(_ARGUMENTS)}"
             )
-        args = record[1:]
-        if len(args) != len(checks) or not all(map(_apply_check, checks, args)):
+        spec, deeper = check
+        if (
+            len(record) != len(spec)
+            or not all(map(_member, spec, map(type, record)))
+            or not all(valid(record[at]) for at, valid in deeper)
+        ):
             raise ValueError(_problem(index, record))
-        calls.append((record[0], args))
-    return batch, calls
+    return batch, records
 
 
 class _SeenBatches:
@@ -274,31 +201,34 @@ _seen = _SeenBatches()
 _ingest_lock = threading.Lock()
 
 
-def _without_stored_task_runs(
-    calls: list[tuple[str, tuple[Any, ...]]],
-) -> list[tuple[str, tuple[Any, ...]]]:
-    """The calls minus inserts of task runs already stored: a batch committed just before
-    a server crash is resent by its client after the restart (its id forgotten)."""
-    ids = [args[0] for kind, args in calls if kind == "task_run"]
+def _without_stored_task_runs(records: list[list[Any]]) -> list[list[Any]]:
+    """The records minus inserts of task runs already stored: a batch committed just
+    before a server crash is resent by its client after the restart (its id forgotten)."""
+    ids = [record[1] for record in records if record[0] == "task_run"]
     if not ids:
-        return calls
+        return records
     stored = {row["id"] for row in store().runs.read_task_runs(TaskRunQuery(ids=ids, limit=None))}
     if not stored:
-        return calls
-    return [call for call in calls if call[0] != "task_run" or call[1][0] not in stored]
+        return records
+    return [record for record in records if record[0] != "task_run" or record[1] not in stored]
 
 
 def _ingest(body: bytes) -> dict[str, Any]:
-    batch, calls = parse_batch(body)
+    batch, records = parse_batch(body)
     with _ingest_lock:  # one batch at a time, so a resent batch cannot race its first copy
         if batch is not None and batch in _seen:
             return {"accepted": 0, "duplicate": True}
-        _apply(_without_stored_task_runs(calls))
+        events = [record for record in records if record[0] == "event"]
+        if events:
+            records = [record for record in records if record[0] != "event"]
+        store().runs.record_calls(_without_stored_task_runs(records))
+        for event in events:
+            store().events.record_event(*event[1:])  # type: ignore[attr-defined]
         if not store().flush(timeout=120):
             raise RuntimeError("the store did not commit the batch in time")
         if batch is not None:
             _seen.add(batch)
-    return {"accepted": len(calls), "duplicate": False}
+    return {"accepted": len(records) + len(events), "duplicate": False}
 
 
 @router.post(

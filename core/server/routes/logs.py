@@ -1,4 +1,4 @@
-"""Run logs, filtered by run, level and time."""
+"""Run logs, filtered by run, level, time, logger and text."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ class LogFilter(BaseModel):
     sort: Literal["timestamp_asc", "timestamp_desc"] = "timestamp_asc"
     limit: int | None = Field(None, ge=0)
     offset: int = Field(0, ge=0)
+    level_max: int | None = Field(None, ge=0, le=100)
+    loggers: list[str] | None = None
+    text: str | None = Field(None, max_length=200)
 
 
 @router.post("/logs/filter")

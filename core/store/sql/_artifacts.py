@@ -32,6 +32,7 @@ CREATE TABLE artifacts (
     updated REAL NOT NULL
 );
 CREATE UNIQUE INDEX artifacts_key_version ON artifacts (key, version);
+CREATE INDEX artifacts_key_updated ON artifacts (key, updated);
 CREATE INDEX artifacts_created ON artifacts (created);
 CREATE INDEX artifacts_flow_run ON artifacts (flow_run_id);
 CREATE INDEX artifacts_task_run ON artifacts (task_run_id)
@@ -164,9 +165,20 @@ class SqlArtifacts:
                 # another process took this version of the key first: read the next one
                 if key is None or not _is_duplicate(exc) or attempt == _VERSION_RETRIES - 1:
                     raise
-        row = self.read(artifact_id)
-        assert row is not None
-        return row
+        # the row as stored, without reading it back
+        return {
+            "id": artifact_id,
+            "key": key,
+            "version": version,
+            "type": type,
+            "description": description,
+            "data": json.loads(encoded),
+            "metadata": json.loads(meta) if meta else None,
+            "flow_run_id": flow_run_id,
+            "task_run_id": task_run_id,
+            "created": now,
+            "updated": now,
+        }
 
     def read(self, artifact_id: str) -> ArtifactRow | None:
         rows = self._db.query(f"SELECT {_COLUMNS} FROM artifacts WHERE id = ?", (artifact_id,))

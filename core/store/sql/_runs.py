@@ -7,6 +7,8 @@ call costs a tuple and a queue put; reads flush that queue first.
 from __future__ import annotations
 
 import json
+import re
+import struct
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +47,7 @@ _UPDATE_FLOW_RUN = (
 _INSERT_TASK_RUN = (
     "INSERT INTO task_runs (id, flow_run_id, name, task_name, task_key, dynamic_key, tags,"
     " state_type, state_name, state_message, run_count, cache_key, created, start_time, process,"
-    " end_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " end_time, history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _UPDATE_TASK_RUN = (
     "UPDATE task_runs SET state_type = ?, state_name = ?, state_message = ?, run_count = ?,"
@@ -53,8 +55,67 @@ _UPDATE_TASK_RUN = (
 )
 
 
-def _fold_task_run(row: tuple[Any, ...], update: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A queued task-run INSERT row with an UPDATE of the same run applied."""
+INSERT_STATE = (
+    "INSERT INTO run_states (run_id, type, name, message, timestamp) VALUES (?, ?, ?, ?, ?)"
+)
+
+#: (type, name) of the states written as one byte in a history; the byte is the index
+_COMMON_STATES = [
+    *((kind, kind.title()) for kind in TYPE_VALUES.values()),
+    ("COMPLETED", "Cached"),
+    ("RUNNING", "Retrying"),
+    ("SCHEDULED", "AwaitingRetry"),
+    ("FAILED", "TimedOut"),
+    ("PENDING", "NotReady"),
+]
+_STATE_CODES = {pair: code for code, pair in enumerate(_COMMON_STATES)}
+_ENTRY = struct.Struct("<Bd")
+_PACK_TWO = struct.Struct("<BdBd").pack
+
+
+def encode_history(states: list[tuple[Any, ...]]) -> bytes:
+    """A run's `run_states` rows as the bytes of its `history` column: 9 bytes a state
+    (a code for its type and name, its timestamp) when every state has a usual name and
+    no message, else JSON (starting with `[`)."""
+    codes = _STATE_CODES
+    if len(states) == 2:  # the usual run: Running, then its final state
+        (_, kind, name, message, ts), (_, kind2, name2, message2, ts2) = states
+        code, code2 = codes.get((kind, name)), codes.get((kind2, name2))
+        if code is not None and code2 is not None and message is None and message2 is None:
+            return _PACK_TWO(code, ts, code2, ts2)
+    packed = []
+    for _, kind, name, message, timestamp in states:
+        code = codes.get((kind, name))
+        if code is None or message is not None:
+            return json.dumps([state[1:] for state in states]).encode()
+        packed.append(_ENTRY.pack(code, timestamp))
+    return b"".join(packed)
+
+
+def decode_history(data: bytes) -> list[StateRow]:
+    if data[:1] == b"[":
+        entries = json.loads(data)
+    else:
+        entries = [(*_COMMON_STATES[code], None, ts) for code, ts in _ENTRY.iter_unpack(data)]
+    return [
+        {"type": kind, "name": name, "message": message, "timestamp": timestamp}
+        for kind, name, message, timestamp in entries
+    ]
+
+
+def _merge_task_run(row: tuple[Any, ...], folded: list[tuple[str, tuple[Any, ...]]]) -> Any:
+    """A queued task-run INSERT row with the UPDATEs and states of the same run that
+    follow it in the batch applied: the last UPDATE's columns, the states as history."""
+    states = []
+    update = None
+    for sql, params in folded:
+        if sql == INSERT_STATE:
+            states.append(params)
+        else:
+            update = params
+    history = encode_history(states) if states else row[16]
+    if update is None:
+        return (*row[:16], history)
     state_type, state_name, message, run_count, cache_key, start, end, _ = update
     return (
         *row[:7],
@@ -67,14 +128,11 @@ def _fold_task_run(row: tuple[Any, ...], update: tuple[Any, ...]) -> tuple[Any, 
         start,
         row[14],
         end,
+        history,
     )
 
 
-register_fold(_UPDATE_TASK_RUN, _INSERT_TASK_RUN, _fold_task_run)
-
-INSERT_STATE = (
-    "INSERT INTO run_states (run_id, type, name, message, timestamp) VALUES (?, ?, ?, ?, ?)"
-)
+register_fold(_INSERT_TASK_RUN, {_UPDATE_TASK_RUN: -1, INSERT_STATE: 0}, _merge_task_run)
 _INSERT_LOG = (
     "INSERT INTO logs (flow_run_id, task_run_id, level, logger, message, timestamp)"
     " VALUES (?, ?, ?, ?, ?, ?)"
@@ -120,7 +178,7 @@ _TASK_SORTS = {
 }
 
 
-def _tags_json(tags: set[str] | frozenset[str]) -> str:
+def _tags_json(tags: set[str] | frozenset[str] | list[str]) -> str:
     return json.dumps(sorted(tags)) if tags else "[]"
 
 
@@ -158,6 +216,18 @@ def _in(column: str, values: list[Any], where: list[str], params: list[Any]) -> 
 def like_escape(text: str) -> str:
     """`text` for a LIKE pattern with `ESCAPE '\\'`: its wildcards match themselves."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def text_terms(text: str) -> list[tuple[str, bool]]:
+    """A log search as (word or phrase, wanted) pairs: `error -debug "time out" +db`
+    wants error, "time out" and db and refuses debug."""
+    terms = []
+    for match in re.finditer(r'([+-]?)(?:"([^"]*)"|(\S+))', text):
+        sign, phrase, word = match.groups()
+        term = phrase if phrase is not None else word
+        if term:
+            terms.append((term, sign != "-"))
+    return terms
 
 
 def _tags(column: str, tags: list[str], where: list[str], params: list[Any], find: str) -> None:
@@ -251,7 +321,8 @@ class SqlRuns:
 
     def __init__(self, database: Any) -> None:
         self._db = database
-        self._enqueue = database.enqueue
+        # the writer's own enqueue when there is one: a call less per record on the hot path
+        self._enqueue = getattr(database, "writer", database).enqueue
         self._sqlite = database.dialect == "sqlite"
         self._find = "instr" if self._sqlite else "strpos"
 
@@ -325,6 +396,7 @@ class SqlRuns:
                 run.start_ts,
                 getattr(run, "process", RUN_OWNER),
                 run.end_ts,
+                None,
             ),
         )
         self._enqueue(
@@ -366,6 +438,48 @@ class SqlRuns:
         timestamp: float,
     ) -> None:
         self._enqueue(_INSERT_LOG, (flow_run_id, task_run_id, level, logger, message, timestamp))
+
+    def record_calls(self, records: list[list[Any]]) -> None:
+        """Queue a batch of records in the server's ingest format, `[kind, *arguments]`
+        (see `headrace.server.routes.ingest`; `state = [type, name, message, timestamp]`),
+        checked by the caller: the rows the `record_*` methods write, built without a
+        run object per record."""
+        enqueue = self._enqueue
+        for record in records:
+            kind = record[0]
+            if kind == "task_run_state":
+                _, id_, state, run_count, cache_key, start, end = record
+                enqueue(_UPDATE_TASK_RUN, (*state[:3], run_count, cache_key, start, end, id_))
+                enqueue(INSERT_STATE, (id_, *state))
+            elif kind == "state":
+                enqueue(INSERT_STATE, (record[1], *record[2]))
+            elif kind == "task_run":
+                (_, id_, flow_run_id, name, task_name, task_key, dynamic_key, tags, state,
+                 run_count, cache_key, start, end, process) = record  # fmt: skip
+                enqueue(
+                    _INSERT_TASK_RUN,
+                    (id_, flow_run_id, name, task_name, task_key, dynamic_key, _tags_json(tags),
+                     *state[:3], run_count, cache_key, state[3], start, process, end, None),
+                )  # fmt: skip
+                enqueue(INSERT_STATE, (id_, *state))
+            elif kind == "log":
+                enqueue(_INSERT_LOG, tuple(record[1:]))
+            elif kind == "flow_run":
+                (_, id_, name, flow_name, version, parameters, tags, state, run_count, start, _,
+                 parent_flow, parent_task, deployment, process) = record  # fmt: skip
+                enqueue(
+                    _INSERT_FLOW_RUN,
+                    (id_, name, flow_name, version, json.dumps(parameters, default=repr),
+                     _tags_json(tags), *state[:3], run_count, state[3], start, parent_flow,
+                     parent_task, deployment, process),
+                )  # fmt: skip
+                enqueue(INSERT_STATE, (id_, *state))
+            elif kind == "flow_run_state":
+                _, id_, state, run_count, start, end = record
+                enqueue(_UPDATE_FLOW_RUN, (*state[:3], run_count, start, end, id_))
+                enqueue(INSERT_STATE, (id_, *state))
+            else:
+                raise ValueError(f"unknown record kind {kind!r}")
 
     # -- reads ---------------------------------------------------------------------------
     def _page(self, limit: int | None, offset: int, params: list[Any]) -> str:
@@ -436,13 +550,20 @@ class SqlRuns:
         return rows[0] if rows else None
 
     def read_states(self, run_id: str) -> list[StateRow]:
+        """A run's state history: the states written in its task-run row (see `_batches`)
+        and the rows of `run_states`, oldest first."""
         self._db.flush()
         rows = self._db.query(
             "SELECT type, name, message, timestamp FROM run_states WHERE run_id = ?"
             " ORDER BY timestamp, rowid",
             (run_id,),
         )
-        return [dict(row) for row in rows]  # type: ignore[misc]
+        states = [dict(row) for row in rows]
+        inline = self._db.query("SELECT history FROM task_runs WHERE id = ?", (run_id,))
+        if inline and inline[0]["history"]:
+            folded = decode_history(bytes(inline[0]["history"]))
+            states = sorted(folded + states, key=lambda state: state["timestamp"])
+        return states  # type: ignore[return-value]
 
     def read_logs(self, query: LogQuery) -> list[LogRow]:
         self._db.flush()
@@ -452,14 +573,20 @@ class SqlRuns:
             _in("flow_run_id", query.flow_run_ids, where, params)
         if query.task_run_ids is not None:
             _in("task_run_id", query.task_run_ids, where, params)
+        if query.loggers is not None:
+            _in("logger", query.loggers, where, params)
         for clause, value in (
             ("level >= ?", query.level_min),
+            ("level <= ?", query.level_max),
             ("timestamp >= ?", query.after),
             ("timestamp <= ?", query.before),
         ):
             if value is not None:
                 where.append(clause)
                 params.append(value)
+        for word, wanted in text_terms(query.text or ""):
+            where.append(f"LOWER(message) {'' if wanted else 'NOT '}LIKE ? ESCAPE '\\'")
+            params.append(f"%{like_escape(word.lower())}%")
         order = "DESC" if query.sort == "timestamp_desc" else ""
         sql = (
             "SELECT rowid AS id, flow_run_id, task_run_id, level, logger, message, timestamp"

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+#: ends a migration statement that only PostgreSQL runs (SQLite's `ddl()` drops it)
+POSTGRESQL_ONLY = "/* postgresql only */"
+
 # component name -> migrations; on_open callbacks run each time a process opens a store
 _SCHEMAS: dict[str, list[str]] = {}
 _ON_OPEN: dict[str, Callable[[Any], None]] = {}
@@ -81,8 +84,9 @@ def migrate(database: Any, names: list[str]) -> None:
                 )
             for migration in migrations[current:]:
                 for statement in migration.split(";"):
+                    statement = database.ddl(statement)
                     if statement.strip():
-                        tx.execute(database.ddl(statement))
+                        tx.execute(statement)
             tx.execute(
                 "INSERT INTO schema_versions (component, version) VALUES (?, ?)"
                 " ON CONFLICT(component) DO UPDATE SET version = excluded.version",
@@ -174,6 +178,25 @@ CREATE INDEX logs_task_run ON logs (task_run_id)
 _RUNS_V3 = """
 CREATE INDEX flow_runs_state_created ON flow_runs (state_type, created);
 DROP INDEX flow_runs_state
+"""
+
+# a task run's states written in its own row when they reach the store in one batch with
+# its first state (see store/_batches.py); later states still go to run_states
+_RUNS_V4 = "ALTER TABLE task_runs ADD COLUMN history BLOB"
+
+# PostgreSQL's indexes have no implicit rowid (SQLite's do): the lists sort by
+# (..., created, rowid), so there the indexes they walk carry it, and a deep page is
+# skipped inside the index instead of sorting the whole table
+_RUNS_V5 = f"""
+CREATE INDEX flow_runs_created_rowid ON flow_runs (created, rowid) {POSTGRESQL_ONLY};
+CREATE INDEX flow_runs_state_created_rowid ON flow_runs (state_type, created, rowid)
+    {POSTGRESQL_ONLY};
+CREATE INDEX flow_runs_flow_name_rowid ON flow_runs (flow_name, created, rowid) {POSTGRESQL_ONLY};
+CREATE INDEX task_runs_created_rowid ON task_runs (created, rowid) {POSTGRESQL_ONLY};
+DROP INDEX flow_runs_created {POSTGRESQL_ONLY};
+DROP INDEX flow_runs_state_created {POSTGRESQL_ONLY};
+DROP INDEX flow_runs_flow_name {POSTGRESQL_ONLY};
+DROP INDEX task_runs_created {POSTGRESQL_ONLY}
 """
 
 _BLOCKS_V1 = """
@@ -273,7 +296,7 @@ CREATE TABLE workers (
 );
 """
 
-register_schema("runs", [_RUNS_V1, _RUNS_V2, _RUNS_V3])
+register_schema("runs", [_RUNS_V1, _RUNS_V2, _RUNS_V3, _RUNS_V4, _RUNS_V5])
 register_schema("blocks", [_BLOCKS_V1])
 register_schema("variables", [_VARIABLES_V1])
 register_schema("concurrency", [_CONCURRENCY_V1])
