@@ -146,3 +146,26 @@ def _alive(pid):
     except ProcessLookupError:
         return False
     return True
+
+
+@task(tags=["own"])
+def visible_tags():
+    from headrace.context import TagsContext
+
+    return os.getpid(), TagsContext.get().current_tags
+
+
+def test_the_callers_tags_context_reaches_the_worker_process():
+    from headrace import tags
+
+    with tags("outer"), ProcessPoolTaskRunner(max_workers=1) as runner:
+        pid, seen = runner.submit(visible_tags, {}).result()
+    assert pid != os.getpid() and seen == {"outer"}
+
+    @flow(task_runner=ProcessPoolTaskRunner(max_workers=1))
+    def pipeline():
+        with tags("inner"):
+            return visible_tags.submit().result()
+
+    pid, seen = pipeline()
+    assert pid != os.getpid() and seen == {"inner"}
