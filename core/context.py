@@ -10,9 +10,10 @@ import contextvars
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec, TypeVar
 
 from headrace.exceptions import MissingContextError
+from headrace.utilities.asyncutils import register_run_probe
 
 if TYPE_CHECKING:
     from headrace._context_model import ContextModel as ContextModel
@@ -114,6 +115,9 @@ class TaskRunContext(RunContext):
         "persist_result",
     )
     _var: contextvars.ContextVar[TaskRunContext] = contextvars.ContextVar("headrace_task_run")
+    #: makes a task run's result store on first use; set by headrace.results (which sits
+    #: above this module, and which the engine imports before any task run exists)
+    make_result_store: ClassVar[Callable[[TaskRunContext], ResultStore]]
 
     def __init__(
         self,
@@ -137,13 +141,7 @@ class TaskRunContext(RunContext):
         """The run's result store; made on first use for runs that do not persist."""
         store = self._result_store
         if store is None:
-            from headrace.results import ResultStore
-
-            flow_ctx = FlowRunContext._var.get(None)
-            base = flow_ctx.result_store if flow_ctx is not None else None
-            store = self._result_store = (base or ResultStore()).update_for_task(
-                self.task, _sync=True
-            )
+            store = self._result_store = TaskRunContext.make_result_store(self)
         return store
 
     @result_store.setter
@@ -161,6 +159,25 @@ class TaskRunContext(RunContext):
 
 #: Prefect's name for the context a flow run's engine holds
 EngineContext = FlowRunContext
+
+
+#: the innermost active transaction (`headrace.transactions.Transaction`), here so that
+#: results, which transactions build on, can see it too
+ACTIVE_TRANSACTION: contextvars.ContextVar[Any] = contextvars.ContextVar(
+    "headrace_transaction", default=None
+)
+
+
+def _current_run_is_async() -> bool | None:
+    """Whether the task or flow running here is async (None outside any run)."""
+    task_ctx = TaskRunContext._var.get(None)
+    if task_ctx is not None:
+        return task_ctx.task.isasync
+    flow_ctx = FlowRunContext._var.get(None)
+    return None if flow_ctx is None else flow_ctx.flow.isasync
+
+
+register_run_probe(_current_run_is_async)
 
 
 def get_run_context() -> TaskRunContext | FlowRunContext:

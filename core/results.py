@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from headrace.context import ACTIVE_TRANSACTION, FlowRunContext, TaskRunContext
 from headrace.serializers import Serializer, resolve_serializer, serializer_from_dict
 from headrace.settings import get_current_settings
 from headrace.states import StoredResult
@@ -164,8 +165,6 @@ def get_default_persist_setting_for_tasks() -> bool:
 def should_persist_result() -> bool:
     """Whether the current task or flow run persists its result (outside any run: the
     `PREFECT_RESULTS_PERSIST_BY_DEFAULT` setting)."""
-    from headrace.context import FlowRunContext, TaskRunContext
-
     ctx = TaskRunContext.get() or FlowRunContext.get()
     if ctx is not None:
         return bool(getattr(ctx, "persist_result", False))
@@ -175,8 +174,6 @@ def should_persist_result() -> bool:
 def _get_default_persist_result() -> bool:
     """Inside a run, the run's choice; outside, the setting, or True when a default
     storage block is configured (results have somewhere shared to go)."""
-    from headrace.context import FlowRunContext, TaskRunContext
-
     persist = should_persist_result()
     if persist or TaskRunContext.get() is not None or FlowRunContext.get() is not None:
         return persist
@@ -307,9 +304,9 @@ def _timestamp(value: _dt.datetime | None) -> float | None:
 
 def _now() -> float:
     """Now, as result expiry sees it (`headrace.types._datetime.now`, which tests patch)."""
-    from headrace.types import _datetime
+    from headrace.types import now_timestamp
 
-    return _datetime.now("UTC").timestamp()
+    return now_timestamp()
 
 
 class ResultRecordMetadata(StoredResult):
@@ -604,9 +601,7 @@ class ResultStore:
         if getattr(task, "result_storage_key", None) is not None:
             template = task.result_storage_key
             update["storage_key_fn"] = lambda: _format_storage_key(template)
-        from headrace.transactions import get_transaction
-
-        transaction = get_transaction()
+        transaction = ACTIVE_TRANSACTION.get()
         if transaction is not None and isinstance(transaction.store, ResultStore):
             update["lock_manager"] = transaction.store.lock_manager
         policy = getattr(task, "cache_policy", None)
@@ -960,11 +955,19 @@ async def get_or_create_default_task_scheduling_storage() -> Any:
 
 def get_result_store() -> ResultStore:
     """The result store of the current run (a default one outside any run)."""
-    from headrace.context import FlowRunContext, TaskRunContext
-
     ctx = TaskRunContext.get() or FlowRunContext.get()
     store = getattr(ctx, "result_store", None) if ctx is not None else None
     return store if store is not None else ResultStore()
+
+
+def _task_run_result_store(ctx: TaskRunContext) -> ResultStore:
+    """A task run's result store: its flow run's (or a default one) set up for the task."""
+    flow_ctx = FlowRunContext._var.get(None)
+    base = flow_ctx.result_store if flow_ctx is not None else None
+    return (base or ResultStore()).update_for_task(ctx.task, _sync=True)
+
+
+TaskRunContext.make_result_store = _task_run_result_store
 
 
 __all__ = [

@@ -507,7 +507,6 @@ def return_value_to_state_sync(
     """The state a function's return value stands for, its data a result record of
     `result_store` (Prefect's rule: a state built by the user is kept; states of other
     runs are aggregated; anything else completes)."""
-    from headrace.results import ResultRecord, ResultRecordMetadata
 
     def record_of(value: Any) -> Any:
         record = result_store.create_result_record(value, key=key, expiration=expiration)
@@ -518,7 +517,7 @@ def return_value_to_state_sync(
     if isinstance(retval, State) and not (
         retval._details is not None and (retval._details.flow_run_id or retval._details.task_run_id)
     ):
-        if not isinstance(retval.data, (ResultRecord, ResultRecordMetadata)):
+        if not isinstance(retval.data, StoredResult):  # a ResultRecord or its metadata
             retval.data = record_of(retval.data)
         return retval
     if isinstance(retval, State) or _is_state_iterable(retval):
@@ -542,7 +541,7 @@ def return_value_to_state_sync(
         return State(kind, message=message, data=record_of(retval))
     if retval.__class__.__name__ == "generator":
         retval = list(retval)
-    if isinstance(retval, ResultRecord):
+    if isinstance(retval, StoredResult) and hasattr(retval, "metadata"):  # a ResultRecord
         return Completed(data=retval)
     return Completed(data=record_of(retval))
 

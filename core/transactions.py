@@ -22,6 +22,7 @@ from contextlib import asynccontextmanager, contextmanager
 from enum import Enum
 from typing import Any
 
+from headrace.context import ACTIVE_TRANSACTION
 from headrace.results import ConfigurationError, ResultRecord, ResultStore, get_result_store
 
 logger = logging.getLogger("headrace.transactions")
@@ -50,9 +51,8 @@ class TransactionState(str, Enum):
 
 
 _NOT_SET: Any = object()
-_active: contextvars.ContextVar[Transaction | None] = contextvars.ContextVar(
-    "headrace_transaction", default=None
-)
+# the innermost active transaction; kept in headrace.context so that results can see it
+_active = ACTIVE_TRANSACTION
 
 
 class Transaction:

@@ -1,7 +1,7 @@
 """`run_logs`: the records of headrace's run loggers, kept caplog-style.
 
-headrace's logger does not propagate to the root logger (so run logs are not printed
-twice), which keeps them out of pytest's `caplog`; this handler sits on it instead.
+Run records also reach pytest's `caplog` (headrace's loggers propagate); this handler
+sits on the `headrace` logger itself and adds filters by run, task and level.
 """
 
 from __future__ import annotations

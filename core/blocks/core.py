@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
-from headrace.blocks import codec, documents
+from headrace.blocks import codec, documents, registry
 from headrace.blocks.errors import (
     BlockAlreadyExists,
     BlockDocumentInvalid,
@@ -41,6 +41,7 @@ from headrace.store import get_store
 from headrace.store.encryption import decrypt, store_cipher
 from headrace.store.interface import BlockDocument, BlockDocumentWrite, Store
 from headrace.utilities.asyncutils import async_dispatch, in_async_context
+from headrace.utilities.dispatch import register_own_registry
 
 if TYPE_CHECKING:
     from cryptography.fernet import Fernet
@@ -335,6 +336,10 @@ class Block(BaseModel):
             await asyncio.to_thread(self.delete, name, _sync=True)
         else:
             await asyncio.to_thread(cls.delete, name, _sync=True)
+
+
+# `utilities.dispatch.register_type` / `lookup_type` on a Block subclass use the block registry
+register_own_registry(Block, registry._types, register_block_type)
 
 
 def _persist(

@@ -27,6 +27,19 @@ def register_commands(cli: click.Group) -> None:
     cli.add_lazy_command("profile", "headrace.cli.config_cmd:profile")
     cli.add_lazy_command("work-queue", "headrace.cli.work_queue_cmd:work_queue")
     cli.add_lazy_command("dashboard", "headrace.cli.dashboard_cmd:dashboard")
+    # Prefect's groups headrace has no equivalent for: each says why and what to use
+    for name in (
+        "deploy",
+        "init",
+        "cloud",
+        "shell",
+        "api",
+        "transfer",
+        "experimental",
+        "dev",
+        "sdk",
+    ):
+        cli.add_lazy_command(name, f"headrace.cli.unavailable_cmd:{name}")
 
 
 @click.command()

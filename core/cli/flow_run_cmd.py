@@ -431,7 +431,7 @@ def resume(flow_run_id: str, run_input: str | None) -> None:
         resume_flow_run(row["id"], run_input=values)
     except Exception as exc:  # the runtime's refusal (wrong input, not paused) in one line
         raise fail(str(exc)) from None
-    click.echo(f"Resumed flow run {row['id']} ({row['name']}).")
+    click.echo(f"Flow run {row['id']!r} resumed.")
 
 
 @flow_run.command("watch")

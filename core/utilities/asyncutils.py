@@ -29,18 +29,27 @@ __all__ = [
 ]
 
 
+def _no_run() -> bool | None:
+    return None
+
+
+#: answers "is the current run async?" (None outside any run); registered by
+#: headrace.context, which sits above this module and so cannot be imported from here
+_run_is_async: Callable[[], bool | None] = _no_run
+
+
+def register_run_probe(probe: Callable[[], bool | None]) -> None:
+    """Tell `in_async_context` how to find out whether the current run is async."""
+    global _run_is_async
+    _run_is_async = probe
+
+
 def in_async_context() -> bool:
     """True where a plain call should hand back a coroutine: inside an async task or flow,
     or (outside any run) while an event loop runs in this thread."""
-    # deferred: context imports the run-record types; this module stays import-light
-    from headrace.context import FlowRunContext, TaskRunContext
-
-    ctx = TaskRunContext._var.get(None)
-    if ctx is not None:
-        return ctx.task.isasync
-    ctx = FlowRunContext._var.get(None)
-    if ctx is not None:
-        return ctx.flow.isasync
+    run_is_async = _run_is_async()
+    if run_is_async is not None:
+        return run_is_async
     # no asyncio imported: no event loop can be running
     aio = sys.modules.get("asyncio")
     return aio is not None and aio._get_running_loop() is not None

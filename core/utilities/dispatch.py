@@ -9,11 +9,22 @@ which `get_registry_for_type(Block)` returns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T", bound=type)
 
 _TYPE_REGISTRIES: dict[type, dict[str, type]] = {}
+#: bases that keep their own registry (Block: headrace.blocks.registry), with the function
+#: that registers a subclass there; they sit above this module and register themselves
+_OWN_REGISTRIES: dict[type, tuple[dict[str, Any], Callable[[Any], Any]]] = {}
+
+
+def register_own_registry(
+    base: type, registry: dict[str, Any], register: Callable[[Any], Any]
+) -> None:
+    """Let `base` keep its subclasses in its own `registry`, filled by `register(cls)`."""
+    _OWN_REGISTRIES[base] = (registry, register)
 
 
 def get_registry_for_type(cls: type) -> dict[str, Any] | None:
@@ -21,10 +32,8 @@ def get_registry_for_type(cls: type) -> dict[str, Any] | None:
     for base in cls.__mro__:
         if base in _TYPE_REGISTRIES:
             return _TYPE_REGISTRIES[base]
-        if base.__module__ == "headrace.blocks.core" and base.__name__ == "Block":
-            from headrace.blocks.registry import _types
-
-            return _types
+        if base in _OWN_REGISTRIES:
+            return _OWN_REGISTRIES[base][0]
     return None
 
 
@@ -51,14 +60,10 @@ def register_base_type(cls: T) -> T:
 
 def register_type(cls: T) -> T:
     """Register `cls` under its dispatch key in its base's registry (Blocks: by slug)."""
-    if cls.__module__ != "headrace.blocks.core" and any(
-        base.__name__ == "Block" and base.__module__ == "headrace.blocks.core"
-        for base in cls.__mro__
-    ):
-        from headrace.blocks.registry import register_block_type
-
-        register_block_type(cls)  # type: ignore[arg-type]
-        return cls
+    for base in cls.__mro__[1:]:
+        if base in _OWN_REGISTRIES:
+            _OWN_REGISTRIES[base][1](cls)
+            return cls
     registry = get_registry_for_type(cls)
     if registry is None:
         raise ValueError(f"no registered base type for {cls.__name__}; use register_base_type")

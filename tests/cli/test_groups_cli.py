@@ -131,6 +131,8 @@ def test_config_profile_version_and_completion(cli, home, tmp_path):
     assert cli("profiles", "ls", "-o", "json").json() == [{"name": "environment", "active": True}]
     assert "no profiles file" in cli("profile", "use", "prod").err
     assert cli("server", "database", "upgrade").code == 0
+    deploy = cli("deploy", "--all")
+    assert deploy.code == 1 and "flow.deploy(" in deploy.err
     assert "only moves forward" in cli("server", "database", "reset", "-y").err
     down = cli("server", "status", env={"HEADRACE_API_URL": "http://127.0.0.1:9/api"})
     assert down.code == 1 and "no headrace server answers" in down.err

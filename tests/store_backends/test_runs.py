@@ -171,3 +171,24 @@ def test_task_run_updates_queued_with_the_insert_leave_the_same_row(store):
     ]
     late = store.runs.read_task_run(later.id)
     assert (late["state_name"], late["end_time"]) == ("Failed", 30.0)
+
+
+def test_delete_a_flow_run_with_its_records_and_list_flows(store):
+    kept = _flow_run(store, "kept", flow_name="etl", created=100.0)
+    gone = _flow_run(store, "gone", flow_name="etl", created=101.0)
+    _flow_run(store, "other", flow_name="report", created=102.0)
+    task = TaskRun("load", "load-key", gone.id, {}, set())
+    task.name, task.state = "load-0", Completed()
+    store.runs.record_task_run(task)
+    store.runs.record_log(gone.id, task.id, logging.INFO, "headrace.task_runs", "row", 101.5)
+    flows = store.runs.read_flows()
+    assert [(f["name"], f["runs"]) for f in flows] == [("report", 1), ("etl", 2)]
+    assert store.runs.read_flows(limit=1)[0]["name"] == "report"
+
+    assert store.runs.delete_flow_run(gone.id) is True
+    assert store.runs.read_flow_run(gone.id) is None
+    assert store.runs.read_task_runs(TaskRunQuery(flow_run_ids=[gone.id])) == []
+    assert store.runs.read_logs(LogQuery(flow_run_ids=[gone.id])) == []
+    assert store.runs.read_states(task.id) == [] and store.runs.read_states(gone.id) == []
+    assert store.runs.read_flow_run(kept.id)["name"] == "kept"
+    assert store.runs.delete_flow_run(gone.id) is False

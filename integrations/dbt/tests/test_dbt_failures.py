@@ -77,7 +77,7 @@ async def test_failing_test_fails_the_async_flow(headrace_dbt_project) -> None:
 
     state = await check_amounts(return_state=True)
     assert state.is_failed()
-    error = state.result(raise_on_failure=False)
+    error = await state.result(raise_on_failure=False)  # awaitable in async code (Prefect 3)
     node = error.result.node("assert_amounts_below_limit")
     assert (node.status, node.failures) == ("fail", 4)
     run = _runs_by_name(state)["test.headrace_sample.assert_amounts_below_limit"]
