@@ -243,21 +243,30 @@ class SettingsContext:
     """The settings in force (`headrace.settings.get_settings()`), with the profile they
     came from when settings profiles are in use."""
 
+    _var: contextvars.ContextVar[SettingsContext | None] = contextvars.ContextVar(
+        "headrace_settings_context", default=None
+    )
+
     def __init__(self, profile: Any = None, settings: Any = None) -> None:
         from headrace.settings import get_settings
 
         self.profile = profile
         self.settings = settings if settings is not None else get_settings()
+        self._tokens: list[contextvars.Token] = []
 
     @classmethod
     def get(cls) -> SettingsContext:
-        return cls()
+        """The innermost entered settings context, else the process's own."""
+        return cls._var.get() or cls()
 
     def __enter__(self) -> SettingsContext:
+        self._tokens.append(self._var.set(self))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        return None
+        if not self._tokens:
+            raise RuntimeError("Asymmetric use of context. Context exit called without an enter.")
+        self._var.reset(self._tokens.pop())
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, SettingsContext):

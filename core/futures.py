@@ -13,12 +13,15 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
+from uuid import UUID
 
 from headrace.exceptions import MissingResult
 from headrace.states import Pending, State, _state_result
 from headrace.utilities.annotations import quote
 
 if TYPE_CHECKING:
+    import concurrent.futures
+
     from headrace.run_records import TaskRun
 
 R = TypeVar("R")
@@ -137,7 +140,15 @@ class TaskRunFuture(PrefectFuture[R]):
     actually waits before the run is done.
     """
 
-    __slots__ = ("task_run", "_final_state", "_event", "_callbacks", "_work", "_claimed")
+    __slots__ = (
+        "task_run",
+        "_final_state",
+        "_event",
+        "_callbacks",
+        "_work",
+        "_claimed",
+        "_wrapped",
+    )
 
     def __init__(self, task_run: TaskRun) -> None:
         self.task_run = task_run
@@ -148,8 +159,24 @@ class TaskRunFuture(PrefectFuture[R]):
         self._claimed = False
 
     @property
-    def task_run_id(self) -> str:
-        return self.task_run.id
+    def task_run_id(self) -> UUID:
+        """The task run's id as a UUID, as Prefect gives it (records keep the text form)."""
+        return UUID(self.task_run.id)
+
+    @property
+    def wrapped_future(self) -> concurrent.futures.Future[State]:
+        """A `concurrent.futures.Future` settled with this run's final state, for code that
+        combines task runs with other executors' futures (made on first use only)."""
+        import concurrent.futures
+
+        with _settle_lock:
+            try:
+                return self._wrapped
+            except AttributeError:
+                self._wrapped = wrapped = concurrent.futures.Future()
+        wrapped.set_running_or_notify_cancel()
+        self.add_done_callback(lambda future: wrapped.set_result(future._final_state))
+        return wrapped
 
     @property
     def state(self) -> State:
@@ -433,11 +460,11 @@ class PrefectDistributedFuture(TaskRunFuture):
 
     __slots__ = ("_watching",)
 
-    def __init__(self, task_run_id: str) -> None:
+    def __init__(self, task_run_id: str | UUID) -> None:
         from headrace.run_records import TaskRun  # deferred: the engine's futures need none
 
         run = TaskRun("", "", None, {}, set())
-        run.id = task_run_id
+        run.id = str(task_run_id)
         super().__init__(run)
         self._watching = False
 
@@ -448,7 +475,7 @@ class PrefectDistributedFuture(TaskRunFuture):
             return self._final_state  # type: ignore[return-value]
         from headrace.store import get_store  # deferred: only background runs read it
 
-        row = get_store().runs.read_task_run(self.task_run_id)
+        row = get_store().runs.read_task_run(self.task_run.id)
         if row is None or row["state_type"] is None:
             return Pending()
         return State(row["state_type"], name=row["state_name"], message=row["state_message"])
@@ -460,17 +487,17 @@ class PrefectDistributedFuture(TaskRunFuture):
         """Settle this future if the run has ended; True if it has."""
         from headrace.store import get_store
 
-        row = get_store().task_queue.read_outcome(self.task_run_id)
+        row = get_store().task_queue.read_outcome(self.task_run.id)
         if row is None:
             raise MissingResult(
-                f"No background task run {self.task_run_id} in {get_store().location}"
+                f"No background task run {self.task_run.id} in {get_store().location}"
             )
         if row["status"] not in _BACKGROUND_FINAL:
             return False
         kind = _BACKGROUND_FINAL[row["status"]]
         data = None if row["outcome"] is None else _loads(row["outcome"])
         state = State(kind, name=row["state_name"], message=row["message"], data=data)
-        state.state_details.task_run_id = self.task_run_id
+        state.state_details.task_run_id = self.task_run.id
         self.set_final_state(state)
         return True
 
@@ -499,7 +526,7 @@ class PrefectDistributedFuture(TaskRunFuture):
         self.wait(timeout)
         if self._final_state is None:
             raise TimeoutError(
-                f"Task run {self.task_run_id} did not complete within {timeout} seconds"
+                f"Task run {self.task_run.id} did not complete within {timeout} seconds"
             )
         return _state_result(self._final_state, raise_on_failure)
 
@@ -511,10 +538,10 @@ class PrefectDistributedFuture(TaskRunFuture):
             threading.Thread(target=self.wait, name="headrace-future-watch", daemon=True).start()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_restore, (self.task_run_id,))
+        return (_restore, (self.task_run.id,))
 
     def __repr__(self) -> str:
-        return f"PrefectDistributedFuture(task_run_id={self.task_run_id!r})"
+        return f"PrefectDistributedFuture(task_run_id={self.task_run.id!r})"
 
 
 __all__ = [

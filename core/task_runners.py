@@ -9,8 +9,8 @@ them register through the `register_task_runners` hook.
 from __future__ import annotations
 
 import contextvars
-import os
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from headrace import engine
@@ -72,28 +72,34 @@ class TaskRunner:
     ) -> PrefectFuture:
         """Run `task` with `parameters` (a dict by name) in this runner; returns its
         future. Works inside a flow run and, on an entered runner, outside one."""
-        from headrace.context import FlowRunContext
-
-        self._ensure_started()
-        flow_ctx = FlowRunContext._var.get(None)
-        bound = task.signature.bind((), dict(parameters))
-        return self.submit_run(task, task._new_run(bound, flow_ctx), bound, wait_for)
+        return self._submit_calls(task, [dict(parameters)], wait_for)[0]
 
     def map(
         self, task: Task, parameters: dict[str, Any], wait_for: Any = None
     ) -> PrefectFutureList:
         """One run per element of the iterable values of `parameters` (`unmapped(x)`
         passes `x` whole to every run); returns their futures in order."""
+        calls = engine.expand_map(dict(parameters), task.signature.var_keyword)
+        return self._submit_calls(task, calls, wait_for)
+
+    def _submit_calls(self, task: Task, calls: Any, wait_for: Any) -> PrefectFutureList:
         from headrace.context import FlowRunContext
 
         self._ensure_started()
         flow_ctx = FlowRunContext._var.get(None)
-        futures = PrefectFutureList()
-        signature = task.signature
-        for call in engine.expand_map(dict(parameters), signature.var_keyword):
-            bound = signature.bind((), call)
-            futures.append(self.submit_run(task, task._new_run(bound, flow_ctx), bound, wait_for))
-        return futures
+        # outside a flow, the runs must still know which runner calls their function
+        token = engine.submitting_runner.set(self) if flow_ctx is None else None
+        try:
+            futures = PrefectFutureList()
+            signature = task.signature
+            for call in calls:
+                bound = signature.bind((), call)
+                run = task._new_run(bound, flow_ctx)
+                futures.append(self.submit_run(task, run, bound, wait_for))
+            return futures
+        finally:
+            if token is not None:
+                engine.submitting_runner.reset(token)
 
     def _ensure_started(self) -> None:
         """Raise unless the runner can take work now (override when entering starts it)."""
@@ -193,33 +199,69 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
 
     name = "process-pool"
 
-    def __init__(self, max_workers: int | None = None) -> None:
-        super().__init__(
-            max_workers=max_workers if max_workers is not None else os.cpu_count() or 1
-        )
-        self._processes: ProcessPoolExecutor | None = None
+    def __init__(
+        self,
+        max_workers: int | None = None,
+        initializer: Callable[..., None] | None = None,
+        initargs: tuple[Any, ...] = (),
+    ) -> None:
+        if max_workers is None:
+            from headrace.settings import get_current_settings
+
+            max_workers = get_current_settings().tasks.runner.process_pool_max_workers
+        super().__init__(max_workers=max_workers)
+        #: called with `initargs` in every worker process before it runs any task
+        self._initializer = initializer
+        self._initargs = tuple(initargs)
+        self._executor: ProcessPoolExecutor | None = None
         self._process_lock = threading.Lock()
 
     def duplicate(self) -> ProcessPoolTaskRunner:
-        return type(self)(max_workers=self.max_workers)
+        return type(self)(
+            max_workers=self.max_workers, initializer=self._initializer, initargs=self._initargs
+        )
+
+    def _configuration(self) -> dict[str, Any]:
+        return {
+            "max_workers": self.max_workers,
+            "initializer": self._initializer,
+            "initargs": self._initargs,
+        }
+
+    def __enter__(self) -> ProcessPoolTaskRunner:
+        super().__enter__()
+        self._process_pool()  # cheap: worker processes start with the first task
+        return self
 
     def __exit__(self, *exc: object) -> None:
         super().__exit__(*exc)
-        processes, self._processes = self._processes, None
+        self._shutdown_processes()
+
+    def cancel_all(self) -> None:
+        """Stop the worker processes once the calls they run return (releasing their
+        memory); the next task run starts a fresh pool."""
+        self._shutdown_processes()
+
+    def _shutdown_processes(self) -> None:
+        with self._process_lock:
+            processes, self._executor = self._executor, None
         if processes is not None:
             processes.shutdown(wait=True, cancel_futures=True)
 
     def _process_pool(self) -> ProcessPoolExecutor:
         with self._process_lock:
-            if self._processes is None:
+            if self._executor is None:
                 import multiprocessing
                 from concurrent.futures import ProcessPoolExecutor
 
                 # spawn, not fork: forking a process with running threads can deadlock
-                self._processes = ProcessPoolExecutor(
-                    max_workers=self.max_workers, mp_context=multiprocessing.get_context("spawn")
+                self._executor = ProcessPoolExecutor(
+                    max_workers=self.max_workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=self._initializer,
+                    initargs=self._initargs,
                 )
-            return self._processes
+            return self._executor
 
     def invoke(
         self,
@@ -240,8 +282,8 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
             ).result()
         except BrokenProcessPool as exc:
             with self._process_lock:
-                if self._processes is pool:
-                    self._processes = None
+                if self._executor is pool:
+                    self._executor = None
             raise CrashedRun(f"The worker process running this task died: {exc}") from exc
         return engine.unpack_outcome(blob, ctx)
 
@@ -256,8 +298,25 @@ class PrefectTaskRunner(TaskRunner):
 
     name = "prefect"
 
+    def __init__(self) -> None:
+        self._started = False
+
     def duplicate(self) -> PrefectTaskRunner:
         return type(self)()
+
+    def __enter__(self) -> PrefectTaskRunner:
+        self._started = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._started = False
+
+    def _ensure_started(self) -> None:
+        if not self._started:
+            raise RuntimeError(
+                "Task runner is not started: use PrefectTaskRunner as a context manager "
+                "(`with runner:`) before submitting"
+            )
 
     def submit_run(
         self, task: Task, task_run: TaskRun, parameters: dict[str, Any], wait_for: Any = None

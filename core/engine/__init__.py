@@ -38,6 +38,7 @@ _EXPORTS = {
     "plain_call_value": "headrace.engine._task_run",
     "resolve_parameters": "headrace.engine._inputs",
     "run_packed": "headrace.engine._remote",
+    "submitting_runner": "headrace.engine._task_run",
     "unpack_outcome": "headrace.engine._remote",
     "wait_for_upstreams": "headrace.engine._inputs",
 }
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from headrace.engine._remote import unpack_outcome as unpack_outcome
     from headrace.engine._task_run import TaskRunMachine as TaskRunMachine
     from headrace.engine._task_run import plain_call_value as plain_call_value
+    from headrace.engine._task_run import submitting_runner as submitting_runner
 
 
 def __getattr__(name: str) -> Any:

@@ -15,7 +15,7 @@ import traceback
 import weakref
 from typing import Any
 
-from headrace.context import TaskRunContext
+from headrace.context import TagsContext, TaskRunContext, current_tags
 from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
 from headrace.exceptions import TaskRunTimeoutError
 from headrace.logging.prints import install_print_redirect
@@ -88,6 +88,8 @@ def pack_call(task: Any, args: tuple, kwargs: dict, ctx: TaskRunContext) -> byte
         "task_run_name": run.name,
         "task_name": run.task_name,
         "tags": sorted(run.tags),
+        # what `TagsContext.get()` shows the function: the `with tags(...)` of the caller
+        "context_tags": sorted(current_tags()),
         "run_count": run.run_count,
         "parameters": ctx.parameters,
         "flow_run_id": run.flow_run_id,
@@ -147,7 +149,8 @@ def run_packed(payload: bytes, timeout: float | None = None) -> bytes:
     try:
         if ctx.log_prints:
             install_print_redirect()
-        outcome: tuple[bool, Any] = (True, _call(fn, args, kwargs, timeout))
+        with TagsContext(snapshot["context_tags"]):
+            outcome: tuple[bool, Any] = (True, _call(fn, args, kwargs, timeout))
     except Exception as exc:
         exc.__headrace_remote_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
         outcome = (False, exc)

@@ -7,6 +7,7 @@ hooks and records. The drivers only call the function and sleep between attempts
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import random
 import time
@@ -42,6 +43,12 @@ from headrace.utilities import clock
 
 if TYPE_CHECKING:
     from headrace.tasks import Task
+
+#: the task runner a run was submitted to with `runner.submit()`/`runner.map()` outside
+#: any flow (inside a flow, the flow run's runner is the one)
+submitting_runner: contextvars.ContextVar[Any] = contextvars.ContextVar(
+    "headrace_submitting_runner", default=None
+)
 
 
 _NOTHING: Any = object()
@@ -234,7 +241,9 @@ class TaskRunMachine:
     def _remote_invoke(self) -> Any:
         """The runner's `invoke` for a submitted run whose runner calls functions elsewhere
         (process pool, Dask, Ray), else None."""
-        runner = self.flow_ctx.task_runner if self.flow_ctx and self.future else None
+        if self.future is None:
+            return None
+        runner = self.flow_ctx.task_runner if self.flow_ctx else submitting_runner.get()
         return getattr(runner, "invoke", None)
 
     async def _call_async(self) -> Any:

@@ -154,13 +154,13 @@ def test_two_racing_workers_run_every_delayed_run_exactly_once(
     lines = (tmp_path / "runs.log").read_text().split()
     assert sorted(int(x) for x in lines[::2]) == list(range(30))
     assert {pid for _, pid in results} == {first.pid, second.pid}
-    row = get_store().runs.read_task_run(futures[0].task_run_id)
+    row = get_store().runs.read_task_run(str(futures[0].task_run_id))
     assert (row["state_type"], row["task_name"], row["flow_run_id"]) == (
         "COMPLETED",
         "square",
         None,
     )
-    names = [state["name"] for state in get_store().runs.read_states(futures[0].task_run_id)]
+    names = [state["name"] for state in get_store().runs.read_states(str(futures[0].task_run_id))]
     assert names == ["Scheduled", "Running", "Completed"]
 
 
@@ -209,7 +209,7 @@ def test_a_killed_workers_run_is_retried_by_another_worker(
     doomed.wait(timeout=10)
     rescuer = workers.start("--lease-seconds", "1")
     assert future.result(timeout=30) == rescuer.pid
-    names = [state["name"] for state in get_store().runs.read_states(future.task_run_id)]
+    names = [state["name"] for state in get_store().runs.read_states(str(future.task_run_id))]
     # the killed attempt's own Running record may have died with it (records are batched)
     assert names[0] == "Scheduled"
     assert names[-3:] == ["AwaitingRetry", "Running", "Completed"]
@@ -227,7 +227,7 @@ def test_a_killed_workers_run_without_retries_crashes(
     # no worker is left: the waiting submitter settles the expired lease itself
     with pytest.raises(CrashedRun, match="stopped renewing its lease"):
         future.result(timeout=30)
-    assert get_store().runs.read_task_run(future.task_run_id)["state_type"] == "CRASHED"
+    assert get_store().runs.read_task_run(str(future.task_run_id))["state_type"] == "CRASHED"
 
 
 def test_an_in_process_worker_and_done_callbacks() -> None:

@@ -221,3 +221,18 @@ def test_thread_count_is_bounded_for_large_maps():
     before = threading.active_count()
     assert pipeline() == 500
     assert max(peak) <= before + 4 + 2
+
+
+def test_future_gives_a_uuid_and_a_concurrent_future_settled_with_the_final_state():
+    import concurrent.futures
+    from uuid import UUID
+
+    with ThreadPoolTaskRunner() as runner:
+        future = runner.submit(square, {"x": 3})
+        assert isinstance(future.task_run_id, UUID)
+        assert str(future.task_run_id) == future.task_run.id
+        wrapped = future.wrapped_future
+        assert isinstance(wrapped, concurrent.futures.Future)
+        assert wrapped is future.wrapped_future
+        state = wrapped.result(timeout=10)
+        assert state.is_completed() and future.result() == 9

@@ -100,7 +100,7 @@ def test_background_runs_through_the_server(remote: ServerProcess, tmp_path: Pat
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-    row = get_store().runs.read_task_run(futures[0].task_run_id)
+    row = get_store().runs.read_task_run(str(futures[0].task_run_id))
     assert row["state_type"] == "COMPLETED"
 
 

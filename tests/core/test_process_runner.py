@@ -101,3 +101,71 @@ def test_timeouts_count_from_the_start_of_the_call_not_the_queue():
     assert slow == 0.8 and queued_state == "Completed"
     overrun.wait()
     assert overrun.state.name == "TimedOut"
+
+
+def _set_marker(name, value):
+    os.environ[name] = value
+
+
+@task
+def read_env(name):
+    return os.environ.get(name)
+
+
+def test_initializer_runs_in_each_worker_and_survives_duplicate():
+    runner = ProcessPoolTaskRunner(
+        max_workers=1, initializer=_set_marker, initargs=("HEADRACE_TEST_MARKER", "set")
+    )
+    copy = runner.duplicate()
+    assert copy == runner and copy is not runner
+    with copy:
+        assert copy.submit(read_env, {"name": "HEADRACE_TEST_MARKER"}).result() == "set"
+    assert "HEADRACE_TEST_MARKER" not in os.environ
+
+
+def test_max_workers_defaults_to_the_setting():
+    from headrace.settings import PREFECT_TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS, temporary_settings
+
+    with temporary_settings({PREFECT_TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS: 3}):
+        assert ProcessPoolTaskRunner().max_workers == 3
+
+
+def test_cancel_all_stops_the_worker_processes_and_the_runner_takes_new_work():
+    with ProcessPoolTaskRunner(max_workers=1) as runner:
+        first = runner.submit(where, {"x": 2})
+        pid, _ = first.result()
+        runner.cancel_all()
+        assert not _alive(pid)
+        second_pid, value = runner.submit(where, {"x": 3}).result()
+        assert value == 9 and second_pid not in (pid, os.getpid())
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@task(tags=["own"])
+def visible_tags():
+    from headrace.context import TagsContext
+
+    return os.getpid(), TagsContext.get().current_tags
+
+
+def test_the_callers_tags_context_reaches_the_worker_process():
+    from headrace import tags
+
+    with tags("outer"), ProcessPoolTaskRunner(max_workers=1) as runner:
+        pid, seen = runner.submit(visible_tags, {}).result()
+    assert pid != os.getpid() and seen == {"outer"}
+
+    @flow(task_runner=ProcessPoolTaskRunner(max_workers=1))
+    def pipeline():
+        with tags("inner"):
+            return visible_tags.submit().result()
+
+    pid, seen = pipeline()
+    assert pid != os.getpid() and seen == {"inner"}
