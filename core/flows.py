@@ -488,3 +488,17 @@ __all__ = [
     "aserve",
     "FlowStateHook",
 ]
+
+
+#: Prefect's infrastructure binding (run a flow on a work pool's infrastructure by calling it)
+_NOT_PROVIDED = frozenset({"InfrastructureBoundFlow", "bind_flow_to_infrastructure"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NOT_PROVIDED:
+        raise NotImplementedError(
+            f"headrace.flows.{name} is not provided: headrace runs a called flow in the "
+            "calling process and has no infrastructure to bind it to. Run it on a worker "
+            "with flow.deploy() and run_deployment(); see docs/compatibility.md."
+        )
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
