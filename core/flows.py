@@ -406,6 +406,29 @@ def safe_load_flow_from_entrypoint(entrypoint: str) -> Flow | None:
     return _entrypoints.safe_load_flow(entrypoint, Flow)
 
 
+async def load_flow_from_flow_run(
+    flow_run: Any,
+    ignore_storage: bool = False,
+    storage_base_path: str | None = None,
+    use_placeholder_flow: bool = True,
+    client: Any = None,
+) -> Flow:
+    """The flow a deployment's run runs, imported from the deployment's entrypoint
+    (relative to `storage_base_path`, else the deployment's path). `ignore_storage`,
+    `use_placeholder_flow` and `client` are accepted for Prefect code: headrace
+    deployments keep their code on this machine and read the store directly."""
+    from headrace.deployments import load_flow, records  # deferred: deployments sit lower
+
+    if flow_run.deployment_id is None:
+        raise ValueError("Flow run does not have an associated deployment")
+    deployment = records.get_deployment(str(flow_run.deployment_id))
+    if not deployment.entrypoint:
+        raise ValueError(
+            f"Deployment {deployment.id} does not have an entrypoint and can not be run."
+        )
+    return load_flow(storage_base_path or deployment.path, deployment.entrypoint)
+
+
 def load_flow_arguments_from_entrypoint(
     entrypoint: str, arguments: list[str] | set[str] | None = None
 ) -> dict[str, Any]:
@@ -481,6 +504,7 @@ __all__ = [
     "is_entrypoint_async",
     "load_flow_arguments_from_entrypoint",
     "load_flow_from_entrypoint",
+    "load_flow_from_flow_run",
     "load_function_and_convert_to_flow",
     "safe_load_flow_from_entrypoint",
     "select_flow",

@@ -231,6 +231,33 @@ def test_arun_deployment_waits_without_blocking_the_loop(tmp_path, monkeypatch):
     sys_modules.pop("flows", None)
 
 
+def test_load_flow_from_flow_run_imports_the_deployments_entrypoint(tmp_path, monkeypatch):
+    from headrace.client.orchestration import get_client
+    from headrace.deployments import load_flow_from_source, run_deployment
+    from headrace.flows import Flow, load_flow_from_flow_run
+
+    (tmp_path / "flows.py").write_text(FLOWS)
+    monkeypatch.setattr("sys.path", list(__import__("sys").path))
+    double = load_flow_from_source(tmp_path, "flows.py:double")
+    double.to_deployment("twice").apply()
+    requested = run_deployment("double/twice", parameters={"x": 4}, timeout=0)
+    flow_run = get_client(sync_client=True).read_flow_run(requested.id)
+
+    loaded = asyncio.run(load_flow_from_flow_run(flow_run))
+    assert isinstance(loaded, Flow) and loaded.name == "double"
+    assert loaded(x=4) == 8
+
+    @flow
+    def plain() -> None:
+        pass
+
+    state = plain(return_state=True)
+    local_run = get_client(sync_client=True).read_flow_run(state.state_details.flow_run_id)
+    with pytest.raises(ValueError, match="does not have an associated deployment"):
+        asyncio.run(load_flow_from_flow_run(local_run))
+    __import__("sys").modules.pop("flows", None)
+
+
 @pytest.mark.parametrize(
     ("module", "name"),
     [
