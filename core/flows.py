@@ -357,19 +357,30 @@ def _await_outcome(coro: Any, return_state: bool) -> Any:
     return outcome()
 
 
-@overload
-def flow(__fn: Callable[P, R]) -> Flow[P, R]: ...
+class FlowDecorator:
+    """The type of `flow`: `@flow`, `@flow(name=..., retries=...)`, and
+    `flow.from_source(source, entrypoint)` as in Prefect."""
+
+    @overload
+    def __call__(self, __fn: Callable[P, R]) -> Flow[P, R]: ...
+
+    @overload
+    def __call__(self, **options: Any) -> Callable[[Callable[P, R]], Flow[P, R]]: ...
+
+    def __call__(self, __fn: Any = None, **options: Any) -> Any:
+        """Decorate a function as a flow: `@flow` or `@flow(name=..., retries=...)`."""
+        if __fn is not None:
+            return Flow(__fn, **options)
+        return lambda fn: Flow(fn, **options)
+
+    from_source = staticmethod(Flow.from_source)
+    afrom_source = staticmethod(Flow.afrom_source)
+
+    def __repr__(self) -> str:
+        return "headrace.flow"
 
 
-@overload
-def flow(**options: Any) -> Callable[[Callable[P, R]], Flow[P, R]]: ...
-
-
-def flow(__fn: Any = None, **options: Any) -> Any:
-    """Decorate a function as a flow: `@flow` or `@flow(name=..., retries=...)`."""
-    if __fn is not None:
-        return Flow(__fn, **options)
-    return lambda fn: Flow(fn, **options)
+flow: FlowDecorator = FlowDecorator()
 
 
 # -- loading flows from entrypoints (the parsing lives in headrace._entrypoints) -----------
@@ -500,6 +511,7 @@ def is_entrypoint_async(entrypoint: str) -> bool:
 
 __all__ = [
     "Flow",
+    "FlowDecorator",
     "flow",
     "is_entrypoint_async",
     "load_flow_arguments_from_entrypoint",

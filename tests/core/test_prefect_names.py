@@ -246,6 +246,11 @@ def test_load_flow_from_flow_run_imports_the_deployments_entrypoint(tmp_path, mo
     loaded = asyncio.run(load_flow_from_flow_run(flow_run))
     assert isinstance(loaded, Flow) and loaded.name == "double"
     assert loaded(x=4) == 8
+    # Prefect's `flow.from_source`: the decorator is a FlowDecorator
+    from headrace.flows import FlowDecorator
+
+    assert isinstance(flow, FlowDecorator)
+    assert flow.from_source(str(tmp_path), "flows.py:double")(x=1) == 2
 
     @flow
     def plain() -> None:
