@@ -263,6 +263,44 @@ def test_load_flow_from_flow_run_imports_the_deployments_entrypoint(tmp_path, mo
     __import__("sys").modules.pop("flows", None)
 
 
+def test_flow_run_future_follows_a_run_in_the_store(tmp_path, monkeypatch):
+    from headrace.deployments import load_flow_from_source, records, run_deployment
+    from headrace.deployments.execution import run_stored_flow_run
+    from headrace.exceptions import MissingResult
+    from headrace.futures import PrefectFlowRunFuture
+
+    (tmp_path / "flows.py").write_text(FLOWS)
+    monkeypatch.setattr("sys.path", list(__import__("sys").path))
+    double = load_flow_from_source(tmp_path, "flows.py:double")
+    double.to_deployment("twice").apply()
+    run = run_deployment("double/twice", parameters={"x": 1}, timeout=0)
+
+    future = PrefectFlowRunFuture(run.id)
+    assert future == PrefectFlowRunFuture(run.id) and future.flow_run_id == run.id
+    assert future.state.is_scheduled()
+    with pytest.raises(TimeoutError, match="did not complete within"):
+        future.result(timeout=0.05)
+    called = threading.Event()
+    future.add_done_callback(lambda f: called.set())
+
+    run_stored_flow_run(double, records.run_row(run.id))
+    assert called.wait(10)  # the watcher saw the final state in the store
+    assert future.state.is_completed()
+    with pytest.raises(MissingResult, match="not kept in the store"):
+        future.result()
+    __import__("sys").modules.pop("flows", None)
+
+    @flow
+    def broken() -> None:
+        raise ValueError("boom")
+
+    failed = PrefectFlowRunFuture(broken(return_state=True).state_details.flow_run_id)
+    with pytest.raises(Exception, match="boom"):
+        failed.result(timeout=5)
+    assert failed.state.is_failed()
+    assert PrefectFlowRunFuture("no-such-run").state.is_pending()
+
+
 @pytest.mark.parametrize(
     ("module", "name"),
     [
