@@ -18,7 +18,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -80,6 +80,13 @@ def _non_negative_float(raw: str) -> float:
     return value
 
 
+def _positive_float(raw: str) -> float:
+    value = _non_negative_float(raw)
+    if value <= 0:
+        raise ValueError("expected a number greater than 0")
+    return value
+
+
 def _path(raw: str) -> Path:
     return Path(raw).expanduser()
 
@@ -114,6 +121,10 @@ class _Def:
     parse: Callable[[str], Any]
     default: Any  # a value, or a callable of the settings parsed so far (in table order)
     secret: bool = False
+    help: str = ""
+    #: read straight from the environment by code that runs before settings are loaded
+    #: (or once at import), so a profile cannot set it
+    env_only: bool = False
 
 
 def _home(values: dict[str, Any]) -> Path:
@@ -121,72 +132,450 @@ def _home(values: dict[str, Any]) -> Path:
 
 
 _DEFS: tuple[_Def, ...] = (
-    _Def("HOME", "home", _path, _home),
-    _Def("PROFILES_PATH", "profiles_path", _path, lambda v: v["home"] / "profiles.toml"),
-    _Def("PROFILE", "profile", _optional_text, None),
-    _Def("DEBUG_MODE", "debug_mode", _bool, False),
-    _Def("TEST_MODE", "testing.test_mode", _bool, False),
-    _Def("LOGGING_LEVEL", "logging.level", _level, "INFO"),
     _Def(
-        "LOGGING_SETTINGS_PATH", "logging.config_path", _path, lambda v: v["home"] / "logging.yml"
+        "HOME",
+        "home",
+        _path,
+        _home,
+        help="Where the store, results, logs and the profiles file live.",
     ),
-    _Def("LOGGING_EXTRA_LOGGERS", "logging.extra_loggers", _csv, ()),
-    _Def("LOGGING_LOG_PRINTS", "logging.log_prints", _bool, False),
-    _Def("LOGGING_COLORS", "logging.colors", _bool, True),
-    _Def("LOGGING_MARKUP", "logging.markup", _bool, False),
-    _Def("DATABASE", "server.database.legacy_path", _optional_text, None),
-    _Def("DATABASE_URL", "server.database.connection_url", _optional_text, None),
-    _Def("API_URL", "api.url", _url, None),
-    _Def("API_KEY", "api.key", _optional_text, None, secret=True),
-    _Def("API_AUTH_STRING", "api.auth_string", _optional_text, None, secret=True),
-    _Def("UI_URL", "ui.url", _url, None),
-    _Def("RESULTS_PERSIST_BY_DEFAULT", "results.persist_by_default", _bool, False),
-    _Def("RESULTS_DEFAULT_SERIALIZER", "results.default_serializer", _text, "pickle"),
     _Def(
-        "LOCAL_STORAGE_PATH", "results.local_storage_path", _path, lambda v: v["home"] / "storage"
+        "PROFILES_PATH",
+        "profiles_path",
+        _path,
+        lambda v: v["home"] / "profiles.toml",
+        help="The profiles file (TOML) that `headrace config set` writes.",
     ),
-    _Def("DEFAULT_RESULT_STORAGE_BLOCK", "results.default_storage_block", _optional_text, None),
-    _Def("TASKS_DEFAULT_PERSIST_RESULT", "tasks.default_persist_result", _optional_bool, None),
-    _Def("TASKS_REFRESH_CACHE", "tasks.refresh_cache", _bool, False),
-    _Def("TASKS_DEFAULT_NO_CACHE", "tasks.default_no_cache", _bool, False),
-    _Def("TASKS_DISABLE_CACHING", "tasks.disable_caching", _bool, False),
-    _Def("TASK_DEFAULT_RETRIES", "tasks.default_retries", _non_negative_int, 0),
+    _Def(
+        "PROFILE",
+        "profile",
+        _optional_text,
+        None,
+        help="The profile to use instead of the profiles file's active one.",
+    ),
+    _Def(
+        "DEBUG_MODE",
+        "debug_mode",
+        _bool,
+        False,
+        help="Log more and keep tracebacks (Prefect's debug mode).",
+    ),
+    _Def(
+        "TEST_MODE",
+        "testing.test_mode",
+        _bool,
+        False,
+        help="Set by test harnesses: runs use a throwaway store.",
+    ),
+    _Def(
+        "LOGGING_LEVEL",
+        "logging.level",
+        _level,
+        "INFO",
+        help="Level of the headrace and run loggers.",
+    ),
+    _Def(
+        "LOGGING_SETTINGS_PATH",
+        "logging.config_path",
+        _path,
+        lambda v: v["home"] / "logging.yml",
+        help="A logging dictConfig YAML file, used when it exists.",
+    ),
+    _Def(
+        "LOGGING_EXTRA_LOGGERS",
+        "logging.extra_loggers",
+        _csv,
+        (),
+        help="More loggers (a,b) that get the run log handlers.",
+    ),
+    _Def(
+        "LOGGING_LOG_PRINTS",
+        "logging.log_prints",
+        _bool,
+        False,
+        help="print() inside flows and tasks goes to the run log.",
+    ),
+    _Def("LOGGING_COLORS", "logging.colors", _bool, True, help="Colour the console log."),
+    _Def(
+        "LOGGING_MARKUP",
+        "logging.markup",
+        _bool,
+        False,
+        help="Interpret rich markup in console log messages.",
+    ),
+    _Def(
+        "DATABASE",
+        "server.database.legacy_path",
+        _optional_text,
+        None,
+        help="Older name of HEADRACE_DATABASE_URL.",
+    ),
+    _Def(
+        "DATABASE_URL",
+        "server.database.connection_url",
+        _optional_text,
+        None,
+        help="The store: a SQLite path or postgresql:// URL ($HEADRACE_HOME/headrace.db).",
+    ),
+    _Def("API_URL", "api.url", _url, None, help="A headrace server's API; unset: the local store."),
+    _Def(
+        "API_KEY", "api.key", _optional_text, None, secret=True, help="Bearer token for the server."
+    ),
+    _Def(
+        "API_AUTH_STRING",
+        "api.auth_string",
+        _optional_text,
+        None,
+        secret=True,
+        help="user:password for the server.",
+    ),
+    _Def(
+        "UI_URL",
+        "ui.url",
+        _url,
+        None,
+        help="The web UI's address (default: from HEADRACE_API_URL).",
+    ),
+    _Def(
+        "RESULTS_PERSIST_BY_DEFAULT",
+        "results.persist_by_default",
+        _bool,
+        False,
+        help="Persist every task and flow result unless told not to.",
+    ),
+    _Def(
+        "RESULTS_DEFAULT_SERIALIZER",
+        "results.default_serializer",
+        _text,
+        "pickle",
+        help="Serializer of persisted results (pickle, json, ...).",
+    ),
+    _Def(
+        "LOCAL_STORAGE_PATH",
+        "results.local_storage_path",
+        _path,
+        lambda v: v["home"] / "storage",
+        help="Where persisted results are written.",
+    ),
+    _Def(
+        "DEFAULT_RESULT_STORAGE_BLOCK",
+        "results.default_storage_block",
+        _optional_text,
+        None,
+        help="A storage block (type/name) for results instead of files.",
+    ),
+    _Def(
+        "TASKS_DEFAULT_PERSIST_RESULT",
+        "tasks.default_persist_result",
+        _optional_bool,
+        None,
+        help="Default persist_result of tasks (unset: decided per task).",
+    ),
+    _Def(
+        "TASKS_REFRESH_CACHE",
+        "tasks.refresh_cache",
+        _bool,
+        False,
+        help="Ignore cached task results and recompute them.",
+    ),
+    _Def(
+        "TASKS_DEFAULT_NO_CACHE",
+        "tasks.default_no_cache",
+        _bool,
+        False,
+        help="Tasks use no cache policy unless they name one.",
+    ),
+    _Def(
+        "TASKS_DISABLE_CACHING",
+        "tasks.disable_caching",
+        _bool,
+        False,
+        help="Turn task result caching off everywhere.",
+    ),
+    _Def(
+        "TASK_DEFAULT_RETRIES",
+        "tasks.default_retries",
+        _non_negative_int,
+        0,
+        help="Retries of a task that sets none.",
+    ),
     _Def(
         "TASK_DEFAULT_RETRY_DELAY_SECONDS",
         "tasks.default_retry_delay_seconds",
         _non_negative_float,
         0.0,
+        help="Seconds between retries of a task that sets none.",
     ),
     _Def(
         "TASK_RUNNER_THREAD_POOL_MAX_WORKERS",
         "tasks.runner.thread_pool_max_workers",
         _positive_int,
         32,
+        help="Threads of the default task runner.",
     ),
     _Def(
         "TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS",
         "tasks.runner.process_pool_max_workers",
         _positive_int,
         lambda v: os.cpu_count() or 1,
+        help="Processes of the process pool task runner.",
     ),
     _Def(
         "TASK_SCHEDULING_DEFAULT_STORAGE_BLOCK",
         "tasks.scheduling.default_storage_block",
         _optional_text,
         None,
+        help="Storage block for background task parameters.",
     ),
-    _Def("FLOW_DEFAULT_RETRIES", "flows.default_retries", _non_negative_int, 0),
+    _Def(
+        "FLOW_DEFAULT_RETRIES",
+        "flows.default_retries",
+        _non_negative_int,
+        0,
+        help="Retries of a flow that sets none.",
+    ),
     _Def(
         "FLOW_DEFAULT_RETRY_DELAY_SECONDS",
         "flows.default_retry_delay_seconds",
         _non_negative_float,
         0.0,
+        help="Seconds between retries of a flow that sets none.",
+    ),
+    # -- read by one module each (workers, serve, concurrency, the API client, the server)
+    _Def(
+        "API_REQUEST_TIMEOUT",
+        "api.request_timeout",
+        _positive_float,
+        60.0,
+        help="Seconds an API request to the server may take.",
+    ),
+    _Def(
+        "API_BUFFER_RECORDS",
+        "api.buffer_records",
+        _positive_int,
+        200_000,
+        help="Run records buffered while the server cannot be reached.",
+    ),
+    _Def(
+        "ENCRYPTION_KEY",
+        "server.encryption_key",
+        _optional_text,
+        None,
+        secret=True,
+        help="Key for block secrets at rest (default: $HEADRACE_HOME/encryption.key).",
+        env_only=True,
+    ),
+    _Def(
+        "SERVER_ALLOWED_ORIGINS",
+        "server.allowed_origins",
+        _csv,
+        (),
+        help="Extra origins (a,b) allowed to change state through the server.",
+    ),
+    _Def(
+        "WORKER_HEARTBEAT_SECONDS",
+        "worker.heartbeat_seconds",
+        _positive_float,
+        10.0,
+        help="How often a worker reports it is alive.",
+    ),
+    _Def(
+        "WORKER_POLL_SECONDS",
+        "worker.poll_seconds",
+        _positive_float,
+        2.0,
+        help="How often a worker looks for runs.",
+    ),
+    _Def(
+        "SERVE_POLL_SECONDS",
+        "serve.poll_seconds",
+        _positive_float,
+        1.0,
+        help="How often `serve` looks for scheduled runs at most.",
+    ),
+    _Def(
+        "SERVE_SHUTDOWN_GRACE_SECONDS",
+        "serve.shutdown_grace_seconds",
+        _non_negative_float,
+        30.0,
+        help="How long `serve` lets running flows finish when stopped.",
+    ),
+    _Def(
+        "CONCURRENCY_LEASE_SECONDS",
+        "concurrency.lease_seconds",
+        _positive_float,
+        60.0,
+        help="How long a concurrency slot is held without renewal.",
+    ),
+    _Def(
+        "CONCURRENCY_POLL_MAX_SECONDS",
+        "concurrency.poll_max_seconds",
+        _positive_float,
+        0.5,
+        help="Longest wait between looks for a free concurrency slot.",
+    ),
+    _Def(
+        "CONCURRENCY_TAG_CACHE_SECONDS",
+        "concurrency.tag_cache_seconds",
+        _non_negative_float,
+        1.0,
+        help="How long tag concurrency limits are cached.",
+    ),
+    # -- read from the environment only (at import, or before settings load)
+    _Def(
+        "STORE_LOCK_TIMEOUT",
+        "store.lock_timeout",
+        _non_negative_float,
+        15.0,
+        help="Seconds a write waits for the SQLite lock held by another process.",
+        env_only=True,
+    ),
+    _Def(
+        "DATABASE_POOL_SIZE",
+        "server.database.pool_size",
+        _positive_int,
+        10,
+        help="Connections a process opens to PostgreSQL at most.",
+        env_only=True,
+    ),
+    _Def(
+        "RUN_EVENTS",
+        "events.run_events",
+        _bool,
+        True,
+        help="Emit flow and task run state events.",
+        env_only=True,
+    ),
+    _Def(
+        "AUTOMATIONS",
+        "automations.enabled",
+        _bool,
+        True,
+        help="Let a server, serve process or worker evaluate automations.",
+        env_only=True,
+    ),
+    _Def(
+        "AUTOMATIONS_LEASE_SECONDS",
+        "automations.lease_seconds",
+        _positive_float,
+        10.0,
+        help="How long an automations evaluator's lease lasts without renewal.",
+        env_only=True,
+    ),
+    _Def(
+        "AUTOMATIONS_POLL_SECONDS",
+        "automations.poll_seconds",
+        _positive_float,
+        0.1,
+        help="How often an idle evaluator looks for new events.",
+        env_only=True,
+    ),
+    _Def(
+        "EVENTS_RETENTION_DAYS",
+        "events.retention_days",
+        _non_negative_float,
+        7.0,
+        help="Days evaluated events are kept (0: for ever).",
+        env_only=True,
+    ),
+    _Def(
+        "SERVER_LOGGING_LEVEL",
+        "logging.server_level",
+        _level,
+        "WARNING",
+        help="Level of the server's loggers.",
+        env_only=True,
+    ),
+    _Def(
+        "INTERNAL_LOGGING_LEVEL",
+        "logging.internal_level",
+        _level,
+        "ERROR",
+        help="Level of headrace's internal loggers.",
+        env_only=True,
+    ),
+    _Def(
+        "DISABLE_PLUGINS",
+        "plugins.disabled",
+        _csv,
+        (),
+        help="Plugins (a,b) not to load.",
+        env_only=True,
+    ),
+    _Def(
+        "DISABLE_PLUGIN_AUTOLOAD",
+        "plugins.disable_autoload",
+        _bool,
+        False,
+        help="Load no plugins from entry points.",
+        env_only=True,
     ),
 )
 _BY_SUFFIX = {d.suffix: d for d in _DEFS}
 _PREFIXES = ("HEADRACE_", "PREFECT_")
 #: every variable read, HEADRACE_* first (it wins), as bytes keys of os.environ's own dict
 _VARIABLES = tuple(prefix + d.suffix for d in _DEFS for prefix in _PREFIXES)
+
+
+#: how a default computed from other settings is shown
+_DEFAULT_TEXT = {
+    "HOME": "~/.headrace",
+    "PROFILES_PATH": "$HEADRACE_HOME/profiles.toml",
+    "LOGGING_SETTINGS_PATH": "$HEADRACE_HOME/logging.yml",
+    "LOCAL_STORAGE_PATH": "$HEADRACE_HOME/storage",
+    "TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS": "the number of CPUs",
+}
+
+
+@dataclass(frozen=True)
+class SettingDefinition:
+    """What the CLI shows of one setting (a read-only view of the table)."""
+
+    name: str  # HEADRACE_<suffix>
+    prefect_name: str  # PREFECT_<suffix>
+    default: str | None  # as text; None: unset
+    help: str
+    secret: bool
+    #: False: read from the environment only, a profile cannot set it
+    in_profiles: bool
+
+
+def iter_setting_definitions() -> Iterator[SettingDefinition]:
+    """Every setting headrace reads, in table order."""
+    for d in _DEFS:
+        default = _DEFAULT_TEXT.get(d.suffix, d.default)
+        if isinstance(default, (list, tuple)):
+            default = ",".join(default) or None
+        elif isinstance(default, bool):
+            default = "true" if default else "false"
+        yield SettingDefinition(
+            "HEADRACE_" + d.suffix,
+            "PREFECT_" + d.suffix,
+            None if default is None else str(default),
+            d.help,
+            d.secret,
+            not d.env_only,
+        )
+
+
+def setting_name(name: str) -> str:
+    """The `HEADRACE_*` name of a setting named either way (SettingsError if unknown)."""
+    upper = name.strip().upper()
+    for prefix in _PREFIXES:
+        if upper.startswith(prefix) and upper[len(prefix) :] in _BY_SUFFIX:
+            return "HEADRACE_" + upper[len(prefix) :]
+    raise SettingsError(f"unknown setting {name!r}; see `headrace config view --show-defaults`")
+
+
+def validate(name: str, text: str) -> None:
+    """SettingsError (naming the variable, a secret's value masked) if `text` is not valid."""
+    canonical = setting_name(name)
+    d = _BY_SUFFIX[canonical[len("HEADRACE_") :]]
+    try:
+        d.parse(text)
+    except ValueError as exc:
+        shown = "********" if d.secret else repr(text)
+        raise SettingsError(f"{name}={shown}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -201,6 +590,8 @@ class Settings:
     api_url: str | None = None
     #: a logging dictConfig YAML file, used instead of headrace's own when it exists
     logging_settings_path: Path | None = None
+    #: the server's bearer token (the log filter masks it); never in the repr
+    api_key: str | None = field(default=None, repr=False)
 
     @property
     def results_path(self) -> Path:
@@ -262,6 +653,7 @@ _FLAT_SUFFIXES = (
     "API_URL",
     "TASK_RUNNER_THREAD_POOL_MAX_WORKERS",
     "LOGGING_SETTINGS_PATH",
+    "API_KEY",
 )
 _FLAT_VARIABLES = tuple(prefix + suffix for suffix in _FLAT_SUFFIXES for prefix in _PREFIXES)
 _FLAT_ENCODED = tuple(var.encode() for var in _FLAT_VARIABLES)
@@ -308,7 +700,7 @@ def _parse(
             if candidate is not None:
                 raw, variable = candidate, prefix + d.suffix
                 break
-        if raw is None and profile:
+        if raw is None and profile and not d.env_only:
             for prefix in _PREFIXES:
                 if prefix + d.suffix in profile:
                     variable = f"{prefix}{d.suffix} (profile)"
@@ -432,7 +824,13 @@ class ProfilesCollection:
 
 
 def _profiles_path() -> Path:
-    return get_current_settings().profiles_path
+    """The profiles file, found without parsing the other settings (so that a bad value
+    in the profile can still be unset)."""
+    snapshot = _snapshot_of(_ENCODED[:4], _VARIABLES[:4])  # HOME, PROFILES_PATH
+    home, chosen = _decode(snapshot[0] or snapshot[1]), _decode(snapshot[2] or snapshot[3])
+    if chosen:
+        return Path(chosen).expanduser()
+    return (Path(home).expanduser() if home else Path.home() / ".headrace") / "profiles.toml"
 
 
 def load_profiles(include_defaults: bool = True) -> ProfilesCollection:
@@ -477,7 +875,9 @@ def save_profiles(profiles: ProfilesCollection) -> None:
         lines += [f"{key} = {_toml_value(value)}" for key, value in profile.settings.items()]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text("\n".join(lines) + "\n")
+    # owner-only from the start: a profile may hold an API key
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+        file.write("\n".join(lines) + "\n")
     os.replace(tmp, path)
     forget_cached_settings()
 
@@ -547,6 +947,7 @@ def get_settings() -> Settings:
             api_url=current.api.url,
             thread_pool_max_workers=current.tasks.runner.thread_pool_max_workers,
             logging_settings_path=current.logging.config_path,
+            api_key=current.api.key,
         )
         if len(_flat_cache) > 64:
             _flat_cache.clear()

@@ -1,159 +1,84 @@
 """`headrace config` and `headrace profile`: the settings in force, where each comes from,
-and whether each is valid.
+whether each is valid, and the profiles file that `config set` writes.
 
-headrace reads its settings from `HEADRACE_*` environment variables only (no profiles
-file), so `config set/unset` and the profile commands that would write one say so and show
-the `export` line to use instead.
+Every setting is described once, in `headrace.settings` (its names, default, help, whether
+it is secret); these commands only show and check that table. A value comes from the
+environment (`HEADRACE_*`, else `PREFECT_*`), else the active profile of the profiles file
+(`HEADRACE_PROFILES_PATH`), else its default. Secret values are never printed.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
+from headrace import settings
 from headrace.cli._output import json_option, print_json
+from headrace.settings import SettingDefinition, SettingsError
 
-
-def _number(kind: type, positive: bool = True) -> Callable[[str], None]:
-    def check(text: str) -> None:
-        value = kind(text)
-        if positive and value <= 0:
-            raise ValueError("must be greater than 0")
-
-    return check
-
-
-def _level(text: str) -> None:
-    if not isinstance(logging.getLevelName(text.upper()), int):
-        raise ValueError("not a logging level (DEBUG, INFO, WARNING, ERROR, CRITICAL)")
-
-
-def _url(text: str) -> None:
-    if not text.startswith(("http://", "https://")):
-        raise ValueError("must start with http:// or https://")
-
-
-def _file(text: str) -> None:
-    if not os.path.isfile(os.path.expanduser(text)):
-        raise ValueError(f"no such file: {text}")
-
-
-def _auth_string(text: str) -> None:
-    if ":" not in text:
-        raise ValueError("must look like user:password")
-
-
-@dataclass(frozen=True)
-class Known:
-    """One setting: its variable, default (as text), meaning, and how to check a value."""
-
-    name: str
-    default: str | None
-    help: str
-    check: Callable[[str], None] | None = None
-    secret: bool = False
-
-
-SETTINGS: tuple[Known, ...] = (
-    Known("HEADRACE_HOME", "~/.headrace", "Where the store, results and logs live."),
-    Known("HEADRACE_DATABASE_URL", "$HEADRACE_HOME/headrace.db", "SQLite path or postgresql://"),
-    Known("HEADRACE_DATABASE", None, "Older name of HEADRACE_DATABASE_URL."),
-    Known("HEADRACE_API_URL", None, "A headrace server's API; unset: the local store.", _url),
-    Known("HEADRACE_API_KEY", None, "Bearer token for the server.", None, True),
-    Known("HEADRACE_API_AUTH_STRING", None, "user:password for the server.", _auth_string, True),
-    Known("HEADRACE_API_REQUEST_TIMEOUT", None, "Seconds per API request.", _number(float)),
-    Known(
-        "HEADRACE_API_BUFFER_RECORDS", None, "Run records buffered for the server.", _number(int)
-    ),
-    Known("HEADRACE_UI_URL", None, "The web UI's address (default: from HEADRACE_API_URL).", _url),
-    Known("HEADRACE_ENCRYPTION_KEY", None, "Key for secrets at rest.", None, True),
-    Known("HEADRACE_LOGGING_LEVEL", "INFO", "Level of the headrace loggers.", _level),
-    Known(
-        "HEADRACE_LOGGING_SETTINGS_PATH",
-        "$HEADRACE_HOME/logging.yml",
-        "A logging dictConfig YAML file (read when it exists).",
-        _file,
-    ),
-    Known(
-        "HEADRACE_TASK_RUNNER_THREAD_POOL_MAX_WORKERS",
-        "32",
-        "Threads of the default task runner.",
-        _number(int),
-    ),
-    Known("HEADRACE_WORKER_HEARTBEAT_SECONDS", "10", "Worker heartbeat period.", _number(float)),
-    Known("HEADRACE_WORKER_POLL_SECONDS", "2", "Worker poll period.", _number(float)),
-    Known("HEADRACE_SERVE_POLL_SECONDS", None, "`serve` poll period.", _number(float)),
-    Known(
-        "HEADRACE_SERVE_SHUTDOWN_GRACE_SECONDS",
-        None,
-        "How long `serve` lets runs finish.",
-        _number(float, positive=False),
-    ),
-    Known(
-        "HEADRACE_STORE_LOCK_TIMEOUT", None, "Seconds to wait for the SQLite lock.", _number(float)
-    ),
-    Known("HEADRACE_CONCURRENCY_LEASE_SECONDS", None, "Concurrency slot lease.", _number(float)),
-    Known("HEADRACE_CONCURRENCY_POLL_MAX_SECONDS", None, "Slot wait poll cap.", _number(float)),
-    Known("HEADRACE_CONCURRENCY_TAG_CACHE_SECONDS", None, "Tag limit cache.", _number(float)),
-    Known("HEADRACE_SERVER_ALLOWED_ORIGINS", None, "CORS origins of the server."),
-    Known("HEADRACE_DISABLE_PLUGINS", None, "Plugins not to load (a,b)."),
-    Known("HEADRACE_DISABLE_PLUGIN_AUTOLOAD", None, "Load no entry-point plugins."),
-)
-_BY_NAME = {known.name: known for known in SETTINGS}
 MASK = "********"
 
 
-def _canonical(name: str) -> str:
-    """`PREFECT_API_URL` and `api_url` name `HEADRACE_API_URL`."""
-    upper = name.strip().upper()
-    if upper.startswith("PREFECT_"):
-        upper = "HEADRACE_" + upper[len("PREFECT_") :]
-    elif not upper.startswith("HEADRACE_"):
-        upper = "HEADRACE_" + upper
-    return upper
+@contextmanager
+def _settings_errors() -> Iterator[None]:
+    """A bad profiles file or setting becomes `Error: ...` and exit status 1."""
+    try:
+        yield
+    except (SettingsError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
 
 
-def _rows(show_defaults: bool) -> list[dict[str, object]]:
-    rows = []
-    for known in SETTINGS:
-        value = os.environ.get(known.name)
-        if value is None and not show_defaults:
-            continue
-        shown = MASK if (known.secret and value) else value
-        rows.append(
-            {
-                "name": known.name,
-                "value": shown if value is not None else known.default,
-                "source": "env" if value is not None else "default",
-            }
-        )
+def _definitions() -> dict[str, SettingDefinition]:
+    return {d.name: d for d in settings.iter_setting_definitions()}
+
+
+def _shown(definition: SettingDefinition | None, value: str | None) -> str | None:
+    return MASK if definition is not None and definition.secret and value else value
+
+
+def _active_profile() -> settings.Profile:
+    with _settings_errors():
+        return settings.load_current_profile()
+
+
+def _value_and_source(
+    d: SettingDefinition, profile: settings.Profile
+) -> tuple[str | None, str | None]:
+    """The raw text in force and where it comes from (None, None: left at its default)."""
+    for name in (d.name, d.prefect_name):
+        if name in os.environ:
+            return os.environ[name], "env" if name == d.name else f"env ({name})"
+    if d.in_profiles:
+        for name in (d.name, d.prefect_name):
+            if name in profile.settings:
+                return str(profile.settings[name]), f"profile {profile.name!r}"
+    return None, None
+
+
+def _rows(show_defaults: bool) -> tuple[str, list[dict[str, object]]]:
+    profile = _active_profile()
+    rows: list[dict[str, object]] = []
+    definitions = _definitions()
+    for d in definitions.values():
+        value, source = _value_and_source(d, profile)
+        if source is None:
+            if not show_defaults:
+                continue
+            value, source = d.default, "default"
+        rows.append({"name": d.name, "value": _shown(d, value), "source": source})
+    known = set(definitions) | {d.prefect_name for d in definitions.values()}
     for name in sorted(os.environ):
-        if name.startswith("HEADRACE_") and name not in _BY_NAME:
-            rows.append({"name": name, "value": os.environ[name], "source": "env (unknown)"})
-    return rows
-
-
-def _problems() -> list[str]:
-    problems = []
-    for known in SETTINGS:
-        value = os.environ.get(known.name)
-        if value is None or known.check is None:
-            continue
-        try:
-            known.check(value)
-        except (ValueError, TypeError) as exc:
-            shown = MASK if known.secret else repr(value)
-            problems.append(f"{known.name}={shown}: {exc}")
-    return problems
+        if name.startswith("HEADRACE_") and name not in known:
+            rows.append({"name": name, "value": MASK, "source": "env (unknown)"})
+    return profile.name, rows
 
 
 @click.group("config")
 def config() -> None:
-    """The settings in force (HEADRACE_* environment variables)."""
+    """The settings in force: environment, then the active profile, then defaults."""
 
 
 @config.command("view")
@@ -162,12 +87,12 @@ def config() -> None:
 @click.option("--show-secrets", is_flag=True, help="Kept for Prefect's flags: secrets stay masked.")
 @json_option
 def view(show_defaults: bool, show_sources: bool, show_secrets: bool, as_json: bool) -> None:
-    """Show the settings set in the environment (and, with --show-defaults, the others)."""
-    rows = _rows(show_defaults)
+    """Show the settings set (and, with --show-defaults, the others); secrets masked."""
+    profile_name, rows = _rows(show_defaults)
     if as_json:
         print_json(rows)
         return
-    click.echo("profile: (none: headrace reads settings from the environment)")
+    click.echo(f"HEADRACE_PROFILE='{profile_name}'")
     for row in rows:
         source = f" (from {row['source']})" if show_sources else ""
         value = "(unset)" if row["value"] is None else row["value"]
@@ -176,11 +101,29 @@ def view(show_defaults: bool, show_sources: bool, show_secrets: bool, as_json: b
 
 @config.command("validate")
 def validate() -> None:
-    """Check every HEADRACE_* variable set; exit 1 naming each bad one."""
-    problems = _problems()
-    unknown = [n for n in sorted(os.environ) if n.startswith("HEADRACE_") and n not in _BY_NAME]
-    for name in unknown:
-        click.echo(f"warning: {name} is not a headrace setting (a typo?)", err=True)
+    """Check every setting in the environment and the active profile; exit 1 naming each
+    bad one."""
+    definitions = _definitions()
+    known = set(definitions) | {d.prefect_name for d in definitions.values()}
+    profile = _active_profile()
+    problems: list[str] = []
+    warnings: list[str] = []
+    in_profile = {key: str(value) for key, value in profile.settings.items()}
+    sources = [("", dict(os.environ)), (f" (profile {profile.name!r})", in_profile)]
+    for where, values in sources:
+        for name, value in sorted(values.items()):
+            if not name.startswith(("HEADRACE_", "PREFECT_")):
+                continue
+            if name not in known:
+                if name.startswith("HEADRACE_") or where:
+                    warnings.append(f"{name}{where} is not a headrace setting (a typo?)")
+                continue
+            try:
+                settings.validate(name, value)
+            except SettingsError as exc:
+                problems.append(f"{exc}{where}")
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     if problems:
         for problem in problems:
             click.echo(f"invalid: {problem}", err=True)
@@ -188,94 +131,181 @@ def validate() -> None:
     click.echo("Settings are valid.")
 
 
-def _no_profiles(action: str, hint: str) -> click.ClickException:
-    return click.ClickException(
-        f"{action}: headrace has no profiles file; it reads settings from HEADRACE_* "
-        f"environment variables only. {hint}"
-    )
+def _known(name: str) -> SettingDefinition:
+    with _settings_errors():
+        canonical = settings.setting_name(name)
+    return _definitions()[canonical]
+
+
+def _profile_only(d: SettingDefinition) -> None:
+    if not d.in_profiles:
+        raise click.ClickException(
+            f"{d.name} is read from the environment only (before settings load, or once at "
+            f"import), so a profile cannot set it; export {d.name}=... instead"
+        )
+
+
+def _overridden(d: SettingDefinition) -> None:
+    for name in (d.name, d.prefect_name):
+        if name in os.environ:
+            click.echo(
+                f"warning: {name} is set in the environment, which wins over the profile",
+                err=True,
+            )
 
 
 @config.command("set")
-@click.argument("settings", nargs=-1, required=True, metavar="NAME=VALUE...")
-def set_(settings: tuple[str, ...]) -> None:
-    """Say how to set these settings (headrace has no profiles file to write)."""
-    lines = []
-    for item in settings:
+@click.argument("settings_", nargs=-1, required=True, metavar="NAME=VALUE...")
+def set_(settings_: tuple[str, ...]) -> None:
+    """Set settings in the active profile (nothing is written if one is invalid)."""
+    updates: dict[str, str | None] = {}
+    chosen: list[tuple[SettingDefinition, str]] = []
+    for item in settings_:
         name, sep, value = item.partition("=")
         if not sep:
             raise click.UsageError(f"expected NAME=VALUE, got {item!r}")
-        known = _BY_NAME.get(_canonical(name))
-        if known is None:
-            raise click.ClickException(
-                f"unknown setting {name!r}; see `headrace config view --show-defaults`"
-            )
-        if known.check is not None:
-            try:
-                known.check(value)
-            except (ValueError, TypeError) as exc:
-                raise click.ClickException(f"{known.name}: {exc}") from None
-        lines.append(
-            f"export {known.name}={value!r}" if not known.secret else f"export {known.name}=..."
-        )
-    raise _no_profiles(
-        "nothing was saved", "Set them in your shell instead:\n  " + "\n  ".join(lines)
-    )
+        d = _known(name)
+        _profile_only(d)
+        with _settings_errors():
+            settings.validate(name.strip(), value)  # the error names it as the user did
+        updates[d.name], updates[d.prefect_name] = value, None
+        chosen.append((d, value))
+    with _settings_errors():
+        profile = settings.update_current_profile(updates)
+    for d, value in chosen:
+        click.echo(f"Set {d.name}='{_shown(d, value)}'.")
+        _overridden(d)
+    click.echo(f"Updated profile {profile.name!r}.")
 
 
 @config.command("unset")
 @click.argument("names", nargs=-1, required=True)
 def unset(names: tuple[str, ...]) -> None:
-    """Say how to unset these settings (headrace has no profiles file to write)."""
-    lines = [f"unset {_canonical(name)}" for name in names]
-    raise _no_profiles("nothing was changed", "Unset them in your shell:\n  " + "\n  ".join(lines))
+    """Remove settings from the active profile (their defaults apply again)."""
+    profile = _active_profile()
+    updates: dict[str, str | None] = {}
+    for name in names:
+        d = _known(name)
+        if d.name not in profile.settings and d.prefect_name not in profile.settings:
+            raise click.ClickException(f"{d.name} is not set in profile {profile.name!r}")
+        updates[d.name] = updates[d.prefect_name] = None
+    with _settings_errors():
+        settings.update_current_profile(updates)
+    for name in names:
+        click.echo(f"Unset {_known(name).name}.")
+    click.echo(f"Updated profile {profile.name!r}.")
 
 
 @click.group("profile")
 def profile() -> None:
-    """Profiles: headrace has one, the environment (HEADRACE_* variables)."""
+    """Named sets of settings in the profiles file ($HEADRACE_HOME/profiles.toml)."""
+
+
+def _profiles() -> settings.ProfilesCollection:
+    with _settings_errors():
+        return settings.load_profiles()
+
+
+def _existing(profiles: settings.ProfilesCollection, name: str) -> settings.Profile:
+    if name not in profiles.names:
+        known = ", ".join(sorted(profiles.names))
+        raise click.ClickException(f"profile {name!r} not found (known: {known})")
+    return profiles[name]
+
+
+def _save(profiles: settings.ProfilesCollection) -> None:
+    with _settings_errors():
+        settings.save_profiles(profiles)
 
 
 @profile.command("ls")
 @json_option
 def profile_ls(as_json: bool) -> None:
-    """List profiles: the environment is the only one."""
+    """List the profiles; `*` marks the active one."""
+    active = _active_profile().name
+    names = sorted(_profiles().names)
     if as_json:
-        print_json([{"name": "environment", "active": True}])
+        print_json([{"name": name, "active": name == active} for name in names])
         return
-    click.echo("* environment (HEADRACE_* variables; headrace has no profiles file)")
+    for name in names:
+        click.echo(f"{'*' if name == active else ' '} {name}")
+
+
+@profile.command("create")
+@click.argument("name")
+@click.option("--from", "from_", default=None, help="Copy the settings of this profile.")
+def profile_create(name: str, from_: str | None) -> None:
+    """Create a profile (empty, or a copy of another)."""
+    profiles = _profiles()
+    if name in profiles.names:
+        raise click.ClickException(f"profile {name!r} already exists")
+    copied = dict(_existing(profiles, from_).settings) if from_ else {}
+    profiles.add_profile(settings.Profile(name, copied))
+    _save(profiles)
+    click.echo(f"Created profile {name!r}; switch to it with `headrace profile use {name}`.")
+
+
+@profile.command("use")
+@click.argument("name")
+def profile_use(name: str) -> None:
+    """Make a profile the active one."""
+    profiles = _profiles()
+    _existing(profiles, name)
+    profiles.set_active(name)
+    _save(profiles)
+    click.echo(f"Profile {name!r} is now active.")
+    for variable in ("HEADRACE_PROFILE", "PREFECT_PROFILE"):
+        if os.environ.get(variable):
+            click.echo(f"warning: {variable} is set in the environment and wins", err=True)
+
+
+@profile.command("delete")
+@click.argument("name")
+def profile_delete(name: str) -> None:
+    """Delete a profile (not the active one)."""
+    profiles = _profiles()
+    _existing(profiles, name)
+    if name == _active_profile().name:
+        raise click.ClickException(
+            f"profile {name!r} is active; switch to another with `headrace profile use` first"
+        )
+    profiles.remove_profile(name)
+    _save(profiles)
+    click.echo(f"Removed profile {name!r}.")
+
+
+@profile.command("rename")
+@click.argument("name")
+@click.argument("new_name")
+def profile_rename(name: str, new_name: str) -> None:
+    """Rename a profile (the active one stays active)."""
+    profiles = _profiles()
+    old = _existing(profiles, name)
+    if new_name in profiles.names:
+        raise click.ClickException(f"profile {new_name!r} already exists")
+    profiles.remove_profile(name)
+    profiles.add_profile(settings.Profile(new_name, dict(old.settings)))
+    if profiles.active_name == name:
+        profiles.set_active(new_name)
+    _save(profiles)
+    click.echo(f"Renamed profile {name!r} to {new_name!r}.")
 
 
 @profile.command("inspect")
 @click.argument("name", required=False)
 @json_option
 def profile_inspect(name: str | None, as_json: bool) -> None:
-    """The settings of the active profile (the environment)."""
-    if name not in (None, "environment", "default"):
-        raise click.ClickException(f"profile {name!r} not found: headrace has no profiles file")
-    rows = _rows(show_defaults=False)
+    """The settings a profile sets (the active one by default); secrets masked."""
+    chosen = _existing(_profiles(), name) if name else _active_profile()
+    definitions = _definitions()
+    shown = {}
+    for key, value in chosen.settings.items():
+        d = definitions.get(key) or definitions.get("HEADRACE_" + key.partition("_")[2])
+        shown[key] = _shown(d, str(value)) if d is not None else MASK
     if as_json:
-        print_json({row["name"]: row["value"] for row in rows})
+        print_json(shown)
         return
-    if not rows:
-        click.echo("No HEADRACE_* settings are set.")
-    for row in rows:
-        click.echo(f"{row['name']}='{row['value']}'")
-
-
-def _unavailable(command: str) -> click.Command:
-    @click.command(
-        command,
-        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
-        help="Not available: headrace has no profiles file.",
-    )
-    def run() -> None:
-        raise _no_profiles(
-            f"`headrace profile {command}` is not available",
-            "Keep one set of variables per environment instead (a .env file, direnv).",
-        )
-
-    return run
-
-
-for _command in ("create", "use", "delete", "rename", "populate-defaults"):
-    profile.add_command(_unavailable(_command))
+    if not shown:
+        click.echo(f"Profile {chosen.name!r} sets nothing.")
+    for key, value in shown.items():
+        click.echo(f"{key}='{value}'")

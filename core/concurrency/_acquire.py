@@ -22,6 +22,7 @@ from headrace.concurrency.errors import (
     ConcurrencySlotAcquisitionError,
 )
 from headrace.run_records import new_run_id
+from headrace.settings import get_current_settings
 
 logger = logging.getLogger("headrace.concurrency")
 
@@ -34,11 +35,11 @@ _released = threading.Condition()
 def lease_seconds(override: float | None = None) -> float:
     if override is not None:
         return float(override)
-    return float(os.environ.get("HEADRACE_CONCURRENCY_LEASE_SECONDS", "60"))
+    return get_current_settings().concurrency.lease_seconds
 
 
 def _max_poll_seconds() -> float:
-    return float(os.environ.get("HEADRACE_CONCURRENCY_POLL_MAX_SECONDS", "0.5"))
+    return get_current_settings().concurrency.poll_max_seconds
 
 
 def normalize_names(names: str | list[str] | tuple[str, ...]) -> list[str]:

@@ -8,7 +8,6 @@ nothing: the set of limited tags is cached for `HEADRACE_CONCURRENCY_TAG_CACHE_S
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, nullcontext
@@ -17,6 +16,7 @@ from typing import Any
 from headrace.concurrency import limits
 from headrace.concurrency._acquire import Request, wait_for_release
 from headrace.concurrency.errors import ConcurrencySlotAcquisitionError
+from headrace.settings import get_current_settings
 from headrace.store import get_store
 
 # (store, generation, expiry, {tag: slots})
@@ -34,7 +34,7 @@ def _tag_limits() -> dict[str, int]:
         and cached[2] > time.monotonic()
     ):
         return cached[3]
-    ttl = float(os.environ.get("HEADRACE_CONCURRENCY_TAG_CACHE_SECONDS", "1"))
+    ttl = get_current_settings().concurrency.tag_cache_seconds
     generation = limits.generation()
     found = {
         name[len(limits.TAG_PREFIX) :]: slots

@@ -22,15 +22,12 @@ from headrace.deployments.deployment import DeploymentOptions, RunnerDeployment,
 from headrace.deployments.execution import run_stored_flow_run
 from headrace.exceptions import Pause
 from headrace.run_records import new_run_id
+from headrace.settings import get_current_settings
 from headrace.store import get_store
 from headrace.store.runs import RUN_OWNER
 from headrace.utilities import clock
 
 logger = logging.getLogger("headrace.serve")
-
-
-def _env_float(name: str, default: float) -> float:
-    return float(os.environ.get(name, default))
 
 
 class Runner:
@@ -100,7 +97,7 @@ class Runner:
 
     def next_wake(self) -> float:
         """Seconds until the next scheduled run of these deployments (capped by the poll)."""
-        poll = _env_float("HEADRACE_SERVE_POLL_SECONDS", 1.0)
+        poll = get_current_settings().serve.poll_seconds
         ids = [record.id for record in self.deployments]
         if not ids:
             return poll
@@ -132,7 +129,7 @@ class Runner:
     def shutdown(self) -> None:
         """Let running flows finish within the grace period, cancel the rest, drop unstarted
         scheduled runs."""
-        grace = _env_float("HEADRACE_SERVE_SHUTDOWN_GRACE_SECONDS", 30.0)
+        grace = get_current_settings().serve.shutdown_grace_seconds
         deadline = time.monotonic() + grace
         while self.running() and time.monotonic() < deadline and self._signals < 2:
             self.join(min(0.1, max(0.0, deadline - time.monotonic())))

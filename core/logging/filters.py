@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from headrace.settings import SettingsError, get_settings
 from headrace.utilities.names import obfuscate
 
 API_KEY_ENV = "HEADRACE_API_KEY"
@@ -34,7 +35,10 @@ class ObfuscateApiKeyFilter(logging.Filter):
     record is rewritten to its masked message); lets every record through."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        key = os.environ.get(API_KEY_ENV)
+        try:  # the key may come from a profile, not only the environment
+            key = get_settings().api_key
+        except SettingsError:
+            key = os.environ.get(API_KEY_ENV)
         if not key:
             return True
         try:

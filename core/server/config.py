@@ -9,8 +9,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 from dataclasses import dataclass
+
+from headrace.settings import get_current_settings
 
 API_KEY_ENV = "HEADRACE_API_KEY"
 AUTH_STRING_ENV = "HEADRACE_API_AUTH_STRING"
@@ -35,8 +36,8 @@ class AuthConfig:
 
     @classmethod
     def from_env(cls) -> AuthConfig:
-        api_key = os.environ.get(API_KEY_ENV) or None
-        auth_string = os.environ.get(AUTH_STRING_ENV) or None
+        api = get_current_settings().api
+        api_key, auth_string = api.key, api.auth_string
         if auth_string is not None and ":" not in auth_string:
             raise ServerConfigError(f"{AUTH_STRING_ENV} must look like user:password")
         return cls(api_key=api_key, auth_string=auth_string)
@@ -79,5 +80,5 @@ class AuthConfig:
 
 def allowed_origins() -> frozenset[str]:
     """Extra origins (e.g. a reverse proxy's public URL) allowed to send state changes."""
-    raw = os.environ.get(ALLOWED_ORIGINS_ENV, "")
-    return frozenset(origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip())
+    origins = get_current_settings().server.allowed_origins
+    return frozenset(origin.rstrip("/") for origin in origins)

@@ -24,6 +24,7 @@ from typing import Any
 
 from headrace.deployments import records, scheduling
 from headrace.run_records import new_run_id
+from headrace.settings import get_current_settings
 from headrace.store import get_store
 from headrace.utilities import clock
 
@@ -35,11 +36,11 @@ _IDLE_REPORT_SECONDS = 300.0
 
 
 def heartbeat_seconds() -> float:
-    return float(os.environ.get("HEADRACE_WORKER_HEARTBEAT_SECONDS", "10"))
+    return get_current_settings().worker.heartbeat_seconds
 
 
 def _poll_seconds() -> float:
-    return float(os.environ.get("HEADRACE_WORKER_POLL_SECONDS", "2"))
+    return get_current_settings().worker.poll_seconds
 
 
 def reap_dead_workers(window: float | None = None) -> list[str]:

@@ -74,3 +74,38 @@ def test_profile_gives_values_the_environment_does_not(
 def test_unknown_setting_name_says_where_the_list_is() -> None:
     with pytest.raises(AttributeError, match="docs/compatibility.md"):
         settings.PREFECT_NO_SUCH_SETTING  # noqa: B018
+
+
+def test_every_setting_is_described_once_for_the_cli() -> None:
+    definitions = list(settings.iter_setting_definitions())
+    names = [d.name for d in definitions]
+    assert len(names) == len(set(names))
+    assert all(d.help and d.prefect_name == "PREFECT_" + d.name[9:] for d in definitions)
+    by_name = {d.name: d for d in definitions}
+    assert by_name["HEADRACE_WORKER_POLL_SECONDS"].default == "2.0"
+    assert by_name["HEADRACE_API_KEY"].secret and by_name["HEADRACE_API_KEY"].in_profiles
+    assert not by_name["HEADRACE_DISABLE_PLUGINS"].in_profiles
+    settings.validate("prefect_worker_poll_seconds", "0.5")
+    with pytest.raises(SettingsError, match="HEADRACE_WORKER_POLL_SECONDS='0'"):
+        settings.validate("HEADRACE_WORKER_POLL_SECONDS", "0")
+    with pytest.raises(SettingsError, match="unknown setting"):
+        settings.validate("HEADRACE_NO_SUCH_SETTING", "1")
+
+
+def test_secret_values_stay_out_of_errors_and_reprs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEADRACE_API_KEY", "s3cr3t-key")
+    assert "s3cr3t-key" not in repr(settings.get_settings())
+    assert settings.get_settings().api_key == "s3cr3t-key"
+
+
+def test_profile_values_reach_the_modules_reading_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HEADRACE_PROFILES_PATH", str(tmp_path / "profiles.toml"))
+    monkeypatch.delenv("HEADRACE_WORKER_POLL_SECONDS", raising=False)
+    settings.update_current_profile({"HEADRACE_WORKER_POLL_SECONDS": "7.5"})
+    from headrace.workers import process
+
+    assert process._poll_seconds() == 7.5
+    monkeypatch.setenv("HEADRACE_WORKER_POLL_SECONDS", "3")  # the environment wins
+    assert process._poll_seconds() == 3.0

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import atexit
 import json
-import os
 import queue
 import sys
 import threading
@@ -22,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from headrace.settings import get_current_settings
 from headrace.store.http._transport import ServerUnavailable, Transport
 
 BUFFER_ENV = "HEADRACE_API_BUFFER_RECORDS"
@@ -45,7 +45,7 @@ class Shipper:
 
     def __init__(self, transport: Transport, capacity: int | None = None) -> None:
         self._transport = transport
-        self.capacity = capacity or int(os.environ.get(BUFFER_ENV, "200000"))
+        self.capacity = capacity or get_current_settings().api.buffer_records
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._count_lock = threading.Lock()
         self._queued = 0  # records put so far, in queue order (written by producers)

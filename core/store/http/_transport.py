@@ -7,11 +7,11 @@ it in the reply's `error`), so code and CLI messages are the same on every backe
 from __future__ import annotations
 
 import base64
-import os
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from headrace.exceptions import HeadraceException, ObjectAlreadyExists, ObjectNotFound
+from headrace.settings import get_current_settings
 
 API_KEY_ENV = "HEADRACE_API_KEY"
 AUTH_STRING_ENV = "HEADRACE_API_AUTH_STRING"
@@ -52,11 +52,11 @@ def redact_url(url: str) -> str:
 
 
 def auth_headers() -> dict[str, str]:
-    """The `Authorization` header for the credentials in the environment, if any."""
-    api_key = os.environ.get(API_KEY_ENV)
-    if api_key:
-        return {"Authorization": f"Bearer {api_key}"}
-    auth_string = os.environ.get(AUTH_STRING_ENV)
+    """The `Authorization` header for the credentials in the settings, if any."""
+    api = get_current_settings().api
+    if api.key:
+        return {"Authorization": f"Bearer {api.key}"}
+    auth_string = api.auth_string
     if auth_string:
         token = base64.b64encode(auth_string.encode()).decode("ascii")
         return {"Authorization": f"Basic {token}"}
@@ -72,7 +72,7 @@ class Transport:
         self.api_url = api_url.rstrip("/")
         self.location = redact_url(self.api_url)
         if timeout is None:
-            timeout = float(os.environ.get(TIMEOUT_ENV, "60"))
+            timeout = get_current_settings().api.request_timeout
         self._httpx = httpx
         self._client = httpx.Client(
             base_url=self.api_url,
