@@ -31,6 +31,7 @@ _EXPORTS = {
     "asuspend_flow_run": "headrace.flow_runs",
     "resume_flow_run": "headrace.flow_runs",
     "aresume_flow_run": "headrace.flow_runs",
+    "Transaction": "headrace.transactions",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

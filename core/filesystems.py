@@ -499,3 +499,13 @@ class RemoteFileSystem(WritableFileSystem, WritableDeploymentStorage):
             fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
             fs.put_file(str(path), target)
         return len(files)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SMB":
+        raise NotImplementedError(
+            "headrace.filesystems.SMB is not provided: headrace does not ship an SMB client. "
+            "Mount the share and use LocalFileSystem, or RemoteFileSystem with an fsspec "
+            "SMB driver (smb://); see docs/compatibility.md."
+        )
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

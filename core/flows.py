@@ -357,19 +357,30 @@ def _await_outcome(coro: Any, return_state: bool) -> Any:
     return outcome()
 
 
-@overload
-def flow(__fn: Callable[P, R]) -> Flow[P, R]: ...
+class FlowDecorator:
+    """The type of `flow`: `@flow`, `@flow(name=..., retries=...)`, and
+    `flow.from_source(source, entrypoint)` as in Prefect."""
+
+    @overload
+    def __call__(self, __fn: Callable[P, R]) -> Flow[P, R]: ...
+
+    @overload
+    def __call__(self, **options: Any) -> Callable[[Callable[P, R]], Flow[P, R]]: ...
+
+    def __call__(self, __fn: Any = None, **options: Any) -> Any:
+        """Decorate a function as a flow: `@flow` or `@flow(name=..., retries=...)`."""
+        if __fn is not None:
+            return Flow(__fn, **options)
+        return lambda fn: Flow(fn, **options)
+
+    from_source = staticmethod(Flow.from_source)
+    afrom_source = staticmethod(Flow.afrom_source)
+
+    def __repr__(self) -> str:
+        return "headrace.flow"
 
 
-@overload
-def flow(**options: Any) -> Callable[[Callable[P, R]], Flow[P, R]]: ...
-
-
-def flow(__fn: Any = None, **options: Any) -> Any:
-    """Decorate a function as a flow: `@flow` or `@flow(name=..., retries=...)`."""
-    if __fn is not None:
-        return Flow(__fn, **options)
-    return lambda fn: Flow(fn, **options)
+flow: FlowDecorator = FlowDecorator()
 
 
 # -- loading flows from entrypoints (the parsing lives in headrace._entrypoints) -----------
@@ -404,6 +415,29 @@ def safe_load_flow_from_entrypoint(entrypoint: str) -> Flow | None:
     """The flow at `path/file.py:name`, built without running the script's other code;
     None when the flow's decorator arguments need something the script cannot import."""
     return _entrypoints.safe_load_flow(entrypoint, Flow)
+
+
+async def load_flow_from_flow_run(
+    flow_run: Any,
+    ignore_storage: bool = False,
+    storage_base_path: str | None = None,
+    use_placeholder_flow: bool = True,
+    client: Any = None,
+) -> Flow:
+    """The flow a deployment's run runs, imported from the deployment's entrypoint
+    (relative to `storage_base_path`, else the deployment's path). `ignore_storage`,
+    `use_placeholder_flow` and `client` are accepted for Prefect code: headrace
+    deployments keep their code on this machine and read the store directly."""
+    from headrace.deployments import load_flow, records  # deferred: deployments sit lower
+
+    if flow_run.deployment_id is None:
+        raise ValueError("Flow run does not have an associated deployment")
+    deployment = records.get_deployment(str(flow_run.deployment_id))
+    if not deployment.entrypoint:
+        raise ValueError(
+            f"Deployment {deployment.id} does not have an entrypoint and can not be run."
+        )
+    return load_flow(storage_base_path or deployment.path, deployment.entrypoint)
 
 
 def load_flow_arguments_from_entrypoint(
@@ -477,10 +511,12 @@ def is_entrypoint_async(entrypoint: str) -> bool:
 
 __all__ = [
     "Flow",
+    "FlowDecorator",
     "flow",
     "is_entrypoint_async",
     "load_flow_arguments_from_entrypoint",
     "load_flow_from_entrypoint",
+    "load_flow_from_flow_run",
     "load_function_and_convert_to_flow",
     "safe_load_flow_from_entrypoint",
     "select_flow",
@@ -488,3 +524,17 @@ __all__ = [
     "aserve",
     "FlowStateHook",
 ]
+
+
+#: Prefect's infrastructure binding (run a flow on a work pool's infrastructure by calling it)
+_NOT_PROVIDED = frozenset({"InfrastructureBoundFlow", "bind_flow_to_infrastructure"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NOT_PROVIDED:
+        raise NotImplementedError(
+            f"headrace.flows.{name} is not provided: headrace runs a called flow in the "
+            "calling process and has no infrastructure to bind it to. Run it on a worker "
+            "with flow.deploy() and run_deployment(); see docs/compatibility.md."
+        )
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

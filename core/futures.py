@@ -558,3 +558,114 @@ __all__ = [
     "resolve_futures_to_states",
     "wait",
 ]
+
+
+class PrefectFlowRunFuture(PrefectFuture[R]):
+    """The eventual final state of a flow run, read from the store by its id: for runs
+    started elsewhere (a deployment's run on a worker, a run in another process).
+
+    headrace does not keep a flow run's return value in the store, so `result()` of a
+    completed run raises MissingResult (as Prefect does for a result it did not persist);
+    a failed run's `result()` raises its error.
+    """
+
+    def __init__(self, flow_run_id: Any) -> None:
+        super().__init__(None)
+        self._flow_run_id = flow_run_id
+        self._watching = False
+        self._callbacks: list[Callable[[PrefectFuture], Any]] = []
+
+    @property
+    def flow_run_id(self) -> Any:
+        return self._flow_run_id
+
+    def _read_state(self) -> State | None:
+        from headrace.client.orchestration import get_client  # deferred: futures sit low
+        from headrace.exceptions import ObjectNotFound
+
+        try:
+            return get_client(sync_client=True).read_flow_run(self._flow_run_id).state
+        except ObjectNotFound:
+            return None  # not recorded yet: it may still be created
+
+    @property
+    def state(self) -> State:
+        """The final state once known, else the run's state in the store (Pending while
+        the run is not recorded)."""
+        if self._final_state is not None:
+            return self._final_state
+        state = self._read_state()
+        if state is not None and state.is_final():
+            self._settle(state)
+        return state or Pending()
+
+    def _settle(self, state: State) -> None:
+        with _settle_lock:
+            if self._final_state is not None:
+                return
+            self._final_state = state
+            callbacks, self._callbacks = self._callbacks, []
+        for fn in callbacks:
+            try:
+                fn(self)
+            except Exception:
+                logger.exception("A done callback of flow run %s failed", self._flow_run_id)
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait (at most `timeout` seconds) until the run is in a final state."""
+        _check_timeout(timeout)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        delay = 0.005
+        while self._final_state is None and not self.state.is_final():
+            now = time.monotonic()
+            if deadline is not None and now >= deadline:
+                return
+            time.sleep(delay if deadline is None else max(0.0, min(delay, deadline - now)))
+            delay = min(delay * 2, MAX_POLL_SECONDS)
+
+    def result(self, timeout: float | None = None, raise_on_failure: bool = True) -> Any:
+        self.wait(timeout)
+        final = self._final_state
+        if final is None:
+            raise TimeoutError(
+                f"Flow run {self._flow_run_id} did not complete within {timeout} seconds"
+            )
+        if final.is_completed() and final.data is None:
+            raise MissingResult(
+                f"The result of flow run {self._flow_run_id} is not kept in the store; "
+                "return it through a task, an artifact or a variable to read it elsewhere."
+            )
+        return _state_result(final, raise_on_failure)
+
+    async def aresult(self, timeout: float | None = None, raise_on_failure: bool = True) -> Any:
+        import asyncio
+
+        return await asyncio.to_thread(self.result, timeout, raise_on_failure)
+
+    def add_done_callback(self, fn: Callable[[PrefectFuture], Any]) -> None:
+        """Call `fn(future)` when the run ends (a thread of this process watches for it)."""
+        with _settle_lock:
+            if self._final_state is None:
+                self._callbacks.append(fn)
+                start = not self._watching
+                self._watching = True
+            else:
+                start = None
+        if start is None:
+            fn(self)
+        elif start:
+            threading.Thread(target=self.wait, name="headrace-flow-run-watch", daemon=True).start()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PrefectFlowRunFuture):
+            return False
+        return str(self._flow_run_id) == str(other._flow_run_id)
+
+    def __hash__(self) -> int:
+        return hash(str(self._flow_run_id))
+
+    def __repr__(self) -> str:
+        return f"PrefectFlowRunFuture(flow_run_id={str(self._flow_run_id)!r})"
+
+
+__all__ += ["PrefectFlowRunFuture"]

@@ -254,6 +254,33 @@ def _state_result(state: State, raise_on_failure: bool) -> Any:
     return data
 
 
+#: how often `get_state_result` tries to read a stored result before giving up, and the
+#: pause between tries: a result may be written just after its state is visible
+RESULT_READ_MAXIMUM_ATTEMPTS = 10
+RESULT_READ_RETRY_DELAY = 0.25
+
+
+async def get_state_result(
+    state: State, raise_on_failure: bool = True, retry_result_failure: bool = True
+) -> Any:
+    """A state's result for async code, as `await state.aresult()`; a stored result that
+    cannot be read yet is read again (`RESULT_READ_MAXIMUM_ATTEMPTS` times,
+    `RESULT_READ_RETRY_DELAY` seconds apart) unless `retry_result_failure` is false."""
+    import asyncio
+
+    attempts = RESULT_READ_MAXIMUM_ATTEMPTS if retry_result_failure else 1
+    for attempt in range(1, attempts):
+        try:
+            return _state_result(state, raise_on_failure)
+        except Exception as exc:
+            # only a stored result of a completed run is worth reading again
+            if not (isinstance(state.data, StoredResult) and state.is_completed()):
+                raise
+            logger.debug("reading the result failed (%r), try %s of %s", exc, attempt, attempts)
+            await asyncio.sleep(RESULT_READ_RETRY_DELAY)
+    return _state_result(state, raise_on_failure)
+
+
 def _is_state_iterable(value: Any) -> bool:
     return (
         isinstance(value, (list, tuple, set))
@@ -633,6 +660,7 @@ __all__ = [
     "exception_to_failed_state",
     "format_exception",
     "get_state_exception",
+    "get_state_result",
     "is_state_iterable",
     "raise_state_exception",
     "return_value_to_state",

@@ -526,3 +526,12 @@ __all__ = [
     "task",
     "task_input_hash",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "MaterializingTask":
+        raise NotImplementedError(
+            "headrace.tasks.MaterializingTask is not provided: headrace has no assets "
+            "(@materialize, asset lineage); see docs/compatibility.md."
+        )
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,6 +25,7 @@ from headrace.blocks import codec, documents, registry
 from headrace.blocks.errors import (
     BlockAlreadyExists,
     BlockDocumentInvalid,
+    BlockError,
     BlockNotFound,
     InvalidBlockName,
     UnknownBlockType,
@@ -46,9 +47,38 @@ from headrace.utilities.dispatch import register_own_registry
 if TYPE_CHECKING:
     from cryptography.fernet import Fernet
 
-__all__ = ["Block", "SecretDict", "load_document", "resolve_block_reference"]
+__all__ = [
+    "Block",
+    "BlockNotSavedError",
+    "InvalidBlockRegistration",
+    "SecretDict",
+    "block_schema_to_key",
+    "load_document",
+    "resolve_block_reference",
+]
 
 B = TypeVar("B", bound="Block")
+
+
+class BlockNotSavedError(InvalidBlockName, RuntimeError):
+    """An operation needs a saved block (e.g. `block.delete()` without a name) and this
+    instance was never saved or loaded."""
+
+
+class InvalidBlockRegistration(BlockError):
+    """`register_type_and_schema` called on `Block` itself or on an abstract interface
+    (such as `ObjectStorageBlock`): only concrete block types register."""
+
+
+def block_schema_to_key(schema: Any) -> str:
+    """The key a block class is looked up by: its type slug. Takes a `Block` class or a
+    schema-like object with a `block_type` that has a `slug` (Prefect's `BlockSchema`)."""
+    if isinstance(schema, type) and issubclass(schema, Block):
+        return schema.get_block_type_slug()
+    block_type = getattr(schema, "block_type", None)
+    if block_type is None:
+        raise ValueError("Block type is not set")
+    return f"{block_type.slug}"
 
 
 class _ClassOrInstanceMethod:
@@ -119,6 +149,11 @@ class Block(BaseModel):
     def register_type_and_schema(cls) -> None:
         """Prefect's explicit registration; here classes register themselves, so this only
         re-registers (e.g. after a plugin manager reset). Kept so Prefect code runs as is."""
+        if cls is Block or inspect.isabstract(cls):
+            raise InvalidBlockRegistration(
+                f"register_type_and_schema() must be called on a concrete Block subclass, "
+                f"not on {cls.__name__}"
+            )
         register_block_type(cls)
 
     @classmethod
@@ -316,8 +351,13 @@ class Block(BaseModel):
         if not (_sync if _sync is not None else not in_async_context()):
             return self.adelete(name) if self is not None else cls.adelete(name)  # type: ignore[return-value]
         if name is None:
-            if self is None or self._block_document_name is None:
+            if self is None:
                 raise InvalidBlockName("delete() needs a name, or a block that was saved/loaded")
+            if self._block_document_name is None:
+                raise BlockNotSavedError(
+                    f"This {type(self).__name__} was never saved or loaded: save it first, "
+                    "or pass the name of the document to delete"
+                )
             name = self._block_document_name
         target, slug, doc_name = cls._resolve_load_target(name)
         store = get_store()

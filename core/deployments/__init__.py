@@ -5,8 +5,11 @@ Deployments, work pools and their flow runs live in the store
 (`headrace.deployments.records`); `headrace.workers` runs the deployments of a pool.
 """
 
+from typing import Any
+
 from headrace.deployments.deploy import (
     DeploymentFlowRun,
+    arun_deployment,
     deploy,
     deploy_flow,
     run_deployment,
@@ -22,6 +25,7 @@ __all__ = [
     "Runner",
     "RunRejected",
     "RunnerDeployment",
+    "arun_deployment",
     "aserve",
     "deploy",
     "deploy_flow",
@@ -32,3 +36,13 @@ __all__ = [
     "serve_flow",
     "to_deployment",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "initialize_project":
+        raise NotImplementedError(
+            "headrace.deployments.initialize_project is not provided: Prefect 2's project "
+            "scaffolding (prefect.yaml and build/push steps) has no headrace counterpart; "
+            "deploy with flow.deploy() or flow.serve(). See docs/compatibility.md."
+        )
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -163,11 +163,39 @@ def run_deployment(
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
         run = DeploymentFlowRun.load(run_id)
-        if run.state_type in records.FINAL_STATES:
-            return run
-        if deadline is not None and time.monotonic() >= deadline:
+        if _done_waiting(run, deadline):
             return run
         time.sleep(poll_interval)
+
+
+async def arun_deployment(
+    name: str,
+    parameters: dict[str, Any] | None = None,
+    scheduled_time: Any = None,
+    timeout: float | None = None,
+    poll_interval: float = 0.2,
+    validate: bool = True,
+    **_ignored: Any,
+) -> DeploymentFlowRun:
+    """`run_deployment` for async code: the event loop keeps running while it waits."""
+    import asyncio
+
+    run = await asyncio.to_thread(
+        run_deployment, name, parameters, scheduled_time, 0, poll_interval, validate
+    )
+    if timeout == 0:
+        return run
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while not _done_waiting(run, deadline):
+        await asyncio.sleep(poll_interval)
+        run = await asyncio.to_thread(DeploymentFlowRun.load, run.id)
+    return run
+
+
+def _done_waiting(run: DeploymentFlowRun, deadline: float | None) -> bool:
+    return run.state_type in records.FINAL_STATES or (
+        deadline is not None and time.monotonic() >= deadline
+    )
 
 
 def _timestamp(value: Any) -> float:

@@ -150,6 +150,14 @@ def current_logger(fallback: str) -> logging.Logger | logging.LoggerAdapter:
         return get_logger(fallback)
 
 
+def print_as_log(*args: Any, **kwargs: Any) -> None:
+    """`print` that, inside a run with `log_prints=True`, logs the text at INFO on the run
+    logger; elsewhere, or when printing to a file other than stdout, it prints."""
+    from headrace.logging.prints import _print
+
+    _print(*args, **kwargs)
+
+
 @contextmanager
 def patch_print() -> Iterator[None]:
     """Inside the block, `print` in a run with `log_prints=True` goes to the run logger;
