@@ -388,6 +388,11 @@ def __getattr__(name: str) -> Any:
 
         globals()[name] = ContextModel
         return ContextModel
+    if name == "AssetContext":
+        raise NotImplementedError(
+            "headrace.context.AssetContext is not provided: headrace has no assets "
+            "(@materialize, asset lineage); see docs/compatibility.md."
+        )
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -407,15 +412,3 @@ __all__ = [
     "serialize_context",
     "tags",
 ]
-
-
-_module_getattr = __getattr__
-
-
-def __getattr__(name: str) -> Any:  # noqa: F811 - extends the lookup above
-    if name == "AssetContext":
-        raise NotImplementedError(
-            "headrace.context.AssetContext is not provided: headrace has no assets "
-            "(@materialize, asset lineage); see docs/compatibility.md."
-        )
-    return _module_getattr(name)
