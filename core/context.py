@@ -180,6 +180,22 @@ def _current_run_is_async() -> bool | None:
 register_run_probe(_current_run_is_async)
 
 
+class AssetContext:
+    """Prefect's asset-lineage context. headrace has no assets, so the name imports (code
+    that imports it beside other context names keeps working) and using it raises."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError(
+            "headrace.context.AssetContext is not provided: headrace has no assets "
+            "(@materialize, asset lineage); see docs/compatibility.md."
+        )
+
+    @classmethod
+    def get(cls) -> None:
+        """No asset context is ever active."""
+        return None
+
+
 def get_run_context() -> TaskRunContext | FlowRunContext:
     """The innermost run context; raises MissingContextError outside any run."""
     ctx = TaskRunContext._var.get(None) or FlowRunContext._var.get(None)
@@ -388,11 +404,6 @@ def __getattr__(name: str) -> Any:
 
         globals()[name] = ContextModel
         return ContextModel
-    if name == "AssetContext":
-        raise NotImplementedError(
-            "headrace.context.AssetContext is not provided: headrace has no assets "
-            "(@materialize, asset lineage); see docs/compatibility.md."
-        )
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
