@@ -1,46 +1,10 @@
-"""Automation tests: each test gets its own HEADRACE_HOME (a real SQLite store); the server
-tests share one real `headrace server start` process per module."""
+"""Automation tests: fixtures from tests/server/event_fixtures.py."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
-from server_support import ServerProcess  # noqa: E402
-
-from headrace.store import reset_store  # noqa: E402
-
-ENCRYPTION_KEY = "x3G9mZt0G1u7XU5dYQv0l4lJmI8bWq1l9gM7Jr2vQ0s="
-
-
-@pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    home = tmp_path / "headrace-home"
-    monkeypatch.setenv("HEADRACE_HOME", str(home))
-    monkeypatch.setenv("HEADRACE_ENCRYPTION_KEY", ENCRYPTION_KEY)
-    monkeypatch.delenv("HEADRACE_API_URL", raising=False)
-    reset_store()
-    yield home
-    reset_store()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    env = {"HEADRACE_ENCRYPTION_KEY": ENCRYPTION_KEY}
-    process = ServerProcess(tmp_path_factory.mktemp("server-home"), env=env).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture
-def remote(server: ServerProcess, monkeypatch: pytest.MonkeyPatch) -> Iterator[ServerProcess]:
-    """This process's store is the module's server (`HEADRACE_API_URL`)."""
-    monkeypatch.setenv("HEADRACE_API_URL", server.api)
-    reset_store()
-    yield server
-    reset_store()
+from event_fixtures import isolated_home, remote, server  # noqa: E402, F401
