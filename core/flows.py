@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import copy
 import inspect
 import logging
-import types
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from headrace import _entrypoints, engine
 from headrace._entrypoints import import_object
+from headrace._method_binding import MethodBinding
 from headrace._naming import check_name, check_run_name
 from headrace.context import FlowRunContext
 from headrace.exceptions import MissingFlowError, ReservedArgumentError, ScriptError
@@ -32,7 +31,7 @@ logger = logging.getLogger("headrace.flows")
 _HOOK_KINDS = ("on_completion", "on_failure", "on_cancellation", "on_crashed", "on_running")
 
 
-class Flow(Generic[P, R]):
+class Flow(MethodBinding, Generic[P, R]):
     """A function whose calls become tracked flow runs."""
 
     def __init__(
@@ -64,10 +63,7 @@ class Flow(Generic[P, R]):
                 f"Expected string for flow parameter 'name'; got {type(name).__name__} "
                 f"instead.{hint if callable(name) else ''}"
             )
-        self._method_kind = None
-        if isinstance(fn, (classmethod, staticmethod)):
-            self._method_kind = "class" if isinstance(fn, classmethod) else "static"
-            fn = fn.__func__
+        fn = self._unwrap_method(fn)
         if not callable(fn):
             raise TypeError("@flow needs a function")
         if retries is not None and (not isinstance(retries, int) or retries < 0):
@@ -149,31 +145,9 @@ class Flow(Generic[P, R]):
     def version(self, value: str | None) -> None:
         self._version = value
 
-    @property
-    def isclassmethod(self) -> bool:
-        return self._method_kind == "class"
-
-    @property
-    def isstaticmethod(self) -> bool:
-        return self._method_kind == "static"
-
-    def __get__(self, instance: Any, owner: Any) -> Flow[P, R]:
-        """Flows work as instance, class and static methods: reading one through an
-        instance (or, for a classmethod, a class) gives a copy bound to it."""
-        if self._method_kind == "class":
-            return self._bound_to(owner)
-        if instance is None or self._method_kind == "static":
-            return self
-        return self._bound_to(instance)
-
-    def _bound_to(self, target: Any) -> Flow[P, R]:
-        bound = copy.copy(self)
-        bound.fn = types.MethodType(self.fn, target)  # type: ignore[assignment]
-        bound._method_kind = None
-        bound.signature = Signature(bound.fn)
-        bound._validator = ParameterValidator(bound.fn, bound.signature)
-        bound._options = {**self._options}
-        return bound
+    def _rebound(self) -> None:
+        self._validator = ParameterValidator(self.fn, self.signature)
+        self._options = {**self._options}
 
     # -- hooks, also as decorators: `@my_flow.on_completion` --------------------------------
     def on_completion(self, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -204,12 +178,7 @@ class Flow(Generic[P, R]):
             **{kind: list(getattr(self, f"{kind}_hooks")) for kind in _HOOK_KINDS},
         }
         merged = changed_options(current, self.name, "flow", options)
-        fn: Any = self.fn
-        if self._method_kind == "class":
-            fn = classmethod(fn)
-        elif self._method_kind == "static":
-            fn = staticmethod(fn)
-        return Flow(fn, **merged)
+        return Flow(self._rewrapped_fn(), **merged)
 
     def visualize(self, *args: Any, **kwargs: Any) -> str:
         """The graph of this flow's task and subflow calls as a Mermaid flowchart (text
