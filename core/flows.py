@@ -14,6 +14,7 @@ from headrace._naming import check_name, check_run_name
 from headrace.context import FlowRunContext
 from headrace.exceptions import MissingFlowError, ReservedArgumentError, ScriptError
 from headrace.task_runners import TaskRunner, ThreadPoolTaskRunner
+from headrace.utilities.asyncutils import async_dispatch
 from headrace.utilities.callables import ParameterValidator, Signature, hook_list
 from headrace.utilities.options import changed_options
 
@@ -33,6 +34,10 @@ _HOOK_KINDS = ("on_completion", "on_failure", "on_cancellation", "on_crashed", "
 
 class Flow(MethodBinding, Generic[P, R]):
     """A function whose calls become tracked flow runs."""
+
+    #: where `from_source` loaded the flow from (its deployments pull the code there)
+    _storage: Any = None
+    _entrypoint: str | None = None
 
     def __init__(
         self,
@@ -178,7 +183,9 @@ class Flow(MethodBinding, Generic[P, R]):
             **{kind: list(getattr(self, f"{kind}_hooks")) for kind in _HOOK_KINDS},
         }
         merged = changed_options(current, self.name, "flow", options)
-        return Flow(self._rewrapped_fn(), **merged)
+        changed = Flow(self._rewrapped_fn(), **merged)
+        changed._storage, changed._entrypoint = self._storage, self._entrypoint
+        return changed
 
     def visualize(self, *args: Any, **kwargs: Any) -> str:
         """The graph of this flow's task and subflow calls as a Mermaid flowchart (text
@@ -251,33 +258,45 @@ class Flow(MethodBinding, Generic[P, R]):
         return serve_flow(self, *args, **kwargs)
 
     def to_deployment(self, *args: Any, **kwargs: Any) -> Any:
+        """A `RunnerDeployment` of this flow, not saved until served or deployed."""
         from headrace.deployments import to_deployment  # deferred: see _DEPLOYMENTS_DEFERRED
 
         return to_deployment(self, *args, **kwargs)
 
-    def deploy(self, *args: Any, **kwargs: Any) -> Any:
-        from headrace.deployments import deploy_flow  # deferred: see _DEPLOYMENTS_DEFERRED
-
-        return deploy_flow(self, *args, **kwargs)
-
     async def ato_deployment(self, *args: Any, **kwargs: Any) -> Any:
         """`to_deployment` from async code."""
-        return self.to_deployment(*args, **kwargs)
+        from headrace.deployments.deployment import ato_deployment  # deferred: as above
+
+        return await ato_deployment(self, *args, **kwargs)
 
     async def adeploy(self, *args: Any, **kwargs: Any) -> Any:
         """`deploy` from async code (the store calls run in a worker thread)."""
         import asyncio
 
-        return await asyncio.to_thread(self.deploy, *args, **kwargs)
+        return await asyncio.to_thread(self.deploy, *args, _sync=True, **kwargs)
+
+    @async_dispatch(adeploy)
+    def deploy(self, *args: Any, **kwargs: Any) -> Any:
+        """Save a deployment of this flow for a work pool's workers; returns its id."""
+        from headrace.deployments import deploy_flow  # deferred: see _DEPLOYMENTS_DEFERRED
+
+        return deploy_flow(self, *args, **kwargs)
 
     @classmethod
     async def afrom_source(cls, source: Any, entrypoint: str) -> Flow[Any, Any]:
-        """`from_source` from async code."""
-        return cls.from_source(source, entrypoint)
+        """`from_source` from async code (pulling and importing run in a worker thread)."""
+        import asyncio
+
+        from headrace.deployments import load_flow_from_source  # deferred: as above
+
+        return await asyncio.to_thread(load_flow_from_source, source, entrypoint)
 
     @classmethod
+    @async_dispatch(afrom_source)
     def from_source(cls, source: Any, entrypoint: str) -> Flow[Any, Any]:
-        """Load a flow from `source` (a local directory) and `entrypoint` (`path.py:function`)."""
+        """The flow at `entrypoint` (`path/file.py:function` or `package.module.function`)
+        in `source`: a local directory, a git URL, a storage object from
+        `headrace.runner.storage` or a storage block. Its deployments keep the source."""
         from headrace.deployments import load_flow_from_source  # deferred: as above
 
         return load_flow_from_source(source, entrypoint)
