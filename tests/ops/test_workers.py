@@ -269,7 +269,7 @@ def test_a_run_does_not_outlive_its_worker(
         worker.send_signal(signal.SIGKILL)  # only the worker: its run gets SIGTERM
         worker.wait()
     wait_until(lambda: state_of(run_id) == "CRASHED", timeout=30, what="the run to end")
-    assert records.run_row(run_id)["state_message"] == "Execution was interrupted: Terminated"
+    assert records.run_row(run_id)["state_message"] == "Execution was interrupted: SIGTERM"
 
 
 def test_deployment_inspect_and_delete(project: Path) -> None:
