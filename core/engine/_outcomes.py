@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from headrace.futures import PrefectFuture
-from headrace.states import Completed, Failed, State, StateGroup
+from headrace.states import Cancelled, Completed, Failed, State, StateGroup
 
 
 def return_value_to_state(value: Any) -> State:
@@ -19,8 +19,10 @@ def return_value_to_state(value: Any) -> State:
 
     A state the function built itself (no run ids yet) is the final state. The state
     or future of another run, or a non-empty collection made only of those, completes
-    only if all of them completed; the completed state keeps the raw return value as
-    its data. Anything else completes with the value as data.
+    only if all of them completed (the completed state keeps the raw return value as
+    its data); else it is Cancelled if one was cancelled, else Failed, with the states
+    (in the shape returned: one state, a list, a tuple) as data. Anything else completes
+    with the value as data.
     """
     if isinstance(value, State) and not _belongs_to_a_run(value):
         return value
@@ -44,11 +46,13 @@ def return_value_to_state(value: Any) -> State:
     group = StateGroup(states)
     if group.all_completed():
         return Completed(message="All states completed.", data=value)
-    failed = group.fail_count
-    if failed:
-        return Failed(message=f"{failed}/{len(states)} states failed.", data=states)
-    unfinished = sum(1 for state in states if not state.is_final())
-    return Failed(message=f"{unfinished}/{len(states)} states are not final.", data=states)
+    data: Any = states[0] if members is not value else type(value)(states)
+    total = len(states)
+    if group.any_cancelled():
+        return Cancelled(message=f"{group.cancelled_count}/{total} states cancelled.", data=data)
+    if group.any_failed():
+        return Failed(message=f"{group.fail_count}/{total} states failed.", data=data)
+    return Failed(message=f"{group.not_final_count}/{total} states are not final.", data=data)
 
 
 def _belongs_to_a_run(state: State) -> bool:
