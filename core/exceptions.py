@@ -123,8 +123,9 @@ class FlowRunTimeoutError(HeadraceException, TimeoutError):
     """A flow run exceeded its `timeout_seconds`."""
 
 
-class ConfigurationError(HeadraceException):
-    """A setting or option has an invalid value."""
+class ConfigurationError(HeadraceException, ValueError):
+    """A setting or option has an invalid value, or a result store lacks what an
+    operation needs (e.g. a lock manager)."""
 
 
 class MappingLengthMismatch(HeadraceException):
