@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from headrace.states import State, StateType
 
@@ -314,6 +314,29 @@ def _artifact_fields(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class FlowRunInput(ObjectBaseModel):
+    """One stored input of a flow run (what `filter_flow_run_input` returns): a JSON
+    `value` under a `key`, and who sent it."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    flow_run_id: uuid.UUID | str
+    key: str
+    value: str
+    sender: str | None = None
+
+    @field_validator("created", mode="before")
+    @classmethod
+    def _created_from_timestamp(cls, value: Any) -> Any:
+        return _utc(value) if isinstance(value, (int, float)) else value
+
+    @property
+    def decoded_value(self) -> Any:
+        """The value, decoded from JSON."""
+        import json
+
+        return json.loads(self.value)
+
+
 __all__ = [
     "Artifact",
     "ArtifactCollection",
@@ -323,6 +346,7 @@ __all__ = [
     "DeploymentResponse",
     "DeploymentSchedule",
     "FlowRun",
+    "FlowRunInput",
     "Log",
     "TaskRun",
     "Variable",
