@@ -29,7 +29,7 @@ from headrace.settings import get_settings
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-    from headrace.context import TaskRunContext
+    from headrace.context import FlowRunContext, TaskRunContext
     from headrace.run_records import TaskRun
     from headrace.states import State
     from headrace.tasks import Task
@@ -169,6 +169,11 @@ class ThreadPoolTaskRunner(TaskRunner):
     def _configuration(self) -> dict[str, Any]:
         return {"max_workers": self.max_workers}
 
+    def __getstate__(self) -> dict[str, Any]:
+        """A started runner pickles as a stopped one (a flow sent to a worker carries its
+        runner; the pool of threads stays here)."""
+        return {**self.__dict__, "_executor": None}
+
     def _ensure_started(self) -> None:
         if self._executor is None:
             raise RuntimeError(
@@ -245,24 +250,79 @@ def _initialize_process_pool_worker(
         initializer(*initargs)
 
 
-#: worker side: the runner context last applied and its log fields (a call applies the
-#: context only when it differs from the last one)
+#: worker side: the runner context last applied, its log fields and the flow run
+#: context the calls run in (a call applies the context only when it is a new one)
 _applied_context: bytes | None = None
 _worker_log_fields: dict[str, Any] = {}
+_worker_flow_context: FlowRunContext | None = None
+#: worker side: where task runs submitted inside a call run (this process's threads)
+_worker_threads: ThreadPoolTaskRunner | None = None
 
 
 def _run_in_worker(payload: bytes, timeout: float | None, context: bytes) -> bytes:
     """Worker side of one call: apply the runner's context (the environment and
-    settings of the flow's process, the flow run's log fields), then run the call."""
-    global _applied_context, _worker_log_fields
+    settings of the flow's process, the flow run's log fields and identity), then run
+    the call inside that flow run, so that tasks it calls or submits are task runs of
+    the flow run (submitted ones run on this process's threads)."""
+    global _applied_context, _worker_log_fields, _worker_flow_context
     if context != _applied_context:
         import cloudpickle
 
         shared = cloudpickle.loads(context)
         os.environ.update(shared["env"])
         _worker_log_fields = shared["context"]["log_fields"]
+        _worker_flow_context = _flow_context_in_worker(shared["context"].get("flow_run"))
         _applied_context = context
-    return engine.run_packed(payload, timeout, _worker_log_fields)
+    flow_ctx = _worker_flow_context
+    if flow_ctx is None:
+        return engine.run_packed(payload, timeout, _worker_log_fields)
+    from headrace.context import FlowRunContext
+
+    runs_before = sum(flow_ctx.task_counts.values())
+    token = FlowRunContext._var.set(flow_ctx)
+    try:
+        return engine.run_packed(payload, timeout, _worker_log_fields)
+    finally:
+        FlowRunContext._var.reset(token)
+        if sum(flow_ctx.task_counts.values()) != runs_before:
+            from headrace.store import get_store
+
+            get_store().flush()  # the task runs made here are in before the outcome
+
+
+def _flow_context_in_worker(flow_run: dict[str, Any] | None) -> FlowRunContext | None:
+    """The flow run the calls belong to, as seen in a worker process."""
+    global _worker_threads
+    if flow_run is None or flow_run.get("flow") is None:
+        return None
+    from headrace.context import FlowRunContext
+    from headrace.logging.loggers import flow_run_logger
+    from headrace.run_records import FlowRun
+
+    run = FlowRun(
+        flow_run["flow_name"],
+        {},
+        flow_run["tags"],
+        name=flow_run["name"],
+        run_id=flow_run["id"],
+    )
+    if _worker_threads is None:
+        _worker_threads = ThreadPoolTaskRunner().__enter__()
+    flow = flow_run["flow"]
+    return FlowRunContext(
+        flow, run, _worker_threads, {}, None, flow_run["log_prints"], flow_run_logger(run, flow)
+    )
+
+
+def _picklable_or_none(value: Any) -> Any:
+    """`value` if cloudpickle can send it to a worker, else None."""
+    import cloudpickle
+
+    try:
+        cloudpickle.dumps(value)
+    except Exception:
+        return None
+    return value
 
 
 class _UnpicklingFuture(concurrent.futures.Future):
@@ -435,6 +495,24 @@ class ProcessPoolTaskRunner(TaskRunner):
         self.cancel_all()
         self._started = False
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Only the configuration travels (a flow sent to a worker carries its runner)."""
+        return {
+            "max_workers": self._max_workers,
+            "factories": self.subprocess_message_processor_factories,
+            "initializer": getattr(self, "_initializer", None),
+            "initargs": getattr(self, "_initargs", ()),
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        ProcessPoolTaskRunner.__init__(
+            self,
+            state["max_workers"],
+            state["factories"],
+            state["initializer"],
+            state["initargs"],
+        )
+
     def _ensure_started(self) -> None:
         if self._threads is None:
             raise RuntimeError(
@@ -485,11 +563,18 @@ class ProcessPoolTaskRunner(TaskRunner):
             from headrace.settings import get_current_settings
 
             flow_ctx = FlowRunContext._var.get(None)
-            log_fields = {}
+            context: dict[str, Any] = {"log_fields": {}, "flow_run": None}
             if flow_ctx is not None:
                 run = flow_ctx.flow_run
-                log_fields = {"flow_run_name": run.name, "flow_name": run.flow_name}
-            context = {"log_fields": log_fields}
+                context["log_fields"] = {"flow_run_name": run.name, "flow_name": run.flow_name}
+                context["flow_run"] = {
+                    "id": run.id,
+                    "name": run.name,
+                    "flow_name": run.flow_name,
+                    "tags": set(run.tags),
+                    "log_prints": flow_ctx.log_prints,
+                    "flow": _picklable_or_none(flow_ctx.flow),
+                }
             env = get_current_settings().to_environment_variables(exclude_unset=True) | dict(
                 os.environ
             )

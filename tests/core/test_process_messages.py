@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import pickle
 import threading
 import uuid
 from concurrent.futures import Future
@@ -38,8 +39,8 @@ def test_unpickling_future_reports_bytes_it_cannot_load_and_still_calls_back():
     view.add_done_callback(lambda _: called.set())
     inner.set_result(b"not a pickle")
     assert called.is_set()
-    assert view.exception() is not None
-    with pytest.raises(Exception):
+    assert isinstance(view.exception(), pickle.UnpicklingError)
+    with pytest.raises(pickle.UnpicklingError):
         view.result()
 
 

@@ -272,9 +272,8 @@ def test_processors_survive_duplicate_and_cannot_change_on_a_started_runner():
     copy = runner.duplicate()
     assert copy.subprocess_message_processor_factories == (_mask_secrets,)
     assert copy == runner
-    with copy:
-        with pytest.raises(RuntimeError, match="while task runner is started"):
-            copy.set_subprocess_message_processor_factories([])
+    with copy, pytest.raises(RuntimeError, match="while task runner is started"):
+        copy.set_subprocess_message_processor_factories([])
     copy.set_subprocess_message_processor_factories([])
     assert copy != runner
 
@@ -288,3 +287,37 @@ def test_the_forwarding_thread_and_queue_stop_with_the_runner():
     assert not thread.is_alive()
     assert runner._subprocess_message_queue is None and runner._cached_context is None
 
+
+@task
+def countdown(n):
+    if n == 0:
+        return [os.getpid()]
+    return countdown.submit(n - 1).result() + [os.getpid()]
+
+
+def test_tasks_submitted_inside_a_worker_are_task_runs_of_the_flow_run():
+    @flow(task_runner=ProcessPoolTaskRunner(max_workers=1))
+    def nested():
+        return countdown.submit(3).result()
+
+    pids = nested()
+    assert len(pids) == 4 and os.getpid() not in pids
+    (run,) = list_flow_runs()
+    runs = list_task_runs(run["id"])
+    assert len(runs) == 4 and {r["state_name"] for r in runs} == {"Completed"}
+
+
+def test_runners_pickle_as_their_configuration():
+    import cloudpickle
+
+    from headrace.task_runners import ThreadPoolTaskRunner
+
+    runner = ProcessPoolTaskRunner(
+        max_workers=2, subprocess_message_processor_factories=[_mask_secrets]
+    )
+    with runner:
+        copy = cloudpickle.loads(cloudpickle.dumps(runner))
+    assert copy == runner and copy._executor is None and not copy._started
+    with ThreadPoolTaskRunner(max_workers=3) as threads:
+        thread_copy = cloudpickle.loads(cloudpickle.dumps(threads))
+    assert thread_copy == threads and thread_copy._executor is None
