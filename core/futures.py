@@ -496,14 +496,33 @@ class PrefectDistributedFuture(TaskRunFuture):
 
         row = get_store().task_queue.read_outcome(self.task_run.id)
         if row is None:
-            raise MissingResult(
-                f"No background task run {self.task_run.id} in {get_store().location}"
-            )
+            return self._check_recorded_run()
         if row["status"] not in _BACKGROUND_FINAL:
             return False
         kind = _BACKGROUND_FINAL[row["status"]]
         data = None if row["outcome"] is None else _loads(row["outcome"])
         state = State(kind, name=row["state_name"], message=row["message"], data=data)
+        state.state_details.task_run_id = self.task_run.id
+        self.set_final_state(state)
+        return True
+
+    def _check_recorded_run(self) -> bool:
+        """A run that was never queued (e.g. `Task.create_run`): settle it from its
+        record once it has ended; its value is not kept there."""
+        from headrace.store import get_store
+
+        store = get_store()
+        row = store.runs.read_task_run(self.task_run.id)
+        if row is None:
+            store.flush()  # it may be on its way to the store
+            row = store.runs.read_task_run(self.task_run.id)
+        if row is None:
+            raise MissingResult(f"No background task run {self.task_run.id} in {store.location}")
+        if row["state_type"] is None:
+            return False
+        state = State(row["state_type"], name=row["state_name"], message=row["state_message"])
+        if not state.is_final():
+            return False
         state.state_details.task_run_id = self.task_run.id
         self.set_final_state(state)
         return True
