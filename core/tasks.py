@@ -489,6 +489,37 @@ class Task(Generic[P, R]):
     def __repr__(self) -> str:
         return f"Task(name={self.name!r})"
 
+    # -- runs made without running them (Prefect's create_run) -----------------------------
+    async def create_run(
+        self,
+        client: Any = None,
+        id: Any = None,
+        parameters: dict[str, Any] | None = None,
+        flow_run_context: FlowRunContext | None = None,
+        parent_task_run_context: Any = None,
+        wait_for: Any = None,
+        extra_task_inputs: dict[str, Any] | None = None,
+        deferred: bool = False,
+    ) -> TaskRun:
+        """Record a task run of this task without running it: Pending, in the current
+        (or given) flow run; with `deferred`, queued for task workers as `apply_async`
+        does. Returns the run, whose id a `PrefectDistributedFuture` can follow.
+        `client`, `parent_task_run_context` and `extra_task_inputs` (Prefect's lineage
+        hints) are accepted and not used."""
+        if deferred:
+            return self.apply_async(kwargs=dict(parameters or {}), wait_for=wait_for).task_run
+        from headrace.states import Pending  # deferred: states load with the engine
+        from headrace.store import get_store
+        from headrace.store.runs import record_task_run
+
+        flow_ctx = flow_run_context or FlowRunContext._var.get(None)
+        run = self._new_run(dict(parameters or {}), flow_ctx)
+        if id is not None:
+            run.id = str(id)
+        run.state = Pending()
+        record_task_run(get_store(), run)
+        return run
+
 
 _HOOK_KINDS = ("on_completion", "on_failure", "on_running", "on_commit", "on_rollback")
 

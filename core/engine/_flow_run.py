@@ -10,6 +10,11 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from headrace._flow_run_suspension import (
+    FlowRunSuspensionRequest,
+    track_flow_run,
+    untrack_flow_run,
+)
 from headrace._naming import check_run_name
 from headrace.context import FlowRunContext, TaskRunContext, current_tags
 from headrace.engine._outcomes import call_hooks, return_value_to_state
@@ -107,6 +112,10 @@ class FlowRunMachine:
             flow, run, self.runner, self.parameters, result_store, log_prints, self.logger
         )
         self.ctx.persist_result = persist
+        # a subflow leaves when its parent is asked to suspend
+        suspension = self.parent.flow_run_suspension_request if self.parent else None
+        self.ctx.flow_run_suspension_request = suspension or FlowRunSuspensionRequest()
+        track_flow_run(run.id, self.ctx.flow_run_suspension_request)
         self.ctx.task_persist_default = (
             self.parent.task_persist_default
             if self.parent is not None
@@ -271,6 +280,8 @@ class FlowRunMachine:
         if self._token is not None:
             FlowRunContext._var.reset(self._token)
             self._token = None
+        if self.ctx is not None and self.ctx.flow_run_suspension_request is not None:
+            untrack_flow_run(self.flow_run.id, self.ctx.flow_run_suspension_request)
         if self.parent is None and not self.store.flush():
             self.logger.warning(unwritten_warning(self.store, 30.0))
         return state
