@@ -30,6 +30,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     PrivateAttr,
+    PydanticUserError,
     SerializationInfo,
     SerializerFunctionWrapHandler,
     ValidationError,
@@ -333,7 +334,11 @@ class Block(BaseModel):
             return json_schema.checksum(block_schema_fields)
         cached = _checksums.get(cls)
         if cached is None:
-            cached = _checksums[cls] = json_schema.checksum(cls.model_json_schema())
+            try:
+                cached = json_schema.checksum(cls.model_json_schema())
+            except PydanticUserError:  # a field type with no JSON schema: hash the fields
+                cached = json_schema.checksum({"fields": _field_signature(cls)})
+            _checksums[cls] = cached
         return cached
 
     @classmethod
@@ -745,6 +750,13 @@ class Block(BaseModel):
 
 # `utilities.dispatch.register_type` / `lookup_type` on a Block subclass use the block registry
 register_own_registry(Block, registry._types, register_block_type)
+
+
+def _field_signature(cls: type[Block]) -> list[str]:
+    return sorted(
+        f"{name}:{info.annotation!r}:{info.is_required()}"
+        for name, info in cls.model_fields.items()
+    )
 
 
 def _revealed(value: Any, as_json: bool, by_alias: bool) -> Any:
