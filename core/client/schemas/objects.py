@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from headrace.blocks.schemas import BlockDocument, BlockSchema, BlockType
 from headrace.states import State, StateType
 
 _FLOW_NAMESPACE = uuid.UUID("6f0c1f0e-7a5b-4b8e-9d3e-68656164726d")
@@ -243,25 +244,6 @@ class Variable(BaseModel):
         )
 
 
-class BlockType(BaseModel):
-    name: str
-    slug: str
-
-
-class BlockDocument(BaseModel):
-    """A saved block's fields; secret values are masked unless read with
-    `include_secrets=True`."""
-
-    id: uuid.UUID
-    name: str | None
-    data: dict[str, Any] = Field(default_factory=dict)
-    block_type_name: str | None = None
-    block_type: BlockType | None = None
-    is_anonymous: bool = False
-    created: dt.datetime | None = None
-    updated: dt.datetime | None = None
-
-
 class Artifact(ObjectBaseModel):
     """A published artifact, as `Artifact.get` and `read_artifacts` return it."""
 
@@ -341,6 +323,7 @@ __all__ = [
     "Artifact",
     "ArtifactCollection",
     "BlockDocument",
+    "BlockSchema",
     "BlockType",
     "Deployment",
     "DeploymentResponse",
