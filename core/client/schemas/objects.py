@@ -9,6 +9,7 @@ Ids are UUIDs and times timezone-aware datetimes. A flow is known by its name, s
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import uuid
 from typing import Any
 
@@ -319,9 +320,31 @@ class FlowRunInput(ObjectBaseModel):
         return json.loads(self.value)
 
 
+class ConcurrencyLimitStrategy(str, enum.Enum):
+    """What a deployment does with a run that finds its concurrency limit full: wait for a
+    slot (`ENQUEUE`) or end the new run Cancelled (`CANCEL_NEW`)."""
+
+    ENQUEUE = "ENQUEUE"
+    CANCEL_NEW = "CANCEL_NEW"
+
+
+class ConcurrencyOptions(BaseModel):
+    collision_strategy: ConcurrencyLimitStrategy = ConcurrencyLimitStrategy.ENQUEUE
+
+
+class ConcurrencyLimitConfig(BaseModel):
+    """`concurrency_limit=` of a deployment with its collision strategy."""
+
+    limit: int = Field(ge=1)
+    collision_strategy: ConcurrencyLimitStrategy = ConcurrencyLimitStrategy.ENQUEUE
+
+
 __all__ = [
     "Artifact",
     "ArtifactCollection",
+    "ConcurrencyLimitConfig",
+    "ConcurrencyLimitStrategy",
+    "ConcurrencyOptions",
     "BlockDocument",
     "BlockSchema",
     "BlockType",
