@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, Any
 from headrace._naming import check_run_name
 from headrace.concurrency.tags import aoccupy_tag_slots, occupy_tag_slots
 from headrace.context import FlowRunContext, TaskRunContext
-from headrace.engine._inputs import resolve_parameters, wait_for_upstreams
+from headrace.engine._inputs import (
+    SelfDependencyError,
+    check_not_own,
+    resolve_parameters,
+    wait_for_upstreams,
+)
 from headrace.engine._outcomes import call_hooks, return_value_to_state
 from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
 from headrace.exceptions import CrashedRun, TaskRunTimeoutError, UpstreamTaskError
@@ -109,12 +114,18 @@ class TaskRunMachine:
         )
         try:
             if self.wait_for:
+                if self.future is not None:  # a list given as wait_for may hold our future
+                    check_not_own(self.wait_for, run, task.name)
                 wait_for_upstreams(self.wait_for)
             self.parameters = resolve_parameters(self.raw_parameters)
         except UpstreamTaskError as exc:
             self._name_run()
             self._set_initial(NotReady(message=str(exc)))
             self.ctx.logger.info(f"Finished in state {self.state}")
+            return False
+        except SelfDependencyError as exc:
+            self._set_initial(exception_to_failed_state(exc))
+            self.ctx.logger.error(f"Finished in state {self.state}")
             return False
         self.ctx.parameters = self.parameters
         if task.task_run_name is not None:
