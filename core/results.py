@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from headrace.context import ACTIVE_TRANSACTION, FlowRunContext, TaskRunContext
+from headrace.exceptions import ConfigurationError
 from headrace.serializers import Serializer, resolve_serializer, serializer_from_dict
 from headrace.settings import get_current_settings
 from headrace.states import StoredResult
@@ -667,7 +668,8 @@ class ResultStore:
             holder = holder or self.generate_default_holder()
             if not self.is_lock_holder(key, holder):
                 raise RuntimeError(
-                    f"Cannot write to result record with key {key} because it is locked by "
+                    f"Cannot write to result record with key {self._lock_key(key)} because it "
+                    "is locked by "
                     "another holder."
                 )
         metadata_storage = self.metadata_storage
@@ -889,10 +891,6 @@ class ResultStore:
     def __repr__(self) -> str:
         storage = self._storage if self._storage is not None else "default"
         return f"ResultStore(result_storage={storage!r}, serializer={self.serializer!r})"
-
-
-class ConfigurationError(ValueError):
-    """A result store lacks what an operation needs (e.g. a lock manager)."""
 
 
 def resolve_result_storage_for_io(value: Any) -> Any:
