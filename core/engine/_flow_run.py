@@ -21,6 +21,7 @@ from headrace.engine._outcomes import call_hooks, return_value_to_state
 from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
 from headrace.events.builtin_events import flow_run_state_event
 from headrace.exceptions import FlowRunTimeoutError, ParameterTypeError, Pause, TerminationSignal
+from headrace.futures import resolve_futures_to_states
 from headrace.logging.loggers import flow_run_logger
 from headrace.logging.prints import install_print_redirect
 from headrace.results import ResultStore, flow_persists
@@ -189,6 +190,9 @@ class FlowRunMachine:
 
     # -- outcomes --------------------------------------------------------------------------
     def on_return(self, value: Any) -> float | None:
+        # as in Prefect, futures a flow returns come back as their final states (the
+        # caller outlives the flow's task runner, so a future would dangle)
+        value = resolve_futures_to_states(value)
         state = return_value_to_state(value)
         if state.is_completed():
             self._persist(state)

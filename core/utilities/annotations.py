@@ -93,7 +93,23 @@ def _json_for_sets(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-#: Prefect also exports `opaque` as another name for `quote`.
-opaque = quote
+class opaque(BaseAnnotation[T]):
+    """Resolve this future or state to its result, but do not look inside the result
+    for more futures or states (cheap for large results; nested states pass as-is)."""
 
-__all__ = ["BaseAnnotation", "allow_failure", "freeze", "opaque", "quote", "unmapped"]
+    __slots__ = ()
+
+
+class Quote(quote[T]):
+    """Prefect's deprecated spelling of `quote`."""
+
+    __slots__ = ()
+
+    def __init__(self, value: T) -> None:
+        import warnings
+
+        warnings.warn("Use of `Quote` is deprecated. Use `quote` instead.", DeprecationWarning, 2)
+        super().__init__(value)
+
+
+__all__ = ["BaseAnnotation", "Quote", "allow_failure", "freeze", "opaque", "quote", "unmapped"]
