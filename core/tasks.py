@@ -164,28 +164,18 @@ class Task(MethodBinding, Generic[P, R]):
         self.retry_condition_fn = retry_condition_fn
         self.timeout_seconds = float(timeout_seconds) if timeout_seconds else None
         self.cache_key_fn = cache_key_fn
-        self.cache_policy_explicit = cache_policy is not _NOT_SET and not isinstance(
-            cache_policy, type(cache_policies.NONE)
-        )
-        if persist_result is None and (
-            self.cache_policy_explicit
-            or cache_key_fn is not None
-            or result_storage_key is not None
-            or result_storage is not None
-            or result_serializer is not None
-        ):
-            persist_result = True  # Prefect 3: these only make sense with persisted results
-        if persist_result is False:
-            self.cache_policy = cache_policies.NONE
-        elif cache_key_fn is not None:
-            self.cache_policy = cache_policies.CacheKeyFnPolicy(cache_key_fn)
-        elif cache_policy is _NOT_SET:
-            self.cache_policy = cache_policies.DEFAULT
-        else:
-            self.cache_policy = cache_policy
         self._cache_policy_arg = cache_policy
+        self.cache_policy, persist_result = self._caching(
+            cache_policy,
+            cache_key_fn,
+            persist_result,
+            result_storage_key,
+            result_storage,
+            result_serializer,
+        )
         self.cache_expiration = cache_expiration
-        self.refresh_cache = bool(refresh_cache)
+        #: None: the `PREFECT_TASKS_REFRESH_CACHE` setting decides at run time
+        self.refresh_cache = refresh_cache
         self.persist_result = persist_result
         self.result_storage = result_storage
         self.result_serializer = result_serializer
@@ -235,6 +225,52 @@ class Task(MethodBinding, Generic[P, R]):
             self.__wrapped__ = fn
         except AttributeError:
             pass
+
+    def _caching(
+        self,
+        policy: Any,
+        cache_key_fn: Any,
+        persist_result: bool | None,
+        result_storage_key: str | None,
+        result_storage: Any,
+        result_serializer: Any,
+    ) -> tuple[Any, bool | None]:
+        """Prefect 3's rules for the cache policy and `persist_result` a task ends up
+        with: a `cache_key_fn` wins over a policy; asking for caching or naming where or
+        how to store turns persistence on; no persistence means no caching; a
+        `result_storage_key` alone is the cache key (policy None)."""
+        from headrace.settings import get_current_settings  # deferred: first @task only
+
+        tasks_settings = get_current_settings().tasks
+        if policy is _NOT_SET and tasks_settings.default_no_cache:
+            policy = cache_policies.NONE
+        if cache_key_fn is not None:
+            if self._cache_policy_arg is not _NOT_SET:
+                logger.warning(
+                    f"Both `cache_policy` and `cache_key_fn` are set on task {self}. "
+                    "`cache_key_fn` will be used."
+                )
+            policy = cache_policies.CacheKeyFnPolicy(cache_key_fn)
+        real_policy = policy is not _NOT_SET and not _is_no_cache(policy)
+        if persist_result is None and (
+            real_policy
+            or result_storage_key is not None
+            or result_storage is not None
+            or result_serializer is not None
+        ):
+            persist_result = True
+        if tasks_settings.disable_caching:
+            policy = cache_policies.NONE
+            real_policy = False
+        if persist_result is False:
+            if real_policy:
+                logger.warning("Ignoring `cache_policy` because `persist_result` is False")
+            return (None if policy is None else cache_policies.NONE), persist_result
+        if policy is _NOT_SET and result_storage_key is None:
+            return cache_policies.DEFAULT, persist_result
+        if result_storage_key and not _is_no_cache(policy):
+            return None, persist_result
+        return policy, persist_result
 
     @staticmethod
     def _check_options(retries: Any, jitter: Any, timeout: Any, expiration: Any) -> None:
@@ -456,6 +492,41 @@ class Task(MethodBinding, Generic[P, R]):
 
     def __repr__(self) -> str:
         return f"Task(name={self.name!r})"
+
+    # -- runs made without running them (Prefect's create_run) -----------------------------
+    async def create_run(
+        self,
+        client: Any = None,
+        id: Any = None,
+        parameters: dict[str, Any] | None = None,
+        flow_run_context: FlowRunContext | None = None,
+        parent_task_run_context: Any = None,
+        wait_for: Any = None,
+        extra_task_inputs: dict[str, Any] | None = None,
+        deferred: bool = False,
+    ) -> TaskRun:
+        """Record a task run of this task without running it: Pending, in the current
+        (or given) flow run; with `deferred`, queued for task workers as `apply_async`
+        does. Returns the run, whose id a `PrefectDistributedFuture` can follow.
+        `client`, `parent_task_run_context` and `extra_task_inputs` (Prefect's lineage
+        hints) are accepted and not used."""
+        if deferred:
+            return self.apply_async(kwargs=dict(parameters or {}), wait_for=wait_for).task_run
+        from headrace.states import Pending  # deferred: states load with the engine
+        from headrace.store import get_store
+        from headrace.store.runs import record_task_run
+
+        flow_ctx = flow_run_context or FlowRunContext._var.get(None)
+        run = self._new_run(dict(parameters or {}), flow_ctx)
+        if id is not None:
+            run.id = str(id)
+        run.state = Pending()
+        record_task_run(get_store(), run)
+        return run
+
+
+def _is_no_cache(policy: Any) -> bool:
+    return policy is None or isinstance(policy, type(cache_policies.NONE))
 
 
 _HOOK_KINDS = ("on_completion", "on_failure", "on_running", "on_commit", "on_rollback")

@@ -10,6 +10,11 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from headrace._flow_run_suspension import (
+    FlowRunSuspensionRequest,
+    track_flow_run,
+    untrack_flow_run,
+)
 from headrace._naming import check_run_name
 from headrace.context import FlowRunContext, TaskRunContext, current_tags
 from headrace.engine._inputs import resolve_parameters
@@ -23,6 +28,7 @@ from headrace.exceptions import (
     TerminationSignal,
     UpstreamTaskError,
 )
+from headrace.futures import resolve_futures_to_states
 from headrace.logging.loggers import flow_run_logger
 from headrace.logging.prints import install_print_redirect
 from headrace.results import ResultStore, flow_persists
@@ -153,6 +159,10 @@ class FlowRunMachine:
             flow, run, self.runner, self.parameters, result_store, log_prints, self.logger
         )
         self.ctx.persist_result = persist
+        # a subflow leaves when its parent is asked to suspend
+        suspension = self.parent.flow_run_suspension_request if self.parent else None
+        self.ctx.flow_run_suspension_request = suspension or FlowRunSuspensionRequest()
+        track_flow_run(run.id, self.ctx.flow_run_suspension_request)
         self.ctx.task_persist_default = (
             self.parent.task_persist_default
             if self.parent is not None
@@ -225,6 +235,9 @@ class FlowRunMachine:
 
     # -- outcomes --------------------------------------------------------------------------
     def on_return(self, value: Any) -> float | None:
+        # as in Prefect, futures a flow returns come back as their final states (the
+        # caller outlives the flow's task runner, so a future would dangle)
+        value = resolve_futures_to_states(value)
         state = return_value_to_state(value)
         if state.is_completed():
             self._persist(state)
@@ -334,6 +347,8 @@ class FlowRunMachine:
         if self._token is not None:
             FlowRunContext._var.reset(self._token)
             self._token = None
+        if self.ctx is not None and self.ctx.flow_run_suspension_request is not None:
+            untrack_flow_run(self.flow_run.id, self.ctx.flow_run_suspension_request)
         if self.parent is None and not self.store.flush():
             self.logger.warning(unwritten_warning(self.store, 30.0))
         return state

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from headrace.futures import PrefectFuture
-from headrace.states import Cancelled, Completed, Failed, State, StateGroup
+from headrace.states import Completed, State, StateGroup, StateType
 
 
 def return_value_to_state(value: Any) -> State:
@@ -19,10 +19,8 @@ def return_value_to_state(value: Any) -> State:
 
     A state the function built itself (no run ids yet) is the final state. The state
     or future of another run, or a non-empty collection made only of those, completes
-    only if all of them completed (the completed state keeps the raw return value as
-    its data); else it is Cancelled if one was cancelled, else Failed, with the states
-    (in the shape returned: one state, a list, a tuple) as data. Anything else completes
-    with the value as data.
+    only if all of them completed; the completed state keeps the raw return value as
+    its data. Anything else completes with the value as data.
     """
     if isinstance(value, State) and not _belongs_to_a_run(value):
         return value
@@ -46,13 +44,22 @@ def return_value_to_state(value: Any) -> State:
     group = StateGroup(states)
     if group.all_completed():
         return Completed(message="All states completed.", data=value)
-    data: Any = states[0] if members is not value else type(value)(states)
-    total = len(states)
+    # as Prefect: the aggregate's data is what the function returned
     if group.any_cancelled():
-        return Cancelled(message=f"{group.cancelled_count}/{total} states cancelled.", data=data)
-    if group.any_failed():
-        return Failed(message=f"{group.fail_count}/{total} states failed.", data=data)
-    return Failed(message=f"{group.not_final_count}/{total} states are not final.", data=data)
+        kind, message = (
+            StateType.CANCELLED,
+            f"{group.cancelled_count}/{len(states)} states cancelled.",
+        )
+    elif group.any_paused():
+        kind, message = StateType.PAUSED, f"{group.paused_count}/{len(states)} states paused."
+    elif group.fail_count:
+        kind, message = StateType.FAILED, f"{group.fail_count}/{len(states)} states failed."
+    elif not group.all_final():
+        kind = StateType.FAILED
+        message = f"{group.not_final_count}/{len(states)} states are not final."
+    else:
+        kind, message = StateType.FAILED, "Given states: " + group.counts_message()
+    return State(kind, message=message, data=value)
 
 
 def _belongs_to_a_run(state: State) -> bool:
