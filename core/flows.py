@@ -17,6 +17,7 @@ from headrace.settings import get_current_settings
 from headrace.task_runners import TaskRunner, ThreadPoolTaskRunner
 from headrace.utilities.asyncutils import async_dispatch
 from headrace.utilities.callables import ParameterValidator, Signature, hook_list
+from headrace.utilities.hashing import file_hash
 from headrace.utilities.options import changed_options
 
 P = ParamSpec("P")
@@ -324,12 +325,7 @@ _RESERVED = ("wait_for", "return_state")
 def _source_file_hash(fn: Any) -> str | None:
     try:
         path = inspect.getsourcefile(fn)
-        if path is None:
-            return None
-        with open(path, "rb") as file:
-            import hashlib
-
-            return hashlib.md5(file.read(), usedforsecurity=False).hexdigest()
+        return None if path is None else file_hash(path)
     except (OSError, TypeError):
         return None
 
