@@ -289,7 +289,9 @@ def cancel(flow_run_id: str, timeout: float) -> None:
                 f"Flow run {run_id!r}'s process did not stop within {timeout:g} s; it is "
                 f"marked Cancelling."
             )
-    runs.set_flow_run_state(run_id, "CANCELLED", "Cancelled", message, force=True)
+    ended = runs.read_flow_run(run_id)
+    if ended is None or ended["state_type"] != "CANCELLED":  # the engine records it itself
+        runs.set_flow_run_state(run_id, "CANCELLED", "Cancelled", message, force=True)
     click.echo(f"Flow run {run_id!r} was cancelled.")
 
 

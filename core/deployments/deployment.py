@@ -242,6 +242,16 @@ class RunnerDeployment:
         """Save the deployment in the store; returns its id."""
         if self.work_pool_name is not None:
             records.get_work_pool(self.work_pool_name)  # a clear error for an unknown pool
+        if self.concurrency_limit is not None:
+            import warnings
+
+            warnings.warn(
+                f"deployment {self.name!r}: concurrency_limit is not enforced by headrace yet; "
+                "limit the flow's work with a global concurrency limit "
+                "(headrace.concurrency.sync.concurrency) instead",
+                UserWarning,
+                stacklevel=2,
+            )
         store = get_store()
         existed = store.deployments.read_by_name(self.flow_name, self.name) is not None
         saved = records.save_deployment(self.to_record())

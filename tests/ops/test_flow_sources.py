@@ -162,3 +162,9 @@ def test_runner_start_runs_once_and_pauses_schedules_on_shutdown() -> None:
     runs = {run["id"]: run["state_type"] for run in records.deployment_runs(deployment_id)}
     assert runs == {requested: "COMPLETED"}  # the next scheduled runs were dropped
     assert records.get_deployment(deployment_id).paused
+
+
+def test_an_unenforced_deployment_concurrency_limit_is_said_when_saved() -> None:
+    deployment = module_level.to_deployment("limited", concurrency_limit=3)
+    with pytest.warns(UserWarning, match="concurrency_limit is not enforced"):
+        Runner().add_deployment(deployment)
