@@ -11,9 +11,9 @@ from headrace.client.schemas.actions import DeploymentScheduleCreate
 from headrace.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyOptions
 from headrace.deployments import records
 from headrace.deployments.loading import EntrypointError, entrypoint_of, load_flow
+from headrace.deployments.storage import LocalStorage
 from headrace.events.builtin_events import deployment_event
 from headrace.run_records import new_run_id
-from headrace.runner.storage import LocalStorage
 from headrace.schedules import Cron, Interval, RRule, Schedule
 from headrace.secret_parameters import seal_parameters
 from headrace.store import get_store
