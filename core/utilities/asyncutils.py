@@ -21,6 +21,7 @@ _CO_COROUTINE = 0x80
 
 __all__ = [
     "async_dispatch",
+    "call_sync",
     "in_async_context",
     "is_async_fn",
     "run_coro_as_sync",
@@ -145,3 +146,11 @@ async def run_sync_in_worker_thread(fn: Callable[..., R], *args: Any, **kwargs: 
     import asyncio
 
     return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+def call_sync(method: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+    """Call `method` for its value from any context: a dual (`async_dispatch`) one is told
+    `_sync=True`; a plain one (e.g. a third party's storage block) is called as it is."""
+    if getattr(method, "aio", None) is not None:
+        return method(*args, _sync=True, **kwargs)
+    return method(*args, **kwargs)
