@@ -166,7 +166,7 @@ class BlockInUse(BlockError):
     """A block cannot be deleted while other blocks reference it."""
 
 
-class BlockDocumentInvalid(BlockError, ValueError):
+class BlockDocumentInvalid(BlockError, ValueError, RuntimeError):
     """A saved document no longer validates against its block class."""
 
 

@@ -497,8 +497,17 @@ class PrefectDistributedFuture(TaskRunFuture):
 
         row = get_store().runs.read_task_run(self.task_run.id)
         if row is None or row["state_type"] is None:
-            return Pending()
-        return State(row["state_type"], name=row["state_name"], message=row["state_message"])
+            state = Pending()
+        else:
+            state = State(row["state_type"], name=row["state_name"], message=row["state_message"])
+        self._identify(state)
+        return state
+
+    def _identify(self, state: State) -> None:
+        details = state.state_details
+        details.task_run_id = self.task_run.id
+        # the queued call is kept under the run's id (`task_worker.read_parameters`)
+        details.task_parameters_id = self.task_run_id
 
     def done(self) -> bool:
         return self._final_state is not None or self._check()
@@ -515,7 +524,7 @@ class PrefectDistributedFuture(TaskRunFuture):
         kind = _BACKGROUND_FINAL[row["status"]]
         data = None if row["outcome"] is None else _loads(row["outcome"])
         state = State(kind, name=row["state_name"], message=row["message"], data=data)
-        state.state_details.task_run_id = self.task_run.id
+        self._identify(state)
         self.set_final_state(state)
         return True
 
@@ -579,6 +588,13 @@ class PrefectDistributedFuture(TaskRunFuture):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_restore, (self.task_run.id,))
+
+    def __eq__(self, other: object) -> bool:
+        """Two futures of the same background run are equal (one may have travelled)."""
+        return isinstance(other, PrefectDistributedFuture) and other.task_run.id == self.task_run.id
+
+    def __hash__(self) -> int:
+        return hash(self.task_run.id)
 
     def __repr__(self) -> str:
         return f"PrefectDistributedFuture(task_run_id={self.task_run.id!r})"

@@ -204,7 +204,6 @@ def task_persists(task: Task, flow_persist: bool | None, task_default: bool | No
         or task.result_storage_key is not None
         or task.result_storage is not None
         or task.result_serializer is not None
-        or (getattr(task, "cache_policy_explicit", False) and not _is_no_cache(task.cache_policy))
     ):
         return True
     if task_default is not None:
@@ -212,12 +211,6 @@ def task_persists(task: Task, flow_persist: bool | None, task_default: bool | No
     if flow_persist is not None:
         return flow_persist
     return get_default_persist_setting()
-
-
-def _is_no_cache(policy: Any) -> bool:
-    from headrace.cache_policies import NONE
-
-    return policy is None or policy is NONE or type(policy) is type(NONE)
 
 
 # -- resolving storage ------------------------------------------------------------------

@@ -99,8 +99,8 @@ def test_timeouts_count_from_the_start_of_the_call_not_the_queue():
 
     slow, queued_state, overrun = pipeline()
     assert slow == 0.8 and queued_state == "Completed"
-    overrun.wait()
-    assert overrun.state.name == "TimedOut"
+    # a future the flow returns comes back as its final state (Prefect 3)
+    assert overrun.name == "TimedOut"
 
 
 def _set_marker(name, value):
