@@ -529,6 +529,8 @@ class ProcessPoolTaskRunner(TaskRunner):
         if processes is not None:
             processes.shutdown(wait=True, cancel_futures=True)
         self._stop_message_forwarding()
+        with self._forwarded_changed:
+            self._forwarded.clear()  # counts of calls that ended without claiming them
 
     def _process_pool(self) -> ProcessPoolExecutor:
         with self._process_lock:
