@@ -610,10 +610,12 @@ class ProcessPoolTaskRunner(TaskRunner):
         delivered, so a run's logs are in before its final state."""
         if not count:
             return
+        thread = self._message_forwarding_thread
         with self._forwarded_changed:
-            self._forwarded_changed.wait_for(
-                lambda: self._forwarded.get(task_run_id, 0) >= count, _LOG_DELIVERY_SECONDS
-            )
+            if thread is not None and thread.is_alive():  # else nothing will deliver them
+                self._forwarded_changed.wait_for(
+                    lambda: self._forwarded.get(task_run_id, 0) >= count, _LOG_DELIVERY_SECONDS
+                )
             left = self._forwarded.get(task_run_id, 0) - count
             if left > 0:
                 self._forwarded[task_run_id] = left
