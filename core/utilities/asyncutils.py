@@ -26,6 +26,7 @@ __all__ = [
     "LazySemaphore",
     "add_event_loop_shutdown_callback",
     "async_dispatch",
+    "call_sync",
     "gather",
     "in_async_context",
     "in_async_main_thread",
@@ -295,3 +296,11 @@ async def add_event_loop_shutdown_callback(coroutine_fn: Callable[[], Awaitable[
     hook = on_shutdown()
     _SHUTDOWN_HOOKS.add(hook)
     await hook.__anext__()
+
+
+def call_sync(method: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+    """Call `method` for its value from any context: a dual (`async_dispatch`) one is told
+    `_sync=True`; a plain one (e.g. a third party's storage block) is called as it is."""
+    if getattr(method, "aio", None) is not None:
+        return method(*args, _sync=True, **kwargs)
+    return method(*args, **kwargs)
