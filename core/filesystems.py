@@ -17,6 +17,7 @@ from pydantic import Field, field_validator
 from headrace.blocks.core import Block
 from headrace.logging import current_logger
 from headrace.secrets import SecretDict
+from headrace.utilities.asyncutils import async_dispatch, call_sync
 from headrace.utilities.object_keys import join_key, normalize_folder, object_key, relative_key
 
 __all__ = [
@@ -34,6 +35,13 @@ __all__ = [
 
 class PathNotFound(FileNotFoundError, ValueError):
     """The path does not exist in the filesystem block."""
+
+
+async def _in_thread(method: Any, *args: Any) -> Any:
+    """Call a filesystem method for its value in a worker thread (the async twins)."""
+    import asyncio
+
+    return await asyncio.to_thread(call_sync, method, *args)
 
 
 class ReadableFileSystem(Block, abc.ABC):
@@ -350,12 +358,37 @@ class LocalFileSystem(WritableFileSystem, WritableDeploymentStorage):
             raise ValueError(f"path {path!r} is outside the base path {self.basepath!r}")
         return resolved
 
+    async def aread_path(self, path: str) -> bytes:
+        """`read_path` for async code (the I/O runs in a worker thread)."""
+        return await _in_thread(self.read_path, path)
+
+    async def awrite_path(self, path: str, content: bytes) -> str:
+        """`write_path` for async code (the I/O runs in a worker thread)."""
+        return await _in_thread(self.write_path, path, content)
+
+    async def aget_directory(
+        self, from_path: str | None = None, local_path: str | None = None
+    ) -> None:
+        """`get_directory` for async code (the I/O runs in a worker thread)."""
+        return await _in_thread(self.get_directory, from_path, local_path)
+
+    async def aput_directory(
+        self,
+        local_path: str | None = None,
+        to_path: str | None = None,
+        ignore_file: str | None = None,
+    ) -> int:
+        """`put_directory` for async code (the I/O runs in a worker thread)."""
+        return await _in_thread(self.put_directory, local_path, to_path, ignore_file)
+
+    @async_dispatch(aread_path)
     def read_path(self, path: str) -> bytes:
         target = self._resolve(path)
         if not target.is_file():
             raise PathNotFound(f"path {str(target)!r} does not exist")
         return target.read_bytes()
 
+    @async_dispatch(awrite_path)
     def write_path(self, path: str, content: bytes) -> str:
         """Write `content` (parent folders created); returns the full path written."""
         target = self._resolve(path)
@@ -363,6 +396,7 @@ class LocalFileSystem(WritableFileSystem, WritableDeploymentStorage):
         target.write_bytes(content)
         return str(target)
 
+    @async_dispatch(aget_directory)
     def get_directory(self, from_path: str | None = None, local_path: str | None = None) -> None:
         """Copy `from_path` (default: the base path) into `local_path` (default: cwd)."""
         source = self._resolve(from_path)
@@ -371,6 +405,7 @@ class LocalFileSystem(WritableFileSystem, WritableDeploymentStorage):
             return
         shutil.copytree(source, destination, dirs_exist_ok=True)
 
+    @async_dispatch(aput_directory)
     def put_directory(
         self,
         local_path: str | None = None,
@@ -457,6 +492,30 @@ class RemoteFileSystem(WritableFileSystem, WritableDeploymentStorage):
             raise ValueError(f"path {path!r} is outside the base path {self.basepath!r}")
         return f"{base}/{path.lstrip('/')}"
 
+    async def aread_path(self, path: str) -> bytes:
+        """`read_path` for async code (the I/O runs in a worker thread)."""
+        return await _in_thread(self.read_path, path)
+
+    async def awrite_path(self, path: str, content: bytes) -> str:
+        """`write_path` for async code (the I/O runs in a worker thread)."""
+        return await _in_thread(self.write_path, path, content)
+
+    async def aget_directory(
+        self, from_path: str | None = None, local_path: str | None = None
+    ) -> None:
+        """`get_directory` for async code (the I/O runs in a worker thread)."""
+        return await _in_thread(self.get_directory, from_path, local_path)
+
+    async def aput_directory(
+        self,
+        local_path: str | None = None,
+        to_path: str | None = None,
+        ignore_file: str | None = None,
+    ) -> int:
+        """`put_directory` for async code (the I/O runs in a worker thread)."""
+        return await _in_thread(self.put_directory, local_path, to_path, ignore_file)
+
+    @async_dispatch(aread_path)
     def read_path(self, path: str) -> bytes:
         target = self._resolve(path)
         try:
@@ -465,6 +524,7 @@ class RemoteFileSystem(WritableFileSystem, WritableDeploymentStorage):
         except FileNotFoundError:
             raise PathNotFound(f"path {target!r} does not exist") from None
 
+    @async_dispatch(awrite_path)
     def write_path(self, path: str, content: bytes) -> str:
         target = self._resolve(path)
         fs = self.filesystem
@@ -475,6 +535,7 @@ class RemoteFileSystem(WritableFileSystem, WritableDeploymentStorage):
             file.write(content)
         return target
 
+    @async_dispatch(aget_directory)
     def get_directory(self, from_path: str | None = None, local_path: str | None = None) -> None:
         """Download every file under `from_path` (default: base path) into `local_path`."""
         fs = self.filesystem
@@ -487,6 +548,7 @@ class RemoteFileSystem(WritableFileSystem, WritableDeploymentStorage):
             target.parent.mkdir(parents=True, exist_ok=True)
             fs.get_file(remote, str(target))
 
+    @async_dispatch(aput_directory)
     def put_directory(
         self,
         local_path: str | None = None,

@@ -325,9 +325,10 @@ def wait(futures: Iterable[PrefectFuture], timeout: float | None = None) -> Done
             finished.add(future)
             signal.notify_all()
 
+    deadline = time.monotonic() + timeout
+    _run_queued_here(pending)
     for future in pending:
         future.add_done_callback(_on_done)
-    deadline = time.monotonic() + timeout
     with signal:
         while not pending <= finished:
             remaining = deadline - time.monotonic()
@@ -341,6 +342,17 @@ def wait(futures: Iterable[PrefectFuture], timeout: float | None = None) -> Done
     if not_done:
         raise_if_flow_run_suspension_requested()
     return DoneAndNotDoneFutures(unique - not_done, not_done)
+
+
+def _run_queued_here(futures: Iterable[PrefectFuture]) -> None:
+    """In a task runner's worker thread, run the still-queued work of `futures` here
+    first, as `TaskRunFuture.wait` does: when every worker waits, nothing else would."""
+    if not getattr(_worker, "is_worker", False):
+        return
+    for future in futures:
+        run_work = getattr(future, "run_work", None)
+        if run_work is not None:
+            run_work()
 
 
 def as_completed(
@@ -359,6 +371,7 @@ def as_completed(
             signal.notify_all()
 
     deadline = None if timeout is None else time.monotonic() + timeout
+    _run_queued_here(pending)
     yielded = 0
     for future in finished[:]:
         yielded += 1

@@ -31,7 +31,7 @@ from headrace.exceptions import ConfigurationError
 from headrace.serializers import Serializer, resolve_serializer, serializer_from_dict
 from headrace.settings import get_current_settings
 from headrace.states import StoredResult
-from headrace.utilities.asyncutils import async_dispatch
+from headrace.utilities.asyncutils import async_dispatch, call_sync
 
 if TYPE_CHECKING:
     from headrace.flows import Flow
@@ -667,12 +667,16 @@ class ResultStore:
                 )
         metadata_storage = self.metadata_storage
         if metadata_storage is None:
-            self.storage.write_path(key, result_record.serialize())
+            call_sync(self.storage.write_path, key, result_record.serialize())
         elif _is_null_storage(metadata_storage):
-            self.storage.write_path(key, result_record.serialize_result())
+            call_sync(self.storage.write_path, key, result_record.serialize_result())
         else:
-            self.storage.write_path(key, result_record.serialize_result())
-            metadata_storage.write_path(self._lock_key(key), result_record.serialize_metadata())
+            call_sync(self.storage.write_path, key, result_record.serialize_result())
+            call_sync(
+                metadata_storage.write_path,
+                self._lock_key(key),
+                result_record.serialize_metadata(),
+            )
         if self.cache_result_in_memory:
             self._remember(key, result_record)
 
@@ -749,14 +753,14 @@ class ResultStore:
         try:
             if metadata_storage is not None and not _is_null_storage(metadata_storage):
                 metadata = ResultRecordMetadata.load_bytes(
-                    metadata_storage.read_path(self._lock_key(key))
+                    call_sync(metadata_storage.read_path, self._lock_key(key))
                 )
                 storage = self.storage
                 if metadata.storage_block_id is not None and self._storage is None:
                     storage = resolve_result_storage(metadata.storage_block_id, _sync=True)
-                payload = storage.read_path(metadata.storage_key or key)
+                payload = call_sync(storage.read_path, metadata.storage_key or key)
                 return ResultRecord(result=metadata.serializer.loads(payload), metadata=metadata)
-            blob = self.storage.read_path(key)
+            blob = call_sync(self.storage.read_path, key)
         except (FileNotFoundError, KeyError, NotADirectoryError):
             # storage blocks raise FileNotFoundError (or a subclass such as PathNotFound)
             return None

@@ -8,9 +8,9 @@ them register through the `register_task_runners` hook.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextvars
 import functools
+import importlib
 import logging
 import os
 import threading
@@ -19,11 +19,8 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from headrace import engine
 from headrace._thread_pool import ThreadPool
-from headrace.engine import set_api_log_sink
-from headrace.events.worker import EventsWorker
 from headrace.exceptions import CrashedRun
 from headrace.futures import PrefectFuture, PrefectFutureList, TaskRunFuture
-from headrace.logging.handlers import APILogWorker
 from headrace.settings import get_settings
 
 if TYPE_CHECKING:
@@ -214,6 +211,29 @@ def _submit_on_threads(
     return future
 
 
+#: names loaded on first use: only a started process pool needs them, and a flow that
+#: never starts one should not pay for their imports (`concurrent.futures`, logging)
+_LAZY = {
+    "APILogWorker": ("headrace.logging.handlers", "APILogWorker"),
+    "EventsWorker": ("headrace.events.worker", "EventsWorker"),
+    "_UnpicklingFuture": ("headrace._unpickling_future", "UnpicklingFuture"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def _lazy(name: str) -> Any:
+    """A lazily loaded name as this module holds it now (a test may have replaced it)."""
+    return globals().get(name) or __getattr__(name)
+
+
 #: the kinds of messages a process pool's workers send to the flow's process
 _PROCESS_POOL_MESSAGE_TYPE_EVENT = "event"
 _PROCESS_POOL_MESSAGE_TYPE_LOG = "log"
@@ -243,9 +263,9 @@ def _initialize_process_pool_worker(
     """Start of each worker process: its run log records go to the flow's process as
     they are made (through `message_queue`); then the user's `initializer` runs."""
     if message_queue is None:
-        set_api_log_sink(None)
+        engine.set_api_log_sink(None)
     else:
-        set_api_log_sink(functools.partial(_enqueue_process_pool_log, message_queue))
+        engine.set_api_log_sink(functools.partial(_enqueue_process_pool_log, message_queue))
     if initializer is not None:
         initializer(*initargs)
 
@@ -323,57 +343,6 @@ def _picklable_or_none(value: Any) -> Any:
     except Exception:
         return None
     return value
-
-
-class _UnpicklingFuture(concurrent.futures.Future):
-    """A view of a future of cloudpickled bytes that gives the unpickled value. A value
-    that cannot be unpickled is the view's exception; done-callbacks always run."""
-
-    def __init__(self, wrapped_future: concurrent.futures.Future) -> None:
-        super().__init__()
-        self.wrapped_future = wrapped_future
-        self._error: BaseException | None = None
-
-    def _load(self) -> Any:
-        import cloudpickle
-
-        try:
-            return cloudpickle.loads(self.wrapped_future.result())
-        except BaseException as error:
-            if self.wrapped_future.exception() is None:  # the bytes, not the call
-                self._error = error
-            raise
-
-    def result(self, timeout: float | None = None) -> Any:
-        if self._error is not None:
-            raise self._error
-        self.wrapped_future.result(timeout)
-        return self._load()
-
-    def exception(self, timeout: float | None = None) -> BaseException | None:
-        if self._error is not None:
-            return self._error
-        return self.wrapped_future.exception(timeout)
-
-    def done(self) -> bool:
-        return self.wrapped_future.done()
-
-    def cancelled(self) -> bool:
-        return self.wrapped_future.cancelled()
-
-    def cancel(self) -> bool:
-        return self.wrapped_future.cancel()
-
-    def add_done_callback(self, fn: Callable[[concurrent.futures.Future], object]) -> None:
-        def settled(_wrapped: concurrent.futures.Future) -> None:
-            if not self.wrapped_future.cancelled() and self.wrapped_future.exception() is None:
-                try:
-                    self._load()
-                except Exception:
-                    pass  # kept as the view's exception
-            fn(self)
-
-        self.wrapped_future.add_done_callback(settled)
 
 
 class ProcessPoolTaskRunner(TaskRunner):
@@ -529,6 +498,8 @@ class ProcessPoolTaskRunner(TaskRunner):
         if processes is not None:
             processes.shutdown(wait=True, cancel_futures=True)
         self._stop_message_forwarding()
+        with self._forwarded_changed:
+            self._forwarded.clear()  # counts of calls that ended without claiming them
 
     def _process_pool(self) -> ProcessPoolExecutor:
         with self._process_lock:
@@ -613,7 +584,7 @@ class ProcessPoolTaskRunner(TaskRunner):
                 timeout,
                 self._shared_context(),
             )
-            outcome = _UnpicklingFuture(call).result()
+            outcome = _lazy("_UnpicklingFuture")(call).result()
         except BrokenProcessPool as exc:
             with self._process_lock:
                 if self._executor is pool:
@@ -639,10 +610,12 @@ class ProcessPoolTaskRunner(TaskRunner):
         delivered, so a run's logs are in before its final state."""
         if not count:
             return
+        thread = self._message_forwarding_thread
         with self._forwarded_changed:
-            self._forwarded_changed.wait_for(
-                lambda: self._forwarded.get(task_run_id, 0) >= count, _LOG_DELIVERY_SECONDS
-            )
+            if thread is not None and thread.is_alive():  # else nothing will deliver them
+                self._forwarded_changed.wait_for(
+                    lambda: self._forwarded.get(task_run_id, 0) >= count, _LOG_DELIVERY_SECONDS
+                )
             left = self._forwarded.get(task_run_id, 0) - count
             if left > 0:
                 self._forwarded[task_run_id] = left
@@ -707,11 +680,11 @@ class ProcessPoolTaskRunner(TaskRunner):
                     try:
                         if message_type == _PROCESS_POOL_MESSAGE_TYPE_LOG:
                             if log_worker is None:
-                                log_worker = APILogWorker.instance()
+                                log_worker = _lazy("APILogWorker").instance()
                             log_worker.send(payload)
                         elif message_type == _PROCESS_POOL_MESSAGE_TYPE_EVENT:
                             if events_worker is None:
-                                events_worker = EventsWorker.instance()
+                                events_worker = _lazy("EventsWorker").instance()
                             events_worker.send(payload)
                         else:
                             _logger.warning("Ignoring a worker message of type %r", message_type)

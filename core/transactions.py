@@ -341,6 +341,12 @@ class Transaction:
         return f"{type(self).__name__}(key={self.key!r}, state={self.state.value})"
 
 
+_ASYNC_ONLY = (
+    "AsyncTransaction does not support the `with` statement. Use the `async with` "
+    "statement instead."
+)
+
+
 class AsyncTransaction(Transaction):
     """A transaction for async code: `async with`, and its methods are awaited.
 
@@ -373,16 +379,10 @@ class AsyncTransaction(Transaction):
         return None
 
     def __enter__(self) -> AsyncTransaction:
-        raise NotImplementedError(
-            "AsyncTransaction does not support the `with` statement. Use the `async with` "
-            "statement instead."
-        )
+        raise NotImplementedError(_ASYNC_ONLY)
 
     def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
-        raise NotImplementedError(
-            "AsyncTransaction does not support the `with` statement. Use the `async with` "
-            "statement instead."
-        )
+        raise NotImplementedError(_ASYNC_ONLY)
 
     async def begin(self) -> None:  # type: ignore[override]
         await asyncio.to_thread(Transaction.begin, self)

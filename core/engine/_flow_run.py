@@ -149,10 +149,15 @@ class FlowRunMachine:
         parent_store = self.parent.result_store if self.parent is not None else None
         result_store = (parent_store or ResultStore()).update_for_flow(flow, _sync=True)
         persist = flow_persists(flow, self.parent.persist_result if self.parent else None)
-        # log_prints left unset follows the parent flow, as in Prefect
+        # log_prints left unset follows the parent flow, or for a top-level flow the
+        # logging.log_prints setting (PREFECT_LOGGING_LOG_PRINTS), as in Prefect
         log_prints = flow.log_prints
         if log_prints is None:
-            log_prints = bool(self.parent and self.parent.log_prints)
+            log_prints = (
+                self.parent.log_prints
+                if self.parent is not None
+                else bool(get_current_settings().logging.log_prints)
+            )
         self.runner = flow.task_runner.duplicate()
         self.runner.__enter__()
         self.ctx = FlowRunContext(

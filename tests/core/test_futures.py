@@ -287,3 +287,27 @@ def test_create_run_inside_a_flow_belongs_to_it_and_deferred_queues_it():
     outcome = get_store().task_queue.read_outcome(queued.id)
     assert outcome is not None and outcome["status"] not in ("completed", "failed")
     assert not PrefectDistributedFuture(queued.id).done()
+
+
+@task
+def child_value(x):
+    return x * 10
+
+
+@task
+def parent_waiting(how):
+    children = [child_value.submit(1), child_value.submit(2)]
+    if how == "wait":
+        done, not_done = wait(children, timeout=30)
+        return sorted(f.result() for f in done), len(not_done)
+    return sorted(f.result() for f in as_completed(children, timeout=30)), 0
+
+
+@pytest.mark.parametrize("how", ["wait", "as_completed"])
+def test_a_task_waiting_with_a_timeout_on_its_own_queued_runs_does_not_stall_the_pool(how):
+    @flow(task_runner=ThreadPoolTaskRunner(max_workers=1))
+    def saturated():
+        return parent_waiting.submit(how).result()
+
+    # the only worker waits on runs queued behind it: it runs them itself
+    assert saturated() == ([10, 20], 0)

@@ -321,3 +321,27 @@ def test_runners_pickle_as_their_configuration():
     with ThreadPoolTaskRunner(max_workers=3) as threads:
         thread_copy = cloudpickle.loads(cloudpickle.dumps(threads))
     assert thread_copy == threads and thread_copy._executor is None
+
+
+@task
+def emit_from_worker():
+    from headrace.events import emit_event
+
+    emit_event(event="pool.worker.emitted", resource={"prefect.resource.id": "thing.9"})
+    return os.getpid()
+
+
+def test_events_emitted_in_a_worker_are_related_to_the_flow_run():
+    from headrace.store import get_store
+    from headrace.store.interface import EventQuery
+
+    @flow(task_runner=ProcessPoolTaskRunner(max_workers=1))
+    def emitter():
+        return emit_from_worker.submit().result()
+
+    assert emitter() != os.getpid()
+    (run,) = list_flow_runs()
+    get_store().flush()
+    (event,) = get_store().events.read_events(EventQuery(names=["pool.worker.*"]))
+    related = {r["prefect.resource.id"] for r in event["related"]}
+    assert f"prefect.flow-run.{run['id']}" in related
