@@ -99,9 +99,10 @@ def safe_load_flow(entrypoint: str, flow_class: Any) -> Any:
             return None
     method_kind = _method_kind(node)
     function = function_without_missing_names(node, namespace, path)
-    if method_kind == "class":
-        owner = _owner(classes, namespace)
-        function = types.MethodType(function, owner)
+    if method_kind == "class":  # as `Owner.flow_method` gives it: bound to the class
+        return flow_class(classmethod(function), **options).__get__(
+            None, _owner(classes, namespace)
+        )
     return flow_class(function, **options)
 
 

@@ -168,3 +168,18 @@ def test_an_unenforced_deployment_concurrency_limit_is_said_when_saved() -> None
     deployment = module_level.to_deployment("limited", concurrency_limit=3)
     with pytest.warns(UserWarning, match="concurrency_limit is not enforced"):
         Runner().add_deployment(deployment)
+
+
+def test_a_safe_loaded_classmethod_flow_is_bound_to_its_class(tmp_path: Path) -> None:
+    from headrace.flows import safe_load_flow_from_entrypoint
+    from headrace.utilities.callables import parameter_schema
+
+    (tmp_path / "owner.py").write_text(
+        "from headrace import flow\nimport not_installed_here\n\n"
+        "class Owner:\n    @flow\n    @classmethod\n"
+        "    def greet(cls, name: str) -> str:\n        return f'{cls.__name__}:{name}'\n"
+    )
+    loaded = safe_load_flow_from_entrypoint(f"{tmp_path / 'owner.py'}:Owner.greet")
+    assert loaded("ada") == "Owner:ada"
+    schema = parameter_schema(loaded).model_dump()
+    assert schema["properties"] == {"name": {"position": 1, "title": "name", "type": "string"}}
