@@ -202,9 +202,21 @@ class AssetContext:
         return None
 
 
+def innermost_run_context() -> TaskRunContext | FlowRunContext | None:
+    """The run the caller is in: a task run, unless a subflow runs inside that task (its
+    flow run is not the task's), then the subflow; None outside any run."""
+    task_ctx = TaskRunContext._var.get(None)
+    flow_ctx = FlowRunContext._var.get(None)
+    if task_ctx is None or flow_ctx is None:
+        return task_ctx or flow_ctx
+    if flow_ctx.flow_run.id != task_ctx.task_run.flow_run_id:
+        return flow_ctx
+    return task_ctx
+
+
 def get_run_context() -> TaskRunContext | FlowRunContext:
     """The innermost run context; raises MissingContextError outside any run."""
-    ctx = TaskRunContext._var.get(None) or FlowRunContext._var.get(None)
+    ctx = innermost_run_context()
     if ctx is None:
         raise MissingContextError(
             "No run context available. You are not in a flow or task run context."
