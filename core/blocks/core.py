@@ -284,7 +284,7 @@ class Block(BaseModel):
     @classmethod
     def get_block_class_from_key(cls: type[B], key: str) -> type[B]:
         """The block class registered under the slug `key` (plugins' types included)."""
-        load_prefect_collections()
+        load_prefect_collections(key)
         try:
             return lookup_block_type(key)  # type: ignore[return-value]
         except UnknownBlockType as exc:
@@ -660,7 +660,6 @@ class Block(BaseModel):
     def _resolve_load_target(cls, name: str) -> tuple[type[Block], str, str]:
         if "/" in name:
             slug, doc_name = split_reference(name)
-            load_prefect_collections()
             try:
                 target = lookup_block_type(slug)
             except UnknownBlockType as exc:
@@ -841,7 +840,6 @@ def load_document(store: Store, document: StoredDocument, validate: bool = True)
     """The block a stored document holds, decrypted with this machine's key (for readers
     that start from a document, such as `get_client()`)."""
     cipher = store_cipher(store)
-    load_prefect_collections()
     block_class = lookup_block_type(document.block_type_slug)
     return block_class._from_row(
         document, lambda id_: _load_child(store, cipher, id_), cipher, validate
