@@ -239,3 +239,47 @@ def test_get_client_returns_the_same_document_model() -> None:
         document = client.read_block_document_by_name("second", "endpoint")
     assert isinstance(document, BlockDocument)
     assert document.data["url"] == "https://b"
+
+
+class Lookalike(Block):
+    url: str
+    retries: int = 3
+
+
+def test_load_from_ref_reads_another_types_document_if_it_validates() -> None:
+    Lookalike(url="https://c").save("twin")
+    twin_id = Lookalike.load("twin")._block_document_id
+    as_endpoint = Endpoint.load_from_ref(twin_id)
+    assert type(as_endpoint) is Endpoint and as_endpoint.url == "https://c"
+    Vault(token="t", blob=b"b", extra={}, name="v").save("keys")
+    with pytest.raises(RuntimeError, match="validate=False"):
+        Endpoint.load_from_ref(Vault.load("keys")._block_document_id)
+    with pytest.raises(ValueError, match="is not a valid UUID"):
+        Endpoint.load_from_ref("not-a-uuid")
+    with pytest.raises(ValueError, match="Unable to find block document with ID"):
+        Endpoint.load_from_ref(uuid.uuid4())
+
+
+def test_a_reference_validates_as_the_saved_block() -> None:
+    """`{"$ref": ...}` where a block is expected (a flow parameter, a model field)."""
+    from headrace import flow
+
+    endpoint = Endpoint(url="https://d", retries=4)
+    endpoint.save("param")
+    doc_id = str(endpoint._block_document_id)
+
+    @flow
+    def uses(block: Endpoint) -> int:
+        return block.retries
+
+    assert uses({"$ref": doc_id}) == 4
+    assert uses({"$ref": {"block_document_id": doc_id}}) == 4
+
+    class Wrapper(BaseModel):
+        endpoint: Endpoint
+
+    assert Wrapper(endpoint={"$ref": doc_id}).endpoint == endpoint
+    Lookalike(url="https://e").save("other")
+    other_id = str(Lookalike.load("other")._block_document_id)
+    with pytest.raises(ValueError):
+        Wrapper(endpoint={"$ref": other_id})  # a saved Lookalike is not an Endpoint
