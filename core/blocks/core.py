@@ -23,7 +23,7 @@ import uuid
 import warnings
 import weakref
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec, TypeVar
 
 from packaging.version import InvalidVersion, Version
 from pydantic import (
@@ -47,6 +47,7 @@ from headrace.blocks.errors import (
     InvalidBlockName,
     UnknownBlockType,
 )
+from headrace.blocks.json_schema import NestedTypes, UnionTypes, schema_extra
 from headrace.blocks.names import slugify, split_reference, validate_name
 from headrace.blocks.registry import (
     load_prefect_collections,
@@ -75,14 +76,22 @@ __all__ = [
     "Block",
     "BlockNotSavedError",
     "InvalidBlockRegistration",
+    "NestedTypes",
+    "ResourceTuple",
     "SecretDict",
+    "UnionTypes",
     "UnknownBlockType",
     "block_schema_to_key",
     "load_document",
     "resolve_block_reference",
+    "schema_extra",
 ]
 
 B = TypeVar("B", bound="Block")
+R = TypeVar("R")  # Prefect's module exports its type variables; code imports them
+P = ParamSpec("P")
+#: an event resource and its related resources (Prefect's block events)
+ResourceTuple = tuple[dict[str, Any], list[dict[str, Any]]]
 
 #: namespace of the ids headrace derives for block types and schemas
 _ID_NAMESPACE = uuid.UUID("5d1c4f3e-2f0b-4c55-9d3e-6a1f0b7c2e41")
@@ -145,7 +154,7 @@ class Block(BaseModel):
         extra="allow",  # as in Prefect: a dump's `block_type_slug` validates back
         hide_input_in_errors=True,  # a rejected value may be a secret: keep it out of errors
         ignored_types=(_ClassOrInstanceMethod,),
-        json_schema_extra=json_schema.schema_extra,  # type: ignore[typeddict-item]
+        json_schema_extra=schema_extra,  # type: ignore[typeddict-item]
     )
 
     # set by a block class to describe its type
