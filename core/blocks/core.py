@@ -81,6 +81,7 @@ __all__ = [
     "SecretDict",
     "UnionTypes",
     "UnknownBlockType",
+    "api_document",
     "block_schema_to_key",
     "load_document",
     "resolve_block_reference",
@@ -865,6 +866,56 @@ def load_document(store: Store, document: StoredDocument, validate: bool = True)
     return block_class._from_row(
         document, lambda id_: _load_child(store, cipher, id_), cipher, validate
     )
+
+
+def api_document(store: Store, row: StoredDocument, include_secrets: bool) -> BlockDocument:
+    """A stored document as Prefect's API returns it (what `get_client()` reads): the
+    values, secrets masked unless `include_secrets`, nested saved blocks as their values,
+    with the block type, schema and the nested documents in `block_document_references`,
+    so that `Block._from_block_document` builds the block back."""
+    block = load_document(store, row, validate=False)
+    block_class = type(block)
+    block_class.register_type_and_schema(_sync=True)
+    fields = codec.model_fields_of(block)
+    data = (
+        {key: codec.revealed(value) for key, value in fields.items()}
+        if include_secrets
+        else codec.masked_fields(block)
+    )
+    references = {
+        key: {"block_document": _reference_of(value)}
+        for key, value in fields.items()
+        if isinstance(value, Block) and value._block_document_id is not None
+    }
+    return BlockDocument(
+        id=uuid.UUID(row.id),
+        name=None if row.is_anonymous else row.name,
+        data=data,
+        block_schema_id=block_class._block_schema_id,
+        block_schema=block_class._to_block_schema(),
+        block_type_id=block_class._block_type_id,
+        block_type_name=block_class.get_block_type_name(),
+        block_type=block_class._to_block_type(),
+        block_document_references=references,
+        is_anonymous=row.is_anonymous,
+        created=row.created or None,
+        updated=row.updated or None,
+    )
+
+
+def _reference_of(block: Block) -> dict[str, Any]:
+    nested = {
+        key: {"block_document": _reference_of(value)}
+        for key, value in codec.model_fields_of(block).items()
+        if isinstance(value, Block) and value._block_document_id is not None
+    }
+    return {
+        "id": str(block._block_document_id),
+        "name": block._block_document_name,
+        "is_anonymous": bool(block._is_anonymous),
+        "block_type": {"slug": block.get_block_type_slug(), "name": block.get_block_type_name()},
+        "block_document_references": nested,
+    }
 
 
 def _load_child(store: Store, cipher: Fernet, doc_id: str) -> Block:

@@ -239,6 +239,25 @@ def test_get_client_returns_the_same_document_model() -> None:
         document = client.read_block_document_by_name("second", "endpoint")
     assert isinstance(document, BlockDocument)
     assert document.data["url"] == "https://b"
+    assert document.block_type.slug == "endpoint"
+    assert document.block_schema.checksum == Endpoint._calculate_schema_checksum()
+
+
+def test_a_client_document_builds_the_block_back_with_its_nested_documents() -> None:
+    """Prefect's pattern: read the document with the client, then `_from_block_document`."""
+    endpoint = Endpoint(url="https://f")
+    endpoint.save("inner")
+    service = Service(vault=Vault(token="t0k", blob=b"b", extra={}, name="v"), fallback=endpoint)
+    service_id = service.save("outer")
+    with get_client(sync_client=True) as client:
+        masked = client.read_block_document(service_id, include_secrets=False)
+        document = client.read_block_document(service_id)
+    assert "t0k" not in masked.model_dump_json()
+    rebuilt = Block._from_block_document(document)
+    assert type(rebuilt) is Service
+    assert rebuilt.vault.token.get_secret_value() == "t0k"
+    assert rebuilt.fallback._block_document_name == "inner"
+    assert rebuilt.fallback._block_document_id == endpoint._block_document_id
 
 
 class Lookalike(Block):
