@@ -251,7 +251,8 @@ class Block(BaseModel):
         }
         for key, value in extras.items():
             if value is not None:
-                dumped[key] = str(value) if info.mode == "json" and key.startswith("_") else value
+                as_text = info.mode == "json" and isinstance(value, uuid.UUID)
+                dumped[key] = str(value) if as_text else value
         return dumped
 
     @classmethod

@@ -183,6 +183,10 @@ def test_dumps_reveal_secrets_only_with_include_secrets() -> None:
     shown = vault.model_dump(mode="json", context={"include_secrets": True})
     assert (shown["token"], shown["blob"], shown["extra"]) == ("t0k", "b1n", {"k": "v"})
     assert "block_type_slug" not in vault.model_dump(include={"name"})
+    vault.save("dumped")
+    as_json = json.loads(vault.model_dump_json())
+    assert as_json["_block_document_id"] == str(vault._block_document_id)
+    assert (as_json["_block_document_name"], as_json["_is_anonymous"]) == ("dumped", False)
 
 
 def test_define_metadata_on_nested_blocks_is_bounded() -> None:
