@@ -272,7 +272,8 @@ class Block(BaseModel):
     @classmethod
     def model_json_schema(cls, by_alias: bool = True, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """pydantic's schema plus the block keys (see `headrace.blocks.json_schema`)."""
-        kwargs.setdefault("ref_template", "#/definitions/{model}")
+        if not args:  # Prefect's definitions live under `definitions`
+            kwargs.setdefault("ref_template", "#/definitions/{model}")
         schema = super().model_json_schema(by_alias, *args, **kwargs)
         if "$defs" in schema:
             schema["definitions"] = schema.pop("$defs")
