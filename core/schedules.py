@@ -62,27 +62,73 @@ def _localize(wall: dt.datetime, tz: ZoneInfo) -> dt.datetime:
     return aware
 
 
-class Schedule:
-    """What all schedules share: timezone, on/off switch, parameter overrides and a slug."""
+_KIND_FIELDS = ("interval", "cron", "rrule")
 
-    kind = "schedule"
+
+class Schedule:
+    """A schedule (Prefect's `prefect.schedules.Schedule`): exactly one of `interval`,
+    `cron` or `rrule`, with a timezone (None reads as UTC), an anchor for intervals, cron's
+    `day_or`, an on/off switch, parameter overrides and a slug. `Cron(...)`,
+    `Interval(...)` and `RRule(...)` build one of each kind."""
 
     def __init__(
         self,
+        interval: float | dt.timedelta | None = None,
+        cron: str | None = None,
+        rrule: str | None = None,
         timezone: str | None = None,
+        anchor_date: dt.datetime | str | None = None,
+        day_or: bool = True,
         active: bool = True,
         parameters: dict[str, Any] | None = None,
         slug: str | None = None,
     ) -> None:
-        self.timezone = timezone or "UTC"
-        self.tz = _zone(self.timezone)
+        given = [
+            name for name, value in zip(_KIND_FIELDS, (interval, cron, rrule), strict=True) if value
+        ]
+        if len(given) > 1:
+            raise ValueError(f"Only one schedule type can be defined; got {', '.join(given)}")
+        if isinstance(anchor_date, str):
+            anchor_date = dt.datetime.fromisoformat(anchor_date)
+        anchor_zone = getattr(anchor_date, "tzinfo", None)
+        if timezone is None and interval and isinstance(anchor_zone, ZoneInfo):
+            timezone = anchor_zone.key
+        self.timezone = timezone
+        self.tz = _zone(timezone)
+        self.day_or = day_or
         self.active = active
         self.parameters = dict(parameters or {})
         self.slug = slug
+        self.interval = _interval(interval) if interval else None
+        if anchor_date is None:
+            anchor_date = dt.datetime.fromtimestamp(int(clock.now()), tz=dt.timezone.utc)
+        elif anchor_date.tzinfo is None:
+            anchor_date = anchor_date.replace(tzinfo=self.tz)
+        self.anchor_date = anchor_date.astimezone(self.tz) if interval else anchor_date
+        self.cron = cron.strip() if cron else None
+        if self.cron:
+            next(iter(self._candidates(dt.datetime(2020, 1, 1, tzinfo=self.tz))), None)
+        self.rrule = rrule.strip() if rrule else None
+        self._rule: Any = None
+        self._anchored_rrule: str | None = None
+        if self.rrule:
+            self._anchored_rrule = _anchor_rrule(self.rrule, self.tz)
+            self._rule = _parse_rrule(self._anchored_rrule)
+
+    @property
+    def kind(self) -> str:
+        """ "interval", "cron", "rrule", or "schedule" for one with none of them."""
+        return next((name for name in _KIND_FIELDS if getattr(self, name)), "schedule")
 
     def _candidates(self, start: dt.datetime) -> Iterator[dt.datetime]:
         """Aware run times at or after `start`, in order (duplicates allowed)."""
-        raise NotImplementedError
+        if self.cron:
+            return _cron_times(self.cron, self.day_or, self.tz, start)
+        if self.interval:
+            return _interval_times(self.interval, self.anchor_date, self.tz, start)
+        if self._rule is not None:
+            return _rrule_times(self._rule, self.tz, start)
+        return iter(())
 
     def get_dates(
         self,
@@ -119,18 +165,25 @@ class Schedule:
                 break
         return dates
 
-    def _common(self) -> dict[str, Any]:
-        return {
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able description; `schedule_from_dict` rebuilds the schedule. An rrule
+        keeps the start it was given when created (its DTSTART)."""
+        data: dict[str, Any] = {
             "type": self.kind,
-            "timezone": self.timezone,
+            "timezone": self.timezone or "UTC",
             "active": self.active,
             "parameters": self.parameters,
             "slug": self.slug,
         }
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-able description; `schedule_from_dict` rebuilds the schedule."""
-        raise NotImplementedError
+        if self.cron:
+            data.update(cron=self.cron, day_or=self.day_or)
+        elif self.interval:
+            data.update(
+                interval=self.interval.total_seconds(), anchor_date=self.anchor_date.isoformat()
+            )
+        elif self.rrule:
+            data["rrule"] = self._anchored_rrule
+        return data
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Schedule) and self.to_dict() == other.to_dict()
@@ -142,14 +195,78 @@ class Schedule:
         return f"{type(self).__name__}({fields})"
 
 
+def _interval(value: float | dt.timedelta) -> dt.timedelta:
+    seconds = value.total_seconds() if isinstance(value, dt.timedelta) else value
+    if not seconds or seconds <= 0:
+        raise ValueError(f"an interval must be positive, got {value!r}")
+    return dt.timedelta(seconds=seconds)
+
+
+def _cron_times(cron: str, day_or: bool, tz: ZoneInfo, start: dt.datetime) -> Iterator[dt.datetime]:
+    from cronsim import CronSim, CronSimError
+
+    try:
+        # wall-clock iteration: cron matches local times, not elapsed time
+        wall = start.astimezone(tz).replace(tzinfo=None)
+        simulator = CronSim(cron, wall - dt.timedelta(seconds=1))
+    except CronSimError as exc:
+        raise ValueError(f"Invalid cron string {cron!r}: {exc}") from None
+    if not day_or:
+        simulator.day_and = True
+    return (_localize(moment, tz) for moment in simulator)
+
+
+def _interval_times(
+    interval: dt.timedelta, anchor_date: dt.datetime, tz: ZoneInfo, start: dt.datetime
+) -> Iterator[dt.datetime]:
+    seconds = interval.total_seconds()
+    elapsed = start.timestamp() - anchor_date.timestamp()
+    if seconds % _DAY:  # exact elapsed time
+        step = math.ceil(elapsed / seconds)
+        anchor = anchor_date.astimezone(dt.timezone.utc)  # UTC: no wall-clock maths
+        while True:
+            yield (anchor + step * interval).astimezone(tz)
+            step += 1
+    else:  # whole days: the anchor's wall-clock time (the UTC offset may change)
+        step = math.floor(elapsed / seconds) - 1
+        wall = anchor_date.replace(tzinfo=None)
+        while True:
+            yield _localize(wall + step * interval, tz)
+            step += 1
+
+
+def _anchor_rrule(rrule: str, tz: ZoneInfo) -> str:
+    """The rule with a DTSTART: without one it starts now (to the minute), as dateutil
+    would, and that start is what `to_dict()` keeps."""
+    if "DTSTART" in rrule.upper():
+        return rrule
+    started = dt.datetime.fromtimestamp(clock.now(), tz=tz).replace(
+        second=0, microsecond=0, tzinfo=None
+    )
+    return f"DTSTART:{started:%Y%m%dT%H%M%S}\n{rrule}"
+
+
+def _parse_rrule(text: str) -> Any:
+    from dateutil.rrule import rrulestr
+
+    try:
+        return rrulestr(text, forceset=True, ignoretz=True)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"Invalid RRule string {text!r}: {exc}") from None
+
+
+def _rrule_times(rule: Any, tz: ZoneInfo, start: dt.datetime) -> Iterator[dt.datetime]:
+    # the rule yields naive wall-clock times in the schedule's timezone
+    naive_start = start.replace(tzinfo=None) - dt.timedelta(hours=3)
+    return (_localize(moment, tz) for moment in rule.xafter(naive_start, inc=True))
+
+
 class Cron(Schedule):
     """Runs at the times a cron expression matches, read in `timezone` (default UTC).
 
     `day_or=True` (the default) ORs day-of-month and day-of-week when both are restricted,
     like cron; `day_or=False` requires both.
     """
-
-    kind = "cron"
 
     def __init__(
         self,
@@ -160,40 +277,25 @@ class Cron(Schedule):
         parameters: dict[str, Any] | None = None,
         slug: str | None = None,
     ) -> None:
-        super().__init__(timezone, active, parameters, slug)
-        self.cron = cron.strip()
-        self.day_or = day_or
-        next(iter(self._candidates(dt.datetime(2020, 1, 1, tzinfo=self.tz))), None)
-
-    def _simulator(self, start: dt.datetime) -> Any:
-        from cronsim import CronSim, CronSimError
-
-        try:
-            # wall-clock iteration: cron matches local times, not elapsed time
-            wall = start.astimezone(self.tz).replace(tzinfo=None)
-            simulator = CronSim(self.cron, wall - dt.timedelta(seconds=1))
-        except CronSimError as exc:
-            raise ValueError(f"invalid cron expression {self.cron!r}: {exc}") from None
-        if not self.day_or:
-            simulator.day_and = True
-        return simulator
-
-    def _candidates(self, start: dt.datetime) -> Iterator[dt.datetime]:
-        for moment in self._simulator(start):
-            yield _localize(moment, self.tz)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**self._common(), "cron": self.cron, "day_or": self.day_or}
+        if not cron or not cron.strip():
+            raise ValueError(f"Invalid cron string {cron!r}: it is empty")
+        super().__init__(
+            cron=cron,
+            timezone=timezone,
+            day_or=day_or,
+            active=active,
+            parameters=parameters,
+            slug=slug,
+        )
 
 
 class Interval(Schedule):
     """Runs every `interval` (seconds or a timedelta), aligned to `anchor_date`.
 
     The anchor defaults to now; a naive anchor is read in `timezone`, and an aware anchor
-    with an IANA zone gives the timezone when none is passed.
+    with an IANA zone gives the timezone when none is passed. Whole days keep the
+    anchor's wall-clock time across DST; shorter intervals are exact elapsed time.
     """
-
-    kind = "interval"
 
     def __init__(
         self,
@@ -204,53 +306,23 @@ class Interval(Schedule):
         parameters: dict[str, Any] | None = None,
         slug: str | None = None,
     ) -> None:
-        if isinstance(anchor_date, str):
-            anchor_date = dt.datetime.fromisoformat(anchor_date)
-        anchor_zone = getattr(anchor_date, "tzinfo", None)
-        if timezone is None and isinstance(anchor_zone, ZoneInfo):
-            timezone = anchor_zone.key
-        super().__init__(timezone, active, parameters, slug)
-        seconds = interval.total_seconds() if isinstance(interval, dt.timedelta) else interval
-        if not seconds or seconds <= 0:
+        if not interval:
             raise ValueError(f"an interval must be positive, got {interval!r}")
-        self.interval = dt.timedelta(seconds=seconds)
-        if anchor_date is None:
-            anchor_date = dt.datetime.fromtimestamp(int(clock.now()), tz=dt.timezone.utc)
-        elif anchor_date.tzinfo is None:
-            anchor_date = anchor_date.replace(tzinfo=self.tz)
-        self.anchor_date = anchor_date.astimezone(self.tz)
-
-    def _candidates(self, start: dt.datetime) -> Iterator[dt.datetime]:
-        seconds = self.interval.total_seconds()
-        elapsed = start.timestamp() - self.anchor_date.timestamp()
-        if seconds % _DAY:  # exact elapsed time
-            step = math.ceil(elapsed / seconds)
-            anchor = self.anchor_date.astimezone(dt.timezone.utc)  # UTC: no wall-clock maths
-            while True:
-                yield (anchor + step * self.interval).astimezone(self.tz)
-                step += 1
-        else:  # whole days: the anchor's wall-clock time (the UTC offset may change)
-            step = math.floor(elapsed / seconds) - 1
-            wall = self.anchor_date.replace(tzinfo=None)
-            while True:
-                yield _localize(wall + step * self.interval, self.tz)
-                step += 1
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **self._common(),
-            "interval": self.interval.total_seconds(),
-            "anchor_date": self.anchor_date.isoformat(),
-        }
+        super().__init__(
+            interval=interval,
+            anchor_date=anchor_date,
+            timezone=timezone,
+            active=active,
+            parameters=parameters,
+            slug=slug,
+        )
 
 
 class RRule(Schedule):
     """Runs on the occurrences of an iCalendar recurrence rule (RFC 5545), e.g.
     `FREQ=WEEKLY;BYDAY=MO,WE;BYHOUR=9`. Without a DTSTART the rule starts when the
-    schedule is created (to the minute), as dateutil does; it is kept in `to_dict()`.
+    schedule is created (to the minute), as dateutil does; `to_dict()` keeps that start.
     """
-
-    kind = "rrule"
 
     def __init__(
         self,
@@ -260,33 +332,11 @@ class RRule(Schedule):
         parameters: dict[str, Any] | None = None,
         slug: str | None = None,
     ) -> None:
-        super().__init__(timezone, active, parameters, slug)
-        text = rrule.strip()
-        if "DTSTART" not in text.upper():
-            started = dt.datetime.fromtimestamp(clock.now(), tz=self.tz).replace(
-                second=0, microsecond=0, tzinfo=None
-            )
-            text = f"DTSTART:{started:%Y%m%dT%H%M%S}\n{text}"
-        self.rrule = text
-        self._rule = self._parse()
-
-    def _parse(self) -> Any:
-        from dateutil.rrule import rrulestr
-
-        try:
-            rule = rrulestr(self.rrule, forceset=True, ignoretz=True)
-        except (ValueError, TypeError) as exc:
-            raise ValueError(f"invalid rrule {self.rrule!r}: {exc}") from None
-        return rule
-
-    def _candidates(self, start: dt.datetime) -> Iterator[dt.datetime]:
-        # the rule yields naive wall-clock times in the schedule's timezone
-        naive_start = start.replace(tzinfo=None) - dt.timedelta(hours=3)
-        for moment in self._rule.xafter(naive_start, inc=True):
-            yield _localize(moment, self.tz)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**self._common(), "rrule": self.rrule}
+        if not rrule or not rrule.strip():
+            raise ValueError(f"Invalid RRule string {rrule!r}: it is empty")
+        super().__init__(
+            rrule=rrule, timezone=timezone, active=active, parameters=parameters, slug=slug
+        )
 
 
 _KINDS: dict[str, type[Schedule]] = {"cron": Cron, "interval": Interval, "rrule": RRule}

@@ -16,6 +16,7 @@ from headrace.schedules import (
     IntervalSchedule,
     RRule,
     RRuleSchedule,
+    Schedule,
     schedule_from_dict,
 )
 
@@ -110,10 +111,10 @@ def test_round_trip_and_aliases() -> None:
 @pytest.mark.parametrize(
     "build, message",
     [
-        (lambda: Cron("61 * * * *"), "invalid cron"),
+        (lambda: Cron("61 * * * *"), "Invalid cron string"),
         (lambda: Cron("0 9 * * *", timezone="Mars/Olympus"), "unknown timezone"),
         (lambda: Interval(0), "must be positive"),
-        (lambda: RRule("FREQ=SOMETIMES"), "invalid rrule"),
+        (lambda: RRule("FREQ=SOMETIMES"), "Invalid RRule string"),
     ],
 )
 def test_bad_schedules_are_rejected(build, message: str) -> None:
@@ -128,3 +129,21 @@ def test_schedule_libraries_stay_out_of_the_import_path() -> None:
     )
     out = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_schedule_built_directly_as_prefect_does():
+    daily = Schedule(cron="0 9 * * *", timezone=None)
+    assert daily.kind == "cron" and daily.timezone is None
+    assert daily.get_dates(1, start=dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc)) == [
+        dt.datetime(2024, 3, 1, 9, tzinfo=ZoneInfo("UTC"))
+    ]  # no timezone reads as UTC
+    with pytest.raises(ValueError, match="Only one schedule type can be defined"):
+        Schedule(interval=60, cron="* * * * *")
+    empty = Schedule()
+    assert (empty.interval, empty.cron, empty.rrule) == (None, None, None)
+    assert empty.get_dates(3) == []
+
+    weekly = RRule("RRULE:FREQ=WEEKLY;BYDAY=MO")
+    assert weekly.rrule == "RRULE:FREQ=WEEKLY;BYDAY=MO"  # as given
+    assert "DTSTART" in weekly.to_dict()["rrule"]  # its start is kept when stored
+    assert schedule_from_dict(weekly.to_dict()) == weekly
