@@ -609,6 +609,13 @@ class Block(BaseModel):
                 )
             name = self._block_document_name
         validate_name(name)
+        unsaved = sorted(set(self.model_extra or ()) - {"block_type_slug"})
+        if unsaved:  # accepted, as Prefect accepts them, but they are not fields
+            warnings.warn(
+                f"{type(self).__name__} has no field(s) {', '.join(map(repr, unsaved))}: "
+                f"they are not saved (fields: {', '.join(type(self).model_fields)})",
+                stacklevel=3,
+            )
         type(self).register_type_and_schema(_sync=True)
         store = get_store()
         cipher = store_cipher(store)  # a wrong key fails here, before anything is written
