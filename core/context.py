@@ -35,11 +35,27 @@ class RunContext:
 
     __slots__ = ()
     _var: contextvars.ContextVar[Any]
+    #: what `model_construct` gives the fields it is not given (copied when mutable)
+    _construct_defaults: ClassVar[dict[str, Any]] = {}
 
     @classmethod
     def get(cls) -> Any:
         """The current context of this kind, or None."""
         return cls._var.get(None)
+
+    @classmethod
+    def model_construct(cls, **fields: Any) -> Any:
+        """A context from field values alone, unchecked (pydantic's method, as Prefect's
+        contexts are pydantic models): fields not given are empty, names this context
+        does not have are ignored. For tests, and code that needs a context outside a run;
+        enter it with `with`."""
+        ctx = cls.__new__(cls)
+        for name, default in cls._construct_defaults.items():
+            if isinstance(default, (dict, list)):
+                default = default.copy()
+            setattr(ctx, name, fields.get(name, default))
+        ctx._token = None
+        return ctx
 
 
 class FlowRunContext(RunContext):
@@ -86,6 +102,26 @@ class FlowRunContext(RunContext):
         #: PREFECT_TASKS_DEFAULT_PERSIST_RESULT, read once per flow run (not per task)
         self.task_persist_default: bool | None = None
 
+    _construct_defaults: ClassVar[dict[str, Any]] = {
+        "flow": None,
+        "flow_run": None,
+        "task_runner": None,
+        "parameters": {},
+        "result_store": None,
+        "log_prints": False,
+        "logger": None,
+        "task_counts": {},
+        "persist_result": False,
+        "task_persist_default": None,
+    }
+
+    @classmethod
+    def model_construct(cls, **fields: Any) -> FlowRunContext:
+        ctx = super().model_construct(**fields)
+        if ctx.logger is None:
+            ctx.logger = _unknown_run_logger("flow", ctx.flow_run, ctx.flow)
+        return ctx
+
     def next_dynamic_key(self, task_key: str) -> str:
         """A per-flow-run counter per task, as Prefect's dynamic_key (thread-safe enough:
         dict operations are atomic under the GIL, and a duplicate key is harmless)."""
@@ -114,8 +150,17 @@ class TaskRunContext(RunContext):
         "_logger",
         "_result_store",
         "persist_result",
+        "_token",
     )
     _var: contextvars.ContextVar[TaskRunContext] = contextvars.ContextVar("headrace_task_run")
+    _construct_defaults: ClassVar[dict[str, Any]] = {
+        "task": None,
+        "task_run": None,
+        "parameters": {},
+        "log_prints": False,
+        "_result_store": None,
+        "persist_result": False,
+    }
     #: makes a task run's result store on first use; set by headrace.results (which sits
     #: above this module, and which the engine imports before any task run exists)
     make_result_store: ClassVar[Callable[[TaskRunContext], ResultStore]]
@@ -136,6 +181,27 @@ class TaskRunContext(RunContext):
         self._logger = logger
         self._result_store = result_store
         self.persist_result = False
+        self._token: contextvars.Token | None = None
+
+    @classmethod
+    def model_construct(cls, **fields: Any) -> TaskRunContext:
+        if "result_store" in fields:
+            fields["_result_store"] = fields.pop("result_store")
+        ctx = super().model_construct(**fields)
+        logger = fields.get("logger")
+        ctx._logger = logger or (lambda: _unknown_run_logger("task", ctx.task_run, ctx.task))
+        return ctx
+
+    def __enter__(self) -> TaskRunContext:
+        if self._token is not None:
+            raise RuntimeError("Context already entered. Context enter calls cannot be nested.")
+        self._token = self._var.set(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            self._var.reset(self._token)
+            self._token = None
 
     @property
     def result_store(self) -> ResultStore:
@@ -156,6 +222,26 @@ class TaskRunContext(RunContext):
         if callable(logger) and not isinstance(logger, logging.LoggerAdapter):
             logger = self._logger = logger()
         return logger
+
+
+def _unknown_run_logger(kind: str, run: Any, owner: Any) -> logging.LoggerAdapter:
+    """The run logger of a context made by `model_construct`: the run's fields where
+    known, `<unknown>` where not."""
+    from headrace.logging.loggers import RunLoggerAdapter
+
+    def known(value: Any) -> Any:
+        return "<unknown>" if value is None else str(value)
+
+    extra = {
+        f"{kind}_run_id": known(getattr(run, "id", None)),
+        f"{kind}_run_name": known(getattr(run, "name", None)),
+        f"{kind}_name": known(getattr(owner, "name", None)),
+    }
+    if kind == "flow":
+        extra["deployment_name"] = None
+    else:
+        extra["flow_run_id"] = getattr(run, "flow_run_id", None)
+    return RunLoggerAdapter(logging.getLogger(f"headrace.{kind}_runs"), extra)
 
 
 #: Prefect's name for the context a flow run's engine holds

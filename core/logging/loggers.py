@@ -20,15 +20,17 @@ def setup_logging(incremental: bool | None = None) -> dict[str, Any]:
 
 
 def get_logger(name: str | None = None) -> logging.Logger:
-    """A logger under the `headrace` namespace (no run context needed); a name starting
-    with `prefect.` (code written for Prefect) lands in the same place."""
+    """A logger under the `headrace` namespace (no run context needed): `get_logger("x")`
+    is `headrace.x`. A name that already starts with `headrace.` or Prefect's `prefect.`
+    is taken as it is: `prefect` names headrace's logger, so `prefect.x` sits under it."""
     configuration.ensure_logging_setup()
     if not name:
-        return logging.getLogger("headrace")
-    for prefix in ("headrace.", "prefect."):
-        if name.startswith(prefix):
-            name = name[len(prefix) :]
-    return logging.getLogger(f"headrace.{name}")
+        name = "headrace"
+    elif name != configuration.PREFECT_ROOT and not name.startswith(
+        ("headrace.", configuration.PREFECT_ROOT + ".")
+    ):
+        name = f"headrace.{name}"
+    return configuration.mask_api_key(logging.getLogger(name))
 
 
 def get_worker_logger(worker: Any, name: str | None = None) -> logging.Logger:
@@ -132,6 +134,8 @@ def get_run_logger(context: Any = None, **extra: Any) -> logging.LoggerAdapter:
         silent = logging.getLogger("headrace.disabled")
         silent.disabled = True
         return RunLoggerAdapter(silent, dict(extra))
+    if context is not None and not isinstance(context, (TaskRunContext, FlowRunContext)):
+        raise TypeError(f"Received unexpected type {type(context).__name__!r} for context.")
     ctx = context or TaskRunContext.get() or FlowRunContext.get()
     if ctx is None:
         raise MissingContextError("There is no active flow or task run context.")
