@@ -14,13 +14,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from headrace.context import current_tags
 from headrace.futures import PrefectDistributedFuture, PrefectFuture, visit_collection
 from headrace.run_records import new_task_run_id
+from headrace.settings import get_current_settings
 from headrace.states import State, StateType
 from headrace.store import get_store
+
+logger = logging.getLogger("headrace.tasks")
 
 
 def _cloudpickle() -> Any:
@@ -68,24 +73,31 @@ def submit(
 ) -> PrefectDistributedFuture:
     """Queue a background run of `task` for a task worker; returns its future."""
     parameters = task.signature.bind(tuple(args or ()), dict(kwargs or {}))
+    # the submitter's context that travels with the call: its tags (`with tags(...)`)
+    context = {"tags": sorted(task.tags | current_tags())}
     payload = _cloudpickle().dumps(
-        (_portable(parameters), _portable(list(wait_for)) if wait_for else None)
+        (_portable(parameters), _portable(list(wait_for)) if wait_for else None, context)
     )
     run_id = new_task_run_id()
+    run_name = f"{task.name}-{run_id[-3:]}"
     get_store().task_queue.enqueue(
         run_id,
         background_key(task),
         task.name,
-        f"{task.name}-{run_id[-3:]}",
-        sorted(task.tags),
+        run_name,
+        context["tags"],
         payload,
         max_attempts=1 + task.retries,
     )
+    ui_url = get_current_settings().ui.url
+    if ui_url:
+        url = f"{ui_url.rstrip('/')}/runs/task-run/{run_id}"
+        logger.info(f"Created task run {run_name!r}. View it in the UI at {url!r}")
     return PrefectDistributedFuture(run_id)
 
 
-def load_call(payload: bytes) -> tuple[dict[str, Any], list[Any] | None]:
-    """Worker side: the parameters and `wait_for` of a queued run."""
+def load_call(payload: bytes) -> tuple[dict[str, Any], list[Any] | None, dict[str, Any]]:
+    """Worker side: the parameters, `wait_for` and submitter's context of a queued run."""
     return _cloudpickle().loads(payload)
 
 

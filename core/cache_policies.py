@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from headrace.exceptions import HashError
 from headrace.utilities.hashing import hash_objects
 
 if TYPE_CHECKING:
@@ -238,14 +239,18 @@ class Inputs(CachePolicy):
                 continue
             transform = STABLE_TRANSFORMS.get(type(value))
             kept[name] = transform(value) if transform is not None else value
-        key = hash_objects(kept)
-        if key is None:
+        try:
             # never fall back to a key without the inputs: that would serve wrong results
+            return hash_objects(kept, raise_on_failure=True)
+        except HashError as exc:
             raise ValueError(
-                "the task's inputs cannot be hashed (neither JSON nor cloudpickle); "
-                "use a cache_key_fn, or exclude them with `INPUTS - 'name'`"
-            )
-        return key
+                f"{exc}\n\nThis often occurs when task inputs contain objects that cannot "
+                "be cached like locks, file handles, or other system resources.\n\n"
+                "To resolve this, you can:\n"
+                "  1. Exclude these arguments by defining a custom `cache_key_fn`\n"
+                "  2. Disable caching by passing `cache_policy=NO_CACHE`\n"
+                "  3. Leave them out of the key: `cache_policy=DEFAULT - 'name'`\n"
+            ) from exc
 
     def __sub__(self, other: str) -> CachePolicy:
         if not isinstance(other, str):

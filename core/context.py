@@ -18,6 +18,7 @@ from headrace.utilities.asyncutils import register_run_probe
 
 if TYPE_CHECKING:
     from headrace._context_model import ContextModel as ContextModel
+    from headrace._flow_run_suspension import FlowRunSuspensionRequest
     from headrace.flows import Flow
     from headrace.results import ResultStore
     from headrace.run_records import FlowRun, TaskRun
@@ -73,6 +74,7 @@ class FlowRunContext(RunContext):
         "_token",
         "persist_result",
         "task_persist_default",
+        "flow_run_suspension_request",
     )
     _var: contextvars.ContextVar[FlowRunContext] = contextvars.ContextVar("headrace_flow_run")
     #: True in `Flow.visualize()`'s tracing context, where calls add graph nodes instead
@@ -101,6 +103,9 @@ class FlowRunContext(RunContext):
         self.persist_result = False
         #: PREFECT_TASKS_DEFAULT_PERSIST_RESULT, read once per flow run (not per task)
         self.task_persist_default: bool | None = None
+        #: marked when the run is asked to suspend (set by the engine, shared with subflows;
+        #: see headrace._flow_run_suspension)
+        self.flow_run_suspension_request: FlowRunSuspensionRequest | None = None
 
     _construct_defaults: ClassVar[dict[str, Any]] = {
         "flow": None,

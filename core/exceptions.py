@@ -63,9 +63,36 @@ class ParameterTypeError(HeadraceException):
 class ParameterBindError(HeadraceException, TypeError):
     """Arguments do not match the signature of the flow or task function."""
 
+    @classmethod
+    def from_bind_failure(
+        cls, fn: Any, exc: BaseException, call_args: Any, call_kwargs: dict[str, Any]
+    ) -> ParameterBindError:
+        """The error for a failed `inspect.Signature.bind`, in Prefect's words; argument
+        values are shown by type only and keyword arguments by name (they may be secrets)."""
+        import inspect
+
+        name = getattr(fn, "__name__", type(fn).__name__)
+        shown = ", ".join(type(value).__name__ for value in call_args)
+        shown = f"({shown},)" if len(call_args) == 1 else f"({shown})"
+        signature = str(inspect.signature(fn)).strip("()")
+        return cls(
+            f"Error binding parameters for function {name!r}: {exc}.\n"
+            f"Function {name!r} has signature {signature!r} but received args: {shown} "
+            f"and kwargs: {list(call_kwargs)}."
+        )
+
 
 class SignatureMismatchError(HeadraceException, TypeError):
     """Parameters given to a call do not match the function's signature."""
+
+    @classmethod
+    def from_bad_params(
+        cls, expected_params: list[str], provided_params: list[str]
+    ) -> SignatureMismatchError:
+        return cls(
+            f"Function expects parameters {expected_params} but was provided with "
+            f"parameters {provided_params}"
+        )
 
 
 class ExternalSignal(BaseException):
@@ -76,8 +103,12 @@ class TerminationSignal(ExternalSignal):
     """The process received SIGTERM while a run was in progress.
 
     A BaseException, as in Prefect: it must not be caught by `except Exception` in user
-    code, and a run it interrupts ends Crashed, not Failed.
+    code, and a run it interrupts ends Crashed, not Failed. `signal` is the number received.
     """
+
+    def __init__(self, signal: int = 15) -> None:
+        super().__init__()
+        self.signal = signal
 
 
 class ObjectNotFound(HeadraceException):
@@ -96,8 +127,9 @@ class FlowRunTimeoutError(HeadraceException, TimeoutError):
     """A flow run exceeded its `timeout_seconds`."""
 
 
-class ConfigurationError(HeadraceException):
-    """A setting or option has an invalid value."""
+class ConfigurationError(HeadraceException, ValueError):
+    """A setting or option has an invalid value, or a result store lacks what an
+    operation needs (e.g. a lock manager)."""
 
 
 class MappingLengthMismatch(HeadraceException):
@@ -134,7 +166,7 @@ class BlockInUse(BlockError):
     """A block cannot be deleted while other blocks reference it."""
 
 
-class BlockDocumentInvalid(BlockError, ValueError):
+class BlockDocumentInvalid(BlockError, ValueError, RuntimeError):
     """A saved document no longer validates against its block class."""
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from headrace.context import ACTIVE_TRANSACTION, FlowRunContext, TaskRunContext
+from headrace.exceptions import ConfigurationError
 from headrace.serializers import Serializer, resolve_serializer, serializer_from_dict
 from headrace.settings import get_current_settings
 from headrace.states import StoredResult
@@ -203,7 +204,6 @@ def task_persists(task: Task, flow_persist: bool | None, task_default: bool | No
         or task.result_storage_key is not None
         or task.result_storage is not None
         or task.result_serializer is not None
-        or (getattr(task, "cache_policy_explicit", False) and not _is_no_cache(task.cache_policy))
     ):
         return True
     if task_default is not None:
@@ -211,12 +211,6 @@ def task_persists(task: Task, flow_persist: bool | None, task_default: bool | No
     if flow_persist is not None:
         return flow_persist
     return get_default_persist_setting()
-
-
-def _is_no_cache(policy: Any) -> bool:
-    from headrace.cache_policies import NONE
-
-    return policy is None or policy is NONE or type(policy) is type(NONE)
 
 
 # -- resolving storage ------------------------------------------------------------------
@@ -667,7 +661,8 @@ class ResultStore:
             holder = holder or self.generate_default_holder()
             if not self.is_lock_holder(key, holder):
                 raise RuntimeError(
-                    f"Cannot write to result record with key {key} because it is locked by "
+                    f"Cannot write to result record with key {self._lock_key(key)} because it "
+                    "is locked by "
                     "another holder."
                 )
         metadata_storage = self.metadata_storage
@@ -889,10 +884,6 @@ class ResultStore:
     def __repr__(self) -> str:
         storage = self._storage if self._storage is not None else "default"
         return f"ResultStore(result_storage={storage!r}, serializer={self.serializer!r})"
-
-
-class ConfigurationError(ValueError):
-    """A result store lacks what an operation needs (e.g. a lock manager)."""
 
 
 def resolve_result_storage_for_io(value: Any) -> Any:

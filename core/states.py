@@ -68,6 +68,8 @@ class StateDetails:
         "child_flow_run_id",
         "refresh_cache",
         "deferred",
+        "task_parameters_id",
+        "untrackable_result",
     )
 
     def __init__(self, **values: Any) -> None:
@@ -76,7 +78,7 @@ class StateDetails:
         self.scheduled_time = self.retriable = self.storage_key = None
         self.pause_timeout = self.pause_reschedule = self.pause_key = None
         self.run_input_keyset = self.child_flow_run_id = self.refresh_cache = None
-        self.deferred = None
+        self.deferred = self.task_parameters_id = self.untrackable_result = None
         for name, value in values.items():
             if name in self.__slots__:  # unknown fields are ignored, as they were
                 setattr(self, name, value)

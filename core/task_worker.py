@@ -21,6 +21,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from headrace.background import background_key, load_call, pack_outcome
 from headrace.engine import TaskRunMachine, drive_async, drive_sync
@@ -171,14 +172,32 @@ class TaskWorker:
 
     def _run(self, row: dict[str, Any]) -> State:
         task = self.tasks[row["task_key"]]
-        parameters, wait_for = load_call(row["payload"])
-        run = TaskRun(task.name, task.task_key, None, parameters, set(task.tags))
+        parameters, wait_for, context = load_call(row["payload"])
+        run = TaskRun(task.name, task.task_key, None, parameters, set(context["tags"]))
         run.id = run.dynamic_key = row["task_run_id"]
         run.name = f"{task.name}-{run.id[-3:]}"
         machine = _QueuedRunMachine(task, run, parameters, wait_for)
         if task.isasync:
             return asyncio.run(drive_async(machine))
         return drive_sync(machine)
+
+
+async def read_parameters(result_store: Any, parameters_id: UUID | str) -> dict[str, Any]:
+    """The call a background run was queued with, by its `task_parameters_id`:
+    `{"context": ...}` with `"parameters"` and `"wait_for"` where it had any.
+
+    headrace keeps the call with the queued run in the store (so task workers need no
+    shared result storage); `result_store` is accepted for Prefect's signature."""
+    payload = get_store().task_queue.read_call(str(parameters_id))
+    if payload is None:
+        raise KeyError(f"No background task run with parameters id {parameters_id}")
+    parameters, wait_for, context = load_call(payload)
+    call: dict[str, Any] = {"context": context}
+    if parameters:
+        call["parameters"] = parameters
+    if wait_for:
+        call["wait_for"] = wait_for
+    return call
 
 
 def load_task(entrypoint: str) -> Any:
@@ -277,4 +296,4 @@ def _stop_on_signals(worker: TaskWorker) -> Any:
     return restore
 
 
-__all__ = ["TaskWorker", "aserve", "load_task", "serve"]
+__all__ = ["TaskWorker", "aserve", "load_task", "read_parameters", "serve"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 import inspect
 import logging
@@ -11,6 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Generic, ParamSpec, TypedDict, TypeVar, overload
 
 from headrace import cache_policies, engine
+from headrace._method_binding import MethodBinding
 from headrace._naming import check_run_name
 from headrace.context import FlowRunContext, current_tags
 from headrace.exceptions import (
@@ -93,7 +93,7 @@ def exponential_backoff(backoff_factor: float) -> Callable[[int], list[float]]:
     return retry_delays
 
 
-class Task(Generic[P, R]):
+class Task(MethodBinding, Generic[P, R]):
     """A function whose calls become tracked task runs."""
 
     def __init__(
@@ -126,10 +126,7 @@ class Task(Generic[P, R]):
         on_commit: list[Callable[..., Any]] | None = None,
         on_rollback: list[Callable[..., Any]] | None = None,
     ) -> None:
-        self._method_kind = None
-        if isinstance(fn, (classmethod, staticmethod)):
-            self._method_kind = "class" if isinstance(fn, classmethod) else "static"
-            fn = fn.__func__
+        fn = self._unwrap_method(fn)
         if not callable(fn):
             raise TypeError("@task needs a function")
         check_run_name(task_run_name, "task_run_name")
@@ -167,28 +164,18 @@ class Task(Generic[P, R]):
         self.retry_condition_fn = retry_condition_fn
         self.timeout_seconds = float(timeout_seconds) if timeout_seconds else None
         self.cache_key_fn = cache_key_fn
-        self.cache_policy_explicit = cache_policy is not _NOT_SET and not isinstance(
-            cache_policy, type(cache_policies.NONE)
-        )
-        if persist_result is None and (
-            self.cache_policy_explicit
-            or cache_key_fn is not None
-            or result_storage_key is not None
-            or result_storage is not None
-            or result_serializer is not None
-        ):
-            persist_result = True  # Prefect 3: these only make sense with persisted results
-        if persist_result is False:
-            self.cache_policy = cache_policies.NONE
-        elif cache_key_fn is not None:
-            self.cache_policy = cache_policies.CacheKeyFnPolicy(cache_key_fn)
-        elif cache_policy is _NOT_SET:
-            self.cache_policy = cache_policies.DEFAULT
-        else:
-            self.cache_policy = cache_policy
         self._cache_policy_arg = cache_policy
+        self.cache_policy, persist_result = self._caching(
+            cache_policy,
+            cache_key_fn,
+            persist_result,
+            result_storage_key,
+            result_storage,
+            result_serializer,
+        )
         self.cache_expiration = cache_expiration
-        self.refresh_cache = bool(refresh_cache)
+        #: None: the `PREFECT_TASKS_REFRESH_CACHE` setting decides at run time
+        self.refresh_cache = refresh_cache
         self.persist_result = persist_result
         self.result_storage = result_storage
         self.result_serializer = result_serializer
@@ -239,6 +226,52 @@ class Task(Generic[P, R]):
         except AttributeError:
             pass
 
+    def _caching(
+        self,
+        policy: Any,
+        cache_key_fn: Any,
+        persist_result: bool | None,
+        result_storage_key: str | None,
+        result_storage: Any,
+        result_serializer: Any,
+    ) -> tuple[Any, bool | None]:
+        """Prefect 3's rules for the cache policy and `persist_result` a task ends up
+        with: a `cache_key_fn` wins over a policy; asking for caching or naming where or
+        how to store turns persistence on; no persistence means no caching; a
+        `result_storage_key` alone is the cache key (policy None)."""
+        from headrace.settings import get_current_settings  # deferred: first @task only
+
+        tasks_settings = get_current_settings().tasks
+        if policy is _NOT_SET and tasks_settings.default_no_cache:
+            policy = cache_policies.NONE
+        if cache_key_fn is not None:
+            if self._cache_policy_arg is not _NOT_SET:
+                logger.warning(
+                    f"Both `cache_policy` and `cache_key_fn` are set on task {self}. "
+                    "`cache_key_fn` will be used."
+                )
+            policy = cache_policies.CacheKeyFnPolicy(cache_key_fn)
+        real_policy = policy is not _NOT_SET and not _is_no_cache(policy)
+        if persist_result is None and (
+            real_policy
+            or result_storage_key is not None
+            or result_storage is not None
+            or result_serializer is not None
+        ):
+            persist_result = True
+        if tasks_settings.disable_caching:
+            policy = cache_policies.NONE
+            real_policy = False
+        if persist_result is False:
+            if real_policy:
+                logger.warning("Ignoring `cache_policy` because `persist_result` is False")
+            return (None if policy is None else cache_policies.NONE), persist_result
+        if policy is _NOT_SET and result_storage_key is None:
+            return cache_policies.DEFAULT, persist_result
+        if result_storage_key and not _is_no_cache(policy):
+            return None, persist_result
+        return policy, persist_result
+
     @staticmethod
     def _check_options(retries: Any, jitter: Any, timeout: Any, expiration: Any) -> None:
         if retries is not None and (not isinstance(retries, int) or retries < 0):
@@ -274,14 +307,6 @@ class Task(Generic[P, R]):
         return self._source_code
 
     @property
-    def isclassmethod(self) -> bool:
-        return self._method_kind == "class"
-
-    @property
-    def isstaticmethod(self) -> bool:
-        return self._method_kind == "static"
-
-    @property
     def ismethod(self) -> bool:
         return isinstance(self.fn, types.MethodType)
 
@@ -314,12 +339,7 @@ class Task(Generic[P, R]):
             **self._options,
             **{kind: list(getattr(self, f"{kind}_hooks")) for kind in _HOOK_KINDS},
         }
-        fn: Any = self.fn
-        if self._method_kind == "class":
-            fn = classmethod(fn)
-        elif self._method_kind == "static":
-            fn = staticmethod(fn)
-        return Task(fn, **changed_options(current, self.name, "task", options))
+        return Task(self._rewrapped_fn(), **changed_options(current, self.name, "task", options))
 
     # -- running ---------------------------------------------------------------------------
     def _new_run(self, parameters: dict[str, Any], flow_ctx: FlowRunContext | None) -> TaskRun:
@@ -470,24 +490,43 @@ class Task(Generic[P, R]):
             )
         return flow_ctx
 
-    def __get__(self, instance: Any, owner: Any) -> Any:
-        """Tasks work as instance, class and static methods: reading one through an
-        instance (or, for a classmethod, a class) gives a copy bound to it."""
-        if self._method_kind == "class":
-            return self._bound_to(owner)
-        if instance is None or self._method_kind == "static":
-            return self
-        return self._bound_to(instance)
-
-    def _bound_to(self, target: Any) -> Task[P, R]:
-        bound = copy.copy(self)
-        bound.fn = types.MethodType(self.fn, target)  # type: ignore[assignment]
-        bound._method_kind = None
-        bound.signature = Signature(bound.fn)
-        return bound
-
     def __repr__(self) -> str:
         return f"Task(name={self.name!r})"
+
+    # -- runs made without running them (Prefect's create_run) -----------------------------
+    async def create_run(
+        self,
+        client: Any = None,
+        id: Any = None,
+        parameters: dict[str, Any] | None = None,
+        flow_run_context: FlowRunContext | None = None,
+        parent_task_run_context: Any = None,
+        wait_for: Any = None,
+        extra_task_inputs: dict[str, Any] | None = None,
+        deferred: bool = False,
+    ) -> TaskRun:
+        """Record a task run of this task without running it: Pending, in the current
+        (or given) flow run; with `deferred`, queued for task workers as `apply_async`
+        does. Returns the run, whose id a `PrefectDistributedFuture` can follow.
+        `client`, `parent_task_run_context` and `extra_task_inputs` (Prefect's lineage
+        hints) are accepted and not used."""
+        if deferred:
+            return self.apply_async(kwargs=dict(parameters or {}), wait_for=wait_for).task_run
+        from headrace.states import Pending  # deferred: states load with the engine
+        from headrace.store import get_store
+        from headrace.store.runs import record_task_run
+
+        flow_ctx = flow_run_context or FlowRunContext._var.get(None)
+        run = self._new_run(dict(parameters or {}), flow_ctx)
+        if id is not None:
+            run.id = str(id)
+        run.state = Pending()
+        record_task_run(get_store(), run)
+        return run
+
+
+def _is_no_cache(policy: Any) -> bool:
+    return policy is None or isinstance(policy, type(cache_policies.NONE))
 
 
 _HOOK_KINDS = ("on_completion", "on_failure", "on_running", "on_commit", "on_rollback")

@@ -13,6 +13,7 @@ then finds the first one's record.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import copy
 import logging
@@ -23,7 +24,8 @@ from enum import Enum
 from typing import Any
 
 from headrace.context import ACTIVE_TRANSACTION
-from headrace.results import ConfigurationError, ResultRecord, ResultStore, get_result_store
+from headrace.exceptions import ConfigurationError
+from headrace.results import ResultRecord, ResultStore, get_result_store
 
 logger = logging.getLogger("headrace.transactions")
 
@@ -67,6 +69,10 @@ class Transaction:
         overwrite: bool = False,
         write_on_commit: bool = True,
         logger: logging.Logger | logging.LoggerAdapter | None = None,
+        state: TransactionState = TransactionState.PENDING,
+        children: list[Transaction] | None = None,
+        on_commit_hooks: list[Callable[[Transaction], Any]] | None = None,
+        on_rollback_hooks: list[Callable[[Transaction], Any]] | None = None,
     ) -> None:
         self.key = key
         self.store = store
@@ -75,10 +81,10 @@ class Transaction:
         self.overwrite = overwrite
         self.write_on_commit = write_on_commit
         self.logger = logger or globals()["logger"]
-        self.state = TransactionState.PENDING
-        self.children: list[Transaction] = []
-        self.on_commit_hooks: list[Callable[[Transaction], Any]] = []
-        self.on_rollback_hooks: list[Callable[[Transaction], Any]] = []
+        self.state = TransactionState(state)
+        self.children: list[Transaction] = list(children or [])
+        self.on_commit_hooks: list[Callable[[Transaction], Any]] = list(on_commit_hooks or [])
+        self.on_rollback_hooks: list[Callable[[Transaction], Any]] = list(on_rollback_hooks or [])
         self._stored_values: dict[str, Any] = {}
         self._staged_value: Any = None
         self._holder = os.urandom(16).hex()
@@ -124,7 +130,8 @@ class Transaction:
         self.children.append(child)
 
     # -- the block ----------------------------------------------------------------------
-    def __enter__(self) -> Transaction:
+    def _prepare(self) -> Transaction | None:
+        """Settle inherited options and check them; the parent transaction, if any."""
         if self._token is not None:
             raise RuntimeError("Context already entered. Context enter calls cannot be nested.")
         parent = _active.get()
@@ -145,29 +152,52 @@ class Transaction:
                 "manager when using the SERIALIZABLE isolation level."
             )
         self.state = TransactionState.ACTIVE
-        self.begin()
+        return parent
+
+    def _attach(self, parent: Transaction | None) -> None:
         self._parent = parent
         self._token = _active.set(self)
+
+    def _settle(self, failed: bool) -> None:
+        """Commit or roll back as the block's outcome and the commit mode say; a nested
+        transaction that did not fail is left to its parent."""
+        if failed:
+            Transaction.rollback(self)
+            return
+        if self.commit_mode is CommitMode.EAGER:
+            Transaction.commit(self)
+        if self._parent is not None:
+            return  # the parent commits or rolls back this one with itself
+        if self.commit_mode is CommitMode.OFF:
+            Transaction.rollback(self)
+        elif self.commit_mode is CommitMode.LAZY:
+            Transaction.commit(self)
+
+    def _detach(self) -> Transaction | None:
+        """Hand this transaction to its parent and make the parent current again; the
+        parent when it must now roll back too."""
+        parent = self._parent
+        if parent is not None:
+            parent.add_child(self)
+        if self._token is not None:
+            _active.reset(self._token)
+            self._token = None
+        if parent is not None and self.state is TransactionState.ROLLED_BACK:
+            return parent
+        return None
+
+    def __enter__(self) -> Transaction:
+        parent = self._prepare()
+        Transaction.begin(self)
+        self._attach(parent)
         return self
 
     def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
         if self._token is None:
             raise RuntimeError("Asymmetric use of context. Context exit called without an enter.")
-        if exc_type is not None:
-            self.rollback()
-            self.reset()
-            return None  # the error propagates
-        if self.commit_mode is CommitMode.EAGER:
-            self.commit()
-        if self._parent is not None:
-            self.reset()  # the parent commits or rolls back this one with itself
-            return None
-        if self.commit_mode is CommitMode.OFF:
-            self.rollback()
-        elif self.commit_mode is CommitMode.LAZY:
-            self.commit()
-        self.reset()
-        return None
+        self._settle(failed=exc_type is not None)
+        Transaction.reset(self)
+        return None  # an error propagates
 
     def _serializable(self) -> bool:
         return bool(self.store and self.key and self.isolation_level is IsolationLevel.SERIALIZABLE)
@@ -187,14 +217,10 @@ class Transaction:
         return None
 
     def reset(self) -> None:
-        parent = self._parent
+        """Leave the block: the parent (if any) takes this transaction over."""
+        parent = self._detach()
         if parent is not None:
-            parent.add_child(self)
-        if self._token is not None:
-            _active.reset(self._token)
-            self._token = None
-        if parent is not None and self.state is TransactionState.ROLLED_BACK:
-            parent.rollback()
+            self._wait_for_maybe(parent.rollback())
 
     def stage(
         self,
@@ -222,9 +248,9 @@ class Transaction:
             return False
         try:
             for child in self.children:
-                child.commit()
+                self._wait_for_maybe(child.commit())
             for hook in self.on_commit_hooks:
-                self.run_hook(hook, "commit")
+                Transaction.run_hook(self, hook, "commit")
             if self.store and self.key and self.write_on_commit:
                 if isinstance(self._staged_value, ResultRecord):
                     self.store.persist_result_record(self._staged_value, holder=self._holder)
@@ -246,11 +272,7 @@ class Transaction:
         if not quiet:
             self.logger.info(f"Running {hook_type} hook {name!r}")
         try:
-            outcome = hook(self)
-            if hasattr(outcome, "__await__"):
-                from headrace.utilities.asyncutils import run_coro_as_sync
-
-                run_coro_as_sync(outcome)
+            self._wait_for_maybe(hook(self))
         except Exception:
             if not quiet:
                 self.logger.error(
@@ -269,10 +291,10 @@ class Transaction:
             return False
         try:
             for hook in reversed(self.on_rollback_hooks):
-                self.run_hook(hook, "rollback")
+                Transaction.run_hook(self, hook, "rollback")
             self.state = TransactionState.ROLLED_BACK
             for child in reversed(self.children):
-                child.rollback()
+                self._wait_for_maybe(child.rollback())
             return True
         except Exception:
             self.logger.exception(
@@ -282,12 +304,122 @@ class Transaction:
         finally:
             self._release()
 
+    def _wait_for(self, awaitable: Any) -> Any:
+        """Run a hook's coroutine to its end from synchronous code."""
+        from headrace.utilities.asyncutils import run_coro_as_sync
+
+        return run_coro_as_sync(awaitable)
+
+    def _wait_for_maybe(self, outcome: Any) -> Any:
+        """`outcome`, awaited first if it is awaitable (an async hook, or a method of a
+        nested AsyncTransaction)."""
+        return self._wait_for(outcome) if hasattr(outcome, "__await__") else outcome
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (
+            self.key,
+            self.store,
+            self.commit_mode,
+            self.isolation_level,
+            self.overwrite,
+            self.write_on_commit,
+            self.state,
+            self.children,
+            self.on_commit_hooks,
+            self.on_rollback_hooks,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every public field is (as Prefect's transaction models compare)."""
+        if not isinstance(other, Transaction):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = object.__hash__
+
     def __repr__(self) -> str:
-        return f"Transaction(key={self.key!r}, state={self.state.value})"
+        return f"{type(self).__name__}(key={self.key!r}, state={self.state.value})"
 
 
-#: Prefect's async transaction class shares the same implementation here
-AsyncTransaction = Transaction
+class AsyncTransaction(Transaction):
+    """A transaction for async code: `async with`, and its methods are awaited.
+
+    It runs the same logic as `Transaction` in a worker thread (taking a lock or writing
+    a record blocks), so the event loop stays free; coroutine hooks run back on the
+    caller's loop. Entering and leaving (the current-transaction variable) happen in
+    the caller's context.
+    """
+
+    _loop: asyncio.AbstractEventLoop | None = None
+
+    def _wait_for(self, awaitable: Any) -> Any:
+        loop = self._loop
+        if loop is None or not loop.is_running() or _on_loop_thread(loop):
+            return super()._wait_for(awaitable)
+        return asyncio.run_coroutine_threadsafe(_awaited(awaitable), loop).result()
+
+    async def __aenter__(self) -> AsyncTransaction:
+        self._loop = asyncio.get_running_loop()
+        parent = self._prepare()
+        await asyncio.to_thread(Transaction.begin, self)
+        self._attach(parent)
+        return self
+
+    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        if self._token is None:
+            raise RuntimeError("Asymmetric use of context. Context exit called without an enter.")
+        await asyncio.to_thread(self._settle, exc_type is not None)
+        await self.reset()
+        return None
+
+    def __enter__(self) -> AsyncTransaction:
+        raise NotImplementedError(
+            "AsyncTransaction does not support the `with` statement. Use the `async with` "
+            "statement instead."
+        )
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        raise NotImplementedError(
+            "AsyncTransaction does not support the `with` statement. Use the `async with` "
+            "statement instead."
+        )
+
+    async def begin(self) -> None:  # type: ignore[override]
+        await asyncio.to_thread(Transaction.begin, self)
+
+    async def read(self) -> ResultRecord | None:  # type: ignore[override]
+        return await asyncio.to_thread(Transaction.read, self)
+
+    async def reset(self) -> None:  # type: ignore[override]
+        parent = self._detach()
+        if parent is not None:
+            await asyncio.to_thread(Transaction.rollback, parent)
+
+    async def commit(self) -> bool:  # type: ignore[override]
+        self._loop = asyncio.get_running_loop()
+        return await asyncio.to_thread(Transaction.commit, self)
+
+    async def rollback(self) -> bool:  # type: ignore[override]
+        self._loop = asyncio.get_running_loop()
+        return await asyncio.to_thread(Transaction.rollback, self)
+
+    async def run_hook(self, hook: Callable[..., Any], hook_type: str) -> None:  # type: ignore[override]
+        self._loop = asyncio.get_running_loop()
+        await asyncio.to_thread(Transaction.run_hook, self, hook, hook_type)
+
+
+def _on_loop_thread(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
+async def _awaited(awaitable: Any) -> Any:
+    return await awaitable
+
+
+#: Prefect's common base of the two transaction classes
 BaseTransaction = Transaction
 
 
@@ -338,10 +470,16 @@ async def atransaction(
     overwrite: bool = False,
     write_on_commit: bool = True,
     logger: logging.Logger | logging.LoggerAdapter | None = None,
-) -> AsyncIterator[Transaction]:
+) -> AsyncIterator[AsyncTransaction]:
     """`transaction` for async code (hooks may be coroutine functions)."""
-    with transaction(
-        key, store, commit_mode, isolation_level, overwrite, write_on_commit, logger
+    async with AsyncTransaction(
+        key=key,
+        store=_store_for(key, store),
+        commit_mode=commit_mode,
+        isolation_level=isolation_level,
+        overwrite=overwrite,
+        write_on_commit=write_on_commit,
+        logger=logger,
     ) as txn:
         yield txn
 

@@ -16,7 +16,7 @@ import click
 from headrace.cli._output import fail, iso
 from headrace.secret_parameters import masked_parameters
 from headrace.store import get_store
-from headrace.store.interface import FINAL_STATE_TYPES, FlowRunQuery
+from headrace.store.interface import FINAL_STATE_TYPES, FlowRunQuery, LogQuery, TaskRunQuery
 
 #: Prefect's state names, so `--state running` finds the runs named "Running"
 STATE_NAMES = {
@@ -181,3 +181,64 @@ def parse_when(text: str, option: str) -> float:
             param_hint=option,
         ) from None
     return moment.timestamp()
+
+
+def apply_state_filters(
+    query: FlowRunQuery | TaskRunQuery, states: tuple[str, ...], state_types: tuple[str, ...]
+) -> None:
+    """`--state` names (any case, Prefect's spellings) and `--state-type` types onto a
+    runs query; an unknown type is a usage error listing the valid ones."""
+    if states:
+        query.state_names = [STATE_NAMES.get(s.upper(), s) for s in states]
+    if state_types:
+        wrong = [s for s in state_types if s.upper() not in STATE_TYPES]
+        if wrong:
+            raise click.BadParameter(
+                f"{', '.join(wrong)}; choose from {', '.join(STATE_TYPES)}",
+                param_hint="--state-type",
+            )
+        query.state_types = [s.upper() for s in state_types]
+
+
+def state_history_json(run_id: str) -> list[dict[str, Any]]:
+    """A run's states, oldest first, as `inspect` shows them."""
+    return [
+        {
+            "type": s["type"],
+            "name": s["name"],
+            "message": s["message"],
+            "timestamp": iso(s["timestamp"]),
+        }
+        for s in get_store().runs.read_states(run_id)
+    ]
+
+
+def print_run_details(data: dict[str, Any]) -> None:
+    """`key  value` lines then the state history; nested values as compact JSON (the full
+    form is --output json). `data` holds a `states` list, taken out here."""
+    import json
+
+    states = data.pop("states")
+    width = max(len(key) for key in data)
+    for key, value in data.items():
+        shown = json.dumps(value) if isinstance(value, (dict, list, bool)) else value
+        click.echo(f"{key:<{width}}  {'-' if shown is None else shown}")
+    click.echo("states:")
+    for state in states:
+        message = f"  {state['message']}" if state["message"] else ""
+        click.echo(f"  {state['timestamp']}  {state['name']}{message}")
+
+
+def read_log_window(
+    query: LogQuery, head: bool, tail: bool, num_logs: int | None, reverse: bool, default: int
+) -> list[dict[str, Any]]:
+    """The log lines `--head`/`--tail`/`--num-logs`/`--reverse` ask for, in display order;
+    sets the query's sort and limit (a `--follow` reuses it)."""
+    if head and tail:
+        raise click.UsageError("give --head or --tail, not both")
+    query.sort = "timestamp_desc" if (reverse or tail) else "timestamp_asc"
+    query.limit = (num_logs or default) if (head or tail or num_logs) else None
+    found = [dict(log) for log in get_store().runs.read_logs(query)]
+    if tail and not reverse:
+        found.reverse()
+    return found

@@ -19,7 +19,6 @@ from headrace.cli._output import (
     console,
     duration,
     fail,
-    iso,
     json_option,
     local_time,
     print_json,
@@ -27,14 +26,16 @@ from headrace.cli._output import (
     table,
 )
 from headrace.cli._runs_view import (
-    STATE_NAMES,
-    STATE_TYPES,
+    apply_state_filters,
     flow_run_json,
     is_final,
     log_json,
     log_line,
     parse_when,
+    print_run_details,
+    read_log_window,
     resolve_flow_run,
+    state_history_json,
     task_run_json,
 )
 from headrace.store import get_store
@@ -64,16 +65,7 @@ def _ls_query(
     query = FlowRunQuery(limit=limit, sort="expected_start_time_desc")
     if flow_names:
         query.flow_names = list(flow_names)
-    if states:
-        query.state_names = [STATE_NAMES.get(s.upper(), s) for s in states]
-    if state_types:
-        wrong = [s for s in state_types if s.upper() not in STATE_TYPES]
-        if wrong:
-            raise click.BadParameter(
-                f"{', '.join(wrong)}; choose from {', '.join(STATE_TYPES)}",
-                param_hint="--state-type",
-            )
-        query.state_types = [s.upper() for s in state_types]
+    apply_state_filters(query, states, state_types)
     if tags:
         query.tags_all = list(tags)
     if deployment:
@@ -164,15 +156,7 @@ def inspect(flow_run_id: str, web: bool, as_json: bool) -> None:
         return
     store = get_store()
     data = flow_run_json(row)
-    data["states"] = [
-        {
-            "type": s["type"],
-            "name": s["name"],
-            "message": s["message"],
-            "timestamp": iso(s["timestamp"]),
-        }
-        for s in store.runs.read_states(row["id"])
-    ]
+    data["states"] = state_history_json(row["id"])
     tasks = store.runs.read_task_runs(TaskRunQuery(flow_run_ids=[row["id"]]))
     data["task_runs"] = [task_run_json(dict(task)) for task in tasks]
     if as_json:
@@ -182,19 +166,9 @@ def inspect(flow_run_id: str, web: bool, as_json: bool) -> None:
 
 
 def _print_details(data: dict[str, Any]) -> None:
-    """`key: value` lines; nested values as compact JSON (the full form is --output json)."""
-    import json
-
+    """The run's details and states, then one line per task run."""
     task_runs = data.pop("task_runs")
-    states = data.pop("states")
-    width = max(len(key) for key in data)
-    for key, value in data.items():
-        shown = json.dumps(value) if isinstance(value, (dict, list, bool)) else value
-        click.echo(f"{key:<{width}}  {'-' if shown is None else shown}")
-    click.echo("states:")
-    for state in states:
-        message = f"  {state['message']}" if state["message"] else ""
-        click.echo(f"  {state['timestamp']}  {state['name']}{message}")
+    print_run_details(data)
     click.echo(f"task runs: {len(task_runs)}")
     for task in task_runs:
         click.echo(f"  {task['id']}  {task['name']}  {task['state']['name']}")
@@ -226,22 +200,14 @@ def logs(
     as_json: bool,
 ) -> None:
     """A flow run's log lines with time, level and task run name."""
-    if head and tail:
-        raise click.UsageError("give --head or --tail, not both")
     if follow and (head or reverse or as_json):
         raise click.UsageError("--follow prints lines as they come: not with --head, --reverse, -o")
     row = resolve_flow_run(flow_run_id)
-    runs = get_store().runs
-    limit = (num_logs or DEFAULT_NUM_LOGS) if (head or tail or num_logs) else None
     query = LogQuery(
         flow_run_ids=[row["id"]],
         level_min=logging.getLevelName(level.upper()) if level else None,
-        sort="timestamp_desc" if (reverse or tail) else "timestamp_asc",
-        limit=limit,
     )
-    found = [dict(log) for log in runs.read_logs(query)]
-    if tail and not reverse:
-        found.reverse()
+    found = read_log_window(query, head, tail, num_logs, reverse, default=DEFAULT_NUM_LOGS)
     names = _task_names(row["id"])
     if as_json:
         print_json([log_json(log, names) for log in found])

@@ -8,14 +8,21 @@ from headrace.cli._output import (
     console,
     duration,
     fail,
-    iso,
     json_option,
     local_time,
     print_json,
     state_markup,
     table,
 )
-from headrace.cli._runs_view import STATE_NAMES, STATE_TYPES, log_json, log_line, task_run_json
+from headrace.cli._runs_view import (
+    apply_state_filters,
+    log_json,
+    log_line,
+    print_run_details,
+    read_log_window,
+    state_history_json,
+    task_run_json,
+)
 from headrace.store import get_store
 from headrace.store.interface import LogQuery, TaskRunQuery
 
@@ -60,16 +67,7 @@ def ls(
         from headrace.cli._runs_view import resolve_flow_run
 
         query.flow_run_ids = [resolve_flow_run(flow_run_id)["id"]]
-    if states:
-        query.state_names = [STATE_NAMES.get(s.upper(), s) for s in states]
-    if state_types:
-        wrong = [s for s in state_types if s.upper() not in STATE_TYPES]
-        if wrong:
-            raise click.BadParameter(
-                f"{', '.join(wrong)}; choose from {', '.join(STATE_TYPES)}",
-                param_hint="--state-type",
-            )
-        query.state_types = [s.upper() for s in state_types]
+    apply_state_filters(query, states, state_types)
     rows = get_store().runs.read_task_runs(query)
     if as_json:
         print_json([task_run_json(dict(row)) for row in rows])
@@ -105,31 +103,13 @@ def ls(
 @json_option
 def inspect(task_run_id: str, as_json: bool) -> None:
     """A task run's details and state history (ISO 8601 times)."""
-    import json
-
     row = _resolve(task_run_id)
     data = task_run_json(row)
-    data["states"] = [
-        {
-            "type": s["type"],
-            "name": s["name"],
-            "message": s["message"],
-            "timestamp": iso(s["timestamp"]),
-        }
-        for s in get_store().runs.read_states(row["id"])
-    ]
+    data["states"] = state_history_json(row["id"])
     if as_json:
         print_json(data)
         return
-    states = data.pop("states")
-    width = max(len(key) for key in data)
-    for key, value in data.items():
-        shown = json.dumps(value) if isinstance(value, (dict, list, bool)) else value
-        click.echo(f"{key:<{width}}  {'-' if shown is None else shown}")
-    click.echo("states:")
-    for state in states:
-        message = f"  {state['message']}" if state["message"] else ""
-        click.echo(f"  {state['timestamp']}  {state['name']}{message}")
+    print_run_details(data)
 
 
 @task_run.command("logs", context_settings={"help_option_names": ["--help"]})
@@ -143,17 +123,9 @@ def logs(
     task_run_id: str, head: bool, tail: bool, num_logs: int | None, reverse: bool, as_json: bool
 ) -> None:
     """A task run's log lines."""
-    if head and tail:
-        raise click.UsageError("give --head or --tail, not both")
     row = _resolve(task_run_id)
-    query = LogQuery(
-        task_run_ids=[row["id"]],
-        sort="timestamp_desc" if (reverse or tail) else "timestamp_asc",
-        limit=(num_logs or 20) if (head or tail or num_logs) else None,
-    )
-    found = [dict(log) for log in get_store().runs.read_logs(query)]
-    if tail and not reverse:
-        found.reverse()
+    query = LogQuery(task_run_ids=[row["id"]])
+    found = read_log_window(query, head, tail, num_logs, reverse, default=20)
     names = {row["id"]: row["name"]}
     if as_json:
         print_json([log_json(log, names) for log in found])

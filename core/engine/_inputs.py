@@ -7,7 +7,7 @@ from typing import Any
 from headrace.exceptions import UpstreamTaskError
 from headrace.futures import ATOMS, PrefectFuture, visit_collection
 from headrace.states import State
-from headrace.utilities.annotations import allow_failure, quote
+from headrace.utilities.annotations import allow_failure, opaque, quote
 
 
 def _state_of(item: PrefectFuture | State) -> State:
@@ -34,6 +34,29 @@ def _upstream_message(item: PrefectFuture | State, state: State) -> str:
     return f"Upstream state {state.name!r} did not reach a 'COMPLETED' state."
 
 
+class SelfDependencyError(ValueError):
+    """A task run waits for its own future: waiting would never end."""
+
+
+def _refuse_own(own: Any, task_name: str) -> Any:
+    """A visitor that raises on the future of the run `own` (compared by run id)."""
+
+    def check(item: Any) -> Any:
+        if isinstance(item, PrefectFuture) and str(item.task_run_id) == own.id:
+            raise SelfDependencyError(
+                "Discovered a task depending on itself. Raising to avoid a deadlock. "
+                f"Please inspect the inputs and dependencies of {task_name}."
+            )
+        return item
+
+    return check
+
+
+def check_not_own(value: Any, own: Any, task_name: str) -> None:
+    """Raise SelfDependencyError if `value` holds the future of the task run `own`."""
+    visit_collection(value, _refuse_own(own, task_name))
+
+
 def resolve_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
     """Values for the function: raises UpstreamTaskError if a required upstream failed."""
     resolved = {}
@@ -44,6 +67,9 @@ def resolve_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
             resolved[name] = visit_collection(value.unwrap(), _lenient)
         elif isinstance(value, quote):
             resolved[name] = value.unwrap()
+        elif isinstance(value, opaque):  # the top level only: nested states stay as-is
+            inner = value.unwrap()
+            resolved[name] = _strict(inner) if isinstance(inner, (PrefectFuture, State)) else inner
         else:
             resolved[name] = visit_collection(value, _strict)
     return resolved

@@ -7,7 +7,8 @@ from typing import Any
 
 from headrace.exceptions import MappingLengthMismatch, MappingMissingIterable
 from headrace.futures import PrefectFuture
-from headrace.utilities.annotations import allow_failure, quote, unmapped
+from headrace.states import State
+from headrace.utilities.annotations import allow_failure, opaque, quote, unmapped
 
 
 def _is_iterable(value: Any) -> bool:
@@ -18,6 +19,15 @@ def _is_iterable(value: Any) -> bool:
     except TypeError:
         return False
     return True
+
+
+def _top_level_result(value: PrefectFuture | State, lenient: bool) -> Any:
+    if isinstance(value, PrefectFuture):
+        value.wait()
+        value = value.state
+    if lenient:
+        return value.result(raise_on_failure=False, _sync=True)
+    return value.result(_sync=True)
 
 
 def expand_map(bound: dict[str, Any], var_keyword: str | None = None) -> list[dict[str, Any]]:
@@ -33,10 +43,12 @@ def expand_map(bound: dict[str, Any], var_keyword: str | None = None) -> list[di
             static[name] = value.unwrap()
             continue
         wrapper = None
-        if isinstance(value, (allow_failure, quote)):
+        if isinstance(value, (allow_failure, opaque, quote)):
             wrapper, value = type(value), value.unwrap()
-        if isinstance(value, PrefectFuture):
-            value = value.result()
+        if isinstance(value, (PrefectFuture, State)) and wrapper is not quote:
+            # the top level is resolved to find what to map over; allow_failure passes
+            # a failed upstream's exception on instead of raising it
+            value = _top_level_result(value, lenient=wrapper is allow_failure)
         if _is_iterable(value):
             iterables[name] = list(value)
             if wrapper is not None:

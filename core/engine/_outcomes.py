@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from headrace.futures import PrefectFuture
-from headrace.states import Completed, Failed, State, StateGroup
+from headrace.states import Completed, State, StateGroup, StateType
 
 
 def return_value_to_state(value: Any) -> State:
@@ -44,11 +44,22 @@ def return_value_to_state(value: Any) -> State:
     group = StateGroup(states)
     if group.all_completed():
         return Completed(message="All states completed.", data=value)
-    failed = group.fail_count
-    if failed:
-        return Failed(message=f"{failed}/{len(states)} states failed.", data=states)
-    unfinished = sum(1 for state in states if not state.is_final())
-    return Failed(message=f"{unfinished}/{len(states)} states are not final.", data=states)
+    # as Prefect: the aggregate's data is what the function returned
+    if group.any_cancelled():
+        kind, message = (
+            StateType.CANCELLED,
+            f"{group.cancelled_count}/{len(states)} states cancelled.",
+        )
+    elif group.any_paused():
+        kind, message = StateType.PAUSED, f"{group.paused_count}/{len(states)} states paused."
+    elif group.fail_count:
+        kind, message = StateType.FAILED, f"{group.fail_count}/{len(states)} states failed."
+    elif not group.all_final():
+        kind = StateType.FAILED
+        message = f"{group.not_final_count}/{len(states)} states are not final."
+    else:
+        kind, message = StateType.FAILED, "Given states: " + group.counts_message()
+    return State(kind, message=message, data=value)
 
 
 def _belongs_to_a_run(state: State) -> bool:

@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, Any
 from headrace._naming import check_run_name
 from headrace.concurrency.tags import aoccupy_tag_slots, occupy_tag_slots
 from headrace.context import FlowRunContext, TaskRunContext
-from headrace.engine._inputs import resolve_parameters, wait_for_upstreams
+from headrace.engine._inputs import (
+    SelfDependencyError,
+    check_not_own,
+    resolve_parameters,
+    wait_for_upstreams,
+)
 from headrace.engine._outcomes import call_hooks, return_value_to_state
 from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
 from headrace.exceptions import CrashedRun, TaskRunTimeoutError, UpstreamTaskError
@@ -25,6 +30,7 @@ from headrace.logging.loggers import task_run_logger
 from headrace.logging.prints import install_print_redirect
 from headrace.results import ResultStore, get_default_persist_setting_for_tasks, task_persists
 from headrace.run_records import TaskRun
+from headrace.settings import get_current_settings
 from headrace.states import (
     AwaitingRetry,
     Cached,
@@ -109,12 +115,18 @@ class TaskRunMachine:
         )
         try:
             if self.wait_for:
+                if self.future is not None:  # a list given as wait_for may hold our future
+                    check_not_own(self.wait_for, run, task.name)
                 wait_for_upstreams(self.wait_for)
             self.parameters = resolve_parameters(self.raw_parameters)
         except UpstreamTaskError as exc:
             self._name_run()
             self._set_initial(NotReady(message=str(exc)))
             self.ctx.logger.info(f"Finished in state {self.state}")
+            return False
+        except SelfDependencyError as exc:
+            self._set_initial(exception_to_failed_state(exc))
+            self.ctx.logger.error(f"Finished in state {self.state}")
             return False
         self.ctx.parameters = self.parameters
         if task.task_run_name is not None:
@@ -129,7 +141,7 @@ class TaskRunMachine:
         self.ctx.persist_result = self.persist
         if self.persist:
             self._prepare_results()
-        if self.cache_key is not None and not task.refresh_cache:
+        if self.cache_key is not None and not self._refresh_cache():
             record = self.result_store.read(self.cache_key)  # type: ignore[union-attr]
             if record is not None:
                 cached = Cached(data=record.load())
@@ -146,6 +158,11 @@ class TaskRunMachine:
         if task.on_running_hooks:
             call_hooks(task.on_running_hooks, task, run, self.state, self.ctx.logger)
         return True
+
+    def _refresh_cache(self) -> bool:
+        if self.task.refresh_cache is not None:
+            return self.task.refresh_cache
+        return bool(get_current_settings().tasks.refresh_cache)
 
     def _log_prints(self) -> bool:
         if self.task.log_prints is not None:
@@ -172,14 +189,14 @@ class TaskRunMachine:
         flow_parameters = self.flow_ctx.parameters if self.flow_ctx else None
         try:
             with self:
-                if task.result_storage_key is not None and not (
-                    task.cache_policy_explicit or task.cache_key_fn
-                ):
+                if task.cache_policy is not None:
+                    key = task.cache_policy.compute_key(self.ctx, self.parameters, flow_parameters)
+                elif task.result_storage_key is not None:
                     # Prefect: the formatted storage key is where the result goes and
                     # what later runs find it by
                     key = self.result_store.storage_key_fn()
                 else:
-                    key = task.cache_policy.compute_key(self.ctx, self.parameters, flow_parameters)
+                    key = None
         except Exception as exc:  # noqa: BLE001 - as Prefect: the run goes on, uncached
             self.ctx.logger.warning(  # type: ignore[union-attr]
                 f"Error encountered when computing cache key - result will not be persisted "

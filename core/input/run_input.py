@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Iterator
 from inspect import isclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
@@ -63,7 +64,7 @@ class RunInputMetadata(pydantic.BaseModel):
     receiver: str
 
 
-def poll_delays(poll_interval: float) -> Any:
+def poll_delays(poll_interval: float) -> Iterator[float]:
     """Waits between looks: short at first, growing to min(poll_interval, 1 s)."""
     ceiling = max(0.01, min(float(poll_interval), MAX_POLL_SECONDS))
     delay = min(0.02, ceiling)
@@ -133,7 +134,7 @@ class BaseRunInput(pydantic.BaseModel):
         instance._metadata = RunInputMetadata(
             key=flow_run_input.key,
             sender=flow_run_input.sender,
-            receiver=flow_run_input.flow_run_id,
+            receiver=str(flow_run_input.flow_run_id),
         )
         return instance
 
@@ -307,31 +308,29 @@ class GetInputHandler(Generic[R]):
             return self.anext()
         return self._next_waiting()
 
-    def _next_waiting(self) -> Any:
+    def _waits(self) -> Iterator[float]:
+        """Seconds to sleep before each further attempt; TimeoutError once `timeout`
+        seconds have passed."""
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
         for delay in poll_delays(self.poll_interval):
-            found = self._take()
-            if found is not None:
-                return self.to_instance(found)
-            if deadline is not None and time.monotonic() >= deadline:
-                raise TimeoutError("Timed out waiting for input")
-            time.sleep(
-                delay if deadline is None else max(0, min(delay, deadline - time.monotonic()))
-            )
-        raise AssertionError("unreachable")
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError("Timed out waiting for input")
+                delay = min(delay, remaining)
+            yield delay
+
+    def _next_waiting(self) -> Any:
+        waits = self._waits()
+        while (found := self._take()) is None:
+            time.sleep(next(waits))
+        return self.to_instance(found)
 
     async def anext(self) -> Any:
-        deadline = None if self.timeout is None else time.monotonic() + self.timeout
-        for delay in poll_delays(self.poll_interval):
-            found = self._take()
-            if found is not None:
-                return self.to_instance(found)
-            if deadline is not None and time.monotonic() >= deadline:
-                raise TimeoutError("Timed out waiting for input")
-            await asyncio.sleep(
-                delay if deadline is None else max(0, min(delay, deadline - time.monotonic()))
-            )
-        raise AssertionError("unreachable")
+        waits = self._waits()
+        while (found := self._take()) is None:
+            await asyncio.sleep(next(waits))
+        return self.to_instance(found)
 
     def __iter__(self) -> GetInputHandler[R]:
         return self

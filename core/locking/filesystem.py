@@ -11,13 +11,33 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+from headrace.locking.protocol import ThreadedAsyncLocks
 
 _POLL_START = 0.005
 _POLL_MAX = 0.1
 
 
-class FileSystemLockManager:
+def _polls(timeout: float | None) -> Iterator[None]:
+    """Yield once per attempt, sleeping between attempts with a growing interval, until
+    `timeout` seconds have passed (None: forever); a last attempt comes at the deadline."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    interval = _POLL_START
+    while True:
+        yield
+        if deadline is None:
+            time.sleep(interval)
+        else:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            time.sleep(min(interval, remaining))
+        interval = min(interval * 2, _POLL_MAX)
+
+
+class FileSystemLockManager(ThreadedAsyncLocks):
     """Locks as files in `lock_files_directory` (created on first use)."""
 
     def __init__(self, lock_files_directory: str | os.PathLike[str]) -> None:
@@ -54,10 +74,8 @@ class FileSystemLockManager:
         hold_timeout: float | None = None,
     ) -> bool:
         self.lock_files_directory.mkdir(parents=True, exist_ok=True)
-        deadline = None if acquire_timeout is None else time.monotonic() + acquire_timeout
         path = self._path(key)
-        interval = _POLL_START
-        while True:
+        for _ in _polls(acquire_timeout):
             record = self._read(key)
             if record is not None and record.get("holder") == holder:
                 self._write(path, holder, hold_timeout)  # re-entrant: extend the hold
@@ -66,19 +84,11 @@ class FileSystemLockManager:
                 try:
                     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
                 except FileExistsError:
-                    pass
-                else:
-                    with os.fdopen(fd, "w") as handle:
-                        handle.write(self._content(holder, hold_timeout))
-                    return True
-            if deadline is not None and time.monotonic() >= deadline:
-                return False
-            time.sleep(
-                interval
-                if deadline is None
-                else min(interval, max(0.0, deadline - time.monotonic()))
-            )
-            interval = min(interval * 2, _POLL_MAX)
+                    continue
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(self._content(holder, hold_timeout))
+                return True
+        return False
 
     @staticmethod
     def _content(holder: str, hold_timeout: float | None) -> str:
@@ -89,19 +99,6 @@ class FileSystemLockManager:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(self._content(holder, hold_timeout))
         os.replace(tmp, path)
-
-    async def aacquire_lock(
-        self,
-        key: str,
-        holder: str,
-        acquire_timeout: float | None = None,
-        hold_timeout: float | None = None,
-    ) -> bool:
-        import asyncio
-
-        return await asyncio.to_thread(
-            self.acquire_lock, key, holder, acquire_timeout, hold_timeout
-        )
 
     def release_lock(self, key: str, holder: str) -> None:
         record = self._read(key)
@@ -117,19 +114,7 @@ class FileSystemLockManager:
         return record is not None and record.get("holder") == holder
 
     def wait_for_lock(self, key: str, timeout: float | None = None) -> bool:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        interval = _POLL_START
-        while self._read(key) is not None:
-            if deadline is not None and time.monotonic() >= deadline:
-                return False
-            time.sleep(interval)
-            interval = min(interval * 2, _POLL_MAX)
-        return True
-
-    async def await_for_lock(self, key: str, timeout: float | None = None) -> bool:
-        import asyncio
-
-        return await asyncio.to_thread(self.wait_for_lock, key, timeout)
+        return any(self._read(key) is None for _ in _polls(timeout))
 
 
 __all__ = ["FileSystemLockManager"]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 import time
 
+from headrace.locking.protocol import ThreadedAsyncLocks
 
-class MemoryLockManager:
+
+class MemoryLockManager(ThreadedAsyncLocks):
     """Per-key locks held in memory; one manager per process (it is a singleton, as in
     Prefect, so every store and transaction of the process sees the same locks)."""
 
@@ -37,6 +39,19 @@ class MemoryLockManager:
             return None
         return holder
 
+    def _wait_for_change(self, key: str, deadline: float | None) -> bool:
+        """With the condition held and `key` locked: wait for a release, the lock's expiry
+        or `deadline`, whichever comes first; False once the deadline has passed."""
+        remaining = None if deadline is None else deadline - time.monotonic()
+        if remaining is not None and remaining <= 0:
+            return False
+        expires = self._locks[key][1]
+        if expires is not None:
+            until_expiry = max(0.0, expires - time.monotonic())
+            remaining = until_expiry if remaining is None else min(remaining, until_expiry)
+        self._condition.wait(remaining)
+        return True
+
     def acquire_lock(
         self,
         key: str,
@@ -52,28 +67,8 @@ class MemoryLockManager:
                     expires = None if hold_timeout is None else time.monotonic() + hold_timeout
                     self._locks[key] = (holder, expires)
                     return True
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
+                if not self._wait_for_change(key, deadline):
                     return False
-                entry_expiry = self._locks[key][1]
-                wait = remaining
-                if entry_expiry is not None:
-                    until_expiry = max(0.0, entry_expiry - time.monotonic())
-                    wait = until_expiry if wait is None else min(wait, until_expiry)
-                self._condition.wait(wait)
-
-    async def aacquire_lock(
-        self,
-        key: str,
-        holder: str,
-        acquire_timeout: float | None = None,
-        hold_timeout: float | None = None,
-    ) -> bool:
-        import asyncio
-
-        return await asyncio.to_thread(
-            self.acquire_lock, key, holder, acquire_timeout, hold_timeout
-        )
 
     def release_lock(self, key: str, holder: str) -> None:
         with self._condition:
@@ -94,21 +89,9 @@ class MemoryLockManager:
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._condition:
             while self._current(key) is not None:
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
+                if not self._wait_for_change(key, deadline):
                     return False
-                entry_expiry = self._locks[key][1]
-                wait = remaining
-                if entry_expiry is not None:
-                    until_expiry = max(0.0, entry_expiry - time.monotonic())
-                    wait = until_expiry if wait is None else min(wait, until_expiry)
-                self._condition.wait(wait)
             return True
-
-    async def await_for_lock(self, key: str, timeout: float | None = None) -> bool:
-        import asyncio
-
-        return await asyncio.to_thread(self.wait_for_lock, key, timeout)
 
 
 __all__ = ["MemoryLockManager"]

@@ -41,4 +41,31 @@ class LockManager(Protocol):
     async def await_for_lock(self, key: str, timeout: float | None = None) -> bool: ...
 
 
-__all__ = ["LockManager"]
+class ThreadedAsyncLocks:
+    """The async twins of a blocking lock manager: each runs its sync method in a thread,
+    so one waiting loop serves both conventions."""
+
+    async def aacquire_lock(
+        self,
+        key: str,
+        holder: str,
+        acquire_timeout: float | None = None,
+        hold_timeout: float | None = None,
+    ) -> bool:
+        import asyncio
+
+        return await asyncio.to_thread(
+            self.acquire_lock,  # type: ignore[attr-defined]
+            key,
+            holder,
+            acquire_timeout,
+            hold_timeout,
+        )
+
+    async def await_for_lock(self, key: str, timeout: float | None = None) -> bool:
+        import asyncio
+
+        return await asyncio.to_thread(self.wait_for_lock, key, timeout)  # type: ignore[attr-defined]
+
+
+__all__ = ["LockManager", "ThreadedAsyncLocks"]

@@ -835,6 +835,9 @@ class TaskQueueRepository(Protocol):
 
     def read_outcome(self, task_run_id: str) -> TaskOutcomeRow | None: ...
 
+    def read_call(self, task_run_id: str) -> bytes | None:
+        """The pickled call (parameters, wait_for, context) a run was queued with."""
+
 
 __all__ += [
     "FlowRunInputRepository",

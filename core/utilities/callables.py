@@ -1,8 +1,10 @@
-"""Binding call arguments to a function's parameters and back, and parameter validation."""
+"""Binding call arguments to a function's parameters and back, parameter validation, and
+(from `_parameter_schema`, loaded on first use: it needs pydantic) parameter schemas."""
 
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -21,12 +23,12 @@ class Signature:
         "_names",
         "_name_set",
         "_defaults",
-        "_function_name",
+        "_function",
     )
 
     def __init__(self, fn: Callable[..., Any]) -> None:
         self.signature = inspect.signature(fn)
-        self._function_name = getattr(fn, "__name__", repr(fn))
+        self._function = fn
         params = self.signature.parameters.values()
         self.var_positional = next((p.name for p in params if p.kind is p.VAR_POSITIONAL), None)
         self.var_keyword = next((p.name for p in params if p.kind is p.VAR_KEYWORD), None)
@@ -65,14 +67,7 @@ class Signature:
         try:
             bound = self.signature.bind(*args, **kwargs)
         except TypeError as exc:
-            # like Prefect's message, but without argument values: they may be secrets
-            name = self._function_name
-            raise ParameterBindError(
-                f"Error binding parameters for function {name!r}: {exc}.\n"
-                f"Function {name!r} has signature {str(self.signature).strip('()')!r} but "
-                f"received {len(args)} positional argument(s) and keyword argument(s) "
-                f"{list(kwargs)}."
-            ) from None
+            raise ParameterBindError.from_bind_failure(self._function, exc, args, kwargs) from None
         bound.apply_defaults()
         return bound.arguments
 
@@ -242,3 +237,173 @@ def hook_list(hooks: Any, option: str, decorator: str) -> list[Callable[..., Any
                 f"Please provide a list of hooks to '{option}':{example}"
             )
     return checked
+
+
+# -- Prefect's public helpers over call parameters (plugin and library authors use them) --
+
+
+def get_call_parameters(
+    fn: Callable[..., Any],
+    call_args: tuple[Any, ...],
+    call_kwargs: dict[str, Any],
+    apply_defaults: bool = True,
+) -> dict[str, Any]:
+    """The parameters a call would bind, by name (`*args` as a tuple, `**kwargs` as a
+    dict); ParameterBindError if the arguments do not fit the signature."""
+    try:
+        bound = inspect.signature(fn).bind(*call_args, **call_kwargs)
+    except TypeError as exc:
+        raise ParameterBindError.from_bind_failure(fn, exc, call_args, call_kwargs) from None
+    if apply_defaults:
+        bound.apply_defaults()
+    return dict(bound.arguments)
+
+
+def get_parameter_defaults(fn: Callable[..., Any]) -> dict[str, Any]:
+    """Each parameter that has a default, with it."""
+    return {
+        name: param.default
+        for name, param in inspect.signature(fn).parameters.items()
+        if param.default is not param.empty
+    }
+
+
+def _var_keyword_name(fn: Callable[..., Any]) -> str | None:
+    parameters = inspect.signature(fn).parameters.values()
+    return next((p.name for p in parameters if p.kind is p.VAR_KEYWORD), None)
+
+
+def explode_variadic_parameter(
+    fn: Callable[..., Any], parameters: dict[str, Any]
+) -> dict[str, Any]:
+    """Spread the `**kwargs` entry of `parameters` into top-level names."""
+    name = _var_keyword_name(fn)
+    if name is None or name not in parameters:
+        return parameters
+    exploded = {key: value for key, value in parameters.items() if key != name}
+    exploded.update(parameters[name])
+    return exploded
+
+
+def collapse_variadic_parameters(
+    fn: Callable[..., Any], parameters: dict[str, Any]
+) -> dict[str, Any]:
+    """Gather the names `fn` does not declare into its `**kwargs` entry; ValueError if it
+    has none to take them."""
+    declared = inspect.signature(fn).parameters
+    extra = {key: value for key, value in parameters.items() if key not in declared}
+    if not extra:
+        return parameters
+    name = _var_keyword_name(fn)
+    if name is None:
+        raise ValueError(
+            f"Function {getattr(fn, '__name__', fn)!r} takes no **kwargs but was given "
+            f"parameters {sorted(extra)} it does not declare."
+        )
+    collapsed = {key: value for key, value in parameters.items() if key in declared}
+    collapsed[name] = extra
+    return collapsed
+
+
+def _wrapper_slots(fn: Callable[..., Any]) -> float | None:
+    """How many arguments the outermost wrapper of a `functools.wraps` chain takes by
+    position (infinite for a wrapper taking only `*args`); None when nothing wraps `fn`."""
+    import functools
+
+    target = fn.func if isinstance(fn, functools.partial) else fn
+    if not hasattr(target, "__wrapped__"):
+        return None
+    outer = inspect.signature(target, follow_wrapped=False).parameters.values()
+    if all(p.kind is p.VAR_POSITIONAL for p in outer):
+        return math.inf
+    named = [p for p in outer if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    already = len(fn.args) if isinstance(fn, functools.partial) else 0
+    return max(0, len(named) - already)
+
+
+def parameters_to_args_kwargs(
+    fn: Callable[..., Any], parameters: dict[str, Any]
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """`(args, kwargs)` that call `fn` with these parameters: required parameters by
+    position, defaulted ones by keyword (so a `**kwargs` wrapper passes them on), the
+    slots of a `functools.wraps` wrapper respected; TypeError for a name given both
+    directly and inside `**kwargs`."""
+    signature = inspect.signature(fn)
+    params = list(signature.parameters.values())
+    has_var_positional = any(p.kind is p.VAR_POSITIONAL for p in params)
+    slots = _wrapper_slots(fn)
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    by_position = True
+    for param in params:
+        if param.name not in parameters:
+            if param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+                by_position = False  # a gap: later ones can only go by keyword
+            continue
+        value = parameters[param.name]
+        if param.kind is param.VAR_POSITIONAL:
+            args.extend(value)
+        elif param.kind is param.VAR_KEYWORD:
+            for key, item in value.items():
+                clash = signature.parameters.get(key)
+                if key in kwargs or (
+                    clash is not None
+                    and clash.kind is not clash.POSITIONAL_ONLY
+                    and key in parameters
+                ):
+                    name = getattr(fn, "__name__", type(fn).__name__)
+                    raise TypeError(f"{name}() got multiple values for argument {key!r}")
+                kwargs[key] = item
+        elif param.kind is param.KEYWORD_ONLY:
+            kwargs[param.name] = value
+        elif param.kind is param.POSITIONAL_ONLY:
+            args.append(value)
+        else:
+            positional = by_position and (
+                has_var_positional
+                or slots == math.inf
+                or (param.default is param.empty and (slots is None or len(args) < slots))
+            )
+            if positional:
+                args.append(value)
+            else:
+                by_position = False
+                kwargs[param.name] = value
+    return tuple(args), kwargs
+
+
+def call_with_parameters(fn: Callable[..., Any], parameters: dict[str, Any]) -> Any:
+    """Call `fn` with parameters by name (see `parameters_to_args_kwargs`)."""
+    args, kwargs = parameters_to_args_kwargs(fn, parameters)
+    return fn(*args, **kwargs)
+
+
+def raise_for_reserved_arguments(fn: Callable[..., Any], reserved_arguments: Any) -> None:
+    """ReservedArgumentError if `fn` has a parameter named like one of `reserved_arguments`."""
+    from headrace.exceptions import ReservedArgumentError
+
+    names = inspect.signature(fn).parameters
+    for argument in reserved_arguments:
+        if argument in names:
+            raise ReservedArgumentError(
+                f"{argument!r} is a reserved argument name and cannot be used."
+            )
+
+
+_SCHEMA_NAMES = frozenset(
+    {
+        "ParameterSchema",
+        "generate_parameter_schema",
+        "parameter_docstrings",
+        "parameter_schema",
+        "parameter_schema_from_entrypoint",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SCHEMA_NAMES:
+        from headrace.utilities import _parameter_schema
+
+        return getattr(_parameter_schema, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

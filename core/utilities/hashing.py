@@ -2,25 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
-def hash_objects(*args: Any, **kwargs: Any) -> str | None:
+def _not_json(obj: Any) -> Any:
+    raise TypeError(f"Unable to serialize unknown type: {type(obj)}")
+
+
+def hash_objects(
+    *args: Any,
+    hash_algo: Callable[..., Any] | None = None,
+    raise_on_failure: bool = False,
+    **kwargs: Any,
+) -> str | None:
     """A hex digest of the arguments: JSON when they are JSON-able, else cloudpickle.
 
-    Returns None when the objects cannot be serialised either way (the caller then
-    skips caching rather than failing the run).
+    When the objects cannot be serialised either way: None (the caller then skips
+    caching rather than failing the run), or with `raise_on_failure` a HashError that
+    gives both serialisers' reasons. `hash_algo` defaults to sha256.
     """
     import hashlib
     import json
 
     try:
-        payload = json.dumps([args, kwargs], sort_keys=True).encode()
-    except (TypeError, ValueError):
+        payload = json.dumps([args, kwargs], sort_keys=True, default=_not_json).encode()
+    except (TypeError, ValueError) as json_error:
         try:
             import cloudpickle
 
             payload = cloudpickle.dumps([args, kwargs])
-        except Exception:
-            return None
-    return hashlib.sha256(payload).hexdigest()
+        except Exception as pickle_error:
+            if not raise_on_failure:
+                return None
+            from headrace.exceptions import HashError
+
+            raise HashError(
+                "Unable to create hash - objects could not be serialized.\n"
+                f"  JSON error: {json_error}\n"
+                f"  Pickle error: {pickle_error}"
+            ) from pickle_error
+    return (hash_algo or hashlib.sha256)(payload).hexdigest()

@@ -187,3 +187,52 @@ def test_task_hooks_commit_and_roll_back_with_the_transaction() -> None:
         assert calls == ["commit load"]  # outside a transaction: at once
 
     without_transaction()
+
+
+def test_async_transactions_commit_off_the_loop_and_run_async_hooks_on_it(
+    tmp_path: Path,
+) -> None:
+    import asyncio
+    import threading
+
+    from headrace.exceptions import ConfigurationError as PublicConfigurationError
+    from headrace.transactions import AsyncTransaction, atransaction
+
+    assert ConfigurationError is PublicConfigurationError  # one class users can catch
+    store = ResultStore(tmp_path)
+    seen: list[tuple[str, bool]] = []
+
+    async def on_commit(txn: AsyncTransaction) -> None:
+        # an async hook runs on the caller's event loop, with the loop thread's identity
+        seen.append((txn.key, threading.current_thread() is loop_thread))
+
+    async def main() -> AsyncTransaction:
+        async with atransaction(key="outer", store=store) as outer:
+            assert isinstance(outer, AsyncTransaction) and get_transaction() is outer
+            async with AsyncTransaction(key="inner", store=store) as inner:
+                assert inner.get_parent() is outer
+                inner.stage("inner value", on_commit_hooks=[on_commit])
+            assert not inner.is_committed()  # the parent commits it, later
+            outer.stage("outer value", on_commit_hooks=[on_commit])
+        assert get_transaction() is None
+        assert (await outer.read()).result == "outer value"
+        return inner
+
+    loop_thread = threading.current_thread()
+    inner = asyncio.run(main())
+    assert inner.is_committed()
+    assert sorted(seen) == [("inner", True), ("outer", True)]
+    assert ResultStore(tmp_path).read("inner").result == "inner value"
+
+    with pytest.raises(NotImplementedError, match="async with"), AsyncTransaction():
+        pass
+
+
+def test_transactions_take_their_fields_and_compare_by_them() -> None:
+    from headrace.transactions import AsyncTransaction, Transaction
+
+    for cls in (Transaction, AsyncTransaction):
+        staged = cls(key="k", state=TransactionState.STAGED)
+        assert staged.is_staged() and not staged.is_active()
+        assert staged == cls(key="k", state="STAGED")
+        assert staged != cls(key="k")

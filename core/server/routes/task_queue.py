@@ -114,3 +114,10 @@ def read_outcome(task_run_id: str) -> JSONResponse:
     """Where a background run is, with its pickled outcome once it ended."""
     row = found(store().task_queue.read_outcome(task_run_id), f"task run {task_run_id!r}")
     return respond({**row, "outcome": _encoded(row["outcome"])})
+
+
+@router.get("/task_queue/{task_run_id}/call")
+def read_call(task_run_id: str) -> dict[str, str | None]:
+    """The pickled call (parameters, wait_for, context) a background run was queued with."""
+    payload = found(store().task_queue.read_call(task_run_id), f"task run {task_run_id!r}")
+    return {"payload": _encoded(payload)}

@@ -742,6 +742,10 @@ class HttpTaskQueue:
     def reap(self) -> int:
         return self._call("POST", "/task_queue/reap")["changed"]
 
+    def read_call(self, task_run_id: str) -> bytes | None:
+        row = self._call("GET", f"/task_queue/{task_run_id}/call", missing_ok=True)
+        return None if row is None else base64.b64decode(row["payload"])
+
     def read_outcome(self, task_run_id: str) -> TaskOutcomeRow | None:
         row = self._call("GET", f"/task_queue/{task_run_id}", missing_ok=True)
         if row is not None and row["outcome"] is not None:

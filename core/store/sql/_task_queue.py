@@ -203,6 +203,12 @@ class SqlTaskQueue:
             tx.execute(INSERT_STATE, (run_id, *state, message, now))
         return changed
 
+    def read_call(self, task_run_id: str) -> bytes | None:
+        rows = self._db.query(
+            "SELECT payload FROM task_queue WHERE task_run_id = ?", (task_run_id,)
+        )
+        return bytes(rows[0]["payload"]) if rows else None
+
     def read_outcome(self, task_run_id: str) -> TaskOutcomeRow | None:
         rows = self._db.query(
             "SELECT task_run_id, status, state_name, message, outcome FROM task_queue"
