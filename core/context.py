@@ -51,11 +51,12 @@ class RunContext:
         does not have are ignored. For tests, and code that needs a context outside a run;
         enter it with `with`."""
         ctx = cls.__new__(cls)
-        for name, default in cls._construct_defaults.items():
+        slots = [name for klass in cls.__mro__ for name in getattr(klass, "__slots__", ())]
+        for name in slots:  # every field, also ones added later, starts empty
+            default = cls._construct_defaults.get(name)
             if isinstance(default, (dict, list)):
                 default = default.copy()
             setattr(ctx, name, fields.get(name, default))
-        ctx._token = None
         return ctx
 
 
