@@ -233,7 +233,6 @@ class TaskRunContext(RunContext):
 def _unknown_run_logger(kind: str, run: Any, owner: Any) -> logging.LoggerAdapter:
     """The run logger of a context made by `model_construct`: the run's fields where
     known, `<unknown>` where not."""
-    from headrace.logging.loggers import RunLoggerAdapter
 
     def known(value: Any) -> Any:
         return "<unknown>" if value is None else str(value)
@@ -247,7 +246,7 @@ def _unknown_run_logger(kind: str, run: Any, owner: Any) -> logging.LoggerAdapte
         extra["deployment_name"] = None
     else:
         extra["flow_run_id"] = getattr(run, "flow_run_id", None)
-    return RunLoggerAdapter(logging.getLogger(f"headrace.{kind}_runs"), extra)
+    return logging.LoggerAdapter(logging.getLogger(f"headrace.{kind}_runs"), extra)
 
 
 #: Prefect's name for the context a flow run's engine holds
