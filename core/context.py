@@ -125,7 +125,7 @@ class FlowRunContext(RunContext):
     def model_construct(cls, **fields: Any) -> FlowRunContext:
         ctx = super().model_construct(**fields)
         if ctx.logger is None:
-            ctx.logger = _unknown_run_logger("flow", ctx.flow_run, ctx.flow)
+            ctx.logger = _run_logger("flow", ctx.flow_run, ctx.flow)
         return ctx
 
     def next_dynamic_key(self, task_key: str) -> str:
@@ -195,7 +195,7 @@ class TaskRunContext(RunContext):
             fields["_result_store"] = fields.pop("result_store")
         ctx = super().model_construct(**fields)
         logger = fields.get("logger")
-        ctx._logger = logger or (lambda: _unknown_run_logger("task", ctx.task_run, ctx.task))
+        ctx._logger = logger or (lambda: _run_logger("task", ctx.task_run, ctx.task))
         return ctx
 
     def __enter__(self) -> TaskRunContext:
@@ -230,9 +230,9 @@ class TaskRunContext(RunContext):
         return logger
 
 
-def _unknown_run_logger(kind: str, run: Any, owner: Any) -> logging.LoggerAdapter:
-    """The run logger of a context made by `model_construct`: the run's fields where
-    known, `<unknown>` where not."""
+def _run_logger(kind: str, run: Any, owner: Any) -> logging.LoggerAdapter:
+    """The run logger of a context made without the engine (`model_construct`,
+    `hydrated_context`): the run's fields where known, `<unknown>` where not."""
 
     def known(value: Any) -> Any:
         return "<unknown>" if value is None else str(value)
@@ -551,6 +551,54 @@ def _serialize_run(ctx: Any, kind: str) -> dict[str, Any]:
     }
 
 
+class _ContextWrappedCallable:
+    """Calls a function inside the contexts that were current when it was wrapped. It
+    pickles with the standard pickle (the contexts travel as cloudpickle bytes), so
+    multiprocessing can send it to another process."""
+
+    def __init__(self, fn: Callable[..., Any], serialized_context: dict[str, Any]) -> None:
+        import cloudpickle
+
+        self.fn = fn
+        self._context = cloudpickle.dumps(serialized_context)
+        self._origin = os.getpid()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        import sys
+
+        import cloudpickle
+
+        try:
+            with hydrated_context(cloudpickle.loads(self._context)):
+                return self.fn(*args, **kwargs)
+        finally:
+            # a pool's worker process never runs exit handlers: write what the call
+            # logged to its run now (the store is loaded once something was recorded)
+            store = sys.modules.get("headrace.store")
+            if store is not None and os.getpid() != self._origin:
+                store.get_store().flush()
+
+
+def with_context(fn: Callable[P, R]) -> Callable[P, R]:
+    """`fn`, to be called in another process (a `multiprocessing.Pool`,
+    `ProcessPoolExecutor`, `Process`) inside the current flow/task run, tags and settings:
+    `get_run_logger()` there logs to this run.
+
+        with multiprocessing.Pool() as pool:
+            pool.map(with_context(work), items)
+    """
+    return _ContextWrappedCallable(fn, serialize_context())  # type: ignore[return-value]
+
+
+def refresh_global_settings_context() -> None:
+    """Read the settings again (after code changed the environment or the profiles file
+    behind headrace's back); `GLOBAL_SETTINGS_CONTEXT` follows them from then on."""
+    from headrace.settings import forget_cached_settings
+
+    forget_cached_settings()
+    _root[:] = [None, None]
+
+
 @contextmanager
 def hydrated_context(serialized: dict[str, Any] | None = None) -> Iterator[None]:
     """Enter the contexts `serialize_context` described (tags, flow and task runs)."""
@@ -574,7 +622,7 @@ def hydrated_context(serialized: dict[str, Any] | None = None) -> Iterator[None]
                 flow_data.get("parameters", {}),
                 flow_data.get("result_store"),
                 bool(flow_data.get("log_prints")),
-                logging.LoggerAdapter(logging.getLogger("headrace.flow_runs"), {}),
+                _run_logger("flow", flow_data["flow_run"], flow),
             )
             stack.enter_context(ctx.task_runner)
             stack.enter_context(ctx)
@@ -585,7 +633,7 @@ def hydrated_context(serialized: dict[str, Any] | None = None) -> Iterator[None]
                 task_data["task_run"],
                 task_data.get("parameters", {}),
                 bool(task_data.get("log_prints")),
-                logging.LoggerAdapter(logging.getLogger("headrace.task_runs"), {}),
+                _run_logger("task", task_data["task_run"], task_data["task"]),
                 task_data.get("result_store"),
             )
             token = TaskRunContext._var.set(task_ctx)
@@ -655,7 +703,9 @@ __all__ = [
     "get_run_context",
     "get_settings_context",
     "root_settings_context",
+    "refresh_global_settings_context",
     "use_profile",
+    "with_context",
     "hydrated_context",
     "serialize_context",
     "tags",

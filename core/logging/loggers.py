@@ -139,6 +139,8 @@ def get_run_logger(context: Any = None, **extra: Any) -> logging.LoggerAdapter:
     ctx = context or TaskRunContext.get() or FlowRunContext.get()
     if ctx is None:
         raise MissingContextError("There is no active flow or task run context.")
+    # a context brought into another process (`with_context`) finds logging not set up
+    configuration.ensure_logging_setup()
     logger = ctx.logger
     if extra:
         return RunLoggerAdapter(logger.logger, {**logger.extra, **extra})
