@@ -33,9 +33,18 @@ def get_logger(name: str | None = None) -> logging.Logger:
     return configuration.mask_api_key(logging.getLogger(name))
 
 
-def get_worker_logger(worker: Any, name: str | None = None) -> logging.Logger:
-    """The logger of a worker (`headrace.workers.<name>`)."""
-    return get_logger(f"workers.{name or getattr(worker, 'name', 'worker')}")
+def get_worker_logger(worker: Any, name: str | None = None) -> Any:
+    """The logger of a worker, `headrace.workers.<type>.<name>` (`name` replaces that);
+    records carry the worker's `worker_id` once it has one (`backend_id`), as Prefect's."""
+    if name is None:
+        kind = getattr(type(worker), "type", None)
+        own = str(getattr(worker, "name", "worker")).lower()
+        name = f"workers.{kind}.{own}" if isinstance(kind, str) else f"workers.{own}"
+    logger = get_logger(name)
+    worker_id = getattr(worker, "backend_id", None)
+    if worker_id:
+        return RunLoggerAdapter(logger, {"worker_id": str(worker_id)})
+    return logger
 
 
 class RunLoggerAdapter(logging.LoggerAdapter):

@@ -131,3 +131,19 @@ def test_extra_loggers_get_the_run_log_handlers():
     finally:
         library.handlers = []
         setup_logging(incremental=False)
+
+
+def test_worker_logger_is_named_after_type_and_worker_and_carries_its_id():
+    from headrace.logging import get_worker_logger
+
+    class PoolWorker:
+        type = "process"
+
+        def __init__(self, backend_id: str | None) -> None:
+            self.name, self.backend_id = "Night-Shift", backend_id
+
+    assert get_worker_logger(PoolWorker(None)).name == "headrace.workers.process.night-shift"
+    with_id = get_worker_logger(PoolWorker("w-1"))
+    assert with_id.logger.name == "headrace.workers.process.night-shift"
+    assert with_id.extra == {"worker_id": "w-1"}
+    assert get_worker_logger(PoolWorker(None), name="mine").name == "headrace.mine"
