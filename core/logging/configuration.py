@@ -135,6 +135,9 @@ def load_logging_config(path: Path) -> dict[str, Any]:
         )
         if override:
             flat[keys] = override.split(",") if isinstance(value, list) else override
+        elif keys[-1] in ("class", "()") and isinstance(value, str):
+            # a file written for Prefect names Prefect's classes: headrace's, same names
+            flat[keys] = headrace_logger_name(value)
     return _unflatten(flat)
 
 

@@ -132,6 +132,9 @@ class StoreHandler(logging.Handler):
 
 #: Prefect's name for the handler that sends run logs to where runs are kept
 APILogHandler = StoreHandler
+#: Prefect's handler of worker loggers (it sends to Prefect Cloud only): a worker's records
+#: made inside a run go to that run's log, as any run-bound record
+WorkerAPILogHandler = StoreHandler
 
 
 class APILogWorker:

@@ -147,3 +147,63 @@ def test_worker_logger_is_named_after_type_and_worker_and_carries_its_id():
     assert with_id.logger.name == "headrace.workers.process.night-shift"
     assert with_id.extra == {"worker_id": "w-1"}
     assert get_worker_logger(PoolWorker(None), name="mine").name == "headrace.mine"
+
+
+PREFECT_STYLE_FILE = """
+version: 1
+disable_existing_loggers: False
+formatters:
+  mine:
+    (): prefect.logging.formatters.PrefectFormatter
+    format: "MINE %(name)s %(message)s"
+    flow_run_fmt: "MINE flow %(flow_run_name)s %(message)s"
+handlers:
+  out:
+    class: prefect.logging.handlers.PrefectConsoleHandler
+    formatter: mine
+    stream: ext://sys.stdout
+  api:
+    class: prefect.logging.handlers.APILogHandler
+loggers:
+  prefect:
+    level: INFO
+    handlers: [out]
+    propagate: false
+  prefect.flow_runs:
+    level: NOTSET
+    handlers: [api]
+"""
+
+
+def test_a_file_naming_prefects_classes_and_loggers_runs_headrace(tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    settings = tmp_path / "logging.yml"
+    settings.write_text(PREFECT_STYLE_FILE)
+    script = tmp_path / "run.py"
+    script.write_text(
+        "from headrace import flow, get_run_logger\n"
+        "from headrace.store.runs import list_flow_runs, list_logs\n"
+        "@flow(flow_run_name='styled')\n"
+        "def styled():\n"
+        "    get_run_logger().info('hello')\n"
+        "styled()\n"
+        "run = list_flow_runs()[0]\n"
+        "print('STORED', [row['message'] for row in list_logs(run['id'])])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        env={
+            **os.environ,
+            "HEADRACE_HOME": str(tmp_path / "home"),
+            "PREFECT_LOGGING_SETTINGS_PATH": str(settings),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "MINE flow styled hello" in done.stdout
+    assert "'hello'" in done.stdout.split("STORED", 1)[1]
