@@ -36,11 +36,28 @@ class RunContext:
 
     __slots__ = ()
     _var: contextvars.ContextVar[Any]
+    #: what `model_construct` gives the fields it is not given (copied when mutable)
+    _construct_defaults: ClassVar[dict[str, Any]] = {}
 
     @classmethod
     def get(cls) -> Any:
         """The current context of this kind, or None."""
         return cls._var.get(None)
+
+    @classmethod
+    def model_construct(cls, **fields: Any) -> Any:
+        """A context from field values alone, unchecked (pydantic's method, as Prefect's
+        contexts are pydantic models): fields not given are empty, names this context
+        does not have are ignored. For tests, and code that needs a context outside a run;
+        enter it with `with`."""
+        ctx = cls.__new__(cls)
+        slots = [name for klass in cls.__mro__ for name in getattr(klass, "__slots__", ())]
+        for name in slots:  # every field, also ones added later, starts empty
+            default = cls._construct_defaults.get(name)
+            if isinstance(default, (dict, list)):
+                default = default.copy()
+            setattr(ctx, name, fields.get(name, default))
+        return ctx
 
 
 class FlowRunContext(RunContext):
@@ -91,6 +108,26 @@ class FlowRunContext(RunContext):
         #: see headrace._flow_run_suspension)
         self.flow_run_suspension_request: FlowRunSuspensionRequest | None = None
 
+    _construct_defaults: ClassVar[dict[str, Any]] = {
+        "flow": None,
+        "flow_run": None,
+        "task_runner": None,
+        "parameters": {},
+        "result_store": None,
+        "log_prints": False,
+        "logger": None,
+        "task_counts": {},
+        "persist_result": False,
+        "task_persist_default": None,
+    }
+
+    @classmethod
+    def model_construct(cls, **fields: Any) -> FlowRunContext:
+        ctx = super().model_construct(**fields)
+        if ctx.logger is None:
+            ctx.logger = _run_logger("flow", ctx.flow_run, ctx.flow)
+        return ctx
+
     def next_dynamic_key(self, task_key: str) -> str:
         """A per-flow-run counter per task, as Prefect's dynamic_key (thread-safe enough:
         dict operations are atomic under the GIL, and a duplicate key is harmless)."""
@@ -119,8 +156,17 @@ class TaskRunContext(RunContext):
         "_logger",
         "_result_store",
         "persist_result",
+        "_token",
     )
     _var: contextvars.ContextVar[TaskRunContext] = contextvars.ContextVar("headrace_task_run")
+    _construct_defaults: ClassVar[dict[str, Any]] = {
+        "task": None,
+        "task_run": None,
+        "parameters": {},
+        "log_prints": False,
+        "_result_store": None,
+        "persist_result": False,
+    }
     #: makes a task run's result store on first use; set by headrace.results (which sits
     #: above this module, and which the engine imports before any task run exists)
     make_result_store: ClassVar[Callable[[TaskRunContext], ResultStore]]
@@ -141,6 +187,27 @@ class TaskRunContext(RunContext):
         self._logger = logger
         self._result_store = result_store
         self.persist_result = False
+        self._token: contextvars.Token | None = None
+
+    @classmethod
+    def model_construct(cls, **fields: Any) -> TaskRunContext:
+        if "result_store" in fields:
+            fields["_result_store"] = fields.pop("result_store")
+        ctx = super().model_construct(**fields)
+        logger = fields.get("logger")
+        ctx._logger = logger or (lambda: _run_logger("task", ctx.task_run, ctx.task))
+        return ctx
+
+    def __enter__(self) -> TaskRunContext:
+        if self._token is not None:
+            raise RuntimeError("Context already entered. Context enter calls cannot be nested.")
+        self._token = self._var.set(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            self._var.reset(self._token)
+            self._token = None
 
     @property
     def result_store(self) -> ResultStore:
@@ -161,6 +228,25 @@ class TaskRunContext(RunContext):
         if callable(logger) and not isinstance(logger, logging.LoggerAdapter):
             logger = self._logger = logger()
         return logger
+
+
+def _run_logger(kind: str, run: Any, owner: Any) -> logging.LoggerAdapter:
+    """The run logger of a context made without the engine (`model_construct`,
+    `hydrated_context`): the run's fields where known, `<unknown>` where not."""
+
+    def known(value: Any) -> Any:
+        return "<unknown>" if value is None else str(value)
+
+    extra = {
+        f"{kind}_run_id": known(getattr(run, "id", None)),
+        f"{kind}_run_name": known(getattr(run, "name", None)),
+        f"{kind}_name": known(getattr(owner, "name", None)),
+    }
+    if kind == "flow":
+        extra["deployment_name"] = None
+    else:
+        extra["flow_run_id"] = getattr(run, "flow_run_id", None)
+    return logging.LoggerAdapter(logging.getLogger(f"headrace.{kind}_runs"), extra)
 
 
 #: Prefect's name for the context a flow run's engine holds
@@ -202,9 +288,21 @@ class AssetContext:
         return None
 
 
+def innermost_run_context() -> TaskRunContext | FlowRunContext | None:
+    """The run the caller is in: a task run, unless a subflow runs inside that task (its
+    flow run is not the task's), then the subflow; None outside any run."""
+    task_ctx = TaskRunContext._var.get(None)
+    flow_ctx = FlowRunContext._var.get(None)
+    if task_ctx is None or flow_ctx is None:
+        return task_ctx or flow_ctx
+    if flow_ctx.flow_run.id != task_ctx.task_run.flow_run_id:
+        return flow_ctx
+    return task_ctx
+
+
 def get_run_context() -> TaskRunContext | FlowRunContext:
     """The innermost run context; raises MissingContextError outside any run."""
-    ctx = TaskRunContext._var.get(None) or FlowRunContext._var.get(None)
+    ctx = innermost_run_context()
     if ctx is None:
         raise MissingContextError(
             "No run context available. You are not in a flow or task run context."
@@ -465,6 +563,54 @@ def _serialize_run(ctx: Any, kind: str) -> dict[str, Any]:
     }
 
 
+class _ContextWrappedCallable:
+    """Calls a function inside the contexts that were current when it was wrapped. It
+    pickles with the standard pickle (the contexts travel as cloudpickle bytes), so
+    multiprocessing can send it to another process."""
+
+    def __init__(self, fn: Callable[..., Any], serialized_context: dict[str, Any]) -> None:
+        import cloudpickle
+
+        self.fn = fn
+        self._context = cloudpickle.dumps(serialized_context)
+        self._origin = os.getpid()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        import sys
+
+        import cloudpickle
+
+        try:
+            with hydrated_context(cloudpickle.loads(self._context)):
+                return self.fn(*args, **kwargs)
+        finally:
+            # a pool's worker process never runs exit handlers: write what the call
+            # logged to its run now (the store is loaded once something was recorded)
+            store = sys.modules.get("headrace.store")
+            if store is not None and os.getpid() != self._origin:
+                store.get_store().flush()
+
+
+def with_context(fn: Callable[P, R]) -> Callable[P, R]:
+    """`fn`, to be called in another process (a `multiprocessing.Pool`,
+    `ProcessPoolExecutor`, `Process`) inside the current flow/task run, tags and settings:
+    `get_run_logger()` there logs to this run.
+
+        with multiprocessing.Pool() as pool:
+            pool.map(with_context(work), items)
+    """
+    return _ContextWrappedCallable(fn, serialize_context())  # type: ignore[return-value]
+
+
+def refresh_global_settings_context() -> None:
+    """Read the settings again (after code changed the environment or the profiles file
+    behind headrace's back); `GLOBAL_SETTINGS_CONTEXT` follows them from then on."""
+    from headrace.settings import forget_cached_settings
+
+    forget_cached_settings()
+    _root[:] = [None, None]
+
+
 @contextmanager
 def hydrated_context(serialized: dict[str, Any] | None = None) -> Iterator[None]:
     """Enter the contexts `serialize_context` described (tags, flow and task runs)."""
@@ -488,7 +634,7 @@ def hydrated_context(serialized: dict[str, Any] | None = None) -> Iterator[None]
                 flow_data.get("parameters", {}),
                 flow_data.get("result_store"),
                 bool(flow_data.get("log_prints")),
-                logging.LoggerAdapter(logging.getLogger("headrace.flow_runs"), {}),
+                _run_logger("flow", flow_data["flow_run"], flow),
             )
             stack.enter_context(ctx.task_runner)
             stack.enter_context(ctx)
@@ -499,7 +645,7 @@ def hydrated_context(serialized: dict[str, Any] | None = None) -> Iterator[None]
                 task_data["task_run"],
                 task_data.get("parameters", {}),
                 bool(task_data.get("log_prints")),
-                logging.LoggerAdapter(logging.getLogger("headrace.task_runs"), {}),
+                _run_logger("task", task_data["task_run"], task_data["task"]),
                 task_data.get("result_store"),
             )
             token = TaskRunContext._var.set(task_ctx)
@@ -569,7 +715,9 @@ __all__ = [
     "get_run_context",
     "get_settings_context",
     "root_settings_context",
+    "refresh_global_settings_context",
     "use_profile",
+    "with_context",
     "hydrated_context",
     "serialize_context",
     "tags",

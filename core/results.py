@@ -521,6 +521,14 @@ class ResultStore:
         self.cache: OrderedDict[str, ResultRecord] = cache if cache is not None else OrderedDict()
         self._cache_lock = threading.Lock()
 
+    def __getstate__(self) -> dict[str, Any]:
+        # pickles (to another process, e.g. `headrace.context.with_context`) without its lock
+        return {k: v for k, v in self.__dict__.items() if k != "_cache_lock"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._cache_lock = threading.Lock()
+
     # -- storage ------------------------------------------------------------------------
     @property
     def result_storage(self) -> Any:

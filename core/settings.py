@@ -1192,8 +1192,16 @@ _OVERRIDABLE = {field: "HEADRACE_" + suffix for field, suffix in _FIELD_NAMES.it
 PREFECT_ORION_UI_URL = _SETTINGS["PREFECT_UI_URL"]
 
 
+#: Prefect's other names for some settings (`PREFECT_LOGGING_SERVER_LEVEL`), by suffix
+PREFECT_ALIASES = {
+    "LOGGING_SERVER_LEVEL": "SERVER_LOGGING_LEVEL",
+    "LOGGING_CONFIG_PATH": "LOGGING_SETTINGS_PATH",
+}
+
+
 def _suffix(key: Setting | str) -> str:
-    """The setting a key names: a Setting, either variable name, or an old field name."""
+    """The setting a key names: a Setting, either variable name, an alias Prefect
+    accepts, or an old field name."""
     if isinstance(key, Setting):
         return key._def.suffix
     name = getattr(key, "name", key)
@@ -1201,8 +1209,10 @@ def _suffix(key: Setting | str) -> str:
         if name in _FIELD_NAMES:
             return _FIELD_NAMES[name]
         for prefix in _PREFIXES:
-            if name.startswith(prefix) and name[len(prefix) :] in _BY_SUFFIX:
-                return name[len(prefix) :]
+            if name.startswith(prefix):
+                rest = PREFECT_ALIASES.get(name[len(prefix) :], name[len(prefix) :])
+                if rest in _BY_SUFFIX:
+                    return rest
     raise ValueError(
         f"unknown setting: {key!r}; known: "
         + ", ".join(sorted("HEADRACE_" + d.suffix for d in _DEFS))

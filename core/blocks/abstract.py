@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Generic, TypeVar
 
 from headrace.blocks.core import Block
-from headrace.blocks.notifications import NotificationBlock, NotificationError
+from headrace.blocks.notifications import NotificationBlock, NotificationError, block_logger
 
 __all__ = [
     "CredentialsBlock",
@@ -32,23 +32,12 @@ T = TypeVar("T")
 LoggerOrAdapter = logging.Logger | logging.LoggerAdapter
 
 
-def _logger(owner: object) -> LoggerOrAdapter:
-    """The run's logger inside a flow or task run, else one named after the class."""
-    from headrace.exceptions import MissingContextError
-    from headrace.logging import get_run_logger
-
-    try:
-        return get_run_logger()
-    except MissingContextError:
-        return logging.getLogger(f"headrace.blocks.{type(owner).__name__}")
-
-
 class CredentialsBlock(Block):
     """Credentials for an external system that hand out a client for it (`get_client`)."""
 
     @property
     def logger(self) -> LoggerOrAdapter:
-        return _logger(self)
+        return block_logger(self)
 
     @abstractmethod
     def get_client(self, *args: Any, **kwargs: Any) -> Any:
@@ -60,7 +49,7 @@ class JobRun(ABC, Generic[T]):  # not a block: what `JobBlock.trigger` hands bac
 
     @property
     def logger(self) -> LoggerOrAdapter:
-        return _logger(self)
+        return block_logger(self)
 
     @abstractmethod
     def wait_for_completion(self) -> Any:
@@ -76,7 +65,7 @@ class JobBlock(Block, Generic[T]):
 
     @property
     def logger(self) -> LoggerOrAdapter:
-        return _logger(self)
+        return block_logger(self)
 
     @abstractmethod
     def trigger(self) -> JobRun[T]:
@@ -88,7 +77,7 @@ class DatabaseBlock(Block):
 
     @property
     def logger(self) -> LoggerOrAdapter:
-        return _logger(self)
+        return block_logger(self)
 
     @abstractmethod
     def fetch_one(
@@ -130,7 +119,7 @@ class ObjectStorageBlock(Block):
 
     @property
     def logger(self) -> LoggerOrAdapter:
-        return _logger(self)
+        return block_logger(self)
 
     @abstractmethod
     def download_object_to_path(
@@ -172,7 +161,7 @@ class SecretBlock(Block):
 
     @property
     def logger(self) -> LoggerOrAdapter:
-        return _logger(self)
+        return block_logger(self)
 
     @abstractmethod
     def read_secret(self) -> bytes:

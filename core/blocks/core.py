@@ -23,7 +23,7 @@ import uuid
 import warnings
 import weakref
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec, TypeVar
 
 from packaging.version import InvalidVersion, Version
 from pydantic import (
@@ -47,6 +47,7 @@ from headrace.blocks.errors import (
     InvalidBlockName,
     UnknownBlockType,
 )
+from headrace.blocks.json_schema import NestedTypes, UnionTypes, schema_extra
 from headrace.blocks.names import slugify, split_reference, validate_name
 from headrace.blocks.registry import (
     load_prefect_collections,
@@ -75,14 +76,23 @@ __all__ = [
     "Block",
     "BlockNotSavedError",
     "InvalidBlockRegistration",
+    "NestedTypes",
+    "ResourceTuple",
     "SecretDict",
+    "UnionTypes",
     "UnknownBlockType",
+    "api_document",
     "block_schema_to_key",
     "load_document",
     "resolve_block_reference",
+    "schema_extra",
 ]
 
 B = TypeVar("B", bound="Block")
+R = TypeVar("R")  # Prefect's module exports its type variables; code imports them
+P = ParamSpec("P")
+#: an event resource and its related resources (Prefect's block events)
+ResourceTuple = tuple[dict[str, Any], list[dict[str, Any]]]
 
 #: namespace of the ids headrace derives for block types and schemas
 _ID_NAMESPACE = uuid.UUID("5d1c4f3e-2f0b-4c55-9d3e-6a1f0b7c2e41")
@@ -145,7 +155,7 @@ class Block(BaseModel):
         extra="allow",  # as in Prefect: a dump's `block_type_slug` validates back
         hide_input_in_errors=True,  # a rejected value may be a secret: keep it out of errors
         ignored_types=(_ClassOrInstanceMethod,),
-        json_schema_extra=json_schema.schema_extra,  # type: ignore[typeddict-item]
+        json_schema_extra=schema_extra,  # type: ignore[typeddict-item]
     )
 
     # set by a block class to describe its type
@@ -193,6 +203,15 @@ class Block(BaseModel):
         fields = type(self).model_fields
         return [(k, v) for k, v in super().__repr_args__() if k is None or k in fields]
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _load_reference(cls, value: Any, handler: Any) -> Any:
+        """`{"$ref": document id}` or `{"$ref": {"block_document_id": ...}}` where a block
+        is expected (a flow parameter, a field) is the block saved under that id."""
+        if isinstance(value, dict) and value.keys() == {"$ref"}:
+            value = Block.load_from_ref(value["$ref"], _sync=True)
+        return handler(value)
+
     @model_validator(mode="before")
     @classmethod
     def _check_block_type_slug(cls, values: Any) -> Any:
@@ -232,7 +251,8 @@ class Block(BaseModel):
         }
         for key, value in extras.items():
             if value is not None:
-                dumped[key] = str(value) if info.mode == "json" and key.startswith("_") else value
+                as_text = info.mode == "json" and isinstance(value, uuid.UUID)
+                dumped[key] = str(value) if as_text else value
         return dumped
 
     @classmethod
@@ -252,7 +272,8 @@ class Block(BaseModel):
     @classmethod
     def model_json_schema(cls, by_alias: bool = True, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """pydantic's schema plus the block keys (see `headrace.blocks.json_schema`)."""
-        kwargs.setdefault("ref_template", "#/definitions/{model}")
+        if not args:  # Prefect's definitions live under `definitions`
+            kwargs.setdefault("ref_template", "#/definitions/{model}")
         schema = super().model_json_schema(by_alias, *args, **kwargs)
         if "$defs" in schema:
             schema["definitions"] = schema.pop("$defs")
@@ -284,7 +305,7 @@ class Block(BaseModel):
     @classmethod
     def get_block_class_from_key(cls: type[B], key: str) -> type[B]:
         """The block class registered under the slug `key` (plugins' types included)."""
-        load_prefect_collections()
+        load_prefect_collections(key)
         try:
             return lookup_block_type(key)  # type: ignore[return-value]
         except UnknownBlockType as exc:
@@ -588,6 +609,13 @@ class Block(BaseModel):
                 )
             name = self._block_document_name
         validate_name(name)
+        unsaved = sorted(set(self.model_extra or ()) - {"block_type_slug"})
+        if unsaved:  # accepted, as Prefect accepts them, but they are not fields
+            warnings.warn(
+                f"{type(self).__name__} has no field(s) {', '.join(map(repr, unsaved))}: "
+                f"they are not saved (fields: {', '.join(type(self).model_fields)})",
+                stacklevel=3,
+            )
         type(self).register_type_and_schema(_sync=True)
         store = get_store()
         cipher = store_cipher(store)  # a wrong key fails here, before anything is written
@@ -646,21 +674,23 @@ class Block(BaseModel):
         try:
             doc_id = str(uuid.UUID(str(ref)))
         except ValueError:
-            raise ValueError(f"Invalid reference format {ref!r}.") from None
+            raise ValueError(f"Block document ID {ref!r} is not a valid UUID") from None
         store = get_store()
-        row = documents.get_by_id(store, doc_id)
-        block = load_document(store, row, validate)
-        if cls is not Block and not isinstance(block, cls):
-            raise BlockNotFound(
-                f"block document {doc_id} is a {type(block).__name__}, not a {cls.__name__}"
-            )
-        return block  # type: ignore[return-value]
+        row = store.blocks.get_by_id(doc_id)
+        if row is None:
+            raise BlockNotFound(f"Unable to find block document with ID {doc_id!r}")
+        stored_cls = lookup_block_type(row.block_type_slug)
+        if cls is Block or issubclass(stored_cls, cls):
+            return load_document(store, row, validate)  # type: ignore[return-value]
+        # another type's document read as this type, as Prefect does: it loads if its
+        # values validate as this class (RuntimeError, as a drifted document, if not)
+        cipher = store_cipher(store)
+        return cls._from_row(row, lambda id_: _load_child(store, cipher, id_), cipher, validate)
 
     @classmethod
     def _resolve_load_target(cls, name: str) -> tuple[type[Block], str, str]:
         if "/" in name:
             slug, doc_name = split_reference(name)
-            load_prefect_collections()
             try:
                 target = lookup_block_type(slug)
             except UnknownBlockType as exc:
@@ -841,11 +871,60 @@ def load_document(store: Store, document: StoredDocument, validate: bool = True)
     """The block a stored document holds, decrypted with this machine's key (for readers
     that start from a document, such as `get_client()`)."""
     cipher = store_cipher(store)
-    load_prefect_collections()
     block_class = lookup_block_type(document.block_type_slug)
     return block_class._from_row(
         document, lambda id_: _load_child(store, cipher, id_), cipher, validate
     )
+
+
+def api_document(store: Store, row: StoredDocument, include_secrets: bool) -> BlockDocument:
+    """A stored document as Prefect's API returns it (what `get_client()` reads): the
+    values, secrets masked unless `include_secrets`, nested saved blocks as their values,
+    with the block type, schema and the nested documents in `block_document_references`,
+    so that `Block._from_block_document` builds the block back."""
+    block = load_document(store, row, validate=False)
+    block_class = type(block)
+    block_class.register_type_and_schema(_sync=True)
+    fields = codec.model_fields_of(block)
+    data = (
+        {key: codec.revealed(value) for key, value in fields.items()}
+        if include_secrets
+        else codec.masked_fields(block)
+    )
+    references = {
+        key: {"block_document": _reference_of(value)}
+        for key, value in fields.items()
+        if isinstance(value, Block) and value._block_document_id is not None
+    }
+    return BlockDocument(
+        id=uuid.UUID(row.id),
+        name=None if row.is_anonymous else row.name,
+        data=data,
+        block_schema_id=block_class._block_schema_id,
+        block_schema=block_class._to_block_schema(),
+        block_type_id=block_class._block_type_id,
+        block_type_name=block_class.get_block_type_name(),
+        block_type=block_class._to_block_type(),
+        block_document_references=references,
+        is_anonymous=row.is_anonymous,
+        created=row.created or None,
+        updated=row.updated or None,
+    )
+
+
+def _reference_of(block: Block) -> dict[str, Any]:
+    nested = {
+        key: {"block_document": _reference_of(value)}
+        for key, value in codec.model_fields_of(block).items()
+        if isinstance(value, Block) and value._block_document_id is not None
+    }
+    return {
+        "id": str(block._block_document_id),
+        "name": block._block_document_name,
+        "is_anonymous": bool(block._is_anonymous),
+        "block_type": {"slug": block.get_block_type_slug(), "name": block.get_block_type_name()},
+        "block_document_references": nested,
+    }
 
 
 def _load_child(store: Store, cipher: Fernet, doc_id: str) -> Block:

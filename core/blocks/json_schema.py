@@ -24,8 +24,10 @@ from headrace.secrets import SecretDict
 if TYPE_CHECKING:
     from headrace.blocks.core import Block
 
+#: the union forms (`Union[a, b]`, `a | b`)
+UnionTypes: tuple[Any, ...] = (Union, types.UnionType)
 #: annotations whose arguments are searched for nested blocks and secrets
-_CONTAINERS: tuple[Any, ...] = (list, dict, tuple, Union, types.UnionType)
+NestedTypes: tuple[Any, ...] = (list, dict, tuple, *UnionTypes)
 
 
 def _is_model_class(annotation: Any) -> bool:
@@ -47,7 +49,7 @@ def _is_pydantic_secret(annotation: Any) -> bool:
 
 def collect_secret_fields(path: str, annotation: Any, found: list[str]) -> None:
     """Append the dotted paths of the secret values under `annotation` to `found`."""
-    if typing.get_origin(annotation) in _CONTAINERS:
+    if typing.get_origin(annotation) in NestedTypes:
         for argument in typing.get_args(annotation):
             collect_secret_fields(path, argument, found)
     elif is_block_class(annotation):
@@ -86,7 +88,7 @@ def _schema_references(model: type[Block]) -> dict[str, Any]:
                 current.append(entry)
             else:
                 references[field] = [current, entry]
-        if typing.get_origin(annotation) in _CONTAINERS:
+        if typing.get_origin(annotation) in NestedTypes:
             for argument in typing.get_args(annotation):
                 walk(field, argument)
 
@@ -117,7 +119,7 @@ def nested_block_classes(model: type[BaseModel]) -> dict[str, type[Block]]:
             found[annotation.__name__] = annotation
             for info in annotation.model_fields.values():
                 walk(info.annotation)
-        if typing.get_origin(annotation) in _CONTAINERS:
+        if typing.get_origin(annotation) in NestedTypes:
             for argument in typing.get_args(annotation):
                 walk(argument)
 

@@ -65,6 +65,18 @@ class Sent:
         return "Sent()"
 
 
+def block_logger(owner: object) -> logging.Logger | logging.LoggerAdapter:
+    """The run's logger inside a flow or task run, else `headrace.<class name>` (Prefect:
+    `prefect.<class name>`), configured like every headrace logger."""
+    from headrace.exceptions import MissingContextError
+    from headrace.logging import get_logger, get_run_logger
+
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return get_logger(type(owner).__name__)
+
+
 class NotificationBlock(Block):
     """A block that can send a message: subclasses implement `notify(body, subject=None)`,
     which sends at once and raises `NotificationError` if the message did not go out."""
@@ -83,14 +95,7 @@ class NotificationBlock(Block):
 
     @property
     def logger(self) -> logging.Logger | logging.LoggerAdapter:
-        """The run's logger inside a flow or task run, else one named after the class."""
-        from headrace.exceptions import MissingContextError
-        from headrace.logging import get_run_logger
-
-        try:
-            return get_run_logger()
-        except MissingContextError:
-            return logging.getLogger(f"headrace.blocks.{type(self).__name__}")
+        return block_logger(self)
 
     @contextmanager
     def raise_on_failure(self) -> Iterator[None]:

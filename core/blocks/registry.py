@@ -92,10 +92,13 @@ def _collect_plugins() -> None:
                 )
 
 
-def load_prefect_collections() -> dict[str, str]:
-    """Register the block types of every installed plugin (Prefect loads its installed
-    collections at this point); returns each plugin-registered slug with its plugin."""
-    _collect_plugins()
+def load_prefect_collections(slug: str | None = None) -> dict[str, str]:
+    """Register the block types of every installed plugin (where Prefect loads its
+    installed collections); returns each plugin-registered slug with its plugin. Given a
+    `slug` that is already registered there is nothing to look for, and importing every
+    plugin (seconds, for the heavy ones) is skipped."""
+    if slug is None or slug not in _types:
+        _collect_plugins()
     return dict(_sources)
 
 

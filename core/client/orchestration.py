@@ -43,7 +43,6 @@ from headrace.client.schemas.objects import (
     Artifact,
     ArtifactCollection,
     BlockDocument,
-    BlockType,
     DeploymentResponse,
     FlowRun,
     Log,
@@ -593,27 +592,9 @@ class SyncPrefectClient:
         )
 
     def _block_document(self, document: Any, include_secrets: bool) -> BlockDocument:
-        from headrace.blocks import codec
-        from headrace.blocks.core import load_document
+        from headrace.blocks.core import api_document
 
-        block = load_document(self._store, document, validate=False)
-        block_class = type(block)
-        fields = codec.model_fields_of(block)
-        data = (
-            {key: codec.revealed(value) for key, value in fields.items()}
-            if include_secrets
-            else codec.masked_fields(block)
-        )
-        return BlockDocument(
-            id=uuid.UUID(document.id),
-            name=None if document.is_anonymous else document.name,
-            data=data,
-            block_type_name=block_class.__name__,
-            block_type=BlockType(name=block_class.__name__, slug=document.block_type_slug),
-            is_anonymous=document.is_anonymous,
-            created=document.created or None,
-            updated=document.updated or None,
-        )
+        return api_document(self._store, document, include_secrets)
 
     def _deployments(
         self,

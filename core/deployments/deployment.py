@@ -18,6 +18,7 @@ from headrace.schedules import Cron, Interval, RRule, Schedule
 from headrace.secret_parameters import seal_parameters
 from headrace.store import get_store
 from headrace.types.entrypoint import EntrypointType
+from headrace.utilities.annotations import freeze
 
 ScheduleArg = Any  # a number, timedelta, string or list of them
 
@@ -116,7 +117,15 @@ class RunnerDeployment:
             )
             concurrency_limit = concurrency_limit.limit
         self.concurrency_limit = concurrency_limit
-        self.parameters = dict(parameters or {})
+        # a frozen parameter (utilities.annotations.freeze) is stored as its value and
+        # marked read-only in the parameter schema
+        self.parameters = {
+            key: value.unfreeze() if isinstance(value, freeze) else value
+            for key, value in (parameters or {}).items()
+        }
+        self.frozen_parameters = {
+            key for key, value in (parameters or {}).items() if isinstance(value, freeze)
+        }
         self.tags = list(tags or [])
         self.description = description or getattr(flow, "description", None)
         self.version = version or getattr(flow, "version", None)
@@ -192,6 +201,19 @@ class RunnerDeployment:
         return await asyncio.to_thread(
             cls.from_storage, storage, entrypoint, name, flow_name, **options
         )
+
+    @property
+    def _parameter_openapi_schema(self) -> Any:
+        """The flow's parameter schema (Prefect's `ParameterSchema`), frozen parameters
+        marked `readOnly`; None while the flow is not loaded."""
+        if self.flow is None:
+            return None
+        from headrace.utilities.callables import parameter_schema
+
+        schema = parameter_schema(self.flow.fn)
+        for name in self.frozen_parameters & set(schema.properties):
+            schema.properties[name]["readOnly"] = True
+        return schema
 
     def _parameter_names(self) -> list[str] | None:
         signature = getattr(self.flow, "signature", None)

@@ -24,29 +24,80 @@ DEFAULT_LOGGING_SETTINGS_PATH = Path(__file__).with_name("logging.yml")
 #: the configuration applied in this process (empty until the first `setup_logging`)
 PROCESS_LOGGING_CONFIG: dict[str, Any] = {}
 
-#: placeholder values that are not settings of their own
-_PLACEHOLDER_DEFAULTS = {
-    "HEADRACE_SERVER_LOGGING_LEVEL": "WARNING",
-    "HEADRACE_INTERNAL_LOGGING_LEVEL": "ERROR",
-}
 _NOT_NAME = re.compile(r"[^0-9a-zA-Z]+")
 _lock = threading.RLock()
 
+#: Prefect's root logger name: in a logging file and for `logging.getLogger`, `prefect` and
+#: `prefect.X` are headrace's `headrace` and `headrace.X` (the same logger objects)
+PREFECT_ROOT = "prefect"
+#: Prefect loggers that users configure by name, aliased even when a file does not name them
+_PREFECT_LOGGERS = ("prefect", "prefect.flow_runs", "prefect.task_runs", "prefect.extra")
+
 
 def _placeholders() -> dict[str, str]:
-    """`${NAME}` values: the settings in force, plus the environment's HEADRACE_* values,
-    each also under its PREFECT_* name."""
-    from headrace.settings import _OVERRIDABLE, get_settings
+    """`${NAME}` values: every setting in force, under its HEADRACE_* and PREFECT_* names
+    and the aliases Prefect accepts (`PREFECT_LOGGING_SERVER_LEVEL`)."""
+    from headrace.settings import PREFECT_ALIASES, get_current_settings
 
-    settings = get_settings()
-    values = dict(_PLACEHOLDER_DEFAULTS)
-    values.update({k: v for k, v in os.environ.items() if k.startswith("HEADRACE_")})
-    for field, variable in _OVERRIDABLE.items():
-        value = getattr(settings, field, None)
-        if value is not None:
-            values[variable] = str(value)
+    values = get_current_settings().to_environment_variables()
     values.update({"PREFECT_" + k[len("HEADRACE_") :]: v for k, v in list(values.items())})
+    for alias, suffix in PREFECT_ALIASES.items():
+        if "HEADRACE_" + suffix in values:
+            for prefix in ("HEADRACE_", "PREFECT_"):
+                values[prefix + alias] = values["HEADRACE_" + suffix]
     return values
+
+
+def headrace_logger_name(name: str) -> str:
+    """The headrace logger a (Prefect) logger name stands for: `prefect.flow_runs` is
+    `headrace.flow_runs`; other names are themselves."""
+    if name == PREFECT_ROOT or name.startswith(PREFECT_ROOT + "."):
+        return "headrace" + name[len(PREFECT_ROOT) :]
+    return name
+
+
+def alias_prefect_loggers(names: Any = ()) -> None:
+    """Make `logging.getLogger("prefect...")` return headrace's logger of that name, so
+    that code and logging files written for Prefect configure headrace's loggers. A real
+    logger already made under a Prefect name hands its handlers, filters and level over."""
+    manager = logging.Logger.manager
+    wanted = [n for n in (*_PREFECT_LOGGERS, *names) if headrace_logger_name(n) != n]
+    changed = False
+    for name in wanted:
+        target = logging.getLogger(headrace_logger_name(name))
+        existing = manager.loggerDict.get(name)
+        if existing is target:
+            continue
+        if isinstance(existing, logging.Logger):
+            for handler in existing.handlers:
+                if handler not in target.handlers:
+                    target.addHandler(handler)
+            for filter_ in existing.filters:
+                target.addFilter(filter_)
+            if existing.level:
+                target.setLevel(existing.level)
+        manager.loggerDict[name] = target
+        changed = True
+    if changed:
+        _fix_parents(manager)
+
+
+def _fix_parents(manager: logging.Manager) -> None:
+    """Give every `prefect.*` logger its nearest existing ancestor as parent (what
+    logging does when it makes a logger), after aliases replaced some ancestors."""
+    for name, logger in list(manager.loggerDict.items()):
+        if not isinstance(logger, logging.Logger) or not name.startswith(PREFECT_ROOT + "."):
+            continue
+        if logger.name != name:  # an alias itself
+            continue
+        parent: logging.Logger = logging.getLogger()
+        parts = name.split(".")
+        for end in range(len(parts) - 1, 0, -1):
+            candidate = manager.loggerDict.get(".".join(parts[:end]))
+            if isinstance(candidate, logging.Logger):
+                parent = candidate
+                break
+        logger.parent = parent
 
 
 def _flatten(data: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
@@ -84,6 +135,9 @@ def load_logging_config(path: Path) -> dict[str, Any]:
         )
         if override:
             flat[keys] = override.split(",") if isinstance(value, list) else override
+        elif keys[-1] in ("class", "()") and isinstance(value, str):
+            # a file written for Prefect names Prefect's classes: headrace's, same names
+            flat[keys] = headrace_logger_name(value)
     return _unflatten(flat)
 
 
@@ -121,24 +175,74 @@ def setup_logging(incremental: bool | None = None) -> dict[str, Any]:
             config.pop("root", None)
         ours = set(config.get("handlers") or {})
         names = ["", *(config.get("loggers") or {})]
+        alias_prefect_loggers(names)
         kept = {
             name: [h for h in logging.getLogger(name).handlers if h.name not in ours]
             for name in names
         }
         try:
-            logging.config.dictConfig(config)
+            _dict_config(config)
         except (ValueError, TypeError, AttributeError, ImportError) as exc:
             if config["incremental"]:
                 return setup_logging(incremental=False)
             raise ValueError(f"logging settings file {path}: {exc}") from None
+        # `disable_existing_loggers` may have reached a configured logger under its other
+        # name (`headrace` for `prefect`), and never silences the run loggers, whose
+        # records are the run history
+        for name in [*names[1:], *_RUN_LOGGERS]:
+            logging.getLogger(name).disabled = False
         for name, handlers in kept.items():
             logger = logging.getLogger(name)
             for handler in handlers:
                 if handler not in logger.handlers:
                     logger.addHandler(handler)
+        for name in _RUN_LOGGERS:
+            mask_api_key(logging.getLogger(name))
+        if not config["incremental"]:
+            _attach_extra_loggers()
         PROCESS_LOGGING_CONFIG.clear()
         PROCESS_LOGGING_CONFIG.update(config)
         return config
+
+
+#: the loggers of flow and task runs
+_RUN_LOGGERS = ("headrace.flow_runs", "headrace.task_runs")
+
+
+def _dict_config(config: dict[str, Any]) -> None:
+    """`logging.config.dictConfig`, taking a file that leaves out `version` (a fragment
+    such as `loggers: {prefect: {level: DEBUG}}`) as version 1, the only one there is."""
+    try:
+        logging.config.dictConfig(config)
+    except ValueError as exc:
+        if "version" in config or "version" not in str(exc):
+            raise
+        config["version"] = 1
+        logging.config.dictConfig(config)
+
+
+def mask_api_key(logger: logging.Logger) -> logging.Logger:
+    """Mask the API key in what `logger` itself logs, before any handler sees the record
+    (handlers the application adds, pytest's caplog, in whatever order); idempotent."""
+    from headrace.logging.filters import ObfuscateApiKeyFilter
+
+    if not any(isinstance(f, ObfuscateApiKeyFilter) for f in logger.filters):
+        logger.addFilter(ObfuscateApiKeyFilter())
+    return logger
+
+
+def _attach_extra_loggers() -> None:
+    """Give the loggers named by HEADRACE_LOGGING_EXTRA_LOGGERS (a library's own) the
+    handlers of `headrace.extra` (`prefect.extra` in a logging file); their levels stay
+    theirs."""
+    from headrace.settings import get_current_settings
+
+    handlers = logging.getLogger("headrace.extra").handlers
+    for name in get_current_settings().logging.extra_loggers:
+        logger = logging.getLogger(name)
+        for handler in handlers:
+            if handler not in logger.handlers:
+                logger.addHandler(handler)
 
 
 def ensure_logging_setup() -> None:

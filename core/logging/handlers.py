@@ -8,24 +8,72 @@ from typing import Any
 
 
 class PrefectConsoleHandler(logging.StreamHandler):
-    """Writes formatted records to a stream (stderr by default). Prefect's name; `styles`,
-    `highlighter` and `markup` are accepted from Prefect logging files and not used:
-    headrace prints plain text, which keeps log lines greppable."""
+    """Writes formatted records to a stream (stderr by default), through a rich console
+    as Prefect's does: on a terminal, `highlighter` (a class) colours lines with the
+    `styles` theme (`HEADRACE_LOGGING_COLORS=false`: no colour); with
+    `HEADRACE_LOGGING_MARKUP=true`, `[red]...[/red]` markup is rendered. Lines are never
+    wrapped or cropped. Piped output without markup skips rich, which would print the
+    same characters more slowly."""
 
     def __init__(
         self,
         stream: Any = None,
-        highlighter: Any = None,
+        highlighter: type | None = None,
         styles: dict[str, str] | None = None,
         level: int | str = logging.NOTSET,
-        markup: bool = False,
     ) -> None:
         super().__init__(stream if stream is not None else sys.stderr)
         self.setLevel(level)
+        from headrace.settings import get_current_settings
+
+        settings = get_current_settings().logging
+        self._colors: bool = settings.colors
+        self._markup: bool = settings.markup
+        self._highlighter = highlighter
+        self._styles = dict(styles or {})
+        self._console: Any = None
+        isatty = getattr(self.stream, "isatty", None)
+        try:
+            terminal = bool(isatty and isatty())
+        except ValueError:  # a closed stream
+            terminal = False
+        #: rich adds nothing to a line that is neither styled nor marked up
+        self._plain = not terminal and not self._markup
         if self.formatter is None:
             from headrace.logging.formatters import PrefectFormatter
 
             self.setFormatter(PrefectFormatter())
+
+    @property
+    def console(self) -> Any:
+        """The rich Console lines go through (made on first use: rich loads only then)."""
+        if self._console is None:
+            from rich.console import Console
+            from rich.highlighter import NullHighlighter
+            from rich.theme import Theme
+
+            if self._colors:
+                from headrace.logging.highlighters import PrefectConsoleHighlighter
+
+                highlighter = (self._highlighter or PrefectConsoleHighlighter)()
+                theme = Theme(self._styles, inherit=False)
+            else:
+                highlighter, theme = NullHighlighter(), Theme(inherit=False)
+            self._console = Console(
+                file=self.stream, highlighter=highlighter, theme=theme, markup=self._markup
+            )
+        return self._console
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._plain:
+            super().emit(record)
+            return
+        try:
+            self.console.print(self.format(record), soft_wrap=True)
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(record)
 
 
 class _SafeStreamHandler(logging.StreamHandler):
@@ -42,13 +90,25 @@ class _SafeStreamHandler(logging.StreamHandler):
 
 
 class StoreHandler(logging.Handler):
-    """Queues records that belong to a run for the store's background writer."""
+    """Queues records that belong to a run for the store's background writer. A record
+    from a run logger names its run; one from another logger (an extra logger, see
+    HEADRACE_LOGGING_EXTRA_LOGGERS) belongs to the run it was logged in, if any."""
 
     def emit(self, record: logging.LogRecord) -> None:
         flow_run_id = getattr(record, "flow_run_id", None)
         task_run_id = getattr(record, "task_run_id", None)
         if flow_run_id is None and task_run_id is None:
-            return
+            from headrace.context import FlowRunContext, TaskRunContext
+
+            task_ctx, flow_ctx = TaskRunContext.get(), FlowRunContext.get()
+            if task_ctx is not None:
+                task_run_id = str(task_ctx.task_run.id)
+                parent = getattr(task_ctx.task_run, "flow_run_id", None)
+                flow_run_id = None if parent is None else str(parent)
+            elif flow_ctx is not None and flow_ctx.flow_run is not None:
+                flow_run_id = str(flow_ctx.flow_run.id)
+            else:
+                return
         try:
             # deferred: the store loads with the first run record, not with headrace.logging
             from headrace.store import get_store
@@ -72,6 +132,9 @@ class StoreHandler(logging.Handler):
 
 #: Prefect's name for the handler that sends run logs to where runs are kept
 APILogHandler = StoreHandler
+#: Prefect's handler of worker loggers (it sends to Prefect Cloud only): a worker's records
+#: made inside a run go to that run's log, as any run-bound record
+WorkerAPILogHandler = StoreHandler
 
 
 class APILogWorker:

@@ -20,20 +20,31 @@ def setup_logging(incremental: bool | None = None) -> dict[str, Any]:
 
 
 def get_logger(name: str | None = None) -> logging.Logger:
-    """A logger under the `headrace` namespace (no run context needed); a name starting
-    with `prefect.` (code written for Prefect) lands in the same place."""
+    """A logger under the `headrace` namespace (no run context needed): `get_logger("x")`
+    is `headrace.x`. A name that already starts with `headrace.` or Prefect's `prefect.`
+    is taken as it is: `prefect` names headrace's logger, so `prefect.x` sits under it."""
     configuration.ensure_logging_setup()
     if not name:
-        return logging.getLogger("headrace")
-    for prefix in ("headrace.", "prefect."):
-        if name.startswith(prefix):
-            name = name[len(prefix) :]
-    return logging.getLogger(f"headrace.{name}")
+        name = "headrace"
+    elif name != configuration.PREFECT_ROOT and not name.startswith(
+        ("headrace.", configuration.PREFECT_ROOT + ".")
+    ):
+        name = f"headrace.{name}"
+    return configuration.mask_api_key(logging.getLogger(name))
 
 
-def get_worker_logger(worker: Any, name: str | None = None) -> logging.Logger:
-    """The logger of a worker (`headrace.workers.<name>`)."""
-    return get_logger(f"workers.{name or getattr(worker, 'name', 'worker')}")
+def get_worker_logger(worker: Any, name: str | None = None) -> Any:
+    """The logger of a worker, `headrace.workers.<type>.<name>` (`name` replaces that);
+    records carry the worker's `worker_id` once it has one (`backend_id`), as Prefect's."""
+    if name is None:
+        kind = getattr(type(worker), "type", None)
+        own = str(getattr(worker, "name", "worker")).lower()
+        name = f"workers.{kind}.{own}" if isinstance(kind, str) else f"workers.{own}"
+    logger = get_logger(name)
+    worker_id = getattr(worker, "backend_id", None)
+    if worker_id:
+        return RunLoggerAdapter(logger, {"worker_id": str(worker_id)})
+    return logger
 
 
 class RunLoggerAdapter(logging.LoggerAdapter):
@@ -132,9 +143,13 @@ def get_run_logger(context: Any = None, **extra: Any) -> logging.LoggerAdapter:
         silent = logging.getLogger("headrace.disabled")
         silent.disabled = True
         return RunLoggerAdapter(silent, dict(extra))
+    if context is not None and not isinstance(context, (TaskRunContext, FlowRunContext)):
+        raise TypeError(f"Received unexpected type {type(context).__name__!r} for context.")
     ctx = context or TaskRunContext.get() or FlowRunContext.get()
     if ctx is None:
         raise MissingContextError("There is no active flow or task run context.")
+    # a context brought into another process (`with_context`) finds logging not set up
+    configuration.ensure_logging_setup()
     logger = ctx.logger
     if extra:
         return RunLoggerAdapter(logger.logger, {**logger.extra, **extra})

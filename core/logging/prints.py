@@ -10,7 +10,7 @@ import sys
 import threading
 from typing import Any
 
-from headrace.context import FlowRunContext, TaskRunContext
+from headrace.context import innermost_run_context
 
 _original_print = builtins.print
 _install_lock = threading.Lock()
@@ -19,7 +19,7 @@ _install_lock = threading.Lock()
 def _print(
     *args: Any, sep: str | None = " ", end: str | None = "\n", file: Any = None, flush: bool = False
 ) -> None:
-    ctx = _innermost_run()
+    ctx = innermost_run_context()
     if ctx is not None and ctx.log_prints and (file is None or file is sys.stdout):
         # stacklevel: the record names the function that called print, not this one
         ctx.logger.info(
@@ -27,18 +27,6 @@ def _print(
         )
         return
     _original_print(*args, sep=sep, end=end, file=file, flush=flush)
-
-
-def _innermost_run() -> TaskRunContext | FlowRunContext | None:
-    """The run `print` was called in: a task run, unless a subflow runs inside that task
-    (its flow run is not the task's), then the subflow."""
-    task_ctx = TaskRunContext._var.get(None)
-    flow_ctx = FlowRunContext._var.get(None)
-    if task_ctx is None or flow_ctx is None:
-        return task_ctx or flow_ctx
-    if flow_ctx.flow_run.id != task_ctx.task_run.flow_run_id:
-        return flow_ctx
-    return task_ctx
 
 
 def install_print_redirect() -> None:

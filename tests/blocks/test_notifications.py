@@ -226,7 +226,7 @@ def test_prefects_abstract_path_has_the_interface():
 
     vault = Vault()
     assert vault.write_secret(b"s") == "v2" and vault.read_secret() == b"s"
-    assert vault.logger.name == "headrace.blocks.Vault"
+    assert vault.logger.name == "headrace.Vault"
 
     class HalfDone(abstract.ObjectStorageBlock):
         def upload_from_path(self, from_path, to_path, **kwargs):

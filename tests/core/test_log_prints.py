@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from headrace import flow, task
+from headrace.context import FlowRunContext, get_run_context
 from headrace.settings import PREFECT_LOGGING_LOG_PRINTS, temporary_settings
 
 
@@ -52,6 +53,8 @@ def test_the_setting_turns_log_prints_on_for_flows_and_their_tasks(capsys):
 def test_a_subflow_run_inside_a_task_keeps_its_own_choice(capsys):
     @flow(log_prints=False)
     def child():
+        # the run context is the subflow's, not the task's that runs it
+        assert isinstance(get_run_context(), FlowRunContext)
         print("child print")
 
     @flow(log_prints=True)

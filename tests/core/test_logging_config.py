@@ -69,7 +69,9 @@ def test_caplog_and_eavesdroppers_see_run_logs(caplog):
     task_record = next(r for r in caplog.records if r.getMessage() == "from the task")
     assert task_record.task_run_name == "noisy-0" and task_record.flow_run_id
     assert "[WARNING]: from the flow" in heard.text()
-    assert get_logger("prefect.engine").name == "headrace.engine"  # code written for Prefect
+    # code written for Prefect: `prefect` is headrace's logger, `prefect.x` a child of it
+    assert logging.getLogger("prefect") is logging.getLogger("headrace")
+    assert get_logger("prefect.engine").parent is logging.getLogger("headrace")
     caplog.clear()
     with disable_run_logger():
         noisy.fn()

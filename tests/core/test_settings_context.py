@@ -134,3 +134,42 @@ def test_settings_serialize_with_secrets_and_hydrate_back(tmp_path: Path):
         assert hydrated.api.url == "http://h:1/api"
         assert isinstance(hydrated.home, Path)
     assert SettingsContext.get() is GLOBAL_SETTINGS_CONTEXT
+
+
+def _log_from_a_worker(item: int) -> str:
+    from headrace import get_run_logger
+
+    logger = get_run_logger()
+    logger.info("worker got %s", item)
+    return logger.extra["flow_run_id"]
+
+
+def test_with_context_runs_a_function_in_another_process_inside_the_run():
+    import multiprocessing
+
+    from headrace import flow
+    from headrace.context import FlowRunContext, with_context
+    from headrace.store.runs import list_logs
+
+    @flow
+    def fan_out() -> tuple[str, list[str]]:
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            seen = pool.map(with_context(_log_from_a_worker), [1, 2])
+        return str(FlowRunContext.get().flow_run.id), seen
+
+    run_id, seen = fan_out()
+    assert seen == [run_id, run_id]
+    messages = [row["message"] for row in list_logs(run_id)]
+    assert "worker got 1" in messages and "worker got 2" in messages
+
+
+def test_refresh_global_settings_context_reads_the_profiles_file_again(tmp_path: Path):
+    from headrace.context import refresh_global_settings_context
+
+    path = tmp_path / "profiles.toml"
+    path.write_text('active = "a"\n[profiles.a]\n')
+    with temporary_settings({HEADRACE_PROFILES_PATH: path}):
+        assert GLOBAL_SETTINGS_CONTEXT.profile.name == "a"
+        path.write_text('active = "b"\n[profiles.b]\n')
+        refresh_global_settings_context()
+        assert GLOBAL_SETTINGS_CONTEXT.profile.name == "b"

@@ -24,3 +24,19 @@ def test_frozen_values_serialize_as_their_value_in_models():
     options = Options(customer=freeze("c-42"))
     assert options.model_dump() == {"customer": "c-42"}
     assert Options(customer="c-7").customer == freeze("c-7")
+
+
+def test_a_deployment_stores_frozen_values_and_marks_them_read_only():
+    from headrace import flow
+
+    @flow
+    def invoice(customer: str, copies: int = 1):
+        return customer
+
+    deployment = invoice.to_deployment(
+        "monthly", parameters={"customer": freeze("c-42"), "copies": 2}
+    )
+    assert deployment.parameters == {"customer": "c-42", "copies": 2}
+    properties = deployment._parameter_openapi_schema.properties
+    assert properties["customer"]["readOnly"] is True
+    assert "readOnly" not in properties["copies"]
