@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import logging
 import types
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,9 @@ def flow_arguments(
             try:
                 values[keyword.arg] = evaluate(keyword.value, namespace, path)
             except Exception:  # noqa: BLE001 - an argument that needs a missing import
-                continue
+                logging.getLogger("headrace.flows").warning(
+                    "Failed to parse @flow argument: `%s`", ast.unparse(keyword)
+                )
     if "name" not in values and (arguments is None or "name" in arguments):
         values["name"] = node.name.replace("_", "-")  # type: ignore[attr-defined]
     return values
@@ -96,9 +99,10 @@ def safe_load_flow(entrypoint: str, flow_class: Any) -> Any:
             return None
     method_kind = _method_kind(node)
     function = function_without_missing_names(node, namespace, path)
-    if method_kind == "class":
-        owner = _owner(classes, namespace)
-        function = types.MethodType(function, owner)
+    if method_kind == "class":  # as `Owner.flow_method` gives it: bound to the class
+        return flow_class(classmethod(function), **options).__get__(
+            None, _owner(classes, namespace)
+        )
     return flow_class(function, **options)
 
 

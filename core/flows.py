@@ -13,9 +13,11 @@ from headrace._method_binding import MethodBinding
 from headrace._naming import check_name, check_run_name
 from headrace.context import FlowRunContext
 from headrace.exceptions import MissingFlowError, ReservedArgumentError, ScriptError
+from headrace.settings import get_current_settings
 from headrace.task_runners import TaskRunner, ThreadPoolTaskRunner
 from headrace.utilities.asyncutils import async_dispatch
 from headrace.utilities.callables import ParameterValidator, Signature, hook_list
+from headrace.utilities.hashing import file_hash
 from headrace.utilities.options import changed_options
 
 P = ParamSpec("P")
@@ -84,8 +86,13 @@ class Flow(MethodBinding, Generic[P, R]):
         self._version = version
         self.description = description or inspect.getdoc(fn)
         self.flow_run_name = flow_run_name
-        self.retries = retries or 0
-        self.retry_delay_seconds = retry_delay_seconds
+        defaults = get_current_settings().flows  # Prefect reads them when the flow is made
+        self.retries = defaults.default_retries if retries is None else retries
+        self.retry_delay_seconds = (
+            defaults.default_retry_delay_seconds
+            if retry_delay_seconds is None
+            else retry_delay_seconds
+        )
         if isinstance(task_runner, type):
             task_runner = task_runner()
         self.task_runner: TaskRunner = task_runner or ThreadPoolTaskRunner()
@@ -106,10 +113,12 @@ class Flow(MethodBinding, Generic[P, R]):
         self.isasync = inspect.iscoroutinefunction(fn)
         self.isgenerator = inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn)
         self.signature = Signature(fn)
-        if any(param in _RESERVED for param in self.signature.names):
-            raise ReservedArgumentError(
-                "'wait_for' is a reserved argument name and cannot be used in flow functions."
-            )
+        for reserved in _RESERVED:
+            if reserved in self.signature.names:
+                raise ReservedArgumentError(
+                    f"{reserved!r} is a reserved argument name and cannot be used in flow "
+                    "functions."
+                )
         self._validator = ParameterValidator(fn, self.signature)
         self._options = {
             "name": name,
@@ -242,6 +251,11 @@ class Flow(MethodBinding, Generic[P, R]):
         if wait_for:
             engine.wait_for_upstreams(wait_for)
         machine = engine.FlowRunMachine(self, self.signature.bind(args, kwargs))
+        earlier = machine.earlier_outcome() if parent is not None else None
+        if earlier is not None:  # the parent's retry: this call completed before
+            if self.isasync:
+                return _await_outcome(_ready(earlier), return_state)
+            return earlier if return_state else earlier.result(_sync=True)
         if self.isasync:
             return _await_outcome(engine.drive_async(machine), return_state)
         state = engine.drive_sync(machine)
@@ -289,7 +303,7 @@ class Flow(MethodBinding, Generic[P, R]):
 
         from headrace.deployments import load_flow_from_source  # deferred: as above
 
-        return await asyncio.to_thread(load_flow_from_source, source, entrypoint)
+        return await asyncio.to_thread(load_flow_from_source, _storage_of(source), entrypoint)
 
     @classmethod
     @async_dispatch(afrom_source)
@@ -299,24 +313,19 @@ class Flow(MethodBinding, Generic[P, R]):
         `headrace.runner.storage` or a storage block. Its deployments keep the source."""
         from headrace.deployments import load_flow_from_source  # deferred: as above
 
-        return load_flow_from_source(source, entrypoint)
+        return load_flow_from_source(_storage_of(source), entrypoint)
 
     def __repr__(self) -> str:
         return f"Flow(name={self.name!r})"
 
 
-_RESERVED = frozenset({"wait_for"})
+_RESERVED = ("wait_for", "return_state")
 
 
 def _source_file_hash(fn: Any) -> str | None:
     try:
         path = inspect.getsourcefile(fn)
-        if path is None:
-            return None
-        with open(path, "rb") as file:
-            import hashlib
-
-            return hashlib.md5(file.read(), usedforsecurity=False).hexdigest()
+        return None if path is None else file_hash(path)
     except (OSError, TypeError):
         return None
 
@@ -335,6 +344,22 @@ def _jsonable(value: Any) -> Any:
         return to_jsonable_python(value)
     except Exception:
         return f"<{type(value).__name__}>"
+
+
+def _storage_of(source: Any) -> Any:
+    """A path or URL given to `from_source` as a storage (through
+    `headrace.runner.storage`, where Prefect's users and tests expect to find it)."""
+    import os
+
+    if isinstance(source, (str, os.PathLike)):
+        from headrace.runner import storage
+
+        return storage.create_storage_from_source(os.fspath(source))
+    return source
+
+
+async def _ready(state: Any) -> Any:
+    return state
 
 
 def _await_outcome(coro: Any, return_state: bool) -> Any:

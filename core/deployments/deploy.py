@@ -9,8 +9,8 @@ from typing import Any, Unpack
 from headrace.deployments import records
 from headrace.deployments.deployment import DeploymentOptions, RunnerDeployment, to_deployment
 from headrace.deployments.loading import EntrypointError, load_flow
+from headrace.deployments.storage import LocalStorage
 from headrace.exceptions import ObjectNotFound, ParameterBindError, ParameterTypeError
-from headrace.runner.storage import LocalStorage
 from headrace.secret_parameters import masked_parameters, open_parameters, seal_parameters
 from headrace.states import State
 from headrace.utilities import clock

@@ -11,9 +11,9 @@ from headrace.client.schemas.actions import DeploymentScheduleCreate
 from headrace.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyOptions
 from headrace.deployments import records
 from headrace.deployments.loading import EntrypointError, entrypoint_of, load_flow
+from headrace.deployments.storage import LocalStorage
 from headrace.events.builtin_events import deployment_event
 from headrace.run_records import new_run_id
-from headrace.runner.storage import LocalStorage
 from headrace.schedules import Cron, Interval, RRule, Schedule
 from headrace.secret_parameters import seal_parameters
 from headrace.store import get_store
@@ -264,6 +264,16 @@ class RunnerDeployment:
         """Save the deployment in the store; returns its id."""
         if self.work_pool_name is not None:
             records.get_work_pool(self.work_pool_name)  # a clear error for an unknown pool
+        if self.concurrency_limit is not None:
+            import warnings
+
+            warnings.warn(
+                f"deployment {self.name!r}: concurrency_limit is not enforced by headrace yet; "
+                "limit the flow's work with a global concurrency limit "
+                "(headrace.concurrency.sync.concurrency) instead",
+                UserWarning,
+                stacklevel=2,
+            )
         store = get_store()
         existed = store.deployments.read_by_name(self.flow_name, self.name) is not None
         saved = records.save_deployment(self.to_record())

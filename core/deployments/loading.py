@@ -37,8 +37,8 @@ class DeployableFlow(Protocol):
 
 def storage_for(source: Any) -> Any:
     """The code storage `Flow.from_source` reads: a path or URL string, a storage object
-    (see headrace.runner.storage) or a storage block (anything with `get_directory`)."""
-    from headrace.runner import storage as storages
+    (see headrace.deployments.storage) or a storage block (anything with `get_directory`)."""
+    from headrace.deployments import storage as storages
 
     if isinstance(source, (str, Path)):
         return storages.create_storage_from_source(str(source))
@@ -66,7 +66,7 @@ def load_flow_from_storage(storage: Any, entrypoint: str) -> Any:
     (`_storage`, `_entrypoint`) so that its deployments know where the code is."""
     import tempfile
 
-    from headrace.runner.storage import LocalStorage
+    from headrace.deployments.storage import LocalStorage
     from headrace.utilities.asyncutils import run_coro_as_sync
 
     if isinstance(storage, LocalStorage):

@@ -205,8 +205,6 @@ def _runner_for(
     pause_on_shutdown: bool,
     print_starting_message: bool,
 ) -> Runner:
-    from headrace.runner import Runner  # looked up here: tests may replace it
-
     runner = Runner(pause_on_shutdown=pause_on_shutdown, limit=limit)
     for deployment in deployments:
         if not isinstance(deployment, RunnerDeployment):
@@ -274,8 +272,6 @@ def serve_flow(
     """`Flow.serve`: deploy this flow under `name` (a path to a file names it by its stem)
     and run its scheduled and requested runs in this process until stopped; `options` are
     `to_deployment`'s. `global_limit` caps concurrent runs of the deployment."""
-    from headrace.runner import Runner  # looked up here: tests may replace it
-
     if not name:
         name = flow.name
     elif Path(name).is_file():

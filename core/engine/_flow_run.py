@@ -17,10 +17,17 @@ from headrace._flow_run_suspension import (
 )
 from headrace._naming import check_run_name
 from headrace.context import FlowRunContext, TaskRunContext, current_tags
+from headrace.engine._inputs import resolve_parameters
 from headrace.engine._outcomes import call_hooks, return_value_to_state
 from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
 from headrace.events.builtin_events import flow_run_state_event
-from headrace.exceptions import FlowRunTimeoutError, ParameterTypeError, Pause, TerminationSignal
+from headrace.exceptions import (
+    FlowRunTimeoutError,
+    ParameterTypeError,
+    Pause,
+    TerminationSignal,
+    UpstreamTaskError,
+)
 from headrace.futures import resolve_futures_to_states
 from headrace.logging.loggers import flow_run_logger
 from headrace.logging.prints import install_print_redirect
@@ -47,6 +54,27 @@ if TYPE_CHECKING:
     from headrace.flows import Flow
 
 
+class _SubflowOutcomes:
+    """The subflow calls of one flow run, numbered per subflow name in call order, and
+    those that completed: kept across the run's retries, so a retry does not run again a
+    subflow call that completed in an earlier attempt (as in Prefect)."""
+
+    __slots__ = ("calls", "completed")
+
+    def __init__(self) -> None:
+        self.calls: dict[str, int] = {}
+        self.completed: dict[tuple[str, int], State] = {}
+
+    def next_key(self, name: str) -> tuple[str, int]:
+        number = self.calls.get(name, 0)
+        self.calls[name] = number + 1
+        return (name, number)
+
+
+#: per running flow run id that called subflows (dropped when that run finishes)
+_subflow_outcomes: dict[str, _SubflowOutcomes] = {}
+
+
 class FlowRunMachine:
     """Decides the states of one flow run."""
 
@@ -71,12 +99,29 @@ class FlowRunMachine:
         self.runner: Any = None
         self._token: Any = None
         self._sigterm_previous: Any = None
+        self._subflow_key: tuple[str, int] | None = None
 
     # -- beginning -------------------------------------------------------------------------
+    def earlier_outcome(self) -> State | None:
+        """For a subflow call: the completed state of the same call (same subflow, same
+        call number) in an earlier attempt of the parent run, which a retry reuses."""
+        parent = self.parent
+        if parent is None:
+            return None
+        outcomes = _subflow_outcomes.setdefault(parent.flow_run.id, _SubflowOutcomes())
+        self._subflow_key = outcomes.next_key(self.flow.name)
+        if parent.flow_run.run_count > 1:
+            return outcomes.completed.get(self._subflow_key)
+        return None
+
     def begin(self) -> bool:
         flow, run = self.flow, self.flow_run
-        invalid: ParameterTypeError | None = None
-        if flow.should_validate_parameters:
+        invalid: ParameterTypeError | UpstreamTaskError | None = None
+        try:  # task futures and states passed to a (sub)flow become their results
+            self.parameters = resolve_parameters(self.parameters)
+        except UpstreamTaskError as exc:
+            invalid = exc
+        if flow.should_validate_parameters and invalid is None:
             try:
                 self.parameters = run.parameters = flow.validate_parameters(self.parameters)
             except ParameterTypeError as exc:
@@ -235,6 +280,9 @@ class FlowRunMachine:
 
     def begin_retry(self) -> None:
         self.flow_run.run_count += 1
+        outcomes = _subflow_outcomes.get(self.flow_run.id)
+        if outcomes is not None:
+            outcomes.calls.clear()  # numbering starts again; completed calls are kept
         self.error = None
         self._transition(Running())  # Prefect's flow retries re-enter Running (tasks: Retrying)
         if self.flow.on_running_hooks:  # Prefect calls on_running hooks on every attempt
@@ -296,6 +344,11 @@ class FlowRunMachine:
         }.get(state.type, ())
         if hooks:  # inside the run's context, so log_prints applies to hooks too
             call_hooks(hooks, flow, run, state, self.logger)
+        _subflow_outcomes.pop(run.id, None)
+        if self._subflow_key is not None and state.is_completed() and self.parent is not None:
+            outcomes = _subflow_outcomes.get(self.parent.flow_run.id)
+            if outcomes is not None:
+                outcomes.completed[self._subflow_key] = state
         if self._token is not None:
             FlowRunContext._var.reset(self._token)
             self._token = None

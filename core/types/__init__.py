@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from headrace.types._datetime import Date, DateTime
+
 
 def now_timestamp() -> float:
     """Now as a POSIX timestamp, read through `headrace.types._datetime.now` (Prefect's
@@ -20,3 +22,6 @@ def __getattr__(name: str) -> Any:
 
         return SecretDict
     raise AttributeError(f"module 'headrace.types' has no attribute {name!r}")
+
+
+__all__ = ["Date", "DateTime", "SecretDict", "now_timestamp"]

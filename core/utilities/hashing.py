@@ -43,3 +43,15 @@ def hash_objects(
                 f"  Pickle error: {pickle_error}"
             ) from pickle_error
     return (hash_algo or hashlib.sha256)(payload).hexdigest()
+
+
+def file_hash(path: str, hash_algo: Callable[..., Any] | None = None) -> str:
+    """The hex digest of a file's bytes (MD5 unless `hash_algo` is given): a flow's
+    default version is the hash of the file that defines it."""
+    import hashlib
+
+    digest = hash_algo() if hash_algo is not None else hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
