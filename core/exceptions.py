@@ -337,3 +337,11 @@ def __getattr__(name: str) -> Any:
         globals()[name] = PrefectHTTPStatusError
         return PrefectHTTPStatusError
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class EntrypointError(HeadraceException):
+    """An entrypoint that cannot be loaded: bad syntax, missing file, import error, not a flow."""
+
+
+class RunRejected(HeadraceException):
+    """A flow run that cannot start (bad parameters, unloadable flow); its record says why."""

@@ -16,8 +16,7 @@ from typing import Any
 import click
 
 from headrace.concurrency.errors import ConcurrencySlotAcquisitionError
-from headrace.deployments import EntrypointError, RunRejected
-from headrace.exceptions import ObjectAlreadyExists, ObjectNotFound
+from headrace.exceptions import EntrypointError, ObjectAlreadyExists, ObjectNotFound, RunRejected
 
 STATE_COLOURS = {
     "COMPLETED": "green",

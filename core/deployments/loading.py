@@ -10,11 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from headrace.exceptions import HeadraceException
-
-
-class EntrypointError(HeadraceException):
-    """An entrypoint that cannot be loaded: bad syntax, missing file, import error, not a flow."""
+from headrace.exceptions import EntrypointError
 
 
 @runtime_checkable

@@ -12,15 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from headrace.events.builtin_events import deployment_event, work_pool_event
-from headrace.exceptions import HeadraceException, ObjectNotFound
+from headrace.exceptions import ObjectNotFound, RunRejected
 from headrace.store import get_store
 from headrace.store.interface import FINAL_STATE_TYPES, DeploymentRecord, Store
 
 FINAL_STATES = FINAL_STATE_TYPES
-
-
-class RunRejected(HeadraceException):
-    """A flow run that cannot start (bad parameters, unloadable flow); its record says why."""
 
 
 # -- work pools -------------------------------------------------------------------------------
