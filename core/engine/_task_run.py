@@ -124,9 +124,8 @@ class TaskRunMachine:
             self._set_initial(NotReady(message=str(exc)))
             self.ctx.logger.info(f"Finished in state {self.state}")
             return False
-        except SelfDependencyError as exc:
+        except SelfDependencyError as exc:  # finish() logs it
             self._set_initial(exception_to_failed_state(exc))
-            self.ctx.logger.error(f"Finished in state {self.state}")
             return False
         self.ctx.parameters = self.parameters
         if task.task_run_name is not None:
