@@ -152,6 +152,12 @@ class Task(Generic[P, R]):
             )
         self.task_key = _task_key(fn)
         self._check_options(retries, retry_jitter_factor, timeout_seconds, cache_expiration)
+        if retries is None or retry_delay_seconds is None:
+            tasks_settings = _tasks_settings()
+            if retries is None:
+                retries = tasks_settings.default_retries
+            if retry_delay_seconds is None:
+                retry_delay_seconds = tasks_settings.default_retry_delay_seconds
         self.retries = retries or 0
         if callable(retry_delay_seconds):
             retry_delay_seconds = retry_delay_seconds(self.retries)
@@ -242,9 +248,7 @@ class Task(Generic[P, R]):
         with: a `cache_key_fn` wins over a policy; asking for caching or naming where or
         how to store turns persistence on; no persistence means no caching; a
         `result_storage_key` alone is the cache key (policy None)."""
-        from headrace.settings import get_current_settings  # deferred: first @task only
-
-        tasks_settings = get_current_settings().tasks
+        tasks_settings = _tasks_settings()
         if policy is _NOT_SET and tasks_settings.default_no_cache:
             policy = cache_policies.NONE
         if cache_key_fn is not None:
@@ -343,9 +347,39 @@ class Task(Generic[P, R]):
         return fn
 
     # -- options ---------------------------------------------------------------------------
-    def with_options(self, **options: Any) -> Task[P, R]:
-        """A copy of this task with some options changed (hooks added by decorator
-        included)."""
+    def with_options(
+        self,
+        *,
+        name: str | None = _NOT_SET,
+        description: str | None = _NOT_SET,
+        tags: Iterable[str] | None = _NOT_SET,
+        cache_policy: Any = _NOT_SET,
+        cache_key_fn: Callable[..., str | None] | None = _NOT_SET,
+        cache_expiration: _dt.timedelta | None = _NOT_SET,
+        task_run_name: TaskRunNameValueOrCallable | None = _NOT_SET,
+        retries: int | None = _NOT_SET,
+        retry_delay_seconds: float | list[float] | Callable[[int], list[float]] | None = _NOT_SET,
+        retry_jitter_factor: float | None = _NOT_SET,
+        persist_result: bool | None = _NOT_SET,
+        result_storage: Any = _NOT_SET,
+        result_serializer: Any = _NOT_SET,
+        result_storage_key: str | None = _NOT_SET,
+        cache_result_in_memory: bool = _NOT_SET,
+        timeout_seconds: float | None = _NOT_SET,
+        log_prints: bool | None = _NOT_SET,
+        refresh_cache: bool | None = _NOT_SET,
+        on_completion: list[StateHookCallable] | None = _NOT_SET,
+        on_failure: list[StateHookCallable] | None = _NOT_SET,
+        on_running: list[StateHookCallable] | None = _NOT_SET,
+        retry_condition_fn: RetryConditionCallable = _NOT_SET,
+        viz_return_value: Any = _NOT_SET,
+        on_commit: list[StateHookCallable] | None = _NOT_SET,
+        on_rollback: list[StateHookCallable] | None = _NOT_SET,
+    ) -> Task[P, R]:
+        """A copy of this task with the options given changed (None unsets one); hooks
+        added by decorator are kept. The version stays: tags tell calls apart."""
+        options = {key: value for key, value in locals().items() if value is not _NOT_SET}
+        del options["self"]
         current = {
             **self._options,
             **{kind: list(getattr(self, f"{kind}_hooks")) for kind in _HOOK_KINDS},
@@ -526,6 +560,13 @@ class Task(Generic[P, R]):
         return f"Task(name={self.name!r})"
 
 
+def _tasks_settings() -> Any:
+    """The `tasks` settings a task is defined under (read at definition, as Prefect)."""
+    from headrace.settings import get_current_settings  # deferred: first @task only
+
+    return get_current_settings().tasks
+
+
 def _is_no_cache(policy: Any) -> bool:
     return policy is None or isinstance(policy, type(cache_policies.NONE))
 
@@ -553,8 +594,38 @@ def task(__fn: Callable[P, R]) -> Task[P, R]: ...
 def task(**options: Any) -> Callable[[Callable[P, R]], Task[P, R]]: ...
 
 
-def task(__fn: Any = None, **options: Any) -> Any:
+def task(
+    __fn: Any = None,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    tags: Iterable[str] | None = None,
+    version: str | None = None,
+    cache_policy: Any = _NOT_SET,
+    cache_key_fn: Callable[..., str | None] | None = None,
+    cache_expiration: _dt.timedelta | None = None,
+    task_run_name: TaskRunNameValueOrCallable | None = None,
+    retries: int | None = None,
+    retry_delay_seconds: float | list[float] | Callable[[int], list[float]] | None = None,
+    retry_jitter_factor: float | None = None,
+    persist_result: bool | None = None,
+    result_storage: Any = None,
+    result_serializer: Any = None,
+    result_storage_key: str | None = None,
+    cache_result_in_memory: bool = True,
+    timeout_seconds: float | None = None,
+    log_prints: bool | None = None,
+    refresh_cache: bool | None = None,
+    on_completion: list[StateHookCallable] | None = None,
+    on_failure: list[StateHookCallable] | None = None,
+    on_running: list[StateHookCallable] | None = None,
+    retry_condition_fn: RetryConditionCallable = None,
+    viz_return_value: Any = None,
+    on_commit: list[StateHookCallable] | None = None,
+    on_rollback: list[StateHookCallable] | None = None,
+) -> Any:
     """Decorate a function as a task: `@task` or `@task(retries=3, ...)`."""
+    options = {key: value for key, value in locals().items() if key != "__fn"}
     if __fn is not None:
         return Task(__fn, **options)
     return lambda fn: Task(fn, **options)

@@ -393,8 +393,9 @@ class TaskRunMachine:
                 logger = self.ctx.logger
                 exc = state.data if isinstance(state.data, BaseException) else None
                 if exc is not None and state.type is StateType.FAILED:
+                    exhausted = " - Retries are exhausted" if task.retries else ""
                     logger.error(
-                        f"Task run failed with exception: {exc!r} - Retries are exhausted",
+                        f"Task run failed with exception: {exc!r}{exhausted}",
                         exc_info=(type(exc), exc, exc.__traceback__),
                     )
                 logger.log(

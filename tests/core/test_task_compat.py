@@ -275,3 +275,53 @@ def test_a_background_run_keeps_its_call_under_its_parameters_id():
     assert call == {"parameters": {"x": 21, "y": 2}, "context": {"tags": ["etl", "nightly"]}}
     with pytest.raises(KeyError, match="No background task run"):
         asyncio.run(read_parameters(None, "00000000-0000-0000-0000-000000000000"))
+
+
+# -- options ---------------------------------------------------------------------------
+def test_default_retries_come_from_the_settings_at_definition():
+    from headrace.settings import (
+        PREFECT_TASK_DEFAULT_RETRIES,
+        PREFECT_TASK_DEFAULT_RETRY_DELAY_SECONDS,
+    )
+
+    attempts = []
+
+    def flaky():
+        attempts.append(1)
+        if len(attempts) < 2:
+            raise ValueError("first try")
+        return "ok"
+
+    with temporary_settings(
+        {PREFECT_TASK_DEFAULT_RETRIES: 1, PREFECT_TASK_DEFAULT_RETRY_DELAY_SECONDS: 0}
+    ):
+        retried = task(flaky)
+    assert retried.retries == 1 and task(flaky).retries == 0
+    assert retried() == "ok" and len(attempts) == 2
+
+
+def test_a_task_without_retries_does_not_say_they_are_exhausted(caplog):
+    logger = logging.getLogger("headrace.task_runs")
+    logger.addHandler(caplog.handler)
+    try:
+        with pytest.raises(ValueError):
+            fails()
+    finally:
+        logger.removeHandler(caplog.handler)
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert "Task run failed with exception: ValueError('upstream broke')" in errors
+    assert not any("Retries are exhausted" in message for message in errors)
+
+
+def test_task_and_with_options_take_the_same_named_options():
+    import inspect
+
+    from headrace.tasks import Task
+
+    decorator = set(inspect.signature(task).parameters) - {"__fn", "version"}
+    copy = set(inspect.signature(Task.with_options).parameters) - {"self"}
+    assert decorator == copy
+    renamed = identity.with_options(name="renamed", retries=2)
+    assert (renamed.name, renamed.retries, renamed.version) == ("renamed", 2, identity.version)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'version'"):
+        identity.with_options(version="2")
