@@ -369,7 +369,11 @@ class TaskRunMachine:
             value = state.data
             self.result_store.write(value, key=self.cache_key, expiration=expiration)
         except Exception as exc:
-            self.ctx.logger.warning(f"Could not persist the result: {exc!r}")  # type: ignore[union-attr]
+            self.ctx.logger.warning(  # type: ignore[union-attr]
+                f"Encountered an error while serializing result for transaction "
+                f"{self.cache_key!r}: {exc} Code execution will continue, but the result "
+                "has not been persisted."
+            )
             return
         state.state_details.cache_key = self.cache_key
         state.state_details.cache_expiration = expiration
