@@ -24,7 +24,7 @@ class ThreadPool:
     """Up to `max_workers` threads, started as work arrives."""
 
     def __init__(self, max_workers: int, name: str = "headrace-task") -> None:
-        self.max_workers = max_workers
+        self._max_workers = max_workers
         self.name = name
         self._queue: queue.SimpleQueue[PrefectFuture | None] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
@@ -33,9 +33,9 @@ class ThreadPool:
     def submit(self, future: PrefectFuture) -> None:
         """Queue a future whose work is bound (`future.bind_work`)."""
         self._queue.put(future)
-        if len(self._threads) < self.max_workers:
+        if len(self._threads) < self._max_workers:
             with self._lock:
-                if len(self._threads) < self.max_workers:
+                if len(self._threads) < self._max_workers:
                     thread = threading.Thread(
                         target=self._work_loop,
                         name=f"{self.name}-{len(self._threads)}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec, TypeVar
@@ -17,6 +18,7 @@ from headrace.utilities.asyncutils import register_run_probe
 
 if TYPE_CHECKING:
     from headrace._context_model import ContextModel as ContextModel
+    from headrace._flow_run_suspension import FlowRunSuspensionRequest
     from headrace.flows import Flow
     from headrace.results import ResultStore
     from headrace.run_records import FlowRun, TaskRun
@@ -56,6 +58,7 @@ class FlowRunContext(RunContext):
         "_token",
         "persist_result",
         "task_persist_default",
+        "flow_run_suspension_request",
     )
     _var: contextvars.ContextVar[FlowRunContext] = contextvars.ContextVar("headrace_flow_run")
     #: True in `Flow.visualize()`'s tracing context, where calls add graph nodes instead
@@ -84,6 +87,9 @@ class FlowRunContext(RunContext):
         self.persist_result = False
         #: PREFECT_TASKS_DEFAULT_PERSIST_RESULT, read once per flow run (not per task)
         self.task_persist_default: bool | None = None
+        #: marked when the run is asked to suspend (set by the engine, shared with subflows;
+        #: see headrace._flow_run_suspension)
+        self.flow_run_suspension_request: FlowRunSuspensionRequest | None = None
 
     def next_dynamic_key(self, task_key: str) -> str:
         """A per-flow-run counter per task, as Prefect's dynamic_key (thread-safe enough:
@@ -256,33 +262,33 @@ class TagsContext:
 
 
 class SettingsContext:
-    """The settings in force (`headrace.settings.get_settings()`), with the profile they
-    came from when settings profiles are in use."""
+    """The settings in force (`headrace.settings.get_current_settings()`) and the profile
+    they came from. Outside any entered one, `get()` gives the process's root context."""
 
-    _var: contextvars.ContextVar[SettingsContext | None] = contextvars.ContextVar(
+    __var__: ClassVar[contextvars.ContextVar[SettingsContext | None]] = contextvars.ContextVar(
         "headrace_settings_context", default=None
     )
 
     def __init__(self, profile: Any = None, settings: Any = None) -> None:
-        from headrace.settings import get_settings
+        from headrace.settings import get_current_settings
 
         self.profile = profile
-        self.settings = settings if settings is not None else get_settings()
+        self.settings = settings if settings is not None else get_current_settings()
         self._tokens: list[contextvars.Token] = []
 
     @classmethod
     def get(cls) -> SettingsContext:
         """The innermost entered settings context, else the process's own."""
-        return cls._var.get() or cls()
+        return cls.__var__.get(None) or GLOBAL_SETTINGS_CONTEXT
 
     def __enter__(self) -> SettingsContext:
-        self._tokens.append(self._var.set(self))
+        self._tokens.append(self.__var__.set(self))
         return self
 
     def __exit__(self, *exc: object) -> None:
         if not self._tokens:
             raise RuntimeError("Asymmetric use of context. Context exit called without an enter.")
-        self._var.reset(self._tokens.pop())
+        self.__var__.reset(self._tokens.pop())
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, SettingsContext):
@@ -291,13 +297,73 @@ class SettingsContext:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def serialize(self) -> dict[str, Any]:
-        return {"profile": _plain(self.profile), "settings": _plain(self.settings)}
+    def __repr__(self) -> str:
+        name = getattr(self.profile, "name", None)
+        return f"SettingsContext(profile={name!r}, settings={self.settings!r})"
+
+    def serialize(self, include_secrets: bool = True) -> dict[str, Any]:
+        """Profile and settings as plain data (paths as text, secrets as their text
+        unless `include_secrets=False`), to rebuild with `hydrated_context`."""
+        return {
+            "profile": _plain(self.profile, include_secrets),
+            "settings": _plain(self.settings, include_secrets),
+        }
+
+
+class _ProcessSettingsContext(SettingsContext):
+    """The process's settings context: its profile and settings follow the environment
+    (`HEADRACE_*` variables, `temporary_settings`), as headrace's settings always do."""
+
+    def __init__(self) -> None:
+        self._tokens = []
+
+    @property
+    def profile(self) -> Any:  # type: ignore[override]
+        return root_settings_context().profile
+
+    @property
+    def settings(self) -> Any:  # type: ignore[override]
+        return root_settings_context().settings
+
+
+#: the root context last made, with the settings object it was made for
+_root: list[Any] = [None, None]
 
 
 def root_settings_context() -> SettingsContext:
-    """The settings context of the process (settings from the environment)."""
-    return SettingsContext()
+    """The settings context of the process: the active profile (`HEADRACE_PROFILE` /
+    `PREFECT_PROFILE`, else the profiles file's `active`) and the settings in force. The
+    home directory is created if missing."""
+    import sys
+
+    from headrace.settings import Profile, get_current_settings, load_profiles
+
+    settings = get_current_settings()
+    if _root[0] is settings:
+        return _root[1]
+    profiles = load_profiles()
+    name, source = profiles.active_name, "in the profiles file"
+    for variable in ("HEADRACE_PROFILE", "PREFECT_PROFILE"):
+        if os.environ.get(variable):
+            name, source = os.environ[variable], "by environment variable"
+            break
+    if name not in profiles.names:
+        print(
+            f"WARNING: Active profile {name!r} set {source} not found. The default profile "
+            "will be used instead. ",
+            file=sys.stderr,
+        )
+        name = "default"
+    home = settings.home
+    if not home.exists():
+        try:
+            home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            print(f"WARNING: could not create the headrace home {home}: {exc}", file=sys.stderr)
+    profile = profiles[name] if name in profiles.names else Profile(name, {})
+    context = SettingsContext(profile=profile, settings=settings)
+    _root[:] = [settings, context]
+    return context
 
 
 def get_settings_context() -> SettingsContext:
@@ -308,7 +374,43 @@ def get_settings_context() -> SettingsContext:
     return context
 
 
-def _plain(value: Any) -> Any:
+@contextmanager
+def use_profile(
+    profile: Any,
+    override_environment_variables: bool = False,
+    include_current_context: bool = True,
+) -> Iterator[SettingsContext]:
+    """Run the block under a profile (a name in the profiles file, or a `Profile`): its
+    settings are in force in this thread or async context until the block ends. Variables
+    set in the environment win unless `override_environment_variables`; with
+    `include_current_context`, enclosing `use_profile` blocks' settings stay in force."""
+    from headrace.settings import Profile, apply_profile_settings, load_profiles
+
+    if isinstance(profile, str):
+        profiles = load_profiles()
+        if profile in profiles.names:
+            profile = profiles[profile]
+        elif profile == "ephemeral":
+            # Prefect's built-in profile without a server: headrace's embedded store
+            profile = Profile("ephemeral", {})
+        else:
+            raise KeyError(
+                f"profile {profile!r} not found; known: {', '.join(sorted(profiles.names))}"
+            )
+    if not isinstance(profile, Profile):
+        raise TypeError(
+            f"Unexpected type {type(profile).__name__!r} for `profile`. "
+            "Expected 'str' or 'Profile'."
+        )
+    profile.validate_settings()
+    applied = apply_profile_settings(
+        profile.settings, override_environment_variables, include_current_context
+    )
+    with applied as settings, SettingsContext(profile=profile, settings=settings) as context:
+        yield context
+
+
+def _plain(value: Any, include_secrets: bool = True) -> Any:
     """A value as plain data (dicts, lists, strings), for serialized contexts."""
     import dataclasses
     from pathlib import PurePath
@@ -317,14 +419,22 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, PurePath):
         return str(value)
+    if hasattr(value, "get_secret_value"):
+        return value.get_secret_value() if include_secrets else str(value)
     if hasattr(value, "model_dump"):
-        return _plain(value.model_dump())
+        return _plain(value.model_dump(), include_secrets)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {
+            f.name: _plain(getattr(value, f.name), include_secrets)
+            for f in dataclasses.fields(value)
+        }
     if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
+        return {
+            str(getattr(key, "name", key)): _plain(item, include_secrets)
+            for key, item in value.items()
+        }
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [_plain(item) for item in value]
+        return [_plain(item, include_secrets) for item in value]
     return str(value)
 
 
@@ -362,6 +472,9 @@ def hydrated_context(serialized: dict[str, Any] | None = None) -> Iterator[None]
 
     serialized = serialized or {}
     with ExitStack() as stack:
+        settings_data = serialized.get("settings_context") or {}
+        if settings_data:
+            stack.enter_context(_hydrated_settings(settings_data))
         tags_ctx = serialized.get("tags_context") or {}
         if tags_ctx.get("current_tags"):
             stack.enter_context(TagsContext(tags_ctx["current_tags"]))
@@ -394,11 +507,48 @@ def hydrated_context(serialized: dict[str, Any] | None = None) -> Iterator[None]
         yield
 
 
+#: what `SettingsContext.get()` gives outside any entered settings context
+GLOBAL_SETTINGS_CONTEXT: SettingsContext = _ProcessSettingsContext()
+
+
+def _hydrated_settings(data: dict[str, Any]) -> SettingsContext:
+    """A SettingsContext from `SettingsContext.serialize()` output: the profile rebuilt,
+    the settings in force here with the serialized values put back (parsed again, so
+    paths are paths of this system and secrets are secrets)."""
+    from pathlib import Path
+
+    from headrace.settings import Profile, get_current_settings, parse_setting_value
+
+    profile_data = data.get("profile")
+    profile = None
+    if isinstance(profile_data, dict):
+        source = profile_data.get("source")
+        profile = Profile(
+            profile_data.get("name") or "default",
+            dict(profile_data.get("settings") or {}),
+            Path(source) if source else None,
+        )
+    settings = get_current_settings()
+
+    def merged(section: Any, values: dict[str, Any], path: str) -> Any:
+        update = {}
+        for key, value in values.items():
+            dotted = f"{path}.{key}" if path else key
+            current = getattr(section, key, None)
+            if isinstance(value, dict) and hasattr(current, "model_copy"):
+                update[key] = merged(current, value, dotted)
+            else:
+                update[key] = parse_setting_value(dotted, value)
+        return section.model_copy(update=update)
+
+    if isinstance(data.get("settings"), dict):
+        settings = merged(settings, data["settings"], "")
+    return SettingsContext(profile=profile, settings=settings)
+
+
 def __getattr__(name: str) -> Any:
     # ContextModel is pydantic-based; build it only for code that uses it, so that
     # `from headrace import task` never imports pydantic
-    if name == "GLOBAL_SETTINGS_CONTEXT":
-        return root_settings_context()
     if name == "ContextModel":
         from headrace._context_model import ContextModel
 
@@ -419,6 +569,7 @@ __all__ = [
     "get_run_context",
     "get_settings_context",
     "root_settings_context",
+    "use_profile",
     "hydrated_context",
     "serialize_context",
     "tags",

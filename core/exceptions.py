@@ -103,8 +103,12 @@ class TerminationSignal(ExternalSignal):
     """The process received SIGTERM while a run was in progress.
 
     A BaseException, as in Prefect: it must not be caught by `except Exception` in user
-    code, and a run it interrupts ends Crashed, not Failed.
+    code, and a run it interrupts ends Crashed, not Failed. `signal` is the number received.
     """
+
+    def __init__(self, signal: int = 15) -> None:
+        super().__init__()
+        self.signal = signal
 
 
 class ObjectNotFound(HeadraceException):
@@ -162,7 +166,7 @@ class BlockInUse(BlockError):
     """A block cannot be deleted while other blocks reference it."""
 
 
-class BlockDocumentInvalid(BlockError, ValueError):
+class BlockDocumentInvalid(BlockError, ValueError, RuntimeError):
     """A saved document no longer validates against its block class."""
 
 

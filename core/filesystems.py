@@ -326,6 +326,8 @@ class LocalFileSystem(WritableFileSystem, WritableDeploymentStorage):
         @task(persist_result=True, result_storage="local-file-system/results")
     """
 
+    _block_type_name = "Local File System"
+
     basepath: str | None = Field(
         default=None, description="Directory that relative paths resolve under."
     )
@@ -425,6 +427,7 @@ class RemoteFileSystem(WritableFileSystem, WritableDeploymentStorage):
         default_factory=lambda: SecretDict({}),
         description="Keyword arguments for the fsspec filesystem (values are masked).",
     )
+    _block_type_name = "Remote File System"
 
     @field_validator("basepath")
     @classmethod

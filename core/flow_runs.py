@@ -23,6 +23,7 @@ import time
 import uuid
 from typing import Any, TypeVar
 
+from headrace._flow_run_suspension import mark_flow_run_suspension_requested
 from headrace.context import FlowRunContext, TaskRunContext
 from headrace.exceptions import (
     FlowPauseTimeout,
@@ -214,8 +215,9 @@ def suspend_flow_run(
     run needs one; persist task results (`persist_result=True`) so finished tasks are not
     run again. In the re-run this call returns (with the input, for `wait_for_input`).
 
-    With `flow_run_id`, another run is marked Suspended; a process already running it is
-    not interrupted (see docs/runtime.md)."""
+    With `flow_run_id`, another run is marked Suspended; if it runs in this process it
+    leaves at its next wait on a future that times out, as in Prefect; a run in another
+    process is not interrupted (see docs/runtime.md)."""
     if timeout is not None:
         timeout = _check_pause_timeout(timeout)  # type: ignore[assignment]
     if flow_run_id is not None:
@@ -248,6 +250,8 @@ def _suspend_other(
         )
     except ValueError as exc:
         raise RuntimeError(f"Flow run cannot be suspended: {exc}") from None
+    # a run going on in this process leaves at its next wait on a future
+    mark_flow_run_suspension_requested(flow_run_id, state)
 
 
 # -- resume --------------------------------------------------------------------------------

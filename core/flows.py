@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import copy
 import inspect
 import logging
-import types
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from headrace import _entrypoints, engine
 from headrace._entrypoints import import_object
+from headrace._method_binding import MethodBinding
 from headrace._naming import check_name, check_run_name
 from headrace.context import FlowRunContext
 from headrace.exceptions import MissingFlowError, ReservedArgumentError, ScriptError
 from headrace.task_runners import TaskRunner, ThreadPoolTaskRunner
+from headrace.utilities.asyncutils import async_dispatch
 from headrace.utilities.callables import ParameterValidator, Signature, hook_list
 from headrace.utilities.options import changed_options
 
@@ -32,8 +32,12 @@ logger = logging.getLogger("headrace.flows")
 _HOOK_KINDS = ("on_completion", "on_failure", "on_cancellation", "on_crashed", "on_running")
 
 
-class Flow(Generic[P, R]):
+class Flow(MethodBinding, Generic[P, R]):
     """A function whose calls become tracked flow runs."""
+
+    #: where `from_source` loaded the flow from (its deployments pull the code there)
+    _storage: Any = None
+    _entrypoint: str | None = None
 
     def __init__(
         self,
@@ -64,10 +68,7 @@ class Flow(Generic[P, R]):
                 f"Expected string for flow parameter 'name'; got {type(name).__name__} "
                 f"instead.{hint if callable(name) else ''}"
             )
-        self._method_kind = None
-        if isinstance(fn, (classmethod, staticmethod)):
-            self._method_kind = "class" if isinstance(fn, classmethod) else "static"
-            fn = fn.__func__
+        fn = self._unwrap_method(fn)
         if not callable(fn):
             raise TypeError("@flow needs a function")
         if retries is not None and (not isinstance(retries, int) or retries < 0):
@@ -149,31 +150,9 @@ class Flow(Generic[P, R]):
     def version(self, value: str | None) -> None:
         self._version = value
 
-    @property
-    def isclassmethod(self) -> bool:
-        return self._method_kind == "class"
-
-    @property
-    def isstaticmethod(self) -> bool:
-        return self._method_kind == "static"
-
-    def __get__(self, instance: Any, owner: Any) -> Flow[P, R]:
-        """Flows work as instance, class and static methods: reading one through an
-        instance (or, for a classmethod, a class) gives a copy bound to it."""
-        if self._method_kind == "class":
-            return self._bound_to(owner)
-        if instance is None or self._method_kind == "static":
-            return self
-        return self._bound_to(instance)
-
-    def _bound_to(self, target: Any) -> Flow[P, R]:
-        bound = copy.copy(self)
-        bound.fn = types.MethodType(self.fn, target)  # type: ignore[assignment]
-        bound._method_kind = None
-        bound.signature = Signature(bound.fn)
-        bound._validator = ParameterValidator(bound.fn, bound.signature)
-        bound._options = {**self._options}
-        return bound
+    def _rebound(self) -> None:
+        self._validator = ParameterValidator(self.fn, self.signature)
+        self._options = {**self._options}
 
     # -- hooks, also as decorators: `@my_flow.on_completion` --------------------------------
     def on_completion(self, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -204,12 +183,9 @@ class Flow(Generic[P, R]):
             **{kind: list(getattr(self, f"{kind}_hooks")) for kind in _HOOK_KINDS},
         }
         merged = changed_options(current, self.name, "flow", options)
-        fn: Any = self.fn
-        if self._method_kind == "class":
-            fn = classmethod(fn)
-        elif self._method_kind == "static":
-            fn = staticmethod(fn)
-        return Flow(fn, **merged)
+        changed = Flow(self._rewrapped_fn(), **merged)
+        changed._storage, changed._entrypoint = self._storage, self._entrypoint
+        return changed
 
     def visualize(self, *args: Any, **kwargs: Any) -> str:
         """The graph of this flow's task and subflow calls as a Mermaid flowchart (text
@@ -282,33 +258,45 @@ class Flow(Generic[P, R]):
         return serve_flow(self, *args, **kwargs)
 
     def to_deployment(self, *args: Any, **kwargs: Any) -> Any:
+        """A `RunnerDeployment` of this flow, not saved until served or deployed."""
         from headrace.deployments import to_deployment  # deferred: see _DEPLOYMENTS_DEFERRED
 
         return to_deployment(self, *args, **kwargs)
 
-    def deploy(self, *args: Any, **kwargs: Any) -> Any:
-        from headrace.deployments import deploy_flow  # deferred: see _DEPLOYMENTS_DEFERRED
-
-        return deploy_flow(self, *args, **kwargs)
-
     async def ato_deployment(self, *args: Any, **kwargs: Any) -> Any:
         """`to_deployment` from async code."""
-        return self.to_deployment(*args, **kwargs)
+        from headrace.deployments.deployment import ato_deployment  # deferred: as above
+
+        return await ato_deployment(self, *args, **kwargs)
 
     async def adeploy(self, *args: Any, **kwargs: Any) -> Any:
         """`deploy` from async code (the store calls run in a worker thread)."""
         import asyncio
 
-        return await asyncio.to_thread(self.deploy, *args, **kwargs)
+        return await asyncio.to_thread(self.deploy, *args, _sync=True, **kwargs)
+
+    @async_dispatch(adeploy)
+    def deploy(self, *args: Any, **kwargs: Any) -> Any:
+        """Save a deployment of this flow for a work pool's workers; returns its id."""
+        from headrace.deployments import deploy_flow  # deferred: see _DEPLOYMENTS_DEFERRED
+
+        return deploy_flow(self, *args, **kwargs)
 
     @classmethod
     async def afrom_source(cls, source: Any, entrypoint: str) -> Flow[Any, Any]:
-        """`from_source` from async code."""
-        return cls.from_source(source, entrypoint)
+        """`from_source` from async code (pulling and importing run in a worker thread)."""
+        import asyncio
+
+        from headrace.deployments import load_flow_from_source  # deferred: as above
+
+        return await asyncio.to_thread(load_flow_from_source, source, entrypoint)
 
     @classmethod
+    @async_dispatch(afrom_source)
     def from_source(cls, source: Any, entrypoint: str) -> Flow[Any, Any]:
-        """Load a flow from `source` (a local directory) and `entrypoint` (`path.py:function`)."""
+        """The flow at `entrypoint` (`path/file.py:function` or `package.module.function`)
+        in `source`: a local directory, a git URL, a storage object from
+        `headrace.runner.storage` or a storage block. Its deployments keep the source."""
         from headrace.deployments import load_flow_from_source  # deferred: as above
 
         return load_flow_from_source(source, entrypoint)

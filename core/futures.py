@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 from uuid import UUID
 
+from headrace._flow_run_suspension import raise_if_flow_run_suspension_requested
 from headrace.exceptions import MissingResult
 from headrace.states import Pending, State, _state_result
 from headrace.utilities.annotations import quote
@@ -113,6 +114,7 @@ class PrefectConcurrentFuture(PrefectWrappedFuture[R, "concurrent.futures.Future
         try:
             outcome = self._wrapped_future.result(timeout=timeout)
         except concurrent.futures.TimeoutError:
+            raise_if_flow_run_suspension_requested()
             return
         if isinstance(outcome, State):
             self._final_state = outcome
@@ -124,6 +126,7 @@ class PrefectConcurrentFuture(PrefectWrappedFuture[R, "concurrent.futures.Future
             try:
                 outcome = self._wrapped_future.result(timeout=timeout)
             except concurrent.futures.TimeoutError as exc:
+                raise_if_flow_run_suspension_requested()
                 raise TimeoutError(
                     f"Task run {self.task_run_id} did not complete within {timeout} seconds"
                 ) from exc
@@ -148,6 +151,7 @@ class TaskRunFuture(PrefectFuture[R]):
         "_work",
         "_claimed",
         "_wrapped",
+        "__dict__",  # attributes of the caller's own (`future.parameters = ...`), as Prefect's
     )
 
     def __init__(self, task_run: TaskRun) -> None:
@@ -200,7 +204,8 @@ class TaskRunFuture(PrefectFuture[R]):
             if self._event is None:
                 self._event = threading.Event()
             event = self._event
-        event.wait(timeout)
+        if not event.wait(timeout) and timeout is not None:
+            raise_if_flow_run_suspension_requested()
 
     def result(self, timeout: float | None = None, raise_on_failure: bool = True) -> Any:
         """The task's return value; raises its exception if it failed and `raise_on_failure`."""
@@ -333,6 +338,8 @@ def wait(futures: Iterable[PrefectFuture], timeout: float | None = None) -> Done
     for future in pending & settled:
         future.wait(0)  # records the final state on wrappers of other futures
     not_done = pending - settled
+    if not_done:
+        raise_if_flow_run_suspension_requested()
     return DoneAndNotDoneFutures(unique - not_done, not_done)
 
 
@@ -511,15 +518,34 @@ class PrefectDistributedFuture(TaskRunFuture):
 
         row = get_store().task_queue.read_outcome(self.task_run.id)
         if row is None:
-            raise MissingResult(
-                f"No background task run {self.task_run.id} in {get_store().location}"
-            )
+            return self._check_recorded_run()
         if row["status"] not in _BACKGROUND_FINAL:
             return False
         kind = _BACKGROUND_FINAL[row["status"]]
         data = None if row["outcome"] is None else _loads(row["outcome"])
         state = State(kind, name=row["state_name"], message=row["message"], data=data)
         self._identify(state)
+        self.set_final_state(state)
+        return True
+
+    def _check_recorded_run(self) -> bool:
+        """A run that was never queued (e.g. `Task.create_run`): settle it from its
+        record once it has ended; its value is not kept there."""
+        from headrace.store import get_store
+
+        store = get_store()
+        row = store.runs.read_task_run(self.task_run.id)
+        if row is None:
+            store.flush()  # it may be on its way to the store
+            row = store.runs.read_task_run(self.task_run.id)
+        if row is None:
+            raise MissingResult(f"No background task run {self.task_run.id} in {store.location}")
+        if row["state_type"] is None:
+            return False
+        state = State(row["state_type"], name=row["state_name"], message=row["state_message"])
+        if not state.is_final():
+            return False
+        state.state_details.task_run_id = self.task_run.id
         self.set_final_state(state)
         return True
 
@@ -536,6 +562,7 @@ class PrefectDistributedFuture(TaskRunFuture):
         while not self._check():
             now = time.monotonic()
             if deadline is not None and now >= deadline:
+                raise_if_flow_run_suspension_requested()
                 return
             if now >= next_reap:  # a dead worker's run must end even if no worker is left
                 store.task_queue.reap()
@@ -648,6 +675,7 @@ class PrefectFlowRunFuture(PrefectFuture[R]):
         while self._final_state is None and not self.state.is_final():
             now = time.monotonic()
             if deadline is not None and now >= deadline:
+                raise_if_flow_run_suspension_requested()
                 return
             time.sleep(delay if deadline is None else max(0.0, min(delay, deadline - now)))
             delay = min(delay * 2, MAX_POLL_SECONDS)

@@ -28,8 +28,11 @@ class SecretDict(Secret[dict[str, Any]]):
     `field.get_secret_value()` returns the plain dict.
     """
 
-    def _display(self) -> Any:  # repr/str show the keys so a reader knows what is inside
+    def _display(self) -> Any:  # repr shows the keys so a reader knows what is inside
         return _mask_leaves(self.get_secret_value())
+
+    def __str__(self) -> str:  # also what a JSON dump shows: one mask, as in Prefect
+        return MASK
 
     def masked(self) -> dict[str, Any]:
         return _mask_leaves(self.get_secret_value())

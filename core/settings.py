@@ -14,6 +14,7 @@ Settings are cached per environment snapshot: a harness that changes `HEADRACE_H
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -100,13 +101,32 @@ def _level(raw: str) -> str:
     return level
 
 
-def _url(raw: str) -> str | None:
-    raw = raw.strip()
+def _secret(raw: str) -> Any:
+    """A secret as pydantic's SecretStr (masked in every repr), as Prefect keeps them."""
     if not raw:
         return None
-    if not raw.startswith(("http://", "https://")):
-        raise ValueError("expected an http:// or https:// URL")
-    return raw.rstrip("/")
+    from pydantic import SecretStr
+
+    return SecretStr(raw)
+
+
+def secret_text(value: Any) -> str | None:
+    """The plain text of a secret setting's value (None stays None)."""
+    return value.get_secret_value() if hasattr(value, "get_secret_value") else value
+
+
+def _url(raw: str) -> str | None:
+    # like Prefect, any text loads (profiles and tests carry placeholders such as "test");
+    # `require_http_url` refuses a value that cannot work where a connection is made
+    raw = raw.strip()
+    return raw.rstrip("/") or None
+
+
+def require_http_url(value: str, variable: str = "HEADRACE_API_URL") -> str:
+    """`value` if it is an http(s) URL, else SettingsError naming the variable."""
+    if not value.startswith(("http://", "https://")):
+        raise SettingsError(f"{variable}={value!r}: expected an http:// or https:// URL")
+    return value
 
 
 def _csv(raw: str) -> list[str]:
@@ -218,13 +238,11 @@ _DEFS: tuple[_Def, ...] = (
         help="The store: a SQLite path or postgresql:// URL ($HEADRACE_HOME/headrace.db).",
     ),
     _Def("API_URL", "api.url", _url, None, help="A headrace server's API; unset: the local store."),
-    _Def(
-        "API_KEY", "api.key", _optional_text, None, secret=True, help="Bearer token for the server."
-    ),
+    _Def("API_KEY", "api.key", _secret, None, secret=True, help="Bearer token for the server."),
     _Def(
         "API_AUTH_STRING",
         "api.auth_string",
-        _optional_text,
+        _secret,
         None,
         secret=True,
         help="user:password for the server.",
@@ -568,14 +586,19 @@ def setting_name(name: str) -> str:
 
 
 def validate(name: str, text: str) -> None:
-    """SettingsError (naming the variable, a secret's value masked) if `text` is not valid."""
+    """SettingsError (naming the variable, a secret's value masked) if `text` is not valid.
+
+    Stricter than loading: a URL setting must be an http(s) URL here (what `config set`
+    and `config validate` check), while loading accepts any text as Prefect does."""
     canonical = setting_name(name)
     d = _BY_SUFFIX[canonical[len("HEADRACE_") :]]
     try:
-        d.parse(text)
+        value = d.parse(text)
     except ValueError as exc:
         shown = "********" if d.secret else repr(text)
         raise SettingsError(f"{name}={shown}: {exc}") from None
+    if d.parse is _url and value:
+        require_http_url(value, name)
 
 
 @dataclass(frozen=True)
@@ -599,7 +622,40 @@ class Settings:
         return get_current_settings().results.local_storage_path
 
 
-class CurrentSettings(SimpleNamespace):
+class SettingsSection(SimpleNamespace):
+    """One section of the settings (`settings.logging`), read by attribute; the
+    `model_*` methods are pydantic's, which Prefect's settings objects are."""
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Any:
+        """A copy with some values replaced (sections stay shared unless `deep`)."""
+        import copy
+
+        fields = {k: v for k, v in vars(self).items() if not k.startswith("_")}
+        if deep:
+            fields = copy.deepcopy(fields)
+        clone = type(self)(**{**fields, **(update or {})})
+        for key, value in vars(self).items():
+            if key.startswith("_"):
+                setattr(clone, key, value)
+        return clone
+
+    def model_dump(self) -> dict[str, Any]:
+        """The values as nested dicts (secrets as their masked objects)."""
+        return {
+            key: value.model_dump() if isinstance(value, SettingsSection) else value
+            for key, value in vars(self).items()
+            if not key.startswith("_")
+        }
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SettingsSection):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class CurrentSettings(SettingsSection):
     """All settings in force, by section (`settings.results.persist_by_default`)."""
 
     def to_environment_variables(self, exclude_unset: bool = False) -> dict[str, str]:
@@ -611,7 +667,7 @@ class CurrentSettings(SimpleNamespace):
                 continue
             if isinstance(value, (list, tuple)):
                 value = ",".join(value)
-            out["HEADRACE_" + d.suffix] = str(value)
+            out["HEADRACE_" + d.suffix] = str(secret_text(value))
         return out
 
     def __repr__(self) -> str:
@@ -689,17 +745,31 @@ def _profile_values(profiles_path: Path, wanted: str | None) -> dict[str, str]:
 
 
 def _parse(
-    snapshot: tuple[str | None, ...], profile: Mapping[str, str] | None
+    snapshot: tuple[str | None, ...],
+    profile: Mapping[str, str] | None,
+    overlay: _Overlay | None = None,
 ) -> tuple[dict[str, Any], set[str]]:
+    """Each setting from, in order: a forced `use_profile` value, the environment, a
+    `use_profile` value, the profiles file's active profile, the default."""
+    forced: dict[str, tuple[str, str]] = {}
+    preferred: dict[str, tuple[str, str]] = {}
+    for name, text, force in overlay or ():
+        (forced if force else preferred)[_suffix(name)] = (text, name)
     values: dict[str, Any] = {}
     explicit: set[str] = set()
     for index, d in enumerate(_DEFS):
         raw, variable = None, None
+        if d.suffix in forced and not d.env_only:
+            raw, variable = forced[d.suffix]
+            variable += " (use_profile)"
         for offset, prefix in enumerate(_PREFIXES):
             candidate = snapshot[2 * index + offset]
-            if candidate is not None:
+            if raw is None and candidate is not None:
                 raw, variable = candidate, prefix + d.suffix
                 break
+        if raw is None and d.suffix in preferred and not d.env_only:
+            raw, variable = preferred[d.suffix]
+            variable += " (use_profile)"
         if raw is None and profile and not d.env_only:
             for prefix in _PREFIXES:
                 if prefix + d.suffix in profile:
@@ -718,6 +788,60 @@ def _parse(
     return values, explicit
 
 
+_BY_PATH = {d.path: d for d in _DEFS}
+
+
+def parse_setting_value(path: str, value: Any) -> Any:
+    """A value for the setting at `path` (`"api.url"`) from plain data, parsed as the
+    environment's text would be; values of unknown paths are kept as given."""
+    d = _BY_PATH.get(path)
+    if d is None or value is None:
+        return value
+    try:
+        return d.parse(_as_text(secret_text(value)))
+    except ValueError as exc:
+        shown = "********" if d.secret else repr(value)
+        raise SettingsError(f"HEADRACE_{d.suffix}={shown}: {exc}") from None
+
+
+#: settings that `use_profile` blocks apply in this context: (name, text, forced) each,
+#: forced ones winning over the environment (`override_environment_variables=True`)
+_Overlay = tuple[tuple[str, str, bool], ...]
+_overlay: contextvars.ContextVar[_Overlay | None] = contextvars.ContextVar(
+    "headrace_profile_overlay", default=None
+)
+
+
+@contextmanager
+def apply_profile_settings(
+    profile_settings: Mapping[Setting | str, Any],
+    override_environment_variables: bool = False,
+    include_current_context: bool = True,
+) -> Iterator[CurrentSettings]:
+    """Settings of a profile in force for the block, in this thread or async context only
+    (what `headrace.context.use_profile` stands on): by default a variable set in the
+    environment still wins, as in Prefect."""
+    entries: dict[str, tuple[str, str, bool]] = {}
+    if include_current_context:
+        for name, text, force in _overlay.get() or ():
+            entries[_suffix(name)] = (name, text, force)
+    for key, value in profile_settings.items():
+        name = getattr(key, "name", key)
+        suffix = _suffix(key)
+        text = _as_text(secret_text(value))
+        try:
+            _BY_SUFFIX[suffix].parse(text)
+        except ValueError as exc:
+            shown = "********" if _BY_SUFFIX[suffix].secret else repr(value)
+            raise SettingsError(f"{name}={shown}: {exc}") from None
+        entries[suffix] = (str(name), text, override_environment_variables)
+    token = _overlay.set(tuple(entries.values()))
+    try:
+        yield get_current_settings()
+    finally:
+        _overlay.reset(token)
+
+
 def get_current_settings() -> CurrentSettings:
     """All settings in force, parsed and checked (SettingsError names a bad variable)."""
     snapshot = _snapshot_of(_ENCODED, _VARIABLES)
@@ -733,12 +857,13 @@ def get_current_settings() -> CurrentSettings:
         stamp: Any = os.stat(path).st_mtime_ns
     except OSError:
         stamp = None
-    key = (snapshot, path, stamp)
+    overlay = _overlay.get()
+    key = (snapshot, path, stamp, overlay)
     current = _current_cache.get(key)
     if current is None:
         wanted = _decode(snapshot[4] or snapshot[5])  # HEADRACE_PROFILE / PREFECT_PROFILE
         profile = _profile_values(Path(path), wanted) if stamp is not None else {}
-        values, explicit = _parse(tuple(_decode(raw) for raw in snapshot), profile)
+        values, explicit = _parse(tuple(_decode(raw) for raw in snapshot), profile, overlay)
         current = _build(values)
         current._explicit = frozenset(explicit)
         if len(_current_cache) > 64:
@@ -767,11 +892,25 @@ class Profile:
     def validate_settings(self) -> None:
         """SettingsError naming the first unknown setting or bad value."""
         for key, value in self.settings.items():
-            suffix = _suffix(key)
+            name = getattr(key, "name", key)
             try:
-                _BY_SUFFIX[suffix].parse(_as_text(value))
+                d = _BY_SUFFIX[_suffix(key)]
             except ValueError as exc:
-                raise SettingsError(f"profile {self.name!r}: {key}={value!r}: {exc}") from None
+                raise SettingsError(f"profile {self.name!r}: {exc}") from None
+            try:
+                d.parse(_as_text(secret_text(value)))
+            except ValueError as exc:
+                shown = "********" if d.secret else repr(value)
+                raise SettingsError(f"profile {self.name!r}: {name}={shown}: {exc}") from None
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Profile:
+        """A copy with some fields replaced (pydantic's method: Prefect's profiles are
+        pydantic models)."""
+        import copy
+        import dataclasses
+
+        clone = copy.deepcopy(self) if deep else self
+        return dataclasses.replace(clone, **(update or {}))
 
 
 class ProfilesCollection:
@@ -872,7 +1011,10 @@ def save_profiles(profiles: ProfilesCollection) -> None:
         lines.append(f"active = {_toml_value(profiles.active_name)}")
     for name, profile in profiles.profiles_by_name.items():
         lines.append(f"\n[profiles.{json.dumps(name)}]")
-        lines += [f"{key} = {_toml_value(value)}" for key, value in profile.settings.items()]
+        lines += [
+            f"{getattr(key, 'name', key)} = {_toml_value(secret_text(value))}"
+            for key, value in profile.settings.items()
+        ]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".toml.tmp")
     # owner-only from the start: a profile may hold an API key
@@ -922,7 +1064,7 @@ def _build(values: Mapping[str, Any]) -> CurrentSettings:
         *sections, leaf = dotted.split(".")
         for section in sections:
             if not hasattr(node, section):
-                setattr(node, section, SimpleNamespace())
+                setattr(node, section, SettingsSection())
             node = getattr(node, section)
         setattr(node, leaf, value)
     return root
@@ -931,6 +1073,9 @@ def _build(values: Mapping[str, Any]) -> CurrentSettings:
 def get_settings() -> Settings:
     """The settings headrace's runtime reads (cached per environment)."""
     snapshot = _snapshot_of(_FLAT_ENCODED, _FLAT_VARIABLES)
+    overlay = _overlay.get()
+    if overlay is not None:
+        snapshot = (*snapshot, overlay)
     settings = _flat_cache.get(snapshot)
     if settings is None:
         current = get_current_settings()
@@ -947,7 +1092,7 @@ def get_settings() -> Settings:
             api_url=current.api.url,
             thread_pool_max_workers=current.tasks.runner.thread_pool_max_workers,
             logging_settings_path=current.logging.config_path,
-            api_key=current.api.key,
+            api_key=secret_text(current.api.key),
         )
         if len(_flat_cache) > 64:
             _flat_cache.clear()
@@ -968,27 +1113,39 @@ class Setting:
     """One setting, named after its environment variable (Prefect's `PREFECT_*` objects).
 
     Usable as a key of `temporary_settings({PREFECT_HOME: path})`; `.value()` reads the
-    value in force now.
+    value in force now. `PREFECT_HOME` and `HEADRACE_HOME` are two spellings of one
+    setting: the same value, each keeping its own `name` (so a profile written with
+    Prefect's names is saved and shown with them). As a dict key a setting stands for its
+    name, so `{PREFECT_HOME: v} == {"PREFECT_HOME": v}`, as in profiles read from a file.
     """
 
-    __slots__ = ("name", "_def")
+    __slots__ = ("name", "_def", "_default")
 
     def __init__(self, name: str, definition: _Def) -> None:
         self.name = name
         self._def = definition
+        #: the default value, or a function of the settings parsed before it
+        self._default = definition.default
 
     @property
     def field(self) -> str:
         return self._def.path
 
+    @property
+    def accessor(self) -> str:
+        """Where it lives in `get_current_settings()` (`"api.url"`), Prefect's name."""
+        return self._def.path
+
     def value(self) -> Any:
-        return _lookup(get_current_settings(), self._def.path)
+        return self.value_from(get_current_settings())
 
     def value_from(self, settings: Any) -> Any:
-        return _lookup(settings, self._def.path)
+        """The value in `settings` (a secret's plain text, as in Prefect)."""
+        value = _lookup(settings, self._def.path)
+        return value.get_secret_value() if hasattr(value, "get_secret_value") else value
 
     def default(self) -> Any:
-        default = self._def.default
+        default = self._default
         return default({"home": Path.home() / ".headrace"}) if callable(default) else default
 
     @property
@@ -998,19 +1155,26 @@ class Setting:
     def __repr__(self) -> str:
         return f"<Setting {self.name}>"
 
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Setting):
+            return other.name == self.name
+        if isinstance(other, str):
+            return other == self.name
+        return NotImplemented
+
     def __bool__(self) -> bool:
         """Prefect 2 code wrote `if PREFECT_X:` meaning its value."""
         return bool(self.value())
 
 
-#: the Setting object of each name (both spellings map to the same object)
-_SETTINGS: dict[str, Setting] = {}
-for _d in _DEFS:
-    _SETTINGS["HEADRACE_" + _d.suffix] = _SETTINGS["PREFECT_" + _d.suffix] = Setting(
-        "HEADRACE_" + _d.suffix, _d
-    )
+#: the Setting object of each name (each spelling its own object, the same setting)
+_SETTINGS: dict[str, Setting] = {
+    prefix + _d.suffix: Setting(prefix + _d.suffix, _d) for _d in _DEFS for prefix in _PREFIXES
+}
 globals().update(_SETTINGS)
-del _d
 
 #: headrace's older names for some settings' fields (`temporary_settings(home=...)`)
 _FIELD_NAMES = {
@@ -1070,6 +1234,8 @@ def temporary_settings(
     win over both. Every key and value is checked before anything changes.
     """
     wanted: dict[str, object] = {_suffix(key): None for key in restore_defaults or ()}
+    #: the spelling each setting is written under (the key's own; HEADRACE_ by default)
+    spelled: dict[str, str] = {}
     for key, value in (set_defaults or {}).items():
         suffix = _suffix(key)
         current = (
@@ -1079,8 +1245,11 @@ def temporary_settings(
         )
         if current is None:
             wanted[suffix] = value
+            spelled[suffix] = _spelling(key)
     for key, value in [*(updates or {}).items(), *overrides.items()]:
-        wanted[_suffix(key)] = value
+        suffix = _suffix(key)
+        wanted[suffix] = value
+        spelled[suffix] = _spelling(key)
     for suffix, value in wanted.items():
         if value is not None:
             try:
@@ -1090,11 +1259,10 @@ def temporary_settings(
     saved = {var: os.environ.get(var) for var in _VARIABLES}
     try:
         for suffix, value in wanted.items():
-            os.environ.pop("PREFECT_" + suffix, None)
-            if value is None:
-                os.environ.pop("HEADRACE_" + suffix, None)
-            else:
-                os.environ["HEADRACE_" + suffix] = _as_text(value)
+            for prefix in _PREFIXES:
+                os.environ.pop(prefix + suffix, None)
+            if value is not None:
+                os.environ[spelled.get(suffix, "HEADRACE_") + suffix] = _as_text(value)
         _notify_change()
         yield get_current_settings()
     finally:
@@ -1105,6 +1273,12 @@ def temporary_settings(
             else:
                 os.environ[var] = value
         _notify_change()
+
+
+def _spelling(key: Setting | str) -> str:
+    """The prefix a key is spelled with (`PREFECT_` for PREFECT_HOME), else HEADRACE_."""
+    name = getattr(key, "name", key)
+    return "PREFECT_" if isinstance(name, str) and name.startswith("PREFECT_") else "HEADRACE_"
 
 
 def _as_text(value: object) -> str:

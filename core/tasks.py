@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 import inspect
 import logging
@@ -11,6 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Generic, ParamSpec, TypedDict, TypeVar, overload
 
 from headrace import cache_policies, engine
+from headrace._method_binding import MethodBinding
 from headrace._naming import check_run_name
 from headrace.context import FlowRunContext, current_tags
 from headrace.exceptions import (
@@ -93,7 +93,7 @@ def exponential_backoff(backoff_factor: float) -> Callable[[int], list[float]]:
     return retry_delays
 
 
-class Task(Generic[P, R]):
+class Task(MethodBinding, Generic[P, R]):
     """A function whose calls become tracked task runs."""
 
     def __init__(
@@ -126,10 +126,7 @@ class Task(Generic[P, R]):
         on_commit: list[Callable[..., Any]] | None = None,
         on_rollback: list[Callable[..., Any]] | None = None,
     ) -> None:
-        self._method_kind = None
-        if isinstance(fn, (classmethod, staticmethod)):
-            self._method_kind = "class" if isinstance(fn, classmethod) else "static"
-            fn = fn.__func__
+        fn = self._unwrap_method(fn)
         if not callable(fn):
             raise TypeError("@task needs a function")
         check_run_name(task_run_name, "task_run_name")
@@ -314,14 +311,6 @@ class Task(Generic[P, R]):
         return self._source_code
 
     @property
-    def isclassmethod(self) -> bool:
-        return self._method_kind == "class"
-
-    @property
-    def isstaticmethod(self) -> bool:
-        return self._method_kind == "static"
-
-    @property
     def ismethod(self) -> bool:
         return isinstance(self.fn, types.MethodType)
 
@@ -384,12 +373,7 @@ class Task(Generic[P, R]):
             **self._options,
             **{kind: list(getattr(self, f"{kind}_hooks")) for kind in _HOOK_KINDS},
         }
-        fn: Any = self.fn
-        if self._method_kind == "class":
-            fn = classmethod(fn)
-        elif self._method_kind == "static":
-            fn = staticmethod(fn)
-        return Task(fn, **changed_options(current, self.name, "task", options))
+        return Task(self._rewrapped_fn(), **changed_options(current, self.name, "task", options))
 
     # -- running ---------------------------------------------------------------------------
     def _new_run(self, parameters: dict[str, Any], flow_ctx: FlowRunContext | None) -> TaskRun:
@@ -540,24 +524,39 @@ class Task(Generic[P, R]):
             )
         return flow_ctx
 
-    def __get__(self, instance: Any, owner: Any) -> Any:
-        """Tasks work as instance, class and static methods: reading one through an
-        instance (or, for a classmethod, a class) gives a copy bound to it."""
-        if self._method_kind == "class":
-            return self._bound_to(owner)
-        if instance is None or self._method_kind == "static":
-            return self
-        return self._bound_to(instance)
-
-    def _bound_to(self, target: Any) -> Task[P, R]:
-        bound = copy.copy(self)
-        bound.fn = types.MethodType(self.fn, target)  # type: ignore[assignment]
-        bound._method_kind = None
-        bound.signature = Signature(bound.fn)
-        return bound
-
     def __repr__(self) -> str:
         return f"Task(name={self.name!r})"
+
+    # -- runs made without running them (Prefect's create_run) -----------------------------
+    async def create_run(
+        self,
+        client: Any = None,
+        id: Any = None,
+        parameters: dict[str, Any] | None = None,
+        flow_run_context: FlowRunContext | None = None,
+        parent_task_run_context: Any = None,
+        wait_for: Any = None,
+        extra_task_inputs: dict[str, Any] | None = None,
+        deferred: bool = False,
+    ) -> TaskRun:
+        """Record a task run of this task without running it: Pending, in the current
+        (or given) flow run; with `deferred`, queued for task workers as `apply_async`
+        does. Returns the run, whose id a `PrefectDistributedFuture` can follow.
+        `client`, `parent_task_run_context` and `extra_task_inputs` (Prefect's lineage
+        hints) are accepted and not used."""
+        if deferred:
+            return self.apply_async(kwargs=dict(parameters or {}), wait_for=wait_for).task_run
+        from headrace.states import Pending  # deferred: states load with the engine
+        from headrace.store import get_store
+        from headrace.store.runs import record_task_run
+
+        flow_ctx = flow_run_context or FlowRunContext._var.get(None)
+        run = self._new_run(dict(parameters or {}), flow_ctx)
+        if id is not None:
+            run.id = str(id)
+        run.state = Pending()
+        record_task_run(get_store(), run)
+        return run
 
 
 def _tasks_settings() -> Any:

@@ -25,8 +25,8 @@ def normalize_triggers(triggers: Any, deployment_name: str) -> list[Any]:
     for index, trigger in enumerate(triggers):
         where = f"deployment {deployment_name!r}, triggers[{index}]"
         if isinstance(trigger, dict):
-            try:
-                trigger = adapter.validate_python(trigger)
+            try:  # a trigger without a type is an event trigger, as in Prefect
+                trigger = adapter.validate_python({"type": "event", **trigger})
             except ValidationError as exc:
                 raise ValueError(f"{where}: invalid trigger: {exc}") from None
         if not isinstance(trigger, Trigger):

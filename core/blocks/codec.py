@@ -1,7 +1,9 @@
 """Turning block field values into stored JSON and back, and into masked JSON for display.
 
 Stored form: secrets revealed (the whole document is encrypted), bytes as
-`{"$bytes": base64}`, nested blocks as `{"$block_ref": document id}` via a callback.
+`{"$bytes": base64}`, a nested block that is saved on its own as `{"$block_ref": document
+id}` (a callback says which), any other nested block inline as `{"$block": {"slug": ...,
+"data": {...}}}`, as Prefect keeps an unsaved nested block inside its parent.
 Display form: every secret replaced by a mask, nested saved blocks by their `slug/name`.
 """
 
@@ -11,10 +13,10 @@ import base64
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from pydantic_core import to_jsonable_python
 
-from headrace.blocks.registry import is_block
+from headrace.blocks.registry import is_block, lookup_block_type
 from headrace.secrets import MASK, SECRET_TYPES, SecretDict
 
 if TYPE_CHECKING:
@@ -22,6 +24,15 @@ if TYPE_CHECKING:
 
 REF_KEY = "$block_ref"
 BYTES_KEY = "$bytes"
+INLINE_KEY = "$block"
+
+
+def _jsonable(value: Any) -> Any:
+    """JSON for a plain value; types pydantic serializes but does not know by their
+    Python type (e.g. `SemanticVersion`) go through their own schema."""
+    return to_jsonable_python(
+        value, fallback=lambda v: TypeAdapter(type(v)).dump_python(v, mode="json")
+    )
 
 
 def model_fields_of(model: BaseModel) -> dict[str, Any]:
@@ -30,21 +41,26 @@ def model_fields_of(model: BaseModel) -> dict[str, Any]:
     return {(info.alias or name): getattr(model, name) for name, info in fields.items()}
 
 
-def encode(value: Any, save_child: Callable[[Block, str], str], path: str = "") -> Any:
-    """Stored JSON for `value`; `save_child(block, field_path)` returns a document id."""
+def encode(value: Any, ref_for: Callable[[Block, str], str | None], path: str = "") -> Any:
+    """Stored JSON for `value`; `ref_for(block, field_path)` returns the document id of a
+    nested block saved on its own, or None to keep it inline."""
     if is_block(value):
-        return {REF_KEY: save_child(value, path)}
+        child_id = ref_for(value, path)
+        if child_id is not None:
+            return {REF_KEY: child_id}
+        data = {k: encode(v, ref_for, f"{path}.{k}") for k, v in model_fields_of(value).items()}
+        return {INLINE_KEY: {"slug": value.get_block_type_slug(), "data": data}}
     if isinstance(value, SECRET_TYPES):
-        return encode(value.get_secret_value(), save_child, path)
+        return encode(value.get_secret_value(), ref_for, path)
     if isinstance(value, BaseModel):
         value = model_fields_of(value)
     if isinstance(value, bytes):
         return {BYTES_KEY: base64.b64encode(value).decode("ascii")}
     if isinstance(value, dict):
-        return {str(k): encode(v, save_child, f"{path}.{k}") for k, v in value.items()}
+        return {str(k): encode(v, ref_for, f"{path}.{k}") for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [encode(v, save_child, f"{path}.{i}") for i, v in enumerate(value)]
-    return to_jsonable_python(value)
+        return [encode(v, ref_for, f"{path}.{i}") for i, v in enumerate(value)]
+    return _jsonable(value)
 
 
 def decode(raw: Any, load_child: Callable[[str], Block]) -> Any:
@@ -54,6 +70,10 @@ def decode(raw: Any, load_child: Callable[[str], Block]) -> Any:
             return load_child(raw[REF_KEY])
         if raw.keys() == {BYTES_KEY}:
             return base64.b64decode(raw[BYTES_KEY])
+        if raw.keys() == {INLINE_KEY}:
+            inline = raw[INLINE_KEY]
+            child_cls = lookup_block_type(inline["slug"])
+            return child_cls.model_validate(decode(inline["data"], load_child))
         return {key: decode(value, load_child) for key, value in raw.items()}
     if isinstance(raw, list):
         return [decode(value, load_child) for value in raw]
@@ -80,7 +100,7 @@ def revealed(value: Any) -> Any:
         return [revealed(v) for v in value]
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
-    return to_jsonable_python(value, fallback=repr)
+    return _jsonable(value)
 
 
 def masked(value: Any) -> Any:

@@ -1,4 +1,10 @@
-"""Naming rules: block-type slugs, document names and `"slug/name"` references."""
+"""Naming rules: block-type slugs, document names and `"slug/name"` references.
+
+They are Prefect's rules, so that names saved on one work on the other: a slug is the
+type's display name (`_block_type_name`, else the class name) lowercased with every run
+of other characters turned into one dash (`"S3 Bucket"` -> `s3-bucket`, `MyBlock` ->
+`myblock`); a document name is one or more lowercase letters, digits and dashes.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +12,39 @@ import difflib
 import re
 from collections.abc import Iterable
 
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
+
 from headrace.blocks.errors import InvalidBlockName
 
-_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-# word boundaries in a class name: "LocalFileSystem" -> Local|File|System, "S3Bucket" -> S3|Bucket,
-# "GCSBucket" -> GCS|Bucket, "JSON" -> JSON
-_WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z0-9]+(?![a-z])|\d+")
+_NAME = re.compile(r"[a-z0-9-]+")
 
 
-def slug_from_class_name(class_name: str) -> str:
-    """Prefect-style block-type slug: `LocalFileSystem` -> `local-file-system`."""
-    words = _WORDS.findall(class_name)
-    return "-".join(word.lower() for word in words) or class_name.lower()
+class InvalidBlockDocumentName(InvalidBlockName, ValidationError):
+    """A name that breaks the naming rules: headrace's `InvalidBlockName` and, as Prefect
+    raises when it validates a block document, a pydantic `ValidationError`."""
+
+    def __str__(self) -> str:  # the rule itself, without pydantic's framing
+        return "; ".join(error["msg"] for error in self.errors())
 
 
-def slug_from_display_name(display_name: str) -> str:
+def slugify(display_name: str) -> str:
     """A slug from a free-form name: `"Sifflet Credentials"` -> `sifflet-credentials`."""
     return re.sub(r"[^a-z0-9]+", "-", display_name.lower()).strip("-")
 
 
-def validate_name(name: object, what: str = "block name") -> str:
-    """Return `name` if it is lowercase letters, digits and single dashes, else raise."""
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise InvalidBlockName(
-            f"invalid {what} {name!r}: use lowercase letters, digits and dashes "
-            f"(e.g. 'prod-bucket'), starting and ending with a letter or digit"
-        )
-    return name
+def validate_name(name: object, what: str = "Block document name") -> str:
+    """Return `name` if it is lowercase letters, digits and dashes, else raise."""
+    if isinstance(name, str) and _NAME.fullmatch(name):
+        return name
+    error = PydanticCustomError(
+        "value_error",
+        "{what} must only contain lowercase letters, numbers, and dashes "
+        "(e.g. 'prod-bucket'), got {name}",
+        {"what": what, "name": repr(name)},
+    )
+    raise InvalidBlockDocumentName.from_exception_data(
+        "BlockDocument", [InitErrorDetails(type=error, loc=("name",), input=name)]
+    )
 
 
 def split_reference(reference: str) -> tuple[str, str]:
@@ -42,7 +54,7 @@ def split_reference(reference: str) -> tuple[str, str]:
         raise InvalidBlockName(
             f"invalid block reference {reference!r}: expected 'block-type-slug/block-name'"
         )
-    return validate_name(slug, "block type slug"), validate_name(name)
+    return validate_name(slug, "Block type slug"), validate_name(name)
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

@@ -30,8 +30,9 @@ _lock = threading.RLock()
 def register_block_type(cls: type[Block], source: str | None = None) -> None:
     """Make `cls` loadable by its slug; abstract bases are skipped.
 
-    Redefining a class (same module and name, e.g. a re-run notebook cell) replaces it;
-    a different class claiming a taken slug is refused with a warning, first one wins.
+    As in Prefect, the last class registered under a slug wins: redefining a class (same
+    module and name, e.g. a re-run notebook cell) replaces it quietly, a different class
+    replaces it with a warning that names both.
     """
     if inspect.isabstract(cls):
         return
@@ -40,14 +41,16 @@ def register_block_type(cls: type[Block], source: str | None = None) -> None:
         current = _types.get(slug)
         if current is not None and current is not cls and _qualname(current) != _qualname(cls):
             warnings.warn(
-                f"block type slug {slug!r} is already taken by {_qualname(current)}; "
-                f"{_qualname(cls)} was not registered (set `_block_type_slug` to rename it)",
+                f"Type {cls.__name__!r} ({_qualname(cls)}) has key {slug!r} that matches "
+                f"existing registered type {current.__name__!r} ({_qualname(current)}). "
+                "The existing type will be overridden (set `_block_type_slug` to keep both).",
                 stacklevel=3,
             )
-            return
         _types[slug] = cls
         if source is not None:
             _sources[slug] = source
+        elif current is not cls:
+            _sources.pop(slug, None)
 
 
 def is_block_class(value: object) -> bool:
@@ -87,6 +90,13 @@ def _collect_plugins() -> None:
                     f"register_block_types, which is not a Block subclass; ignored",
                     stacklevel=3,
                 )
+
+
+def load_prefect_collections() -> dict[str, str]:
+    """Register the block types of every installed plugin (Prefect loads its installed
+    collections at this point); returns each plugin-registered slug with its plugin."""
+    _collect_plugins()
+    return dict(_sources)
 
 
 def lookup_block_type(slug: str) -> type[Block]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from headrace.deployments.deploy import (
     DeploymentFlowRun,
+    adeploy,
     arun_deployment,
     deploy,
     deploy_flow,
@@ -25,6 +26,7 @@ __all__ = [
     "Runner",
     "RunRejected",
     "RunnerDeployment",
+    "adeploy",
     "arun_deployment",
     "aserve",
     "deploy",

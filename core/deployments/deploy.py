@@ -9,7 +9,8 @@ from typing import Any, Unpack
 from headrace.deployments import records
 from headrace.deployments.deployment import DeploymentOptions, RunnerDeployment, to_deployment
 from headrace.deployments.loading import EntrypointError, load_flow
-from headrace.exceptions import ParameterBindError, ParameterTypeError
+from headrace.exceptions import ObjectNotFound, ParameterBindError, ParameterTypeError
+from headrace.runner.storage import LocalStorage
 from headrace.secret_parameters import masked_parameters, open_parameters, seal_parameters
 from headrace.states import State
 from headrace.utilities import clock
@@ -33,6 +34,12 @@ def deploy(
             raise ValueError(
                 f"deployment {deployment.name!r} needs a work pool: pass work_pool_name="
             )
+        if deployment.storage is not None and not isinstance(deployment.storage, LocalStorage):
+            raise ValueError(
+                f"deployment {deployment.name!r}: a work pool's workers import flows from "
+                f"this machine's files, not from {deployment.storage!r}; check the code out "
+                "here and deploy from that directory, or serve the flow (flow.serve)"
+            )
         if deployment.entrypoint is None:
             raise EntrypointError(
                 f"flow {deployment.flow_name!r} has no importable entrypoint; define it at "
@@ -49,6 +56,24 @@ def deploy(
     return ids
 
 
+async def adeploy(
+    *deployments: RunnerDeployment,
+    work_pool_name: str | None = None,
+    print_next_steps_message: bool = True,
+    **ignored: Any,
+) -> list[str]:
+    """`deploy` from async code (the store calls run in a worker thread)."""
+    import asyncio
+
+    return await asyncio.to_thread(
+        deploy,
+        *deployments,
+        work_pool_name=work_pool_name,
+        print_next_steps_message=print_next_steps_message,
+        **ignored,
+    )
+
+
 def deploy_flow(
     flow: Any,
     name: str,
@@ -63,6 +88,13 @@ def deploy_flow(
         raise ValueError(
             "flow.deploy() needs work_pool_name (create one: headrace work-pool create)"
         )
+    try:
+        records.get_work_pool(work_pool_name)
+    except ObjectNotFound:
+        raise ValueError(
+            f"Could not find work pool {work_pool_name!r}. Create it with "
+            f"`headrace work-pool create {work_pool_name} --type process`."
+        ) from None
     deployment = to_deployment(flow, name=name, work_pool_name=work_pool_name, **options)
     return deploy(deployment, print_next_steps_message=print_next_steps)[0]
 

@@ -7,7 +7,6 @@ import importlib
 import importlib.util
 import inspect
 import sys
-import weakref
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -36,25 +35,74 @@ class DeployableFlow(Protocol):
     def serve(self, *args: Any, **kwargs: Any) -> Any: ...
 
 
-# flows loaded with `Flow.from_source` remember where they came from
-_sources: weakref.WeakKeyDictionary[Any, tuple[str, str]] = weakref.WeakKeyDictionary()
+def storage_for(source: Any) -> Any:
+    """The code storage `Flow.from_source` reads: a path or URL string, a storage object
+    (see headrace.runner.storage) or a storage block (anything with `get_directory`)."""
+    from headrace.runner import storage as storages
+
+    if isinstance(source, (str, Path)):
+        return storages.create_storage_from_source(str(source))
+    if isinstance(source, storages.RunnerStorage):
+        return source
+    if hasattr(source, "get_directory"):
+        return storages.BlockStorageAdapter(source)
+    raise TypeError(
+        f"Unsupported source type {type(source).__name__!r}: give a local directory, a "
+        "git repository URL, a storage object from headrace.runner.storage or a storage "
+        "block."
+    )
 
 
-def load_flow_from_source(source: str | Path, entrypoint: str) -> Any:
-    """`Flow.from_source` for a local directory: load the flow and remember its origin."""
-    directory = Path(source).expanduser().resolve()
-    if not directory.is_dir():
-        raise EntrypointError(f"source {str(source)!r} is not a local directory")
-    flow = load_flow(directory, entrypoint)
-    _sources[flow] = (str(directory), entrypoint)
+def load_flow_from_source(source: Any, entrypoint: str) -> Any:
+    """`Flow.from_source`: the flow at `entrypoint` in `source` (see `storage_for`)."""
+    return load_flow_from_storage(storage_for(source), entrypoint)
+
+
+def load_flow_from_storage(storage: Any, entrypoint: str) -> Any:
+    """The flow at `entrypoint` (`file.py:function`, `module:function` or
+    `package.module.function`) in a code storage. Remote code is pulled into a temporary
+    directory, imported and the directory removed: the flow object keeps the code it needs,
+    and `sys.path` and `sys.modules` are left as they were. The flow remembers the storage
+    (`_storage`, `_entrypoint`) so that its deployments know where the code is."""
+    import tempfile
+
+    from headrace.runner.storage import LocalStorage
+    from headrace.utilities.asyncutils import run_coro_as_sync
+
+    if isinstance(storage, LocalStorage):
+        if not storage.destination.is_dir():
+            raise EntrypointError(f"source {str(storage.destination)!r} is not a directory")
+        flow = load_flow(storage.destination, entrypoint)
+    else:
+        with tempfile.TemporaryDirectory(prefix="headrace-source-") as tmp:
+            storage.set_base_path(Path(tmp))
+            run_coro_as_sync(storage.pull_code())
+            saved_path, known = list(sys.path), set(sys.modules)
+            try:
+                flow = load_flow(storage.destination, entrypoint)
+            finally:
+                sys.path[:] = saved_path
+                _forget_modules_under(tmp, known)
+    flow._storage = storage
+    flow._entrypoint = entrypoint
     return flow
+
+
+def _forget_modules_under(directory: str, known: set[str]) -> None:
+    """Drop modules imported from `directory` (about to be removed): a later pull imports
+    the code afresh instead of finding the old module."""
+    root = str(Path(directory).resolve())
+    for name in set(sys.modules) - known:
+        file = getattr(sys.modules[name], "__file__", None) or ""
+        if str(Path(file).resolve()).startswith(root):
+            del sys.modules[name]
 
 
 def entrypoint_of(flow: Any) -> tuple[str, str]:
     """`(directory, "file.py:function")` for a flow defined at the top level of a file."""
-    known = _sources.get(flow)
-    if known is not None:
-        return known
+    storage = getattr(flow, "_storage", None)
+    if storage is not None and getattr(flow, "_entrypoint", None):
+        return str(storage.destination), flow._entrypoint
     fn = flow.fn
     if "<locals>" in getattr(fn, "__qualname__", ""):
         raise EntrypointError(
@@ -74,10 +122,11 @@ def entrypoint_of(flow: Any) -> tuple[str, str]:
 def load_flow(directory: str | Path | None, entrypoint: str) -> Any:
     """Import the entrypoint (`file.py:function` relative to `directory`, or
     `package.module:function`) and return the flow it names."""
-    target, sep, attribute = entrypoint.rpartition(":")
-    if not sep or not target or not attribute:
+    target, sep, attribute = entrypoint.rpartition(":" if ":" in entrypoint else ".")
+    if not sep or not target or not attribute or entrypoint.endswith(".py"):
         raise EntrypointError(
-            f"invalid entrypoint {entrypoint!r}; expected 'path/to/file.py:function_name'"
+            f"invalid entrypoint {entrypoint!r}; expected 'path/to/file.py:function_name' "
+            "or 'package.module.function_name'"
         )
     base = Path(directory) if directory else Path.cwd()
     try:

@@ -15,6 +15,7 @@ import os
 import signal
 import threading
 import time
+from pathlib import Path
 from typing import Any, Unpack
 
 from headrace.deployments import records, scheduling
@@ -37,9 +38,18 @@ class Runner:
     time of `headrace.utilities.clock`, so tests drive it with a fake clock; `start()` loops.
     """
 
-    def __init__(self, limit: int | None = None, schedule_ahead: int = 3) -> None:
+    def __init__(
+        self,
+        name: str | None = None,
+        pause_on_shutdown: bool = True,
+        limit: int | None = None,
+        schedule_ahead: int = 3,
+        **_ignored: Any,
+    ) -> None:
         if limit is not None and limit < 1:
             raise ValueError("limit must be at least 1")
+        self.name = name
+        self.pause_on_shutdown = pause_on_shutdown
         self.limit = limit
         self.schedule_ahead = schedule_ahead
         self.id = f"serve:{os.getpid()}:{new_run_id()[:8]}"
@@ -50,10 +60,18 @@ class Runner:
         self._signals = 0
 
     def add_deployment(self, deployment: RunnerDeployment) -> str:
+        """Save `deployment` and run its runs from now on; returns its id."""
+        flow = deployment.load_flow()
         deployment_id = deployment.apply()
-        self.flows[deployment_id] = deployment.flow
+        self.flows[deployment_id] = flow
         self.deployments.append(records.get_deployment(deployment_id))
         return deployment_id
+
+    def add_flow(
+        self, flow: Any, name: str | None = None, **options: Unpack[DeploymentOptions]
+    ) -> str:
+        """`add_deployment(flow.to_deployment(name, **options))`."""
+        return self.add_deployment(to_deployment(flow, name=name, **options))
 
     # -- one round ------------------------------------------------------------------------
     def running(self) -> list[str]:
@@ -106,22 +124,40 @@ class Runner:
             return poll
         return max(0.0, min(poll, due - clock.now()))
 
-    # -- the loop -------------------------------------------------------------------------
-    def start(self) -> None:
-        """Loop until stopped (by `stop()` or SIGINT/SIGTERM), then shut down cleanly."""
+    # -- the loop ---------------------------------------------------------------------------
+    async def start(self, run_once: bool = False, webserver: bool | None = None) -> None:
+        """Serve until stopped (by `stop()`, SIGINT/SIGTERM or cancelling the awaiting task),
+        then shut down cleanly; `run_once` starts the runs due now, waits for them and stops.
+        The loop runs in a worker thread, so the event loop stays free."""
+        import asyncio
+
         restore = self._install_signal_handlers()
+        try:
+            loop = asyncio.ensure_future(asyncio.to_thread(self._serve, run_once))
+            try:
+                await asyncio.shield(loop)
+            except asyncio.CancelledError:
+                self.stop()
+                await loop
+                raise
+        finally:
+            restore()
+
+    def _serve(self, run_once: bool) -> None:
         from headrace.automations.evaluator import start_if_local
 
         evaluator = start_if_local()  # automations, when there is no server to run them
         try:
             while not self._stop.is_set():
                 self.tick()
+                if run_once:
+                    self.join()
+                    break
                 self._stop.wait(self.next_wake())
         finally:
             if evaluator is not None:
                 evaluator.stop()
             self.shutdown()
-            restore()
 
     def stop(self) -> None:
         self._stop.set()
@@ -141,6 +177,8 @@ class Runner:
             )
         for record in self.deployments:
             store.deployments.drop_unstarted_runs(record.id)
+            if self.pause_on_shutdown:
+                store.deployments.set_paused(record.id, True)
 
     def _install_signal_handlers(self) -> Any:
         if threading.current_thread() is not threading.main_thread():
@@ -162,9 +200,14 @@ class Runner:
 
 
 def _runner_for(
-    deployments: tuple[RunnerDeployment, ...], limit: int | None, print_starting_message: bool
+    deployments: tuple[RunnerDeployment, ...],
+    limit: int | None,
+    pause_on_shutdown: bool,
+    print_starting_message: bool,
 ) -> Runner:
-    runner = Runner(limit=limit)
+    from headrace.runner import Runner  # looked up here: tests may replace it
+
+    runner = Runner(pause_on_shutdown=pause_on_shutdown, limit=limit)
     for deployment in deployments:
         if not isinstance(deployment, RunnerDeployment):
             raise TypeError(f"serve() takes flow.to_deployment(...) objects, not {deployment!r}")
@@ -175,34 +218,47 @@ def _runner_for(
     return runner
 
 
+def _run_until_stopped(start: Any) -> None:
+    """Run `runner.start()` from sync code; Ctrl+C ends it quietly."""
+    import asyncio
+
+    from headrace.utilities.asyncutils import in_async_context
+
+    if in_async_context():
+        raise RuntimeError("Cannot call `serve` in an asynchronous context. Use `aserve` instead.")
+    try:
+        asyncio.run(start)
+    except KeyboardInterrupt:
+        logger.info("Received KeyboardInterrupt, shutting down...")
+
+
 def serve(
     *deployments: RunnerDeployment,
-    limit: int | None = None,
+    pause_on_shutdown: bool = True,
     print_starting_message: bool = True,
+    limit: int | None = None,
     **_ignored: Any,
 ) -> None:
     """Serve several deployments from this process until SIGINT/SIGTERM."""
-    _runner_for(deployments, limit, print_starting_message).start()
+    runner = _runner_for(deployments, limit, pause_on_shutdown, print_starting_message)
+    _run_until_stopped(runner.start())
 
 
 async def aserve(
     *deployments: RunnerDeployment,
-    limit: int | None = None,
+    pause_on_shutdown: bool = True,
     print_starting_message: bool = True,
+    limit: int | None = None,
     **_ignored: Any,
 ) -> None:
-    """`serve` for async code: the loop runs in a worker thread and stops cleanly when the
-    awaiting task is cancelled (e.g. by Ctrl+C under `asyncio.run`)."""
+    """`serve` for async code: stops cleanly when the awaiting task is cancelled (e.g. by
+    Ctrl+C under `asyncio.run`)."""
     import asyncio
 
-    runner = _runner_for(deployments, limit, print_starting_message)
-    loop = asyncio.ensure_future(asyncio.to_thread(runner.start))
-    try:
-        await asyncio.shield(loop)
-    except asyncio.CancelledError:
-        runner.stop()
-        await loop
-        raise
+    runner = await asyncio.to_thread(
+        _runner_for, deployments, limit, pause_on_shutdown, print_starting_message
+    )
+    await runner.start()
 
 
 def serve_flow(
@@ -210,10 +266,27 @@ def serve_flow(
     name: str | None = None,
     *,
     limit: int | None = None,
+    pause_on_shutdown: bool = True,
     print_starting_message: bool = True,
-    **options: Unpack[DeploymentOptions],
+    global_limit: int | Any = None,
+    **options: Any,
 ) -> None:
-    """`Flow.serve`: deploy this flow under `name` and run it on its schedule until stopped;
-    `options` are `DeploymentOptions`."""
-    deployment = to_deployment(flow, name=name, **options)
-    serve(deployment, limit=limit, print_starting_message=print_starting_message)
+    """`Flow.serve`: deploy this flow under `name` (a path to a file names it by its stem)
+    and run its scheduled and requested runs in this process until stopped; `options` are
+    `to_deployment`'s. `global_limit` caps concurrent runs of the deployment."""
+    from headrace.runner import Runner  # looked up here: tests may replace it
+
+    if not name:
+        name = flow.name
+    elif Path(name).is_file():
+        name = Path(name).stem
+    runner = Runner(name=name, pause_on_shutdown=pause_on_shutdown, limit=limit)
+    runner.add_flow(flow, name=name, concurrency_limit=global_limit, **options)
+    if print_starting_message:
+        print(
+            f"Your flow {flow.name!r} is being served and polling for scheduled runs!\n\n"
+            "To trigger a run for this flow, use the following command:\n\n"
+            f"\t$ headrace deployment run '{flow.name}/{name}'\n",
+            flush=True,
+        )
+    _run_until_stopped(runner.start())

@@ -14,7 +14,8 @@ A runner that sends calls to other processes or machines (process pool, Dask, Ra
 the machine in the flow's process and ships only the function call: it gives the
 machine an `invoke(task, args, kwargs, timeout, ctx)` method, which packs the call with
 `pack_call`, runs `run_packed` on the far side and returns `unpack_outcome(...)`. Log
-records made remotely come back with the outcome and go to the run's logger; the
+records made remotely come back with the outcome and go to the run's logger (or, where
+a log sink is set in the worker, `set_api_log_sink`, travel as they are made); the
 exception a remote call raised becomes the run's Failed state, as it would locally.
 
 See docs/engine.md.
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 #: setup that only a running task needs.
 _EXPORTS = {
     "FlowRunMachine": "headrace.engine._flow_run",
+    "deliver_outcome": "headrace.engine._remote",
     "TaskRunMachine": "headrace.engine._task_run",
     "drive_async": "headrace.engine._drivers",
     "drive_sync": "headrace.engine._drivers",
@@ -38,6 +40,7 @@ _EXPORTS = {
     "plain_call_value": "headrace.engine._task_run",
     "resolve_parameters": "headrace.engine._inputs",
     "run_packed": "headrace.engine._remote",
+    "set_api_log_sink": "headrace.engine._remote",
     "submitting_runner": "headrace.engine._task_run",
     "unpack_outcome": "headrace.engine._remote",
     "wait_for_upstreams": "headrace.engine._inputs",
@@ -52,8 +55,10 @@ if TYPE_CHECKING:
     from headrace.engine._inputs import resolve_parameters as resolve_parameters
     from headrace.engine._inputs import wait_for_upstreams as wait_for_upstreams
     from headrace.engine._mapping import expand_map as expand_map
+    from headrace.engine._remote import deliver_outcome as deliver_outcome
     from headrace.engine._remote import pack_call as pack_call
     from headrace.engine._remote import run_packed as run_packed
+    from headrace.engine._remote import set_api_log_sink as set_api_log_sink
     from headrace.engine._remote import unpack_outcome as unpack_outcome
     from headrace.engine._task_run import TaskRunMachine as TaskRunMachine
     from headrace.engine._task_run import plain_call_value as plain_call_value

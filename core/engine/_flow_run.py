@@ -10,6 +10,11 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from headrace._flow_run_suspension import (
+    FlowRunSuspensionRequest,
+    track_flow_run,
+    untrack_flow_run,
+)
 from headrace._naming import check_run_name
 from headrace.context import FlowRunContext, TaskRunContext, current_tags
 from headrace.engine._outcomes import call_hooks, return_value_to_state
@@ -65,6 +70,7 @@ class FlowRunMachine:
         self.ctx: FlowRunContext | None = None
         self.runner: Any = None
         self._token: Any = None
+        self._sigterm_previous: Any = None
 
     # -- beginning -------------------------------------------------------------------------
     def begin(self) -> bool:
@@ -108,12 +114,18 @@ class FlowRunMachine:
             flow, run, self.runner, self.parameters, result_store, log_prints, self.logger
         )
         self.ctx.persist_result = persist
+        # a subflow leaves when its parent is asked to suspend
+        suspension = self.parent.flow_run_suspension_request if self.parent else None
+        self.ctx.flow_run_suspension_request = suspension or FlowRunSuspensionRequest()
+        track_flow_run(run.id, self.ctx.flow_run_suspension_request)
         self.ctx.task_persist_default = (
             self.parent.task_persist_default
             if self.parent is not None
             else get_current_settings().tasks.default_persist_result
         )
         self._token = FlowRunContext._var.set(self.ctx)
+        if self.parent is None:
+            self._sigterm_previous = capture_sigterm()
         if log_prints:
             install_print_redirect()
         run.start_ts = time.time()
@@ -184,6 +196,7 @@ class FlowRunMachine:
         state = return_value_to_state(value)
         if state.is_completed():
             self._persist(state)
+        if not state.is_failed():  # only failures are retried
             self.state = state
             return None
         return self._failed(state)
@@ -244,6 +257,8 @@ class FlowRunMachine:
             self.state = exc.state
         elif type(exc).__name__ == "CancelledError":  # asyncio's, without importing asyncio
             self.state = Cancelled(message="The flow run was cancelled.", data=exc)
+        elif isinstance(exc, TerminationSignal) and _cancel_intended():
+            self.state = Cancelled(message="The flow run was cancelled (SIGTERM).", data=exc)
         else:
             detail = "SIGTERM" if isinstance(exc, TerminationSignal) else type(exc).__name__
             self.state = Crashed(message=f"Execution was interrupted: {detail}", data=exc)
@@ -259,6 +274,9 @@ class FlowRunMachine:
                 runner.__exit__(None, None, None)
             except BaseException as exc:  # noqa: BLE001 - report, the run still ends
                 self.logger.error(f"Task runner failed to shut down: {exc!r}")
+        if self._sigterm_previous is not None:
+            restore_sigterm(self._sigterm_previous)
+            self._sigterm_previous = None
         run.end_ts = time.time()
         state.state_details.flow_run_id = run.id
         self._transition(state)
@@ -269,12 +287,46 @@ class FlowRunMachine:
             StateType.FAILED: flow.on_failure_hooks,
             StateType.CRASHED: flow.on_crashed_hooks,
             StateType.CANCELLED: flow.on_cancellation_hooks,
+            StateType.CANCELLING: flow.on_cancellation_hooks,
         }.get(state.type, ())
         if hooks:  # inside the run's context, so log_prints applies to hooks too
             call_hooks(hooks, flow, run, state, self.logger)
         if self._token is not None:
             FlowRunContext._var.reset(self._token)
             self._token = None
+        if self.ctx is not None and self.ctx.flow_run_suspension_request is not None:
+            untrack_flow_run(self.flow_run.id, self.ctx.flow_run_suspension_request)
         if self.parent is None and not self.store.flush():
             self.logger.warning(unwritten_warning(self.store, 30.0))
         return state
+
+
+def _cancel_intended() -> bool:
+    # looked up on the module each time, so it can be replaced (Prefect's tests do)
+    from headrace import flow_engine
+
+    return flow_engine.get_intent() == "cancel"
+
+
+def _raise_termination(signum: int, frame: Any) -> None:
+    raise TerminationSignal(signum)
+
+
+def capture_sigterm() -> Any:
+    """While a top-level flow runs in the main thread, SIGTERM raises TerminationSignal in
+    it (so the run ends Crashed or, when cancelled, Cancelled, and is recorded) instead of
+    killing the process unrecorded. Returns the handler to restore (None: not installed)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    previous = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, _raise_termination)
+    return previous if previous is not None else signal.SIG_DFL
+
+
+def restore_sigterm(previous: Any) -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, previous)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import inspect
 import logging
+import time
 import traceback
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 from headrace.context import TagsContext, TaskRunContext, current_tags
@@ -21,16 +23,53 @@ from headrace.exceptions import TaskRunTimeoutError
 from headrace.logging.prints import install_print_redirect
 from headrace.run_records import TaskRun
 
+#: where a worker process sends each run log record as it is made (a process pool's
+#: worker initializer sets it, see `set_api_log_sink`); None: the records go back with
+#: the call's outcome (Dask, Ray)
+_log_sink: Callable[[dict[str, Any]], None] | None = None
+
+
+def set_api_log_sink(sink: Callable[[dict[str, Any]], None] | None) -> None:
+    """Send this process's remote run log records to `sink` (one dict each: `name`,
+    `level`, `message`, `timestamp` and the run's fields) as they are made, or with
+    None collect them for the outcome again."""
+    global _log_sink
+    _log_sink = sink
+
 
 class _RemoteLogger(logging.LoggerAdapter):
-    """Collects records in the remote process to send back with the outcome."""
+    """The run logger of a remote call: forwards each record through the log sink, or
+    collects it to send back with the outcome."""
 
     def __init__(self, extra: dict[str, Any]) -> None:
-        super().__init__(logging.getLogger("headrace.task_runs.remote"), extra)
+        super().__init__(logging.getLogger("headrace.task_runs"), extra)
         self.records: list[tuple[int, str]] = []
+        #: how many records went through the sink (the flow's side waits for them)
+        self.forwarded = 0
 
     def log(self, level: int, msg: Any, *args: Any, **kwargs: Any) -> None:
-        self.records.append((level, str(msg) % args if args else str(msg)))
+        message = str(msg) % args if args else str(msg)
+        exc_info = kwargs.get("exc_info")
+        if exc_info:
+            message += "\n" + "".join(
+                traceback.format_exception(exc_info)
+                if isinstance(exc_info, BaseException)
+                else traceback.format_exc()
+            ).rstrip("\n")
+        sink = _log_sink
+        if sink is None:
+            self.records.append((level, message))
+            return
+        sink(
+            {
+                **self.extra,
+                "name": self.logger.name,
+                "level": level,
+                "message": message,
+                "timestamp": time.time(),
+            }
+        )
+        self.forwarded += 1
 
     def isEnabledFor(self, level: int) -> bool:  # noqa: N802 - logging's name
         return True
@@ -122,11 +161,15 @@ def _call(fn: Any, args: tuple, kwargs: dict, timeout: float | None) -> Any:
     )
 
 
-def run_packed(payload: bytes, timeout: float | None = None) -> bytes:
+def run_packed(
+    payload: bytes, timeout: float | None = None, log_fields: dict[str, Any] | None = None
+) -> bytes:
     """Remote side: call the packed function (sync or async, within `timeout` seconds,
     counted from the moment it starts) and return the pickled outcome, value or
-    exception, with the log records the call made. Runs in a worker process, a Dask
-    worker or a Ray actor; `unpack_outcome` reads the answer on the flow's side."""
+    exception, with the log records the call made (or their count, when a log sink
+    forwarded them). `log_fields` (e.g. the flow run's name) go on every log record.
+    Runs in a worker process, a Dask worker or a Ray actor; `unpack_outcome` reads the
+    answer on the flow's side."""
     cloudpickle = _cloudpickle()
     blob, args, kwargs, snapshot = cloudpickle.loads(payload)
     task = _remote_task(blob, snapshot["task_name"], snapshot["task_type"])
@@ -143,7 +186,15 @@ def run_packed(payload: bytes, timeout: float | None = None) -> bytes:
         snapshot["task_run_name"],
         snapshot["run_count"],
     )
-    logger = _RemoteLogger({"task_run_id": run.id, "task_run_name": run.name})
+    logger = _RemoteLogger(
+        {
+            **(log_fields or {}),
+            "task_run_id": run.id,
+            "task_run_name": run.name,
+            "task_name": run.task_name,
+            "flow_run_id": run.flow_run_id,
+        }
+    )
     ctx = TaskRunContext(task, run, snapshot["parameters"], snapshot["log_prints"], logger)
     token = TaskRunContext._var.set(ctx)
     try:
@@ -157,17 +208,21 @@ def run_packed(payload: bytes, timeout: float | None = None) -> bytes:
     finally:
         TaskRunContext._var.reset(token)
     try:
-        return cloudpickle.dumps((outcome, logger.records))
+        return cloudpickle.dumps((outcome, logger.records, logger.forwarded))
     except Exception as exc:  # an unpicklable result or exception
         error = RuntimeError(f"could not send the task's outcome back: {exc!r}")
-        return cloudpickle.dumps(((False, error), logger.records))
+        return cloudpickle.dumps(((False, error), logger.records, logger.forwarded))
 
 
 def unpack_outcome(blob: bytes, ctx: TaskRunContext) -> Any:
     """Flow side: re-emit the remote call's log records through the run's logger, then
     return its value or raise its exception (the engine turns that into the run's state)."""
-    cloudpickle = _cloudpickle()
-    (ok, value), log_records = cloudpickle.loads(blob)
+    return deliver_outcome(_cloudpickle().loads(blob), ctx)
+
+
+def deliver_outcome(outcome: tuple[Any, ...], ctx: TaskRunContext) -> Any:
+    """`unpack_outcome` of an outcome already unpickled (`(outcome, records, forwarded)`)."""
+    (ok, value), log_records, _forwarded = outcome
     for level, message in log_records:
         ctx.logger.log(level, message)
     if ok:

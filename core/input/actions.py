@@ -9,34 +9,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from headrace.client.schemas.objects import FlowRunInput
 from headrace.context import FlowRunContext
 from headrace.store import get_store
 from headrace.utilities.asyncutils import async_dispatch
 
 if TYPE_CHECKING:
     import pydantic
-
-
-class FlowRunInput:
-    """One stored input of a flow run (what `filter_flow_run_input` returns)."""
-
-    __slots__ = ("flow_run_id", "key", "value", "sender", "created")
-
-    def __init__(
-        self, flow_run_id: str, key: str, value: str, sender: str | None, created: float
-    ) -> None:
-        self.flow_run_id = flow_run_id
-        self.key = key
-        self.value = value
-        self.sender = sender
-        self.created = created
-
-    @property
-    def decoded_value(self) -> Any:
-        return json.loads(self.value)
-
-    def __repr__(self) -> str:
-        return f"FlowRunInput(flow_run_id={self.flow_run_id!r}, key={self.key!r})"
 
 
 def ensure_flow_run_id(flow_run_id: Any = None) -> str:

@@ -134,7 +134,7 @@ class BaseRunInput(pydantic.BaseModel):
         instance._metadata = RunInputMetadata(
             key=flow_run_input.key,
             sender=flow_run_input.sender,
-            receiver=flow_run_input.flow_run_id,
+            receiver=str(flow_run_input.flow_run_id),
         )
         return instance
 

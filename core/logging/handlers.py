@@ -72,3 +72,49 @@ class StoreHandler(logging.Handler):
 
 #: Prefect's name for the handler that sends run logs to where runs are kept
 APILogHandler = StoreHandler
+
+
+class APILogWorker:
+    """Delivers run log records made in another process (a process pool's workers send
+    them as dicts) to this process's loggers, so that they reach the same handlers as
+    local run logs: the console, the store and any of the application's own."""
+
+    _instance: APILogWorker | None = None
+    _RUN_FIELDS = (
+        "flow_run_id",
+        "flow_run_name",
+        "flow_name",
+        "task_run_id",
+        "task_run_name",
+        "task_name",
+    )
+
+    @classmethod
+    def instance(cls) -> APILogWorker:
+        """The process's one log worker."""
+        if cls._instance is None:
+            cls._instance = cls()
+        return cls._instance
+
+    def send(self, log: dict[str, Any]) -> None:
+        """Emit one record (`name`, `level`, `message`, `timestamp`, run fields)."""
+        logger = logging.getLogger(log.get("name") or "headrace.task_runs")
+        level = int(log.get("level", logging.INFO))
+        if not logger.isEnabledFor(level):
+            return
+        extra = {field: log.get(field) for field in self._RUN_FIELDS}
+        record = logger.makeRecord(
+            logger.name,
+            level,
+            "(worker process)",
+            0,
+            str(log.get("message", "")),
+            (),
+            None,
+            extra=extra,
+        )
+        timestamp = log.get("timestamp")
+        if isinstance(timestamp, (int, float)):
+            record.created = float(timestamp)
+            record.msecs = (record.created - int(record.created)) * 1000
+        logger.handle(record)

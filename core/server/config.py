@@ -11,7 +11,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from headrace.settings import get_current_settings
+from headrace.settings import get_current_settings, secret_text
 
 API_KEY_ENV = "HEADRACE_API_KEY"
 AUTH_STRING_ENV = "HEADRACE_API_AUTH_STRING"
@@ -37,7 +37,7 @@ class AuthConfig:
     @classmethod
     def from_env(cls) -> AuthConfig:
         api = get_current_settings().api
-        api_key, auth_string = api.key, api.auth_string
+        api_key, auth_string = secret_text(api.key), secret_text(api.auth_string)
         if auth_string is not None and ":" not in auth_string:
             raise ServerConfigError(f"{AUTH_STRING_ENV} must look like user:password")
         return cls(api_key=api_key, auth_string=auth_string)

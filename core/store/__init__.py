@@ -29,9 +29,10 @@ def open_store(url: str | None = None) -> Store:
     if url is None:
         settings = get_settings()
         if settings.api_url:
+            from headrace.settings import require_http_url
             from headrace.store.http import HttpStore
 
-            return HttpStore(settings.api_url)
+            return HttpStore(require_http_url(settings.api_url))
         url = settings.database
     return open_sql_store(url)
 

@@ -1,4 +1,5 @@
-"""Argument annotations: `unmapped`, `quote` and `allow_failure` (Prefect 3 semantics)."""
+"""Argument annotations: `unmapped`, `quote` and `allow_failure` (Prefect 3 semantics),
+and `freeze` for deployment parameters."""
 
 from __future__ import annotations
 
@@ -54,6 +55,44 @@ class allow_failure(BaseAnnotation[T]):
     __slots__ = ()
 
 
+class freeze(BaseAnnotation[T]):
+    """A deployment parameter people may not change when they start a run: its value is
+    the deployment's, and its parameter schema property is marked `readOnly`. Only JSON
+    values can be frozen (the value is shown and stored as JSON)."""
+
+    __slots__ = ()
+
+    def __init__(self, value: T) -> None:
+        import json
+
+        try:
+            json.dumps(value, default=_json_for_sets)
+        except (TypeError, ValueError):
+            raise ValueError("Value must be JSON serializable") from None
+        super().__init__(value)
+
+    def unfreeze(self) -> T:
+        return self.value
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(
+            lambda value: value if isinstance(value, freeze) else cls(value),
+            core_schema.any_schema(),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda frozen: frozen.unfreeze()
+            ),
+        )
+
+
+def _json_for_sets(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)):
+        return list(value)
+    raise TypeError(type(value).__name__)
+
+
 class opaque(BaseAnnotation[T]):
     """Resolve this future or state to its result, but do not look inside the result
     for more futures or states (cheap for large results; nested states pass as-is)."""
@@ -73,4 +112,4 @@ class Quote(quote[T]):
         super().__init__(value)
 
 
-__all__ = ["BaseAnnotation", "Quote", "allow_failure", "opaque", "quote", "unmapped"]
+__all__ = ["BaseAnnotation", "Quote", "allow_failure", "freeze", "opaque", "quote", "unmapped"]

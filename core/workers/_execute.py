@@ -1,7 +1,8 @@
 """Subprocess entry point of a worker: `python -m headrace.workers._execute FLOW_RUN_ID`.
 
 Loads the deployment's flow from its entrypoint and runs the stored flow run. SIGTERM (sent
-when the worker shuts down or dies) ends the run as Crashed, recorded before exiting.
+when the worker shuts down or dies) ends the run as Crashed, recorded before exiting; the
+run ends Cancelled when `headrace flow-run cancel` sent it (see headrace.flow_engine).
 """
 
 from __future__ import annotations
@@ -12,16 +13,12 @@ import sys
 from headrace.deployments import records
 from headrace.deployments.execution import run_stored_flow_run
 from headrace.deployments.loading import EntrypointError, load_flow
-from headrace.exceptions import Pause
-
-
-class Terminated(BaseException):
-    """SIGTERM arrived. A BaseException, so the engine records the run Crashed ("Execution
-    was interrupted: Terminated") instead of treating it as the flow's own failure."""
+from headrace.exceptions import Pause, TerminationSignal
 
 
 def _terminate(signum: int, frame: object) -> None:
-    raise Terminated()
+    # before the flow starts; during the run the engine raises the same for SIGTERM
+    raise TerminationSignal(signum)
 
 
 def main(run_id: str) -> int:
@@ -43,7 +40,7 @@ def main(run_id: str) -> int:
     except records.RunRejected as exc:
         print(exc, file=sys.stderr)
         return 1
-    except Terminated:
+    except TerminationSignal:
         return 143
     except Pause:  # suspended: the run is recorded Suspended and resumes as a new start
         return 0

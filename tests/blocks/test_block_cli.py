@@ -19,12 +19,15 @@ PLAIN = "s3cr3t-value-for-cli"
 class ApiCredentials(Block):
     """Credentials for the CLI tests."""
 
+    _block_type_name = "API Credentials"
+
     account: str
     token: SecretStr
     headers: SecretDict | None = None
 
 
 class ApiClient(Block):
+    _block_type_name = "API Client"
     url: str
     credentials: ApiCredentials
 
@@ -144,7 +147,7 @@ def test_create_with_a_missing_field_saves_nothing() -> None:
 def test_create_with_a_bad_name() -> None:
     result = run("create", "string", "Bad_Name", "--field", "value=1")
     assert result.exit_code != 0
-    assert "lowercase letters, digits and dashes" in result.output
+    assert "lowercase letters, numbers, and dashes" in result.output
 
 
 def test_ls_shows_names_not_values() -> None:

@@ -52,7 +52,7 @@ class DocumentedBlock(Block):
 def test_code_example_comes_from_the_docstring_or_a_load_snippet() -> None:
     assert PlainBlock.get_code_example() == (
         f"```python\nfrom {__name__} import PlainBlock\n\n"
-        'plain_block_block = PlainBlock.load("BLOCK_NAME")\n```'
+        'plainblock_block = PlainBlock.load("BLOCK_NAME")\n```'
     )
     assert DocumentedBlock.get_code_example() == (
         "Send one:\n```python\nfrom somewhere import DocumentedBlock\n"

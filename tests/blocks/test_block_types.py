@@ -6,25 +6,30 @@ import pytest
 
 from headrace.blocks.core import Block
 from headrace.blocks.errors import UnknownBlockType
-from headrace.blocks.names import slug_from_class_name
-from headrace.blocks.registry import block_type_source, block_types, lookup_block_type
+from headrace.blocks.registry import (
+    block_type_source,
+    block_types,
+    lookup_block_type,
+    register_block_type,
+)
 from headrace.blocks.system import JSON, Secret, String
 from headrace.filesystems import LocalFileSystem, RemoteFileSystem, WritableFileSystem
 
 
-@pytest.mark.parametrize(
-    ("class_name", "slug"),
-    [
-        ("LocalFileSystem", "local-file-system"),
-        ("S3Bucket", "s3-bucket"),
-        ("GCSBucket", "gcs-bucket"),
-        ("AwsCredentials", "aws-credentials"),
-        ("JSON", "json"),
-        ("String", "string"),
-    ],
-)
-def test_slug_from_class_name_follows_prefect(class_name: str, slug: str) -> None:
-    assert slug_from_class_name(class_name) == slug
+def test_slugs_follow_prefect() -> None:
+    """The slug is the display name made a slug; without one, the class name lowercased."""
+
+    class MyFancyBlock(Block):
+        x: int = 0
+
+    class Named(Block):
+        _block_type_name = "S3 Bucket (legacy)"
+
+    assert MyFancyBlock.get_block_type_slug() == "myfancyblock"
+    assert Named.get_block_type_slug() == "s3-bucket-legacy"
+    assert LocalFileSystem.get_block_type_slug() == "local-file-system"
+    assert RemoteFileSystem.get_block_type_slug() == "remote-file-system"
+    assert JSON.get_block_type_slug() == "json"
 
 
 def test_builtin_types_are_registered_through_the_plugin_hook() -> None:
@@ -52,13 +57,13 @@ def test_metadata_from_the_class(throwaway_slugs: list[str]) -> None:
         _block_schema_version = "2"
         host: str
 
-    throwaway_slugs.append("warehouse-config")
-    assert WarehouseConfig.get_block_type_slug() == "warehouse-config"
-    assert WarehouseConfig.get_block_type_name() == "Warehouse Config"
+    throwaway_slugs.append("warehouseconfig")
+    assert WarehouseConfig.get_block_type_slug() == "warehouseconfig"
+    assert WarehouseConfig.get_block_type_name() == "WarehouseConfig"
     assert WarehouseConfig.get_description() == "Where the warehouse lives."
     assert WarehouseConfig.get_block_capabilities() == {"connect"}
     assert WarehouseConfig.get_block_schema_version() == "2"
-    assert lookup_block_type("warehouse-config") is WarehouseConfig
+    assert lookup_block_type("warehouseconfig") is WarehouseConfig
 
 
 def test_slug_override_is_not_inherited(throwaway_slugs: list[str]) -> None:
@@ -95,12 +100,18 @@ def test_capabilities_accumulate_over_bases() -> None:
     }
 
 
-def test_a_second_class_cannot_take_a_registered_slug(throwaway_slugs: list[str]) -> None:
-    with pytest.warns(UserWarning, match="'secret' is already taken"):
+def test_a_second_class_takes_a_registered_slug_with_a_warning() -> None:
+    """Prefect's rule: the class defined last wins, and the warning names both."""
+    with pytest.warns(UserWarning, match="matches existing registered type 'Secret'"):
 
         class Impostor(Block):
             _block_type_slug = "secret"
 
+    try:
+        assert lookup_block_type("secret") is Impostor
+    finally:
+        with pytest.warns(UserWarning, match="matches existing registered type 'Impostor'"):
+            register_block_type(Secret, source="headrace.builtins.blocks")
     assert lookup_block_type("secret") is Secret
 
 

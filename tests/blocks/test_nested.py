@@ -1,4 +1,5 @@
-"""Nested blocks are stored as references to their own documents and resolved on load."""
+"""Nested blocks: one saved on its own is stored as a reference to its document and
+resolved on load; one that was never saved is kept inside its parent (as in Prefect)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class Warehouse(Block):
 
 
 class ResultsHome(Block):
+    _block_type_name = "Results Home"
     storage: WritableFileSystem
 
 
@@ -45,40 +47,60 @@ def test_a_saved_nested_block_is_a_reference_not_a_copy() -> None:
     assert loaded.credentials._block_document_name == "prod"
 
 
-def test_an_unsaved_nested_block_becomes_an_anonymous_document() -> None:
+def test_an_unsaved_nested_block_is_kept_inside_its_parent() -> None:
     Warehouse(
         host="db",
         credentials=WarehouseCredentials(user="a", password="p"),
         replicas=[WarehouseCredentials(user="r", password="q")],
     ).save("main")
-    references = _all_documents()
-    assert len(references) == 3
-    assert sum(ref.startswith("warehouse-credentials/anonymous-") for ref in references) == 2
-    assert [row.name for row in documents.list_documents(get_store())] == ["main"]
+    assert _all_documents() == ["warehouse/main"]
 
     loaded = Warehouse.load("main")
     assert loaded.credentials.user == "a"
     assert loaded.replicas[0].password.get_secret_value() == "q"
-    assert loaded.credentials._is_anonymous
+    assert loaded.credentials._block_document_id is None
+    assert type(loaded.credentials) is WarehouseCredentials
+
+
+def test_an_unsaved_nested_block_typed_as_a_base_class_loads_as_its_own_class(tmp_path) -> None:
+    ResultsHome(storage=LocalFileSystem(basepath=str(tmp_path))).save("home")
+    loaded = ResultsHome.load("home")
+    assert type(loaded.storage) is LocalFileSystem
+    assert loaded.storage.basepath == str(tmp_path)
+
+
+def _anonymous(user: str) -> WarehouseCredentials:
+    child = WarehouseCredentials(user=user, password="p")
+    child._save(is_anonymous=True)
+    return child
+
+
+def test_an_anonymous_document_saved_alone_stays_and_loads_by_its_name() -> None:
+    child = _anonymous("a")
+    assert child._is_anonymous
+    assert child._block_document_name.startswith("anonymous-")
+    assert documents.list_documents(get_store()) == []  # not listed
+    loaded = WarehouseCredentials.load(child._block_document_name)
+    assert loaded.user == "a"
+    assert loaded._is_anonymous
 
 
 def test_anonymous_children_go_with_their_parent() -> None:
-    Warehouse(host="db", credentials=WarehouseCredentials(user="a", password="p")).save("main")
+    Warehouse(host="db", credentials=_anonymous("a")).save("main")
+    assert len(_all_documents()) == 2
     Warehouse.delete("main")
     assert _all_documents() == []
 
 
-def test_overwriting_a_parent_drops_children_it_no_longer_uses() -> None:
-    Warehouse(host="db", credentials=WarehouseCredentials(user="a", password="p")).save("main")
-    Warehouse(host="db", credentials=WarehouseCredentials(user="b", password="p")).save(
-        "main", overwrite=True
-    )
+def test_overwriting_a_parent_drops_anonymous_children_it_no_longer_uses() -> None:
+    Warehouse(host="db", credentials=_anonymous("a")).save("main")
+    Warehouse(host="db", credentials=_anonymous("b")).save("main", overwrite=True)
     assert len(_all_documents()) == 2
     assert Warehouse.load("main").credentials.user == "b"
 
 
 def test_resaving_a_loaded_parent_keeps_its_anonymous_child() -> None:
-    Warehouse(host="db", credentials=WarehouseCredentials(user="a", password="p")).save("main")
+    Warehouse(host="db", credentials=_anonymous("a")).save("main")
     loaded = Warehouse.load("main")
     loaded.host = "db2"
     loaded.save(overwrite=True)

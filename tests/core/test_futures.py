@@ -236,3 +236,54 @@ def test_future_gives_a_uuid_and_a_concurrent_future_settled_with_the_final_stat
         assert wrapped is future.wrapped_future
         state = wrapped.result(timeout=10)
         assert state.is_completed() and future.result() == 9
+
+
+@task
+def announce(text: str) -> str:
+    return text
+
+
+def test_create_run_records_a_pending_run_that_a_distributed_future_follows():
+    import asyncio
+
+    from headrace.futures import PrefectDistributedFuture
+    from headrace.states import Completed
+    from headrace.store import get_store
+    from headrace.store.runs import record_task_run_state
+
+    run = asyncio.run(announce.create_run(parameters={"text": "hi"}))
+    assert run.name.startswith("announce-") and run.state.is_pending()
+    future = PrefectDistributedFuture(run.id)
+    future.wait(0.01)
+    assert not future.done() and future.state.is_pending()
+    with pytest.raises(TimeoutError):
+        future.result(timeout=0.01)
+    row = get_store().runs.read_task_run(run.id)
+    assert row["state_type"] == "PENDING" and row["flow_run_id"] is None
+
+    run.state = Completed()  # whoever runs it records the end
+    record_task_run_state(get_store(), run)
+    get_store().flush()
+    future.wait(5)
+    assert future.done() and future.state.is_completed()
+
+
+def test_create_run_inside_a_flow_belongs_to_it_and_deferred_queues_it():
+    import asyncio
+
+    from headrace.context import FlowRunContext
+    from headrace.futures import PrefectDistributedFuture
+    from headrace.store import get_store
+
+    @flow
+    async def planner():
+        run = await announce.create_run(parameters={"text": "later"})
+        queued = await announce.create_run(parameters={"text": "worker"}, deferred=True)
+        return FlowRunContext.get().flow_run.id, run, queued
+
+    flow_run_id, run, queued = asyncio.run(planner())
+    assert run.flow_run_id == flow_run_id
+    assert get_store().runs.read_task_run(run.id)["flow_run_id"] == flow_run_id
+    outcome = get_store().task_queue.read_outcome(queued.id)
+    assert outcome is not None and outcome["status"] not in ("completed", "failed")
+    assert not PrefectDistributedFuture(queued.id).done()

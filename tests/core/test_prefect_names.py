@@ -80,7 +80,7 @@ def test_block_errors_and_schema_key():
     from headrace.blocks.system import Secret
 
     for interface in (Block, ObjectStorageBlock):
-        with pytest.raises(InvalidBlockRegistration, match="concrete Block subclass"):
+        with pytest.raises(InvalidBlockRegistration, match="should be called on a Block subclass"):
             interface.register_type_and_schema()
     Secret.register_type_and_schema()  # a concrete type registers
     with pytest.raises(BlockNotSavedError, match="never saved"):

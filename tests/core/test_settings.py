@@ -59,4 +59,5 @@ def test_prefect_names_are_the_same_settings(tmp_path: Path) -> None:
 
     with temporary_settings(updates={PREFECT_HOME: tmp_path}):
         assert HEADRACE_HOME.value() == tmp_path
-    assert PREFECT_API_URL is HEADRACE_API_URL
+    assert PREFECT_API_URL.field == HEADRACE_API_URL.field
+    assert PREFECT_API_URL.name == "PREFECT_API_URL"

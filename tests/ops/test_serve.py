@@ -12,6 +12,7 @@ from ops_support import PYTHON, subprocess_env, wait_until
 
 from headrace import flow
 from headrace.deployments import Runner, records, run_deployment
+from headrace.exceptions import InvalidNameError
 from headrace.schedules import Cron, Interval
 from headrace.store import get_store
 
@@ -190,10 +191,15 @@ def test_schedules_argument_rules() -> None:
     with pytest.raises(ValueError, match="Only one of"):
         tick_flow.to_deployment("x", interval=60, cron="* * * * *")
     deployment = tick_flow.to_deployment("x", cron=["0 1 * * *", "0 2 * * *"])
-    assert [s.cron for s in deployment.schedules] == ["0 1 * * *", "0 2 * * *"]
-    assert isinstance(tick_flow.to_deployment("y", schedule=Cron("0 3 * * *")).schedules[0], Cron)
+    assert [s.schedule.cron for s in deployment.schedules] == ["0 1 * * *", "0 2 * * *"]
+    given = Cron("0 3 * * *", slug="nightly")
+    entry = tick_flow.to_deployment("y", schedule=given).schedules[0]
+    assert (entry.schedule, entry.slug) == (given, "nightly")
+    # unknown default parameters: a clear error when the deployment is saved
     with pytest.raises(ValueError, match="has no parameter"):
-        tick_flow.to_deployment("z", parameters={"nope": 1})
+        Runner().add_deployment(tick_flow.to_deployment("z", parameters={"nope": 1}))
+    with pytest.raises(InvalidNameError, match="contains an invalid character"):
+        tick_flow.to_deployment("a/b")
 
 
 SERVE_SCRIPT = """

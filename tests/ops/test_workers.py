@@ -17,7 +17,6 @@ from ops_support import PYTHON, subprocess_env, wait_until
 from headrace.cli import build_cli
 from headrace.deployments import EntrypointError, RunRejected, load_flow_from_source, records
 from headrace.deployments.deploy import run_deployment
-from headrace.exceptions import ObjectNotFound
 from headrace.workers import ProcessWorker, reap_dead_workers
 
 FLOWS = """
@@ -148,7 +147,7 @@ def test_two_workers_schedule_the_next_runs_once(project: Path, headrace_home: P
 
 def test_bad_input_gives_clear_errors(project: Path) -> None:
     greet = load_flow_from_source(project, "flows.py:greet")
-    with pytest.raises(ObjectNotFound, match="work pool 'nowhere' not found"):
+    with pytest.raises(ValueError, match="Could not find work pool 'nowhere'"):
         greet.deploy("x", work_pool_name="nowhere", print_next_steps=False)
     result = cli("worker", "start", "--pool", "nowhere")
     assert result.exit_code == 1 and "work pool 'nowhere' not found" in result.output
@@ -270,7 +269,7 @@ def test_a_run_does_not_outlive_its_worker(
         worker.send_signal(signal.SIGKILL)  # only the worker: its run gets SIGTERM
         worker.wait()
     wait_until(lambda: state_of(run_id) == "CRASHED", timeout=30, what="the run to end")
-    assert records.run_row(run_id)["state_message"] == "Execution was interrupted: Terminated"
+    assert records.run_row(run_id)["state_message"] == "Execution was interrupted: SIGTERM"
 
 
 def test_deployment_inspect_and_delete(project: Path) -> None:

@@ -1,8 +1,10 @@
 """The objects, filters and sorts of `headrace.client` (Prefect's client schema names)."""
 
+from headrace.blocks.schemas import DEFAULT_BLOCK_SCHEMA_VERSION
 from headrace.client.schemas.actions import VariableCreate, VariableUpdate
 from headrace.client.schemas.objects import (
     BlockDocument,
+    BlockSchema,
     BlockType,
     Deployment,
     DeploymentResponse,
@@ -14,7 +16,9 @@ from headrace.client.schemas.objects import (
 from headrace.client.schemas.responses import OrchestrationResult, SetStateStatus
 
 __all__ = [
+    "DEFAULT_BLOCK_SCHEMA_VERSION",
     "BlockDocument",
+    "BlockSchema",
     "BlockType",
     "Deployment",
     "DeploymentResponse",

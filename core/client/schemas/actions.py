@@ -49,9 +49,39 @@ class ArtifactUpdate(BaseModel):
     metadata_: dict[str, str] | None = Field(default=None)
 
 
+class DeploymentScheduleCreate:
+    """One schedule of a deployment before it is saved (what `to_deployment` puts in a
+    deployment's `schedules`): `.schedule` is the `headrace.schedules` object, whose
+    `active`, `parameters` and `slug` show through."""
+
+    def __init__(self, schedule: Any) -> None:
+        self.schedule = schedule
+
+    @property
+    def active(self) -> bool:
+        return self.schedule.active
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        return self.schedule.parameters
+
+    @property
+    def slug(self) -> str | None:
+        return self.schedule.slug
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DeploymentScheduleCreate) and other.schedule == self.schedule
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"DeploymentScheduleCreate(schedule={self.schedule!r})"
+
+
 __all__ = [
     "ArtifactCreate",
     "ArtifactUpdate",
+    "DeploymentScheduleCreate",
     "VariableCreate",
     "VariableUpdate",
     "WorkPoolCreate",

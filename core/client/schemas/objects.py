@@ -9,11 +9,13 @@ Ids are UUIDs and times timezone-aware datetimes. A flow is known by its name, s
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import uuid
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from headrace.blocks.schemas import BlockDocument, BlockSchema, BlockType
 from headrace.states import State, StateType
 
 _FLOW_NAMESPACE = uuid.UUID("6f0c1f0e-7a5b-4b8e-9d3e-68656164726d")
@@ -243,25 +245,6 @@ class Variable(BaseModel):
         )
 
 
-class BlockType(BaseModel):
-    name: str
-    slug: str
-
-
-class BlockDocument(BaseModel):
-    """A saved block's fields; secret values are masked unless read with
-    `include_secrets=True`."""
-
-    id: uuid.UUID
-    name: str | None
-    data: dict[str, Any] = Field(default_factory=dict)
-    block_type_name: str | None = None
-    block_type: BlockType | None = None
-    is_anonymous: bool = False
-    created: dt.datetime | None = None
-    updated: dt.datetime | None = None
-
-
 class Artifact(ObjectBaseModel):
     """A published artifact, as `Artifact.get` and `read_artifacts` return it."""
 
@@ -314,15 +297,62 @@ def _artifact_fields(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class FlowRunInput(ObjectBaseModel):
+    """One stored input of a flow run (what `filter_flow_run_input` returns): a JSON
+    `value` under a `key`, and who sent it."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    flow_run_id: uuid.UUID | str
+    key: str
+    value: str
+    sender: str | None = None
+
+    @field_validator("created", mode="before")
+    @classmethod
+    def _created_from_timestamp(cls, value: Any) -> Any:
+        return _utc(value) if isinstance(value, (int, float)) else value
+
+    @property
+    def decoded_value(self) -> Any:
+        """The value, decoded from JSON."""
+        import json
+
+        return json.loads(self.value)
+
+
+class ConcurrencyLimitStrategy(str, enum.Enum):
+    """What a deployment does with a run that finds its concurrency limit full: wait for a
+    slot (`ENQUEUE`) or end the new run Cancelled (`CANCEL_NEW`)."""
+
+    ENQUEUE = "ENQUEUE"
+    CANCEL_NEW = "CANCEL_NEW"
+
+
+class ConcurrencyOptions(BaseModel):
+    collision_strategy: ConcurrencyLimitStrategy = ConcurrencyLimitStrategy.ENQUEUE
+
+
+class ConcurrencyLimitConfig(BaseModel):
+    """`concurrency_limit=` of a deployment with its collision strategy."""
+
+    limit: int = Field(ge=1)
+    collision_strategy: ConcurrencyLimitStrategy = ConcurrencyLimitStrategy.ENQUEUE
+
+
 __all__ = [
     "Artifact",
     "ArtifactCollection",
+    "ConcurrencyLimitConfig",
+    "ConcurrencyLimitStrategy",
+    "ConcurrencyOptions",
     "BlockDocument",
+    "BlockSchema",
     "BlockType",
     "Deployment",
     "DeploymentResponse",
     "DeploymentSchedule",
     "FlowRun",
+    "FlowRunInput",
     "Log",
     "TaskRun",
     "Variable",

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from headrace.exceptions import HeadraceException, ObjectAlreadyExists, ObjectNotFound
-from headrace.settings import get_current_settings
+from headrace.settings import get_current_settings, secret_text
 
 API_KEY_ENV = "HEADRACE_API_KEY"
 AUTH_STRING_ENV = "HEADRACE_API_AUTH_STRING"
@@ -55,8 +55,8 @@ def auth_headers() -> dict[str, str]:
     """The `Authorization` header for the credentials in the settings, if any."""
     api = get_current_settings().api
     if api.key:
-        return {"Authorization": f"Bearer {api.key}"}
-    auth_string = api.auth_string
+        return {"Authorization": f"Bearer {secret_text(api.key)}"}
+    auth_string = secret_text(api.auth_string)
     if auth_string:
         token = base64.b64encode(auth_string.encode()).decode("ascii")
         return {"Authorization": f"Basic {token}"}

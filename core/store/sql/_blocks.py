@@ -1,7 +1,8 @@
 """Block documents in SQL: encrypted data blobs plus the references between them.
 
 A referenced document cannot be deleted from under its parent (`block_references` has
-`ON DELETE RESTRICT` on the child); anonymous nested documents go with their last parent.
+`ON DELETE RESTRICT` on the child); an anonymous document goes with the last parent that
+referenced it (one saved on its own, with no parent yet, stays).
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ class SqlBlocks:
         now = _now()
         top = documents[-1].document
         with self._db.transaction() as tx:
+            released: set[str] = set()
             existing = tx.query(
                 "SELECT id FROM block_documents WHERE block_type_slug = ? AND name = ?"
                 + self._db.for_update,
@@ -98,6 +100,7 @@ class SqlBlocks:
                         now,
                     ),
                 )
+                released.update(_children(tx, doc.id))
                 tx.execute("DELETE FROM block_references WHERE parent_id = ?", (doc.id,))
                 if write.references:
                     tx.executemany(
@@ -105,7 +108,7 @@ class SqlBlocks:
                         " VALUES (?, ?, ?)",
                         [(doc.id, field, child) for field, child in write.references.items()],
                     )
-            _drop_orphans(tx)
+            _drop_orphans(tx, released)
 
     def delete(self, slug: str, name: str) -> None:
         with self._db.transaction() as tx:
@@ -132,8 +135,9 @@ class SqlBlocks:
                     f"cannot delete block {slug}/{name}: it is referenced by {', '.join(names)}; "
                     f"delete or re-save those first"
                 )
+            released = _children(tx, doc_id)
             tx.execute("DELETE FROM block_documents WHERE id = ?", (doc_id,))
-            _drop_orphans(tx)
+            _drop_orphans(tx, released)
 
     def key_check_token(self) -> str | None:
         rows = self._db.query("SELECT token FROM block_key_check WHERE id = 1")
@@ -147,10 +151,24 @@ class SqlBlocks:
         return self._db.query("SELECT token FROM block_key_check WHERE id = 1")[0]["token"]
 
 
-def _drop_orphans(tx: Any) -> None:
-    """Remove anonymous nested documents that no block references any more."""
-    while tx.execute(
-        "DELETE FROM block_documents WHERE is_anonymous = 1"
-        " AND id NOT IN (SELECT child_id FROM block_references)"
-    ):
-        pass
+def _children(tx: Any, parent_id: str) -> set[str]:
+    rows = tx.query("SELECT child_id FROM block_references WHERE parent_id = ?", (parent_id,))
+    return {row["child_id"] for row in rows}
+
+
+def _drop_orphans(tx: Any, released: set[str]) -> None:
+    """Remove the anonymous documents among `released` (children whose parent was just
+    rewritten or deleted) that no block references any more, and so on down."""
+    while released:
+        dropped: set[str] = set()
+        for child_id in released:
+            rows = tx.query(
+                "SELECT is_anonymous FROM block_documents WHERE id = ? AND NOT EXISTS"
+                " (SELECT 1 FROM block_references WHERE child_id = ?)",
+                (child_id, child_id),
+            )
+            if rows and rows[0]["is_anonymous"]:
+                grandchildren = _children(tx, child_id)
+                tx.execute("DELETE FROM block_documents WHERE id = ?", (child_id,))
+                dropped |= grandchildren
+        released = dropped

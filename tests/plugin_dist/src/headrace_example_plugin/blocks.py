@@ -10,6 +10,8 @@ from headrace.blocks.core import Block
 class ExampleCredentials(Block):
     """Credentials for the example service."""
 
+    _block_type_name = "Example Credentials"
+
     _block_schema_capabilities = ["example-login"]
 
     username: str
@@ -18,5 +20,7 @@ class ExampleCredentials(Block):
 
 class HalfBrokenSettings(Block):
     """Settings of the plugin whose other hook fails."""
+
+    _block_type_name = "Half Broken Settings"
 
     endpoint: str
