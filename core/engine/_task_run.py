@@ -24,7 +24,12 @@ from headrace.engine._inputs import (
 )
 from headrace.engine._outcomes import call_hooks, return_value_to_state
 from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
-from headrace.exceptions import CrashedRun, TaskRunTimeoutError, UpstreamTaskError
+from headrace.exceptions import (
+    ConfigurationError,
+    CrashedRun,
+    TaskRunTimeoutError,
+    UpstreamTaskError,
+)
 from headrace.futures import PrefectFuture
 from headrace.logging.loggers import task_run_logger
 from headrace.logging.prints import install_print_redirect
@@ -100,10 +105,28 @@ class TaskRunMachine:
         #: what the function returned on its last attempt (Prefect's plain-call value)
         self.returned: Any = _NOTHING
         self._token: Any = None
+        #: who holds the cache key's lock for this run (SERIALIZABLE policies only)
+        self.lock_holder: str | None = None
 
     # -- beginning -------------------------------------------------------------------------
     def begin(self) -> bool:
         """Resolve inputs, look up the cache, enter Running; False if nothing is to be called."""
+        if not self._begin_inputs():
+            return False
+        if self.lock_holder is not None:  # SERIALIZABLE: one run per cache key at a time
+            self.result_store.acquire_lock(self.cache_key, holder=self.lock_holder)  # type: ignore[union-attr]
+        return self._begin_run()
+
+    async def abegin(self) -> bool:
+        """`begin` for the async driver: waiting for a cache key's lock frees the loop."""
+        if not self._begin_inputs():
+            return False
+        if self.lock_holder is not None:
+            await self.result_store.aacquire_lock(self.cache_key, holder=self.lock_holder)  # type: ignore[union-attr]
+        return self._begin_run()
+
+    def _begin_inputs(self) -> bool:
+        """Inputs, naming, persistence and the cache key; False if the run cannot start."""
         task, run = self.task, self.task_run
         flow_run = self.flow_ctx.flow_run if self.flow_ctx else None
         self.ctx = TaskRunContext(
@@ -140,6 +163,11 @@ class TaskRunMachine:
         self.ctx.persist_result = self.persist
         if self.persist:
             self._prepare_results()
+        return True
+
+    def _begin_run(self) -> bool:
+        """A cached result ends the run; else it enters Running."""
+        task, run = self.task, self.task_run
         if self.cache_key is not None and not self._refresh_cache():
             record = self.result_store.read(self.cache_key)  # type: ignore[union-attr]
             if record is not None:
@@ -204,6 +232,27 @@ class TaskRunMachine:
             key = None
         if key is not None:
             self.cache_key = self.task_run.cache_key = key
+            self._check_isolation()
+
+    def _check_isolation(self) -> None:
+        """A SERIALIZABLE cache policy: this run will hold the key's lock (a result store
+        without a lock manager cannot, which is a configuration error)."""
+        level = getattr(self.task.cache_policy, "isolation_level", None)
+        if getattr(level, "value", level) != "SERIALIZABLE":
+            return
+        if not self.result_store.supports_isolation_level(level):  # type: ignore[union-attr]
+            raise ConfigurationError(
+                f"Isolation level SERIALIZABLE is not supported by provided configuration of "
+                f"task {self.task.name!r}: give its cache policy a lock manager "
+                "(`policy.configure(lock_manager=...)`)."
+            )
+        self.lock_holder = ResultStore.generate_default_holder()
+
+    def _release_lock(self) -> None:
+        holder, self.lock_holder = self.lock_holder, None
+        store = self.result_store
+        if holder is not None and store.is_lock_holder(self.cache_key, holder):  # type: ignore[union-attr]
+            store.release_lock(self.cache_key, holder=holder)  # type: ignore[union-attr]
 
     def _set_initial(self, state: State) -> None:
         self.state = self.task_run.state = state
@@ -308,6 +357,8 @@ class TaskRunMachine:
 
     def crash(self, exc: BaseException) -> None:
         """An interrupt (KeyboardInterrupt, cancellation) or engine error: record Crashed."""
+        if self.lock_holder is not None:
+            self._release_lock()
         if self.state is None or not self.state.is_final():
             self.state = Crashed(message=f"Execution was interrupted: {exc!r}", data=exc)
         if self.ctx is not None and self.task_run.end_ts is None:
@@ -419,6 +470,8 @@ class TaskRunMachine:
             ):
                 with self:
                     self._join_transaction(state)
+        if self.lock_holder is not None:  # after the result was written
+            self._release_lock()
         if self.future is not None:
             self.future.set_final_state(state)
         return state

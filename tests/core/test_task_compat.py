@@ -325,3 +325,61 @@ def test_task_and_with_options_take_the_same_named_options():
     assert (renamed.name, renamed.retries, renamed.version) == ("renamed", 2, identity.version)
     with pytest.raises(TypeError, match="unexpected keyword argument 'version'"):
         identity.with_options(version="2")
+
+
+# -- SERIALIZABLE cache policies -------------------------------------------------------
+def test_a_serializable_policy_needs_a_lock_manager():
+    from headrace.exceptions import ConfigurationError
+    from headrace.transactions import IsolationLevel
+
+    policy = INPUTS.configure(isolation_level=IsolationLevel.SERIALIZABLE)
+    with pytest.raises(ConfigurationError, match="not supported by provided configuration"):
+        task(identity.fn, cache_policy=policy)(1)
+
+
+def test_a_serializable_policy_runs_one_call_per_key_at_a_time(tmp_path):
+    from headrace.locking.filesystem import FileSystemLockManager
+    from headrace.transactions import IsolationLevel
+
+    locks = FileSystemLockManager(lock_files_directory=tmp_path / "locks")
+    policy = INPUTS.configure(isolation_level=IsolationLevel.SERIALIZABLE, lock_manager=locks)
+    calls, held = [], []
+
+    @task(cache_policy=policy)
+    def slow_square(x):
+        held.append(any((tmp_path / "locks").glob("*.lock")))
+        calls.append(x)
+        return x * x
+
+    states = []
+    threads = [
+        threading.Thread(target=lambda: states.append(slow_square(3, return_state=True)))
+        for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert calls == [3] and held == [True]
+    assert sorted(state.name for state in states) == ["Cached", "Cached", "Completed"]
+    assert {state.result() for state in states} == {9}
+    assert not list((tmp_path / "locks").glob("*.lock"))  # released
+
+
+async def test_a_serializable_policy_waits_without_blocking_the_loop():
+    from headrace.locking.memory import MemoryLockManager
+    from headrace.transactions import IsolationLevel
+
+    policy = INPUTS.configure(
+        isolation_level=IsolationLevel.SERIALIZABLE, lock_manager=MemoryLockManager()
+    )
+    calls = []
+
+    @task(cache_policy=policy)
+    async def counted(x):
+        calls.append(x)
+        await asyncio.sleep(0.05)
+        return len(calls)
+
+    results = await asyncio.gather(*(counted(7) for _ in range(3)))
+    assert results == [1, 1, 1] and calls == [7]
