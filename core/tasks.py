@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as _dt
 import inspect
 import logging
-import types
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, ParamSpec, TypedDict, TypeVar, overload
 
@@ -21,6 +20,7 @@ from headrace.exceptions import (
 )
 from headrace.futures import PrefectFuture, PrefectFutureList
 from headrace.run_records import TaskRun
+from headrace.utilities.annotations import unmapped
 from headrace.utilities.callables import Signature, hook_list
 from headrace.utilities.hashing import hash_objects
 from headrace.utilities.options import changed_options
@@ -73,6 +73,8 @@ class TaskOptions(TypedDict, total=False):
 
 
 _NOT_SET: Any = object()
+#: `_bound_target` of a task not read through an instance or class
+_UNBOUND: Any = object()
 
 
 def task_input_hash(context: Any, arguments: dict[str, Any]) -> str | None:
@@ -312,7 +314,28 @@ class Task(MethodBinding, Generic[P, R]):
 
     @property
     def ismethod(self) -> bool:
-        return isinstance(self.fn, types.MethodType)
+        return self._bound_target is not _UNBOUND
+
+    #: the instance (or class) a copy read through one is bound to
+    _bound_target: Any = _UNBOUND
+
+    def _rebound(self) -> None:
+        """As in Prefect, the instance (or class) a task is bound to is its first
+        parameter (`self`, `cls`): run names, cache keys and records see it. The
+        function kept is the plain one, called with that first argument."""
+        method = self.fn
+        self.fn = method.__func__
+        self.signature = Signature(self.fn)
+        self._bound_target = method.__self__
+
+    def _with_target(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        return args if self._bound_target is _UNBOUND else (self._bound_target, *args)
+
+    def _unmapped_target(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        """`map` passes the bound instance whole to every call."""
+        if self._bound_target is _UNBOUND:
+            return args
+        return (unmapped(self._bound_target), *args)
 
     # -- hooks, also as decorators: `@my_task.on_completion` --------------------------------
     def on_completion(self, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -373,7 +396,9 @@ class Task(MethodBinding, Generic[P, R]):
             **self._options,
             **{kind: list(getattr(self, f"{kind}_hooks")) for kind in _HOOK_KINDS},
         }
-        return Task(self._rewrapped_fn(), **changed_options(current, self.name, "task", options))
+        copy = Task(self._rewrapped_fn(), **changed_options(current, self.name, "task", options))
+        copy._bound_target = self._bound_target  # a bound task's copy stays bound
+        return copy
 
     # -- running ---------------------------------------------------------------------------
     def _new_run(self, parameters: dict[str, Any], flow_ctx: FlowRunContext | None) -> TaskRun:
@@ -403,6 +428,8 @@ class Task(MethodBinding, Generic[P, R]):
     ) -> Any:
         """Run the task now (in this thread) and return its result or, with
         `return_state=True`, its final state."""
+        if self._bound_target is not _UNBOUND:
+            args = (self._bound_target, *args)
         parameters = self.signature.bind(args, kwargs)
         flow_ctx = FlowRunContext._var.get(None)
         if flow_ctx is not None and flow_ctx.tracing:
@@ -426,7 +453,7 @@ class Task(MethodBinding, Generic[P, R]):
         """Run the task in the flow's task runner; returns a future (or, with
         `return_state=True`, the final state once it is known)."""
         flow_ctx = self._require_flow("submit")
-        parameters = self.signature.bind(args, kwargs)
+        parameters = self.signature.bind(self._with_target(args), kwargs)
         if flow_ctx.tracing:
             return flow_ctx.trace_call(self, parameters, wait_for)  # type: ignore[attr-defined]
         future = flow_ctx.task_runner.submit_run(
@@ -452,7 +479,9 @@ class Task(MethodBinding, Generic[P, R]):
             return self._map_deferred(args, kwargs, return_state, wait_for)
         flow_ctx = self._require_flow("map")
         try:
-            bound = self.signature.signature.bind_partial(*args, **kwargs).arguments
+            bound = self.signature.signature.bind_partial(
+                *self._unmapped_target(args), **kwargs
+            ).arguments
         except TypeError as exc:
             raise ParameterBindError(f"Error binding parameters: {exc}") from None
         if flow_ctx.tracing:
@@ -478,7 +507,9 @@ class Task(MethodBinding, Generic[P, R]):
         self, args: tuple[Any, ...], kwargs: dict[str, Any], return_state: bool, wait_for: Any
     ) -> Any:
         try:
-            bound = self.signature.signature.bind_partial(*args, **kwargs).arguments
+            bound = self.signature.signature.bind_partial(
+                *self._unmapped_target(args), **kwargs
+            ).arguments
         except TypeError as exc:
             raise ParameterBindError(f"Error binding parameters: {exc}") from None
         calls = engine.expand_map(bound, self.signature.var_keyword)
@@ -503,7 +534,7 @@ class Task(MethodBinding, Generic[P, R]):
         hints) are accepted and not recorded."""
         from headrace.background import submit
 
-        return submit(self, args, kwargs, wait_for)
+        return submit(self, self._with_target(tuple(args or ())), kwargs, wait_for)
 
     def delay(self, *args: Any, **kwargs: Any) -> Any:
         """`apply_async(args, kwargs)`: run this task in the background on a task worker."""

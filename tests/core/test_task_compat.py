@@ -383,3 +383,36 @@ async def test_a_serializable_policy_waits_without_blocking_the_loop():
 
     results = await asyncio.gather(*(counted(7) for _ in range(3)))
     assert results == [1, 1, 1] and calls == [7]
+
+
+# -- tasks as methods ------------------------------------------------------------------
+def test_a_method_task_sees_its_instance_as_the_self_parameter():
+    keys = []
+
+    def by_args(context, parameters):
+        keys.append(dict(parameters))
+        return f"{parameters['self'].base}-{parameters['a']}"
+
+    class Adder:
+        def __init__(self, base):
+            self.base = base
+
+        @task(task_run_name="add-{self.base}-{a}", cache_key_fn=by_args, persist_result=True)
+        def add(self, a):
+            return a + self.base
+
+    one, hundred = Adder(1), Adder(100)
+
+    @flow
+    def pipeline():
+        states = [one.add(5, return_state=True), one.add(5, return_state=True)]
+        states.append(hundred.add(5, return_state=True))
+        mapped = [future.result() for future in hundred.add.map([1, 2])]
+        return states, mapped, one.add.with_options(retries=1)(2)
+
+    states, mapped, copied = pipeline()
+    assert [state.name for state in states] == ["Completed", "Cached", "Completed"]
+    assert [state.result() for state in states] == [6, 6, 105]
+    assert keys[0] == {"self": one, "a": 5} and keys[2] == {"self": hundred, "a": 5}
+    assert mapped == [101, 102] and copied == 3
+    assert one.add.ismethod and not Adder.add.ismethod
