@@ -138,7 +138,10 @@ class TaskRunMachine:
         )
         try:
             if self.wait_for:
-                if self.future is not None:  # a list given as wait_for may hold our future
+                if self.future is not None:
+                    # the caller's list may change while we wait (even come to hold our
+                    # own future): wait for what it holds now, never for ourselves
+                    self.wait_for = list(self.wait_for)
                     check_not_own(self.wait_for, run, task.name)
                 wait_for_upstreams(self.wait_for)
             self.parameters = resolve_parameters(self.raw_parameters)
