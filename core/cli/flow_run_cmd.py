@@ -289,7 +289,11 @@ def cancel(flow_run_id: str, timeout: float) -> None:
                 f"Flow run {run_id!r}'s process did not stop within {timeout:g} s; it is "
                 f"marked Cancelling."
             )
-    runs.set_flow_run_state(run_id, "CANCELLED", "Cancelled", message, force=True)
+    current = runs.read_flow_run(run_id)
+    if current is None or not is_final(dict(current)):
+        # the run's own process marks itself Cancelled when it stops in time (running its
+        # on_cancellation hooks); one that could not is marked here
+        runs.set_flow_run_state(run_id, "CANCELLED", "Cancelled", message, force=True)
     click.echo(f"Flow run {run_id!r} was cancelled.")
 
 
