@@ -399,7 +399,10 @@ ATOMS = (str, bytes, int, float, bool, type(None))
 
 
 def visit_collection(value: Any, visit: Callable[[Any], Any]) -> Any:
-    """Apply `visit` to every future or state inside lists, tuples, sets and dicts."""
+    """Apply `visit` to every future or state inside lists, tuples, sets and dicts.
+
+    A container in which nothing changed comes back as the same object (a task that
+    mutates a list it was given mutates the caller's list, as in plain Python)."""
     if isinstance(value, ATOMS):
         return value
     if isinstance(value, (PrefectFuture, State)):
@@ -407,18 +410,22 @@ def visit_collection(value: Any, visit: Callable[[Any], Any]) -> Any:
     if isinstance(value, quote):
         return value
     if isinstance(value, tuple) and hasattr(value, "_fields"):  # namedtuple
-        return type(value)(*(visit_collection(item, visit) for item in value))
+        items = [visit_collection(item, visit) for item in value]
+        return value if _same(items, value) else type(value)(*items)
     for kind in (list, tuple, set, frozenset):
-        # subclasses (e.g. PrefectFutureList) come back as their plain base type
+        # changed subclasses (e.g. PrefectFutureList) come back as their plain base type
         if isinstance(value, kind):
-            return kind(visit_collection(item, visit) for item in value)
+            items = [visit_collection(item, visit) for item in value]
+            return value if _same(items, value) else kind(items)
     if isinstance(value, dict):
-        items = (
+        pairs = [
             (visit_collection(key, visit), visit_collection(item, visit))
             for key, item in value.items()
-        )
+        ]
+        if all(k is k0 and v is v0 for (k, v), (k0, v0) in zip(pairs, value.items(), strict=True)):
+            return value
         # dict and OrderedDict keep their type; other mappings come back as plain dicts
-        return value.__class__(items) if type(value) in (dict, OrderedDict) else dict(items)
+        return value.__class__(pairs) if type(value) in (dict, OrderedDict) else dict(pairs)
     # a dataclass instance: a copy with its (init) fields visited
     fields = getattr(type(value), "__dataclass_fields__", None)
     if fields is not None and not isinstance(value, type):
@@ -429,8 +436,14 @@ def visit_collection(value: Any, visit: Callable[[Any], Any]) -> Any:
             for name, spec in fields.items()
             if spec.init and spec._field_type is dataclasses._FIELD  # type: ignore[attr-defined]
         }
+        if all(item is getattr(value, name) for name, item in changes.items()):
+            return value
         return dataclasses.replace(value, **changes)
     return value
+
+
+def _same(items: list[Any], originals: Any) -> bool:
+    return all(item is original for item, original in zip(items, originals, strict=True))
 
 
 def resolve_futures_to_states(value: Any) -> Any:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as _dt
 import inspect
 import logging
-import types
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, ParamSpec, TypedDict, TypeVar, overload
 
@@ -21,6 +20,7 @@ from headrace.exceptions import (
 )
 from headrace.futures import PrefectFuture, PrefectFutureList
 from headrace.run_records import TaskRun
+from headrace.utilities.annotations import unmapped
 from headrace.utilities.callables import Signature, hook_list
 from headrace.utilities.hashing import hash_objects
 from headrace.utilities.options import changed_options
@@ -73,6 +73,8 @@ class TaskOptions(TypedDict, total=False):
 
 
 _NOT_SET: Any = object()
+#: `_bound_target` of a task not read through an instance or class
+_UNBOUND: Any = object()
 
 
 def task_input_hash(context: Any, arguments: dict[str, Any]) -> str | None:
@@ -149,6 +151,12 @@ class Task(MethodBinding, Generic[P, R]):
             )
         self.task_key = _task_key(fn)
         self._check_options(retries, retry_jitter_factor, timeout_seconds, cache_expiration)
+        if retries is None or retry_delay_seconds is None:
+            tasks_settings = _tasks_settings()
+            if retries is None:
+                retries = tasks_settings.default_retries
+            if retry_delay_seconds is None:
+                retry_delay_seconds = tasks_settings.default_retry_delay_seconds
         self.retries = retries or 0
         if callable(retry_delay_seconds):
             retry_delay_seconds = retry_delay_seconds(self.retries)
@@ -239,9 +247,7 @@ class Task(MethodBinding, Generic[P, R]):
         with: a `cache_key_fn` wins over a policy; asking for caching or naming where or
         how to store turns persistence on; no persistence means no caching; a
         `result_storage_key` alone is the cache key (policy None)."""
-        from headrace.settings import get_current_settings  # deferred: first @task only
-
-        tasks_settings = get_current_settings().tasks
+        tasks_settings = _tasks_settings()
         if policy is _NOT_SET and tasks_settings.default_no_cache:
             policy = cache_policies.NONE
         if cache_key_fn is not None:
@@ -308,7 +314,28 @@ class Task(MethodBinding, Generic[P, R]):
 
     @property
     def ismethod(self) -> bool:
-        return isinstance(self.fn, types.MethodType)
+        return self._bound_target is not _UNBOUND
+
+    #: the instance (or class) a copy read through one is bound to
+    _bound_target: Any = _UNBOUND
+
+    def _rebound(self) -> None:
+        """As in Prefect, the instance (or class) a task is bound to is its first
+        parameter (`self`, `cls`): run names, cache keys and records see it. The
+        function kept is the plain one, called with that first argument."""
+        method = self.fn
+        self.fn = method.__func__
+        self.signature = Signature(self.fn)
+        self._bound_target = method.__self__
+
+    def _with_target(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        return args if self._bound_target is _UNBOUND else (self._bound_target, *args)
+
+    def _unmapped_target(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        """`map` passes the bound instance whole to every call."""
+        if self._bound_target is _UNBOUND:
+            return args
+        return (unmapped(self._bound_target), *args)
 
     # -- hooks, also as decorators: `@my_task.on_completion` --------------------------------
     def on_completion(self, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -332,14 +359,46 @@ class Task(MethodBinding, Generic[P, R]):
         return fn
 
     # -- options ---------------------------------------------------------------------------
-    def with_options(self, **options: Any) -> Task[P, R]:
-        """A copy of this task with some options changed (hooks added by decorator
-        included)."""
+    def with_options(
+        self,
+        *,
+        name: str | None = _NOT_SET,
+        description: str | None = _NOT_SET,
+        tags: Iterable[str] | None = _NOT_SET,
+        cache_policy: Any = _NOT_SET,
+        cache_key_fn: Callable[..., str | None] | None = _NOT_SET,
+        cache_expiration: _dt.timedelta | None = _NOT_SET,
+        task_run_name: TaskRunNameValueOrCallable | None = _NOT_SET,
+        retries: int | None = _NOT_SET,
+        retry_delay_seconds: float | list[float] | Callable[[int], list[float]] | None = _NOT_SET,
+        retry_jitter_factor: float | None = _NOT_SET,
+        persist_result: bool | None = _NOT_SET,
+        result_storage: Any = _NOT_SET,
+        result_serializer: Any = _NOT_SET,
+        result_storage_key: str | None = _NOT_SET,
+        cache_result_in_memory: bool = _NOT_SET,
+        timeout_seconds: float | None = _NOT_SET,
+        log_prints: bool | None = _NOT_SET,
+        refresh_cache: bool | None = _NOT_SET,
+        on_completion: list[StateHookCallable] | None = _NOT_SET,
+        on_failure: list[StateHookCallable] | None = _NOT_SET,
+        on_running: list[StateHookCallable] | None = _NOT_SET,
+        retry_condition_fn: RetryConditionCallable = _NOT_SET,
+        viz_return_value: Any = _NOT_SET,
+        on_commit: list[StateHookCallable] | None = _NOT_SET,
+        on_rollback: list[StateHookCallable] | None = _NOT_SET,
+    ) -> Task[P, R]:
+        """A copy of this task with the options given changed (None unsets one); hooks
+        added by decorator are kept. The version stays: tags tell calls apart."""
+        options = {key: value for key, value in locals().items() if value is not _NOT_SET}
+        del options["self"]
         current = {
             **self._options,
             **{kind: list(getattr(self, f"{kind}_hooks")) for kind in _HOOK_KINDS},
         }
-        return Task(self._rewrapped_fn(), **changed_options(current, self.name, "task", options))
+        copy = Task(self._rewrapped_fn(), **changed_options(current, self.name, "task", options))
+        copy._bound_target = self._bound_target  # a bound task's copy stays bound
+        return copy
 
     # -- running ---------------------------------------------------------------------------
     def _new_run(self, parameters: dict[str, Any], flow_ctx: FlowRunContext | None) -> TaskRun:
@@ -369,6 +428,8 @@ class Task(MethodBinding, Generic[P, R]):
     ) -> Any:
         """Run the task now (in this thread) and return its result or, with
         `return_state=True`, its final state."""
+        if self._bound_target is not _UNBOUND:
+            args = (self._bound_target, *args)
         parameters = self.signature.bind(args, kwargs)
         flow_ctx = FlowRunContext._var.get(None)
         if flow_ctx is not None and flow_ctx.tracing:
@@ -392,7 +453,7 @@ class Task(MethodBinding, Generic[P, R]):
         """Run the task in the flow's task runner; returns a future (or, with
         `return_state=True`, the final state once it is known)."""
         flow_ctx = self._require_flow("submit")
-        parameters = self.signature.bind(args, kwargs)
+        parameters = self.signature.bind(self._with_target(args), kwargs)
         if flow_ctx.tracing:
             return flow_ctx.trace_call(self, parameters, wait_for)  # type: ignore[attr-defined]
         future = flow_ctx.task_runner.submit_run(
@@ -418,7 +479,9 @@ class Task(MethodBinding, Generic[P, R]):
             return self._map_deferred(args, kwargs, return_state, wait_for)
         flow_ctx = self._require_flow("map")
         try:
-            bound = self.signature.signature.bind_partial(*args, **kwargs).arguments
+            bound = self.signature.signature.bind_partial(
+                *self._unmapped_target(args), **kwargs
+            ).arguments
         except TypeError as exc:
             raise ParameterBindError(f"Error binding parameters: {exc}") from None
         if flow_ctx.tracing:
@@ -444,7 +507,9 @@ class Task(MethodBinding, Generic[P, R]):
         self, args: tuple[Any, ...], kwargs: dict[str, Any], return_state: bool, wait_for: Any
     ) -> Any:
         try:
-            bound = self.signature.signature.bind_partial(*args, **kwargs).arguments
+            bound = self.signature.signature.bind_partial(
+                *self._unmapped_target(args), **kwargs
+            ).arguments
         except TypeError as exc:
             raise ParameterBindError(f"Error binding parameters: {exc}") from None
         calls = engine.expand_map(bound, self.signature.var_keyword)
@@ -469,7 +534,7 @@ class Task(MethodBinding, Generic[P, R]):
         hints) are accepted and not recorded."""
         from headrace.background import submit
 
-        return submit(self, args, kwargs, wait_for)
+        return submit(self, self._with_target(tuple(args or ())), kwargs, wait_for)
 
     def delay(self, *args: Any, **kwargs: Any) -> Any:
         """`apply_async(args, kwargs)`: run this task in the background on a task worker."""
@@ -525,6 +590,13 @@ class Task(MethodBinding, Generic[P, R]):
         return run
 
 
+def _tasks_settings() -> Any:
+    """The `tasks` settings a task is defined under (read at definition, as Prefect)."""
+    from headrace.settings import get_current_settings  # deferred: first @task only
+
+    return get_current_settings().tasks
+
+
 def _is_no_cache(policy: Any) -> bool:
     return policy is None or isinstance(policy, type(cache_policies.NONE))
 
@@ -552,8 +624,38 @@ def task(__fn: Callable[P, R]) -> Task[P, R]: ...
 def task(**options: Any) -> Callable[[Callable[P, R]], Task[P, R]]: ...
 
 
-def task(__fn: Any = None, **options: Any) -> Any:
+def task(
+    __fn: Any = None,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    tags: Iterable[str] | None = None,
+    version: str | None = None,
+    cache_policy: Any = _NOT_SET,
+    cache_key_fn: Callable[..., str | None] | None = None,
+    cache_expiration: _dt.timedelta | None = None,
+    task_run_name: TaskRunNameValueOrCallable | None = None,
+    retries: int | None = None,
+    retry_delay_seconds: float | list[float] | Callable[[int], list[float]] | None = None,
+    retry_jitter_factor: float | None = None,
+    persist_result: bool | None = None,
+    result_storage: Any = None,
+    result_serializer: Any = None,
+    result_storage_key: str | None = None,
+    cache_result_in_memory: bool = True,
+    timeout_seconds: float | None = None,
+    log_prints: bool | None = None,
+    refresh_cache: bool | None = None,
+    on_completion: list[StateHookCallable] | None = None,
+    on_failure: list[StateHookCallable] | None = None,
+    on_running: list[StateHookCallable] | None = None,
+    retry_condition_fn: RetryConditionCallable = None,
+    viz_return_value: Any = None,
+    on_commit: list[StateHookCallable] | None = None,
+    on_rollback: list[StateHookCallable] | None = None,
+) -> Any:
     """Decorate a function as a task: `@task` or `@task(retries=3, ...)`."""
+    options = {key: value for key, value in locals().items() if key != "__fn"}
     if __fn is not None:
         return Task(__fn, **options)
     return lambda fn: Task(fn, **options)

@@ -38,8 +38,9 @@ def drive_sync(machine: Any) -> State:
 
 async def drive_async(machine: Any) -> State:
     """Run a machine to its final state, awaiting the function."""
+    begin = getattr(machine, "abegin", None)  # a machine that may wait in begin
     try:
-        if machine.begin():
+        if await begin() if begin is not None else machine.begin():
             while True:
                 try:
                     value = await machine.call_async()

@@ -24,7 +24,12 @@ from headrace.engine._inputs import (
 )
 from headrace.engine._outcomes import call_hooks, return_value_to_state
 from headrace.engine._timeouts import call_with_timeout, scope_timeout_message
-from headrace.exceptions import CrashedRun, TaskRunTimeoutError, UpstreamTaskError
+from headrace.exceptions import (
+    ConfigurationError,
+    CrashedRun,
+    TaskRunTimeoutError,
+    UpstreamTaskError,
+)
 from headrace.futures import PrefectFuture
 from headrace.logging.loggers import task_run_logger
 from headrace.logging.prints import install_print_redirect
@@ -100,10 +105,28 @@ class TaskRunMachine:
         #: what the function returned on its last attempt (Prefect's plain-call value)
         self.returned: Any = _NOTHING
         self._token: Any = None
+        #: who holds the cache key's lock for this run (SERIALIZABLE policies only)
+        self.lock_holder: str | None = None
 
     # -- beginning -------------------------------------------------------------------------
     def begin(self) -> bool:
         """Resolve inputs, look up the cache, enter Running; False if nothing is to be called."""
+        if not self._begin_inputs():
+            return False
+        if self.lock_holder is not None:  # SERIALIZABLE: one run per cache key at a time
+            self.result_store.acquire_lock(self.cache_key, holder=self.lock_holder)  # type: ignore[union-attr]
+        return self._begin_run()
+
+    async def abegin(self) -> bool:
+        """`begin` for the async driver: waiting for a cache key's lock frees the loop."""
+        if not self._begin_inputs():
+            return False
+        if self.lock_holder is not None:
+            await self.result_store.aacquire_lock(self.cache_key, holder=self.lock_holder)  # type: ignore[union-attr]
+        return self._begin_run()
+
+    def _begin_inputs(self) -> bool:
+        """Inputs, naming, persistence and the cache key; False if the run cannot start."""
         task, run = self.task, self.task_run
         flow_run = self.flow_ctx.flow_run if self.flow_ctx else None
         self.ctx = TaskRunContext(
@@ -115,7 +138,10 @@ class TaskRunMachine:
         )
         try:
             if self.wait_for:
-                if self.future is not None:  # a list given as wait_for may hold our future
+                if self.future is not None:
+                    # the caller's list may change while we wait (even come to hold our
+                    # own future): wait for what it holds now, never for ourselves
+                    self.wait_for = list(self.wait_for)
                     check_not_own(self.wait_for, run, task.name)
                 wait_for_upstreams(self.wait_for)
             self.parameters = resolve_parameters(self.raw_parameters)
@@ -124,9 +150,8 @@ class TaskRunMachine:
             self._set_initial(NotReady(message=str(exc)))
             self.ctx.logger.info(f"Finished in state {self.state}")
             return False
-        except SelfDependencyError as exc:
+        except SelfDependencyError as exc:  # finish() logs it
             self._set_initial(exception_to_failed_state(exc))
-            self.ctx.logger.error(f"Finished in state {self.state}")
             return False
         self.ctx.parameters = self.parameters
         if task.task_run_name is not None:
@@ -141,6 +166,11 @@ class TaskRunMachine:
         self.ctx.persist_result = self.persist
         if self.persist:
             self._prepare_results()
+        return True
+
+    def _begin_run(self) -> bool:
+        """A cached result ends the run; else it enters Running."""
+        task, run = self.task, self.task_run
         if self.cache_key is not None and not self._refresh_cache():
             record = self.result_store.read(self.cache_key)  # type: ignore[union-attr]
             if record is not None:
@@ -205,6 +235,27 @@ class TaskRunMachine:
             key = None
         if key is not None:
             self.cache_key = self.task_run.cache_key = key
+            self._check_isolation()
+
+    def _check_isolation(self) -> None:
+        """A SERIALIZABLE cache policy: this run will hold the key's lock (a result store
+        without a lock manager cannot, which is a configuration error)."""
+        level = getattr(self.task.cache_policy, "isolation_level", None)
+        if getattr(level, "value", level) != "SERIALIZABLE":
+            return
+        if not self.result_store.supports_isolation_level(level):  # type: ignore[union-attr]
+            raise ConfigurationError(
+                f"Isolation level SERIALIZABLE is not supported by provided configuration of "
+                f"task {self.task.name!r}: give its cache policy a lock manager "
+                "(`policy.configure(lock_manager=...)`)."
+            )
+        self.lock_holder = ResultStore.generate_default_holder()
+
+    def _release_lock(self) -> None:
+        holder, self.lock_holder = self.lock_holder, None
+        store = self.result_store
+        if holder is not None and store.is_lock_holder(self.cache_key, holder):  # type: ignore[union-attr]
+            store.release_lock(self.cache_key, holder=holder)  # type: ignore[union-attr]
 
     def _set_initial(self, state: State) -> None:
         self.state = self.task_run.state = state
@@ -309,6 +360,8 @@ class TaskRunMachine:
 
     def crash(self, exc: BaseException) -> None:
         """An interrupt (KeyboardInterrupt, cancellation) or engine error: record Crashed."""
+        if self.lock_holder is not None:
+            self._release_lock()
         if self.state is None or not self.state.is_final():
             self.state = Crashed(message=f"Execution was interrupted: {exc!r}", data=exc)
         if self.ctx is not None and self.task_run.end_ts is None:
@@ -370,7 +423,11 @@ class TaskRunMachine:
             value = state.data
             self.result_store.write(value, key=self.cache_key, expiration=expiration)
         except Exception as exc:
-            self.ctx.logger.warning(f"Could not persist the result: {exc!r}")  # type: ignore[union-attr]
+            self.ctx.logger.warning(  # type: ignore[union-attr]
+                f"Encountered an error while serializing result for transaction "
+                f"{self.cache_key!r}: {exc} Code execution will continue, but the result "
+                "has not been persisted."
+            )
             return
         state.state_details.cache_key = self.cache_key
         state.state_details.cache_expiration = expiration
@@ -394,8 +451,9 @@ class TaskRunMachine:
                 logger = self.ctx.logger
                 exc = state.data if isinstance(state.data, BaseException) else None
                 if exc is not None and state.type is StateType.FAILED:
+                    exhausted = " - Retries are exhausted" if task.retries else ""
                     logger.error(
-                        f"Task run failed with exception: {exc!r} - Retries are exhausted",
+                        f"Task run failed with exception: {exc!r}{exhausted}",
                         exc_info=(type(exc), exc, exc.__traceback__),
                     )
                 logger.log(
@@ -415,6 +473,8 @@ class TaskRunMachine:
             ):
                 with self:
                     self._join_transaction(state)
+        if self.lock_holder is not None:  # after the result was written
+            self._release_lock()
         if self.future is not None:
             self.future.set_final_state(state)
         return state

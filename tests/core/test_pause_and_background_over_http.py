@@ -127,3 +127,22 @@ def test_a_pause_is_resumed_through_the_server(remote: ServerProcess, tmp_path: 
     assert out.strip() == "42"
     with pytest.raises(NotPausedError):
         resume_flow_run(paused["id"])
+
+
+def test_a_queued_call_is_read_back_through_the_server(remote: ServerProcess) -> None:
+    import asyncio
+
+    from headrace import tags, task
+    from headrace.task_worker import read_parameters
+
+    @task
+    def unserved(x: int, label: str = "n") -> str:  # no worker serves it: it stays queued
+        return label * x
+
+    with tags("remote"):
+        future = unserved.delay(3)
+    parameters_id = future.state.state_details.task_parameters_id
+    call = asyncio.run(read_parameters(None, parameters_id))
+    assert call == {"parameters": {"x": 3, "label": "n"}, "context": {"tags": ["remote"]}}
+    with pytest.raises(KeyError, match="No background task run"):
+        asyncio.run(read_parameters(None, "00000000-0000-0000-0000-000000000000"))
