@@ -44,6 +44,33 @@ async def _in_thread(method: Any, *args: Any) -> Any:
     return await asyncio.to_thread(call_sync, method, *args)
 
 
+class _FilesInThreads:
+    """The async twins of a filesystem block whose sync methods do blocking I/O."""
+
+    async def aread_path(self, path: str) -> bytes:
+        """`read_path` for async code (the I/O runs in a worker thread)."""
+        return await _in_thread(self.read_path, path)
+
+    async def awrite_path(self, path: str, content: bytes) -> str:
+        """`write_path` for async code (the I/O runs in a worker thread)."""
+        return await _in_thread(self.write_path, path, content)
+
+    async def aget_directory(
+        self, from_path: str | None = None, local_path: str | None = None
+    ) -> None:
+        """`get_directory` for async code (the I/O runs in a worker thread)."""
+        return await _in_thread(self.get_directory, from_path, local_path)
+
+    async def aput_directory(
+        self,
+        local_path: str | None = None,
+        to_path: str | None = None,
+        ignore_file: str | None = None,
+    ) -> int:
+        """`put_directory` for async code (the I/O runs in a worker thread)."""
+        return await _in_thread(self.put_directory, local_path, to_path, ignore_file)
+
+
 class ReadableFileSystem(Block, abc.ABC):
     """A filesystem whose files can be read."""
 
@@ -326,7 +353,7 @@ class ObjectStorageBucket(WritableFileSystem, WritableDeploymentStorage, abc.ABC
         return key
 
 
-class LocalFileSystem(WritableFileSystem, WritableDeploymentStorage):
+class LocalFileSystem(_FilesInThreads, WritableFileSystem, WritableDeploymentStorage):
     """A directory on this machine; relative paths resolve under `basepath`.
 
     Example:
@@ -358,37 +385,14 @@ class LocalFileSystem(WritableFileSystem, WritableDeploymentStorage):
             raise ValueError(f"path {path!r} is outside the base path {self.basepath!r}")
         return resolved
 
-    async def aread_path(self, path: str) -> bytes:
-        """`read_path` for async code (the I/O runs in a worker thread)."""
-        return await _in_thread(self.read_path, path)
-
-    async def awrite_path(self, path: str, content: bytes) -> str:
-        """`write_path` for async code (the I/O runs in a worker thread)."""
-        return await _in_thread(self.write_path, path, content)
-
-    async def aget_directory(
-        self, from_path: str | None = None, local_path: str | None = None
-    ) -> None:
-        """`get_directory` for async code (the I/O runs in a worker thread)."""
-        return await _in_thread(self.get_directory, from_path, local_path)
-
-    async def aput_directory(
-        self,
-        local_path: str | None = None,
-        to_path: str | None = None,
-        ignore_file: str | None = None,
-    ) -> int:
-        """`put_directory` for async code (the I/O runs in a worker thread)."""
-        return await _in_thread(self.put_directory, local_path, to_path, ignore_file)
-
-    @async_dispatch(aread_path)
+    @async_dispatch(_FilesInThreads.aread_path)
     def read_path(self, path: str) -> bytes:
         target = self._resolve(path)
         if not target.is_file():
             raise PathNotFound(f"path {str(target)!r} does not exist")
         return target.read_bytes()
 
-    @async_dispatch(awrite_path)
+    @async_dispatch(_FilesInThreads.awrite_path)
     def write_path(self, path: str, content: bytes) -> str:
         """Write `content` (parent folders created); returns the full path written."""
         target = self._resolve(path)
@@ -396,7 +400,7 @@ class LocalFileSystem(WritableFileSystem, WritableDeploymentStorage):
         target.write_bytes(content)
         return str(target)
 
-    @async_dispatch(aget_directory)
+    @async_dispatch(_FilesInThreads.aget_directory)
     def get_directory(self, from_path: str | None = None, local_path: str | None = None) -> None:
         """Copy `from_path` (default: the base path) into `local_path` (default: cwd)."""
         source = self._resolve(from_path)
@@ -405,7 +409,7 @@ class LocalFileSystem(WritableFileSystem, WritableDeploymentStorage):
             return
         shutil.copytree(source, destination, dirs_exist_ok=True)
 
-    @async_dispatch(aput_directory)
+    @async_dispatch(_FilesInThreads.aput_directory)
     def put_directory(
         self,
         local_path: str | None = None,
@@ -450,7 +454,7 @@ class NullFileSystem(Block):
         return None
 
 
-class RemoteFileSystem(WritableFileSystem, WritableDeploymentStorage):
+class RemoteFileSystem(_FilesInThreads, WritableFileSystem, WritableDeploymentStorage):
     """Any fsspec filesystem, addressed by a URL base path such as `s3://bucket/prefix`.
 
     `settings` are passed to the fsspec filesystem (endpoint, credentials, ...). They often
@@ -492,30 +496,7 @@ class RemoteFileSystem(WritableFileSystem, WritableDeploymentStorage):
             raise ValueError(f"path {path!r} is outside the base path {self.basepath!r}")
         return f"{base}/{path.lstrip('/')}"
 
-    async def aread_path(self, path: str) -> bytes:
-        """`read_path` for async code (the I/O runs in a worker thread)."""
-        return await _in_thread(self.read_path, path)
-
-    async def awrite_path(self, path: str, content: bytes) -> str:
-        """`write_path` for async code (the I/O runs in a worker thread)."""
-        return await _in_thread(self.write_path, path, content)
-
-    async def aget_directory(
-        self, from_path: str | None = None, local_path: str | None = None
-    ) -> None:
-        """`get_directory` for async code (the I/O runs in a worker thread)."""
-        return await _in_thread(self.get_directory, from_path, local_path)
-
-    async def aput_directory(
-        self,
-        local_path: str | None = None,
-        to_path: str | None = None,
-        ignore_file: str | None = None,
-    ) -> int:
-        """`put_directory` for async code (the I/O runs in a worker thread)."""
-        return await _in_thread(self.put_directory, local_path, to_path, ignore_file)
-
-    @async_dispatch(aread_path)
+    @async_dispatch(_FilesInThreads.aread_path)
     def read_path(self, path: str) -> bytes:
         target = self._resolve(path)
         try:
@@ -524,7 +505,7 @@ class RemoteFileSystem(WritableFileSystem, WritableDeploymentStorage):
         except FileNotFoundError:
             raise PathNotFound(f"path {target!r} does not exist") from None
 
-    @async_dispatch(awrite_path)
+    @async_dispatch(_FilesInThreads.awrite_path)
     def write_path(self, path: str, content: bytes) -> str:
         target = self._resolve(path)
         fs = self.filesystem
@@ -535,7 +516,7 @@ class RemoteFileSystem(WritableFileSystem, WritableDeploymentStorage):
             file.write(content)
         return target
 
-    @async_dispatch(aget_directory)
+    @async_dispatch(_FilesInThreads.aget_directory)
     def get_directory(self, from_path: str | None = None, local_path: str | None = None) -> None:
         """Download every file under `from_path` (default: base path) into `local_path`."""
         fs = self.filesystem
@@ -548,7 +529,7 @@ class RemoteFileSystem(WritableFileSystem, WritableDeploymentStorage):
             target.parent.mkdir(parents=True, exist_ok=True)
             fs.get_file(remote, str(target))
 
-    @async_dispatch(aput_directory)
+    @async_dispatch(_FilesInThreads.aput_directory)
     def put_directory(
         self,
         local_path: str | None = None,
