@@ -70,7 +70,26 @@ class LocalStorage:
         return f"LocalStorage(path={str(self._path)!r})"
 
 
-class GitRepository:
+class _PulledIntoDirectory:
+    """What storages that pull code into `<base path>/<name>` share."""
+
+    _name: str
+    _pull_interval: int | None
+    _base_path: Path
+
+    @property
+    def destination(self) -> Path:
+        return self._base_path / self._name
+
+    @property
+    def pull_interval(self) -> int | None:
+        return self._pull_interval
+
+    def set_base_path(self, path: Path) -> None:
+        self._base_path = Path(path)
+
+
+class GitRepository(_PulledIntoDirectory):
     """A git repository, cloned (shallow) on the first pull and fetched and reset to the
     branch or commit on later pulls. `credentials` may hold an `access_token` (a string,
     a `SecretStr` or a `Secret` block, and optionally a `username`): it is put into the
@@ -98,17 +117,6 @@ class GitRepository:
         self._pull_interval = pull_interval
         self._directories = list(directories or [])
         self._base_path = Path.cwd()
-
-    @property
-    def destination(self) -> Path:
-        return self._base_path / self._name
-
-    @property
-    def pull_interval(self) -> int | None:
-        return self._pull_interval
-
-    def set_base_path(self, path: Path) -> None:
-        self._base_path = Path(path)
 
     def _token(self) -> str | None:
         credentials = self._credentials
@@ -178,7 +186,7 @@ class GitRepository:
         return f"GitRepository(name={self._name!r}, url={self._url!r}, branch={self._branch!r})"
 
 
-class BlockStorageAdapter:
+class BlockStorageAdapter(_PulledIntoDirectory):
     """A storage block (anything with `get_directory(local_path=...)`, e.g.
     `LocalFileSystem` or an S3 bucket block) used as code storage."""
 
@@ -187,17 +195,6 @@ class BlockStorageAdapter:
         self._pull_interval = pull_interval
         self._name = f"{type(block).__name__.lower()}-{id(block):x}"
         self._base_path = Path.cwd()
-
-    @property
-    def destination(self) -> Path:
-        return self._base_path / self._name
-
-    @property
-    def pull_interval(self) -> int | None:
-        return self._pull_interval
-
-    def set_base_path(self, path: Path) -> None:
-        self._base_path = Path(path)
 
     async def pull_code(self) -> None:
         self.destination.mkdir(parents=True, exist_ok=True)
