@@ -59,6 +59,17 @@ class RunContext:
             setattr(ctx, name, fields.get(name, default))
         return ctx
 
+    def __enter__(self) -> Any:
+        if self._token is not None:  # type: ignore[attr-defined]
+            raise RuntimeError("Context already entered. Context enter calls cannot be nested.")
+        self._token = self._var.set(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:  # type: ignore[attr-defined]
+            self._var.reset(self._token)
+            self._token = None
+
 
 class FlowRunContext(RunContext):
     """What a running flow shares with the tasks it calls."""
@@ -135,15 +146,6 @@ class FlowRunContext(RunContext):
         self.task_counts[task_key] = count + 1
         return str(count)
 
-    def __enter__(self) -> FlowRunContext:
-        self._token = self._var.set(self)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._token is not None:
-            self._var.reset(self._token)
-            self._token = None
-
 
 class TaskRunContext(RunContext):
     """What a running task (and code it calls) can see about itself."""
@@ -197,17 +199,6 @@ class TaskRunContext(RunContext):
         logger = fields.get("logger")
         ctx._logger = logger or (lambda: _run_logger("task", ctx.task_run, ctx.task))
         return ctx
-
-    def __enter__(self) -> TaskRunContext:
-        if self._token is not None:
-            raise RuntimeError("Context already entered. Context enter calls cannot be nested.")
-        self._token = self._var.set(self)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._token is not None:
-            self._var.reset(self._token)
-            self._token = None
 
     @property
     def result_store(self) -> ResultStore:
