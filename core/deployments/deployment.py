@@ -362,19 +362,18 @@ async def ato_deployment(
     enforce_parameter_schema: bool = True,
     **options: Unpack[DeploymentOptions],
 ) -> RunnerDeployment:
-    """`Flow.ato_deployment`: `to_deployment` from async code (pulling a `from_source`
-    flow's code and importing it run in a worker thread)."""
-    import asyncio
-    import functools
-
-    build = functools.partial(
-        to_deployment,
-        flow,
-        name,
-        work_pool_name=work_pool_name,
-        entrypoint_type=entrypoint_type,
-        concurrency_limit=concurrency_limit,
-        enforce_parameter_schema=enforce_parameter_schema,
-        **options,
+    """`Flow.ato_deployment`: `to_deployment` from async code."""
+    name, settings = _deployment_settings(
+        flow, name, work_pool_name, concurrency_limit, enforce_parameter_schema, options
     )
-    return await asyncio.to_thread(build)
+    storage, entrypoint = flow._storage, flow._entrypoint
+    if storage is not None and entrypoint is not None:
+        return await RunnerDeployment.afrom_storage(
+            storage=storage,
+            entrypoint=entrypoint,
+            name=name,
+            flow_name=flow.name,
+            flow=flow,
+            **settings,
+        )
+    return RunnerDeployment.from_flow(flow, name, entrypoint_type, **settings)
