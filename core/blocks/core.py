@@ -48,7 +48,7 @@ from headrace.blocks.errors import (
     UnknownBlockType,
 )
 from headrace.blocks.json_schema import NestedTypes, UnionTypes, schema_extra
-from headrace.blocks.names import slugify, split_reference, validate_name
+from headrace.blocks.names import legacy_slug, slugify, split_reference, validate_name
 from headrace.blocks.registry import (
     load_prefect_collections,
     lookup_block_type,
@@ -643,7 +643,12 @@ class Block(BaseModel):
         """
         target, slug, doc_name = cls._resolve_load_target(name)
         store = get_store()
-        row = documents.get(store, slug, doc_name)
+        row = store.blocks.find(slug, doc_name)
+        old_slug = legacy_slug(target) if row is None else None
+        if old_slug is not None:
+            row = store.blocks.find(old_slug, doc_name)
+        if row is None:
+            raise documents.not_found(store, slug, doc_name)
         cipher = store_cipher(store)
         return target._from_row(row, lambda id_: _load_child(store, cipher, id_), cipher, validate)
 

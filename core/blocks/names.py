@@ -27,6 +27,20 @@ class InvalidBlockDocumentName(InvalidBlockName, ValidationError):
         return "; ".join(error["msg"] for error in self.errors())
 
 
+_CLASS_NAME_WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z0-9]+(?![a-z])|\d+")
+
+
+def legacy_slug(block_class: type) -> str | None:
+    """The slug headrace 0.1 gave a block class that names neither its slug nor its
+    display name (one dash per word of the class name: `MyBlock` -> `my-block`), when it
+    differs from today's; documents saved then are still found under it."""
+    if "_block_type_slug" in block_class.__dict__ or "_block_type_name" in block_class.__dict__:
+        return None
+    words = _CLASS_NAME_WORDS.findall(block_class.__name__)
+    old = "-".join(word.lower() for word in words) or block_class.__name__.lower()
+    return None if old == slugify(block_class.__name__) else old
+
+
 def slugify(display_name: str) -> str:
     """A slug from a free-form name: `"Sifflet Credentials"` -> `sifflet-credentials`."""
     return re.sub(r"[^a-z0-9]+", "-", display_name.lower()).strip("-")

@@ -198,3 +198,21 @@ def test_a_block_with_its_own_private_methods_saves_and_loads() -> None:
 
     Shelf(label="top").save("top-shelf")
     assert Shelf.load("top-shelf").label == "top"
+
+
+def test_documents_saved_under_the_old_class_name_slug_still_load() -> None:
+    # headrace 0.1 made `WarehouseConfig` into `warehouse-config`; Prefect's rule (now
+    # headrace's) makes `warehouseconfig`. A document saved back then must still load.
+    class Saved(Block):
+        _block_type_slug = "warehouse-config"
+        host: str
+
+    Saved(host="db.internal").save("main")
+
+    class WarehouseConfig(Block):
+        host: str
+
+    assert WarehouseConfig.get_block_type_slug() == "warehouseconfig"
+    assert WarehouseConfig.load("main").host == "db.internal"
+    with pytest.raises(BlockNotFound, match="warehouseconfig/other"):
+        WarehouseConfig.load("other")
