@@ -48,8 +48,9 @@ def seeded(ui_server: UiServer) -> UiServer:
 
 @pytest.fixture(scope="module")
 def deployed(ui_server: UiServer) -> UiServer:
-    """Work pool `ui-pool` and the deployment `ui-greet/nightly` (cron, default parameters)."""
-    ui_server.headrace("work-pool", "create", "ui-pool", "--type", "process")
+    """Work pool `ui-pool` and the deployment `ui-greet/nightly` (cron, default parameters);
+    `--overwrite`, as another test of the module may have made the pool on this server."""
+    ui_server.headrace("work-pool", "create", "ui-pool", "--type", "process", "--overwrite")
     ui_server.script("deploy", "ui-pool")
     return ui_server
 
