@@ -268,8 +268,22 @@ def test_a_run_does_not_outlive_its_worker(
     finally:
         worker.send_signal(signal.SIGKILL)  # only the worker: its run gets SIGTERM
         worker.wait()
-    wait_until(lambda: state_of(run_id) == "CRASHED", timeout=30, what="the run to end")
+    try:
+        wait_until(lambda: state_of(run_id) == "CRASHED", timeout=30, what="the run to end")
+    except AssertionError as exc:
+        # seen now and then in full-suite runs only: say where the run was left
+        raise AssertionError(f"{exc}: {_where_the_run_is(run_id)}") from None
     assert records.run_row(run_id)["state_message"] == "Execution was interrupted: SIGTERM"
+
+
+def _where_the_run_is(run_id: str) -> str:
+    row = records.run_row(run_id)
+    pid = int((row["process"] or "0").partition(":")[0] or 0)
+    alive = pid > 0 and Path(f"/proc/{pid}").exists()
+    return (
+        f"state {row['state_type']} ({row['state_message']!r}), process {row['process']!r} "
+        f"{'still running' if alive else 'gone'}"
+    )
 
 
 def test_deployment_inspect_and_delete(project: Path) -> None:
