@@ -278,10 +278,10 @@ def test_a_run_does_not_outlive_its_worker(
 
 def _where_the_run_is(run_id: str) -> str:
     row = records.run_row(run_id)
-    pid = int((row["process"] or "0").partition(":")[0] or 0)
+    pid = int((row.get("process") or "0").partition(":")[0] or 0)
     alive = pid > 0 and Path(f"/proc/{pid}").exists()
     return (
-        f"state {row['state_type']} ({row['state_message']!r}), process {row['process']!r} "
+        f"state {row['state_type']} ({row['state_message']!r}), process {row.get('process')!r} "
         f"{'still running' if alive else 'gone'}"
     )
 
