@@ -10,21 +10,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from event_fixtures import ENCRYPTION_KEY, server  # noqa: E402, F401 - server: a fixture
 from server_support import ServerProcess  # noqa: E402
 
 from headrace.store import reset_store  # noqa: E402
-
-#: shared by the server and its clients, so blocks saved through the server can be loaded
-ENCRYPTION_KEY = "x3G9mZt0G1u7XU5dYQv0l4lJmI8bWq1l9gM7Jr2vQ0s="
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """One server per test module, over a fresh SQLite store."""
-    env = {"HEADRACE_ENCRYPTION_KEY": ENCRYPTION_KEY}
-    process = ServerProcess(tmp_path_factory.mktemp("server-home"), env=env).start()
-    yield process
-    process.stop()
 
 
 @pytest.fixture
@@ -39,7 +28,9 @@ def client_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
 
 @pytest.fixture
 def remote(
-    server: ServerProcess, client_home: Path, monkeypatch: pytest.MonkeyPatch
+    server: ServerProcess,  # noqa: F811 - the imported fixture, requested by name
+    client_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[ServerProcess]:
     """`HEADRACE_API_URL` points this process's store at the module's server."""
     monkeypatch.setenv("HEADRACE_API_URL", server.api)

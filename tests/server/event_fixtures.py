@@ -1,6 +1,7 @@
-"""Fixtures the events and automations tests share: each test gets its own HEADRACE_HOME
-(a real SQLite store); the server tests share one real `headrace server start` process per
-module. Their conftests import these."""
+"""Fixtures the server, events and automations tests share: each test gets its own
+HEADRACE_HOME (a real SQLite store); server-backed tests share one real `headrace server
+start` process per module (the same encryption key on both sides, so blocks saved through
+the server load in the client). Their conftests import these."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One server per test module, over a fresh SQLite store."""
     env = {"HEADRACE_ENCRYPTION_KEY": ENCRYPTION_KEY}
     process = ServerProcess(tmp_path_factory.mktemp("server-home"), env=env).start()
     yield process
